@@ -1,0 +1,182 @@
+// The Open WebUI environment: one function, used for the serving Deployment and the
+// migration Job alike, so the two can never disagree on anything but ENABLE_DB_MIGRATIONS.
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { ResolvedSpec } from "./spec";
+import { OtlpProtocol, VectorStore } from "./types";
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+/** Where a secret value is read from: a key of a Kubernetes Secret. */
+export interface SecretRef {
+    name: pulumi.Input<string>;
+    key: pulumi.Input<string>;
+}
+
+/** Everything the env needs besides the spec: where each secret lives, and service facts. */
+export interface EnvInputs {
+    /** The release's app Secret name (holds WEBUI_SECRET_KEY and the generated/provided URLs). */
+    appSecretName: pulumi.Input<string>;
+    database: { url: SecretRef; iamAuth: boolean; createVectorExtension: boolean };
+    redis: { url: SecretRef; cluster: boolean; sentinelHosts?: string };
+    /** Plain storage env (STORAGE_PROVIDER, bucket, region, endpoint...). */
+    storageEnv: { [key: string]: pulumi.Input<string> };
+    /** Secret storage env (in-cluster/external S3 keys). */
+    storageSecretEnv: { [key: string]: SecretRef };
+    /** OTLP endpoint of the in-cluster collector (undefined: OTEL off). */
+    otelCollectorEndpoint?: pulumi.Input<string>;
+    /** Keys present in the app Secret for optional secrets. */
+    secretKeys: { oidcClientSecret: boolean; openaiApiKeys: boolean; extraSecretEnv: string[] };
+}
+
+/** Paths inside the pod. */
+export const DATA_DIR = "/app/backend/data";
+export const STATIC_DIR = "/app/backend/data/static";
+export const REDIS_CA_DIR = "/etc/open-webui/redis-ca";
+
+function plain(name: string, value: pulumi.Input<string> | number | boolean): EnvVar {
+    return { name, value: typeof value === "number" || typeof value === "boolean" ? String(value) : value };
+}
+
+function fromSecret(name: string, ref: SecretRef): EnvVar {
+    return { name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } };
+}
+
+/**
+ * Builds the container env. `migrations` is true only for the migration Job: every
+ * serving replica gets ENABLE_DB_MIGRATIONS=false.
+ */
+export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean): EnvVar[] {
+    const app = (key: string): SecretRef => ({ name: inp.appSecretName, key });
+    const p = spec.pools;
+    const env: EnvVar[] = [
+        plain("WEBUI_URL", spec.url),
+        plain("ENV", "prod"),
+        fromSecret("WEBUI_SECRET_KEY", app("WEBUI_SECRET_KEY")),
+        // One process per pod: the orchestrator scales, not uvicorn.
+        plain("UVICORN_WORKERS", 1),
+        plain("THREAD_POOL_SIZE", spec.threadPoolSize),
+        plain("ENABLE_DB_MIGRATIONS", migrations),
+        // Database
+        fromSecret("DATABASE_URL", inp.database.url),
+        plain("DATABASE_POOL_SIZE", p.poolSize),
+        plain("DATABASE_POOL_MAX_OVERFLOW", p.maxOverflow),
+        plain("DATABASE_POOL_TIMEOUT", 30),
+        plain("DATABASE_POOL_RECYCLE", 1800),
+        plain("DATABASE_USER_ACTIVE_STATUS_UPDATE_INTERVAL", 300),
+    ];
+    if (inp.database.iamAuth) env.push(plain("DATABASE_ENABLE_IAM_TOKEN_AUTH", true));
+
+    // Vector store
+    env.push(...vectorEnv(spec, inp));
+
+    // Redis: app state, websockets, sessions
+    env.push(
+        fromSecret("REDIS_URL", inp.redis.url),
+        plain("REDIS_KEY_PREFIX", spec.redis.keyPrefix),
+        plain("REDIS_SOCKET_CONNECT_TIMEOUT", spec.redis.socketConnectTimeoutSeconds),
+        plain("REDIS_SOCKET_KEEPALIVE", true),
+        plain("ENABLE_WEBSOCKET_SUPPORT", true),
+        plain("WEBSOCKET_MANAGER", "redis"),
+        fromSecret("WEBSOCKET_REDIS_URL", inp.redis.url),
+    );
+    if (inp.redis.cluster) env.push(plain("REDIS_CLUSTER", true), plain("WEBSOCKET_REDIS_CLUSTER", true));
+    if (inp.redis.sentinelHosts) {
+        env.push(plain("REDIS_SENTINEL_HOSTS", inp.redis.sentinelHosts), plain("WEBSOCKET_SENTINEL_HOSTS", inp.redis.sentinelHosts));
+    }
+
+    // Files
+    env.push(plain("DATA_DIR", DATA_DIR), plain("STATIC_DIR", STATIC_DIR), plain("HOME", "/tmp"));
+    for (const [k, v] of Object.entries(inp.storageEnv)) env.push(plain(k, v));
+    for (const [k, ref] of Object.entries(inp.storageSecretEnv)) env.push(fromSecret(k, ref));
+
+    // Observability
+    if (inp.otelCollectorEndpoint !== undefined) {
+        env.push(
+            plain("ENABLE_OTEL", true),
+            plain("ENABLE_OTEL_TRACES", spec.otel.traces),
+            plain("ENABLE_OTEL_METRICS", spec.otel.metrics),
+            plain("ENABLE_OTEL_LOGS", spec.otel.logs),
+            plain("OTEL_EXPORTER_OTLP_ENDPOINT", inp.otelCollectorEndpoint),
+            // Pod -> collector stays inside the cluster (NetworkPolicy-restricted); the collector exports with TLS.
+            plain("OTEL_EXPORTER_OTLP_INSECURE", true),
+            plain("OTEL_OTLP_SPAN_EXPORTER", OtlpProtocol.Grpc),
+            plain("OTEL_SERVICE_NAME", "open-webui"),
+            plain("OTEL_RESOURCE_ATTRIBUTES", `deployment.environment=${pulumi.getStack()},service.namespace=${spec.namespace}`),
+        );
+    } else {
+        env.push(plain("ENABLE_OTEL", false));
+    }
+
+    // Sign-in
+    env.push(plain("ENABLE_SIGNUP", spec.enableSignup));
+    if (spec.oidc) {
+        const o = spec.oidc;
+        env.push(
+            plain("ENABLE_OAUTH_SIGNUP", o.enableSignup ?? true),
+            plain("OAUTH_CLIENT_ID", o.clientId),
+            fromSecret("OAUTH_CLIENT_SECRET", app("OAUTH_CLIENT_SECRET")),
+            plain("OPENID_PROVIDER_URL", o.providerUrl),
+            plain("OPENID_REDIRECT_URI", `${spec.url}/oauth/oidc/callback`),
+            plain("OAUTH_SCOPES", o.scopes ?? "openid email profile"),
+            plain("OAUTH_PROVIDER_NAME", o.providerName ?? "SSO"),
+            plain("OAUTH_MERGE_ACCOUNTS_BY_EMAIL", o.mergeAccountsByEmail ?? false),
+            // OIDC login state must survive a hop between replicas: Redis-backed sessions.
+            plain("ENABLE_STAR_SESSIONS_MIDDLEWARE", true),
+        );
+        if (o.disablePasswordLogin) env.push(plain("ENABLE_LOGIN_FORM", false));
+    }
+
+    // RAG and task models
+    const r = spec.rag;
+    env.push(plain("RAG_EMBEDDING_ENGINE", r.embeddingEngine), plain("RAG_EMBEDDING_MODEL", r.embeddingModel), plain("ENABLE_RAG_HYBRID_SEARCH", r.hybridSearch));
+    if (r.contentExtractionEngine) env.push(plain("CONTENT_EXTRACTION_ENGINE", r.contentExtractionEngine));
+    if (r.taskModel) env.push(plain("TASK_MODEL", r.taskModel));
+    if (r.taskModelExternal) env.push(plain("TASK_MODEL_EXTERNAL", r.taskModelExternal));
+    if (r.openaiApiBaseUrls?.length) env.push(plain("OPENAI_API_BASE_URLS", r.openaiApiBaseUrls.join(";")));
+    if (inp.secretKeys.openaiApiKeys) env.push(fromSecret("OPENAI_API_KEYS", app("OPENAI_API_KEYS")));
+    if (r.ollamaBaseUrls?.length) env.push(plain("OLLAMA_BASE_URLS", r.ollamaBaseUrls.join(";")));
+
+    // Escape hatches (names the component manages were refused at validation)
+    for (const [k, v] of Object.entries(spec.extraEnv)) env.push(plain(k, v));
+    for (const k of inp.secretKeys.extraSecretEnv) env.push(fromSecret(k, app(k)));
+    return env;
+}
+
+function vectorEnv(spec: ResolvedSpec, inp: EnvInputs): EnvVar[] {
+    const v = spec.vectorStore;
+    const p = spec.pools;
+    const key = (name: string): EnvVar[] => (v.apiKeySecret ? [fromSecret(name, v.apiKeySecret)] : []);
+    switch (v.type) {
+        case VectorStore.Pgvector:
+            return [
+                plain("VECTOR_DB", "pgvector"),
+                // Same credentials as the app; its own engine, so its own (computed) pool.
+                fromSecret("PGVECTOR_DB_URL", inp.database.url),
+                plain("PGVECTOR_POOL_SIZE", p.pgvectorPoolSize),
+                plain("PGVECTOR_POOL_MAX_OVERFLOW", p.pgvectorMaxOverflow),
+                plain("PGVECTOR_CREATE_EXTENSION", inp.database.createVectorExtension),
+                plain("PGVECTOR_INDEX_METHOD", v.pgvectorIndexMethod),
+                plain("PGVECTOR_INITIALIZE_MAX_VECTOR_LENGTH", v.pgvectorMaxVectorLength),
+            ];
+        case VectorStore.Qdrant:
+            return [plain("VECTOR_DB", "qdrant"), plain("QDRANT_URI", v.url!), ...key("QDRANT_API_KEY")];
+        case VectorStore.Milvus:
+            return [plain("VECTOR_DB", "milvus"), plain("MILVUS_URI", v.url!), ...key("MILVUS_TOKEN")];
+        case VectorStore.Opensearch:
+            return [plain("VECTOR_DB", "opensearch"), plain("OPENSEARCH_URI", v.url!), ...key("OPENSEARCH_PASSWORD")];
+        case VectorStore.Elasticsearch:
+            return [plain("VECTOR_DB", "elasticsearch"), plain("ELASTICSEARCH_URL", v.url!), ...key("ELASTICSEARCH_API_KEY")];
+        case VectorStore.Pinecone:
+            return [plain("VECTOR_DB", "pinecone"), ...key("PINECONE_API_KEY")];
+        case VectorStore.ChromaHttp: {
+            const u = pulumi.output(v.url!).apply((s) => new URL(s));
+            return [
+                plain("VECTOR_DB", "chroma"),
+                plain("CHROMA_HTTP_HOST", u.apply((x) => x.hostname)),
+                plain("CHROMA_HTTP_PORT", u.apply((x) => x.port || (x.protocol === "https:" ? "443" : "8000"))),
+                plain("CHROMA_HTTP_SSL", u.apply((x) => String(x.protocol === "https:"))),
+            ];
+        }
+    }
+}

@@ -1,0 +1,3 @@
+export * from "./types";
+export { OpenWebUiCluster, OPEN_WEBUI_CLUSTER_TYPE } from "./openWebUiCluster";
+export { ValidationError } from "./errors";

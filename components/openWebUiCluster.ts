@@ -1,0 +1,377 @@
+// OpenWebUiCluster: one provider-neutral spec in, a production HA Open WebUI out.
+//
+// Order of construction (each step only uses what the previous ones produced):
+//   1. resolve + validate the spec, plan the database pools      (nothing registered on failure)
+//   2. namespace, generated secrets
+//   3. backing services: managed (cloud module) | external | in-cluster
+//   4. workload identity -> ServiceAccount
+//   5. app Secret -> env -> migration Job -> Deployment (dependsOn the Job)
+//   6. Service, PDB, HPA, NetworkPolicies, route (Ingress/HTTPRoute), OTEL collector
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
+import { loadPlatform } from "../providers";
+import type { CloudPlatform, ManagedObjectStore, ProviderContext } from "../providers/interface";
+import { APP_DB_USER, createBootstrapJob, postgresUrl } from "./database";
+import { EnvInputs, REDIS_CA_DIR, SecretRef, buildEnv } from "./env";
+import { ValidationError } from "./errors";
+import { inClusterObjectStore, inClusterPostgres, inClusterRedis } from "./inCluster";
+import { createOtelCollector } from "./otel";
+import { ResolvedSpec, planPools, resolveSpec } from "./spec";
+import { OpenWebUiClusterArgs, ServiceMode } from "./types";
+import { createAvailability, createDeployment, createMigrationJob, createNetworkPolicies, createRoute, createService, PodInputs } from "./workloads";
+
+/** Pulumi type token; also the multi-language token `<package>:index:<Class>`. */
+export const OPEN_WEBUI_CLUSTER_TYPE = "openwebui:index:OpenWebUiCluster";
+
+/** Validates args and loads the target's cloud module; throws ValidationError listing every problem. */
+export function prepareSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; platform: CloudPlatform } {
+    const { spec, problems } = resolveSpec(args);
+    if (problems.some((p) => p.startsWith("target:"))) throw new ValidationError(problems);
+    const platform = loadPlatform(spec.target);
+    problems.push(...platform.validate(spec));
+    if (problems.length === 0) {
+        const poolProblem = planPools(spec, spec.database.mode === ServiceMode.Managed ? platform.databaseMaxConnections(spec) : undefined);
+        if (poolProblem) problems.push(poolProblem);
+        if (spec.redis.mode === ServiceMode.Managed) spec.redis.cluster = platform.cacheIsCluster(spec);
+    }
+    if (problems.length) throw new ValidationError(problems);
+    return { spec, platform };
+}
+
+/**
+ * A production, highly available Open WebUI on AWS, GCP, Azure or any Kubernetes cluster:
+ * Postgres with pgvector, Redis, object storage, Kubernetes workloads, a websocket-safe
+ * load balancer, generated secrets and an OpenTelemetry collector.
+ */
+export class OpenWebUiCluster extends pulumi.ComponentResource {
+    /** Public URL (`WEBUI_URL`). */
+    public readonly url!: pulumi.Output<string>;
+    /** Kubernetes namespace of the release. */
+    public readonly namespace!: pulumi.Output<string>;
+    /** Kubernetes ServiceAccount the Open WebUI pods run as. */
+    public readonly serviceAccountName!: pulumi.Output<string>;
+    /** Name of the serving Deployment. */
+    public readonly deploymentName!: pulumi.Output<string>;
+    /** Name of the Service in front of the pods. */
+    public readonly serviceName!: pulumi.Output<string>;
+    /** Name of the migration Job of the current version. */
+    public readonly migrationJobName!: pulumi.Output<string>;
+    /** Postgres endpoint (`host:port`). */
+    public readonly databaseEndpoint!: pulumi.Output<string>;
+    /** Redis endpoint (`host:port`). */
+    public readonly redisEndpoint!: pulumi.Output<string>;
+    /** Bucket / container holding uploads. */
+    public readonly bucketName!: pulumi.Output<string>;
+    /** Cloud identity bound to the ServiceAccount (role ARN, service account email, managed identity client id); empty on `kubernetes`. */
+    public readonly identityPrincipal!: pulumi.Output<string>;
+    /** The shared `WEBUI_SECRET_KEY` (secret). */
+    public readonly webuiSecretKey!: pulumi.Output<string>;
+    /** Open WebUI's database URL (secret). */
+    public readonly databaseUrl!: pulumi.Output<string>;
+    /** `DATABASE_POOL_SIZE` computed for this cluster. */
+    public readonly databasePoolSize!: pulumi.Output<number>;
+    /** `DATABASE_POOL_MAX_OVERFLOW` computed for this cluster. */
+    public readonly databasePoolMaxOverflow!: pulumi.Output<number>;
+    /** Worst-case database connections of the release (all engines of all pods at pool + overflow). */
+    public readonly databaseMaxClientConnections!: pulumi.Output<number>;
+    /** The database server's `max_connections` the pools were sized against. */
+    public readonly databaseServerMaxConnections!: pulumi.Output<number>;
+    /** Open WebUI image reference deployed. */
+    public readonly image!: pulumi.Output<string>;
+    /** OTLP endpoint of the in-cluster collector (empty when OTEL is off). */
+    public readonly otelCollectorEndpoint!: pulumi.Output<string>;
+
+    constructor(name: string, args: OpenWebUiClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate before registering anything.
+        const { spec, platform } = prepareSpec(args);
+        // Only plain data goes to super(): args holding Outputs can leak promises (pulumi/pulumi#23953).
+        super(OPEN_WEBUI_CLUSTER_TYPE, name, {}, opts);
+
+        const child = (extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions => ({ parent: this, ...extra });
+        const labels: { [key: string]: string } = {
+            "app.kubernetes.io/name": "open-webui",
+            "app.kubernetes.io/instance": name,
+            "app.kubernetes.io/version": spec.image.tag,
+            "app.kubernetes.io/managed-by": "pulumi",
+            "app.kubernetes.io/part-of": "openwebui-cluster",
+            ...spec.labels,
+        };
+        const selector = { "app.kubernetes.io/instance": name, "app.kubernetes.io/component": "app" };
+
+        // 2. Namespace and generated secrets
+        let nsDeps: pulumi.Resource[] = [];
+        if (spec.createNamespace) {
+            const ns = new k8s.core.v1.Namespace(
+                `${name}-namespace`,
+                {
+                    metadata: {
+                        name: spec.namespace,
+                        labels: {
+                            ...labels,
+                            "pod-security.kubernetes.io/enforce": "restricted",
+                            "pod-security.kubernetes.io/enforce-version": "latest",
+                            "pod-security.kubernetes.io/warn": "restricted",
+                        },
+                    },
+                },
+                child(),
+            );
+            nsDeps = [ns];
+        }
+        const k8sOpts = (extra?: pulumi.CustomResourceOptions) => child({ dependsOn: nsDeps, ...extra });
+        const namespace = spec.namespace;
+        const serviceAccountName = name;
+        const ctx: ProviderContext = {
+            name,
+            parent: this,
+            spec,
+            namespace,
+            serviceAccountName,
+            tags: { "openwebui-cluster": name, "managed-by": "pulumi", ...spec.tags },
+            opts: (extra) => child({ dependsOn: nsDeps, ...extra }),
+        };
+
+        const secretKey = new random.RandomPassword(`${name}-webui-secret-key`, { length: 64, special: false }, child());
+
+        // 3a. Database
+        const appSecretData: { [key: string]: pulumi.Input<string> } = { WEBUI_SECRET_KEY: secretKey.result };
+        /** A user-provided Secret holding the URL; otherwise the URL goes into the app Secret. */
+        let userDbUrlRef: SecretRef | undefined;
+        let databaseEndpoint: pulumi.Output<string>;
+        let databaseUrl: pulumi.Output<string>;
+        let dbReady: pulumi.Resource[] = [];
+        let createVectorExtension = spec.database.createVectorExtension ?? true;
+        const backends: { role: string; ports: number[] }[] = [];
+        if (spec.database.mode === ServiceMode.External) {
+            if (spec.database.urlSecret) {
+                userDbUrlRef = spec.database.urlSecret;
+                databaseUrl = pulumi.secret(pulumi.output("(in an existing Kubernetes Secret)"));
+            } else {
+                databaseUrl = pulumi.secret(pulumi.output(spec.database.url!));
+                appSecretData.DATABASE_URL = databaseUrl;
+            }
+            databaseEndpoint = databaseUrl.apply((u) => { try { const x = new URL(u); return `${x.hostname}:${x.port || 5432}`; } catch { return "external"; } });
+        } else {
+            const appPassword = new random.RandomPassword(`${name}-db-app-password`, { length: 40, special: false }, child());
+            let admin: { host: pulumi.Input<string>; port: number; user: pulumi.Input<string>; password: pulumi.Input<string>; sslMode?: string; iamAuth: boolean; dependsOn: pulumi.Input<pulumi.Resource>[] };
+            if (spec.database.mode === ServiceMode.Managed) {
+                const db = platform.createDatabase(ctx);
+                admin = { host: db.host, port: db.port, user: db.adminUsername, password: db.adminPassword, sslMode: db.sslMode, iamAuth: db.iamAuth, dependsOn: db.dependsOn };
+            } else {
+                const superPassword = new random.RandomPassword(`${name}-postgres-password`, { length: 40, special: false }, child());
+                const pgSecret = new k8s.core.v1.Secret(
+                    `${name}-postgres`,
+                    { metadata: { namespace, labels }, type: "Opaque", stringData: { PGPASSWORD: superPassword.result } },
+                    k8sOpts(),
+                );
+                const pg = inClusterPostgres(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, version: spec.database.version, database: spec.database.name, secretName: pgSecret.metadata.name, storageGb: spec.database.storageGb }, k8sOpts());
+                admin = { host: pg.host, port: 5432, user: "postgres", password: superPassword.result, iamAuth: false, dependsOn: [pg.statefulSet, pg.service] };
+                backends.push({ role: "postgres", ports: [5432] });
+            }
+            const adminSecret = new k8s.core.v1.Secret(
+                `${name}-db-admin`,
+                {
+                    metadata: { name: `${name}-db-admin`, namespace, labels: { ...labels, "app.kubernetes.io/component": "db-bootstrap" } },
+                    type: "Opaque",
+                    stringData: {
+                        PGHOST: admin.host,
+                        PGPORT: String(admin.port),
+                        PGDATABASE: spec.database.name,
+                        PGUSER: admin.user,
+                        PGPASSWORD: pulumi.secret(admin.password),
+                        PGSSLMODE: admin.sslMode ?? "prefer",
+                        APP_DB_PASSWORD: appPassword.result,
+                    },
+                },
+                k8sOpts(),
+            );
+            const bootstrap = createBootstrapJob(
+                name,
+                { namespace, labels, adminSecretName: adminSecret.metadata.name, iamAuth: admin.iamAuth, timeoutMinutes: spec.migrations.timeoutMinutes, dependsOn: admin.dependsOn },
+                k8sOpts(),
+            );
+            dbReady = [bootstrap];
+            // The bootstrap created the extension with admin rights; the app role need not.
+            createVectorExtension = spec.database.createVectorExtension ?? false;
+            databaseUrl = postgresUrl({
+                user: APP_DB_USER,
+                password: admin.iamAuth ? undefined : appPassword.result,
+                host: admin.host,
+                port: admin.port,
+                database: spec.database.name,
+                sslMode: admin.sslMode,
+            });
+            appSecretData.DATABASE_URL = databaseUrl;
+            databaseEndpoint = pulumi.interpolate`${admin.host}:${admin.port}`;
+        }
+
+        // 3b. Redis
+        let redisUrlRef: SecretRef | undefined;
+        let redisEndpoint: pulumi.Output<string>;
+        let redisCa: pulumi.Output<string> | undefined;
+        let redisReady: pulumi.Resource[] = [];
+        if (spec.redis.mode === ServiceMode.External) {
+            if (spec.redis.urlSecret) {
+                redisUrlRef = spec.redis.urlSecret;
+                redisEndpoint = pulumi.output("(in an existing Kubernetes Secret)");
+            } else {
+                const u = pulumi.secret(pulumi.output(spec.redis.url!));
+                appSecretData.REDIS_URL = u;
+                redisEndpoint = pulumi.unsecret(u.apply((s) => { try { const x = new URL(s); return `${x.hostname}:${x.port || 6379}`; } catch { return "external"; } }));
+            }
+        } else if (spec.redis.mode === ServiceMode.Managed) {
+            const cache = platform.createCache(ctx);
+            redisCa = cache.caCertificate;
+            const query = cache.caCertificate
+                ? `?ssl_cert_reqs=required&ssl_ca_certs=${REDIS_CA_DIR}/ca.crt${cache.skipHostnameCheck ? "&ssl_check_hostname=false" : ""}`
+                : "";
+            appSecretData.REDIS_URL = pulumi.secret(cache.url.apply((u) => `${u}${query}`));
+            redisEndpoint = cache.endpoint;
+            redisReady = cache.dependsOn;
+        } else {
+            const redisPassword = new random.RandomPassword(`${name}-redis-password`, { length: 40, special: false }, child());
+            const redisSecret = new k8s.core.v1.Secret(
+                `${name}-redis`,
+                { metadata: { name: `${name}-redis`, namespace, labels }, type: "Opaque", stringData: { REDIS_PASSWORD: redisPassword.result } },
+                k8sOpts(),
+            );
+            const r = inClusterRedis(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, secretName: redisSecret.metadata.name, storageGb: spec.redis.storageGb }, k8sOpts());
+            appSecretData.REDIS_URL = pulumi.secret(pulumi.interpolate`redis://:${redisPassword.result}@${r.host}:6379/0`);
+            redisEndpoint = pulumi.interpolate`${r.host}:6379`;
+            redisReady = [r.statefulSet];
+            backends.push({ role: "redis", ports: [6379] });
+        }
+
+        // 3c. Object storage
+        let store: ManagedObjectStore | undefined;
+        let storageEnv: { [key: string]: pulumi.Input<string> } = {};
+        const storageSecretEnv: { [key: string]: SecretRef } = {};
+        let bucketName: pulumi.Output<string>;
+        let storageReady: pulumi.Resource[] = [];
+        const s = spec.storage;
+        if (s.mode === ServiceMode.Managed) {
+            store = platform.createObjectStore(ctx);
+            storageEnv = { ...store.env };
+            bucketName = store.bucketName;
+        } else if (s.mode === ServiceMode.External) {
+            bucketName = pulumi.output(s.bucketName!);
+            storageEnv = { STORAGE_PROVIDER: "s3", S3_BUCKET_NAME: s.bucketName!, S3_REGION_NAME: s.s3Region ?? "us-east-1" };
+            if (s.s3EndpointUrl !== undefined) storageEnv.S3_ENDPOINT_URL = s.s3EndpointUrl;
+            if (s.s3AccessKeyIdSecret) storageSecretEnv.S3_ACCESS_KEY_ID = s.s3AccessKeyIdSecret;
+            if (s.s3SecretAccessKeySecret) storageSecretEnv.S3_SECRET_ACCESS_KEY = s.s3SecretAccessKeySecret;
+        } else {
+            bucketName = pulumi.output(s.bucketName ?? "openwebui");
+            const accessKey = new random.RandomPassword(`${name}-objects-access-key`, { length: 20, special: false, upper: true, lower: false }, child());
+            const secretKeyS3 = new random.RandomPassword(`${name}-objects-secret-key`, { length: 40, special: false }, child());
+            const identities = pulumi.all([accessKey.result, secretKeyS3.result]).apply(([ak, sk]) =>
+                JSON.stringify({ identities: [{ name: "openwebui", credentials: [{ accessKey: ak, secretKey: sk }], actions: ["Read", "Write", "List", "Tagging", "Admin"] }] }),
+            );
+            const objSecret = new k8s.core.v1.Secret(
+                `${name}-objects`,
+                { metadata: { name: `${name}-objects`, namespace, labels }, type: "Opaque", stringData: { "s3.json": pulumi.secret(identities), S3_ACCESS_KEY_ID: accessKey.result, S3_SECRET_ACCESS_KEY: secretKeyS3.result } },
+                k8sOpts(),
+            );
+            const o = inClusterObjectStore(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, secretName: objSecret.metadata.name, bucket: bucketName, storageGb: s.storageGb }, k8sOpts());
+            storageEnv = { STORAGE_PROVIDER: "s3", S3_BUCKET_NAME: bucketName, S3_REGION_NAME: "us-east-1", S3_ENDPOINT_URL: o.endpoint };
+            storageSecretEnv.S3_ACCESS_KEY_ID = { name: objSecret.metadata.name, key: "S3_ACCESS_KEY_ID" };
+            storageSecretEnv.S3_SECRET_ACCESS_KEY = { name: objSecret.metadata.name, key: "S3_SECRET_ACCESS_KEY" };
+            storageReady = [o.bucketJob];
+            backends.push({ role: "objects", ports: [8333, 9333, 19333] });
+        }
+        if (s.mode !== ServiceMode.Managed) {
+            if (s.s3AddressingStyle) storageEnv.S3_ADDRESSING_STYLE = s.s3AddressingStyle;
+        }
+        if (s.keyPrefix) storageEnv.S3_KEY_PREFIX = s.keyPrefix;
+
+        // 4. Identity and ServiceAccount
+        const identity = platform.createWorkloadIdentity(ctx, store);
+        const serviceAccount = new k8s.core.v1.ServiceAccount(
+            `${name}-serviceaccount`,
+            {
+                metadata: { name: serviceAccountName, namespace, labels, annotations: identity.serviceAccountAnnotations },
+                automountServiceAccountToken: false,
+            },
+            k8sOpts(),
+        );
+
+        // 5. App Secret, env, migration Job, Deployment
+        if (spec.oidc) appSecretData.OAUTH_CLIENT_SECRET = pulumi.secret(spec.oidc.clientSecret);
+        const openaiKeys = spec.rag.openaiApiKeys;
+        if (openaiKeys !== undefined) appSecretData.OPENAI_API_KEYS = pulumi.secret(pulumi.output(openaiKeys).apply((k) => k.join(";")));
+        const extraSecretKeys = spec.extraSecretEnv && !pulumi.Output.isInstance(spec.extraSecretEnv) ? Object.keys(spec.extraSecretEnv as object) : [];
+        for (const k of extraSecretKeys) appSecretData[k] = pulumi.secret((spec.extraSecretEnv as { [key: string]: pulumi.Input<string> })[k]);
+        const appSecret = new k8s.core.v1.Secret(
+            `${name}-app`,
+            { metadata: { name: `${name}-app`, namespace, labels }, type: "Opaque", stringData: pulumi.secret(appSecretData) },
+            k8sOpts(),
+        );
+        const dbUrlRef: SecretRef = userDbUrlRef ?? { name: appSecret.metadata.name, key: "DATABASE_URL" };
+        redisUrlRef = redisUrlRef ?? { name: appSecret.metadata.name, key: "REDIS_URL" };
+
+        let redisCaSecretName: pulumi.Output<string> | undefined;
+        if (redisCa !== undefined) {
+            const caSecret = new k8s.core.v1.Secret(`${name}-redis-ca`, { metadata: { name: `${name}-redis-ca`, namespace, labels }, type: "Opaque", stringData: { "ca.crt": redisCa } }, k8sOpts());
+            redisCaSecretName = caSecret.metadata.name;
+        }
+
+        const otel = spec.otel.enabled ? createOtelCollector(`${name}`, { otel: spec.otel, namespace, labels }, k8sOpts()) : undefined;
+        if (otel) backends.push({ role: "otel-collector", ports: [4317, 4318] });
+
+        const envInputs: EnvInputs = {
+            appSecretName: appSecret.metadata.name,
+            database: { url: dbUrlRef, iamAuth: spec.database.iamAuth, createVectorExtension },
+            redis: { url: redisUrlRef, cluster: spec.redis.cluster, sentinelHosts: spec.redis.sentinelHosts },
+            storageEnv,
+            storageSecretEnv,
+            otelCollectorEndpoint: otel?.endpoint,
+            secretKeys: { oidcClientSecret: !!spec.oidc, openaiApiKeys: openaiKeys !== undefined, extraSecretEnv: extraSecretKeys },
+        };
+        // Pods roll when the content of the app Secret changes (its name does not).
+        const configHash = pulumi.secret(pulumi.output(appSecretData)).apply((d) => crypto.createHash("sha256").update(JSON.stringify(d)).digest("hex").slice(0, 16));
+        const pod: PodInputs = {
+            spec,
+            namespace,
+            labels,
+            selector,
+            serviceAccountName: serviceAccount.metadata.name,
+            podLabels: identity.podLabels,
+            redisCaSecretName,
+            configHash: pulumi.unsecret(configHash),
+        };
+        const migrate = createMigrationJob(name, pod, buildEnv(spec, envInputs, true), [...dbReady, ...redisReady, ...storageReady, appSecret], k8sOpts());
+        const deployment = createDeployment(name, pod, buildEnv(spec, envInputs, false), [migrate], k8sOpts());
+
+        // 6. Availability, network, route, load balancer
+        const lb = platform.createLoadBalancer(ctx);
+        const service = createService(name, pod, lb.serviceAnnotations, k8sOpts());
+        createAvailability(name, pod, deployment, k8sOpts());
+        createNetworkPolicies(name, pod, backends, k8sOpts());
+        const route = createRoute(name, pod, lb, service, k8sOpts());
+        lb.afterRoute?.(route, service);
+
+        const outputs = {
+            url: lb.url,
+            namespace: pulumi.output(namespace),
+            serviceAccountName: serviceAccount.metadata.name,
+            deploymentName: deployment.metadata.name,
+            serviceName: service.metadata.name,
+            migrationJobName: migrate.metadata.name,
+            databaseEndpoint,
+            redisEndpoint,
+            bucketName,
+            identityPrincipal: identity.principal,
+            webuiSecretKey: pulumi.secret(secretKey.result),
+            databaseUrl: pulumi.secret(databaseUrl),
+            databasePoolSize: pulumi.output(spec.pools.poolSize),
+            databasePoolMaxOverflow: pulumi.output(spec.pools.maxOverflow),
+            databaseMaxClientConnections: pulumi.output(spec.pools.worstCaseTotal),
+            databaseServerMaxConnections: pulumi.output(spec.pools.maxConnections),
+            image: pulumi.output(spec.image.ref),
+            otelCollectorEndpoint: otel ? otel.endpoint : pulumi.output(""),
+        };
+        Object.assign(this, outputs);
+        this.registerOutputs(outputs);
+    }
+}

@@ -1,0 +1,515 @@
+// Turns user args into a validated, defaulted ResolvedSpec. Pure: no resource is created
+// here, so a bad spec fails before anything is registered.
+import * as pulumi from "@pulumi/pulumi";
+import { problem } from "./errors";
+import { IN_CLUSTER_MAX_CONNECTIONS, POD_SIZING, PoolPlan, computePools } from "./sizing";
+import {
+    CloudTarget,
+    DatabaseArgs,
+    EmbeddingEngine,
+    ImageArgs,
+    MigrationsArgs,
+    OidcArgs,
+    OpenWebUiClusterArgs,
+    OtelArgs,
+    OtlpProtocol,
+    PgvectorIndexMethod,
+    PodArgs,
+    RagArgs,
+    RedisArgs,
+    RoutingMode,
+    ServiceMode,
+    SizePreset,
+    StorageArgs,
+    TlsArgs,
+    VectorStore,
+    VectorStoreArgs,
+} from "./types";
+import type { AwsArgs } from "../providers/aws/args";
+import type { GcpArgs } from "../providers/gcp/args";
+import type { AzureArgs } from "../providers/azure/args";
+import type { KubernetesTargetArgs } from "../providers/kubernetes/args";
+
+/** The Open WebUI release this package is tested against (PyPI 0.12.4; see tests/integration). */
+export const DEFAULT_IMAGE_REPOSITORY = "ghcr.io/open-webui/open-webui";
+export const DEFAULT_IMAGE_TAG = "v0.12.4";
+export const DEFAULT_OTEL_COLLECTOR_IMAGE = "otel/opentelemetry-collector-contrib:0.139.0";
+
+/** Env names the component owns; `extraEnv`/`extraSecretEnv` may not set them. */
+export const MANAGED_ENV = [
+    "WEBUI_SECRET_KEY", "WEBUI_URL", "DATABASE_URL", "DATABASE_POOL_SIZE", "DATABASE_POOL_MAX_OVERFLOW",
+    "DATABASE_POOL_TIMEOUT", "DATABASE_POOL_RECYCLE", "DATABASE_ENABLE_IAM_TOKEN_AUTH", "ENABLE_DB_MIGRATIONS",
+    "REDIS_URL", "REDIS_CLUSTER", "REDIS_KEY_PREFIX", "REDIS_SENTINEL_HOSTS", "WEBSOCKET_MANAGER", "WEBSOCKET_REDIS_URL",
+    "WEBSOCKET_REDIS_CLUSTER", "WEBSOCKET_SENTINEL_HOSTS", "ENABLE_WEBSOCKET_SUPPORT", "UVICORN_WORKERS", "VECTOR_DB",
+    "PGVECTOR_DB_URL", "PGVECTOR_CREATE_EXTENSION", "PGVECTOR_POOL_SIZE", "PGVECTOR_POOL_MAX_OVERFLOW",
+    "STORAGE_PROVIDER", "S3_BUCKET_NAME", "S3_REGION_NAME", "S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
+    "GCS_BUCKET_NAME", "GOOGLE_APPLICATION_CREDENTIALS_JSON", "AZURE_STORAGE_ENDPOINT", "AZURE_STORAGE_CONTAINER_NAME",
+    "AZURE_STORAGE_KEY", "ENABLE_OTEL", "OTEL_EXPORTER_OTLP_ENDPOINT", "DATA_DIR", "STATIC_DIR", "PORT",
+];
+
+export interface ResolvedDatabase {
+    mode: ServiceMode;
+    name: string;
+    version: string;
+    url?: pulumi.Input<string>;
+    urlSecret?: { name: pulumi.Input<string>; key: pulumi.Input<string> };
+    maxConnections: number;
+    budgetFraction: number;
+    poolSize?: number;
+    poolMaxOverflow?: number;
+    createVectorExtension?: boolean;
+    iamAuth: boolean;
+    deletionProtection: boolean;
+    backupRetentionDays: number;
+    highAvailability: boolean;
+    storageGb: number;
+}
+
+export interface ResolvedRedis {
+    mode: ServiceMode;
+    url?: pulumi.Input<string>;
+    urlSecret?: { name: pulumi.Input<string>; key: pulumi.Input<string> };
+    cluster: boolean;
+    sentinelHosts?: string;
+    keyPrefix: string;
+    socketConnectTimeoutSeconds: number;
+    highAvailability: boolean;
+    storageGb: number;
+}
+
+export interface ResolvedStorage extends StorageArgs {
+    mode: ServiceMode;
+    retainOnDelete: boolean;
+    storageGb: number;
+}
+
+export interface ResolvedOtel {
+    enabled: boolean;
+    exporterEndpoint?: pulumi.Input<string>;
+    exporterProtocol: OtlpProtocol;
+    exporterHeaders?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
+    traces: boolean;
+    metrics: boolean;
+    logs: boolean;
+    collectorImage: string;
+    collectorReplicas: number;
+}
+
+export interface ResolvedSpec {
+    target: CloudTarget;
+    hostname: string;
+    /** `https://hostname` (or `http://` with tls.allowInsecureHttp). */
+    url: string;
+    namespace: string;
+    createNamespace: boolean;
+    size: SizePreset;
+    replicas: { min: number; max: number; targetCpuUtilization: number };
+    image: Required<Pick<ImageArgs, "repository" | "tag" | "pullPolicy">> & { digest?: string; ref: string };
+    tls: TlsArgs & { enabled: boolean };
+    database: ResolvedDatabase;
+    redis: ResolvedRedis;
+    storage: ResolvedStorage;
+    vectorStore: VectorStoreArgs & { type: VectorStore; pgvectorIndexMethod: PgvectorIndexMethod; pgvectorMaxVectorLength: number };
+    oidc?: OidcArgs;
+    otel: ResolvedOtel;
+    rag: RagArgs & { embeddingEngine: EmbeddingEngine; embeddingModel: string; hybridSearch: boolean };
+    migrations: Required<MigrationsArgs>;
+    pod: PodArgs & { cpuRequest: string; memoryRequest: string; memoryLimit: string; terminationGracePeriodSeconds: number };
+    threadPoolSize: number;
+    enableSignup: boolean;
+    extraEnv: { [key: string]: string };
+    extraSecretEnv?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
+    labels: { [key: string]: string };
+    tags: { [key: string]: string };
+    aws?: AwsArgs;
+    gcp?: GcpArgs;
+    azure?: AzureArgs;
+    kubernetes: KubernetesTargetArgs;
+    /** Filled by `planPools` once the database size is known. */
+    pools: PoolPlan;
+}
+
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/;
+const RELEASE_TAG = /^v?\d+\.\d+\.\d+([-+.][0-9A-Za-z.-]+)?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function enumValues<T extends object>(e: T): string[] {
+    return Object.values(e) as string[];
+}
+
+function isPlainKnown<T>(v: pulumi.Input<T> | undefined): v is T {
+    return v !== undefined && !pulumi.Output.isInstance(v) && !(v instanceof Promise);
+}
+
+/**
+ * Resolves defaults and checks everything that can be checked without the cloud module.
+ * Returns the spec (pools not yet planned) and the problems found.
+ */
+export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; problems: string[] } {
+    const problems: string[] = [];
+    const a = (args ?? {}) as OpenWebUiClusterArgs;
+
+    if (!enumValues(CloudTarget).includes(a.target as string)) {
+        problems.push(problem("target", a.target, `use one of ${enumValues(CloudTarget).join(", ")}`));
+    }
+    const cloud = a.target !== CloudTarget.Kubernetes;
+    const defaultMode = cloud ? ServiceMode.Managed : ServiceMode.InCluster;
+
+    if (typeof a.hostname !== "string" || !HOSTNAME.test(a.hostname)) {
+        problems.push(problem("hostname", a.hostname, "give a lowercase DNS name such as chat.example.com (no scheme, no path)"));
+    }
+    const namespace = a.namespace ?? "open-webui";
+    if (!DNS_1123_LABEL.test(namespace) || namespace.length > 63) {
+        problems.push(problem("namespace", namespace, "use a DNS-1123 label: lowercase letters, digits and '-', at most 63 characters"));
+    }
+    const size = a.size ?? SizePreset.Medium;
+    if (!enumValues(SizePreset).includes(size)) {
+        problems.push(problem("size", size, `use one of ${enumValues(SizePreset).join(", ")}`));
+    }
+    const sizing = POD_SIZING[size] ?? POD_SIZING[SizePreset.Medium];
+
+    // Replicas
+    const rMin = a.replicas?.min ?? 3;
+    const rMax = a.replicas?.max ?? Math.max(10, rMin);
+    const cpuTarget = a.replicas?.targetCpuUtilization ?? 70;
+    if (!Number.isInteger(rMin) || rMin < 1) {
+        problems.push(problem("replicas.min", rMin, "use a whole number >= 2 (2 or more replicas are needed for high availability)"));
+    } else if (rMin < 2 && !a.migrations?.maintenanceMode) {
+        problems.push(problem("replicas.min", rMin, "a single replica is not highly available: use 2 or more (3 spreads over three zones)"));
+    }
+    if (!Number.isInteger(rMax) || rMax < rMin) {
+        problems.push(problem("replicas.max", rMax, `use a whole number >= replicas.min (${rMin})`));
+    }
+    if (!Number.isInteger(cpuTarget) || cpuTarget < 10 || cpuTarget > 95) {
+        problems.push(problem("replicas.targetCpuUtilization", cpuTarget, "use a percentage between 10 and 95"));
+    }
+
+    // Image
+    const tag = a.image?.tag ?? DEFAULT_IMAGE_TAG;
+    const repository = a.image?.repository ?? DEFAULT_IMAGE_REPOSITORY;
+    if (!RELEASE_TAG.test(tag)) {
+        problems.push(problem("image.tag", tag, `pin a released version such as ${DEFAULT_IMAGE_TAG}; moving tags like main/latest/cuda let replicas and the migration Job run different code`));
+    }
+    if (a.image?.digest !== undefined && !/^sha256:[a-f0-9]{64}$/.test(a.image.digest)) {
+        problems.push(problem("image.digest", a.image.digest, "use the form sha256:<64 hex digits>"));
+    }
+    if (/[:@]/.test(repository.split("/").slice(-1)[0] ?? "")) {
+        problems.push(problem("image.repository", repository, "give the repository without tag or digest; set image.tag / image.digest"));
+    }
+    const pullPolicy = a.image?.pullPolicy ?? "IfNotPresent";
+    if (!["Always", "IfNotPresent", "Never"].includes(pullPolicy)) {
+        problems.push(problem("image.pullPolicy", pullPolicy, "use Always, IfNotPresent or Never"));
+    }
+    const ref = `${repository}:${tag}${a.image?.digest ? `@${a.image.digest}` : ""}`;
+
+    // TLS
+    const tlsEnabled = a.tls?.enabled ?? true;
+    if (!tlsEnabled && !a.tls?.allowInsecureHttp) {
+        problems.push(problem("tls.enabled", false, "plain HTTP exposes session cookies; keep TLS on, or also set tls.allowInsecureHttp=true for an evaluation cluster"));
+    }
+    const url = `${tlsEnabled ? "https" : "http"}://${a.hostname}`;
+
+    // Database
+    const dbMode = a.database?.mode ?? defaultMode;
+    checkMode("database.mode", dbMode, cloud, problems);
+    const db: ResolvedDatabase = {
+        mode: dbMode,
+        name: a.database?.name ?? "openwebui",
+        version: a.database?.version ?? "16",
+        url: a.database?.url,
+        urlSecret: a.database?.urlSecret,
+        maxConnections: a.database?.maxConnections ?? (dbMode === ServiceMode.InCluster ? IN_CLUSTER_MAX_CONNECTIONS : 0),
+        budgetFraction: a.database?.connectionBudgetFraction ?? 0.8,
+        poolSize: a.database?.poolSize,
+        poolMaxOverflow: a.database?.poolMaxOverflow,
+        createVectorExtension: a.database?.createVectorExtension,
+        iamAuth: a.database?.iamAuth ?? false,
+        deletionProtection: a.database?.deletionProtection ?? true,
+        backupRetentionDays: a.database?.backupRetentionDays ?? 14,
+        highAvailability: a.database?.highAvailability ?? true,
+        storageGb: a.database?.storageGb ?? 20,
+    };
+    checkDatabase(a.database, db, problems);
+
+    // Redis
+    const redisMode = a.redis?.mode ?? defaultMode;
+    checkMode("redis.mode", redisMode, cloud, problems);
+    const redis: ResolvedRedis = {
+        mode: redisMode,
+        url: a.redis?.url,
+        urlSecret: a.redis?.urlSecret,
+        cluster: a.redis?.cluster ?? false,
+        sentinelHosts: a.redis?.sentinelHosts,
+        keyPrefix: a.redis?.keyPrefix ?? "open-webui",
+        socketConnectTimeoutSeconds: a.redis?.socketConnectTimeoutSeconds ?? 5,
+        highAvailability: a.redis?.highAvailability ?? true,
+        storageGb: a.redis?.storageGb ?? 5,
+    };
+    checkRedis(redis, problems);
+    if (redisMode === ServiceMode.Managed && !redis.highAvailability && rMin > 1) {
+        problems.push(problem("redis.highAvailability", false, "with several replicas Redis carries sessions and websockets: keep it highly available (replica + automatic failover)"));
+    }
+
+    // Storage
+    const storageMode = a.storage?.mode ?? defaultMode;
+    checkMode("storage.mode", storageMode, cloud, problems);
+    const storage: ResolvedStorage = {
+        ...a.storage,
+        mode: storageMode,
+        retainOnDelete: a.storage?.retainOnDelete ?? true,
+        storageGb: a.storage?.storageGb ?? 20,
+        s3AddressingStyle: a.storage?.s3AddressingStyle ?? (storageMode === ServiceMode.Managed ? undefined : "path"),
+    };
+    if (storageMode === ServiceMode.External && a.storage?.s3EndpointUrl === undefined && a.storage?.bucketName === undefined) {
+        problems.push(problem("storage.bucketName", undefined, "external storage needs storage.bucketName (and storage.s3EndpointUrl for S3-compatible stores)"));
+    }
+    if ((a.storage?.s3AccessKeyIdSecret === undefined) !== (a.storage?.s3SecretAccessKeySecret === undefined)) {
+        problems.push(problem("storage.s3AccessKeyIdSecret/s3SecretAccessKeySecret", "only one set", "set both, or neither to use the pod identity"));
+    }
+    if (storage.s3AddressingStyle !== undefined && !["path", "virtual", "auto"].includes(storage.s3AddressingStyle)) {
+        problems.push(problem("storage.s3AddressingStyle", storage.s3AddressingStyle, "use path, virtual or auto"));
+    }
+
+    // Vector store
+    const vsType = a.vectorStore?.type ?? VectorStore.Pgvector;
+    if (!enumValues(VectorStore).includes(vsType)) {
+        problems.push(problem("vectorStore.type", vsType, `use one of ${enumValues(VectorStore).join(", ")}; the embedded Chroma (SQLite) crashes workers with more than one process`));
+    } else if (vsType !== VectorStore.Pgvector && a.vectorStore?.url === undefined && vsType !== VectorStore.Pinecone) {
+        problems.push(problem("vectorStore.url", undefined, `vectorStore.type=${vsType} needs the URL of its server (for Chroma: its HTTP server, never the embedded store)`));
+    }
+    if (vsType === VectorStore.Pinecone && a.vectorStore?.apiKeySecret === undefined) {
+        problems.push(problem("vectorStore.apiKeySecret", undefined, "Pinecone needs an API key: reference a Secret key holding it"));
+    }
+    const maxVec = a.vectorStore?.pgvectorMaxVectorLength ?? 1536;
+    if (!Number.isInteger(maxVec) || maxVec < 1 || maxVec > 16000) {
+        problems.push(problem("vectorStore.pgvectorMaxVectorLength", maxVec, "use a whole number from 1 to 16000 (pgvector's limit)"));
+    }
+
+    // OIDC
+    if (a.oidc !== undefined) {
+        for (const f of ["providerUrl", "clientId", "clientSecret"] as const) {
+            if (a.oidc[f] === undefined || a.oidc[f] === "") {
+                problems.push(problem(`oidc.${f}`, a.oidc[f], "OIDC needs providerUrl, clientId and clientSecret"));
+            }
+        }
+        if (isPlainKnown(a.oidc.providerUrl) && !/^https:\/\//.test(a.oidc.providerUrl)) {
+            problems.push(problem("oidc.providerUrl", a.oidc.providerUrl, "use the https:// discovery URL of your identity provider"));
+        }
+        if (redis.cluster || redis.sentinelHosts) {
+            problems.push(problem("oidc", "with a clustered/Sentinel Redis", "Open WebUI's shared OIDC sessions (ENABLE_STAR_SESSIONS_MIDDLEWARE) need a standalone Redis endpoint; use a non-cluster Redis"));
+        }
+    }
+
+    // OTEL
+    const otel: ResolvedOtel = {
+        enabled: a.otel?.enabled ?? true,
+        exporterEndpoint: a.otel?.exporterEndpoint,
+        exporterProtocol: a.otel?.exporterProtocol ?? OtlpProtocol.Grpc,
+        exporterHeaders: a.otel?.exporterHeaders,
+        traces: a.otel?.traces ?? true,
+        metrics: a.otel?.metrics ?? true,
+        logs: a.otel?.logs ?? false,
+        collectorImage: a.otel?.collectorImage ?? DEFAULT_OTEL_COLLECTOR_IMAGE,
+        collectorReplicas: a.otel?.collectorReplicas ?? 2,
+    };
+    checkOtel(a.otel, otel, problems);
+
+    // RAG
+    const engine = a.rag?.embeddingEngine ?? EmbeddingEngine.Openai;
+    if (!enumValues(EmbeddingEngine).includes(engine)) {
+        problems.push(problem("rag.embeddingEngine", engine, "use openai or ollama; in-pod SentenceTransformers makes every replica load a model and is not suited to scale"));
+    }
+
+    // Migrations, pod, env
+    const timeoutMinutes = a.migrations?.timeoutMinutes ?? 30;
+    if (!Number.isInteger(timeoutMinutes) || timeoutMinutes < 1 || timeoutMinutes > 720) {
+        problems.push(problem("migrations.timeoutMinutes", timeoutMinutes, "use a whole number of minutes from 1 to 720"));
+    }
+    const grace = a.pod?.terminationGracePeriodSeconds ?? 60;
+    if (!Number.isInteger(grace) || grace < 10 || grace > 3600) {
+        problems.push(problem("pod.terminationGracePeriodSeconds", grace, "use 10 to 3600 seconds"));
+    }
+    const threadPoolSize = a.threadPoolSize ?? sizing.threadPoolSize;
+    if (!Number.isInteger(threadPoolSize) || threadPoolSize < 1) {
+        problems.push(problem("threadPoolSize", threadPoolSize, "use a positive whole number"));
+    }
+    const extraEnv = a.extraEnv ?? {};
+    for (const k of Object.keys(extraEnv)) {
+        if (!ENV_NAME.test(k)) problems.push(problem(`extraEnv.${k}`, k, "use a valid environment variable name"));
+        if (MANAGED_ENV.includes(k)) problems.push(problem(`extraEnv.${k}`, extraEnv[k], `${k} is managed by the component; use the matching typed argument instead`));
+        if (/(SECRET|PASSWORD|TOKEN|API_KEY|_KEY$)/.test(k)) {
+            problems.push(problem(`extraEnv.${k}`, "<redacted>", "looks like a secret: move it to extraSecretEnv so it is delivered through a Kubernetes Secret"));
+        }
+    }
+    if (isPlainKnown(a.extraSecretEnv)) {
+        for (const k of Object.keys(a.extraSecretEnv)) {
+            if (!ENV_NAME.test(k)) problems.push(problem(`extraSecretEnv.${k}`, k, "use a valid environment variable name"));
+            if (MANAGED_ENV.includes(k)) problems.push(problem(`extraSecretEnv.${k}`, "<redacted>", `${k} is managed by the component; use the matching typed argument instead`));
+        }
+    }
+    for (const [field, map] of [["labels", a.labels], ["pod.labels", a.pod?.labels]] as const) {
+        for (const [k, v] of Object.entries(map ?? {})) {
+            if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k) || !/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(v)) {
+                problems.push(problem(`${field}.${k}`, v, "use a valid Kubernetes label key and value (63 characters, alphanumerics, '-', '_', '.')"));
+            }
+        }
+    }
+
+    // Target-specific presence
+    if (a.target === CloudTarget.Aws && !a.aws) problems.push(problem("aws", undefined, "target aws needs the aws block (vpcId, subnet ids, EKS cluster)"));
+    if (a.target === CloudTarget.Gcp && !a.gcp) problems.push(problem("gcp", undefined, "target gcp needs the gcp block (project, region, network, GKE cluster)"));
+    if (a.target === CloudTarget.Azure && !a.azure) problems.push(problem("azure", undefined, "target azure needs the azure block (resource group, location, VNet subnets, AKS OIDC issuer)"));
+    const k8s = a.kubernetes ?? {};
+    if (k8s.routing !== undefined && !enumValues(RoutingMode).includes(k8s.routing)) {
+        problems.push(problem("kubernetes.routing", k8s.routing, `use one of ${enumValues(RoutingMode).join(", ")}`));
+    }
+
+    const spec: ResolvedSpec = {
+        target: a.target,
+        hostname: a.hostname,
+        url,
+        namespace,
+        createNamespace: a.createNamespace ?? true,
+        size,
+        replicas: { min: rMin, max: rMax, targetCpuUtilization: cpuTarget },
+        image: { repository, tag, digest: a.image?.digest, pullPolicy, ref },
+        tls: { ...a.tls, enabled: tlsEnabled },
+        database: db,
+        redis,
+        storage,
+        vectorStore: {
+            ...a.vectorStore,
+            type: vsType,
+            pgvectorIndexMethod: a.vectorStore?.pgvectorIndexMethod ?? PgvectorIndexMethod.Hnsw,
+            pgvectorMaxVectorLength: maxVec,
+        },
+        oidc: a.oidc,
+        otel,
+        rag: { ...a.rag, embeddingEngine: engine, embeddingModel: a.rag?.embeddingModel ?? "text-embedding-3-small", hybridSearch: a.rag?.hybridSearch ?? false },
+        migrations: { maintenanceMode: a.migrations?.maintenanceMode ?? false, timeoutMinutes },
+        pod: {
+            ...a.pod,
+            cpuRequest: a.pod?.cpuRequest ?? sizing.cpuRequest,
+            memoryRequest: a.pod?.memoryRequest ?? sizing.memoryRequest,
+            memoryLimit: a.pod?.memoryLimit ?? sizing.memoryLimit,
+            terminationGracePeriodSeconds: grace,
+        },
+        threadPoolSize,
+        enableSignup: a.enableSignup ?? false,
+        extraEnv,
+        extraSecretEnv: a.extraSecretEnv,
+        labels: a.labels ?? {},
+        tags: a.tags ?? {},
+        aws: a.aws,
+        gcp: a.gcp,
+        azure: a.azure,
+        kubernetes: k8s,
+        pools: undefined as unknown as PoolPlan,
+    };
+    return { spec, problems };
+}
+
+/** Fills `spec.pools` from the server's max_connections; returns a problem if it cannot fit. */
+export function planPools(spec: ResolvedSpec, managedMaxConnections: number | undefined): string | undefined {
+    const maxConnections = spec.database.mode === ServiceMode.Managed && spec.database.maxConnections === 0
+        ? managedMaxConnections ?? 0
+        : spec.database.maxConnections;
+    if (!maxConnections) return undefined; // reported by checkDatabase
+    spec.database.maxConnections = maxConnections;
+    const sizing = POD_SIZING[spec.size] ?? POD_SIZING[SizePreset.Medium];
+    const plan = computePools({
+        maxConnections,
+        budgetFraction: spec.database.budgetFraction,
+        maxReplicas: spec.replicas.max,
+        pgvector: spec.vectorStore.type === VectorStore.Pgvector,
+        preferredPool: sizing.preferredPool,
+        preferredOverflow: sizing.preferredOverflow,
+        poolSize: spec.database.poolSize,
+        maxOverflow: spec.database.poolMaxOverflow,
+    });
+    if (typeof plan === "string") return plan;
+    spec.pools = plan;
+    return undefined;
+}
+
+function checkMode(field: string, mode: ServiceMode, cloud: boolean, problems: string[]): void {
+    if (!enumValues(ServiceMode).includes(mode)) {
+        problems.push(problem(field, mode, `use one of ${enumValues(ServiceMode).join(", ")}`));
+    } else if (mode === ServiceMode.Managed && !cloud) {
+        problems.push(problem(field, mode, "target kubernetes has no managed services: use external (bring your own) or inCluster (evaluation)"));
+    }
+}
+
+function checkDatabase(args: DatabaseArgs | undefined, db: ResolvedDatabase, problems: string[]): void {
+    if (db.mode === ServiceMode.External) {
+        if ((db.url === undefined) === (db.urlSecret === undefined)) {
+            problems.push(problem("database.url/urlSecret", db.url === undefined ? undefined : "both set", "external Postgres needs exactly one of database.url or database.urlSecret"));
+        }
+        if (!args?.maxConnections) {
+            problems.push(problem("database.maxConnections", args?.maxConnections, "external Postgres needs its max_connections (SHOW max_connections) so the pools can be sized under it"));
+        }
+        if (isPlainKnown(db.url) && !/^postgres(ql)?:\/\//.test(db.url)) {
+            problems.push(problem("database.url", db.url.replace(/\/\/[^@]*@/, "//***@"), "use a postgresql:// URL (the app derives its async driver itself; do not use postgresql+asyncpg:// or sqlite)"));
+        }
+        if (db.iamAuth) problems.push(problem("database.iamAuth", true, "IAM token auth applies to the managed AWS database only"));
+    } else if (db.url !== undefined || db.urlSecret !== undefined) {
+        problems.push(problem("database.url", "set", `database.url/urlSecret apply to mode external only (mode is ${db.mode})`));
+    }
+    if (args?.maxConnections !== undefined && (!Number.isInteger(args.maxConnections) || args.maxConnections < 20)) {
+        problems.push(problem("database.maxConnections", args.maxConnections, "use the server's max_connections (a whole number >= 20)"));
+    }
+    if (!(db.budgetFraction > 0 && db.budgetFraction <= 0.95)) {
+        problems.push(problem("database.connectionBudgetFraction", db.budgetFraction, "use a fraction above 0 and at most 0.95 (leave room for admin and replication connections)"));
+    }
+    if (db.poolSize !== undefined && (!Number.isInteger(db.poolSize) || db.poolSize < 1)) {
+        problems.push(problem("database.poolSize", db.poolSize, "use a whole number >= 1, or omit it to compute it from max_connections"));
+    }
+    if (db.poolMaxOverflow !== undefined && (!Number.isInteger(db.poolMaxOverflow) || db.poolMaxOverflow < 0)) {
+        problems.push(problem("database.poolMaxOverflow", db.poolMaxOverflow, "use a whole number >= 0"));
+    }
+    if (!/^(1[3-9])$/.test(db.version)) {
+        problems.push(problem("database.version", db.version, "use a Postgres major version from 13 to 19 with pgvector support (default 16)"));
+    }
+    if (!Number.isInteger(db.backupRetentionDays) || db.backupRetentionDays < 1 || db.backupRetentionDays > 35) {
+        problems.push(problem("database.backupRetentionDays", db.backupRetentionDays, "use 1 to 35 days (the managed services' range)"));
+    }
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(db.name)) {
+        problems.push(problem("database.name", db.name, "use a lowercase identifier: letters, digits, '_' (max 63)"));
+    }
+}
+
+function checkRedis(r: ResolvedRedis, problems: string[]): void {
+    if (r.mode === ServiceMode.External) {
+        if ((r.url === undefined) === (r.urlSecret === undefined)) {
+            problems.push(problem("redis.url/urlSecret", r.url === undefined ? undefined : "both set", "external Redis needs exactly one of redis.url or redis.urlSecret"));
+        }
+        if (isPlainKnown(r.url) && !/^rediss?:\/\//.test(r.url)) {
+            problems.push(problem("redis.url", r.url.replace(/\/\/[^@]*@/, "//***@"), "use a redis:// or rediss:// URL"));
+        }
+    } else if (r.url !== undefined || r.urlSecret !== undefined || r.sentinelHosts !== undefined) {
+        problems.push(problem("redis.url", "set", `redis.url/urlSecret/sentinelHosts apply to mode external only (mode is ${r.mode})`));
+    }
+    if (r.cluster && r.sentinelHosts) {
+        problems.push(problem("redis.cluster", true, "Sentinel and Cluster are exclusive: set one of redis.cluster or redis.sentinelHosts"));
+    }
+    if (!Number.isInteger(r.socketConnectTimeoutSeconds) || r.socketConnectTimeoutSeconds < 1 || r.socketConnectTimeoutSeconds > 60) {
+        problems.push(problem("redis.socketConnectTimeoutSeconds", r.socketConnectTimeoutSeconds, "use 1 to 60 seconds (5 avoids hangs during failover)"));
+    }
+}
+
+function checkOtel(args: OtelArgs | undefined, otel: ResolvedOtel, problems: string[]): void {
+    if (!enumValues(OtlpProtocol).includes(otel.exporterProtocol)) {
+        problems.push(problem("otel.exporterProtocol", otel.exporterProtocol, "use grpc or http"));
+    }
+    if (isPlainKnown(otel.exporterEndpoint) && !/^https?:\/\//.test(otel.exporterEndpoint)) {
+        problems.push(problem("otel.exporterEndpoint", otel.exporterEndpoint, "use an http:// or https:// OTLP endpoint"));
+    }
+    if (otel.enabled && !otel.traces && !otel.metrics && !otel.logs) {
+        problems.push(problem("otel", "enabled with no signal", "enable at least one of otel.traces, otel.metrics, otel.logs, or set otel.enabled=false"));
+    }
+    if (!Number.isInteger(otel.collectorReplicas) || otel.collectorReplicas < 1) {
+        problems.push(problem("otel.collectorReplicas", otel.collectorReplicas, "use a whole number >= 1"));
+    }
+    void args;
+}

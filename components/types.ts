@@ -1,0 +1,373 @@
+// The provider-neutral spec of an Open WebUI cluster: the args of `OpenWebUiCluster`.
+//
+// Rules for this file (multi-language schema inference, see tests/schema.test.ts):
+// interfaces, string enums, arrays and maps only; no unions other than `T | undefined`,
+// no functions. Fields that decide *what* is created (target, modes, counts) are plain
+// values so they can be validated at construction; values that only flow into resources
+// (hostnames, ARNs, secrets) are `pulumi.Input`s.
+import * as pulumi from "@pulumi/pulumi";
+import type { AwsArgs } from "../providers/aws/args";
+import type { GcpArgs } from "../providers/gcp/args";
+import type { AzureArgs } from "../providers/azure/args";
+import type { KubernetesTargetArgs } from "../providers/kubernetes/args";
+
+/** Where the cluster runs and which cloud creates its managed services. */
+export enum CloudTarget {
+    /** EKS + Aurora/RDS + ElastiCache + S3 + ALB. */
+    Aws = "aws",
+    /** GKE + Cloud SQL + Memorystore + GCS + GKE Ingress. */
+    Gcp = "gcp",
+    /** AKS + PostgreSQL Flexible Server + Azure Managed Redis + Blob + AKS ingress. */
+    Azure = "azure",
+    /** Any Kubernetes cluster; backing services external or in-cluster. */
+    Kubernetes = "kubernetes",
+}
+
+/** Size preset; each cloud maps it to instance classes, and the core to pod resources. */
+export enum SizePreset {
+    /** Up to ~200 active users. */
+    Small = "small",
+    /** Up to ~1,000 active users. */
+    Medium = "medium",
+    /** Several thousand active users. */
+    Large = "large",
+}
+
+/** Where a backing service comes from. */
+export enum ServiceMode {
+    /** Created by the target cloud's managed service (default for aws/gcp/azure). */
+    Managed = "managed",
+    /** Brought by the user (URL or existing Kubernetes Secret). */
+    External = "external",
+    /** Single-instance pod with a persistent volume, for evaluation and on-prem. Not HA. */
+    InCluster = "inCluster",
+}
+
+/** Vector store Open WebUI uses for RAG. The embedded Chroma is refused: it crashes with >1 process. */
+export enum VectorStore {
+    /** pgvector in the same Postgres (default; maintained by the Open WebUI team). */
+    Pgvector = "pgvector",
+    Qdrant = "qdrant",
+    Milvus = "milvus",
+    Opensearch = "opensearch",
+    Elasticsearch = "elasticsearch",
+    Pinecone = "pinecone",
+    /** Chroma in HTTP (client/server) mode only; `url` must be set. */
+    ChromaHttp = "chromaHttp",
+}
+
+/** Index method for pgvector. */
+export enum PgvectorIndexMethod {
+    Hnsw = "hnsw",
+    Ivfflat = "ivfflat",
+}
+
+/** How the public endpoint is exposed on the `kubernetes` target. */
+export enum RoutingMode {
+    /** Gateway API HTTPRoute attached to an existing Gateway (default when `kubernetes.gateway` is set). */
+    GatewayApi = "gatewayApi",
+    /** networking.k8s.io/v1 Ingress with the given class. */
+    Ingress = "ingress",
+    /** No route; only a ClusterIP Service (bring your own). */
+    None = "none",
+}
+
+/** OTLP protocol used from Open WebUI to the collector and from the collector to the backend. */
+export enum OtlpProtocol {
+    Grpc = "grpc",
+    Http = "http",
+}
+
+/** Engine for RAG embeddings. In-pod SentenceTransformers is refused at scale. */
+export enum EmbeddingEngine {
+    Openai = "openai",
+    Ollama = "ollama",
+}
+
+/** A reference to a key in an existing Kubernetes Secret in the release namespace. */
+export interface SecretKeyRefArgs {
+    /** Name of the Secret. */
+    name: pulumi.Input<string>;
+    /** Key inside the Secret. */
+    key: pulumi.Input<string>;
+}
+
+/** Replica count and autoscaling. */
+export interface ReplicasArgs {
+    /** Minimum serving replicas (HPA floor). Default: 3. Must be >= 2 for HA. */
+    min?: number;
+    /** Maximum serving replicas (HPA ceiling); also sizes the database pools. Default: 10. */
+    max?: number;
+    /** Target average CPU utilization (%) for the HPA. Default: 70. */
+    targetCpuUtilization?: number;
+}
+
+/** The Open WebUI container image. */
+export interface ImageArgs {
+    /** Image repository. Default: `ghcr.io/open-webui/open-webui`. */
+    repository?: string;
+    /** Released version tag (`vX.Y.Z`, optionally with a suffix). `main`/`latest` are refused. Default: `v0.12.4`. */
+    tag?: string;
+    /** Optional digest (`sha256:...`) pinned in addition to the tag. Default: none. */
+    digest?: string;
+    /** Image pull policy. Default: `IfNotPresent`. */
+    pullPolicy?: string;
+}
+
+/** Public hostname and TLS. */
+export interface TlsArgs {
+    /** Serve HTTPS (and redirect HTTP). Default: true. Turning it off is refused unless `allowInsecureHttp` is set. */
+    enabled?: boolean;
+    /** Explicit opt-in to plain HTTP (evaluation only). Default: false. */
+    allowInsecureHttp?: boolean;
+    /** Name of an existing `kubernetes.io/tls` Secret for Ingress/Gateway TLS (kubernetes target, Azure). Default: none (controller-managed or cert-manager). */
+    secretName?: pulumi.Input<string>;
+    /** cert-manager ClusterIssuer to annotate the Ingress with (kubernetes/Azure targets). Default: none. */
+    clusterIssuer?: string;
+}
+
+/** Database (Postgres) settings. */
+export interface DatabaseArgs {
+    /** Where Postgres comes from. Default: `managed` on clouds, `inCluster` on `kubernetes`. */
+    mode?: ServiceMode;
+    /** Database name. Default: `openwebui`. */
+    name?: string;
+    /** Postgres major version for managed/in-cluster servers. Default: `16`. */
+    version?: string;
+    /** External mode: Secret key holding the full `postgresql://` URL (with `sslmode` if needed). */
+    urlSecret?: SecretKeyRefArgs;
+    /** External mode: the URL itself (stored as a Pulumi secret and a Kubernetes Secret). */
+    url?: pulumi.Input<string>;
+    /** Server `max_connections`; required for external mode, known per size for managed mode. */
+    maxConnections?: number;
+    /** Per-engine SQLAlchemy pool size; default computed from `maxConnections` and `replicas.max`. */
+    poolSize?: number;
+    /** Per-engine pool overflow; default computed with `poolSize`. */
+    poolMaxOverflow?: number;
+    /** Share of `max_connections` the app may use (the rest is left for admins, backups, replicas). Default: 0.8. */
+    connectionBudgetFraction?: number;
+    /** Run `CREATE EXTENSION vector` from the app (needs a privileged role). Default: decided by the target. */
+    createVectorExtension?: boolean;
+    /** AWS only: authenticate with RDS IAM tokens instead of a password (`DATABASE_ENABLE_IAM_TOKEN_AUTH`). Default: false. */
+    iamAuth?: boolean;
+    /** Protect the managed database from deletion. Default: true. */
+    deletionProtection?: boolean;
+    /** Backup retention in days for managed databases. Default: 14. */
+    backupRetentionDays?: number;
+    /** Managed mode: make the server highly available (multi-AZ / regional / zone-redundant). Default: true. */
+    highAvailability?: boolean;
+    /** In-cluster mode: persistent volume size in GiB. Default: 20. */
+    storageGb?: number;
+}
+
+/** Redis settings (required for more than one replica). */
+export interface RedisArgs {
+    /** Where Redis comes from. Default: `managed` on clouds, `inCluster` on `kubernetes`. */
+    mode?: ServiceMode;
+    /** External mode: Secret key holding the full `redis://`/`rediss://` URL. */
+    urlSecret?: SecretKeyRefArgs;
+    /** External mode: the URL itself (stored as a Pulumi secret and a Kubernetes Secret). */
+    url?: pulumi.Input<string>;
+    /** The Redis endpoint is a Redis Cluster (`REDIS_CLUSTER=true`). Default: false (the target decides for managed). */
+    cluster?: boolean;
+    /** External mode: Sentinel hosts (`host:port,...`); the URL host is then the Sentinel service name. Default: none. */
+    sentinelHosts?: string;
+    /** Key prefix. Default: `open-webui`. */
+    keyPrefix?: string;
+    /** `REDIS_SOCKET_CONNECT_TIMEOUT` seconds, so failovers do not hang pods. Default: 5. */
+    socketConnectTimeoutSeconds?: number;
+    /** Managed mode: highly available (replicas + automatic failover). Default: true. */
+    highAvailability?: boolean;
+    /** In-cluster mode: persistent volume size in GiB. Default: 5. */
+    storageGb?: number;
+}
+
+/** File storage for uploads. */
+export interface StorageArgs {
+    /** Where the object store comes from. Default: `managed` on clouds, `inCluster` on `kubernetes`. */
+    mode?: ServiceMode;
+    /** Bucket/container name. Default: generated from the component name. */
+    bucketName?: pulumi.Input<string>;
+    /** External mode: S3-compatible endpoint URL (`S3_ENDPOINT_URL`). */
+    s3EndpointUrl?: pulumi.Input<string>;
+    /** External mode: S3 region. Default: `us-east-1`. */
+    s3Region?: pulumi.Input<string>;
+    /** External mode: Secret key holding the access key id (omit to use the pod identity). */
+    s3AccessKeyIdSecret?: SecretKeyRefArgs;
+    /** External mode: Secret key holding the secret access key (omit to use the pod identity). */
+    s3SecretAccessKeySecret?: SecretKeyRefArgs;
+    /** `S3_ADDRESSING_STYLE` for S3-compatible stores (`path`|`virtual`|`auto`). Default: `path` for external/in-cluster. */
+    s3AddressingStyle?: string;
+    /** Object key prefix (`S3_KEY_PREFIX`). Default: none. */
+    keyPrefix?: string;
+    /** Keep the bucket when the stack is destroyed (managed mode). Default: true. */
+    retainOnDelete?: boolean;
+    /** In-cluster mode: persistent volume size in GiB. Default: 20. */
+    storageGb?: number;
+}
+
+/** Vector store settings. */
+export interface VectorStoreArgs {
+    /** Vector database. Default: `pgvector`. */
+    type?: VectorStore;
+    /** URL of a non-pgvector vector database (QDRANT_URI, MILVUS_URI, ...). */
+    url?: pulumi.Input<string>;
+    /** Secret key holding the vector database API key (Qdrant/Pinecone/...). */
+    apiKeySecret?: SecretKeyRefArgs;
+    /** pgvector index method. Default: `hnsw`. */
+    pgvectorIndexMethod?: PgvectorIndexMethod;
+    /** `PGVECTOR_INITIALIZE_MAX_VECTOR_LENGTH`. Default: 1536. */
+    pgvectorMaxVectorLength?: number;
+}
+
+/** OpenID Connect single sign-on. */
+export interface OidcArgs {
+    /** Issuer discovery URL (`OPENID_PROVIDER_URL`), e.g. `https://idp/.well-known/openid-configuration`. */
+    providerUrl: pulumi.Input<string>;
+    /** OAuth client id. */
+    clientId: pulumi.Input<string>;
+    /** OAuth client secret (a Pulumi secret; delivered through a Kubernetes Secret). */
+    clientSecret: pulumi.Input<string>;
+    /** Button label. Default: `SSO`. */
+    providerName?: string;
+    /** Scopes. Default: `openid email profile`. */
+    scopes?: string;
+    /** Create accounts on first SSO login. Default: true. */
+    enableSignup?: boolean;
+    /** Merge SSO logins into existing accounts with the same email. Default: false. */
+    mergeAccountsByEmail?: boolean;
+    /** Disable the local login form. Default: false. */
+    disablePasswordLogin?: boolean;
+}
+
+/** OpenTelemetry: an in-cluster collector receiving OTLP from Open WebUI and exporting to your backend. */
+export interface OtelArgs {
+    /** Deploy the collector and enable `ENABLE_OTEL`. Default: true. */
+    enabled?: boolean;
+    /** OTLP endpoint of your backend the collector exports to. Default: none (the collector only logs a summary via the `debug` exporter). */
+    exporterEndpoint?: pulumi.Input<string>;
+    /** Protocol to the backend. Default: `grpc`. */
+    exporterProtocol?: OtlpProtocol;
+    /** Headers for the backend (e.g. API keys); stored in a Kubernetes Secret. Default: none. */
+    exporterHeaders?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
+    /** Export traces. Default: true. */
+    traces?: boolean;
+    /** Export metrics. Default: true. */
+    metrics?: boolean;
+    /** Export logs. Default: false. */
+    logs?: boolean;
+    /** Collector image. Default: `otel/opentelemetry-collector-contrib:0.139.0`. */
+    collectorImage?: string;
+    /** Collector replicas. Default: 2. */
+    collectorReplicas?: number;
+}
+
+/** RAG, embedding and task-model settings passed through to Open WebUI. */
+export interface RagArgs {
+    /** `RAG_EMBEDDING_ENGINE`. Default: `openai`. */
+    embeddingEngine?: EmbeddingEngine;
+    /** `RAG_EMBEDDING_MODEL`. Default: `text-embedding-3-small`. */
+    embeddingModel?: string;
+    /** `ENABLE_RAG_HYBRID_SEARCH`. Default: false. */
+    hybridSearch?: boolean;
+    /** `CONTENT_EXTRACTION_ENGINE` (tika, docling, document_intelligence, mistral_ocr, external). Default: Open WebUI's built-in. */
+    contentExtractionEngine?: string;
+    /** `TASK_MODEL` for local models. Default: none. */
+    taskModel?: string;
+    /** `TASK_MODEL_EXTERNAL` for external (OpenAI-compatible) models. Default: none. */
+    taskModelExternal?: string;
+    /** `OPENAI_API_BASE_URLS` (joined with `;`). Default: none. */
+    openaiApiBaseUrls?: string[];
+    /** `OPENAI_API_KEYS` (joined with `;`), a Pulumi secret. Default: none. */
+    openaiApiKeys?: pulumi.Input<pulumi.Input<string>[]>;
+    /** `OLLAMA_BASE_URLS` (joined with `;`). Default: none. */
+    ollamaBaseUrls?: string[];
+}
+
+/** Migration and upgrade behaviour. */
+export interface MigrationsArgs {
+    /** Scale serving replicas to 0 (for upgrades across schema-breaking releases). Default: false. */
+    maintenanceMode?: boolean;
+    /** Timeout of the migration Job in minutes. Default: 30. */
+    timeoutMinutes?: number;
+}
+
+/** Pod-level knobs the spec does not model otherwise. */
+export interface PodArgs {
+    /** Extra pod annotations. */
+    annotations?: { [key: string]: string };
+    /** Extra pod labels. */
+    labels?: { [key: string]: string };
+    /** Node selector. */
+    nodeSelector?: { [key: string]: string };
+    /** CPU request override (e.g. `500m`). Default: from `size`. */
+    cpuRequest?: string;
+    /** Memory request override (e.g. `1Gi`). Default: from `size`. */
+    memoryRequest?: string;
+    /** CPU limit override. Default: none (CPU is not limited, to avoid throttling). */
+    cpuLimit?: string;
+    /** Memory limit override. Default: from `size`. */
+    memoryLimit?: string;
+    /** Seconds the pod may take to drain websockets on shutdown. Default: 60. */
+    terminationGracePeriodSeconds?: number;
+    /** Name of an image pull Secret. Default: none. */
+    imagePullSecret?: string;
+}
+
+/** Arguments of `OpenWebUiCluster`. */
+export interface OpenWebUiClusterArgs {
+    /** Where to deploy: `aws`, `gcp`, `azure` or `kubernetes`. Required. */
+    target: CloudTarget;
+    /** Public hostname (e.g. `chat.example.com`); becomes `WEBUI_URL`. Required. */
+    hostname: string;
+    /** Kubernetes namespace. Default: `open-webui`. */
+    namespace?: string;
+    /** Create the namespace (with restricted Pod Security labels). Default: true. */
+    createNamespace?: boolean;
+    /** Size preset. Default: `medium`. */
+    size?: SizePreset;
+    /** Serving replicas and autoscaling. Default: min 3, max 10. */
+    replicas?: ReplicasArgs;
+    /** Open WebUI image. Default: `ghcr.io/open-webui/open-webui:v0.12.4`. */
+    image?: ImageArgs;
+    /** TLS. Default: HTTPS with redirect. */
+    tls?: TlsArgs;
+    /** Postgres. Default: managed (clouds) / in-cluster (kubernetes). */
+    database?: DatabaseArgs;
+    /** Redis. Default: managed (clouds) / in-cluster (kubernetes). */
+    redis?: RedisArgs;
+    /** Upload storage. Default: managed bucket (clouds) / in-cluster S3-compatible store (kubernetes). */
+    storage?: StorageArgs;
+    /** Vector store. Default: pgvector. */
+    vectorStore?: VectorStoreArgs;
+    /** OIDC single sign-on. Default: none (local accounts). */
+    oidc?: OidcArgs;
+    /** OpenTelemetry. Default: collector on, traces and metrics. */
+    otel?: OtelArgs;
+    /** RAG and task models. */
+    rag?: RagArgs;
+    /** Migrations and upgrades. */
+    migrations?: MigrationsArgs;
+    /** Pod knobs. */
+    pod?: PodArgs;
+    /** `THREAD_POOL_SIZE`. Default: from `size` (100/200/400). */
+    threadPoolSize?: number;
+    /** Allow new sign-ups with the local form (`ENABLE_SIGNUP`). Default: false. */
+    enableSignup?: boolean;
+    /** Extra plain environment variables. Names the component manages are refused. */
+    extraEnv?: { [key: string]: string };
+    /** Extra secret environment variables (Pulumi secrets, delivered through the Kubernetes Secret). */
+    extraSecretEnv?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
+    /** Extra labels on every Kubernetes object. */
+    labels?: { [key: string]: string };
+    /** Cloud tags/labels on every cloud resource. */
+    tags?: { [key: string]: string };
+    /** AWS target settings. Required when `target` is `aws`. */
+    aws?: AwsArgs;
+    /** GCP target settings. Required when `target` is `gcp`. */
+    gcp?: GcpArgs;
+    /** Azure target settings. Required when `target` is `azure`. */
+    azure?: AzureArgs;
+    /** Kubernetes target settings (routing, storage class). */
+    kubernetes?: KubernetesTargetArgs;
+}

@@ -1,0 +1,326 @@
+// Open WebUI's Kubernetes workloads: the migration Job, the serving Deployment and what keeps
+// it available (Service, PDB, HPA, NetworkPolicies) and reachable (Ingress / HTTPRoute).
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { DATA_DIR, REDIS_CA_DIR } from "./env";
+import { ResolvedSpec } from "./spec";
+import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
+import type { LoadBalancer } from "../providers/interface";
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+/** Open WebUI listens here (image default). */
+export const APP_PORT = 8080;
+/** UID/GID the Open WebUI containers run as (the image defaults to root). */
+export const APP_UID = 1000;
+
+export interface PodInputs {
+    spec: ResolvedSpec;
+    namespace: pulumi.Input<string>;
+    labels: { [key: string]: string };
+    selector: { [key: string]: string };
+    serviceAccountName: pulumi.Input<string>;
+    podLabels: { [key: string]: string };
+    /** Secret holding the Redis CA (`ca.crt`), when the cache needs a private CA. */
+    redisCaSecretName?: pulumi.Input<string>;
+    /** Hash of the config so pods roll when a referenced Secret's content changes. */
+    configHash: pulumi.Input<string>;
+}
+
+function volumes(p: PodInputs): { volumes: k8s.types.input.core.v1.Volume[]; mounts: k8s.types.input.core.v1.VolumeMount[] } {
+    const volumes: k8s.types.input.core.v1.Volume[] = [
+        { name: "data", emptyDir: { sizeLimit: "10Gi" } },
+        { name: "tmp", emptyDir: { sizeLimit: "2Gi" } },
+    ];
+    const mounts: k8s.types.input.core.v1.VolumeMount[] = [
+        { name: "data", mountPath: DATA_DIR },
+        { name: "tmp", mountPath: "/tmp" },
+    ];
+    if (p.redisCaSecretName !== undefined) {
+        volumes.push({ name: "redis-ca", secret: { secretName: p.redisCaSecretName, items: [{ key: "ca.crt", path: "ca.crt" }] } });
+        mounts.push({ name: "redis-ca", mountPath: REDIS_CA_DIR, readOnly: true });
+    }
+    return { volumes, mounts };
+}
+
+function podSecurity(): k8s.types.input.core.v1.PodSecurityContext {
+    return restrictedPodSecurity(APP_UID);
+}
+
+function resources(spec: ResolvedSpec): k8s.types.input.core.v1.ResourceRequirements {
+    return {
+        requests: { cpu: spec.pod.cpuRequest, memory: spec.pod.memoryRequest },
+        limits: { memory: spec.pod.memoryLimit, ...(spec.pod.cpuLimit ? { cpu: spec.pod.cpuLimit } : {}) },
+    };
+}
+
+function imagePullSecrets(spec: ResolvedSpec) {
+    return spec.pod.imagePullSecret ? [{ name: spec.pod.imagePullSecret }] : undefined;
+}
+
+/**
+ * The only process that runs migrations: `import open_webui.config` with
+ * ENABLE_DB_MIGRATIONS=true runs `alembic upgrade head` and exits. The Job name carries the
+ * image tag, so a version change creates a new Job; Pulumi awaits its completion before it
+ * touches the Deployment (which `dependsOn` it).
+ */
+export function createMigrationJob(name: string, p: PodInputs, env: EnvVar[], dependsOn: pulumi.Input<pulumi.Resource>[], opts: pulumi.CustomResourceOptions): k8s.batch.v1.Job {
+    const spec = p.spec;
+    const labels = { ...p.labels, ...p.podLabels, "app.kubernetes.io/component": "migrations" };
+    const v = volumes(p);
+    return new k8s.batch.v1.Job(
+        `${name}-migrate`,
+        {
+            metadata: {
+                name: migrationJobName(name, spec.image.tag),
+                namespace: p.namespace,
+                labels,
+                annotations: { "openwebui.io/version": spec.image.tag, "pulumi.com/replaceUnready": "true" },
+            },
+            spec: {
+                backoffLimit: 3,
+                activeDeadlineSeconds: spec.migrations.timeoutMinutes * 60,
+                template: {
+                    metadata: { labels, annotations: { "openwebui.io/config-hash": p.configHash } },
+                    spec: {
+                        restartPolicy: "Never",
+                        serviceAccountName: p.serviceAccountName,
+                        automountServiceAccountToken: false,
+                        securityContext: podSecurity(),
+                        imagePullSecrets: imagePullSecrets(spec),
+                        nodeSelector: spec.pod.nodeSelector,
+                        containers: [
+                            {
+                                name: "migrate",
+                                image: spec.image.ref,
+                                imagePullPolicy: spec.image.pullPolicy,
+                                workingDir: "/app/backend",
+                                command: ["python", "-c", "import open_webui.config; print('open-webui migrations: done')"],
+                                env,
+                                volumeMounts: v.mounts,
+                                securityContext: restrictedContainerSecurity(),
+                                resources: resources(spec),
+                            },
+                        ],
+                        volumes: v.volumes,
+                    },
+                },
+            },
+        },
+        {
+            ...opts,
+            dependsOn,
+            // Immutable: a new version gets a new name (so a new Job); any other change re-runs it in place.
+            deleteBeforeReplace: true,
+            replaceOnChanges: ["spec"],
+            customTimeouts: { create: `${spec.migrations.timeoutMinutes}m`, update: `${spec.migrations.timeoutMinutes}m` },
+        },
+    );
+}
+
+/** `${name}-migrate-<version>`: a version change is a new Job, so migrations re-run. */
+export function migrationJobName(name: string, tag: string): string {
+    const slug = tag.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    return `${name}-migrate-${slug}`.slice(0, 63).replace(/-$/, "");
+}
+
+/** The serving Deployment: never fewer ready pods than desired during a rollout. */
+export function createDeployment(name: string, p: PodInputs, env: EnvVar[], dependsOn: pulumi.Input<pulumi.Resource>[], opts: pulumi.CustomResourceOptions): k8s.apps.v1.Deployment {
+    const spec = p.spec;
+    const v = volumes(p);
+    const podLabels = { ...p.labels, ...p.podLabels, ...(spec.pod.labels ?? {}), "app.kubernetes.io/component": "app" };
+    return new k8s.apps.v1.Deployment(
+        name,
+        {
+            metadata: { name, namespace: p.namespace, labels: { ...p.labels, "app.kubernetes.io/component": "app" } },
+            spec: {
+                // Omitted: the HPA owns the count (setting it here would fight the HPA on every update).
+                replicas: spec.migrations.maintenanceMode ? 0 : undefined,
+                revisionHistoryLimit: 5,
+                minReadySeconds: 5,
+                progressDeadlineSeconds: 900,
+                selector: { matchLabels: p.selector },
+                strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
+                template: {
+                    metadata: {
+                        labels: podLabels,
+                        annotations: { ...(spec.pod.annotations ?? {}), "openwebui.io/config-hash": p.configHash },
+                    },
+                    spec: {
+                        serviceAccountName: p.serviceAccountName,
+                        automountServiceAccountToken: false,
+                        securityContext: podSecurity(),
+                        terminationGracePeriodSeconds: spec.pod.terminationGracePeriodSeconds,
+                        imagePullSecrets: imagePullSecrets(spec),
+                        nodeSelector: spec.pod.nodeSelector,
+                        topologySpreadConstraints: [
+                            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: p.selector } },
+                            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: p.selector } },
+                        ],
+                        containers: [
+                            {
+                                name: "open-webui",
+                                image: spec.image.ref,
+                                imagePullPolicy: spec.image.pullPolicy,
+                                ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
+                                env,
+                                startupProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
+                                livenessProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+                                readinessProbe: { httpGet: { path: "/health/db", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+                                // Keep serving while the load balancer deregisters the pod, then drain.
+                                lifecycle: { preStop: { exec: { command: ["sleep", "15"] } } },
+                                volumeMounts: v.mounts,
+                                securityContext: restrictedContainerSecurity(),
+                                resources: resources(spec),
+                            },
+                        ],
+                        volumes: v.volumes,
+                    },
+                },
+            },
+        },
+        { ...opts, dependsOn },
+    );
+}
+
+export function createService(name: string, p: PodInputs, annotations: { [key: string]: pulumi.Input<string> } | undefined, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
+    return new k8s.core.v1.Service(
+        name,
+        {
+            metadata: { name, namespace: p.namespace, labels: { ...p.labels, "app.kubernetes.io/component": "app" }, annotations },
+            spec: { type: "ClusterIP", selector: p.selector, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
+        },
+        opts,
+    );
+}
+
+export function createAvailability(name: string, p: PodInputs, deployment: k8s.apps.v1.Deployment, opts: pulumi.CustomResourceOptions): { pdb: k8s.policy.v1.PodDisruptionBudget; hpa?: k8s.autoscaling.v2.HorizontalPodAutoscaler } {
+    const spec = p.spec;
+    const pdb = new k8s.policy.v1.PodDisruptionBudget(
+        name,
+        {
+            metadata: { name, namespace: p.namespace, labels: p.labels },
+            spec: { maxUnavailable: 1, selector: { matchLabels: p.selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" },
+        },
+        opts,
+    );
+    if (spec.migrations.maintenanceMode) return { pdb };
+    const hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+        name,
+        {
+            metadata: { name, namespace: p.namespace, labels: p.labels },
+            spec: {
+                scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+                minReplicas: spec.replicas.min,
+                maxReplicas: spec.replicas.max,
+                metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: spec.replicas.targetCpuUtilization } } }],
+                behavior: {
+                    scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: "Pods", value: 2, periodSeconds: 60 }] },
+                    scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: "Pods", value: 1, periodSeconds: 120 }] },
+                },
+            },
+        },
+        opts,
+    );
+    return { pdb, hpa };
+}
+
+/** NetworkPolicies: the app accepts HTTP only; backing services only from this release's pods. */
+export function createNetworkPolicies(
+    name: string,
+    p: PodInputs,
+    backends: { role: string; ports: number[] }[],
+    opts: pulumi.CustomResourceOptions,
+): k8s.networking.v1.NetworkPolicy[] {
+    const instance = p.labels["app.kubernetes.io/instance"];
+    const policies = [
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-app`,
+            {
+                metadata: { name: `${name}-app`, namespace: p.namespace, labels: p.labels },
+                spec: {
+                    podSelector: { matchLabels: p.selector },
+                    policyTypes: ["Ingress"],
+                    ingress: [{ ports: [{ protocol: "TCP", port: APP_PORT }] }],
+                },
+            },
+            opts,
+        ),
+    ];
+    for (const b of backends) {
+        policies.push(
+            new k8s.networking.v1.NetworkPolicy(
+                `${name}-${b.role}`,
+                {
+                    metadata: { name: `${name}-${b.role}`, namespace: p.namespace, labels: p.labels },
+                    spec: {
+                        podSelector: { matchLabels: { "app.kubernetes.io/instance": instance, "app.kubernetes.io/component": b.role } },
+                        policyTypes: ["Ingress"],
+                        ingress: [
+                            {
+                                from: [{ podSelector: { matchLabels: { "app.kubernetes.io/instance": instance } } }],
+                                ports: b.ports.map((port) => ({ protocol: "TCP", port })),
+                            },
+                        ],
+                    },
+                },
+                opts,
+            ),
+        );
+    }
+    return policies;
+}
+
+/** Ingress or HTTPRoute for the public hostname, as the target's load balancer asks. */
+export function createRoute(
+    name: string,
+    p: PodInputs,
+    lb: LoadBalancer,
+    service: k8s.core.v1.Service,
+    opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResource | undefined {
+    const spec = p.spec;
+    if (lb.kind === "ingress") {
+        return new k8s.networking.v1.Ingress(
+            name,
+            {
+                metadata: { name, namespace: p.namespace, labels: p.labels, annotations: lb.ingressAnnotations },
+                spec: {
+                    ingressClassName: lb.ingressClassName,
+                    tls: lb.tlsSecretName !== undefined ? [{ hosts: [spec.hostname], secretName: lb.tlsSecretName }] : undefined,
+                    rules: [
+                        {
+                            host: spec.hostname,
+                            http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: service.metadata.name, port: { name: "http" } } } }] },
+                        },
+                    ],
+                },
+            },
+            opts,
+        );
+    }
+    if (lb.kind === "httpRoute") {
+        return new k8s.apiextensions.CustomResource(
+            name,
+            {
+                apiVersion: "gateway.networking.k8s.io/v1",
+                kind: "HTTPRoute",
+                metadata: { name, namespace: p.namespace, labels: p.labels },
+                spec: {
+                    parentRefs: lb.parentRefs,
+                    hostnames: [spec.hostname],
+                    rules: [
+                        {
+                            matches: [{ path: { type: "PathPrefix", value: "/" } }],
+                            backendRefs: [{ name: service.metadata.name, port: 80 }],
+                            // Websockets (/ws/socket.io) are long-lived: no request timeout.
+                            timeouts: { request: "0s" },
+                        },
+                    ],
+                },
+            },
+            opts,
+        );
+    }
+    return undefined;
+}

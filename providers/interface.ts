@@ -1,0 +1,119 @@
+// The one small interface every cloud implements. The neutral core (components/) calls
+// it; a cloud module (providers/<cloud>/index.ts) is loaded only when its target is chosen,
+// so loading the package never loads an unused cloud SDK.
+import * as pulumi from "@pulumi/pulumi";
+import type { ResolvedSpec } from "../components/spec";
+
+/** What the core hands to a cloud module when it creates resources. */
+export interface ProviderContext {
+    /** Component name; children are named `${name}-<role>`. */
+    readonly name: string;
+    /** The OpenWebUiCluster component: parent of every child. */
+    readonly parent: pulumi.ComponentResource;
+    /** The validated, defaulted spec. */
+    readonly spec: ResolvedSpec;
+    /** Kubernetes namespace of the release (plain: it feeds trust policies and subjects). */
+    readonly namespace: string;
+    /** Kubernetes ServiceAccount the Open WebUI pods run as. */
+    readonly serviceAccountName: string;
+    /** Cloud tags/labels to put on every cloud resource (spec.tags plus component markers). */
+    readonly tags: { [key: string]: string };
+    /** Options for a cloud child resource: `{ parent }` plus `extra`. */
+    opts(extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions;
+}
+
+/** A managed Postgres server the cloud created. The core bootstraps the app role on it. */
+export interface ManagedDatabase {
+    /** Private hostname of the writer endpoint. */
+    host: pulumi.Output<string>;
+    /** Port (5432). */
+    port: number;
+    /** Database name created on the server. */
+    database: pulumi.Input<string>;
+    /** Administrative (master) user, used only by the bootstrap Job. */
+    adminUsername: pulumi.Input<string>;
+    /** Administrative password (a Pulumi secret). */
+    adminPassword: pulumi.Output<string>;
+    /** `sslmode` the clients must use: the server enforces TLS. */
+    sslMode: "require" | "verify-full";
+    /** Server `max_connections` for the chosen size: drives the pool computation. */
+    maxConnections: number;
+    /** App role authenticates with RDS IAM tokens (AWS only). */
+    iamAuth: boolean;
+    /** Resources the bootstrap Job must wait for (e.g. parameter groups, extension allow-lists). */
+    dependsOn: pulumi.Resource[];
+}
+
+/** A managed Redis the cloud created. */
+export interface ManagedCache {
+    /** Full client URL (`rediss://:password@host:port/0`), a Pulumi secret. No query string: the core adds TLS parameters. */
+    url: pulumi.Output<string>;
+    /** Endpoint `host:port` for outputs. */
+    endpoint: pulumi.Output<string>;
+    /** The endpoint is a Redis Cluster (`REDIS_CLUSTER=true`). */
+    cluster: boolean;
+    /** PEM CA the pods must trust for TLS (e.g. Memorystore server CA). The core mounts it and points the client at it. */
+    caCertificate?: pulumi.Output<string>;
+    /** Skip hostname verification (e.g. TLS to an IP endpoint whose certificate has no IP SAN). */
+    skipHostnameCheck?: boolean;
+    dependsOn: pulumi.Resource[];
+}
+
+/** A managed object store the cloud created, wired through the pod identity (no static keys). */
+export interface ManagedObjectStore {
+    /** Plain env vars for Open WebUI (`STORAGE_PROVIDER`, bucket, region, endpoint...). */
+    env: { [key: string]: pulumi.Input<string> };
+    /** Bucket / container name. */
+    bucketName: pulumi.Output<string>;
+}
+
+/** The cloud identity the Open WebUI ServiceAccount is bound to. */
+export interface WorkloadIdentity {
+    /** Annotations for the ServiceAccount (e.g. `eks.amazonaws.com/role-arn`). */
+    serviceAccountAnnotations: { [key: string]: pulumi.Input<string> };
+    /** Labels for the pods (e.g. `azure.workload.identity/use: "true"`). */
+    podLabels: { [key: string]: string };
+    /** Role ARN / service account email / managed identity client id. */
+    principal: pulumi.Output<string>;
+}
+
+/** How the public endpoint is exposed. */
+export interface LoadBalancer {
+    /** `ingress`: the core creates a networking.k8s.io/v1 Ingress; `httpRoute`: a Gateway API HTTPRoute; `none`. */
+    kind: "ingress" | "httpRoute" | "none";
+    /** IngressClass name (ingress kind). */
+    ingressClassName?: string;
+    /** Ingress annotations (ingress kind). */
+    ingressAnnotations?: { [key: string]: pulumi.Input<string> };
+    /** TLS Secret the Ingress references in `spec.tls` (controllers that terminate TLS with a Kubernetes Secret). */
+    tlsSecretName?: pulumi.Input<string>;
+    /** Gateway parentRefs (httpRoute kind). */
+    parentRefs?: { name: string; namespace?: string; sectionName?: string }[];
+    /** Annotations for the Open WebUI Service (e.g. GKE BackendConfig). */
+    serviceAnnotations?: { [key: string]: pulumi.Input<string> };
+    /** Public URL (`https://hostname`): becomes `WEBUI_URL`. */
+    url: pulumi.Output<string>;
+    /** Called after the Service and route exist (e.g. to create a DNS record from the LB address). */
+    afterRoute?(route: pulumi.CustomResource | undefined, service: pulumi.CustomResource): void;
+}
+
+/** One cloud. Every method but `validate` and `databaseMaxConnections` creates resources. */
+export interface CloudPlatform {
+    /**
+     * Checks the cloud-specific args (spec.aws / spec.gcp / spec.azure) and returns one
+     * message per problem, each naming the field, the bad value and the fix (use
+     * `problem()` from components/errors.ts). Called before any resource is registered.
+     */
+    validate(spec: ResolvedSpec): string[];
+    /** `max_connections` of the managed Postgres for this spec's size (known at plan time). */
+    databaseMaxConnections(spec: ResolvedSpec): number;
+    /** Whether the managed Redis of this spec is cluster-mode (sets `REDIS_CLUSTER`). */
+    cacheIsCluster(spec: ResolvedSpec): boolean;
+    createDatabase(ctx: ProviderContext): ManagedDatabase;
+    createCache(ctx: ProviderContext): ManagedCache;
+    createObjectStore(ctx: ProviderContext): ManagedObjectStore;
+    /** Binds the Open WebUI ServiceAccount to a cloud identity allowed to use `store` (and nothing else). */
+    createWorkloadIdentity(ctx: ProviderContext, store: ManagedObjectStore | undefined): WorkloadIdentity;
+    /** Returns how to expose the Service (may create cloud resources: static IPs, certificates, CRs). */
+    createLoadBalancer(ctx: ProviderContext): LoadBalancer;
+}

@@ -1,0 +1,28 @@
+// Inputs of the generic `kubernetes` target (any conformant cluster).
+import type { RoutingMode } from "../../components/types";
+
+/** A Gateway API Gateway the HTTPRoute attaches to. */
+export interface GatewayRefArgs {
+    /** Gateway name. */
+    name: string;
+    /** Gateway namespace. Default: the release namespace. */
+    namespace?: string;
+    /** Listener name (`sectionName`). Default: all listeners. */
+    sectionName?: string;
+}
+
+/** Settings of the `kubernetes` target; also used for the in-cluster services on any target. */
+export interface KubernetesTargetArgs {
+    /** How the endpoint is exposed. Default: `gatewayApi` when `gateway` is set, otherwise `ingress`. */
+    routing?: RoutingMode;
+    /** Gateway to attach the HTTPRoute to (routing `gatewayApi`). */
+    gateway?: GatewayRefArgs;
+    /** IngressClass for routing `ingress`. Default: the cluster's default IngressClass. */
+    ingressClassName?: string;
+    /** Extra Ingress annotations (controller-specific timeouts etc.). Default: websocket-safe timeouts for common controllers. */
+    ingressAnnotations?: { [key: string]: string };
+    /** Idle/read timeout in seconds written to controller annotations and the HTTPRoute. Default: 3600 (>= 65 needed for websockets). */
+    idleTimeoutSeconds?: number;
+    /** StorageClass for the in-cluster services' volumes. Default: the cluster's default. */
+    storageClassName?: string;
+}
