@@ -163,7 +163,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
                 const superPassword = new random.RandomPassword(`${name}-postgres-password`, { length: 40, special: false }, child());
                 const pgSecret = new k8s.core.v1.Secret(
                     `${name}-postgres`,
-                    { metadata: { namespace, labels }, type: "Opaque", stringData: { PGPASSWORD: superPassword.result } },
+                    { metadata: { name: `${name}-postgres`, namespace, labels }, type: "Opaque", stringData: { PGPASSWORD: superPassword.result } },
                     k8sOpts(),
                 );
                 const pg = inClusterPostgres(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, version: spec.database.version, database: spec.database.name, secretName: pgSecret.metadata.name, storageGb: spec.database.storageGb }, k8sOpts());
