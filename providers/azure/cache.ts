@@ -1,0 +1,72 @@
+// Azure Managed Redis (Microsoft.Cache/redisEnterprise). Azure Cache for Redis is closed to new
+// customers since 2026-04-01 and retires 2028-09-30; AMR is what Microsoft supports for new caches.
+import * as pulumi from "@pulumi/pulumi";
+import * as redisenterprise from "@pulumi/azure-native/redisenterprise";
+import type { ManagedCache, ProviderContext } from "../interface";
+import type { ResolvedSpec } from "../../components/spec";
+import { SizePreset } from "../../components/types";
+import { privateEndpoint, shared } from "./shared";
+
+export const REDIS_SKUS: { [size in SizePreset]: string } = {
+    [SizePreset.Small]: "Balanced_B1",
+    [SizePreset.Medium]: "Balanced_B3",
+    [SizePreset.Large]: "Balanced_B5",
+};
+/** AMR serves every database on port 10000 (TLS). */
+export const REDIS_PORT = 10000;
+export const REDIS_ZONE = "privatelink.redis.azure.net";
+export const DEFAULT_EVICTION_POLICY = "NoEviction";
+
+export function redisSku(spec: ResolvedSpec): string {
+    return spec.azure?.skus?.redisSkuName ?? REDIS_SKUS[spec.size] ?? REDIS_SKUS[SizePreset.Medium];
+}
+
+export function createCache(ctx: ProviderContext): ManagedCache {
+    const s = shared(ctx);
+    const a = s.args;
+    const rg = s.resourceGroupName;
+
+    // Zone redundancy is automatic for AMR in regions with availability zones (HA on); `zones`
+    // applies to the retiring Enterprise tiers only, so it is not set.
+    const cluster = new redisenterprise.RedisEnterprise(`${ctx.name}-redis`, {
+        resourceGroupName: rg,
+        location: s.location,
+        sku: { name: redisSku(ctx.spec) },
+        highAvailability: ctx.spec.redis.highAvailability ? "Enabled" : "Disabled",
+        minimumTlsVersion: "1.2",
+        publicNetworkAccess: "Disabled",
+        tags: ctx.tags,
+    }, ctx.opts());
+
+    // EnterpriseCluster: one proxy endpoint that behaves like a non-clustered Redis, so
+    // REDIS_CLUSTER=false and Open WebUI's shared sessions work. Access keys are enabled because
+    // Open WebUI authenticates with a password in REDIS_URL (no Entra token provider).
+    const database = new redisenterprise.Database(`${ctx.name}-redis-db`, {
+        resourceGroupName: rg,
+        clusterName: cluster.name,
+        databaseName: "default", // AMR supports one database, named "default"
+        clientProtocol: "Encrypted",
+        port: REDIS_PORT,
+        clusteringPolicy: "EnterpriseCluster",
+        evictionPolicy: a.redisEvictionPolicy ?? DEFAULT_EVICTION_POLICY,
+        accessKeysAuthentication: "Enabled",
+    }, ctx.opts());
+
+    const pe = privateEndpoint(ctx, "redis", cluster.id, "redisEnterprise", REDIS_ZONE, a.redisPrivateDnsZoneId, [cluster]);
+
+    const keys = redisenterprise.listDatabaseKeysOutput({
+        resourceGroupName: rg,
+        clusterName: cluster.name,
+        databaseName: database.id.apply(() => "default"),
+    }, { parent: ctx.parent });
+    const key = pulumi.secret(keys.primaryKey);
+    const host = cluster.hostName;
+
+    return {
+        // Keys are base64 (may hold '/', '+', '='): encode them for the URL userinfo.
+        url: pulumi.secret(pulumi.all([key, host]).apply(([k, h]) => `rediss://:${encodeURIComponent(k)}@${h}:${REDIS_PORT}/0`)),
+        endpoint: pulumi.interpolate`${host}:${REDIS_PORT}`,
+        cluster: false,
+        dependsOn: [database, pe.endpoint, pe.zoneGroup],
+    };
+}

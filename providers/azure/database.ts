@@ -1,0 +1,175 @@
+// PostgreSQL Flexible Server: private access (delegated subnet + private DNS zone), zone-redundant
+// HA, TLS required, backups, auto-grow, the `vector` allow-list, a CanNotDelete lock.
+import * as pulumi from "@pulumi/pulumi";
+import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import * as network from "@pulumi/azure-native/network";
+import * as authorization from "@pulumi/azure-native/authorization";
+import { RandomPassword } from "@pulumi/random/randomPassword";
+import type { ManagedDatabase, ProviderContext } from "../interface";
+import type { ResolvedSpec } from "../../components/spec";
+import { SizePreset } from "../../components/types";
+import { VNET_ID, dnsLabel, shared } from "./shared";
+
+/** Size preset -> General Purpose SKU (Burstable has no HA). */
+export const POSTGRES_SKUS: { [size in SizePreset]: string } = {
+    [SizePreset.Small]: "Standard_D2ds_v5",
+    [SizePreset.Medium]: "Standard_D4ds_v5",
+    [SizePreset.Large]: "Standard_D8ds_v5",
+};
+
+/**
+ * `max_connections` we plan with, per SKU. D2ds_v5 (8 GiB) 859 and D4ds_v5 (16 GiB) 1718 are
+ * Azure's documented defaults. For D8ds_v5 (32 GiB) we set 3000 explicitly, under the
+ * memory-derived default, so the plan holds whether or not the server has restarted since.
+ * The value is always set through a `max_connections` Configuration, because Azure fixes the
+ * default at provisioning and does not recompute it on rescale.
+ */
+export const POSTGRES_MAX_CONNECTIONS: { [sku: string]: number } = {
+    Standard_D2ds_v5: 859,
+    Standard_D4ds_v5: 1718,
+    Standard_D8ds_v5: 3000,
+};
+
+export const DEFAULT_ADMIN_LOGIN = "openwebuiadmin";
+export const DEFAULT_STORAGE_GB = 128;
+/** Always allow-listed. Microsoft's docs spell the extension lowercase (`vector`). */
+export const REQUIRED_EXTENSIONS = ["vector"];
+
+export function postgresSku(spec: ResolvedSpec): string {
+    return spec.azure?.skus?.postgresSkuName ?? POSTGRES_SKUS[spec.size] ?? POSTGRES_SKUS[SizePreset.Medium];
+}
+
+export function maxConnections(spec: ResolvedSpec): number {
+    return POSTGRES_MAX_CONNECTIONS[postgresSku(spec)] ?? 0;
+}
+
+/** `azure.extensions` value: `vector` plus the user's extras, lowercase, de-duplicated. */
+export function extensionsValue(spec: ResolvedSpec): string {
+    const all = [...REQUIRED_EXTENSIONS, ...(spec.azure?.postgresExtensions ?? []).map((e) => e.trim().toLowerCase())];
+    return [...new Set(all.filter((e) => e !== ""))].join(",");
+}
+
+export function createDatabase(ctx: ProviderContext): ManagedDatabase {
+    const s = shared(ctx);
+    const a = s.args;
+    const spec = ctx.spec;
+    const rg = s.resourceGroupName;
+
+    // Delegated subnet: the user's, or one created in the VNet.
+    let subnetId: pulumi.Input<string>;
+    const serverDeps: pulumi.Resource[] = [];
+    if (a.postgresSubnetId !== undefined) {
+        subnetId = a.postgresSubnetId;
+    } else {
+        const parsed = pulumi.output(a.vnetId).apply((id) => {
+            const m = VNET_ID.exec(id);
+            if (!m) throw new Error(`azure.vnetId: got ${JSON.stringify(id)}; use the ARM id /subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>`);
+            return { resourceGroupName: m[1], vnetName: m[2] };
+        });
+        const subnet = new network.Subnet(`${ctx.name}-postgres-subnet`, {
+            resourceGroupName: parsed.resourceGroupName,
+            virtualNetworkName: parsed.vnetName,
+            subnetName: `${dnsLabel(ctx.name)}-postgres`,
+            addressPrefix: a.postgresSubnetCidr,
+            delegations: [{ name: "postgres-flexible-server", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" }],
+            defaultOutboundAccess: false,
+        }, ctx.opts());
+        subnetId = subnet.id;
+        serverDeps.push(subnet);
+    }
+
+    // Private DNS zone: must end in .postgres.database.azure.com and differ from the server name.
+    const zone = s.privateZone("postgres", `${dnsLabel(ctx.name)}.private.postgres.database.azure.com`, a.postgresPrivateDnsZoneId);
+    serverDeps.push(...zone.dependsOn);
+
+    const password = new RandomPassword(`${ctx.name}-postgres-admin-password`, {
+        length: 40,
+        special: false, // goes into a postgresql:// URL: keep it URL-safe
+        minUpper: 2,
+        minLower: 2,
+        minNumeric: 2,
+    }, ctx.opts({ additionalSecretOutputs: ["result"] }));
+    const adminLogin = a.postgresAdminLogin ?? DEFAULT_ADMIN_LOGIN;
+    const tier = a.skus?.postgresSkuTier ?? "GeneralPurpose";
+
+    const server = new dbforpostgresql.Server(`${ctx.name}-postgres`, {
+        resourceGroupName: rg,
+        location: s.location,
+        version: spec.database.version,
+        sku: { name: postgresSku(spec), tier },
+        administratorLogin: adminLogin,
+        administratorLoginPassword: password.result,
+        authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Disabled" },
+        highAvailability: spec.database.highAvailability ? { mode: "ZoneRedundant" } : { mode: "Disabled" },
+        network: {
+            delegatedSubnetResourceId: subnetId,
+            privateDnsZoneArmResourceId: zone.id,
+            publicNetworkAccess: "Disabled",
+        },
+        storage: {
+            storageSizeGB: a.skus?.postgresStorageGb ?? DEFAULT_STORAGE_GB,
+            autoGrow: "Enabled",
+            type: "Premium_LRS",
+        },
+        backup: {
+            backupRetentionDays: spec.database.backupRetentionDays,
+            geoRedundantBackup: a.postgresGeoRedundantBackup ? "Enabled" : "Disabled",
+        },
+        createMode: "Create",
+        tags: ctx.tags,
+    }, ctx.opts({
+        dependsOn: serverDeps,
+        protect: spec.database.deletionProtection,
+        additionalSecretOutputs: ["administratorLoginPassword"],
+    }));
+
+    // Server parameters. Flexible Server applies one configuration change at a time, so chain them.
+    const planned = spec.database.maxConnections || maxConnections(spec);
+    const parameters: [string, string, string][] = [
+        ["extensions", "azure.extensions", extensionsValue(spec)],
+        ["tls", "require_secure_transport", "on"],
+        ["tls-min", "ssl_min_protocol_version", "TLSv1.2"],
+        ["max-connections", "max_connections", String(planned)],
+    ];
+    const configurations: dbforpostgresql.Configuration[] = [];
+    for (const [role, configurationName, value] of parameters) {
+        const previous = configurations[configurations.length - 1];
+        configurations.push(new dbforpostgresql.Configuration(`${ctx.name}-postgres-${role}`, {
+            resourceGroupName: rg,
+            serverName: server.name,
+            configurationName,
+            value,
+            source: "user-override",
+        }, ctx.opts({ dependsOn: previous ? [previous] : [] })));
+    }
+
+    const database = new dbforpostgresql.Database(`${ctx.name}-postgres-db`, {
+        resourceGroupName: rg,
+        serverName: server.name,
+        databaseName: spec.database.name,
+        charset: "UTF8",
+        collation: "en_US.utf8",
+    }, ctx.opts({ protect: spec.database.deletionProtection }));
+
+    // Azure has no deletion-protection flag on the server: a CanNotDelete lock stops deletion from
+    // the portal/CLI/other tools; `protect` stops `pulumi destroy` (which would remove the lock first).
+    if (spec.database.deletionProtection) {
+        new authorization.ManagementLockByScope(`${ctx.name}-postgres-lock`, {
+            scope: server.id,
+            level: "CanNotDelete",
+            notes: "Open WebUI database: set database.deletionProtection=false to allow deletion.",
+        }, ctx.opts({ dependsOn: [database, ...configurations] }));
+    }
+
+    return {
+        host: server.fullyQualifiedDomainName,
+        port: 5432,
+        database: spec.database.name,
+        adminUsername: adminLogin,
+        adminPassword: pulumi.secret(password.result),
+        sslMode: "require",
+        maxConnections: planned,
+        iamAuth: false,
+        dependsOn: [database, ...configurations],
+    };
+}

@@ -1,0 +1,192 @@
+// Public routing on AKS. Default: Application Gateway for Containers through Gateway API (a
+// Gateway this module creates, or an existing shared one; the core creates the HTTPRoute).
+// Alternatives: AGIC (Ingress) and the app-routing add-on NGINX (Ingress, deprecated).
+import * as pulumi from "@pulumi/pulumi";
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
+import * as dns from "@pulumi/azure-native/dns";
+import type { LoadBalancer, ProviderContext } from "../interface";
+import type { ResolvedSpec } from "../../components/spec";
+import { AzureIngressController } from "./args";
+import { dnsLabel, shared } from "./shared";
+
+export const AGC_GATEWAY_CLASS = "azure-alb-external";
+export const AGIC_CLASS = "azure-application-gateway";
+export const NGINX_CLASS = "webapprouting.kubernetes.azure.com";
+export const DEFAULT_REQUEST_TIMEOUT = 3600;
+export const DEFAULT_MAX_BODY_MB = 100;
+
+export function ingressController(spec: ResolvedSpec): AzureIngressController {
+    return spec.azure?.ingress?.controller ?? AzureIngressController.ApplicationGatewayForContainers;
+}
+
+/** The Secret holding the certificate: `tls.secretName`, or the one cert-manager writes for `tls.clusterIssuer`. */
+function tlsSecret(ctx: ProviderContext): pulumi.Input<string> | undefined {
+    if (!ctx.spec.tls.enabled) return undefined;
+    if (ctx.spec.tls.secretName !== undefined) return ctx.spec.tls.secretName;
+    if (ctx.spec.tls.clusterIssuer !== undefined) return `${dnsLabel(ctx.name)}-tls`;
+    return undefined;
+}
+
+/** Record name relative to the zone (`@` for the apex). */
+export function relativeRecordName(hostname: string, zone: string): string {
+    return hostname === zone ? "@" : hostname.slice(0, hostname.length - zone.length - 1);
+}
+
+/**
+ * Record for `hostname` in `azure.dnsZoneName` pointing at the load balancer: an A record for an
+ * IP address, a CNAME for a hostname (the AGC frontend FQDN).
+ */
+function dnsRecord(ctx: ProviderContext, target: pulumi.Output<{ ip?: string; hostname?: string }>, dependsOn: pulumi.Resource[]): void {
+    const s = shared(ctx);
+    const zone = s.args.dnsZoneName;
+    if (!zone) return;
+    new dns.RecordSet(`${ctx.name}-dns`, {
+        resourceGroupName: s.args.dnsZoneResourceGroupName ?? s.resourceGroupName,
+        zoneName: zone,
+        relativeRecordSetName: relativeRecordName(ctx.spec.hostname, zone),
+        recordType: target.apply((t) => (t.ip ? "A" : "CNAME")),
+        ttl: 300,
+        aRecords: target.apply((t) => (t.ip ? [{ ipv4Address: t.ip }] : undefined)) as pulumi.Output<{ ipv4Address: string }[]>,
+        cnameRecord: target.apply((t) => (t.ip ? undefined : { cname: t.hostname })) as pulumi.Output<{ cname: string }>,
+    }, ctx.opts({ dependsOn }));
+}
+
+export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
+    const spec = ctx.spec;
+    const controller = ingressController(spec);
+    const ing = spec.azure?.ingress ?? {};
+    const timeout = String(ing.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT);
+    const url = pulumi.output(spec.url);
+    const secret = tlsSecret(ctx);
+    const certManager: { [k: string]: string } = spec.tls.enabled && spec.tls.clusterIssuer && spec.tls.secretName === undefined
+        ? { "cert-manager.io/cluster-issuer": spec.tls.clusterIssuer }
+        : {};
+
+    if (controller === AzureIngressController.ApplicationGatewayForContainers) {
+        const agc = ing.agc ?? {};
+        if (agc.gatewayName !== undefined) {
+            // A shared Gateway owned by the platform team; its listeners, TLS and DNS are theirs.
+            return {
+                kind: "httpRoute",
+                parentRefs: [{
+                    name: agc.gatewayName,
+                    namespace: agc.gatewayNamespace ?? ctx.namespace,
+                    ...(agc.gatewayListenerName ? { sectionName: agc.gatewayListenerName } : {}),
+                }],
+                url,
+            };
+        }
+        const gatewayName = `${dnsLabel(ctx.name)}-gateway`;
+        const annotations: { [k: string]: pulumi.Input<string> } = { ...certManager };
+        if (agc.resourceId !== undefined) {
+            annotations["alb.networking.azure.io/alb-id"] = agc.resourceId;
+        } else {
+            annotations["alb.networking.azure.io/alb-name"] = agc.albName as string;
+            annotations["alb.networking.azure.io/alb-namespace"] = agc.albNamespace as string;
+        }
+        const sameNamespace = { namespaces: { from: "Same" } };
+        const listeners: any[] = [
+            { name: "http", port: 80, protocol: "HTTP", hostname: spec.hostname, allowedRoutes: sameNamespace },
+        ];
+        if (spec.tls.enabled) {
+            listeners.unshift({
+                name: "https",
+                port: 443,
+                protocol: "HTTPS",
+                hostname: spec.hostname,
+                tls: { mode: "Terminate", certificateRefs: [{ group: "", kind: "Secret", name: secret }] },
+                allowedRoutes: sameNamespace,
+            });
+        }
+        const gateway = new apiextensions.CustomResource(`${ctx.name}-gateway`, {
+            apiVersion: "gateway.networking.k8s.io/v1",
+            kind: "Gateway",
+            metadata: { name: gatewayName, namespace: ctx.namespace, labels: spec.labels, annotations },
+            spec: {
+                gatewayClassName: AGC_GATEWAY_CLASS,
+                listeners,
+                ...(agc.resourceId !== undefined
+                    ? { addresses: [{ type: "alb.networking.azure.io/alb-frontend", value: agc.frontendName }] }
+                    : {}),
+            },
+            status: undefined, // read back: the frontend FQDN for the DNS record
+        }, ctx.opts());
+        if (spec.tls.enabled) {
+            // HTTP listener only redirects to HTTPS.
+            new apiextensions.CustomResource(`${ctx.name}-https-redirect`, {
+                apiVersion: "gateway.networking.k8s.io/v1",
+                kind: "HTTPRoute",
+                metadata: { name: `${dnsLabel(ctx.name)}-https-redirect`, namespace: ctx.namespace, labels: spec.labels },
+                spec: {
+                    parentRefs: [{ name: gatewayName, namespace: ctx.namespace, sectionName: "http" }],
+                    hostnames: [spec.hostname],
+                    rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+                },
+            }, ctx.opts({ dependsOn: [gateway] }));
+        }
+        return {
+            kind: "httpRoute",
+            parentRefs: [{ name: gatewayName, namespace: ctx.namespace, sectionName: spec.tls.enabled ? "https" : "http" }],
+            url,
+            afterRoute(route) {
+                const target = (gateway as any).status.apply((st: any) => {
+                    const addr = st?.addresses?.[0];
+                    return addr?.type === "IPAddress" ? { ip: addr.value } : { hostname: addr?.value };
+                });
+                dnsRecord(ctx, target, route ? [route, gateway] : [gateway]);
+            },
+        };
+    }
+
+    let ingressClassName: string;
+    let ingressAnnotations: { [k: string]: pulumi.Input<string> };
+    let tlsSecretName = secret;
+    if (controller === AzureIngressController.ApplicationGatewayIngress) {
+        ingressClassName = AGIC_CLASS;
+        ingressAnnotations = {
+            "appgw.ingress.kubernetes.io/backend-protocol": "http",
+            "appgw.ingress.kubernetes.io/health-probe-path": "/health",
+            "appgw.ingress.kubernetes.io/health-probe-status-codes": "200",
+            "appgw.ingress.kubernetes.io/health-probe-interval": "10",
+            "appgw.ingress.kubernetes.io/health-probe-timeout": "5",
+            "appgw.ingress.kubernetes.io/health-probe-unhealthy-threshold": "3",
+            // Streamed completions and the Socket.IO websocket outlive the 30 s default.
+            "appgw.ingress.kubernetes.io/request-timeout": timeout,
+            "appgw.ingress.kubernetes.io/connection-draining": "true",
+            "appgw.ingress.kubernetes.io/connection-draining-timeout": String(spec.pod.terminationGracePeriodSeconds),
+            ...certManager,
+        };
+        if (spec.tls.enabled) {
+            ingressAnnotations["appgw.ingress.kubernetes.io/ssl-redirect"] = "true";
+            if (ing.appGatewaySslCertificate !== undefined) {
+                ingressAnnotations["appgw.ingress.kubernetes.io/appgw-ssl-certificate"] = ing.appGatewaySslCertificate;
+                tlsSecretName = undefined;
+            }
+        }
+    } else {
+        ingressClassName = NGINX_CLASS;
+        ingressAnnotations = {
+            "nginx.ingress.kubernetes.io/proxy-read-timeout": timeout,
+            "nginx.ingress.kubernetes.io/proxy-send-timeout": timeout,
+            "nginx.ingress.kubernetes.io/proxy-body-size": `${ing.maxBodySizeMb ?? DEFAULT_MAX_BODY_MB}m`,
+            ...certManager,
+        };
+        if (spec.tls.enabled) ingressAnnotations["nginx.ingress.kubernetes.io/ssl-redirect"] = "true";
+    }
+    return {
+        kind: "ingress",
+        ingressClassName,
+        ingressAnnotations,
+        tlsSecretName,
+        serviceAnnotations: {},
+        url,
+        afterRoute(route) {
+            if (!route) return;
+            const target = (route as any).status.apply((st: any) => {
+                const lb = st?.loadBalancer?.ingress?.[0] ?? {};
+                return { ip: lb.ip, hostname: lb.hostname };
+            });
+            dnsRecord(ctx, target, [route]);
+        },
+    };
+}

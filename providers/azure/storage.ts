@@ -1,0 +1,78 @@
+// Blob storage for uploads: StorageV2, HTTPS/TLS 1.2 only, no shared keys (Entra only), no public
+// blobs, versioning + soft delete, private container, private endpoint by default.
+import * as pulumi from "@pulumi/pulumi";
+import * as storage from "@pulumi/azure-native/storage";
+import type { ManagedObjectStore, ProviderContext } from "../interface";
+import { compact, privateEndpoint, shared, stableSuffix } from "./shared";
+
+export const BLOB_ZONE = "privatelink.blob.core.windows.net";
+export const DEFAULT_CONTAINER = "openwebui";
+export const SOFT_DELETE_DAYS = 14;
+
+/** Internal: the container scope of a store this module returned (for the role assignment). */
+export const containerScopes = new WeakMap<ManagedObjectStore, pulumi.Output<string>>();
+
+/** Global, 3-24 lowercase alphanumerics: `<name prefix><stable hash>`. */
+export function storageAccountName(name: string): string {
+    return `${compact(name, 14) || "owui"}${stableSuffix(name)}`;
+}
+
+export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
+    const s = shared(ctx);
+    const a = s.args;
+    const rg = s.resourceGroupName;
+    const usePrivateEndpoint = a.storagePrivateEndpoint ?? true;
+    const retain = ctx.spec.storage.retainOnDelete;
+
+    const account = new storage.StorageAccount(`${ctx.name}-storage`, {
+        resourceGroupName: rg,
+        location: s.location,
+        accountName: storageAccountName(ctx.name),
+        kind: "StorageV2",
+        sku: { name: a.skus?.storageSkuName ?? "Standard_ZRS" },
+        accessTier: "Hot",
+        enableHttpsTrafficOnly: true,
+        minimumTlsVersion: "TLS1_2",
+        allowBlobPublicAccess: false,
+        // Open WebUI uses DefaultAzureCredential (Workload Identity) when AZURE_STORAGE_KEY is unset.
+        allowSharedKeyAccess: false,
+        defaultToOAuthAuthentication: true,
+        allowCrossTenantReplication: false,
+        publicNetworkAccess: usePrivateEndpoint ? "Disabled" : "Enabled",
+        networkRuleSet: usePrivateEndpoint ? { defaultAction: "Deny", bypass: "None" } : undefined,
+        tags: ctx.tags,
+    }, ctx.opts({ retainOnDelete: retain }));
+
+    const blobService = new storage.BlobServiceProperties(`${ctx.name}-blob-service`, {
+        resourceGroupName: rg,
+        accountName: account.name,
+        blobServicesName: "default",
+        isVersioningEnabled: true,
+        deleteRetentionPolicy: { enabled: true, days: SOFT_DELETE_DAYS },
+        containerDeleteRetentionPolicy: { enabled: true, days: SOFT_DELETE_DAYS },
+    }, ctx.opts());
+
+    const container = new storage.BlobContainer(`${ctx.name}-uploads`, {
+        resourceGroupName: rg,
+        accountName: account.name,
+        containerName: ctx.spec.storage.bucketName ?? DEFAULT_CONTAINER,
+        publicAccess: "None",
+    }, ctx.opts({ dependsOn: [blobService], retainOnDelete: retain }));
+
+    if (usePrivateEndpoint) {
+        privateEndpoint(ctx, "blob", account.id, "blob", BLOB_ZONE, a.blobPrivateDnsZoneId, [account]);
+    }
+
+    const endpoint = account.primaryEndpoints.apply((e) => e.blob.replace(/\/+$/, ""));
+    const store: ManagedObjectStore = {
+        env: {
+            STORAGE_PROVIDER: "azure",
+            AZURE_STORAGE_ENDPOINT: endpoint,
+            AZURE_STORAGE_CONTAINER_NAME: container.name,
+        },
+        bucketName: container.name,
+    };
+    // Role scope: this container only, not the account.
+    containerScopes.set(store, pulumi.interpolate`${account.id}/blobServices/default/containers/${container.name}`);
+    return store;
+}
