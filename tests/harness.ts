@@ -5,17 +5,52 @@ import * as pulumi from "@pulumi/pulumi";
 export interface Registered {
     type: string;
     name: string;
+    /** Inputs as the engine received them: secrets are signature-wrapped objects (see isSecretInput). */
     inputs: any;
+    /** The same inputs with secrets unwrapped to their plain values. */
+    plain: any;
     custom: boolean;
     provider?: string;
 }
 
 export const registered: Registered[] = [];
 
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Mock inputs carry secrets as signature-wrapped objects; tests read the plain value. */
+export function unwrapSecrets(v: any): any {
+    if (Array.isArray(v)) return v.map(unwrapSecrets);
+    if (v && typeof v === "object") {
+        if (v[SECRET_SIG] !== undefined && "value" in v) return unwrapSecrets(v.value);
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+    }
+    return v;
+}
+
+/** True when the raw mock input at `path` (dotted) of the resource was a secret. */
+export function isSecretInput(raw: any, path: string): boolean {
+    let cur = raw;
+    for (const part of path.split(".")) {
+        if (cur && typeof cur === "object" && cur[SECRET_SIG] !== undefined) return true;
+        cur = cur?.[part];
+    }
+    return !!(cur && typeof cur === "object" && cur[SECRET_SIG] !== undefined);
+}
+
 /** Outputs a mocked cloud resource returns on top of its inputs (values only the cloud knows). */
 function cloudOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
     const n = args.name;
     switch (args.type) {
+        case "random:index/randomPassword:RandomPassword":
+        case "random:index/randomString:RandomString": {
+            // Deterministic per name, honouring length and the character classes asked for.
+            const upper = args.inputs.upper !== false, lower = args.inputs.lower !== false, digits = args.inputs.numeric !== false;
+            const alphabet = `${upper ? "ABCDEFGHJKLMNPQRSTUVWXYZ" : ""}${lower ? "abcdefghijkmnopqrstuvwxyz" : ""}${digits ? "23456789" : ""}` || "x";
+            const seed = require("crypto").createHash("sha256").update(n).digest();
+            let result = "";
+            for (let i = 0; i < (args.inputs.length ?? 16); i++) result += alphabet[seed[i % seed.length] % alphabet.length];
+            return { result };
+        }
         case "aws:rds/cluster:Cluster":
         case "aws:rds/instance:Instance":
             return { endpoint: `${n}.cluster-abc.eu-west-1.rds.amazonaws.com`, address: `${n}.abc.eu-west-1.rds.amazonaws.com`, port: 5432, arn: `arn:aws:rds:eu-west-1:123456789012:cluster:${n}`, clusterResourceId: "cluster-ABCDEF", resourceId: "db-ABCDEF" };
@@ -41,6 +76,30 @@ function cloudOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, any
             return { email: `${args.inputs.accountId ?? n}@proj.iam.gserviceaccount.com`, name: `projects/proj/serviceAccounts/${n}` };
         case "gcp:compute/globalAddress:GlobalAddress":
             return { address: "34.120.0.10", name: args.inputs.name ?? n };
+        case "gcp:compute/sSLPolicy:SSLPolicy":
+            return { name: args.inputs.name ?? n, selfLink: `https://www.googleapis.com/compute/v1/projects/proj/global/sslPolicies/${args.inputs.name ?? n}` };
+        case "aws:eks/podIdentityAssociation:PodIdentityAssociation":
+            return { associationId: `a-${n}`, associationArn: `arn:aws:eks:eu-west-1:123456789012:podidentityassociation/${n}` };
+        case "kubernetes:networking.k8s.io/v1:Ingress":
+            // What the AWS Load Balancer Controller / other controllers write once the LB exists.
+            return { status: { loadBalancer: { ingress: [{ hostname: `k8s-${n}-0123456789.eu-west-1.elb.amazonaws.com` }] } } };
+        case "azure-native:resources:ResourceGroup":
+            return { name: args.inputs.resourceGroupName ?? n };
+        case "azure-native:dbforpostgresql:Server":
+            return { name: args.inputs.serverName ?? `${n}-x1y2`, fullyQualifiedDomainName: `${args.inputs.serverName ?? `${n}-x1y2`}.postgres.database.azure.com` };
+        case "azure-native:redisenterprise:RedisEnterprise":
+            return { name: args.inputs.clusterName ?? `${n}-x1y2`, hostName: `${args.inputs.clusterName ?? `${n}-x1y2`}.westeurope.redis.azure.net` };
+        case "azure-native:storage:StorageAccount":
+            return { name: args.inputs.accountName, primaryEndpoints: { blob: `https://${args.inputs.accountName}.blob.core.windows.net/` } };
+        case "azure-native:storage:BlobContainer":
+            return { name: args.inputs.containerName ?? n };
+        case "azure-native:managedidentity:UserAssignedIdentity":
+            return { name: args.inputs.resourceName ?? `${n}-x1y2`, clientId: "11111111-2222-3333-4444-555555555555", principalId: "99999999-8888-7777-6666-555555555555" };
+        case "azure-native:network:PrivateEndpoint":
+            return { name: args.inputs.privateEndpointName ?? `${n}-x1y2` };
+        case "kubernetes:gateway.networking.k8s.io/v1:Gateway":
+            // What Application Gateway for Containers (and other implementations) write once the frontend exists.
+            return { status: { addresses: [{ type: "Hostname", value: "abc123.fz42.alb.azure.com" }] } };
         default:
             return {};
     }
@@ -49,7 +108,7 @@ function cloudOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, any
 pulumi.runtime.setMocks(
     {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: any } {
-            registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true, provider: args.provider });
+            registered.push({ type: args.type, name: args.name, inputs: args.inputs, plain: unwrapSecrets(args.inputs), custom: args.custom ?? true, provider: args.provider });
             const id = args.inputs.name && typeof args.inputs.name === "string" ? args.inputs.name : `${args.name}-id`;
             return { id, state: { ...args.inputs, ...cloudOutputs(args) } };
         },
@@ -69,8 +128,13 @@ export const invokes: Record<string, (inputs: any) => Record<string, any>> = {
     "aws:index/getRegion:getRegion": () => ({ name: "eu-west-1", region: "eu-west-1", id: "eu-west-1" }),
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/test", userId: "x" }),
     "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
+    // AZ derived from the subnet id so that distinct ids usually land in distinct AZs.
+    "aws:ec2/getSubnet:getSubnet": (i) => ({ id: i.id, vpcId: "vpc-0a1b2c3d", availabilityZone: `eu-west-1${"abc"[[...String(i.id)].reduce((s, ch) => s + ch.charCodeAt(0), 0) % 3]}` }),
+    "aws:lb/getHostedZoneId:getHostedZoneId": () => ({ id: "Z32O12XQLNTSW2" }),
     "gcp:organizations/getProject:getProject": (i) => ({ projectId: i.projectId ?? "proj", number: "123456789" }),
     "azure-native:authorization:getClientConfig": () => ({ clientId: "c", objectId: "o", subscriptionId: "00000000-0000-0000-0000-000000000000", tenantId: "t" }),
+    // Access keys are base64: the '/', '+' and '=' test the URL encoding.
+    "azure-native:redisenterprise:listDatabaseKeys": () => ({ primaryKey: "Mock/Key+Primary=", secondaryKey: "Mock/Key+Secondary=" }),
 };
 
 /** Forgets everything registered so far (call before building the program under test). */

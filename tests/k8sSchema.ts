@@ -32,5 +32,6 @@ export async function validateK8sObject(obj: any): Promise<void> {
 
 /** Kubernetes resources among the registered ones, as plain objects. */
 export function kubernetesObjects(registered: { type: string; inputs: any }[]): any[] {
-    return registered.filter((r) => r.type.startsWith("kubernetes:") && r.inputs && r.inputs.kind).map((r) => r.inputs);
+    const { unwrapSecrets } = require("./harness");
+    return registered.filter((r) => r.type.startsWith("kubernetes:") && r.inputs && r.inputs.kind).map((r) => unwrapSecrets(r.inputs));
 }
