@@ -1,0 +1,95 @@
+// Bad input fails at construction with a message naming the field, the value and the fix,
+// and nothing is registered.
+import "./harness";
+import * as assert from "assert";
+import { isSecretInput, ofType, registered, reset, settle } from "./harness";
+import { CloudTarget, OpenWebUiCluster, OpenWebUiClusterArgs, ServiceMode, VectorStore } from "../index";
+import { ValidationError } from "../components/errors";
+
+const ok: OpenWebUiClusterArgs = { target: CloudTarget.Kubernetes, hostname: "chat.example.com" };
+
+const cases: [string, any, RegExp][] = [
+    ["unknown target", { target: "digitalocean" }, /target: got "digitalocean"; use one of aws, gcp, azure, kubernetes/],
+    ["hostname with scheme", { hostname: "https://chat.example.com" }, /hostname: got "https:\/\/chat.example.com"; give a lowercase DNS name/],
+    ["missing hostname", { hostname: undefined }, /hostname: got nothing/],
+    ["namespace not DNS-1123", { namespace: "Open_WebUI" }, /namespace: got "Open_WebUI"; use a DNS-1123 label/],
+    ["single replica", { replicas: { min: 1 } }, /replicas\.min: got 1; a single replica is not highly available/],
+    ["max below min", { replicas: { min: 4, max: 2 } }, /replicas\.max: got 2; use a whole number >= replicas\.min \(4\)/],
+    ["HPA target out of range", { replicas: { targetCpuUtilization: 150 } }, /replicas\.targetCpuUtilization: got 150/],
+    ["moving image tag main", { image: { tag: "main" } }, /image\.tag: got "main"; pin a released version/],
+    ["moving image tag latest", { image: { tag: "latest" } }, /image\.tag: got "latest"/],
+    ["bad digest", { image: { digest: "sha256:abc" } }, /image\.digest: got "sha256:abc"/],
+    ["tag inside repository", { image: { repository: "ghcr.io/open-webui/open-webui:main" } }, /image\.repository: .*without tag or digest/],
+    ["plain HTTP without opt-in", { tls: { enabled: false } }, /tls\.enabled: got false; plain HTTP exposes session cookies/],
+    ["managed database on kubernetes", { database: { mode: ServiceMode.Managed } }, /database\.mode: got "managed"; target kubernetes has no managed services/],
+    ["external database without URL", { database: { mode: ServiceMode.External, maxConnections: 200 } }, /database\.url\/urlSecret: got nothing; external Postgres needs exactly one of/],
+    ["external database without max_connections", { database: { mode: ServiceMode.External, url: "postgresql://u:p@h/db" } }, /database\.maxConnections: got nothing; external Postgres needs its max_connections/],
+    ["sqlite database URL", { database: { mode: ServiceMode.External, url: "sqlite:///data/webui.db", maxConnections: 100 } }, /database\.url: got "sqlite:\/\/\/data\/webui.db"; use a postgresql:\/\/ URL/],
+    ["asyncpg URL from the old guide (password masked)", { database: { mode: ServiceMode.External, url: "postgresql+asyncpg://u:pw@h/db", maxConnections: 100 } }, /database\.url: got "postgresql\+asyncpg:\/\/\*\*\*@h\/db"/],
+    ["pools over max_connections", { database: { mode: ServiceMode.External, url: "postgresql://u:p@h/db", maxConnections: 100 }, replicas: { min: 3, max: 30 } }, /database: max_connections=100 x 0\.8 leaves 80 connections for 39 pods x 3 engines/],
+    ["explicit pools over budget", { database: { poolSize: 20, poolMaxOverflow: 20 } }, /database\.poolSize\/poolMaxOverflow: 20\+20 per engine x 3 engines x 14 pods = 1680 connections, over the budget of 400/],
+    ["budget fraction 1", { database: { connectionBudgetFraction: 1 } }, /database\.connectionBudgetFraction: got 1/],
+    ["unsupported Postgres version", { database: { version: "11" } }, /database\.version: got "11"/],
+    ["backup retention 90 days", { database: { backupRetentionDays: 90 } }, /database\.backupRetentionDays: got 90; use 1 to 35 days/],
+    ["external Redis with a non-redis URL", { redis: { mode: ServiceMode.External, url: "http://redis:6379" } }, /redis\.url: got "http:\/\/redis:6379"; use a redis:\/\/ or rediss:\/\/ URL/],
+    ["Redis cluster and Sentinel together", { redis: { mode: ServiceMode.External, url: "redis://r:6379/0", cluster: true, sentinelHosts: "s1:26379" } }, /redis\.cluster: got true; Sentinel and Cluster are exclusive/],
+    ["OIDC with a cluster Redis", { redis: { mode: ServiceMode.External, url: "redis://r:6379/0", cluster: true }, oidc: { providerUrl: "https://idp/.well-known/openid-configuration", clientId: "a", clientSecret: "b" } }, /oidc: got "with a clustered\/Sentinel Redis"/],
+    ["embedded Chroma", { vectorStore: { type: "chroma" } }, /vectorStore\.type: got "chroma"; .*embedded Chroma \(SQLite\) crashes workers/],
+    ["Chroma HTTP without a server URL", { vectorStore: { type: VectorStore.ChromaHttp } }, /vectorStore\.url: got nothing; vectorStore\.type=chromaHttp needs the URL of its server/],
+    ["Pinecone without key", { vectorStore: { type: VectorStore.Pinecone } }, /vectorStore\.apiKeySecret: got nothing; Pinecone needs an API key/],
+    ["OIDC over http", { oidc: { providerUrl: "http://idp/.well-known/openid-configuration", clientId: "a", clientSecret: "b" } }, /oidc\.providerUrl: got "http:\/\/idp/],
+    ["in-pod SentenceTransformers", { rag: { embeddingEngine: "sentence-transformers" } }, /rag\.embeddingEngine: got "sentence-transformers"; use openai or ollama/],
+    ["secret in extraEnv", { extraEnv: { OPENAI_API_KEY: "sk-123" } }, /extraEnv\.OPENAI_API_KEY: got "<redacted>"; looks like a secret: move it to extraSecretEnv/],
+    ["managed env in extraEnv", { extraEnv: { UVICORN_WORKERS: "4" } }, /extraEnv\.UVICORN_WORKERS: got "4"; UVICORN_WORKERS is managed by the component/],
+    ["managed env in extraSecretEnv", { extraSecretEnv: { WEBUI_SECRET_KEY: "x" } }, /extraSecretEnv\.WEBUI_SECRET_KEY: got "<redacted>"; WEBUI_SECRET_KEY is managed/],
+    ["OTEL with no signal", { otel: { traces: false, metrics: false, logs: false } }, /otel: got "enabled with no signal"/],
+    ["OTEL endpoint without scheme", { otel: { exporterEndpoint: "collector:4317" } }, /otel\.exporterEndpoint: got "collector:4317"; use an http:\/\/ or https:\/\/ OTLP endpoint/],
+    ["Gateway API without a Gateway", { kubernetes: { routing: "gatewayApi" } }, /kubernetes\.gateway\.name: got nothing; routing gatewayApi needs the Gateway/],
+    ["idle timeout below 65 s", { kubernetes: { idleTimeoutSeconds: 30 } }, /kubernetes\.idleTimeoutSeconds: got 30; websockets need an idle timeout of at least 65 seconds/],
+    ["aws target without its block", { target: CloudTarget.Aws }, /aws: got nothing; target aws needs the aws block/],
+    ["bad label value", { labels: { team: "a b" } }, /labels\.team: got "a b"; use a valid Kubernetes label/],
+    ["one S3 key without the other", { storage: { mode: ServiceMode.External, bucketName: "b", s3AccessKeyIdSecret: { name: "s", key: "id" } } }, /storage\.s3AccessKeyIdSecret\/s3SecretAccessKeySecret: got "only one set"/],
+];
+
+describe("validation: bad input fails at construction and registers nothing", () => {
+    it(`covers at least 20 distinct invalid specs (${cases.length})`, () => assert.ok(cases.length >= 20));
+
+    for (const [title, patch, message] of cases) {
+        it(title, async () => {
+            reset();
+            const args = { ...ok, ...patch };
+            assert.throws(() => new OpenWebUiCluster("chat", args), (e: unknown) => {
+                assert.ok(e instanceof ValidationError, `not a ValidationError: ${e}`);
+                assert.match((e as Error).message, message);
+                return true;
+            });
+            await settle();
+            assert.strictEqual(registered.length, 0, `registered: ${registered.map((r) => r.name).join(", ")}`);
+        });
+    }
+
+    it("reports every problem at once", () => {
+        reset();
+        try {
+            new OpenWebUiCluster("chat", { ...ok, replicas: { min: 1 }, image: { tag: "main" }, vectorStore: { type: "chroma" as VectorStore } });
+            assert.fail("did not throw");
+        } catch (e) {
+            assert.strictEqual((e as ValidationError).problems.length, 3);
+            assert.match((e as Error).message, /3 problems/);
+        }
+    });
+
+    it("a valid spec still builds after a refused one (no state leaks between constructions)", async () => {
+        reset();
+        assert.throws(() => new OpenWebUiCluster("bad", { ...ok, image: { tag: "latest" } }));
+        new OpenWebUiCluster("good", ok);
+        await settle();
+        assert.ok(registered.length > 30);
+        assert.ok(registered.every((r) => !r.name.startsWith("bad")));
+        // Secrets stay Pulumi secrets on their way into Kubernetes Secrets.
+        const app = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "good-app")!;
+        assert.ok(isSecretInput(app.inputs, "stringData"), "the app Secret's data is a Pulumi secret");
+        const admin = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "good-db-admin")!;
+        assert.ok(isSecretInput(admin.inputs, "stringData.PGPASSWORD"));
+    });
+});
