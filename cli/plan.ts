@@ -1,0 +1,679 @@
+// `openwebui plan <program dir>`: evaluates a Pulumi program offline under the mock runtime
+// (no Pulumi CLI, no credentials), prints the resource tree, writes every Kubernetes object
+// as YAML and runs the `openwebui-ha` policy pack over the planned resources.
+//
+// Preview semantics: the mocks return a resource's inputs and nothing else, so every value
+// only the cloud knows after apply (endpoints, ARNs, generated passwords, ids) stays unknown
+// and is shown as "(computed)"; an `apply` on such a value never runs, exactly as in
+// `pulumi preview`. Secrets are shown as "[secret]" (the policies see the plaintext, as the
+// real analyzer does).
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import type { EnforcementLevel } from "@pulumi/policy";
+import { AnalyzedResource, PackConfig, runPolicies, Violation } from "../policy/runner";
+
+// ---------------------------------------------------------------------------------------------
+// Options
+// ---------------------------------------------------------------------------------------------
+
+export interface PlanOptions {
+    /** Program directory (holds Pulumi.yaml or an index.ts/index.js). */
+    programDir: string;
+    /** Stack name; selects Pulumi.<stack>.yaml. Default: the first Pulumi.*.yaml, else "plan". */
+    stack?: string;
+    /** `key=value` overrides (key without a namespace gets the project's). */
+    config?: string[];
+    /** Output directory for Kubernetes YAML. Default: ./plan-out/<project>. `false` writes nothing. */
+    out?: string | false;
+    /** Extra invoke answers: `{ "<token>": { ...result } }`. */
+    invokeAnswers?: Record<string, any>;
+    /** Policy pack config (`{ "<policy>": "advisory" | { enforcementLevel } }`). */
+    policyConfig?: PackConfig;
+    /** Skip the policy pack. */
+    noPolicy?: boolean;
+    /** Called with the number of registered resources while the program runs. */
+    onProgress?: (count: number) => void;
+}
+
+export interface PlannedResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent?: string;
+    custom: boolean;
+    /** Inputs for display: secrets "[secret]", unknowns "(computed)". */
+    props: any;
+    /** Inputs as the policy analyzer sees them (unknown sentinels, secrets unwrapped). */
+    analyzerProps: any;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    /** Registered with `.get()` (read, not created). */
+    read?: boolean;
+}
+
+export interface PlanResult {
+    project: string;
+    stack: string;
+    programDir: string;
+    resources: PlannedResource[];
+    outputs: any;
+    k8sFiles: string[];
+    violations: Violation[];
+    notes: string[];
+    /** Program error (message), when the program failed. */
+    error?: string;
+}
+
+export const SECRET_MASK = "[secret]";
+export const COMPUTED = "(computed)";
+const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Placeholder answers for the invokes programs commonly make; clearly not real accounts. */
+export const DEFAULT_INVOKE_ANSWERS: Record<string, any> = {
+    "aws:index/getRegion:getRegion": { name: "us-east-1", region: "us-east-1", id: "us-east-1", description: "plan placeholder region", endpoint: "ec2.us-east-1.amazonaws.com" },
+    "aws:index/getCallerIdentity:getCallerIdentity": { accountId: "000000000000", arn: "arn:aws:iam::000000000000:user/plan-placeholder", userId: "PLANPLACEHOLDER", id: "000000000000" },
+    "aws:index/getPartition:getPartition": { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" },
+    "aws:index/getAvailabilityZones:getAvailabilityZones": { names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az1", "use1-az2", "use1-az4"], id: "us-east-1" },
+    "gcp:organizations/getProject:getProject": { projectId: "plan-placeholder-project", number: "000000000000", name: "plan-placeholder-project", id: "projects/plan-placeholder-project" },
+    "gcp:organizations/getClientConfig:getClientConfig": { project: "plan-placeholder-project", region: "us-central1", zone: "us-central1-a", accessToken: "plan-placeholder-token", id: "plan" },
+    "azure-native:authorization:getClientConfig": { clientId: "00000000-0000-0000-0000-000000000000", objectId: "00000000-0000-0000-0000-000000000000", subscriptionId: "00000000-0000-0000-0000-000000000000", tenantId: "00000000-0000-0000-0000-000000000000" },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Program discovery and config
+// ---------------------------------------------------------------------------------------------
+
+interface ProgramInfo {
+    project: string;
+    entry: string;
+    stack: string;
+    stackFile?: string;
+}
+
+function readYaml(file: string): any {
+    return YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
+}
+
+export function discoverProgram(programDir: string, stack?: string): ProgramInfo {
+    const dir = path.resolve(programDir);
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`program directory ${JSON.stringify(programDir)} does not exist`);
+    const pulumiYaml = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+    const proj = pulumiYaml ? readYaml(pulumiYaml) : {};
+    const project: string = proj.name ?? path.basename(dir);
+    if (proj.runtime && (typeof proj.runtime === "string" ? proj.runtime : proj.runtime.name) !== "nodejs") {
+        throw new UsageError(`${pulumiYaml}: runtime ${JSON.stringify(proj.runtime)} is not supported; plan runs nodejs (TypeScript/JavaScript) programs`);
+    }
+    const mainDir = proj.main ? path.resolve(dir, proj.main) : dir;
+    let entry: string | undefined;
+    if (fs.existsSync(mainDir) && fs.statSync(mainDir).isFile()) entry = mainDir;
+    else {
+        const pkgFile = path.join(mainDir, "package.json");
+        const pkgMain = fs.existsSync(pkgFile) ? JSON.parse(fs.readFileSync(pkgFile, "utf8")).main : undefined;
+        const candidates = [...(pkgMain ? [path.resolve(mainDir, pkgMain), path.resolve(mainDir, pkgMain.replace(/\.js$/, ".ts"))] : []), path.join(mainDir, "index.ts"), path.join(mainDir, "index.js")];
+        entry = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
+    }
+    if (!entry) throw new UsageError(`no program entry point in ${dir} (looked for Pulumi.yaml main, package.json main, index.ts, index.js)`);
+    const stackFiles = fs.readdirSync(dir).filter((f) => /^Pulumi\.[^.]+\.ya?ml$/.test(f)).sort();
+    let stackName = stack;
+    let stackFile: string | undefined;
+    if (stackName) {
+        stackFile = [`Pulumi.${stackName}.yaml`, `Pulumi.${stackName}.yml`].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+    } else if (stackFiles.length > 0) {
+        stackFile = path.join(dir, stackFiles[0]);
+        stackName = stackFiles[0].replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+    }
+    return { project, entry, stack: stackName ?? "plan", stackFile };
+}
+
+/** Builds the runtime config map (`ns:key` -> string) and the secret keys. */
+export function buildConfig(info: ProgramInfo, overrides: string[], notes: string[]): { config: Record<string, string>; secretKeys: string[] } {
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    const fullKey = (k: string) => (k.includes(":") ? k : `${info.project}:${k}`);
+    if (info.stackFile) {
+        const doc = readYaml(info.stackFile);
+        for (const [k, v] of Object.entries<any>(doc.config ?? {})) {
+            const key = fullKey(k);
+            if (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "secure" in v) {
+                config[key] = "plan-placeholder-secret";
+                secretKeys.push(key);
+                notes.push(`config ${key} is encrypted (secure:); plan uses a placeholder value (override with --config ${key}=...)`);
+            } else {
+                config[key] = typeof v === "string" ? v : JSON.stringify(v);
+            }
+        }
+    }
+    for (const o of overrides) {
+        const i = o.indexOf("=");
+        if (i <= 0) throw new UsageError(`--config expects key=value, got ${JSON.stringify(o)}`);
+        config[fullKey(o.slice(0, i))] = o.slice(i + 1);
+    }
+    return { config, secretKeys };
+}
+
+export class UsageError extends Error {}
+export class ProgramError extends Error {}
+
+// ---------------------------------------------------------------------------------------------
+// Value conversion
+// ---------------------------------------------------------------------------------------------
+
+function isUnknownValue(v: any): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const output = require("@pulumi/pulumi/output");
+    return output.isUnknown(v) || v === UNKNOWN_SENTINEL;
+}
+
+function convert(v: any, mode: "display" | "analyzer", seen = new Set<any>()): any {
+    if (isUnknownValue(v)) return mode === "display" ? COMPUTED : UNKNOWN_SENTINEL;
+    if (v === null || typeof v !== "object") return v;
+    if (v[SIG] === SECRET_SIG) return mode === "display" ? SECRET_MASK : convert(v.value, mode, seen);
+    if (seen.has(v)) return undefined;
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const pulumi = require("@pulumi/pulumi");
+    if (pulumi.Resource.isInstance(v)) return mode === "display" ? "<resource reference>" : UNKNOWN_SENTINEL;
+    if (pulumi.asset.Asset.isInstance(v) || pulumi.asset.Archive.isInstance(v)) return "<asset>";
+    seen.add(v);
+    try {
+        if (Array.isArray(v)) return v.map((x) => convert(x, mode, seen));
+        const out: any = {};
+        for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = convert(x, mode, seen);
+        return out;
+    } finally {
+        seen.delete(v);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the program
+// ---------------------------------------------------------------------------------------------
+
+let runLock: Promise<void> = Promise.resolve();
+
+/** Resolves the CLI's own package name to the repo root so examples run without `npm link`. */
+function installResolveHook(): () => void {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const Module = require("module");
+    const root = packageRoot();
+    const pkgName: string = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).name;
+    const original = Module._resolveFilename;
+    Module._resolveFilename = function (request: string, parent: any, ...rest: any[]) {
+        if (request === pkgName || request.startsWith(pkgName + "/")) {
+            const sub = request.slice(pkgName.length).replace(/^\//, "");
+            const target = sub ? path.join(root, sub) : fs.existsSync(path.join(root, "index.ts")) ? path.join(root, "index") : root;
+            try {
+                return original.call(this, request, parent, ...rest);
+            } catch {
+                return original.call(this, target, parent, ...rest);
+            }
+        }
+        return original.call(this, request, parent, ...rest);
+    };
+    return () => {
+        Module._resolveFilename = original;
+    };
+}
+
+export function packageRoot(): string {
+    let dir = __dirname;
+    for (;;) {
+        if (fs.existsSync(path.join(dir, "package.json")) && path.basename(dir) !== "policy") return dir;
+        const up = path.dirname(dir);
+        if (up === dir) throw new Error("package.json of the openwebui package not found");
+        dir = up;
+    }
+}
+
+function clearProgramModules(dir: string): void {
+    const prefix = path.resolve(dir) + path.sep;
+    for (const k of Object.keys(require.cache)) {
+        if (k.startsWith(prefix) && !k.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[k];
+    }
+}
+
+/** Evaluates the program under preview mocks and returns the planned resources (no policies, no files). */
+export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise<{ info: ProgramInfo; resources: PlannedResource[]; outputs: any; error?: string }> {
+    const info = discoverProgram(opts.programDir, opts.stack);
+    const { config, secretKeys } = buildConfig(info, opts.config ?? [], notes);
+    const answers = { ...DEFAULT_INVOKE_ANSWERS, ...(opts.invokeAnswers ?? {}) };
+
+    // One plan at a time per process: the module hook and process listeners are global.
+    const previous = runLock;
+    let release!: () => void;
+    runLock = new Promise((r) => (release = r));
+    await previous;
+
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const state = require("@pulumi/pulumi/runtime/state");
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const pulumi = require("@pulumi/pulumi");
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const rpc = require("@pulumi/pulumi/runtime/rpc");
+
+    const resources: PlannedResource[] = [];
+    const errors: string[] = [];
+    const onRejection = (e: any) => errors.push(errorText(e));
+    const onException = (e: any) => errors.push(errorText(e));
+    process.on("unhandledRejection", onRejection);
+    process.on("uncaughtException", onException);
+    const restoreHook = installResolveHook();
+    let outputs: any;
+    try {
+        // A private async store: the mocks, config and stack of this run do not leak into the
+        // caller's (e.g. a test process whose harness has its own mocks).
+        await state.withLocalStorage(async () => {
+            const mocks = {
+                newResource(): { id: string | undefined; state: any } {
+                    throw new Error("replaced below");
+                },
+                call(args: any): any {
+                    const answer = answers[args.token];
+                    if (answer === undefined) {
+                        throw new Error(
+                            `plan: the program calls invoke ${args.token}, which has no offline answer. ` +
+                                `Provide one with --invoke-answers answers.json, e.g. {"${args.token}": { ...result fields... }}`,
+                        );
+                    }
+                    return typeof answer === "function" ? answer(args.inputs) : answer;
+                },
+            };
+            pulumi.runtime.setMocks(mocks as any, info.project, info.stack, true);
+            pulumi.runtime.setAllConfig(config, secretKeys);
+            const monitor = state.getStore().settings.monitor;
+            // Record every registration with its parent and dependencies (the mock API hides them).
+            const origRegister = monitor.registerResource.bind(monitor);
+            const origRead = monitor.readResource.bind(monitor);
+            const record = (req: any, read: boolean, cb: any) => (err: any, resp: any) => {
+                if (!err && resp) {
+                    const inputs = rpc.deserializeProperties(read ? req.getProperties() : req.getObject(), true);
+                    const propDeps: Record<string, string[]> = {};
+                    if (!read) {
+                        for (const [k, v] of req.getPropertydependenciesMap().entries()) propDeps[k] = v.getUrnsList();
+                    }
+                    resources.push({
+                        urn: resp.getUrn(),
+                        type: req.getType(),
+                        name: req.getName(),
+                        parent: req.getParent() || undefined,
+                        custom: read ? true : req.getCustom(),
+                        props: convert(inputs, "display"),
+                        analyzerProps: convert(inputs, "analyzer"),
+                        dependencies: read ? [] : req.getDependenciesList(),
+                        propertyDependencies: propDeps,
+                        read,
+                    });
+                    opts.onProgress?.(resources.length);
+                }
+                cb(err, resp);
+            };
+            monitor.registerResource = (req: any, cb: any) => origRegister(req, record(req, false, cb));
+            monitor.readResource = (req: any, cb: any) => origRead(req, record(req, true, cb));
+            // State = inputs only: nothing the cloud would compute is invented. Ids are unknown.
+            mocks.newResource = (args: any) => ({ id: args.id || undefined, state: args.inputs });
+
+            clearProgramModules(path.dirname(info.entry));
+            try {
+                outputs = await pulumi.runtime.runInPulumiStack(async () => {
+                    // eslint-disable-next-line @typescript-eslint/no-var-requires
+                    let mod = require(info.entry);
+                    if (mod && mod.__esModule && typeof mod.default === "function" && Object.keys(mod).length <= 2) mod = mod.default;
+                    if (typeof mod === "function") mod = await mod();
+                    return mod;
+                });
+            } catch (e) {
+                errors.push(errorText(e));
+            }
+            await settle(state, resources);
+        });
+    } finally {
+        restoreHook();
+        process.off("unhandledRejection", onRejection);
+        process.off("uncaughtException", onException);
+        release();
+    }
+    const unique = [...new Set(errors)];
+    return { info, resources, outputs: outputs === undefined ? undefined : convert(outputs, "display"), error: unique.length ? unique.join("\n") : undefined };
+}
+
+function errorText(e: any): string {
+    if (e instanceof Error) {
+        // Resource registration errors carry the useful part in the message; keep the stack short.
+        return e.message || String(e);
+    }
+    return String(e);
+}
+
+async function settle(state: any, resources: PlannedResource[]): Promise<void> {
+    let stableRounds = 0;
+    for (let i = 0; i < 2000 && stableRounds < 3; i++) {
+        const before = resources.length;
+        try {
+            await state.getStore().settings.rpcDone;
+        } catch {
+            /* surfaced through unhandledRejection / registration errors */
+        }
+        await new Promise((r) => setImmediate(r));
+        await new Promise((r) => setTimeout(r, 1));
+        stableRounds = resources.length === before ? stableRounds + 1 : 0;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kubernetes YAML
+// ---------------------------------------------------------------------------------------------
+
+/** Kubernetes objects among the planned resources (display form: secrets masked). */
+export function kubernetesObjects(resources: PlannedResource[]): { resource: PlannedResource; object: any }[] {
+    return resources
+        .filter((r) => r.type.startsWith("kubernetes:") && r.custom && r.props && typeof r.props.kind === "string" && typeof r.props.apiVersion === "string")
+        .map((r) => {
+            const object = JSON.parse(JSON.stringify(r.props));
+            object.metadata = object.metadata ?? {};
+            // Pulumi auto-names objects without metadata.name (`<name>-<random suffix>`): say so, invent nothing.
+            if (!object.metadata.name) object.metadata.generateName = `${r.name}-`;
+            return { resource: r, object };
+        });
+}
+
+function writeYaml(resources: PlannedResource[], outDir: string): string[] {
+    fs.mkdirSync(outDir, { recursive: true });
+    for (const f of fs.readdirSync(outDir)) if (f.endsWith(".yaml")) fs.unlinkSync(path.join(outDir, f));
+    const used = new Set<string>();
+    const files: string[] = [];
+    for (const { resource, object } of kubernetesObjects(resources)) {
+        const base = [object.kind, object.metadata.namespace, object.metadata.name ?? resource.name]
+            .filter((x) => typeof x === "string" && x !== "")
+            .join("-")
+            .toLowerCase()
+            .replace(/[^a-z0-9.-]+/g, "_");
+        let file = `${base}.yaml`;
+        for (let i = 2; used.has(file); i++) file = `${base}-${i}.yaml`;
+        used.add(file);
+        const header = `# ${resource.type} ${resource.name} (planned by \`openwebui plan\`; ${SECRET_MASK} = secret, ${COMPUTED} = known after apply)\n`;
+        fs.writeFileSync(path.join(outDir, file), header + YAML.stringify(object, { lineWidth: 0 }));
+        files.push(path.join(outDir, file));
+    }
+    return files;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan
+// ---------------------------------------------------------------------------------------------
+
+export async function plan(opts: PlanOptions): Promise<PlanResult> {
+    const notes: string[] = [];
+    const { info, resources, outputs, error } = await evaluate(opts, notes);
+    const base: PlanResult = { project: info.project, stack: info.stack, programDir: path.resolve(opts.programDir), resources, outputs, k8sFiles: [], violations: [], notes, error };
+    if (!info.stackFile) notes.push(opts.stack ? `no Pulumi.${opts.stack}.yaml in ${base.programDir}; running with --config values only` : "no Pulumi.<stack>.yaml found; running with --config values only");
+    if (error) return base;
+    if (opts.out !== false) base.k8sFiles = writeYaml(resources, path.resolve(opts.out ?? path.join("plan-out", info.project)));
+    if (!opts.noPolicy) {
+        const analyzed: AnalyzedResource[] = resources
+            .filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))
+            .map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.analyzerProps ?? {}, parent: r.parent, dependencies: r.dependencies, propertyDependencies: r.propertyDependencies }));
+        base.violations = await runPolicies(analyzed, { config: opts.policyConfig });
+    }
+    return base;
+}
+
+export function mandatoryViolations(r: PlanResult): Violation[] {
+    return r.violations.filter((v) => v.enforcementLevel === "mandatory");
+}
+
+/** Exit code: 0 ok, 1 mandatory policy violations, 2 program error, 64 usage error. */
+export function exitCodeOf(r: PlanResult): number {
+    if (r.error) return 2;
+    return mandatoryViolations(r).length > 0 ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+// ---------------------------------------------------------------------------------------------
+
+function scalar(v: any): string {
+    if (typeof v === "string") return v.length > 80 ? JSON.stringify(v.slice(0, 77) + "...") : JSON.stringify(v);
+    return JSON.stringify(v);
+}
+
+/** The few properties worth a line in the tree. */
+export function keyProperties(r: PlannedResource): [string, string][] {
+    const p = r.props ?? {};
+    const out: [string, string][] = [];
+    if (r.type.startsWith("kubernetes:") && p.kind) {
+        const md = p.metadata ?? {};
+        out.push(["name", md.name ? `${md.namespace ? md.namespace + "/" : ""}${md.name}` : `(auto-named ${r.name}-*)`]);
+        const spec = p.spec ?? {};
+        if (spec.replicas !== undefined) out.push(["replicas", scalar(spec.replicas)]);
+        const pod = p.kind === "Pod" ? spec : p.kind === "CronJob" ? spec.jobTemplate?.spec?.template?.spec : spec.template?.spec;
+        const images = [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])].map((c: any) => c?.image).filter(Boolean);
+        if (images.length) out.push(["images", images.join(", ")]);
+        if (p.kind === "Service") out.push(["service", `${spec.type ?? "ClusterIP"} ${(spec.ports ?? []).map((x: any) => `${x.port}->${x.targetPort ?? x.port}`).join(",")}`]);
+        if (p.kind === "HorizontalPodAutoscaler") out.push(["scale", `${spec.minReplicas ?? 1}..${spec.maxReplicas} -> ${spec.scaleTargetRef?.kind}/${spec.scaleTargetRef?.name}`]);
+        if (p.kind === "Secret") out.push(["keys", Object.keys({ ...(typeof p.stringData === "object" ? p.stringData : {}), ...(typeof p.data === "object" ? p.data : {}) }).join(", ") || scalar(p.stringData ?? p.data)]);
+        if (p.kind === "ConfigMap" && p.data && typeof p.data === "object") out.push(["keys", Object.keys(p.data).join(", ")]);
+        return out;
+    }
+    for (const [k, v] of Object.entries(p)) {
+        if (k === "tags" || k === "labels" || k === "__defaults") continue;
+        if (v === null || typeof v !== "object") out.push([k, scalar(v)]);
+        if (out.length >= 10) break;
+    }
+    return out;
+}
+
+export function renderText(r: PlanResult): string {
+    const lines: string[] = [];
+    const custom = r.resources.filter((x) => !x.type.startsWith("pulumi:providers:"));
+    lines.push(`Plan for project ${r.project}, stack ${r.stack} (offline, preview semantics: ${COMPUTED} = known after apply, ${SECRET_MASK} = secret)`);
+    for (const n of r.notes) lines.push(`note: ${n}`);
+    const byParent = new Map<string | undefined, PlannedResource[]>();
+    const urns = new Set(r.resources.map((x) => x.urn));
+    for (const x of custom) {
+        const parent = x.parent && urns.has(x.parent) ? x.parent : undefined;
+        if (!byParent.has(parent)) byParent.set(parent, []);
+        byParent.get(parent)!.push(x);
+    }
+    const walk = (parent: string | undefined, depth: number) => {
+        for (const x of byParent.get(parent) ?? []) {
+            const pad = "  ".repeat(depth);
+            const parentName = x.parent ? r.resources.find((y) => y.urn === x.parent)?.name : undefined;
+            lines.push(`${pad}${x.read ? "=" : "+"} ${x.type}  ${x.name}${parentName && depth === 0 ? `  (parent ${parentName})` : ""}`);
+            for (const [k, v] of keyProperties(x)) lines.push(`${pad}    ${k}: ${v}`);
+            walk(x.urn, depth + 1);
+        }
+    };
+    walk(undefined, 0);
+    const count = custom.filter((x) => x.type !== "pulumi:pulumi:Stack").length;
+    lines.push("");
+    lines.push(`${count} resources (${custom.filter((x) => x.custom).length} custom, ${custom.filter((x) => !x.custom && x.type !== "pulumi:pulumi:Stack").length} components)`);
+    if (r.outputs && typeof r.outputs === "object" && Object.keys(r.outputs).length) {
+        lines.push("Outputs:");
+        for (const [k, v] of Object.entries(r.outputs)) lines.push(`  ${k}: ${typeof v === "object" ? JSON.stringify(v) : scalar(v)}`);
+    }
+    if (r.k8sFiles.length) lines.push(`Wrote ${r.k8sFiles.length} Kubernetes objects to ${path.dirname(r.k8sFiles[0])}`);
+    if (r.error) {
+        lines.push("");
+        lines.push(`error: the program failed: ${r.error}`);
+        return lines.join("\n");
+    }
+    lines.push("");
+    if (r.violations.length === 0) lines.push("Policy pack openwebui-ha: no violations.");
+    else {
+        const order: EnforcementLevel[] = ["mandatory", "advisory"];
+        lines.push(`Policy pack openwebui-ha: ${mandatoryViolations(r).length} mandatory, ${r.violations.length - mandatoryViolations(r).length} advisory violation(s)`);
+        for (const lvl of order) {
+            for (const v of r.violations.filter((x) => x.enforcementLevel === lvl)) {
+                lines.push(`  [${lvl}] ${v.policyName}: ${v.resourceType ? `${v.resourceType} ${v.resourceName}: ` : ""}${v.message}`);
+                lines.push(`      fix: ${v.remediation}`);
+            }
+        }
+    }
+    return lines.join("\n");
+}
+
+export function renderJson(r: PlanResult): string {
+    return JSON.stringify(
+        {
+            ok: exitCodeOf(r) === 0,
+            project: r.project,
+            stack: r.stack,
+            error: r.error,
+            notes: r.notes,
+            resources: r.resources.map((x) => ({ urn: x.urn, type: x.type, name: x.name, parent: x.parent, custom: x.custom, read: x.read || undefined, inputs: x.props })),
+            outputs: r.outputs,
+            kubernetesFiles: r.k8sFiles,
+            violations: r.violations,
+        },
+        null,
+        2,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command line
+// ---------------------------------------------------------------------------------------------
+
+const USAGE = `usage: openwebui plan <program dir> [options]
+
+Evaluates a Pulumi program offline (mock runtime, preview semantics; no Pulumi CLI, no credentials),
+prints the resource tree, writes every Kubernetes object as YAML and runs the openwebui-ha policy pack.
+
+options:
+  --stack <name>            stack config Pulumi.<name>.yaml (default: first Pulumi.*.yaml of the dir)
+  --config <key=value>      config override (repeatable; key without namespace = project namespace)
+  --out <dir>               Kubernetes YAML output directory (default: ./plan-out/<project>)
+  --no-out                  do not write YAML
+  --invoke-answers <file>   JSON {"<invoke token>": {result}} for invokes the program makes
+  --policy-config <file>    policy pack config JSON, e.g. {"owui-pods-non-root": "advisory"}
+  --no-policy               skip the policy pack
+  --json                    machine-readable output on stdout
+  -h, --help                this help
+
+exit codes: 0 ok, 1 mandatory policy violations, 2 program error, 64 usage error`;
+
+export interface Io {
+    stdout: (s: string) => void;
+    stderr: (s: string) => void;
+    isTTY: boolean;
+}
+
+export function parseArgs(argv: string[]): { opts: PlanOptions; json: boolean; help: boolean } {
+    const args = [...argv];
+    if (args[0] === "plan") args.shift();
+    const opts: PlanOptions = { programDir: "", config: [] };
+    let json = false;
+    let help = false;
+    const need = (flag: string) => {
+        const v = args.shift();
+        if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+        return v;
+    };
+    const readJson = (flag: string, file: string) => {
+        try {
+            return JSON.parse(fs.readFileSync(file, "utf8"));
+        } catch (e) {
+            throw new UsageError(`${flag} ${file}: ${(e as Error).message}`);
+        }
+    };
+    while (args.length) {
+        const a = args.shift()!;
+        const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+        const val = () => (inline !== undefined ? inline : need(flag));
+        switch (flag) {
+            case "-h":
+            case "--help":
+                help = true;
+                break;
+            case "--stack":
+            case "-s":
+                opts.stack = val();
+                break;
+            case "--config":
+            case "-c":
+                opts.config!.push(val());
+                break;
+            case "--out":
+                opts.out = val();
+                break;
+            case "--no-out":
+                opts.out = false;
+                break;
+            case "--invoke-answers":
+                opts.invokeAnswers = readJson(flag, val());
+                break;
+            case "--policy-config":
+                opts.policyConfig = readJson(flag, val());
+                break;
+            case "--no-policy":
+                opts.noPolicy = true;
+                break;
+            case "--json":
+                json = true;
+                break;
+            default:
+                if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
+                if (opts.programDir) throw new UsageError(`one program directory expected, got ${JSON.stringify(opts.programDir)} and ${JSON.stringify(a)}`);
+                opts.programDir = a;
+        }
+    }
+    if (!opts.programDir && !help) throw new UsageError("missing <program dir>");
+    return { opts, json, help };
+}
+
+export async function main(argv: string[], io: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), isTTY: !!process.stderr.isTTY }): Promise<number> {
+    let parsed: ReturnType<typeof parseArgs>;
+    try {
+        if (argv[0] !== undefined && argv[0] !== "plan" && !argv[0].startsWith("-") && argv.length > 0 && !fs.existsSync(argv[0])) {
+            throw new UsageError(`unknown command ${JSON.stringify(argv[0])} (the only command is "plan")`);
+        }
+        parsed = parseArgs(argv);
+    } catch (e) {
+        io.stderr(`openwebui: ${(e as Error).message}\n\n${USAGE}\n`);
+        return 64;
+    }
+    if (parsed.help) {
+        io.stdout(USAGE + "\n");
+        return 0;
+    }
+    const started = Date.now();
+    let lastLine = 0;
+    const progress = (n: number) => {
+        if (io.isTTY) io.stderr(`\rplanning: ${n} resources registered`);
+        else if (Date.now() - lastLine > 2000) {
+            lastLine = Date.now();
+            io.stderr(`planning: ${n} resources registered (${((Date.now() - started) / 1000).toFixed(1)}s)\n`);
+        }
+    };
+    let result: PlanResult;
+    try {
+        result = await plan({ ...parsed.opts, onProgress: progress });
+    } catch (e) {
+        if (io.isTTY) io.stderr("\n");
+        io.stderr(`openwebui plan: ${(e as Error).message}\n`);
+        return e instanceof UsageError ? 64 : 2;
+    }
+    if (io.isTTY) io.stderr("\n");
+    io.stderr(`planning: done, ${result.resources.length} resources in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+    if (parsed.json) io.stdout(renderJson(result) + "\n");
+    else io.stdout(renderText(result) + "\n");
+    const code = exitCodeOf(result);
+    if (code === 2) io.stderr(`openwebui plan: program ${result.programDir} failed: ${result.error}\n`);
+    if (code === 1) {
+        const m = mandatoryViolations(result);
+        io.stderr(`openwebui plan: ${m.length} mandatory policy violation(s): ${[...new Set(m.map((v) => `${v.policyName} (${v.resourceName ?? "stack"})`))].join(", ")}\n`);
+    }
+    return code;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (e) => {
+            process.stderr.write(`openwebui plan: ${e?.stack ?? e}\n`);
+            process.exit(2);
+        },
+    );
+}
