@@ -266,7 +266,7 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
         // caller's (e.g. a test process whose harness has its own mocks).
         await state.withLocalStorage(async () => {
             const mocks = {
-                newResource(): { id: string | undefined; state: any } {
+                newResource(_args: any): { id: string | undefined; state: any } {
                     throw new Error("replaced below");
                 },
                 call(args: any): any {
