@@ -1,0 +1,32 @@
+// Loading the package must not load cloud SDKs the chosen target does not use.
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as path from "path";
+
+const root = path.resolve(__dirname, "..");
+
+function loadedSdks(script: string): string[] {
+    const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: root, encoding: "utf8", env: { ...process.env, TS_NODE_PROJECT: path.join(root, "tsconfig.json") } });
+    return JSON.parse(out.trim().split("\n").pop()!);
+}
+
+const probe = (body: string) => `
+const pulumi = require("@pulumi/pulumi");
+pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => { if (a.token.includes("getClientConfig")) return { subscriptionId: "s", tenantId: "t", clientId: "c", objectId: "o" }; if (a.token.includes("getProject")) return { projectId: "p", number: "1" }; return { name: "eu-west-1", region: "eu-west-1", accountId: "1", partition: "aws" }; } }, "p", "s", false);
+${body}
+const sdks = Object.keys(require.cache).map((k) => (k.match(/node_modules\\/@pulumi\\/(aws|gcp|azure-native)\\//) || [])[1]).filter(Boolean);
+console.log(JSON.stringify([...new Set(sdks)].sort()));`;
+
+describe("loading: only the chosen cloud's SDK is loaded", function () {
+    this.timeout(120000);
+    it("importing the package loads no cloud SDK", () => {
+        assert.deepStrictEqual(loadedSdks(probe(`require("./index");`)), []);
+    });
+    it("a kubernetes-target cluster loads no cloud SDK", () => {
+        assert.deepStrictEqual(loadedSdks(probe(`const m = require("./index"); new m.OpenWebUiCluster("c", { target: "kubernetes", hostname: "chat.example.com" });`)), []);
+    });
+    it("an invalid cloud spec fails before loading... only its own SDK", () => {
+        const sdks = loadedSdks(probe(`const m = require("./index"); try { new m.OpenWebUiCluster("c", { target: "gcp", hostname: "chat.example.com" }); } catch (e) {}`));
+        assert.ok(!sdks.includes("aws") && !sdks.includes("azure-native"), JSON.stringify(sdks));
+    });
+});
