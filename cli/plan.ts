@@ -167,10 +167,11 @@ function isUnknownValue(v: any): boolean {
     return output.isUnknown(v) || v === UNKNOWN_SENTINEL;
 }
 
-function convert(v: any, mode: "display" | "analyzer", seen = new Set<any>()): any {
-    if (isUnknownValue(v)) return mode === "display" ? COMPUTED : UNKNOWN_SENTINEL;
-    if (v === null || typeof v !== "object") return v;
-    if (v[SIG] === SECRET_SIG) return mode === "display" ? SECRET_MASK : convert(v.value, mode, seen);
+function convert(v: any, mode: "display" | "analyzer", seen = new Set<any>(), inSecret = false): any {
+    if (isUnknownValue(v)) return mode === "display" ? (inSecret ? SECRET_MASK : COMPUTED) : UNKNOWN_SENTINEL;
+    if (v === null || typeof v !== "object") return mode === "display" && inSecret && v !== null ? SECRET_MASK : v;
+    // A secret's structure stays visible (keys of a Secret's stringData), its leaves are masked.
+    if (v[SIG] === SECRET_SIG) return convert(v.value, mode, seen, mode === "display");
     if (seen.has(v)) return undefined;
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const pulumi = require("@pulumi/pulumi");
@@ -178,9 +179,9 @@ function convert(v: any, mode: "display" | "analyzer", seen = new Set<any>()): a
     if (pulumi.asset.Asset.isInstance(v) || pulumi.asset.Archive.isInstance(v)) return "<asset>";
     seen.add(v);
     try {
-        if (Array.isArray(v)) return v.map((x) => convert(x, mode, seen));
+        if (Array.isArray(v)) return v.map((x) => convert(x, mode, seen, inSecret));
         const out: any = {};
-        for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = convert(x, mode, seen);
+        for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = convert(x, mode, seen, inSecret);
         return out;
     } finally {
         seen.delete(v);
@@ -374,6 +375,13 @@ export function kubernetesObjects(resources: PlannedResource[]): { resource: Pla
             object.metadata = object.metadata ?? {};
             // Pulumi auto-names objects without metadata.name (`<name>-<random suffix>`): say so, invent nothing.
             if (!object.metadata.name) object.metadata.generateName = `${r.name}-`;
+            // A Secret/ConfigMap payload computed as a whole (e.g. built in an apply) has no
+            // shape yet: leave it out rather than emit a string where a map belongs, and say so.
+            if (object.kind === "Secret" || object.kind === "ConfigMap") {
+                const computed = ["data", "stringData", "binaryData"].filter((k) => k in object && (object[k] === null || typeof object[k] !== "object"));
+                for (const k of computed) delete object[k];
+                if (computed.length) object.metadata.annotations = { ...(object.metadata.annotations ?? {}), "plan.openwebui.io/computed": computed.join(",") };
+            }
             return { resource: r, object };
         });
 }
@@ -392,7 +400,7 @@ function writeYaml(resources: PlannedResource[], outDir: string): string[] {
         let file = `${base}.yaml`;
         for (let i = 2; used.has(file); i++) file = `${base}-${i}.yaml`;
         used.add(file);
-        const header = `# ${resource.type} ${resource.name} (planned by \`openwebui plan\`; ${SECRET_MASK} = secret, ${COMPUTED} = known after apply)\n`;
+        const header = `# ${resource.type} ${resource.name}, planned offline by \`openwebui plan\` (${SECRET_MASK}: secret, ${COMPUTED}: known after apply)\n`;
         fs.writeFileSync(path.join(outDir, file), header + YAML.stringify(object, { lineWidth: 0 }));
         files.push(path.join(outDir, file));
     }
