@@ -114,7 +114,7 @@ export interface ResolvedSpec {
     otel: ResolvedOtel;
     rag: RagArgs & { embeddingEngine: EmbeddingEngine; embeddingModel: string; hybridSearch: boolean };
     migrations: Required<MigrationsArgs>;
-    pod: PodArgs & { cpuRequest: string; memoryRequest: string; memoryLimit: string; terminationGracePeriodSeconds: number };
+    pod: PodArgs & { cpuRequest: string; memoryRequest: string; memoryLimit: string; terminationGracePeriodSeconds: number; readOnlyRootFilesystem: boolean };
     threadPoolSize: number;
     enableSignup: boolean;
     extraEnv: { [key: string]: string };
@@ -394,6 +394,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
             memoryRequest: a.pod?.memoryRequest ?? sizing.memoryRequest,
             memoryLimit: a.pod?.memoryLimit ?? sizing.memoryLimit,
             terminationGracePeriodSeconds: grace,
+            readOnlyRootFilesystem: a.pod?.readOnlyRootFilesystem ?? true,
         },
         threadPoolSize,
         enableSignup: a.enableSignup ?? false,

@@ -312,6 +312,11 @@ export interface PodArgs {
     terminationGracePeriodSeconds?: number;
     /** Name of an image pull Secret. Default: none. */
     imagePullSecret?: string;
+    /**
+     * Run Open WebUI with a read-only root filesystem (data, static files and /tmp live on
+     * emptyDir volumes). Default: true. Turn off only if a plugin must write into the image.
+     */
+    readOnlyRootFilesystem?: boolean;
 }
 
 /** Arguments of `OpenWebUiCluster`. */

@@ -98,7 +98,7 @@ export function createMigrationJob(name: string, p: PodInputs, env: EnvVar[], de
                                 command: ["python", "-c", "import open_webui.config; print('open-webui migrations: done')"],
                                 env,
                                 volumeMounts: v.mounts,
-                                securityContext: restrictedContainerSecurity(),
+                                securityContext: restrictedContainerSecurity(spec.pod.readOnlyRootFilesystem),
                                 resources: resources(spec),
                             },
                         ],
@@ -170,7 +170,7 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
                                 // Keep serving while the load balancer deregisters the pod, then drain.
                                 lifecycle: { preStop: { exec: { command: ["sleep", "15"] } } },
                                 volumeMounts: v.mounts,
-                                securityContext: restrictedContainerSecurity(),
+                                securityContext: restrictedContainerSecurity(spec.pod.readOnlyRootFilesystem),
                                 resources: resources(spec),
                             },
                         ],

@@ -404,6 +404,26 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
         assert.strictEqual(ofType("kubernetes:batch/v1:Job").filter((j) => j.name.endsWith("-migrate")).length, 1);
     });
 
+    it("pod knobs: read-only root filesystem can be turned off; node selector, pull secret, annotations, CPU limit", async () => {
+        await build({ pod: { readOnlyRootFilesystem: false, nodeSelector: { pool: "web" }, imagePullSecret: "regcred", annotations: { "a/b": "c" }, cpuLimit: "2" } });
+        const pod = podOf();
+        assert.strictEqual(pod.containers[0].securityContext.readOnlyRootFilesystem, false);
+        assert.strictEqual(migrateJob().plain.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem, false);
+        assert.deepStrictEqual(pod.nodeSelector, { pool: "web" });
+        assert.deepStrictEqual(pod.imagePullSecrets, [{ name: "regcred" }]);
+        assert.strictEqual(deploymentOf().plain.spec.template.metadata.annotations["a/b"], "c");
+        assert.strictEqual(pod.containers[0].resources.limits.cpu, "2");
+        assert.match(deploymentOf().plain.spec.template.metadata.annotations["openwebui.io/config-hash"], /^[0-9a-f]{16}$/);
+    });
+
+    it("the config hash changes when a secret value changes, so pods roll", async () => {
+        await build({ oidc: { providerUrl: "https://idp.example.com/.well-known/openid-configuration", clientId: "a", clientSecret: "one" } });
+        const h1 = deploymentOf().plain.spec.template.metadata.annotations["openwebui.io/config-hash"];
+        await build({ oidc: { providerUrl: "https://idp.example.com/.well-known/openid-configuration", clientId: "a", clientSecret: "two" } });
+        const h2 = deploymentOf().plain.spec.template.metadata.annotations["openwebui.io/config-hash"];
+        assert.notStrictEqual(h1, h2);
+    });
+
     it("component options pass through: providers reach every child", async () => {
         reset();
         const k8s = require("@pulumi/kubernetes");

@@ -88,7 +88,7 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         minUpper: 2,
         minLower: 2,
         minNumeric: 2,
-    }, ctx.opts({ additionalSecretOutputs: ["result"] }));
+    }, ctx.opts());
     const adminLogin = a.postgresAdminLogin ?? DEFAULT_ADMIN_LOGIN;
     const tier = a.skus?.postgresSkuTier ?? "GeneralPurpose";
 
