@@ -1,0 +1,96 @@
+// Managed Redis: an ElastiCache replication group (Valkey by default) with Multi-AZ automatic
+// failover, TLS with an AUTH token, KMS encryption at rest, `timeout 1800`, private subnets and
+// 6379 only from the cluster's security groups. Optional cluster mode (configuration endpoint).
+import * as pulumi from "@pulumi/pulumi";
+import * as elasticache from "@pulumi/aws/elasticache";
+import { RandomPassword } from "@pulumi/random/randomPassword";
+import type { ManagedCache, ProviderContext } from "../interface";
+import { cacheEngine, cacheEngineVersion, cacheFamily, cacheNodeType, cacheReplicas, cacheShards } from "./catalog";
+import { privateSecurityGroup } from "./database";
+import { awsArgs, kmsKey, regionArg } from "./shared";
+
+export const REDIS_PORT = 6379;
+/** The only special characters ElastiCache accepts in an AUTH token. */
+export const AUTH_TOKEN_SPECIALS = "!&#$^<>-";
+
+/** `rediss://:<token>@host:6379/0`. The token may hold URL-reserved characters (#, &, $...): it is percent-encoded; redis-py unquotes it. */
+export function redisUrl(token: string, host: string): string {
+    return `rediss://:${encodeURIComponent(token)}@${host}:${REDIS_PORT}/0`;
+}
+
+export function createCache(ctx: ProviderContext): ManagedCache {
+    const spec = ctx.spec;
+    const aws = awsArgs(ctx);
+    const engine = cacheEngine(spec);
+    const version = cacheEngineVersion(spec);
+    const cluster = spec.redis.cluster;
+    const ha = spec.redis.highAvailability;
+    const replicas = cacheReplicas(spec);
+    const tags = ctx.tags;
+    const region = regionArg(ctx);
+
+    const subnetGroup = new elasticache.SubnetGroup(
+        `${ctx.name}-cache-subnets`,
+        { subnetIds: aws.privateSubnetIds, description: `Open WebUI ${ctx.name}: private cache subnets`, tags, ...region },
+        ctx.opts(),
+    );
+    const sg = privateSecurityGroup(ctx, "cache", REDIS_PORT, "Redis");
+    const params = new elasticache.ParameterGroup(
+        `${ctx.name}-cache-params`,
+        {
+            family: cacheFamily(engine, version)!,
+            description: `Open WebUI ${ctx.name}: close idle clients after 30 min`,
+            parameters: [
+                // Open WebUI docs: reap idle connections so they do not pile up (maxclients is fixed at 65000 on ElastiCache).
+                { name: "timeout", value: "1800" },
+                ...(cluster ? [{ name: "cluster-enabled", value: "yes" }] : []),
+            ],
+            tags,
+            ...region,
+        },
+        ctx.opts(),
+    );
+    // 16-128 printable characters; specials limited to the ones ElastiCache accepts.
+    const token = new RandomPassword(
+        `${ctx.name}-cache-auth-token`,
+        { length: 64, special: true, overrideSpecial: AUTH_TOKEN_SPECIALS, minSpecial: 2, minUpper: 2, minLower: 2, minNumeric: 2 },
+        ctx.opts(),
+    );
+    const topology = cluster
+        ? { clusterMode: "enabled", numNodeGroups: cacheShards(spec), replicasPerNodeGroup: replicas }
+        : { clusterMode: "disabled", numCacheClusters: 1 + replicas };
+    const group = new elasticache.ReplicationGroup(
+        `${ctx.name}-cache`,
+        {
+            description: `Open WebUI ${ctx.name}: sessions, websockets and config sync`,
+            engine,
+            engineVersion: version,
+            nodeType: cacheNodeType(spec),
+            port: REDIS_PORT,
+            ...topology,
+            // Cluster mode requires automatic failover; Multi-AZ requires it too.
+            automaticFailoverEnabled: ha || cluster,
+            multiAzEnabled: ha,
+            parameterGroupName: params.id,
+            subnetGroupName: subnetGroup.id,
+            securityGroupIds: [sg.id],
+            atRestEncryptionEnabled: true,
+            kmsKeyId: kmsKey(ctx),
+            transitEncryptionEnabled: true,
+            transitEncryptionMode: "required",
+            authToken: pulumi.secret(token.result),
+            autoMinorVersionUpgrade: true,
+            snapshotRetentionLimit: aws.cache?.snapshotRetentionDays ?? 7,
+            tags,
+            ...region,
+        },
+        ctx.opts(),
+    );
+    const host = cluster ? group.configurationEndpointAddress : group.primaryEndpointAddress;
+    return {
+        url: pulumi.secret(pulumi.all([token.result, host]).apply(([t, h]) => redisUrl(t, h))),
+        endpoint: pulumi.interpolate`${host}:${REDIS_PORT}`,
+        cluster,
+        dependsOn: [group],
+    };
+}

@@ -1,0 +1,22 @@
+// The aws target: EKS + Aurora/RDS PostgreSQL + ElastiCache (Valkey) + S3 + ALB, wired into
+// the Kubernetes layer by the neutral core. Loaded only when `target: "aws"` is chosen.
+import type { CloudPlatform } from "../interface";
+import { createCache } from "./cache";
+import { classMaxConnections } from "./catalog";
+import { createDatabase } from "./database";
+import { createWorkloadIdentity } from "./identity";
+import { createLoadBalancer } from "./ingress";
+import { createObjectStore } from "./storage";
+import { validateAws } from "./validate";
+
+export const platform: CloudPlatform = {
+    validate: validateAws,
+    // Unknown classes are refused by validate unless database.maxConnections is set (the core then uses it).
+    databaseMaxConnections: (spec) => classMaxConnections(spec) ?? spec.database.maxConnections,
+    cacheIsCluster: (spec) => spec.redis.cluster,
+    createDatabase,
+    createCache,
+    createObjectStore,
+    createWorkloadIdentity,
+    createLoadBalancer,
+};

@@ -1,0 +1,77 @@
+// Public endpoint through the AWS Load Balancer Controller: an ALB Ingress that terminates TLS
+// with an ACM certificate, keeps websockets open (idle timeout 3600 s), health-checks /health,
+// drains targets within the pods' grace period; optional Route 53 alias to the ALB.
+import * as pulumi from "@pulumi/pulumi";
+import * as lb from "@pulumi/aws/lb";
+import * as route53 from "@pulumi/aws/route53";
+import type { LoadBalancer, ProviderContext } from "../interface";
+import { AwsLoadBalancerScheme } from "./args";
+import { DEFAULT_IDLE_TIMEOUT, DEFAULT_SSL_POLICY, deregistrationDelay } from "./catalog";
+import { awsArgs, regionArg } from "./shared";
+
+const A = "alb.ingress.kubernetes.io";
+
+/** ALB tags annotation value (`k=v,k2=v2`); characters the controller cannot parse are dropped. */
+function tagsAnnotation(tags: { [key: string]: string }): string {
+    return Object.entries(tags)
+        .filter(([k, v]) => !/[,=]/.test(k) && !/[,=]/.test(v))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
+}
+
+export function ingressAnnotations(ctx: ProviderContext): { [key: string]: pulumi.Input<string> } {
+    const spec = ctx.spec;
+    const aws = awsArgs(ctx);
+    const o = aws.loadBalancer ?? {};
+    const tls = spec.tls.enabled;
+    const ann: { [key: string]: pulumi.Input<string> } = {
+        [`${A}/scheme`]: o.scheme ?? AwsLoadBalancerScheme.InternetFacing,
+        [`${A}/target-type`]: "ip",
+        [`${A}/listen-ports`]: tls ? '[{"HTTP":80},{"HTTPS":443}]' : '[{"HTTP":80}]',
+        [`${A}/backend-protocol`]: "HTTP",
+        [`${A}/healthcheck-path`]: "/health",
+        [`${A}/success-codes`]: "200",
+        // Websockets (Socket.IO at /ws/socket.io) stay open far longer than the 60 s default.
+        [`${A}/load-balancer-attributes`]: `idle_timeout.timeout_seconds=${o.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT},routing.http.drop_invalid_header_fields.enabled=true`,
+        [`${A}/target-group-attributes`]: `deregistration_delay.timeout_seconds=${deregistrationDelay(spec)}`,
+    };
+    if (tls) {
+        ann[`${A}/certificate-arn`] = aws.certificateArn!;
+        ann[`${A}/ssl-redirect`] = "443";
+        ann[`${A}/ssl-policy`] = o.sslPolicy ?? DEFAULT_SSL_POLICY;
+    }
+    if (o.groupName) ann[`${A}/group.name`] = o.groupName;
+    const tags = tagsAnnotation(ctx.tags);
+    if (tags) ann[`${A}/tags`] = tags;
+    return { ...ann, ...(o.extraAnnotations ?? {}) };
+}
+
+export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
+    const spec = ctx.spec;
+    const aws = awsArgs(ctx);
+    return {
+        kind: "ingress",
+        ingressClassName: aws.loadBalancer?.ingressClassName ?? "alb",
+        ingressAnnotations: ingressAnnotations(ctx),
+        serviceAnnotations: {},
+        url: pulumi.output(spec.url),
+        afterRoute(route) {
+            if (aws.route53ZoneId === undefined || route === undefined) return;
+            // The controller writes the ALB's DNS name into the Ingress status once the ALB exists.
+            const albHostname = pulumi
+                .output((route as unknown as { status: pulumi.Output<any> }).status)
+                .apply((st) => st?.loadBalancer?.ingress?.[0]?.hostname as string);
+            const albZone = lb.getHostedZoneIdOutput({ loadBalancerType: "application", ...regionArg(ctx) }, { parent: ctx.parent });
+            new route53.Record(
+                `${ctx.name}-dns`,
+                {
+                    zoneId: aws.route53ZoneId,
+                    name: spec.hostname,
+                    type: "A",
+                    aliases: [{ name: albHostname, zoneId: albZone.id, evaluateTargetHealth: true }],
+                },
+                ctx.opts({ dependsOn: [route] }),
+            );
+        },
+    };
+}

@@ -1,0 +1,207 @@
+// Checks spec.aws before any resource exists. Values that are Outputs cannot be checked here
+// (they are checked by AWS at deploy time); plain values are checked for shape and consistency.
+import * as pulumi from "@pulumi/pulumi";
+import { problem } from "../../components/errors";
+import type { ResolvedSpec } from "../../components/spec";
+import { ServiceMode } from "../../components/types";
+import { AwsArgs, AwsCacheEngine, AwsDatabaseEngine, AwsIdentityMode, AwsLoadBalancerScheme } from "./args";
+import { PG_ENGINE_VERSION, cacheEngine, cacheEngineVersion, cacheFamily, cacheReplicas, classMaxConnections, dbInstanceClass } from "./catalog";
+
+function known<T>(v: pulumi.Input<T> | undefined): v is T {
+    return v !== undefined && !pulumi.Output.isInstance(v) && !(v instanceof Promise);
+}
+
+function values(e: object): string[] {
+    return Object.values(e) as string[];
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+export function validateAws(spec: ResolvedSpec): string[] {
+    const a = spec.aws as AwsArgs | undefined;
+    if (!a) return []; // the core reports the missing block
+    const p: string[] = [];
+
+    if (a.region !== undefined && !REGION.test(a.region)) {
+        p.push(problem("aws.region", a.region, "use an AWS region code such as eu-west-1, or omit it to use the provider's region"));
+    }
+    if (a.vpcId === undefined || a.vpcId === "") {
+        p.push(problem("aws.vpcId", a.vpcId, "give the id of the EKS cluster's VPC (vpc-...)"));
+    } else if (known(a.vpcId) && !/^vpc-[0-9a-f]+$/.test(a.vpcId)) {
+        p.push(problem("aws.vpcId", a.vpcId, "use a VPC id of the form vpc-0123456789abcdef0"));
+    }
+
+    const subnets = a.privateSubnetIds;
+    if (!Array.isArray(subnets) || subnets.length < 2) {
+        p.push(problem("aws.privateSubnetIds", subnets, "give at least two private subnet ids in different availability zones (the database and the cache fail over across AZs)"));
+    } else {
+        const plain = subnets.filter((s) => known(s)) as string[];
+        for (const s of plain) {
+            if (!/^subnet-[0-9a-f]+$/.test(s)) p.push(problem("aws.privateSubnetIds", s, "use subnet ids of the form subnet-0123456789abcdef0"));
+        }
+        if (new Set(plain).size !== plain.length) p.push(problem("aws.privateSubnetIds", subnets, "list each subnet once (two distinct subnets in two AZs at least)"));
+    }
+
+    // EKS and identity
+    const eks = a.eks;
+    if (!eks) {
+        p.push(problem("aws.eks", undefined, "give the EKS cluster: { clusterName, securityGroupIds } (and the OIDC provider for irsa)"));
+    } else {
+        if (eks.clusterName === undefined || eks.clusterName === "") {
+            p.push(problem("aws.eks.clusterName", eks.clusterName, "give the EKS cluster name"));
+        }
+        const mode = eks.identityMode ?? AwsIdentityMode.PodIdentity;
+        if (!values(AwsIdentityMode).includes(mode)) {
+            p.push(problem("aws.eks.identityMode", mode, `use one of ${values(AwsIdentityMode).join(", ")}`));
+        } else if (mode === AwsIdentityMode.Irsa) {
+            if (eks.oidcProviderArn === undefined) {
+                p.push(problem("aws.eks.oidcProviderArn", undefined, "identityMode irsa needs the ARN of the cluster's IAM OIDC provider"));
+            } else if (known(eks.oidcProviderArn) && !/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+/.test(eks.oidcProviderArn)) {
+                p.push(problem("aws.eks.oidcProviderArn", eks.oidcProviderArn, "use the IAM OIDC provider ARN: arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>"));
+            }
+            if (eks.oidcIssuerUrl === undefined) {
+                p.push(problem("aws.eks.oidcIssuerUrl", undefined, "identityMode irsa needs the cluster's OIDC issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer)"));
+            } else if (known(eks.oidcIssuerUrl) && !/^https:\/\/[^/]+\/.+/.test(eks.oidcIssuerUrl)) {
+                p.push(problem("aws.eks.oidcIssuerUrl", eks.oidcIssuerUrl, "use the https:// issuer URL, e.g. https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123"));
+            }
+            if (known(eks.oidcProviderArn) && known(eks.oidcIssuerUrl) && /^https:\/\//.test(eks.oidcIssuerUrl)
+                && !eks.oidcProviderArn.endsWith(`:oidc-provider/${eks.oidcIssuerUrl.replace(/^https:\/\//, "").replace(/\/+$/, "")}`)) {
+                p.push(problem("aws.eks.oidcProviderArn", eks.oidcProviderArn, `it does not match aws.eks.oidcIssuerUrl (${eks.oidcIssuerUrl}): use the provider of this cluster's issuer, or the trust policy will never match`));
+            }
+        } else if (eks.oidcProviderArn !== undefined || eks.oidcIssuerUrl !== undefined) {
+            p.push(problem("aws.eks.identityMode", mode, "oidcProviderArn/oidcIssuerUrl are used only with identityMode irsa: set identityMode irsa or remove them"));
+        }
+        const sgs = eks.securityGroupIds;
+        if (!Array.isArray(sgs) || sgs.length === 0) {
+            p.push(problem("aws.eks.securityGroupIds", sgs, "give the security group(s) of the nodes/pods running Open WebUI (e.g. the EKS cluster security group): the database and cache admit only them"));
+        } else {
+            for (const g of sgs.filter((x) => known(x)) as string[]) {
+                if (!/^sg-[0-9a-f]+$/.test(g)) p.push(problem("aws.eks.securityGroupIds", g, "use security group ids of the form sg-0123456789abcdef0"));
+            }
+        }
+    }
+
+    // TLS and DNS
+    if (spec.tls.enabled && (a.certificateArn === undefined || a.certificateArn === "")) {
+        p.push(problem("aws.certificateArn", a.certificateArn, `tls is enabled: give an ACM certificate ARN covering ${spec.hostname} in the ALB's region (the ALB terminates TLS), or set tls.enabled=false with tls.allowInsecureHttp=true for an evaluation`));
+    } else if (known(a.certificateArn)) {
+        const m = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]+$/.exec(a.certificateArn);
+        if (!m) {
+            p.push(problem("aws.certificateArn", a.certificateArn, "use an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<id>"));
+        } else if (a.region !== undefined && m[1] !== a.region) {
+            p.push(problem("aws.certificateArn", a.certificateArn, `the certificate is in ${m[1]} but aws.region is ${a.region}: an ALB can only use an ACM certificate of its own region`));
+        }
+        if (!spec.tls.enabled) p.push(problem("aws.certificateArn", "set", "tls.enabled is false: remove the certificate or enable TLS"));
+    }
+    if (known(a.route53ZoneId) && !/^Z[A-Z0-9]{1,32}$/.test(a.route53ZoneId)) {
+        p.push(problem("aws.route53ZoneId", a.route53ZoneId, "use a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (no /hostedzone/ prefix)"));
+    }
+    if (known(a.kmsKeyArn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/.test(a.kmsKeyArn)) {
+        p.push(problem("aws.kmsKeyArn", a.kmsKeyArn, "use a KMS key ARN: arn:aws:kms:<region>:<account>:key/<id> (a key ARN, not an alias)"));
+    }
+
+    // Database
+    const d = a.database ?? {};
+    if (spec.database.mode === ServiceMode.Managed) {
+        const engine = d.engine ?? AwsDatabaseEngine.Aurora;
+        if (!values(AwsDatabaseEngine).includes(engine)) {
+            p.push(problem("aws.database.engine", engine, `use one of ${values(AwsDatabaseEngine).join(", ")}`));
+        }
+        const major = spec.database.version;
+        if (d.engineVersion === undefined) {
+            if (PG_ENGINE_VERSION[major] === undefined && /^\d+$/.test(major)) {
+                p.push(problem("aws.database.engineVersion", undefined, `database.version ${major} has no pinned default: set the exact version (e.g. ${major}.x from aws rds describe-db-engine-versions) or use database.version 16 or 17`));
+            }
+        } else if (!new RegExp(`^${major}\\.\\d+$`).test(d.engineVersion)) {
+            p.push(problem("aws.database.engineVersion", d.engineVersion, `it must be a ${major}.<minor> version to match database.version ${major}`));
+        }
+        const cls = dbInstanceClass(spec);
+        if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(cls)) {
+            p.push(problem("aws.database.instanceClass", cls, "use an RDS instance class such as db.r6g.large"));
+        } else if (classMaxConnections(spec) === undefined && !spec.database.maxConnections) {
+            p.push(problem("aws.database.instanceClass", cls, "its max_connections is not in the built-in table: also set database.maxConnections (it is then written to the parameter group) so the pools can be sized"));
+        }
+        const pi = d.performanceInsightsRetentionDays ?? 7;
+        if (!Number.isInteger(pi) || !(pi === 7 || (pi % 31 === 0 && pi >= 31 && pi <= 731))) {
+            p.push(problem("aws.database.performanceInsightsRetentionDays", pi, "use 7 (free tier) or a multiple of 31 from 31 to 731"));
+        }
+        if (d.maxAllocatedStorageGb !== undefined) {
+            if (engine !== AwsDatabaseEngine.RdsMultiAz) {
+                p.push(problem("aws.database.maxAllocatedStorageGb", d.maxAllocatedStorageGb, "applies to engine rdsMultiAz only (Aurora storage grows by itself): remove it"));
+            } else if (!Number.isInteger(d.maxAllocatedStorageGb) || d.maxAllocatedStorageGb < spec.database.storageGb) {
+                p.push(problem("aws.database.maxAllocatedStorageGb", d.maxAllocatedStorageGb, `use a whole number of GiB >= database.storageGb (${spec.database.storageGb})`));
+            }
+        }
+        if (engine === AwsDatabaseEngine.RdsMultiAz && spec.database.storageGb < 20) {
+            p.push(problem("database.storageGb", spec.database.storageGb, "RDS for PostgreSQL gp3 storage starts at 20 GiB"));
+        }
+    } else if (a.database !== undefined) {
+        p.push(problem("aws.database", "set", `database.mode is ${spec.database.mode}: aws.database applies to the managed database only; remove it`));
+    }
+
+    // Cache
+    const c = a.cache ?? {};
+    if (spec.redis.mode === ServiceMode.Managed) {
+        const engine = cacheEngine(spec);
+        if (!values(AwsCacheEngine).includes(engine)) {
+            p.push(problem("aws.cache.engine", engine, `use one of ${values(AwsCacheEngine).join(", ")}`));
+        } else if (cacheFamily(engine, cacheEngineVersion(spec)) === undefined) {
+            p.push(problem("aws.cache.engineVersion", c.engineVersion, engine === AwsCacheEngine.Valkey ? "use a Valkey 7.x or 8.x version (default 8.1)" : "use a Redis OSS 7.x version (default 7.1); older versions lack the AUTH/TLS behaviour this target relies on"));
+        }
+        if (c.nodeType !== undefined && !/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(c.nodeType)) {
+            p.push(problem("aws.cache.nodeType", c.nodeType, "use an ElastiCache node type such as cache.m7g.large"));
+        }
+        const replicas = cacheReplicas(spec);
+        if (!Number.isInteger(replicas) || replicas < 0 || replicas > 5) {
+            p.push(problem("aws.cache.replicas", replicas, "use 0 to 5 replicas"));
+        } else if (spec.redis.highAvailability && replicas < 1) {
+            p.push(problem("aws.cache.replicas", replicas, "redis.highAvailability needs at least 1 replica for Multi-AZ automatic failover (or set redis.highAvailability=false)"));
+        }
+        if (c.shards !== undefined) {
+            if (!spec.redis.cluster) {
+                p.push(problem("aws.cache.shards", c.shards, "shards apply to cluster mode only: set redis.cluster=true or remove aws.cache.shards"));
+            } else if (!Number.isInteger(c.shards) || c.shards < 1 || c.shards > 500) {
+                p.push(problem("aws.cache.shards", c.shards, "use 1 to 500 shards"));
+            }
+        }
+        const snap = c.snapshotRetentionDays ?? 7;
+        if (!Number.isInteger(snap) || snap < 0 || snap > 35) {
+            p.push(problem("aws.cache.snapshotRetentionDays", snap, "use 0 to 35 days"));
+        }
+    } else if (a.cache !== undefined) {
+        p.push(problem("aws.cache", "set", `redis.mode is ${spec.redis.mode}: aws.cache applies to the managed cache only; remove it`));
+    }
+
+    // Load balancer
+    const lb = a.loadBalancer ?? {};
+    const scheme = lb.scheme ?? AwsLoadBalancerScheme.InternetFacing;
+    if (!values(AwsLoadBalancerScheme).includes(scheme)) {
+        p.push(problem("aws.loadBalancer.scheme", scheme, `use one of ${values(AwsLoadBalancerScheme).join(", ")}`));
+    }
+    if (lb.idleTimeoutSeconds !== undefined && (!Number.isInteger(lb.idleTimeoutSeconds) || lb.idleTimeoutSeconds < 65 || lb.idleTimeoutSeconds > 4000)) {
+        p.push(problem("aws.loadBalancer.idleTimeoutSeconds", lb.idleTimeoutSeconds, "use 65 to 4000 seconds: below 65 the ALB cuts idle websockets (default 3600)"));
+    }
+    const grace = spec.pod.terminationGracePeriodSeconds;
+    if (lb.deregistrationDelaySeconds !== undefined) {
+        if (!Number.isInteger(lb.deregistrationDelaySeconds) || lb.deregistrationDelaySeconds < 0 || lb.deregistrationDelaySeconds > 3600) {
+            p.push(problem("aws.loadBalancer.deregistrationDelaySeconds", lb.deregistrationDelaySeconds, "use 0 to 3600 seconds"));
+        } else if (lb.deregistrationDelaySeconds > grace) {
+            p.push(problem("aws.loadBalancer.deregistrationDelaySeconds", lb.deregistrationDelaySeconds, `it exceeds pod.terminationGracePeriodSeconds (${grace}): the ALB would keep sending requests to killed pods; lower it or raise the grace period`));
+        }
+    }
+    if (lb.groupName !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/.test(lb.groupName)) {
+        p.push(problem("aws.loadBalancer.groupName", lb.groupName, "use at most 63 lowercase letters, digits, '-' and '.'"));
+    }
+    if (lb.sslPolicy !== undefined && !/^ELBSecurityPolicy-/.test(lb.sslPolicy)) {
+        p.push(problem("aws.loadBalancer.sslPolicy", lb.sslPolicy, "use an ALB security policy name such as ELBSecurityPolicy-TLS13-1-2-2021-06"));
+    }
+    if (lb.ingressClassName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(lb.ingressClassName)) {
+        p.push(problem("aws.loadBalancer.ingressClassName", lb.ingressClassName, "use the IngressClass name of the AWS Load Balancer Controller (default alb)"));
+    }
+    for (const k of Object.keys(lb.extraAnnotations ?? {})) {
+        if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)) {
+            p.push(problem(`aws.loadBalancer.extraAnnotations.${k}`, k, "use a valid annotation key, e.g. alb.ingress.kubernetes.io/wafv2-acl-arn"));
+        }
+    }
+    return p;
+}
