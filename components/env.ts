@@ -108,8 +108,9 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
         env.push(plain("ENABLE_OTEL", false));
     }
 
-    // Sign-in
-    env.push(plain("ENABLE_SIGNUP", spec.enableSignup));
+    // Sign-in. Socket.IO takes its allowed origins from CORS_ALLOW_ORIGIN: pin it to the public URL.
+    env.push(plain("ENABLE_SIGNUP", spec.enableSignup), plain("CORS_ALLOW_ORIGIN", spec.url));
+    if (spec.tls.enabled) env.push(plain("WEBUI_SESSION_COOKIE_SECURE", true), plain("WEBUI_AUTH_COOKIE_SECURE", true));
     if (spec.oidc) {
         const o = spec.oidc;
         env.push(

@@ -87,6 +87,9 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.strictEqual(env.STORAGE_PROVIDER.value, "s3");
         assert.strictEqual(env.S3_ENDPOINT_URL.value, "http://chat-objects.open-webui.svc.cluster.local:8333");
         assert.strictEqual(env.THREAD_POOL_SIZE.value, "200");
+        assert.strictEqual(env.CORS_ALLOW_ORIGIN.value, "https://chat.example.com", "Socket.IO origins pinned to the public URL");
+        assert.strictEqual(env.WEBUI_SESSION_COOKIE_SECURE.value, "true");
+        assert.strictEqual(env.WEBUI_AUTH_COOKIE_SECURE.value, "true");
         const secret = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-app")!;
         assert.match(secret.plain.stringData.DATABASE_URL, /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@chat-postgres\.open-webui\.svc\.cluster\.local:5432\/openwebui$/);
         assert.match(secret.plain.stringData.REDIS_URL, /^redis:\/\/:[A-Za-z0-9]{40}@chat-redis\.open-webui\.svc\.cluster\.local:6379\/0$/);
