@@ -219,6 +219,9 @@ describe("aws target", function () {
                     Condition: { Bool: { "aws:SecureTransport": "false" } },
                 },
             ]);
+            for (const t of ["bucketOwnershipControls:BucketOwnershipControls", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucketVersioning:BucketVersioning", "bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucketPolicy:BucketPolicy"]) {
+                assert.strictEqual(one(`aws:s3/${t}`).plain.bucket, "chat-uploads-bucket", t);
+            }
             // The guards stay with a retained bucket.
             for (const t of ["bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketPolicy:BucketPolicy", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"]) {
                 const r = one(`aws:s3/${t}`);
@@ -274,8 +277,8 @@ describe("aws target", function () {
             ]);
             const assoc = one("aws:eks/podIdentityAssociation:PodIdentityAssociation").plain;
             assert.deepStrictEqual(
-                { clusterName: assoc.clusterName, namespace: assoc.namespace, serviceAccount: assoc.serviceAccount, roleArn: assoc.roleArn },
-                { clusterName: "prod", namespace: "open-webui", serviceAccount: "chat", roleArn: "arn:aws:iam::123456789012:role/chat-pod-role" },
+                { clusterName: assoc.clusterName, namespace: assoc.namespace, serviceAccount: assoc.serviceAccount, roleArn: assoc.roleArn, disableSessionTags: assoc.disableSessionTags },
+                { clusterName: "prod", namespace: "open-webui", serviceAccount: "chat", roleArn: "arn:aws:iam::123456789012:role/chat-pod-role", disableSessionTags: false },
             );
             // The ServiceAccount the pods use is the associated one, and waits for the association.
             const sa = one("kubernetes:core/v1:ServiceAccount").plain;

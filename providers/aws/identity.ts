@@ -47,6 +47,8 @@ export function createWorkloadIdentity(ctx: ProviderContext, store: ManagedObjec
                 namespace: ctx.namespace,
                 serviceAccount: ctx.serviceAccountName,
                 roleArn: role.arn,
+                // The trust policy's conditions match these session tags: keep them on.
+                disableSessionTags: false,
                 tags: ctx.tags,
                 ...regionArg(ctx),
             },
