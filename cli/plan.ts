@@ -72,13 +72,31 @@ const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** Placeholder answers for the invokes programs commonly make; clearly not real accounts. */
-export const DEFAULT_INVOKE_ANSWERS: Record<string, any> = {
+export const DEFAULT_INVOKE_ANSWERS: Record<string, any | ((inputs: any) => any)> = {
     "aws:index/getRegion:getRegion": { name: "us-east-1", region: "us-east-1", id: "us-east-1", description: "plan placeholder region", endpoint: "ec2.us-east-1.amazonaws.com" },
     "aws:index/getCallerIdentity:getCallerIdentity": { accountId: "000000000000", arn: "arn:aws:iam::000000000000:user/plan-placeholder", userId: "PLANPLACEHOLDER", id: "000000000000" },
     "aws:index/getPartition:getPartition": { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" },
     "aws:index/getAvailabilityZones:getAvailabilityZones": { names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az1", "use1-az2", "use1-az4"], id: "us-east-1" },
     "gcp:organizations/getProject:getProject": { projectId: "plan-placeholder-project", number: "000000000000", name: "plan-placeholder-project", id: "projects/plan-placeholder-project" },
     "gcp:organizations/getClientConfig:getClientConfig": { project: "plan-placeholder-project", region: "us-central1", zone: "us-central1-a", accessToken: "plan-placeholder-token", id: "plan" },
+    "aws:ec2/getSubnet:getSubnet": (i: any) => ({
+        id: i.id ?? "subnet-planplaceholder",
+        availabilityZone: `us-east-1${"abc"[[...String(i.id ?? "")].reduce((a, c) => a + c.charCodeAt(0), 0) % 3]}`,
+        vpcId: i.vpcId ?? "vpc-planplaceholder",
+        cidrBlock: "10.0.0.0/24",
+    }),
+    "aws:lb/getHostedZoneId:getHostedZoneId": () => ({ id: "ZPLANPLACEHOLDER" }),
+    "aws:eks/getCluster:getCluster": (i: any) => ({
+        id: i.name,
+        name: i.name,
+        arn: `arn:aws:eks:us-east-1:000000000000:cluster/${i.name}`,
+        endpoint: "https://plan-placeholder.eks.invalid",
+        certificateAuthorities: [{ data: "cGxhbi1wbGFjZWhvbGRlcgo=" }],
+        identities: [{ oidcs: [{ issuer: "https://oidc.eks.us-east-1.amazonaws.com/id/PLANPLACEHOLDER" }] }],
+        vpcConfig: { vpcId: "vpc-planplaceholder", subnetIds: [], securityGroupIds: [], clusterSecurityGroupId: "sg-planplaceholder" },
+        version: "1.33",
+        status: "ACTIVE",
+    }),
     "azure-native:authorization:getClientConfig": { clientId: "00000000-0000-0000-0000-000000000000", objectId: "00000000-0000-0000-0000-000000000000", subscriptionId: "00000000-0000-0000-0000-000000000000", tenantId: "00000000-0000-0000-0000-000000000000" },
 };
 
@@ -88,6 +106,8 @@ export const DEFAULT_INVOKE_ANSWERS: Record<string, any> = {
 
 interface ProgramInfo {
     project: string;
+    /** `config:` block of Pulumi.yaml (declared keys with defaults / provider values). */
+    projectConfig: Record<string, any>;
     entry: string;
     stack: string;
     stackFile?: string;
@@ -125,7 +145,7 @@ export function discoverProgram(programDir: string, stack?: string): ProgramInfo
         stackFile = path.join(dir, stackFiles[0]);
         stackName = stackFiles[0].replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
     }
-    return { project, entry, stack: stackName ?? "plan", stackFile };
+    return { project, projectConfig: proj.config ?? {}, entry, stack: stackName ?? "plan", stackFile };
 }
 
 /** Builds the runtime config map (`ns:key` -> string) and the secret keys. */
@@ -133,6 +153,16 @@ export function buildConfig(info: ProgramInfo, overrides: string[], notes: strin
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     const fullKey = (k: string) => (k.includes(":") ? k : `${info.project}:${k}`);
+    const str = (v: any) => (typeof v === "string" ? v : JSON.stringify(v));
+    // Pulumi.yaml defaults first: `key: { default }` (project keys), `ns:key: { value }` or a bare value.
+    for (const [k, v] of Object.entries<any>(info.projectConfig ?? {})) {
+        if (v && typeof v === "object" && !Array.isArray(v)) {
+            if ("value" in v) config[fullKey(k)] = str(v.value);
+            else if ("default" in v) config[fullKey(k)] = str(v.default);
+        } else if (v !== null && v !== undefined) {
+            config[fullKey(k)] = str(v);
+        }
+    }
     if (info.stackFile) {
         const doc = readYaml(info.stackFile);
         for (const [k, v] of Object.entries<any>(doc.config ?? {})) {
@@ -142,7 +172,7 @@ export function buildConfig(info: ProgramInfo, overrides: string[], notes: strin
                 secretKeys.push(key);
                 notes.push(`config ${key} is encrypted (secure:); plan uses a placeholder value (override with --config ${key}=...)`);
             } else {
-                config[key] = typeof v === "string" ? v : JSON.stringify(v);
+                config[key] = str(v);
             }
         }
     }
@@ -256,6 +286,7 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
 
     const resources: PlannedResource[] = [];
     const errors: string[] = [];
+    const invokeErrors: string[] = [];
     const onRejection = (e: any) => errors.push(errorText(e));
     const onException = (e: any) => errors.push(errorText(e));
     process.on("unhandledRejection", onRejection);
@@ -273,6 +304,7 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
                 call(args: any): any {
                     const answer = answers[args.token];
                     if (answer === undefined) {
+                        invokeErrors.push(args.token);
                         throw new Error(
                             `plan: the program calls invoke ${args.token}, which has no offline answer. ` +
                                 `Provide one with --invoke-answers answers.json, e.g. {"${args.token}": { ...result fields... }}`,
@@ -335,7 +367,14 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
         process.off("uncaughtException", onException);
         release();
     }
-    const unique = [...new Set(errors)];
+    // An unanswered invoke fails every resource that depends on it with serialization noise: report the cause.
+    const causes = invokeErrors.length
+        ? [...new Set(invokeErrors)].map((t) => `the program calls invoke ${t}, which has no offline answer. Provide one with --invoke-answers answers.json, e.g. {"${t}": { ...result fields... }}`)
+        : errors;
+    const unique = [...new Set(causes)].map((e) => {
+        const m = /Missing required configuration variable '([^']+)'/.exec(e);
+        return m ? `${e}\n\tplan: pass it with --config ${m[1].startsWith(info.project + ":") ? m[1].slice(info.project.length + 1) : m[1]}=<value> or add it to Pulumi.${info.stack}.yaml` : e;
+    });
     return { info, resources, outputs: outputs === undefined ? undefined : convert(outputs, "display"), error: unique.length ? unique.join("\n") : undefined };
 }
 
@@ -464,11 +503,10 @@ export function keyProperties(r: PlannedResource): [string, string][] {
         if (p.kind === "ConfigMap" && p.data && typeof p.data === "object") out.push(["keys", Object.keys(p.data).join(", ")]);
         return out;
     }
-    for (const [k, v] of Object.entries(p)) {
-        if (k === "tags" || k === "labels" || k === "__defaults") continue;
-        if (v === null || typeof v !== "object") out.push([k, scalar(v)]);
-        if (out.length >= 10) break;
-    }
+    // Security/durability-relevant scalars first, then the rest, at most 12 lines.
+    const important = /encrypt|public|deletion|protect|tls|ssl|engine|version|class|tier|size|region|location|sku|mode|family/i;
+    const scalars = Object.entries(p).filter(([k, v]) => k !== "tags" && k !== "labels" && k !== "__defaults" && (v === null || typeof v !== "object"));
+    for (const [k, v] of [...scalars.filter(([k]) => important.test(k)), ...scalars.filter(([k]) => !important.test(k))].slice(0, 12)) out.push([k, scalar(v)]);
     return out;
 }
 
