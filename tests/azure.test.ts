@@ -2,7 +2,9 @@
 // wiring into the Kubernetes objects, clear errors for bad Azure inputs, and the example.
 import { envOf, one, ofType, registered, reset, settle, value } from "./harness";
 import * as assert from "assert";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { clearExampleConfig, loadExample } from "./exampleLoader";
 import { OpenWebUiCluster } from "../index";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { storageAccountName } from "../providers/azure/storage";
@@ -631,6 +633,43 @@ describe("azure target", function () {
             assert.strictEqual(platform.cacheIsCluster(spec), false);
             assert.deepStrictEqual([db.port, db.sslMode, db.iamAuth, db.maxConnections], [5432, "require", false, 1718]);
             await settle();
+        });
+    });
+
+    describe("examples/azure evaluated under mocks", () => {
+        after(clearExampleConfig);
+
+        it("deploys from stack config onto the existing AKS cluster (issuer, region and VNet read from it)", async () => {
+            reset();
+            const mod = loadExample(path.join(__dirname, "..", "examples", "azure"), {
+                aksClusterName: "aks-prod",
+                aksResourceGroup: "rg-aks",
+                hostname: "chat.example.com",
+                resourceGroupName: "rg-owui",
+                postgresSubnetCidr: "10.240.8.0/28",
+                privateEndpointSubnetId: PE_SUBNET,
+                agcResourceId: AGC_ID,
+                agcFrontendName: "owui-frontend",
+                tlsSecretName: "chat-tls",
+                dnsZoneName: "example.com",
+            });
+            await settle();
+            assert.strictEqual(await value(mod.url), "https://chat.example.com");
+            assert.strictEqual(await value(mod.containerName), "openwebui");
+            assert.strictEqual(await value(mod.managedIdentityClientId), "11111111-2222-3333-4444-555555555555");
+            assert.strictEqual(await value(mod.databaseServerMaxConnections), 1718);
+            assert.strictEqual(one(T.server).inputs.location, "westeurope");
+            assert.strictEqual(one(T.fic).inputs.issuer, ISSUER);
+            const sn = one(T.subnet).inputs;
+            assert.deepStrictEqual([sn.resourceGroupName, sn.virtualNetworkName], ["rg-aks", "aks-vnet"]);
+            assert.deepStrictEqual(byName(T.link, "chat-redis-dns-link").virtualNetwork, { id: `${SUB}/resourceGroups/rg-aks/providers/Microsoft.Network/virtualNetworks/aks-vnet` });
+            assert.strictEqual(one(T.gateway).inputs.metadata.annotations["alb.networking.azure.io/alb-id"], AGC_ID);
+            assert.strictEqual(one(T.record).inputs.cnameRecord.cname, "abc123.fz42.alb.azure.com");
+            const prov = one("pulumi:providers:kubernetes");
+            for (const r of registered.filter((x) => x.type.startsWith("kubernetes:") && x.custom)) {
+                assert.ok(r.provider?.includes(`::${prov.name}::`), `${r.type} ${r.name} uses ${r.provider}`);
+            }
+            await validateAll();
         });
     });
 

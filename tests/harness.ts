@@ -135,6 +135,17 @@ export const invokes: Record<string, (inputs: any) => Record<string, any>> = {
     "azure-native:authorization:getClientConfig": () => ({ clientId: "c", objectId: "o", subscriptionId: "00000000-0000-0000-0000-000000000000", tenantId: "t" }),
     // Access keys are base64: the '/', '+' and '=' test the URL encoding.
     "azure-native:redisenterprise:listDatabaseKeys": () => ({ primaryKey: "Mock/Key+Primary=", secondaryKey: "Mock/Key+Secondary=" }),
+    // An existing AKS cluster with the OIDC issuer and Workload Identity on, nodes in a custom VNet.
+    "azure-native:containerservice:getManagedCluster": (i) => ({
+        name: i.resourceName,
+        location: "westeurope",
+        oidcIssuerProfile: { enabled: true, issuerURL: "https://westeurope.oic.prod-aks.azure.com/tenant-id/cluster-uuid/" },
+        securityProfile: { workloadIdentity: { enabled: true } },
+        agentPoolProfiles: [{ name: "system", vnetSubnetID: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${i.resourceGroupName}/providers/Microsoft.Network/virtualNetworks/aks-vnet/subnets/nodes` }],
+    }),
+    "azure-native:containerservice:listManagedClusterUserCredentials": () => ({
+        kubeconfigs: [{ name: "clusterUser", value: Buffer.from("apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n").toString("base64") }],
+    }),
 };
 
 /** Forgets everything registered so far (call before building the program under test). */
