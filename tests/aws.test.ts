@@ -20,6 +20,7 @@ import {
 import { AURORA_MAX_CONNECTIONS, RDS_MAX_CONNECTIONS } from "../providers/aws/catalog";
 import { redisUrl } from "../providers/aws/cache";
 import { computePools } from "../components/sizing";
+import { runPolicies, urnFor } from "../policy/runner";
 
 // Options the mock monitor does not pass on (retainOnDelete) are recorded by an in-process
 // transformation on the component, which every child inherits.
@@ -353,6 +354,18 @@ describe("aws target", function () {
             assert.ok(isSecretInput(admin.inputs, "stringData.PGPASSWORD"));
         });
 
+        it("the stack passes the openwebui-ha policy pack with no violation at all", async () => {
+            const resources = registered.map((r) => ({
+                type: r.type,
+                name: r.name,
+                urn: urnFor(r.type, r.name),
+                // Autonamed inputs the provider's Check would fill in (mocks skip Check).
+                props: r.type === "aws:s3/bucket:Bucket" ? { ...r.plain, bucket: "chat-uploads-bucket" } : r.plain,
+            }));
+            const violations = await runPolicies(resources);
+            assert.deepStrictEqual(violations.map((v) => `${v.enforcementLevel} ${v.policyName}: ${v.message}`), []);
+        });
+
         it("tags on every taggable AWS resource; children named chat-<role>", () => {
             const aws = registered.filter((r) => r.type.startsWith("aws:"));
             assert.ok(aws.length >= 20, `only ${aws.length} AWS resources`);
@@ -615,6 +628,7 @@ describe("aws target", function () {
             { what: "bad identity mode", args: args({}, { eks: { clusterName: "prod", securityGroupIds: [CLUSTER_SG], identityMode: "keys" as AwsIdentityMode } }), message: /aws\.eks\.identityMode: got "keys"; use one of podIdentity, irsa/ },
             { what: "Route 53 zone with prefix", args: args({}, { route53ZoneId: "/hostedzone/Z0123" }), message: /aws\.route53ZoneId: got "\/hostedzone\/Z0123"; use a Route 53 hosted zone id/ },
             { what: "KMS alias instead of key ARN", args: args({}, { kmsKeyArn: "alias/openwebui" }), message: /aws\.kmsKeyArn: got "alias\/openwebui"; use a KMS key ARN/ },
+            { what: "a Kubernetes TLS Secret on aws", args: args({ tls: { secretName: "chat-tls" } }), message: /tls\.secretName: got "set"; on aws the ALB terminates TLS with the ACM certificate/ },
             { what: "missing aws block", args: { target: CloudTarget.Aws, hostname: "chat.example.com" }, message: /aws: got nothing; target aws needs the aws block/ },
         ];
         for (const tc of cases) {
@@ -668,6 +682,37 @@ describe("aws target", function () {
                 assert.ok(r.provider?.includes(`::${prov.name}::`), `${r.type} ${r.name} uses ${r.provider}`);
             }
             for (const o of kubernetesObjects(registered)) await validateK8sObject(o);
+        });
+
+        it("without a kubeconfig, builds one from the EKS cluster (aws eks get-token)", async () => {
+            invokes["aws:eks/getCluster:getCluster"] = (i) => ({
+                name: i.name,
+                endpoint: "https://ABC123.gr7.eu-west-1.eks.amazonaws.com",
+                certificateAuthorities: [{ data: "LS0tLS1CRUdJTi1NT0NL" }],
+            });
+            reset();
+            loadExample(path.join(__dirname, "..", "examples", "aws"), {
+                hostname: "chat.example.com",
+                vpcId: "vpc-0a1b2c3d",
+                privateSubnetIds: JSON.stringify(SUBNETS.slice(0, 2)),
+                clusterName: "prod",
+                clusterSecurityGroupIds: JSON.stringify([CLUSTER_SG]),
+                certificateArn: CERT,
+                identityMode: "irsa",
+                oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123",
+                oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123",
+                "aws:region": "eu-west-1",
+            });
+            await settle();
+            const prov = one("pulumi:providers:kubernetes");
+            assert.ok(isSecretInput(prov.inputs, "kubeconfig"), "the kubeconfig is a secret");
+            const kc = JSON.parse(prov.plain.kubeconfig);
+            assert.strictEqual(kc.clusters[0].cluster.server, "https://ABC123.gr7.eu-west-1.eks.amazonaws.com");
+            assert.strictEqual(kc.clusters[0].cluster["certificate-authority-data"], "LS0tLS1CRUdJTi1NT0NL");
+            assert.deepStrictEqual(kc.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", "prod", "--region", "eu-west-1"]);
+            assert.strictEqual(ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").length, 0);
+            assert.strictEqual(ofType("aws:route53/record:Record").length, 0);
+            assert.ok(one("kubernetes:core/v1:ServiceAccount").plain.metadata.annotations["eks.amazonaws.com/role-arn"]);
         });
     });
 });

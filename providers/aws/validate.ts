@@ -93,6 +93,9 @@ export function validateAws(spec: ResolvedSpec): string[] {
         }
         if (!spec.tls.enabled) p.push(problem("aws.certificateArn", "set", "tls.enabled is false: remove the certificate or enable TLS"));
     }
+    if (spec.tls.secretName !== undefined || spec.tls.clusterIssuer !== undefined) {
+        p.push(problem(spec.tls.secretName !== undefined ? "tls.secretName" : "tls.clusterIssuer", "set", "on aws the ALB terminates TLS with the ACM certificate in aws.certificateArn; a Kubernetes TLS Secret or cert-manager issuer is not used: remove it"));
+    }
     if (known(a.route53ZoneId) && !/^Z[A-Z0-9]{1,32}$/.test(a.route53ZoneId)) {
         p.push(problem("aws.route53ZoneId", a.route53ZoneId, "use a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (no /hostedzone/ prefix)"));
     }
