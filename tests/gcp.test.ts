@@ -2,8 +2,10 @@
 // wiring into the Kubernetes objects, the errors for bad GCP inputs, and the example.
 import { envOf, isSecretInput, one, ofType, registered, reset, settle } from "./harness";
 import * as assert from "assert";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { OpenWebUiCluster } from "../index";
+import { clearExampleConfig, loadExample } from "./exampleLoader";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { GCP_DATABASE_SIZING, defaultServiceAccountId, gcpLabels } from "../providers/gcp";
 
@@ -357,9 +359,9 @@ describe("gcp target", function () {
         });
     }
 
-    it("escape hatches: tier, edition-compatible max_connections, Redis size/version, maintenance, service account", async () => {
+    it("escape hatches: tier, max_connections, Redis size/version, maintenance, service account; 30 backups with PITR logs capped at 7 days", async () => {
         const { c } = await build({
-            database: { maxConnections: 800 },
+            database: { maxConnections: 800, backupRetentionDays: 30 },
             gcp: { databaseTier: "db-custom-16-65536", databaseDiskSizeGb: 100, redisMemorySizeGb: 10, redisVersion: "REDIS_7_0", maintenanceWindow: { day: 2, hour: 22 }, serviceAccountId: "openwebui-prod", noncurrentVersionRetentionDays: 0, storageLocation: "EU" },
         });
         const s = one(T.instance).plain.settings;
@@ -368,6 +370,9 @@ describe("gcp target", function () {
         assert.deepStrictEqual(s.databaseFlags, [{ name: "max_connections", value: "800" }]);
         assert.deepStrictEqual(s.maintenanceWindow, { day: 2, hour: 22, updateTrack: "stable" });
         assert.strictEqual(s.backupConfiguration.startTime, "21:00");
+        // ENTERPRISE keeps at most 7 days of transaction logs; daily backups follow the spec.
+        assert.strictEqual(s.backupConfiguration.transactionLogRetentionDays, 7);
+        assert.strictEqual(s.backupConfiguration.backupRetentionSettings.retainedBackups, 30);
         assert.strictEqual(await new Promise((r) => c.databaseServerMaxConnections.apply(r)), 800);
         const r = one(T.redis).plain;
         assert.strictEqual(r.memorySizeGb, 10);
@@ -399,13 +404,6 @@ describe("gcp target", function () {
         assert.strictEqual(envOf(appDeployment().spec.template.spec).GCS_BUCKET_NAME.value, "acme-chat-uploads");
     });
 
-    it("keeps 30 daily backups but caps PITR logs at 7 days (ENTERPRISE limit)", async () => {
-        await build({ database: { backupRetentionDays: 30 } });
-        const b = one(T.instance).plain.settings.backupConfiguration;
-        assert.strictEqual(b.transactionLogRetentionDays, 7);
-        assert.strictEqual(b.backupRetentionSettings.retainedBackups, 30);
-    });
-
     it("BASIC Memorystore only when asked for explicitly", async () => {
         await build({ gcp: { redisTier: "BASIC" } });
         assert.strictEqual(one(T.redis).plain.tier, "BASIC");
@@ -417,20 +415,18 @@ describe("gcp target", function () {
         assert.strictEqual(registered.length, 0);
     });
 
-    it("custom namespace and workload pool reach the Workload Identity member", async () => {
-        await build({ namespace: "ai", gcp: { workloadIdentityPool: "hub-project.svc.id.goog" } }, "team-chat");
+    it("custom namespace and workload pool; brings its own TLS Secret, SSL policy and Cloud Armor policy", async () => {
+        await build({ namespace: "ai", tls: { secretName: "chat-tls" }, gcp: { workloadIdentityPool: "hub-project.svc.id.goog", sslPolicy: "corp-tls13", securityPolicy: "corp-armor" } }, "team-chat");
         assert.strictEqual(one(T.gsaIam).plain.member, "serviceAccount:hub-project.svc.id.goog[ai/team-chat]");
         assert.strictEqual(one(T.sa).plain.metadata.namespace, "ai");
         assert.strictEqual(one(T.sa).plain.metadata.name, "team-chat");
         assert.strictEqual(one(T.backendConfig).plain.metadata.namespace, "ai");
-    });
-
-    it("brings its own TLS Secret, SSL policy and Cloud Armor policy", async () => {
-        await build({ tls: { secretName: "chat-tls" }, gcp: { sslPolicy: "corp-tls13", securityPolicy: "corp-armor" } });
+        assert.strictEqual(one(T.backendConfig).plain.metadata.name, "team-chat-backend");
         assert.strictEqual(ofType(T.cert).length, 0);
         assert.strictEqual(ofType(T.sslPolicy).length, 0);
         const ing = one(T.ingress).plain;
         assert.deepStrictEqual(ing.spec.tls, [{ hosts: ["chat.example.com"], secretName: "chat-tls" }]);
+        assert.strictEqual(ing.metadata.annotations["networking.gke.io/v1beta1.FrontendConfig"], "team-chat-frontend");
         assert.strictEqual(ing.metadata.annotations["networking.gke.io/managed-certificates"], undefined);
         assert.strictEqual(one(T.frontendConfig).plain.spec.sslPolicy, "corp-tls13");
         assert.deepStrictEqual(one(T.backendConfig).plain.spec.securityPolicy, { name: "corp-armor" });
@@ -460,6 +456,56 @@ describe("gcp target", function () {
 
     it("sanitizes tags into valid GCP labels", () => {
         assert.deepStrictEqual(gcpLabels({ Team: "AI Platform", "cost/center": "R&D", "1st": "x" }), { team: "ai_platform", cost_center: "r_d", l_1st: "x" });
+    });
+
+    describe("examples/gcp", () => {
+        after(clearExampleConfig);
+
+        it("evaluates under mocks from stack config: every resource, outputs, valid Kubernetes objects", async () => {
+            reset();
+            const mod = loadExample(path.join(__dirname, "..", "examples", "gcp"), {
+                "gcp:project": "acme-ai-prod",
+                "gcp:region": "us-central1",
+                hostname: "chat.acme.dev",
+                network: "projects/acme-net/global/networks/shared-vpc",
+                privateServiceAccessRange: "google-managed-services-shared-vpc",
+                dnsZone: "acme-dev",
+                size: "large",
+                kubeContext: "gke_acme-ai-prod_us-central1_ai",
+            });
+            await settle();
+            const comp = registered.filter((r) => r.type === "openwebui:index:OpenWebUiCluster");
+            assert.deepStrictEqual(comp.map((r) => r.name), ["chat"]);
+            assert.strictEqual(one("pulumi:providers:kubernetes").plain.context, "gke_acme-ai-prod_us-central1_ai");
+            const db = one(T.instance).plain;
+            assert.strictEqual(db.project, "acme-ai-prod");
+            assert.strictEqual(db.region, "us-central1");
+            assert.strictEqual(db.settings.tier, "db-custom-8-32768");
+            assert.strictEqual(db.settings.ipConfiguration.privateNetwork, "projects/acme-net/global/networks/shared-vpc");
+            assert.strictEqual(db.settings.ipConfiguration.allocatedIpRange, "google-managed-services-shared-vpc");
+            assert.strictEqual(ofType(T.connection).length, 0);
+            assert.strictEqual(one(T.redis).plain.tier, "STANDARD_HA");
+            assert.strictEqual(one(T.bucket).plain.location, "US-CENTRAL1");
+            assert.strictEqual(one(T.gsaIam).plain.member, "serviceAccount:acme-ai-prod.svc.id.goog[open-webui/chat]");
+            assert.strictEqual(one(T.record).plain.name, "chat.acme.dev.");
+            assert.strictEqual(one(T.record).plain.managedZone, "acme-dev");
+            assert.deepStrictEqual(one(T.cert).plain.spec.domains, ["chat.acme.dev"]);
+            assert.strictEqual(one(T.bucket).plain.labels.stack, "test");
+            assert.strictEqual(await new Promise((r) => mod.url.apply(r)), "https://chat.acme.dev");
+            assert.strictEqual(await new Promise((r) => mod.databaseServerMaxConnections.apply(r)), 600);
+            assert.match(await new Promise<string>((r) => mod.serviceAccountEmail.apply(r)), /^owui-chat-[0-9a-f]{6}@proj\.iam\.gserviceaccount\.com$/);
+            assert.strictEqual(await new Promise((r) => mod.redisEndpoint.apply(r)), "10.10.1.4:6378");
+            await validateAll();
+        });
+
+        it("fails with the component's message when required config is missing", () => {
+            reset();
+            assert.throws(
+                () => loadExample(path.join(__dirname, "..", "examples", "gcp"), { "gcp:project": "acme-ai-prod", "gcp:region": "us-central1", hostname: "chat.acme.dev", network: "shared-vpc" }),
+                /gcp\.network: got "shared-vpc"/,
+            );
+            assert.strictEqual(registered.filter((r) => r.type.startsWith("gcp:")).length, 0);
+        });
     });
 
     describe("clear errors for bad GCP inputs, before anything is registered", () => {
