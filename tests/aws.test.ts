@@ -89,7 +89,7 @@ describe("aws target", function () {
             assert.strictEqual(p.backupRetentionPeriod, 14);
             assert.strictEqual(p.deletionProtection, true);
             assert.strictEqual(p.skipFinalSnapshot, false);
-            assert.match(p.finalSnapshotIdentifier, /^chat-[a-z0-9-]+-final$/);
+            assert.match(p.finalSnapshotIdentifier, /^chat-test-final-[a-z0-9]{8}$/);
             assert.strictEqual(p.copyTagsToSnapshot, true);
             assert.deepStrictEqual(p.enabledCloudwatchLogsExports, ["postgresql"]);
             assert.strictEqual(p.iamDatabaseAuthenticationEnabled, false);

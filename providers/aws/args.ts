@@ -104,7 +104,11 @@ export interface AwsLoadBalancerArgs {
     idleTimeoutSeconds?: number;
     /** Target deregistration delay in seconds; at most `pod.terminationGracePeriodSeconds`. Default: min(30, grace period). */
     deregistrationDelaySeconds?: number;
-    /** `alb.ingress.kubernetes.io/group.name`: share one ALB with other Ingresses. Default: none (a dedicated ALB). */
+    /**
+     * `alb.ingress.kubernetes.io/group.name`: share one ALB with other Ingresses. The group's other
+     * Ingresses must then set `ssl-redirect` and `load-balancer-attributes` identically (idle timeout
+     * 3600 s). Default: none (a dedicated ALB).
+     */
     groupName?: string;
     /** Extra Ingress annotations, merged over the computed ones (escape hatch, e.g. `wafv2-acl-arn`). Default: none. */
     extraAnnotations?: { [key: string]: string };

@@ -7,6 +7,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as rds from "@pulumi/aws/rds";
 import * as vpc from "@pulumi/aws/vpc";
 import { RandomPassword } from "@pulumi/random/randomPassword";
+import { RandomString } from "@pulumi/random/randomString";
 import { APP_DB_USER } from "../../components/database";
 import type { ManagedDatabase, ProviderContext } from "../interface";
 import { AwsDatabaseEngine } from "./args";
@@ -47,10 +48,16 @@ export function privateSecurityGroup(ctx: ProviderContext, role: string, port: n
     return sg;
 }
 
-/** Final snapshot identifier: letters, digits and hyphens, starting with a letter. */
-function finalSnapshotId(ctx: ProviderContext): string {
-    const id = `${ctx.name}-${pulumi.getStack()}-final`.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-");
-    return (/^[a-z]/.test(id) ? id : `owui-${id}`).slice(0, 255).replace(/-$/, "");
+/**
+ * Final snapshot identifier: letters, digits and hyphens, starting with a letter, with a random
+ * suffix fixed for the database's lifetime, so destroying a re-created stack does not collide
+ * with the snapshot a previous destroy left.
+ */
+function finalSnapshotId(ctx: ProviderContext): pulumi.Output<string> {
+    const base = `${ctx.name}-${pulumi.getStack()}-final`.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-");
+    const prefix = (/^[a-z]/.test(base) ? base : `owui-${base}`).slice(0, 200).replace(/-$/, "");
+    const suffix = new RandomString(`${ctx.name}-db-final-snapshot-suffix`, { length: 8, special: false, upper: false }, ctx.opts());
+    return pulumi.interpolate`${prefix}-${suffix.result}`;
 }
 
 /** Availability zones of the private subnets: the writer goes to the first, the reader to the first other AZ. */

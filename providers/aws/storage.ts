@@ -38,7 +38,7 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
         },
         opts(),
     );
-    new s3.BucketVersioning(
+    const versioning = new s3.BucketVersioning(
         `${ctx.name}-uploads-versioning`,
         { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" }, ...region },
         opts(),
@@ -58,7 +58,8 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
             ],
             ...region,
         },
-        opts(),
+        // Noncurrent-version rules apply once versioning is on.
+        opts({ dependsOn: [versioning] }),
     );
     new s3.BucketPolicy(
         `${ctx.name}-uploads-tls-only`,
