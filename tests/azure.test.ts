@@ -136,6 +136,7 @@ describe("azure target", function () {
             assert.deepStrictEqual([s.authConfig.passwordAuth, s.authConfig.activeDirectoryAuth], ["Enabled", "Disabled"]);
             assert.strictEqual(s.administratorLogin, "openwebuiadmin");
             assert.strictEqual(s.createMode, "Create");
+            assert.deepStrictEqual(s.maintenanceWindow, { customWindow: "Enabled", dayOfWeek: 0, startHour: 3, startMinute: 0 });
             // The generated password (RandomPassword.result, secret by default) stays secret in the server's state too.
             assert.deepStrictEqual(optsOf(rec, T.server).additionalSecretOutputs, ["administratorLoginPassword"]);
             assert.strictEqual(s.tags["openwebui-cluster"], "chat");
@@ -523,6 +524,7 @@ describe("azure target", function () {
                     postgresExtensions: ["pg_trgm", "VECTOR", "uuid_ossp"],
                     postgresGeoRedundantBackup: true,
                     postgresAdminLogin: "owuiroot",
+                    postgresMaintenanceWindow: { dayOfWeek: 6, startHour: 22 },
                     redisEvictionPolicy: "VolatileLRU",
                     ingress: { controller: "applicationGatewayIngress", appGatewaySslCertificate: "owui-cert", requestTimeoutSeconds: 7200 },
                 },
@@ -535,6 +537,7 @@ describe("azure target", function () {
             assert.strictEqual(s.storage.storageSizeGB, 256);
             assert.strictEqual(s.backup.geoRedundantBackup, "Enabled");
             assert.strictEqual(s.administratorLogin, "owuiroot");
+            assert.deepStrictEqual(s.maintenanceWindow, { customWindow: "Enabled", dayOfWeek: 6, startHour: 22, startMinute: 0 });
             assert.strictEqual(byName(T.config, "chat-postgres-max-connections").value, "5000");
             assert.strictEqual(one(T.redis).inputs.sku.name, "MemoryOptimized_M10");
             assert.strictEqual(one(T.redisDb).inputs.evictionPolicy, "VolatileLRU");
@@ -611,6 +614,21 @@ describe("azure target", function () {
             assert.deepStrictEqual(ofType(T.httpRoute).map((r) => r.name), ["chat"]);
             assert.deepStrictEqual(byName(T.httpRoute, "chat").spec.parentRefs, [{ name: "shared", namespace: "gateways", sectionName: "https-chat" }]);
             assert.strictEqual(ofType(T.record).length, 0);
+        });
+    });
+
+    describe("plain HTTP (evaluation: tls.enabled=false + allowInsecureHttp)", () => {
+        before(async () => {
+            await build({ tls: { enabled: false, allowInsecureHttp: true }, otel: { enabled: false } });
+        });
+
+        it("the Gateway has only the HTTP listener, the route attaches to it, no redirect route", async () => {
+            const gw = one(T.gateway).inputs;
+            assert.deepStrictEqual(gw.spec.listeners.map((l: any) => [l.name, l.port, l.protocol]), [["http", 80, "HTTP"]]);
+            assert.deepStrictEqual(ofType(T.httpRoute).map((r) => r.name), ["chat"]);
+            assert.deepStrictEqual(byName(T.httpRoute, "chat").spec.parentRefs, [{ name: "chat-gateway", namespace: "open-webui", sectionName: "http" }]);
+            assert.strictEqual(envOf(appPod()).WEBUI_URL.value, "http://chat.example.com");
+            await validateAll();
         });
     });
 
@@ -696,6 +714,8 @@ describe("azure target", function () {
             ["redis.cluster on Azure Managed Redis", { redis: { cluster: true } }, /redis\.cluster: got true; Azure Managed Redis is created with the EnterpriseCluster policy/],
             ["database.iamAuth on Azure", { database: { iamAuth: true } }, /database\.iamAuth: got true; IAM token auth is AWS only/],
             ["database.version Azure does not offer", { database: { version: "13" } }, /database\.version: got "13"; Azure Database for PostgreSQL flexible server supports 14, 15, 16, 17, 18/],
+            ["maintenance day out of range", { azure: { postgresMaintenanceWindow: { dayOfWeek: 7 } } }, /azure\.postgresMaintenanceWindow\.dayOfWeek: got 7; use 0 \(Sunday\) to 6 \(Saturday\)/],
+            ["maintenance hour out of range", { azure: { postgresMaintenanceWindow: { startHour: 24 } } }, /azure\.postgresMaintenanceWindow\.startHour: got 24; use an hour from 0 to 23/],
             ["reserved admin login", { azure: { postgresAdminLogin: "admin" } }, /azure\.postgresAdminLogin: got "admin"; use a lowercase identifier that is not reserved/],
             ["bad extension name", { azure: { postgresExtensions: ["vector; drop"] } }, /azure\.postgresExtensions: got "vector; drop"/],
             ["bad container name", { storage: { bucketName: "Open_WebUI" } }, /storage\.bucketName: got "Open_WebUI"; an Azure container name/],
@@ -720,6 +740,16 @@ describe("azure target", function () {
                 assert.strictEqual(registered.length, 0);
             });
         }
+
+        it("needs no private endpoint subnet when Redis is external and Blob is public", () => {
+            reset();
+            const { spec } = prepareSpec(argsOf({
+                redis: { mode: "external", url: "rediss://:pw@redis.example.com:6380/0" },
+                azure: { privateEndpointSubnetId: undefined, storagePrivateEndpoint: false },
+            }));
+            assert.strictEqual(spec.azure?.privateEndpointSubnetId, undefined);
+            assert.strictEqual(registered.length, 0);
+        });
 
         it("reports every problem at once", () => {
             reset();

@@ -70,6 +70,14 @@ export interface AzureSkuArgs {
     storageSkuName?: string;
 }
 
+/** Weekly maintenance window (UTC) of the PostgreSQL server. */
+export interface AzureMaintenanceWindowArgs {
+    /** Day of the week, 0 = Sunday ... 6 = Saturday. Default: 0. */
+    dayOfWeek?: number;
+    /** Start hour (UTC), 0-23. Default: 3. */
+    startHour?: number;
+}
+
 /** Settings of the `azure` target. */
 export interface AzureArgs {
     /** Resource group for every Azure resource. Required. */
@@ -84,8 +92,8 @@ export interface AzureArgs {
     postgresSubnetId?: pulumi.Input<string>;
     /** CIDR of a subnet to create in `vnetId`, delegated to PostgreSQL Flexible Server (e.g. `10.240.8.0/28`). Set this or `postgresSubnetId`. */
     postgresSubnetCidr?: string;
-    /** ARM id of the subnet for private endpoints (Azure Managed Redis, Blob). Required. */
-    privateEndpointSubnetId: pulumi.Input<string>;
+    /** ARM id of the subnet for private endpoints (Azure Managed Redis, Blob). Required when Redis is managed or Blob uses a private endpoint (the defaults). */
+    privateEndpointSubnetId?: pulumi.Input<string>;
     /** OIDC issuer URL of the AKS cluster (Workload Identity enabled): `az aks show --query oidcIssuerProfile.issuerUrl`. Required. */
     aksOidcIssuerUrl: pulumi.Input<string>;
     /** Existing private DNS zone id for PostgreSQL (`*.postgres.database.azure.com`, already linked to the VNet). Default: a zone `<name>.private.postgres.database.azure.com` is created and linked. */
@@ -100,6 +108,8 @@ export interface AzureArgs {
     postgresExtensions?: string[];
     /** Geo-redundant PostgreSQL backups (not available in every region; can only be set at creation). Default: false. */
     postgresGeoRedundantBackup?: boolean;
+    /** PostgreSQL maintenance window (patching, minor upgrades). Default: Sunday 03:00 UTC. */
+    postgresMaintenanceWindow?: AzureMaintenanceWindowArgs;
     /** PostgreSQL administrator login (used only by the bootstrap Job). Default: `openwebuiadmin`. */
     postgresAdminLogin?: string;
     /**

@@ -115,6 +115,12 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
             backupRetentionDays: spec.database.backupRetentionDays,
             geoRedundantBackup: a.postgresGeoRedundantBackup ? "Enabled" : "Disabled",
         },
+        maintenanceWindow: {
+            customWindow: "Enabled",
+            dayOfWeek: a.postgresMaintenanceWindow?.dayOfWeek ?? 0,
+            startHour: a.postgresMaintenanceWindow?.startHour ?? 3,
+            startMinute: 0,
+        },
         createMode: "Create",
         tags: ctx.tags,
     }, ctx.opts({

@@ -100,6 +100,13 @@ export function validate(spec: ResolvedSpec): string[] {
         for (const e of a.postgresExtensions ?? []) {
             if (!/^[A-Za-z0-9_]+$/.test(e)) p.push(problem("azure.postgresExtensions", e, "use extension names such as pg_trgm (letters, digits, '_')"));
         }
+        const mw = a.postgresMaintenanceWindow;
+        if (mw?.dayOfWeek !== undefined && (!Number.isInteger(mw.dayOfWeek) || mw.dayOfWeek < 0 || mw.dayOfWeek > 6)) {
+            p.push(problem("azure.postgresMaintenanceWindow.dayOfWeek", mw.dayOfWeek, "use 0 (Sunday) to 6 (Saturday)"));
+        }
+        if (mw?.startHour !== undefined && (!Number.isInteger(mw.startHour) || mw.startHour < 0 || mw.startHour > 23)) {
+            p.push(problem("azure.postgresMaintenanceWindow.startHour", mw.startHour, "use an hour from 0 to 23 (UTC)"));
+        }
         const login = a.postgresAdminLogin;
         if (login !== undefined && (!/^[a-z][a-z0-9_]{0,62}$/.test(login) || login.startsWith("pg_") || RESERVED_LOGINS.includes(login))) {
             p.push(problem("azure.postgresAdminLogin", login, "use a lowercase identifier that is not reserved (admin, administrator, root, guest, public, azure_*, pg_*)"));
