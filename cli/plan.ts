@@ -97,6 +97,22 @@ export const DEFAULT_INVOKE_ANSWERS: Record<string, any | ((inputs: any) => any)
         version: "1.33",
         status: "ACTIVE",
     }),
+    "azure-native:containerservice:getManagedCluster": (i: any) => {
+        const rg = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${i.resourceGroupName ?? "plan-placeholder-rg"}`;
+        return {
+            id: `${rg}/providers/Microsoft.ContainerService/managedClusters/${i.resourceName}`,
+            name: i.resourceName,
+            location: "westeurope",
+            nodeResourceGroup: `MC_${i.resourceGroupName}_${i.resourceName}_westeurope`,
+            oidcIssuerProfile: { enabled: true, issuerURL: "https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/plan-placeholder/" },
+            securityProfile: { workloadIdentity: { enabled: true } },
+            agentPoolProfiles: [{ name: "system", count: 3, vnetSubnetID: `${rg}/providers/Microsoft.Network/virtualNetworks/plan-placeholder-vnet/subnets/aks` }],
+            kubernetesVersion: "1.33",
+        };
+    },
+    "azure-native:containerservice:listManagedClusterUserCredentials": () => ({
+        kubeconfigs: [{ name: "clusterUser", value: Buffer.from("apiVersion: v1\nkind: Config\n# openwebui plan placeholder: no cluster is contacted\n").toString("base64") }],
+    }),
     "azure-native:authorization:getClientConfig": { clientId: "00000000-0000-0000-0000-000000000000", objectId: "00000000-0000-0000-0000-000000000000", subscriptionId: "00000000-0000-0000-0000-000000000000", tenantId: "00000000-0000-0000-0000-000000000000" },
 };
 
@@ -348,18 +364,39 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
             mocks.newResource = (args: any) => ({ id: args.id || undefined, state: args.inputs });
 
             clearProgramModules(path.dirname(info.entry));
+            let exported: any;
             try {
-                outputs = await pulumi.runtime.runInPulumiStack(async () => {
+                await pulumi.runtime.runInPulumiStack(async () => {
                     // eslint-disable-next-line @typescript-eslint/no-var-requires
                     let mod = require(info.entry);
                     if (mod && mod.__esModule && typeof mod.default === "function" && Object.keys(mod).length <= 2) mod = mod.default;
                     if (typeof mod === "function") mod = await mod();
+                    exported = mod;
                     return mod;
                 });
             } catch (e) {
                 errors.push(errorText(e));
             }
-            await settle(state, resources);
+            try {
+                await settle(state, resources);
+            } catch (e) {
+                errors.push(errorText(e));
+            }
+            // Stack outputs one by one (one unknown output must not hide the known ones).
+            if (exported && typeof exported === "object") {
+                outputs = {};
+                for (const [k, v] of Object.entries(exported)) {
+                    if (k === "__esModule" || typeof v === "function") continue;
+                    try {
+                        const o = pulumi.output(v);
+                        const [known, secret] = await Promise.all([o.isKnown, o.isSecret]);
+                        outputs[k] = secret ? SECRET_MASK : !known ? COMPUTED : convert(await o.promise(), "display");
+                    } catch (e) {
+                        errors.push(errorText(e));
+                        outputs[k] = "(error)";
+                    }
+                }
+            }
         });
     } finally {
         restoreHook();
@@ -375,7 +412,7 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
         const m = /Missing required configuration variable '([^']+)'/.exec(e);
         return m ? `${e}\n\tplan: pass it with --config ${m[1].startsWith(info.project + ":") ? m[1].slice(info.project.length + 1) : m[1]}=<value> or add it to Pulumi.${info.stack}.yaml` : e;
     });
-    return { info, resources, outputs: outputs === undefined ? undefined : convert(outputs, "display"), error: unique.length ? unique.join("\n") : undefined };
+    return { info, resources, outputs, error: unique.length ? unique.join("\n") : undefined };
 }
 
 function errorText(e: any): string {

@@ -1,0 +1,201 @@
+// `openwebui plan`: every example present plans offline with no mandatory violation and emits
+// schema-valid Kubernetes YAML; the deliberately broken program is rejected naming the rule and
+// the resource (once as a real child process for the exit code, the rest in-process).
+import * as assert from "assert";
+import * as child_process from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { validateK8sObject } from "./k8sSchema";
+import { COMPUTED, exitCodeOf, main, mandatoryViolations, plan, PlanResult, SECRET_MASK } from "../cli/plan";
+
+const ROOT = path.join(__dirname, "..");
+const BROKEN = path.join(__dirname, "fixtures", "broken-program");
+const tmp = (label: string) => fs.mkdtempSync(path.join(os.tmpdir(), `owui-plan-${label}-`));
+
+/** Config each example needs beyond its own Pulumi.yaml / Pulumi.<stack>.yaml (placeholders). */
+const EXAMPLE_CONFIG: Record<string, string[]> = {
+    kubernetes: [],
+    aws: [
+        "clusterName=plan-demo",
+        "hostname=chat.example.com",
+        "vpcId=vpc-0123456789abcdef0",
+        'privateSubnetIds=["subnet-0aaaaaaaaaaaaaaa1","subnet-0bbbbbbbbbbbbbbb2"]',
+        'clusterSecurityGroupIds=["sg-0123456789abcdef0"]',
+        "certificateArn=arn:aws:acm:us-east-1:000000000000:certificate/00000000-0000-0000-0000-000000000000",
+    ],
+    gcp: ["gcp:project=plan-project", "gcp:region=europe-west1", "hostname=chat.example.com", "network=projects/plan-project/global/networks/main"],
+    azure: [
+        "aksClusterName=aks-demo",
+        "aksResourceGroup=rg-aks",
+        "hostname=chat.example.com",
+        "resourceGroupName=rg-owui",
+        "privateEndpointSubnetId=/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-aks/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pe",
+        "postgresSubnetCidr=10.20.8.0/28",
+        "gatewayName=shared-gw",
+        "gatewayNamespace=gateway-system",
+        "tlsSecretName=chat-tls",
+    ],
+};
+
+function capture(): { io: { stdout: (s: string) => void; stderr: (s: string) => void; isTTY: boolean }; out: () => string; err: () => string } {
+    let out = "";
+    let err = "";
+    return { io: { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false }, out: () => out, err: () => err };
+}
+
+describe("openwebui plan: the broken program", function () {
+    let result: PlanResult;
+    let outDir: string;
+    before(async () => {
+        outDir = tmp("broken");
+        result = await plan({ programDir: BROKEN, out: outDir });
+    });
+
+    it("exits 1 as a child process, naming the rules and the resources (real exit code)", () => {
+        const r = child_process.spawnSync(process.execPath, [path.join(ROOT, "cli", "bin.js"), "plan", BROKEN, "--no-out"], { cwd: ROOT, encoding: "utf8", timeout: 60000 });
+        assert.strictEqual(r.status, 1, r.stderr);
+        assert.match(r.stderr, /mandatory policy violation\(s\): .*owui-ha-requires-postgres \(webui\)/);
+        assert.match(r.stderr, /object-storage-private-and-encrypted \(uploads\)/);
+        assert.match(r.stdout, /\[mandatory\] owui-ha-shared-secret-key: kubernetes:apps\/v1:Deployment webui: Deployment 'open-webui' \(replicas=3\): WEBUI_SECRET_KEY is a literal value/);
+        assert.match(r.stdout, /\[mandatory\] object-storage-private-and-encrypted: aws:s3\/bucket:Bucket uploads: S3 Bucket 'uploads' has acl=public-read/);
+    });
+
+    it("reports the HA, secret and bucket violations in-process (stack config from Pulumi.dev.yaml)", () => {
+        assert.strictEqual(result.error, undefined);
+        assert.strictEqual(result.stack, "dev");
+        assert.strictEqual(exitCodeOf(result), 1);
+        const got = new Set(mandatoryViolations(result).map((v) => `${v.policyName}@${v.resourceName}`));
+        for (const want of [
+            "owui-ha-requires-postgres@webui",
+            "owui-ha-requires-redis@webui",
+            "owui-ha-requires-external-vector-db@webui",
+            "owui-ha-shared-secret-key@webui",
+            "owui-ha-migrations-disabled-on-replicas@webui",
+            "owui-ha-health-probes@webui",
+            "owui-ha-pod-disruption-budget@webui",
+            "no-literal-secrets-in-pod-env@webui",
+            "owui-pods-non-root@webui",
+            "object-storage-private-and-encrypted@uploads",
+        ]) {
+            assert.ok(got.has(want), `missing ${want} in ${[...got].join(", ")}`);
+        }
+    });
+
+    it("invents no cloud outputs: values known only after apply are (computed), secrets are masked everywhere", () => {
+        const pab = result.resources.find((r) => r.type === "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")!;
+        assert.strictEqual(pab.props.bucket, COMPUTED); // bucket.id
+        assert.deepStrictEqual(result.outputs, { bucketName: "broken-owui-uploads", bucketArn: COMPUTED });
+        const secret = result.resources.find((r) => r.type === "kubernetes:core/v1:Secret")!;
+        assert.deepStrictEqual(secret.props.stringData, { OPENAI_API_KEY: SECRET_MASK });
+        const yaml = fs.readFileSync(path.join(outDir, "secret-default-creds.yaml"), "utf8");
+        assert.match(yaml, /OPENAI_API_KEY: "\[secret\]"/);
+        for (const f of fs.readdirSync(outDir)) assert.ok(!fs.readFileSync(path.join(outDir, f), "utf8").includes("sk-plan-fixture-plaintext"), f);
+        // the policies still see the plaintext (as the real analyzer does) but never print it
+        assert.ok(!JSON.stringify(result.violations).includes("sk-plan-fixture-plaintext"));
+        assert.deepStrictEqual(fs.readdirSync(outDir).sort(), ["deployment-default-open-webui.yaml", "secret-default-creds.yaml"]);
+    });
+
+    it("--config overrides the stack config: with 1 replica the HA rules stay quiet, the literal secret does not", async () => {
+        const r = await plan({ programDir: BROKEN, out: false, config: ["replicas=1"] });
+        const names = new Set(mandatoryViolations(r).map((v) => v.policyName));
+        assert.ok(!names.has("owui-ha-requires-postgres"));
+        assert.ok(!names.has("owui-ha-pod-disruption-budget"));
+        assert.ok(names.has("no-literal-secrets-in-pod-env"));
+        const dep = r.resources.find((x) => x.type === "kubernetes:apps/v1:Deployment")!;
+        assert.strictEqual(dep.props.spec.replicas, 1);
+    });
+
+    it("--json for CI, progress lines on stderr without a TTY, policy levels from --policy-config", async () => {
+        const c = capture();
+        const code = await main(["plan", BROKEN, "--json", "--no-out"], c.io);
+        assert.strictEqual(code, 1);
+        const doc = JSON.parse(c.out());
+        assert.strictEqual(doc.ok, false);
+        assert.strictEqual(doc.project, "broken-program");
+        assert.ok(doc.resources.some((r: any) => r.type === "kubernetes:apps/v1:Deployment" && r.inputs.spec.replicas === 3));
+        assert.ok(doc.violations.some((v: any) => v.policyName === "owui-ha-requires-postgres" && v.enforcementLevel === "mandatory"));
+        assert.match(c.err(), /planning: done, \d+ resources in [\d.]+s/);
+
+        const cfgFile = path.join(tmp("cfg"), "policy.json");
+        const levels: Record<string, string> = {};
+        for (const v of doc.violations) levels[v.policyName] = "advisory";
+        fs.writeFileSync(cfgFile, JSON.stringify(levels));
+        const c2 = capture();
+        assert.strictEqual(await main(["plan", BROKEN, "--no-out", "--policy-config", cfgFile], c2.io), 0);
+        assert.match(c2.out(), /0 mandatory, \d+ advisory violation/);
+    });
+});
+
+describe("openwebui plan: errors and invokes", () => {
+    const INVOKE = path.join(BROKEN, "unanswered-invoke");
+
+    it("an unanswered invoke fails with exit 2, naming the token and --invoke-answers", async () => {
+        const c = capture();
+        assert.strictEqual(await main(["plan", INVOKE, "--no-out"], c.io), 2);
+        assert.match(c.err(), /invoke aws:ec2\/getVpc:getVpc, which has no offline answer\. Provide one with --invoke-answers/);
+    });
+
+    it("--invoke-answers supplies it", async () => {
+        const r = await plan({ programDir: INVOKE, out: false, invokeAnswers: { "aws:ec2/getVpc:getVpc": { id: "vpc-answered", cidrBlock: "10.1.0.0/16" } } });
+        assert.strictEqual(r.error, undefined);
+        assert.deepStrictEqual(r.outputs, { vpcId: "vpc-answered" });
+        const cm = r.resources.find((x) => x.type === "kubernetes:core/v1:ConfigMap")!;
+        assert.deepStrictEqual(cm.props.data, { vpcId: "vpc-answered", cidr: "10.1.0.0/16" });
+    });
+
+    it("missing config and bad usage give clear messages and distinct exit codes", async () => {
+        const c = capture();
+        assert.strictEqual(await main(["plan", BROKEN, "--stack", "nope", "--no-out"], c.io), 2);
+        assert.match(c.err(), /Missing required configuration variable 'broken-program:replicas'[\s\S]*--config replicas=<value>/);
+        const u = capture();
+        assert.strictEqual(await main(["plan", "/does/not/exist"], u.io), 64);
+        assert.match(u.err(), /does not exist/);
+        const f = capture();
+        assert.strictEqual(await main(["plan", BROKEN, "--bogus"], f.io), 64);
+        assert.match(f.err(), /unknown option --bogus/);
+    });
+
+    it("leaves the caller's Pulumi runtime settings alone (private async store)", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const settings = require("@pulumi/pulumi/runtime/settings");
+        const before = [settings.isDryRun(), settings.getProject(), settings.getStack()];
+        await plan({ programDir: BROKEN, out: false, noPolicy: true });
+        assert.deepStrictEqual([settings.isDryRun(), settings.getProject(), settings.getStack()], before);
+    });
+});
+
+describe("openwebui plan: the examples", () => {
+    const examples = fs.existsSync(path.join(ROOT, "examples"))
+        ? fs.readdirSync(path.join(ROOT, "examples")).filter((d) => fs.existsSync(path.join(ROOT, "examples", d, "Pulumi.yaml")))
+        : [];
+
+    it("finds the examples to plan", () => {
+        assert.ok(examples.includes("kubernetes"), `examples: ${examples.join(", ")}`);
+    });
+
+    for (const ex of examples) {
+        it(`examples/${ex}: plans offline, schema-valid YAML, no mandatory violation`, async () => {
+            const out = tmp(ex);
+            const r = await plan({ programDir: path.join(ROOT, "examples", ex), out, config: EXAMPLE_CONFIG[ex] ?? [] });
+            assert.strictEqual(r.error, undefined, r.error);
+            assert.deepStrictEqual(mandatoryViolations(r).map((v) => `${v.policyName} ${v.resourceName}: ${v.message}`), []);
+            assert.strictEqual(exitCodeOf(r), 0);
+            // the component was resolved from the repo ("openwebui" -> repo root) and built its workloads
+            assert.ok(r.resources.some((x) => x.type === "openwebui:index:OpenWebUiCluster"));
+            assert.ok(r.k8sFiles.length >= 10, `${r.k8sFiles.length} files`);
+            const objects = r.k8sFiles.map((f) => YAML.parse(fs.readFileSync(f, "utf8")));
+            for (const o of objects) await validateK8sObject(o);
+            const web = objects.find((o) => o.kind === "Deployment" && o.spec.template.spec.containers.some((c: any) => /open-webui/.test(c.image)));
+            assert.ok(web, "an Open WebUI Deployment");
+            const hpa = objects.find((o) => o.kind === "HorizontalPodAutoscaler");
+            assert.ok(hpa && hpa.spec.maxReplicas > 1, "HA: the HA rules actually ran against a scaled workload");
+            assert.ok(objects.some((o) => o.kind === "PodDisruptionBudget"));
+            // nothing fabricated: some inputs are only known after apply, and no secret leaks into YAML
+            const all = JSON.stringify(r.resources.map((x) => x.props));
+            assert.ok(all.includes(COMPUTED) || ex === "kubernetes");
+            assert.ok(all.includes(SECRET_MASK));
+        });
+    }
+});
