@@ -60,13 +60,18 @@ function finalSnapshotId(ctx: ProviderContext): pulumi.Output<string> {
     return pulumi.interpolate`${prefix}-${suffix.result}`;
 }
 
-/** Availability zones of the private subnets: the writer goes to the first, the reader to the first other AZ. */
+/**
+ * Availability zones of the private subnets, sorted (so reordering the subnet list never moves,
+ * i.e. replaces, an instance): the writer goes to the first AZ, the reader to the next one.
+ */
 function spreadAzs(ctx: ProviderContext): { writer: pulumi.Output<string | undefined>; reader: pulumi.Output<string | undefined> } {
     const aws = awsArgs(ctx);
-    const azs = pulumi.all(aws.privateSubnetIds.map((id) => ec2.getSubnetOutput({ id, ...regionArg(ctx) }, { parent: ctx.parent }).availabilityZone));
+    const azs = pulumi
+        .all(aws.privateSubnetIds.map((id) => ec2.getSubnetOutput({ id, ...regionArg(ctx) }, { parent: ctx.parent }).availabilityZone))
+        .apply((z) => [...new Set(z)].sort());
     const writer = azs.apply((z) => z[0] as string | undefined);
     const reader = azs.apply((z) => {
-        const other = z.find((x) => x !== z[0]);
+        const other = z[1];
         if (other === undefined) {
             pulumi.log.warn(`aws.privateSubnetIds: all subnets are in ${z[0]}; the database reader cannot be placed in another AZ. Use subnets in at least two AZs.`, ctx.parent);
         }
