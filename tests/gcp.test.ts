@@ -6,6 +6,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { OpenWebUiCluster } from "../index";
 import { clearExampleConfig, loadExample } from "./exampleLoader";
+import { runPolicies, urnFor } from "../policy/runner";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { GCP_DATABASE_SIZING, defaultServiceAccountId, gcpLabels } from "../providers/gcp";
 
@@ -317,6 +318,28 @@ describe("gcp target", function () {
             assert.strictEqual(envOf(appDeployment().spec.template.spec).WEBUI_URL.value, "https://chat.example.com");
             assert.strictEqual(await new Promise((r) => c.identityPrincipal.apply(r)), `${one(T.gsa).plain.accountId}@proj.iam.gserviceaccount.com`);
             assert.strictEqual(await new Promise((r) => c.redisEndpoint.apply(r)), "10.10.1.4:6378");
+        });
+
+        it("the stack passes the openwebui-ha policy pack with no violation at all", async () => {
+            const resources = registered.map((r) => ({ type: r.type, name: r.name, urn: urnFor(r.type, r.name), props: r.plain }));
+            const violations = await runPolicies(resources);
+            assert.deepStrictEqual(violations.map((v) => `${v.enforcementLevel} ${v.policyName}: ${v.message}`), []);
+        });
+
+        it("every GCP child is parented to the component, named chat-<role>, and labelled where GCP allows labels", () => {
+            const gcp = rec.filter((r) => r.type.startsWith("gcp:"));
+            assert.ok(gcp.length >= 13, `only ${gcp.length} GCP resources`);
+            for (const r of gcp) {
+                assert.strictEqual(r.opts.parent, c, `${r.name} parent`);
+                assert.match(r.name, /^chat-[a-z-]+$/);
+            }
+            const labelled: [string, (p: any) => any][] = [
+                [T.instance, (p) => p.settings.userLabels],
+                [T.redis, (p) => p.labels],
+                [T.bucket, (p) => p.labels],
+            ];
+            for (const [t, f] of labelled) assert.deepStrictEqual(f(one(t).plain), { "openwebui-cluster": "chat", "managed-by": "pulumi" }, t);
+            for (const a of ofType(T.address)) assert.deepStrictEqual(a.plain.labels, { "openwebui-cluster": "chat", "managed-by": "pulumi" }, a.name);
         });
 
         it("every Kubernetes object passes its OpenAPI schema (incl. the GKE CRDs)", async () => {
