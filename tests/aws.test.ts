@@ -436,7 +436,10 @@ describe("aws target", function () {
     });
 
     it("IAM auth: enabled on the cluster, rds-db:connect for openwebui_app only on the pod role, token auth in env", async () => {
-        await build(args({ database: { iamAuth: true } }));
+        // Subnets as an Output list (awsx's vpc.privateSubnetIds): accepted, AZs still spread.
+        await build(args({ database: { iamAuth: true } }, { privateSubnetIds: pulumi.output([...SUBNETS].reverse()) }));
+        assert.deepStrictEqual(one("aws:rds/subnetGroup:SubnetGroup").plain.subnetIds, [...SUBNETS].reverse());
+        assert.deepStrictEqual(ofType("aws:rds/clusterInstance:ClusterInstance").map((i) => [i.name, i.plain.availabilityZone]).sort(), [["chat-db-reader", "eu-west-1b"], ["chat-db-writer", "eu-west-1a"]]);
         assert.strictEqual(one("aws:rds/cluster:Cluster").plain.iamDatabaseAuthenticationEnabled, true);
         const pol = one("aws:iam/rolePolicy:RolePolicy", "rds-iam-connect");
         assert.strictEqual(pol.plain.role, "chat-pod-role-id");

@@ -120,8 +120,11 @@ export interface AwsArgs {
     region?: string;
     /** VPC of the EKS cluster. Required. */
     vpcId: pulumi.Input<string>;
-    /** Private subnets (at least two, in at least two AZs) for the database and the cache. Required. */
-    privateSubnetIds: pulumi.Input<string>[];
+    /**
+     * Private subnets (at least two, in at least two AZs) for the database and the cache. Required.
+     * A plain list is checked at construction; an Output list (e.g. `vpc.privateSubnetIds` of awsx) is checked by AWS.
+     */
+    privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** The EKS cluster. Required. */
     eks: AwsEksArgs;
     /** ACM certificate ARN for the ALB HTTPS listener (same region). Required when `tls.enabled`. */

@@ -67,7 +67,8 @@ function finalSnapshotId(ctx: ProviderContext): pulumi.Output<string> {
 function spreadAzs(ctx: ProviderContext): { writer: pulumi.Output<string | undefined>; reader: pulumi.Output<string | undefined> } {
     const aws = awsArgs(ctx);
     const azs = pulumi
-        .all(aws.privateSubnetIds.map((id) => ec2.getSubnetOutput({ id, ...regionArg(ctx) }, { parent: ctx.parent }).availabilityZone))
+        .output(aws.privateSubnetIds)
+        .apply((ids) => pulumi.all(ids.map((id) => ec2.getSubnetOutput({ id, ...regionArg(ctx) }, { parent: ctx.parent }).availabilityZone)))
         .apply((z) => [...new Set(z)].sort());
     const writer = azs.apply((z) => z[0] as string | undefined);
     const reader = azs.apply((z) => {

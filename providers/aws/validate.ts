@@ -32,7 +32,9 @@ export function validateAws(spec: ResolvedSpec): string[] {
     }
 
     const subnets = a.privateSubnetIds;
-    if (!Array.isArray(subnets) || subnets.length < 2) {
+    if (subnets !== undefined && !Array.isArray(subnets) && (pulumi.Output.isInstance(subnets) || subnets instanceof Promise)) {
+        // An Output list: its length is known only at deploy time (the DB subnet group then requires 2 AZs).
+    } else if (!Array.isArray(subnets) || subnets.length < 2) {
         p.push(problem("aws.privateSubnetIds", subnets, "give at least two private subnet ids in different availability zones (the database and the cache fail over across AZs)"));
     } else {
         const plain = subnets.filter((s) => known(s)) as string[];
