@@ -552,6 +552,7 @@ describe("gcp target", function () {
             ["gcp.maintenanceWindow.day out of range", { gcp: { maintenanceWindow: { day: 0 } } }, /gcp\.maintenanceWindow\.day: got 0; use 1 \(Monday\) to 7 \(Sunday\)/],
             ["gcp.dnsZone is a DNS name", { gcp: { dnsZone: "example.com." } }, /gcp\.dnsZone: got "example\.com\."; give the Cloud DNS managed zone name/],
             ["gcp.serviceAccountId too short", { gcp: { serviceAccountId: "ow" } }, /gcp\.serviceAccountId: got "ow"; use 6-30 lowercase letters/],
+            ["a hostname too long for a Google-managed certificate", { hostname: `${"a".repeat(50)}.chat.example.com` }, /hostname: got "a{50}\.chat\.example\.com"; Google-managed certificates \(ManagedCertificate\) accept domains of at most 63 characters/],
             ["redis.cluster on Memorystore", { redis: { cluster: true } }, /redis\.cluster: got true; Memorystore for Redis .* is a standalone primary\/replica endpoint/],
             ["database.version Cloud SQL does not offer", { database: { version: "19" } }, /database\.version: got "19"; Cloud SQL offers PostgreSQL 13 to 18/],
         ];
@@ -564,6 +565,15 @@ describe("gcp target", function () {
                 assert.strictEqual(registered.length, 0);
             });
         }
+
+        it("a long hostname is fine with a certificate brought as a TLS Secret", async () => {
+            const long = `${"a".repeat(50)}.chat.example.com`;
+            reset();
+            new OpenWebUiCluster("chat", { target: "gcp", hostname: long, tls: { secretName: "chat-tls" }, gcp: gcpArgs() } as any);
+            await settle();
+            assert.strictEqual(ofType(T.cert).length, 0);
+            assert.deepStrictEqual(one(T.ingress).plain.spec.tls, [{ hosts: [long], secretName: "chat-tls" }]);
+        });
 
         it("reports every problem at once", () => {
             reset();

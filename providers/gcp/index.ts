@@ -240,6 +240,9 @@ function validate(spec: ResolvedSpec): string[] {
         p.push(problem("gcp.serviceAccountId", g.serviceAccountId, "use 6-30 lowercase letters, digits and '-', starting with a letter"));
     }
     // Cross-checks with the neutral spec.
+    if (spec.tls.enabled && spec.tls.secretName === undefined && typeof spec.hostname === "string" && spec.hostname.length > 63) {
+        p.push(problem("hostname", spec.hostname, "Google-managed certificates (ManagedCertificate) accept domains of at most 63 characters: use a shorter hostname or bring a certificate with tls.secretName"));
+    }
     if (spec.database.mode === ServiceMode.Managed && !CLOUD_SQL_PG_VERSIONS.includes(spec.database.version)) {
         p.push(problem("database.version", spec.database.version, `Cloud SQL offers PostgreSQL ${CLOUD_SQL_PG_VERSIONS[0]} to ${CLOUD_SQL_PG_VERSIONS[CLOUD_SQL_PG_VERSIONS.length - 1]}`));
     }
