@@ -520,7 +520,7 @@ describe("azure target", function () {
                     postgresPrivateDnsZoneId: pgZone,
                     redisPrivateDnsZoneId: redisZone,
                     blobPrivateDnsZoneId: blobZone,
-                    skus: { postgresSkuName: "Standard_E4ds_v5", postgresSkuTier: "MemoryOptimized", postgresStorageGb: 256, redisSkuName: "MemoryOptimized_M10", storageSkuName: "Standard_GZRS" },
+                    skus: { postgresSkuName: "Standard_E4ds_v5", postgresSkuTier: "MemoryOptimized", postgresHighAvailabilityMode: "SameZone", postgresStorageGb: 256, redisSkuName: "MemoryOptimized_M10", storageSkuName: "Standard_GZRS" },
                     postgresExtensions: ["pg_trgm", "VECTOR", "uuid_ossp"],
                     postgresGeoRedundantBackup: true,
                     postgresAdminLogin: "owuiroot",
@@ -534,6 +534,7 @@ describe("azure target", function () {
         it("applies the SKU overrides and sets the given max_connections on the server", () => {
             const s = one(T.server).inputs;
             assert.deepStrictEqual(s.sku, { name: "Standard_E4ds_v5", tier: "MemoryOptimized" });
+            assert.strictEqual(s.highAvailability.mode, "SameZone");
             assert.strictEqual(s.storage.storageSizeGB, 256);
             assert.strictEqual(s.backup.geoRedundantBackup, "Enabled");
             assert.strictEqual(s.administratorLogin, "owuiroot");
@@ -633,7 +634,7 @@ describe("azure target", function () {
     });
 
     describe("what the cloud module hands the core", () => {
-        it("the Redis URL and the admin password are Pulumi secrets; the cache is not a cluster", async () => {
+        it("secrets stay secrets, the cache is not a cluster, and the pods wait for identity and endpoints", async () => {
             reset();
             const { spec, platform } = prepareSpec(argsOf({}));
             const parent = new pulumi.ComponentResource("test:index:Parent", "direct");
@@ -650,6 +651,15 @@ describe("azure target", function () {
             assert.strictEqual(cache.caCertificate, undefined);
             assert.strictEqual(platform.cacheIsCluster(spec), false);
             assert.deepStrictEqual([db.port, db.sslMode, db.iamAuth, db.maxConnections], [5432, "require", false, 1718]);
+            // Ordering carried by the values: pods (through the ServiceAccount annotation and the
+            // storage env) wait for the federation, the role assignment and the Blob private endpoint DNS.
+            const store = platform.createObjectStore(ctx);
+            const identity = platform.createWorkloadIdentity(ctx, store);
+            const names = async (o: any) => [...(await o.allResources())].map((r: any) => r.__name).sort();
+            const annotationDeps = await names(identity.serviceAccountAnnotations["azure.workload.identity/client-id"]);
+            for (const n of ["direct-identity", "direct-federated-credential", "direct-blob-data-contributor"]) assert.ok(annotationDeps.includes(n), `${n} not in ${annotationDeps}`);
+            assert.ok((await names(store.env.AZURE_STORAGE_ENDPOINT)).includes("direct-blob-pe-dns"));
+            assert.deepStrictEqual(identity.podLabels, { "azure.workload.identity/use": "true" });
             await settle();
         });
     });
@@ -708,6 +718,7 @@ describe("azure target", function () {
             ["azure.postgresPrivateDnsZoneId has a wrong zone name", { azure: { postgresPrivateDnsZoneId: `${SUB}/resourceGroups/x/providers/Microsoft.Network/privateDnsZones/example.com` } }, /azure\.postgresPrivateDnsZoneId: .*ends in \.postgres\.database\.azure\.com/],
             ["Burstable with HA", { azure: { skus: { postgresSkuTier: "Burstable", postgresSkuName: "Standard_B2s" } }, database: { maxConnections: 429 } }, /azure\.skus\.postgresSkuTier: got "Burstable"; Burstable servers have no high availability/],
             ["unknown Postgres SKU without maxConnections", { azure: { skus: { postgresSkuName: "Standard_D16ds_v5" } } }, /azure\.skus\.postgresSkuName: got "Standard_D16ds_v5"; its max_connections is not known here .*set database\.maxConnections/],
+            ["unknown HA mode", { azure: { skus: { postgresHighAvailabilityMode: "MultiRegion" } } }, /azure\.skus\.postgresHighAvailabilityMode: got "MultiRegion"; use ZoneRedundant or SameZone/],
             ["Postgres storage size not offered", { azure: { skus: { postgresStorageGb: 100 } } }, /azure\.skus\.postgresStorageGb: got 100; use one of 32, 64, 128/],
             ["retired Redis SKU", { azure: { skus: { redisSkuName: "Enterprise_E10" } } }, /azure\.skus\.redisSkuName: got "Enterprise_E10"; use an Azure Managed Redis SKU/],
             ["unknown eviction policy", { azure: { redisEvictionPolicy: "LRU" } }, /azure\.redisEvictionPolicy: got "LRU"; use one of NoEviction/],

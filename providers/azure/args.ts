@@ -62,6 +62,8 @@ export interface AzureSkuArgs {
     postgresSkuName?: string;
     /** PostgreSQL tier: `GeneralPurpose` or `MemoryOptimized` (`Burstable` has no high availability). Default: `GeneralPurpose`. */
     postgresSkuTier?: string;
+    /** PostgreSQL high-availability mode when `database.highAvailability` is on: `ZoneRedundant` (~99.99%) or `SameZone` (~99.95%, for regions without availability zones). Default: `ZoneRedundant`. */
+    postgresHighAvailabilityMode?: string;
     /** PostgreSQL storage in GiB (32, 64, 128, 256, 512, ...); auto-grow is on. Default: 128. */
     postgresStorageGb?: number;
     /** Azure Managed Redis SKU (e.g. `Balanced_B3`). Default: small `Balanced_B1`, medium `Balanced_B3`, large `Balanced_B5`. */

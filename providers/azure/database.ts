@@ -100,7 +100,7 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         administratorLogin: adminLogin,
         administratorLoginPassword: password.result,
         authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Disabled" },
-        highAvailability: spec.database.highAvailability ? { mode: "ZoneRedundant" } : { mode: "Disabled" },
+        highAvailability: { mode: spec.database.highAvailability ? a.skus?.postgresHighAvailabilityMode ?? "ZoneRedundant" : "Disabled" },
         network: {
             delegatedSubnetResourceId: subnetId,
             privateDnsZoneArmResourceId: zone.id,

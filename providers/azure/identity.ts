@@ -21,7 +21,7 @@ export function createWorkloadIdentity(ctx: ProviderContext, store: ManagedObjec
         tags: ctx.tags,
     }, ctx.opts());
 
-    new managedidentity.FederatedIdentityCredential(`${ctx.name}-federated-credential`, {
+    const federation = new managedidentity.FederatedIdentityCredential(`${ctx.name}-federated-credential`, {
         resourceGroupName: rg,
         resourceName: identity.name,
         issuer: s.args.aksOidcIssuerUrl,
@@ -30,18 +30,22 @@ export function createWorkloadIdentity(ctx: ProviderContext, store: ManagedObjec
     }, ctx.opts());
 
     const scope = store ? containerScopes.get(store) : undefined;
+    const grants: pulumi.Output<string>[] = [federation.id];
     if (scope) {
-        new authorization.RoleAssignment(`${ctx.name}-blob-data-contributor`, {
+        const role = new authorization.RoleAssignment(`${ctx.name}-blob-data-contributor`, {
             principalId: identity.principalId,
             principalType: "ServicePrincipal",
             roleDefinitionId: pulumi.interpolate`/subscriptions/${s.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_BLOB_DATA_CONTRIBUTOR}`,
             scope,
             description: "Open WebUI uploads (Workload Identity)",
         }, ctx.opts());
+        grants.push(role.id);
     }
+    // The ServiceAccount (and so the pods) waits for the federation and the role assignment.
+    const clientId = pulumi.all([identity.clientId, ...grants]).apply(([id]) => id);
 
     return {
-        serviceAccountAnnotations: { "azure.workload.identity/client-id": identity.clientId },
+        serviceAccountAnnotations: { "azure.workload.identity/client-id": clientId },
         podLabels: { "azure.workload.identity/use": "true" },
         principal: identity.clientId,
     };

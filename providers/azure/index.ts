@@ -87,6 +87,10 @@ export function validate(spec: ResolvedSpec): string[] {
             p.push(problem("azure.skus.postgresSkuName", a.skus.postgresSkuName,
                 `its max_connections is not known here (known: ${Object.keys(POSTGRES_SKUS).map((k) => POSTGRES_SKUS[k as keyof typeof POSTGRES_SKUS]).join(", ")}); also set database.maxConnections (it is applied to the server)`));
         }
+        const haMode = a.skus?.postgresHighAvailabilityMode;
+        if (haMode !== undefined && !["ZoneRedundant", "SameZone"].includes(haMode)) {
+            p.push(problem("azure.skus.postgresHighAvailabilityMode", haMode, "use ZoneRedundant or SameZone (set database.highAvailability=false to turn HA off)"));
+        }
         const gb = a.skus?.postgresStorageGb;
         if (gb !== undefined && !POSTGRES_STORAGE_GB.includes(gb)) {
             p.push(problem("azure.skus.postgresStorageGb", gb, `use one of ${POSTGRES_STORAGE_GB.join(", ")} GiB`));

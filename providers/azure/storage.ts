@@ -59,11 +59,13 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
         publicAccess: "None",
     }, ctx.opts({ dependsOn: [blobService], retainOnDelete: retain }));
 
+    let endpoint = account.primaryEndpoints.apply((e) => e.blob.replace(/\/+$/, ""));
     if (usePrivateEndpoint) {
-        privateEndpoint(ctx, "blob", account.id, "blob", BLOB_ZONE, a.blobPrivateDnsZoneId, [account]);
+        const pe = privateEndpoint(ctx, "blob", account.id, "blob", BLOB_ZONE, a.blobPrivateDnsZoneId, [account]);
+        // The pods (which take this env) wait until the private endpoint resolves in DNS.
+        endpoint = pulumi.all([endpoint, pe.zoneGroup.id]).apply(([e]) => e);
     }
 
-    const endpoint = account.primaryEndpoints.apply((e) => e.blob.replace(/\/+$/, ""));
     const store: ManagedObjectStore = {
         env: {
             STORAGE_PROVIDER: "azure",
