@@ -257,7 +257,18 @@ function installResolveHook(): () => void {
                 return original.call(this, target, parent, ...rest);
             }
         }
-        return original.call(this, request, parent, ...rest);
+        try {
+            return original.call(this, request, parent, ...rest);
+        } catch (e) {
+            // A program outside this repo without its own node_modules (a newcomer's first try):
+            // fall back to the packages installed next to the CLI (@pulumi/*, ...).
+            if ((e as any)?.code !== "MODULE_NOT_FOUND" || request.startsWith(".") || path.isAbsolute(request)) throw e;
+            try {
+                return original.call(this, request, { ...parent, paths: Module._nodeModulePaths(root) }, ...rest);
+            } catch {
+                throw e;
+            }
+        }
     };
     return () => {
         Module._resolveFilename = original;

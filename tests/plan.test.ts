@@ -166,6 +166,34 @@ describe("openwebui plan: errors and invokes", () => {
     });
 });
 
+describe("openwebui plan: a user's own program", () => {
+    it("embeds the component from outside the repo (no node_modules, no npm link): \"openwebui\" resolves to this package", async () => {
+        const dir = tmp("user");
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: my-chat\nruntime: nodejs\n");
+        fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config:\n  my-chat:hostname: chat.example.org\n");
+        fs.writeFileSync(
+            path.join(dir, "index.ts"),
+            [
+                'import * as pulumi from "@pulumi/pulumi";',
+                'import * as k8s from "@pulumi/kubernetes";',
+                'import { CloudTarget, OpenWebUiCluster } from "openwebui";',
+                "const cfg = new pulumi.Config();",
+                'const chat = new OpenWebUiCluster("mine", { target: CloudTarget.Kubernetes, hostname: cfg.require("hostname"), namespace: "team-chat" });',
+                'new k8s.core.v1.ConfigMap("extra", { metadata: { name: "extra", namespace: "team-chat" }, data: { owner: "platform" } });',
+                "export const url = chat.url;",
+            ].join("\n"),
+        );
+        const out = path.join(dir, "out");
+        const r = await plan({ programDir: dir, out });
+        assert.strictEqual(r.error, undefined, r.error);
+        assert.strictEqual(r.stack, "prod");
+        assert.deepStrictEqual(r.outputs, { url: "https://chat.example.org" });
+        assert.deepStrictEqual(mandatoryViolations(r), []);
+        assert.ok(fs.existsSync(path.join(out, "configmap-team-chat-extra.yaml")));
+        assert.ok(fs.existsSync(path.join(out, "deployment-team-chat-mine.yaml")));
+    });
+});
+
 describe("openwebui plan: the examples", () => {
     const examples = fs.existsSync(path.join(ROOT, "examples"))
         ? fs.readdirSync(path.join(ROOT, "examples")).filter((d) => fs.existsSync(path.join(ROOT, "examples", d, "Pulumi.yaml")))
