@@ -693,6 +693,7 @@ describe("azure target", function () {
             assert.deepStrictEqual(byName(T.link, "chat-redis-dns-link").virtualNetwork, { id: `${SUB}/resourceGroups/rg-aks/providers/Microsoft.Network/virtualNetworks/aks-vnet` });
             assert.strictEqual(one(T.gateway).inputs.metadata.annotations["alb.networking.azure.io/alb-id"], AGC_ID);
             assert.strictEqual(one(T.record).inputs.cnameRecord.cname, "abc123.fz42.alb.azure.com");
+            assert.strictEqual(one(T.lock).inputs.level, "CanNotDelete");
             const prov = one("pulumi:providers:kubernetes");
             for (const r of registered.filter((x) => x.type.startsWith("kubernetes:") && x.custom)) {
                 assert.ok(r.provider?.includes(`::${prov.name}::`), `${r.type} ${r.name} uses ${r.provider}`);

@@ -59,6 +59,7 @@ const chat = new OpenWebUiCluster(
         size: (config.get("size") as SizePreset | undefined) ?? SizePreset.Medium,
         replicas: { min: config.getNumber("minReplicas") ?? 3, max: config.getNumber("maxReplicas") ?? 10 },
         tls: { secretName: config.get("tlsSecretName"), clusterIssuer: config.get("tlsClusterIssuer") },
+        database: { deletionProtection: config.getBoolean("deletionProtection") ?? true },
         tags: { project: pulumi.getProject(), stack: pulumi.getStack() },
         azure: {
             resourceGroupName: config.require("resourceGroupName"),
