@@ -8,7 +8,7 @@ import { OpenWebUiCluster } from "../index";
 import { clearExampleConfig, loadExample } from "./exampleLoader";
 import { runPolicies, urnFor } from "../policy/runner";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
-import { GCP_DATABASE_SIZING, defaultServiceAccountId, gcpLabels } from "../providers/gcp";
+import { GCP_DATABASE_SIZING, defaultServiceAccountId, gcpLabels, transactionLogDays } from "../providers/gcp";
 
 const NETWORK = "projects/proj-123/global/networks/vpc";
 const CA = "-----BEGIN CERTIFICATE-----\nMOCK\n-----END CERTIFICATE-----\n";
@@ -417,7 +417,8 @@ describe("gcp target", function () {
         assert.strictEqual(db.deletionProtection, false);
         assert.strictEqual(db.settings.deletionProtectionEnabled, false);
         assert.strictEqual(db.settings.availabilityType, "ZONAL");
-        assert.strictEqual(db.settings.backupConfiguration.transactionLogRetentionDays, 3);
+        // Cloud SQL requires more retained backups than days of logs.
+        assert.strictEqual(db.settings.backupConfiguration.transactionLogRetentionDays, 2);
         assert.strictEqual(db.settings.backupConfiguration.backupRetentionSettings.retainedBackups, 3);
         assert.strictEqual(one(T.database).plain.deletionPolicy, "DELETE");
         assert.strictEqual(one(T.database).plain.name, "chat_db");
@@ -475,6 +476,11 @@ describe("gcp target", function () {
         assert.deepStrictEqual(ofType(T.address).map((a) => a.name), ["chat-ip"]);
         assert.strictEqual(ofType(T.secret).filter((s) => s.name.endsWith("-redis-ca")).length, 0);
         assert.strictEqual(ofType(T.bucket).length, 1);
+    });
+
+    it("PITR log days stay below the backup count and within the edition's limit", () => {
+        assert.deepStrictEqual([2, 3, 8, 14, 35].map((d) => transactionLogDays(d, "ENTERPRISE")), [1, 2, 7, 7, 7]);
+        assert.deepStrictEqual([2, 20, 35].map((d) => transactionLogDays(d, "ENTERPRISE_PLUS")), [1, 19, 34]);
     });
 
     it("sanitizes tags into valid GCP labels", () => {
@@ -553,6 +559,7 @@ describe("gcp target", function () {
             ["gcp.dnsZone is a DNS name", { gcp: { dnsZone: "example.com." } }, /gcp\.dnsZone: got "example\.com\."; give the Cloud DNS managed zone name/],
             ["gcp.serviceAccountId too short", { gcp: { serviceAccountId: "ow" } }, /gcp\.serviceAccountId: got "ow"; use 6-30 lowercase letters/],
             ["a hostname too long for a Google-managed certificate", { hostname: `${"a".repeat(50)}.chat.example.com` }, /hostname: got "a{50}\.chat\.example\.com"; Google-managed certificates \(ManagedCertificate\) accept domains of at most 63 characters/],
+            ["one day of backups leaves no room for PITR logs", { database: { backupRetentionDays: 1 } }, /database\.backupRetentionDays: got 1; Cloud SQL must keep more daily backups than days of point-in-time-recovery logs/],
             ["redis.cluster on Memorystore", { redis: { cluster: true } }, /redis\.cluster: got true; Memorystore for Redis .* is a standalone primary\/replica endpoint/],
             ["database.version Cloud SQL does not offer", { database: { version: "19" } }, /database\.version: got "19"; Cloud SQL offers PostgreSQL 13 to 18/],
         ];

@@ -246,6 +246,9 @@ function validate(spec: ResolvedSpec): string[] {
     if (spec.database.mode === ServiceMode.Managed && !CLOUD_SQL_PG_VERSIONS.includes(spec.database.version)) {
         p.push(problem("database.version", spec.database.version, `Cloud SQL offers PostgreSQL ${CLOUD_SQL_PG_VERSIONS[0]} to ${CLOUD_SQL_PG_VERSIONS[CLOUD_SQL_PG_VERSIONS.length - 1]}`));
     }
+    if (spec.database.mode === ServiceMode.Managed && spec.database.backupRetentionDays === 1) {
+        p.push(problem("database.backupRetentionDays", 1, "Cloud SQL must keep more daily backups than days of point-in-time-recovery logs (at least 1): use 2 or more"));
+    }
     if (spec.redis.mode === ServiceMode.Managed && spec.redis.cluster) {
         p.push(problem("redis.cluster", true, "Memorystore for Redis (the managed Redis of target gcp) is a standalone primary/replica endpoint: remove redis.cluster or use redis.mode=external"));
     }
@@ -253,6 +256,11 @@ function validate(spec: ResolvedSpec): string[] {
         p.push(problem("redis.highAvailability", false, "BASIC Memorystore has no failover and several replicas share sessions through it: keep STANDARD_HA, or set gcp.redisTier=BASIC explicitly"));
     }
     return p;
+}
+
+/** PITR log retention: below the backup count (Cloud SQL rule), at most 7 days (35 on ENTERPRISE_PLUS). */
+export function transactionLogDays(backupRetentionDays: number, edition: string): number {
+    return Math.max(1, Math.min(backupRetentionDays - 1, edition === "ENTERPRISE_PLUS" ? 35 : 7));
 }
 
 function databaseMaxConnections(spec: ResolvedSpec): number {
@@ -295,7 +303,9 @@ function createDatabase(ctx: ProviderContext): ManagedDatabase {
                 enabled: true,
                 pointInTimeRecoveryEnabled: true,
                 startTime: `${String((mw.hour + 23) % 24).padStart(2, "0")}:00`,
-                transactionLogRetentionDays: Math.min(retention, edition === "ENTERPRISE_PLUS" ? 35 : 7),
+                // Cloud SQL requires retained backups > log days (HTTP 400 "backup retention should
+                // be > transaction log retention"); ENTERPRISE keeps at most 7 days of logs.
+                transactionLogRetentionDays: transactionLogDays(retention, edition),
                 backupRetentionSettings: { retainedBackups: retention, retentionUnit: "COUNT" },
             },
             databaseFlags: [{ name: "max_connections", value: String(maxConnections) }],
