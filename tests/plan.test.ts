@@ -9,6 +9,16 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { validateK8sObject } from "./k8sSchema";
 import { COMPUTED, exitCodeOf, main, mandatoryViolations, plan, PlanResult, SECRET_MASK } from "../cli/plan";
+import { runPolicies, stackArgs } from "../policy/runner";
+import { findOwuiWorkloads, TYPES } from "../policy/policies";
+
+/** Per example: break one planned cloud/Kubernetes property and expect the matching rule to fire (the rules fit the real shapes). */
+const BREAK: Record<string, { type: string; policy: string; mutate: (p: any) => void }> = {
+    kubernetes: { type: TYPES.deployment, policy: "owui-ha-migrations-disabled-on-replicas", mutate: (p) => p.spec.template.spec.containers[0].env.forEach((e: any) => e.name === "ENABLE_DB_MIGRATIONS" && (e.value = "true")) },
+    aws: { type: TYPES.rdsCluster, policy: "postgres-encryption-at-rest-and-in-transit", mutate: (p) => (p.storageEncrypted = false) },
+    gcp: { type: TYPES.sqlInstance, policy: "postgres-encryption-at-rest-and-in-transit", mutate: (p) => (p.settings.ipConfiguration.sslMode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED") },
+    azure: { type: TYPES.redisEnterprise, policy: "no-public-database-or-redis", mutate: (p) => (p.publicNetworkAccess = "Enabled") },
+};
 
 const ROOT = path.join(__dirname, "..");
 const BROKEN = path.join(__dirname, "fixtures", "broken-program");
@@ -220,6 +230,22 @@ describe("openwebui plan: the examples", () => {
             const hpa = objects.find((o) => o.kind === "HorizontalPodAutoscaler");
             assert.ok(hpa && hpa.spec.maxReplicas > 1, "HA: the HA rules actually ran against a scaled workload");
             assert.ok(objects.some((o) => o.kind === "PodDisruptionBudget"));
+            // the HA rules judged a scaled Open WebUI workload (they did not pass vacuously)
+            const analyzed = r.resources.filter((x) => x.custom).map((x) => ({ type: x.type, name: x.name, urn: x.urn, props: x.analyzerProps, propertyDependencies: x.propertyDependencies, dependencies: x.dependencies }));
+            const ha = findOwuiWorkloads(stackArgs(analyzed).resources).filter((w) => w.ha);
+            assert.deepStrictEqual(ha.map((w) => `${w.type} ${w.haReason}`), ["kubernetes:apps/v1:Deployment HPA maxReplicas=10"]);
+            const env = ha[0].containers[0].env.vars;
+            assert.strictEqual(env.get("WEBUI_SECRET_KEY")?.kind, "secret");
+            assert.deepStrictEqual(env.get("ENABLE_DB_MIGRATIONS"), { kind: "literal", value: "false" });
+            const brk = BREAK[ex];
+            if (brk) {
+                const broken = analyzed.map((x) => ({ ...x, props: JSON.parse(JSON.stringify(x.props)) }));
+                const target = broken.find((x) => x.type === brk.type && (brk.type !== TYPES.deployment || findOwuiWorkloads(stackArgs([x]).resources).length > 0));
+                assert.ok(target, `${brk.type} in examples/${ex}`);
+                brk.mutate(target!.props);
+                const v = await runPolicies(broken);
+                assert.ok(v.some((x) => x.policyName === brk.policy && x.resourceName === target!.name && x.enforcementLevel === "mandatory"), JSON.stringify(v.map((x) => x.policyName)));
+            }
             // nothing fabricated: some inputs are only known after apply, and no secret leaks into YAML
             const all = JSON.stringify(r.resources.map((x) => x.props));
             assert.ok(all.includes(COMPUTED) || ex === "kubernetes");
