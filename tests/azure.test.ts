@@ -573,6 +573,10 @@ describe("azure target", function () {
             assert.strictEqual(ing.metadata.annotations["appgw.ingress.kubernetes.io/request-timeout"], "7200");
             assert.strictEqual(ing.spec.tls, undefined);
         });
+
+        it("every Kubernetes object passes its OpenAPI schema", async () => {
+            assert.ok((await validateAll()) >= 10);
+        });
     });
 
     describe("external storage, AGC managed by the ALB controller, cert-manager", () => {
@@ -615,6 +619,10 @@ describe("azure target", function () {
             assert.deepStrictEqual(ofType(T.httpRoute).map((r) => r.name), ["chat"]);
             assert.deepStrictEqual(byName(T.httpRoute, "chat").spec.parentRefs, [{ name: "shared", namespace: "gateways", sectionName: "https-chat" }]);
             assert.strictEqual(ofType(T.record).length, 0);
+        });
+
+        it("every Kubernetes object passes its OpenAPI schema", async () => {
+            assert.ok((await validateAll()) >= 10);
         });
     });
 
