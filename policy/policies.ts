@@ -148,8 +148,17 @@ function containersOf(podSpec: any, includeInit = true): any[] {
 /** The default image pattern that identifies Open WebUI (configurable per policy as `imagePattern`). */
 export const OPEN_WEBUI_IMAGE_PATTERN = "open-webui";
 
-function isOwuiImage(image: any, pattern = OPEN_WEBUI_IMAGE_PATTERN): boolean {
-    return typeof image === "string" && !isUnknown(image) && image.toLowerCase().includes(pattern.toLowerCase());
+/**
+ * An image is Open WebUI when the image name (last path segment, without tag or digest)
+ * contains the pattern: `ghcr.io/open-webui/open-webui:v0.12.4`, `mirror.corp/open-webui:1`,
+ * but not the organisation's other images (`ghcr.io/open-webui/pipelines`, `.../mcpo`).
+ */
+export function isOwuiImage(image: any, pattern = OPEN_WEBUI_IMAGE_PATTERN): boolean {
+    if (typeof image !== "string" || isUnknown(image)) return false;
+    const withoutDigest = image.split("@")[0];
+    const last = withoutDigest.split("/").pop() ?? "";
+    const name = last.split(":")[0];
+    return name.toLowerCase().includes(pattern.toLowerCase());
 }
 
 /** Containers of a pod spec running the Open WebUI image (main containers only). */

@@ -210,6 +210,16 @@ describe("policy pack: structure", () => {
         assert.strictEqual((await run(P.haPostgres, mirrored, { "owui-ha-requires-postgres": { imagePattern: "chat-ui" } })).length, 1);
     });
 
+    it("identifies Open WebUI by image name, not by the organisation's other images", () => {
+        assert.ok(P.isOwuiImage("ghcr.io/open-webui/open-webui:v0.12.4"));
+        assert.ok(P.isOwuiImage("ghcr.io/open-webui/open-webui:v0.12.4@sha256:abc"));
+        assert.ok(P.isOwuiImage("registry.corp:5000/mirror/open-webui-custom:1"));
+        assert.ok(!P.isOwuiImage("ghcr.io/open-webui/pipelines:main"));
+        assert.ok(!P.isOwuiImage("ghcr.io/open-webui/mcpo:latest"));
+        assert.ok(!P.isOwuiImage("postgres:17"));
+        assert.ok(!P.isOwuiImage(U));
+    });
+
     it("fake args behave like the analyzer's: isType/asType by __pulumiType, props behind the unknown proxy", async () => {
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         const { Cluster } = require("@pulumi/aws/rds");
