@@ -407,6 +407,15 @@ describe("gcp target", function () {
         assert.strictEqual(one(T.bucket).plain.location, "EU");
     });
 
+    it("ENTERPRISE_PLUS with a perf-optimized tier keeps up to 35 days of PITR logs", async () => {
+        await build({ database: { backupRetentionDays: 35, maxConnections: 1000 }, gcp: { databaseEdition: "ENTERPRISE_PLUS", databaseTier: "db-perf-optimized-N-4" } });
+        const s = one(T.instance).plain.settings;
+        assert.strictEqual(s.edition, "ENTERPRISE_PLUS");
+        assert.strictEqual(s.tier, "db-perf-optimized-N-4");
+        assert.strictEqual(s.backupConfiguration.transactionLogRetentionDays, 34);
+        assert.deepStrictEqual(s.databaseFlags, [{ name: "max_connections", value: "1000" }]);
+    });
+
     it("follows the neutral spec: backups, retention, deletion protection off, zonal database, bucket name", async () => {
         const { opts } = await build({
             database: { highAvailability: false, deletionProtection: false, backupRetentionDays: 3, version: "17", name: "chat_db" },
@@ -555,6 +564,8 @@ describe("gcp target", function () {
             ["gcp.redisVersion too old", { gcp: { redisVersion: "REDIS_5_0" } }, /gcp\.redisVersion: got "REDIS_5_0"; use REDIS_7_2/],
             ["gcp.databaseTier not a tier", { gcp: { databaseTier: "n2-standard-4" } }, /gcp\.databaseTier: got "n2-standard-4"; use a Cloud SQL tier/],
             ["ENTERPRISE_PLUS without a tier", { gcp: { databaseEdition: "ENTERPRISE_PLUS" } }, /gcp\.databaseTier: got nothing; ENTERPRISE_PLUS accepts only db-perf-optimized-N-\* tiers/],
+            ["ENTERPRISE_PLUS with a custom tier", { gcp: { databaseEdition: "ENTERPRISE_PLUS", databaseTier: "db-custom-4-16384" } }, /gcp\.databaseTier: got "db-custom-4-16384"; ENTERPRISE_PLUS accepts only db-perf-optimized-N-\* tiers/],
+            ["a perf-optimized tier on ENTERPRISE", { gcp: { databaseTier: "db-perf-optimized-N-4" } }, /gcp\.databaseEdition: got nothing; tier db-perf-optimized-N-4 exists only in ENTERPRISE_PLUS/],
             ["gcp.maintenanceWindow.day out of range", { gcp: { maintenanceWindow: { day: 0 } } }, /gcp\.maintenanceWindow\.day: got 0; use 1 \(Monday\) to 7 \(Sunday\)/],
             ["gcp.dnsZone is a DNS name", { gcp: { dnsZone: "example.com." } }, /gcp\.dnsZone: got "example\.com\."; give the Cloud DNS managed zone name/],
             ["gcp.serviceAccountId too short", { gcp: { serviceAccountId: "ow" } }, /gcp\.serviceAccountId: got "ow"; use 6-30 lowercase letters/],

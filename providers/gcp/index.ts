@@ -196,14 +196,18 @@ function validate(spec: ResolvedSpec): string[] {
     if (g.dnsZone !== undefined && !RFC1035.test(g.dnsZone)) {
         p.push(problem("gcp.dnsZone", g.dnsZone, "give the Cloud DNS managed zone name (e.g. example-com), not its DNS name"));
     }
-    if (g.databaseTier !== undefined && !/^db-[a-z0-9-]+$/.test(g.databaseTier)) {
+    if (g.databaseTier !== undefined && !/^db-[A-Za-z0-9-]+$/.test(g.databaseTier)) {
         p.push(problem("gcp.databaseTier", g.databaseTier, "use a Cloud SQL tier such as db-custom-4-16384"));
     }
     if (g.databaseEdition !== undefined && !SQL_EDITIONS.includes(g.databaseEdition)) {
         p.push(problem("gcp.databaseEdition", g.databaseEdition, `use one of ${SQL_EDITIONS.join(", ")}`));
     }
-    if ((g.databaseEdition ?? "ENTERPRISE") === "ENTERPRISE_PLUS" && g.databaseTier === undefined) {
-        p.push(problem("gcp.databaseTier", undefined, "ENTERPRISE_PLUS accepts only db-perf-optimized-N-* tiers: set gcp.databaseTier (and database.maxConnections)"));
+    const edition = g.databaseEdition ?? "ENTERPRISE";
+    const perfTier = (g.databaseTier ?? "").startsWith("db-perf-optimized-");
+    if (edition === "ENTERPRISE_PLUS" && !perfTier) {
+        p.push(problem("gcp.databaseTier", g.databaseTier, "ENTERPRISE_PLUS accepts only db-perf-optimized-N-* tiers: set gcp.databaseTier (and database.maxConnections)"));
+    } else if (edition === "ENTERPRISE" && perfTier) {
+        p.push(problem("gcp.databaseEdition", g.databaseEdition, `tier ${g.databaseTier} exists only in ENTERPRISE_PLUS: set gcp.databaseEdition=ENTERPRISE_PLUS or use a db-custom-* tier`));
     }
     const disk = g.databaseDiskSizeGb;
     if (disk !== undefined && (!Number.isInteger(disk) || disk < 10 || disk > 65536)) {
