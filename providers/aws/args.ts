@@ -43,9 +43,9 @@ export interface AwsEksArgs {
     clusterName: pulumi.Input<string>;
     /** How the Open WebUI pods get their AWS role. Default: `podIdentity`. */
     identityMode?: AwsIdentityMode;
-    /** IRSA only: ARN of the cluster's IAM OIDC provider (`arn:aws:iam::<account>:oidc-provider/oidc.eks...`). Required with `irsa`. */
+    /** IRSA only: ARN of the cluster's IAM OIDC provider (`arn:aws:iam::<account>:oidc-provider/oidc.eks...`). Required with `irsa`; default: none. */
     oidcProviderArn?: pulumi.Input<string>;
-    /** IRSA only: the cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<ID>`). Required with `irsa`. */
+    /** IRSA only: the cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<ID>`). Required with `irsa`; default: none. */
     oidcIssuerUrl?: pulumi.Input<string>;
     /**
      * Security group(s) of the nodes/pods that run Open WebUI (the EKS cluster security group for
@@ -127,16 +127,16 @@ export interface AwsArgs {
     privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** The EKS cluster. Required. */
     eks: AwsEksArgs;
-    /** ACM certificate ARN for the ALB HTTPS listener (same region). Required when `tls.enabled`. */
+    /** ACM certificate ARN for the ALB HTTPS listener (same region). Required when `tls.enabled` (the default); default: none. */
     certificateArn?: pulumi.Input<string>;
     /** Route 53 hosted zone id: when set, an alias A record `hostname` -> ALB is created. Default: none (manage DNS yourself). */
     route53ZoneId?: pulumi.Input<string>;
     /** Customer managed KMS key ARN for RDS, ElastiCache, S3 and Performance Insights. Default: a new key with yearly rotation. */
     kmsKeyArn?: pulumi.Input<string>;
-    /** Managed Postgres settings. */
+    /** Managed Postgres settings (`database.mode` managed only). Default: every default of AwsDatabaseArgs. */
     database?: AwsDatabaseArgs;
-    /** Managed Redis settings. */
+    /** Managed Redis settings (`redis.mode` managed only). Default: every default of AwsCacheArgs. */
     cache?: AwsCacheArgs;
-    /** Load balancer settings. */
+    /** Load balancer settings. Default: every default of AwsLoadBalancerArgs. */
     loadBalancer?: AwsLoadBalancerArgs;
 }
