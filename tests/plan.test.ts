@@ -167,6 +167,22 @@ describe("openwebui plan: errors and invokes", () => {
         assert.match(f.err(), /unknown option --bogus/);
     });
 
+    it("a component validation error fails the plan with the component's message (exit 2)", async () => {
+        const c = capture();
+        assert.strictEqual(await main(["plan", path.join(ROOT, "examples", "kubernetes"), "--config", "replicasMin=1", "--no-out"], c.io), 2);
+        assert.match(c.err(), /program .*examples\/kubernetes failed: OpenWebUiCluster: invalid arguments[\s\S]*replicas\.min: got 1/);
+    });
+
+    it("--help prints usage; on a TTY the resource count ticks in place on stderr", async () => {
+        const h = capture();
+        assert.strictEqual(await main(["--help"], h.io), 0);
+        assert.match(h.out(), /usage: openwebui plan <program dir>[\s\S]*--invoke-answers/);
+        const t = capture();
+        t.io.isTTY = true;
+        assert.strictEqual(await main(["plan", BROKEN, "--no-out", "--no-policy"], t.io), 0);
+        assert.match(t.err(), /\rplanning: 1 resources registered\rplanning: 2 resources registered/);
+    });
+
     it("leaves the caller's Pulumi runtime settings alone (private async store)", async () => {
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         const settings = require("@pulumi/pulumi/runtime/settings");
