@@ -265,6 +265,7 @@ describe("gcp target", function () {
                 "kubernetes.io/ingress.global-static-ip-name": "chat-ip",
                 "networking.gke.io/managed-certificates": "chat-cert",
                 "networking.gke.io/v1beta1.FrontendConfig": "chat-frontend",
+                "pulumi.com/timeoutSeconds": "1200",
             });
             assert.strictEqual(ing.spec.ingressClassName, undefined);
             assert.strictEqual(ing.spec.tls, undefined);
@@ -472,7 +473,7 @@ describe("gcp target", function () {
         assert.strictEqual(ofType(T.cert).length, 0);
         assert.strictEqual(ofType(T.frontendConfig).length, 0);
         assert.strictEqual(ofType(T.sslPolicy).length, 0);
-        assert.deepStrictEqual(Object.keys(one(T.ingress).plain.metadata.annotations).sort(), ["kubernetes.io/ingress.class", "kubernetes.io/ingress.global-static-ip-name"]);
+        assert.deepStrictEqual(Object.keys(one(T.ingress).plain.metadata.annotations).sort(), ["kubernetes.io/ingress.class", "kubernetes.io/ingress.global-static-ip-name", "pulumi.com/timeoutSeconds"]);
         assert.strictEqual(await new Promise((r) => c.url.apply(r)), "http://chat.example.com");
     });
 

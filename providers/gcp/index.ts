@@ -63,6 +63,8 @@ const CONTAINER_PORT = 8080;
 const HEALTH_PATH = "/health";
 /** Backend service timeout: GKE uses it as the maximum lifetime of a websocket (default 30 s). */
 export const BACKEND_TIMEOUT_SEC = 3600;
+/** How long Pulumi waits for the GKE Ingress to get its load balancer address. */
+export const INGRESS_AWAIT_SECONDS = 1200;
 /** Admin (cloudsqlsuperuser) user the core's bootstrap Job connects as. */
 export const ADMIN_USER = "owui_admin";
 
@@ -509,6 +511,9 @@ function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
         // the annotation nor spec.ingressClassName; it never matches spec.ingressClassName.
         "kubernetes.io/ingress.class": "gce",
         "kubernetes.io/ingress.global-static-ip-name": ip.name,
+        // Pulumi awaits status.loadBalancer on the Ingress (10 min by default); a new global
+        // external Application Load Balancer can take longer to be programmed.
+        "pulumi.com/timeoutSeconds": String(INGRESS_AWAIT_SECONDS),
     };
 
     let tlsSecretName: pulumi.Input<string> | undefined;
