@@ -374,7 +374,8 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
             // State = inputs only: nothing the cloud would compute is invented. Ids are unknown.
             mocks.newResource = (args: any) => ({ id: args.id || undefined, state: args.inputs });
 
-            clearProgramModules(path.dirname(info.entry));
+            clearProgramModules(path.resolve(opts.programDir));
+            if (!path.resolve(info.entry).startsWith(path.resolve(opts.programDir) + path.sep)) clearProgramModules(path.dirname(info.entry));
             let exported: any;
             try {
                 await pulumi.runtime.runInPulumiStack(async () => {
