@@ -670,6 +670,22 @@ describe("azure target", function () {
             assert.deepStrictEqual(identity.podLabels, { "azure.workload.identity/use": "true" });
             await settle();
         });
+
+        it("an Ingress controller that reports an IP (AGIC, NGINX behind an Azure LB) gets an A record", async () => {
+            reset();
+            const { spec, platform } = prepareSpec(argsOf({ azure: { dnsZoneName: "example.com", ingress: { controller: "applicationGatewayIngress" } } }));
+            const parent = new pulumi.ComponentResource("test:index:Parent", "direct");
+            const ctx: ProviderContext = {
+                name: "direct", parent, spec, namespace: "open-webui", serviceAccountName: "direct", tags: {},
+                opts: (extra) => ({ parent, ...extra }),
+            };
+            const lb = platform.createLoadBalancer(ctx);
+            const route = { status: pulumi.output({ loadBalancer: { ingress: [{ ip: "20.50.60.70" }] } }) } as any;
+            lb.afterRoute!(route, {} as any);
+            await settle();
+            const r = one(T.record).inputs;
+            assert.deepStrictEqual([r.recordType, r.relativeRecordSetName, r.aRecords, r.cnameRecord], ["A", "chat", [{ ipv4Address: "20.50.60.70" }], undefined]);
+        });
     });
 
     describe("examples/azure evaluated under mocks", () => {

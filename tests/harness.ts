@@ -98,8 +98,8 @@ function cloudOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, any
         case "azure-native:network:PrivateEndpoint":
             return { name: args.inputs.privateEndpointName ?? `${n}-x1y2` };
         case "kubernetes:gateway.networking.k8s.io/v1:Gateway":
-            // What Application Gateway for Containers (and other implementations) write once the frontend exists.
-            return { status: { addresses: [{ type: "Hostname", value: "abc123.fz42.alb.azure.com" }] } };
+            // What Application Gateway for Containers writes once the frontend exists: its FQDN, typed "IPAddress" (sic, as in the AGC docs).
+            return { status: { addresses: [{ type: "IPAddress", value: "abc123.fz42.alb.azure.com" }] } };
         default:
             return {};
     }

@@ -14,6 +14,7 @@ export const AGIC_CLASS = "azure-application-gateway";
 export const NGINX_CLASS = "webapprouting.kubernetes.azure.com";
 export const DEFAULT_REQUEST_TIMEOUT = 3600;
 export const DEFAULT_MAX_BODY_MB = 100;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 export function ingressController(spec: ResolvedSpec): AzureIngressController {
     return spec.azure?.ingress?.controller ?? AzureIngressController.ApplicationGatewayForContainers;
@@ -36,7 +37,7 @@ export function relativeRecordName(hostname: string, zone: string): string {
  * Record for `hostname` in `azure.dnsZoneName` pointing at the load balancer: an A record for an
  * IP address, a CNAME for a hostname (the AGC frontend FQDN).
  */
-function dnsRecord(ctx: ProviderContext, target: pulumi.Output<{ ip?: string; hostname?: string }>, dependsOn: pulumi.Resource[]): void {
+function dnsRecord(ctx: ProviderContext, target: pulumi.Output<{ ip?: string; hostname?: string }>): void {
     const s = shared(ctx);
     const zone = s.args.dnsZoneName;
     if (!zone) return;
@@ -48,7 +49,7 @@ function dnsRecord(ctx: ProviderContext, target: pulumi.Output<{ ip?: string; ho
         ttl: 300,
         aRecords: target.apply((t) => (t.ip ? [{ ipv4Address: t.ip }] : undefined)) as pulumi.Output<{ ipv4Address: string }[]>,
         cnameRecord: target.apply((t) => (t.ip ? undefined : { cname: t.hostname })) as pulumi.Output<{ cname: string }>,
-    }, ctx.opts({ dependsOn }));
+    }, ctx.opts()); // `target` comes from the route's status: the record waits for it
 }
 
 export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
@@ -128,12 +129,13 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
             kind: "httpRoute",
             parentRefs: [{ name: gatewayName, namespace: ctx.namespace, sectionName: spec.tls.enabled ? "https" : "http" }],
             url,
-            afterRoute(route) {
+            afterRoute() {
+                // AGC reports its frontend FQDN with type "IPAddress": decide by the value, not the type.
                 const target = (gateway as any).status.apply((st: any) => {
-                    const addr = st?.addresses?.[0];
-                    return addr?.type === "IPAddress" ? { ip: addr.value } : { hostname: addr?.value };
+                    const v = st?.addresses?.[0]?.value as string | undefined;
+                    return v !== undefined && IPV4.test(v) ? { ip: v } : { hostname: v };
                 });
-                dnsRecord(ctx, target, route ? [route, gateway] : [gateway]);
+                dnsRecord(ctx, target);
             },
         };
     }
@@ -186,7 +188,7 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
                 const lb = st?.loadBalancer?.ingress?.[0] ?? {};
                 return { ip: lb.ip, hostname: lb.hostname };
             });
-            dnsRecord(ctx, target, [route]);
+            dnsRecord(ctx, target);
         },
     };
 }
