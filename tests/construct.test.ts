@@ -1,0 +1,300 @@
+// OpenWebUiCluster built the way another language builds it: the engine sends the Python/Go/C#/YAML
+// program's inputs to the plugin's `Construct` as plain JSON (enums as strings, nested secrets as
+// secret output values, a top-level secret as a secret value); the Node provider server
+// deserializes them (provider/server.js `deserializeInputs`) and calls
+// `ComponentProvider.construct()`. The result must be the same resources, with the same inputs,
+// as the TypeScript constructor with the equivalent args, and the secret outputs must go back to
+// the engine as secrets.
+import "./harness";
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { isSecretInput, one, ofType, registered, reset, settle, unwrapSecrets } from "./harness";
+import { CloudTarget, EmbeddingEngine, OpenWebUiCluster, OpenWebUiClusterArgs, OtlpProtocol, PgvectorIndexMethod, RoutingMode, ServiceMode, SizePreset, VectorStore } from "../index";
+import { sharedProvider } from "../scripts/schema";
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const rpc = require("@pulumi/pulumi/runtime/rpc");
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { deserializeInputs } = require("@pulumi/pulumi/provider/server");
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+
+const TOKEN = "openwebui:index:OpenWebUiCluster";
+
+/** A secret as the engine marshals it to a provider that accepts secrets and output values. */
+const SECRET = Symbol("secret");
+const secret = (value: any) => ({ [SECRET]: value });
+
+/**
+ * The Construct request's `inputs` Struct: nested secrets become secret output values (the engine
+ * keeps output values for Construct), a top-level secret a secret value.
+ */
+function wireInputs(inputs: Record<string, any>): any {
+    const encode = (v: any, top: boolean): any => {
+        if (v && typeof v === "object" && SECRET in v) {
+            return top
+                ? { [rpc.specialSigKey]: rpc.specialSecretSig, value: encode(v[SECRET], false) }
+                : { [rpc.specialSigKey]: rpc.specialOutputValueSig, value: encode(v[SECRET], false), secret: true };
+        }
+        if (Array.isArray(v)) return v.map((x) => encode(x, false));
+        if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encode(x, false)]));
+        return v;
+    };
+    return Struct.fromJavaScript(Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, encode(v, true)])));
+}
+
+/** The resource options provider/server.js builds for a Construct request without options. */
+const constructOpts: pulumi.ComponentResourceOptions = {
+    aliases: [],
+    dependsOn: [],
+    protect: false,
+    providers: {},
+    parent: undefined,
+    ignoreChanges: [],
+    replaceOnChanges: [],
+    retainOnDelete: false,
+};
+
+type Snapshot = { type: string; name: string; inputs: any }[];
+const snapshot = (): Snapshot =>
+    registered.map((r) => ({ type: r.type, name: r.name, inputs: r.plain })).sort((a, b) => `${a.type} ${a.name}`.localeCompare(`${b.type} ${b.name}`));
+
+async function viaTypeScript(name: string, args: OpenWebUiClusterArgs): Promise<Snapshot> {
+    reset();
+    new OpenWebUiCluster(name, args);
+    await settle();
+    return snapshot();
+}
+
+async function viaConstruct(name: string, json: Record<string, any>): Promise<{ resources: Snapshot; state: any; raw: typeof registered }> {
+    const { provider } = sharedProvider();
+    reset();
+    const inputs = await deserializeInputs(wireInputs(json), new Map());
+    const result = await provider.construct(name, TOKEN, inputs, constructOpts);
+    await settle();
+    // What the server sends back to the engine.
+    const [state] = await rpc.serializeResourceProperties(`construct(${TOKEN}, ${name})`, result.state);
+    return { resources: snapshot(), state, raw: [...registered] };
+}
+
+/** Same types and names, then same inputs per resource (a readable failure for each). */
+function assertSameResources(actual: Snapshot, expected: Snapshot): void {
+    assert.deepStrictEqual(actual.map((r) => `${r.type} ${r.name}`), expected.map((r) => `${r.type} ${r.name}`));
+    for (let i = 0; i < expected.length; i++) {
+        assert.deepStrictEqual(actual[i].inputs, expected[i].inputs, `inputs of ${expected[i].type} ${expected[i].name}`);
+    }
+}
+
+const isWireSecret = (v: any) => !!v && typeof v === "object" && v[rpc.specialSigKey] === rpc.specialSecretSig;
+
+describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () {
+    this.timeout(180_000); // the first getSchema() runs the TypeScript analyzer (shared with schema.test.ts)
+    before(async () => {
+        await sharedProvider().schema;
+    });
+
+    it("minimal inputs (target + hostname): the same resources as the TypeScript constructor", async () => {
+        const expected = await viaTypeScript("chat", { target: CloudTarget.Kubernetes, hostname: "chat.example.com" });
+        const { resources, state } = await viaConstruct("chat", { target: "kubernetes", hostname: "chat.example.com" });
+        assert.ok(expected.length > 30, `only ${expected.length} resources`);
+        assertSameResources(resources, expected);
+        assert.strictEqual(state.url, "https://chat.example.com");
+        assert.strictEqual(state.namespace, "open-webui");
+        assert.strictEqual(state.deploymentName, "chat");
+        assert.strictEqual(typeof state.databasePoolSize, "number");
+        assert.ok(isWireSecret(state.webuiSecretKey) && isWireSecret(state.databaseUrl), "secret outputs serialized as secrets");
+        assert.match(state.databaseUrl.value, /^postgresql:\/\/openwebui_app:/);
+        assert.strictEqual(state.databaseEndpoint, "chat-postgres.open-webui.svc.cluster.local:5432");
+    });
+
+    describe("every kind of input (nested objects, enums, maps, arrays, secrets nested in them)", () => {
+        const dbUrl = "postgresql://owui:pw@db.example.com:5432/owui?sslmode=require";
+        const tsArgs: OpenWebUiClusterArgs = {
+            target: CloudTarget.Kubernetes,
+            hostname: "ai.example.org",
+            namespace: "owui",
+            size: SizePreset.Large,
+            replicas: { min: 3, max: 6, targetCpuUtilization: 60 },
+            image: { tag: "v0.12.4", pullPolicy: "Always" },
+            tls: { clusterIssuer: "letsencrypt" },
+            database: { mode: ServiceMode.External, url: pulumi.secret(dbUrl), maxConnections: 400 },
+            redis: { mode: ServiceMode.InCluster, storageGb: 8 },
+            storage: {
+                mode: ServiceMode.External,
+                bucketName: "owui-files",
+                s3EndpointUrl: "https://s3.example.org",
+                s3Region: "eu-central-1",
+                s3AccessKeyIdSecret: { name: "s3-creds", key: "id" },
+                s3SecretAccessKeySecret: { name: "s3-creds", key: "secret" },
+            },
+            vectorStore: { type: VectorStore.Pgvector, pgvectorIndexMethod: PgvectorIndexMethod.Ivfflat, pgvectorMaxVectorLength: 3072 },
+            oidc: { providerUrl: "https://idp.example.org/.well-known/openid-configuration", clientId: "owui", clientSecret: pulumi.secret("oidc-s3cr3t"), providerName: "Corp SSO" },
+            otel: { exporterEndpoint: "https://otlp.example.org:4317", exporterProtocol: OtlpProtocol.Grpc, exporterHeaders: { "x-api-key": pulumi.secret("otel-key") }, logs: true },
+            rag: {
+                embeddingEngine: EmbeddingEngine.Openai,
+                embeddingModel: "text-embedding-3-large",
+                openaiApiBaseUrls: ["https://api.openai.com/v1", "https://llm.example.org/v1"],
+                openaiApiKeys: pulumi.secret(["sk-one", "sk-two"]),
+            },
+            migrations: { timeoutMinutes: 45 },
+            pod: { annotations: { "example.org/team": "ai" }, nodeSelector: { pool: "apps" }, terminationGracePeriodSeconds: 90 },
+            threadPoolSize: 300,
+            enableSignup: true,
+            extraEnv: { DEFAULT_LOCALE: "de-DE" },
+            extraSecretEnv: { WEB_SEARCH_API_TOKEN_X: pulumi.secret("search-token") },
+            labels: { "example.org/cost-center": "42" },
+            kubernetes: { routing: RoutingMode.Ingress, ingressClassName: "nginx", idleTimeoutSeconds: 1800 },
+        };
+        // The same program as a Python/YAML user writes it, as the engine sends it.
+        const json = {
+            target: "kubernetes",
+            hostname: "ai.example.org",
+            namespace: "owui",
+            size: "large",
+            replicas: { min: 3, max: 6, targetCpuUtilization: 60 },
+            image: { tag: "v0.12.4", pullPolicy: "Always" },
+            tls: { clusterIssuer: "letsencrypt" },
+            database: { mode: "external", url: secret(dbUrl), maxConnections: 400 },
+            redis: { mode: "inCluster", storageGb: 8 },
+            storage: {
+                mode: "external",
+                bucketName: "owui-files",
+                s3EndpointUrl: "https://s3.example.org",
+                s3Region: "eu-central-1",
+                s3AccessKeyIdSecret: { name: "s3-creds", key: "id" },
+                s3SecretAccessKeySecret: { name: "s3-creds", key: "secret" },
+            },
+            vectorStore: { type: "pgvector", pgvectorIndexMethod: "ivfflat", pgvectorMaxVectorLength: 3072 },
+            oidc: { providerUrl: "https://idp.example.org/.well-known/openid-configuration", clientId: "owui", clientSecret: secret("oidc-s3cr3t"), providerName: "Corp SSO" },
+            otel: { exporterEndpoint: "https://otlp.example.org:4317", exporterProtocol: "grpc", exporterHeaders: { "x-api-key": secret("otel-key") }, logs: true },
+            rag: {
+                embeddingEngine: "openai",
+                embeddingModel: "text-embedding-3-large",
+                openaiApiBaseUrls: ["https://api.openai.com/v1", "https://llm.example.org/v1"],
+                openaiApiKeys: secret(["sk-one", "sk-two"]),
+            },
+            migrations: { timeoutMinutes: 45 },
+            pod: { annotations: { "example.org/team": "ai" }, nodeSelector: { pool: "apps" }, terminationGracePeriodSeconds: 90 },
+            threadPoolSize: 300,
+            enableSignup: true,
+            extraEnv: { DEFAULT_LOCALE: "de-DE" },
+            extraSecretEnv: { WEB_SEARCH_API_TOKEN_X: secret("search-token") },
+            labels: { "example.org/cost-center": "42" },
+            kubernetes: { routing: "ingress", ingressClassName: "nginx", idleTimeoutSeconds: 1800 },
+        };
+        let expected: Snapshot;
+        let got: Awaited<ReturnType<typeof viaConstruct>>;
+        before(async () => {
+            expected = await viaTypeScript("ai", tsArgs);
+            got = await viaConstruct("ai", json);
+        });
+
+        it("the same resources (types, names, every input) as the TypeScript constructor", () => {
+            assert.ok(expected.length >= 20, `only ${expected.length} resources`);
+            assertSameResources(got.resources, expected);
+        });
+
+        it("the inputs arrived: namespace, replicas, ingress class, env from enums/maps/arrays", () => {
+            const dep = got.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === "ai")!;
+            assert.strictEqual(dep.inputs.metadata.namespace, "owui");
+            const pod = dep.inputs.spec.template.spec;
+            assert.strictEqual(pod.terminationGracePeriodSeconds, 90);
+            assert.deepStrictEqual(pod.nodeSelector, { pool: "apps" });
+            assert.strictEqual(pod.containers[0].imagePullPolicy, "Always");
+            const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e]));
+            assert.strictEqual(env.WEBUI_URL.value, "https://ai.example.org");
+            assert.strictEqual(env.PGVECTOR_INDEX_METHOD?.value ?? "ivfflat", "ivfflat");
+            assert.strictEqual(env.RAG_EMBEDDING_MODEL.value, "text-embedding-3-large");
+            assert.strictEqual(env.OPENAI_API_BASE_URLS.value, "https://api.openai.com/v1;https://llm.example.org/v1");
+            assert.strictEqual(env.DEFAULT_LOCALE.value, "de-DE");
+            assert.strictEqual(env.THREAD_POOL_SIZE.value, "300");
+            assert.strictEqual(env.S3_ENDPOINT_URL.value, "https://s3.example.org");
+            const hpa = got.resources.find((r) => r.type.startsWith("kubernetes:autoscaling/v2:HorizontalPodAutoscaler"))!;
+            assert.strictEqual(hpa.inputs.spec.maxReplicas, 6);
+            const ingress = got.resources.find((r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress")!;
+            assert.strictEqual(ingress.inputs.spec.ingressClassName, "nginx");
+            assert.strictEqual(ingress.inputs.metadata.annotations["cert-manager.io/cluster-issuer"], "letsencrypt");
+            assert.strictEqual(ingress.inputs.spec.rules[0].host, "ai.example.org");
+        });
+
+        it("secrets sent by the other language stay secret in the Kubernetes Secret", () => {
+            const app = got.raw.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "ai-app")!;
+            assert.ok(isSecretInput(app.inputs, "stringData"), "the app Secret payload is a Pulumi secret");
+            const data = unwrapSecrets(app.inputs).stringData;
+            assert.strictEqual(data.DATABASE_URL, dbUrl);
+            assert.ok(Object.values(data).includes("oidc-s3cr3t"), "OIDC client secret delivered");
+            assert.ok(Object.values(data).includes("search-token"), "extraSecretEnv delivered");
+            assert.ok(Object.values(data).some((v) => typeof v === "string" && v.includes("sk-one") && v.includes("sk-two")), "OpenAI keys delivered");
+            // No secret value appears in any non-Secret resource's inputs.
+            for (const r of got.raw.filter((x) => x.type !== "kubernetes:core/v1:Secret")) {
+                const text = JSON.stringify(r.plain);
+                for (const s of ["oidc-s3cr3t", "search-token", "sk-one", "otel-key", "owui:pw@"]) assert.ok(!text.includes(s), `${s} leaked into ${r.type} ${r.name}`);
+            }
+        });
+
+        it("outputs go back to the engine: webuiSecretKey and databaseUrl as secrets, the rest plain", () => {
+            const { state } = got;
+            // databaseEndpoint is derived from the user's secret URL here, so it stays secret too.
+            const secretOutputs = ["webuiSecretKey", "databaseUrl", "databaseEndpoint"];
+            assert.ok(isWireSecret(state.webuiSecretKey), "webuiSecretKey is serialized as a secret");
+            assert.ok(isWireSecret(state.databaseUrl), "databaseUrl is serialized as a secret");
+            assert.strictEqual(state.databaseUrl.value, dbUrl);
+            assert.strictEqual(state.webuiSecretKey.value.length, 64);
+            assert.strictEqual(state.url, "https://ai.example.org");
+            assert.strictEqual(state.namespace, "owui");
+            assert.strictEqual(state.databaseEndpoint.value, "db.example.com:5432");
+            assert.strictEqual(state.databaseServerMaxConnections, 400);
+            assert.strictEqual(state.bucketName, "owui-files");
+            assert.strictEqual(state.image, "ghcr.io/open-webui/open-webui:v0.12.4");
+            for (const k of Object.keys(state)) assert.strictEqual(isWireSecret(state[k]), secretOutputs.includes(k), `${k} secret?`);
+        });
+
+        it("returns exactly the outputs the schema declares", async () => {
+            const schema = await sharedProvider().schema;
+            assert.deepStrictEqual(Object.keys(got.state).sort(), Object.keys(schema.resources[TOKEN].properties).sort());
+        });
+    });
+
+    // PENDING a core fix (components/ is the lead's): a secret *map* (Python
+    // `config.require_secret_object(...)`, YAML `fn::secret` around the map) arrives as one
+    // Output, and openWebUiCluster.ts skips Output maps (`!pulumi.Output.isInstance(spec.extraSecretEnv)`),
+    // so every variable is silently dropped. The keys name env vars and must be known at plan
+    // time: type it `{ [key: string]: pulumi.Input<string> }` (plain map, secret values) and refuse
+    // an Output map with a problem("extraSecretEnv", ...). Unskip when fixed.
+    it.skip("a whole-secret extraSecretEnv map is delivered or refused, never silently dropped", async () => {
+        const { provider } = sharedProvider();
+        reset();
+        const inputs = await deserializeInputs(wireInputs({ target: "kubernetes", hostname: "chat.example.com", extraSecretEnv: secret({ SEARCH_TOKEN_X: "tok" }) }), new Map());
+        let refused = false;
+        try {
+            await provider.construct("chat", TOKEN, inputs, constructOpts);
+        } catch (e) {
+            refused = /extraSecretEnv/.test(String(e));
+            if (!refused) throw e;
+        }
+        await settle();
+        if (!refused) {
+            const app = registered.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "chat-app")!;
+            assert.strictEqual(app.plain.stringData.SEARCH_TOKEN_X, "tok");
+        }
+    });
+
+    it("invalid JSON input fails construct with the field, the value and the fix; nothing registered", async () => {
+        const { provider } = sharedProvider();
+        reset();
+        const inputs = await deserializeInputs(wireInputs({ target: "kubernetes", hostname: "chat.example.com", image: { tag: "latest" } }), new Map());
+        await assert.rejects(provider.construct("bad", TOKEN, inputs, constructOpts), /image\.tag/);
+        await settle();
+        assert.strictEqual(registered.length, 0);
+        reset();
+        const badEnum = await deserializeInputs(wireInputs({ target: "openstack", hostname: "chat.example.com" }), new Map());
+        await assert.rejects(provider.construct("bad", TOKEN, badEnum, constructOpts), /target/);
+        assert.strictEqual(registered.length, 0);
+    });
+
+    it("the harness sees one component resource of the plugin's token", async () => {
+        await viaConstruct("solo", { target: "kubernetes", hostname: "solo.example.com" });
+        assert.strictEqual(one(TOKEN).name, "solo");
+        assert.strictEqual(ofType(TOKEN).length, 1);
+    });
+});
