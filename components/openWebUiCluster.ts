@@ -113,6 +113,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
                             "pod-security.kubernetes.io/enforce": "restricted",
                             "pod-security.kubernetes.io/enforce-version": "latest",
                             "pod-security.kubernetes.io/warn": "restricted",
+                            ...(platform.namespaceLabels?.(spec) ?? {}),
                         },
                     },
                 },
@@ -293,7 +294,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
                 metadata: { name: serviceAccountName, namespace, labels, annotations: identity.serviceAccountAnnotations },
                 automountServiceAccountToken: false,
             },
-            k8sOpts(),
+            k8sOpts({ dependsOn: [...nsDeps, ...(identity.dependsOn ?? [])] }),
         );
 
         // 5. App Secret, env, migration Job, Deployment

@@ -75,6 +75,8 @@ export interface WorkloadIdentity {
     podLabels: { [key: string]: string };
     /** Role ARN / service account email / managed identity client id. */
     principal: pulumi.Output<string>;
+    /** Resources the ServiceAccount (and so every pod) must wait for (e.g. identity associations). */
+    dependsOn?: pulumi.Resource[];
 }
 
 /** How the public endpoint is exposed. */
@@ -109,6 +111,11 @@ export interface CloudPlatform {
     databaseMaxConnections(spec: ResolvedSpec): number;
     /** Whether the managed Redis of this spec is cluster-mode (sets `REDIS_CLUSTER`). */
     cacheIsCluster(spec: ResolvedSpec): boolean;
+    /**
+     * Labels the core puts on the Namespace it creates (e.g. the AWS Load Balancer
+     * Controller's pod readiness gate injection, so rollouts wait for healthy targets).
+     */
+    namespaceLabels?(spec: ResolvedSpec): { [key: string]: string };
     createDatabase(ctx: ProviderContext): ManagedDatabase;
     createCache(ctx: ProviderContext): ManagedCache;
     createObjectStore(ctx: ProviderContext): ManagedObjectStore;

@@ -78,6 +78,12 @@ describe("aws target", function () {
             for (const o of objs) await validateK8sObject(o);
         });
 
+        it("the namespace enables ALB pod readiness gates, so rollouts wait for healthy ALB targets", async () => {
+            const ns = one("kubernetes:core/v1:Namespace");
+            assert.strictEqual(ns.plain.metadata.labels["elbv2.k8s.aws/pod-readiness-gate-inject"], "enabled");
+            assert.strictEqual(ns.plain.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+        });
+
         it("Aurora PostgreSQL 16.13: encrypted with the KMS key, backups, deletion protection, final snapshot, log exports, private", () => {
             const db = one("aws:rds/cluster:Cluster");
             const p = db.plain;

@@ -156,7 +156,8 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.deepStrictEqual(ctr.envFrom, [{ secretRef: { name: "chat-db-admin" } }]);
         const admin = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-db-admin")!;
         assert.deepStrictEqual(Object.keys(admin.plain.stringData).sort(), ["APP_DB_PASSWORD", "PGDATABASE", "PGHOST", "PGPASSWORD", "PGPORT", "PGSSLMODE", "PGUSER"]);
-        assert.match(BOOTSTRAP_SQL, /NOSUPERUSER NOCREATEDB NOCREATEROLE/);
+        assert.match(BOOTSTRAP_SQL, /ALTER ROLE %I WITH NOSUPERUSER/);
+        assert.match(BOOTSTRAP_SQL, /LOGIN NOCREATEDB NOCREATEROLE PASSWORD %L/);
         assert.match(BOOTSTRAP_SQL, /ALTER DATABASE %I OWNER TO %I/);
         assert.match(BOOTSTRAP_SQL, /CREATE EXTENSION IF NOT EXISTS vector/);
         assert.match(BOOTSTRAP_SQL, /\\set ON_ERROR_STOP on/);

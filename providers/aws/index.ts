@@ -14,6 +14,8 @@ export const platform: CloudPlatform = {
     // Unknown classes are refused by validate unless database.maxConnections is set (the core then uses it).
     databaseMaxConnections: (spec) => classMaxConnections(spec) ?? spec.database.maxConnections,
     cacheIsCluster: (spec) => spec.redis.cluster,
+    // ALB target-group readiness gates: a rollout only proceeds once new pods are healthy in the ALB.
+    namespaceLabels: () => ({ "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" }),
     createDatabase,
     createCache,
     createObjectStore,
