@@ -336,6 +336,7 @@ describe("azure target", function () {
             const gw = one(T.gateway).inputs;
             assert.deepStrictEqual(gw.metadata.annotations, { "alb.networking.azure.io/alb-id": AGC_ID });
             assert.strictEqual(gw.metadata.namespace, "open-webui");
+            assert.strictEqual(gw.metadata.labels["app.kubernetes.io/instance"], "chat");
             assert.strictEqual(gw.spec.gatewayClassName, "azure-alb-external");
             assert.deepStrictEqual(gw.spec.addresses, [{ type: "alb.networking.azure.io/alb-frontend", value: "owui-frontend" }]);
             assert.deepStrictEqual(gw.spec.listeners, [

@@ -78,6 +78,13 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
             };
         }
         const gatewayName = `${dnsLabel(ctx.name)}-gateway`;
+        const labels = {
+            "app.kubernetes.io/name": "open-webui",
+            "app.kubernetes.io/instance": ctx.name,
+            "app.kubernetes.io/managed-by": "pulumi",
+            "app.kubernetes.io/part-of": "openwebui-cluster",
+            ...spec.labels,
+        };
         const annotations: { [k: string]: pulumi.Input<string> } = { ...certManager };
         if (agc.resourceId !== undefined) {
             annotations["alb.networking.azure.io/alb-id"] = agc.resourceId;
@@ -102,7 +109,7 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
         const gateway = new apiextensions.CustomResource(`${ctx.name}-gateway`, {
             apiVersion: "gateway.networking.k8s.io/v1",
             kind: "Gateway",
-            metadata: { name: gatewayName, namespace: ctx.namespace, labels: spec.labels, annotations },
+            metadata: { name: gatewayName, namespace: ctx.namespace, labels, annotations },
             spec: {
                 gatewayClassName: AGC_GATEWAY_CLASS,
                 listeners,
@@ -117,7 +124,7 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
             new apiextensions.CustomResource(`${ctx.name}-https-redirect`, {
                 apiVersion: "gateway.networking.k8s.io/v1",
                 kind: "HTTPRoute",
-                metadata: { name: `${dnsLabel(ctx.name)}-https-redirect`, namespace: ctx.namespace, labels: spec.labels },
+                metadata: { name: `${dnsLabel(ctx.name)}-https-redirect`, namespace: ctx.namespace, labels },
                 spec: {
                     parentRefs: [{ name: gatewayName, namespace: ctx.namespace, sectionName: "http" }],
                     hostnames: [spec.hostname],
