@@ -38,7 +38,7 @@ export function isSecretInput(raw: any, path: string): boolean {
 }
 
 /** Outputs a mocked cloud resource returns on top of its inputs (values only the cloud knows). */
-function cloudOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
+export function cloudOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
     const n = args.name;
     switch (args.type) {
         case "random:index/randomPassword:RandomPassword":
