@@ -21,9 +21,13 @@ export const BOOTSTRAP_SQL = `\\set ON_ERROR_STOP on
 \\getenv iam_auth APP_DB_IAM_AUTH
 SELECT format('CREATE ROLE %I LOGIN', :'app_user')
   WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_user') \\gexec
-SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L', :'app_user', :'app_password')
+-- Only a superuser may even mention the SUPERUSER attribute (managed admins are not superusers):
+-- demote only when we can; a role a non-superuser created is never a superuser.
+SELECT format('ALTER ROLE %I WITH NOSUPERUSER', :'app_user')
+  WHERE (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) \\gexec
+SELECT format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD %L', :'app_user', :'app_password')
   WHERE :'iam_auth' <> 'true' \\gexec
-SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD NULL', :'app_user')
+SELECT format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD NULL', :'app_user')
   WHERE :'iam_auth' = 'true' \\gexec
 SELECT format('GRANT rds_iam TO %I', :'app_user') WHERE :'iam_auth' = 'true' \\gexec
 -- Managed admins are not superusers: become a member so ownership can be handed over.
