@@ -1,0 +1,116 @@
+// What the component emits, evaluated under the unit-test mocks: the serving Deployment's env,
+// the migration Job's command, and the bootstrap Job, with secretKeyRefs resolved from the
+// registered Secrets. This is what the integration tests then run against real servers.
+import "../../harness";
+import { one, ofType, registered, reset, settle } from "../../harness";
+import { OpenWebUiCluster } from "../../../index";
+import { CloudTarget, ServiceMode } from "../../../components/types";
+
+export type Env = Record<string, string>;
+
+export interface Emitted {
+    /** Serving Deployment container env, secrets resolved. */
+    serveEnv: Env;
+    /** Migration Job container env, secrets resolved. */
+    migrateEnv: Env;
+    /** Migration Job container: command and workingDir. */
+    migrateCommand: string[];
+    migrateWorkingDir: string;
+    /** Serving container command/args as emitted (undefined: image entrypoint). */
+    serveCommand?: string[];
+    /** Deployment pod securityContext (runAsUser etc.). */
+    podSecurity: any;
+    /** Component outputs for the pool plan. */
+    outputs: { poolSize: number; maxOverflow: number; maxClientConnections: number; serverMaxConnections: number };
+}
+
+function secretData(name: string): Record<string, string> {
+    const s = ofType("kubernetes:core/v1:Secret").find((r) => r.plain.metadata?.name === name);
+    if (!s) throw new Error(`no registered Secret named ${name}`);
+    return s.plain.stringData ?? {};
+}
+
+/** Container env with `valueFrom.secretKeyRef` resolved from the registered Secrets. */
+export function resolveEnv(container: any): Env {
+    const env: Env = {};
+    for (const e of container.env ?? []) {
+        if (e.value !== undefined) env[e.name] = String(e.value);
+        else if (e.valueFrom?.secretKeyRef) {
+            const { name, key } = e.valueFrom.secretKeyRef;
+            const v = secretData(name)[key];
+            if (v === undefined) throw new Error(`env ${e.name}: Secret ${name} has no key ${key}`);
+            env[e.name] = String(v);
+        } else throw new Error(`env ${e.name}: unsupported valueFrom ${JSON.stringify(e.valueFrom)}`);
+    }
+    if (container.envFrom?.length) throw new Error("envFrom not expected on Open WebUI containers");
+    return env;
+}
+
+function outputValue<T>(o: any): Promise<T> {
+    return new Promise((resolve) => o.apply((v: T) => { resolve(v); return v; }));
+}
+
+/** Evaluates `OpenWebUiCluster` with external Postgres/Redis/S3 pointing at the local servers. */
+export async function emitFor(args: { databaseUrl: string; maxConnections: number; redisUrl: string; replicasMax: number; replicasMin: number }): Promise<Emitted> {
+    reset();
+    const c = new OpenWebUiCluster("it", {
+        target: CloudTarget.Kubernetes,
+        hostname: "chat.example.com",
+        replicas: { min: args.replicasMin, max: args.replicasMax },
+        database: { mode: ServiceMode.External, url: args.databaseUrl, maxConnections: args.maxConnections },
+        redis: { mode: ServiceMode.External, url: args.redisUrl },
+        storage: { mode: ServiceMode.External, bucketName: "x", s3EndpointUrl: "http://127.0.0.1:1" },
+        otel: { enabled: false },
+    });
+    await settle();
+    const dep = ofType("kubernetes:apps/v1:Deployment").find((d) => d.plain.metadata?.labels?.["app.kubernetes.io/component"] === "app" || d.name === "it");
+    if (!dep) throw new Error(`no Open WebUI Deployment among ${ofType("kubernetes:apps/v1:Deployment").map((d) => d.name).join(", ")}`);
+    const job = ofType("kubernetes:batch/v1:Job").find((j) => j.name.startsWith("it-migrate"));
+    if (!job) throw new Error(`no migration Job among ${ofType("kubernetes:batch/v1:Job").map((d) => d.name).join(", ")}`);
+    const container = dep.plain.spec.template.spec.containers.find((x: any) => x.name === "open-webui") ?? dep.plain.spec.template.spec.containers[0];
+    const mig = job.plain.spec.template.spec.containers[0];
+    return {
+        serveEnv: resolveEnv(container),
+        migrateEnv: resolveEnv(mig),
+        migrateCommand: mig.command,
+        migrateWorkingDir: mig.workingDir,
+        serveCommand: container.command,
+        podSecurity: dep.plain.spec.template.spec.securityContext,
+        outputs: {
+            poolSize: await outputValue<number>(c.databasePoolSize),
+            maxOverflow: await outputValue<number>(c.databasePoolMaxOverflow),
+            maxClientConnections: await outputValue<number>(c.databaseMaxClientConnections),
+            serverMaxConnections: await outputValue<number>(c.databaseServerMaxConnections),
+        },
+    };
+}
+
+export interface EmittedBootstrap {
+    command: string[];
+    /** Plain env of the Job container (APP_DB_USER, APP_DB_IAM_AUTH, PGCONNECT_TIMEOUT). */
+    env: Env;
+    /** Keys of the admin Secret the Job reads with envFrom. */
+    adminSecretKeys: string[];
+    /** The SQL as shipped in the ConfigMap. */
+    sql: string;
+    sqlPath: string;
+}
+
+/** Evaluates the component with the in-cluster database to read the bootstrap Job it emits. */
+export async function emitBootstrap(): Promise<EmittedBootstrap> {
+    reset();
+    new OpenWebUiCluster("itboot", { target: CloudTarget.Kubernetes, hostname: "chat.example.com", otel: { enabled: false } });
+    await settle();
+    const job = one("kubernetes:batch/v1:Job", "-db-bootstrap");
+    const cm = one("kubernetes:core/v1:ConfigMap", "-db-bootstrap");
+    const ctr = job.plain.spec.template.spec.containers[0];
+    const env: Env = {};
+    for (const e of ctr.env ?? []) env[e.name] = String(e.value);
+    const secretName = ctr.envFrom[0].secretRef.name;
+    const mount = ctr.volumeMounts[0].mountPath;
+    const sqlFile = ctr.command[ctr.command.length - 1];
+    if (!sqlFile.startsWith(mount)) throw new Error(`bootstrap SQL ${sqlFile} not under ${mount}`);
+    const result = { command: ctr.command, env, adminSecretKeys: Object.keys(secretData(secretName)), sql: cm.plain.data["bootstrap.sql"], sqlPath: sqlFile };
+    void registered;
+    return result;
+}

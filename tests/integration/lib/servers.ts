@@ -1,0 +1,114 @@
+// Real PostgreSQL (with pgvector) and Redis servers on 127.0.0.1, private to one test run.
+import * as fs from "fs";
+import * as path from "path";
+import { IS_ROOT, freePort, onCleanup, pgBin, run, startProcess, stopProcess, tail, Tracked, tempDir, userIds, waitFor } from "./procs";
+
+export interface PgConnection {
+    user: string;
+    password?: string;
+    database?: string;
+}
+
+/**
+ * One PostgreSQL cluster: `initdb` in a temp dir, listening on 127.0.0.1:<port> only,
+ * the superuser `postgres` reachable through the Unix socket (trust), every TCP login
+ * with a password (scram-sha-256), as on a managed server.
+ */
+export class LocalPostgres {
+    readonly bin = pgBin();
+    readonly dataDir: string;
+    readonly socketDir: string;
+    port = 0;
+    private owner?: { uid: number; gid: number };
+
+    constructor(readonly name: string, readonly maxConnections = 300) {
+        // initdb/postgres refuse to run as root: use Debian's postgres user then.
+        this.owner = IS_ROOT ? userIds("postgres") : undefined;
+        const base = tempDir(`pg-${name}`, this.owner);
+        this.dataDir = path.join(base, "data");
+        this.socketDir = base;
+    }
+
+    get version(): number {
+        return Number(path.basename(path.dirname(this.bin)));
+    }
+
+    async start(): Promise<void> {
+        this.port = await freePort();
+        const asOwner = { uid: this.owner?.uid, gid: this.owner?.gid, env: { PATH: process.env.PATH, LANG: "C.UTF-8" } };
+        run(path.join(this.bin, "initdb"), ["-D", this.dataDir, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"], asOwner);
+        run(path.join(this.bin, "pg_ctl"), [
+            "-D", this.dataDir, "-l", path.join(this.socketDir, "postgres.log"), "-w", "-t", "60",
+            "-o", `-c listen_addresses=127.0.0.1 -p ${this.port} -k ${this.socketDir} -c max_connections=${this.maxConnections} -c fsync=off -c password_encryption=scram-sha-256`,
+            "start",
+        ], asOwner);
+        onCleanup(`postgres ${this.name}`, () => this.stopSync());
+    }
+
+    stopSync(): void {
+        if (!fs.existsSync(path.join(this.dataDir, "postmaster.pid"))) return;
+        run(path.join(this.bin, "pg_ctl"), ["-D", this.dataDir, "-m", "fast", "-w", "-t", "30", "stop"], { uid: this.owner?.uid, gid: this.owner?.gid, env: { PATH: process.env.PATH }, check: false });
+    }
+
+    log(): string {
+        return tail(path.join(this.socketDir, "postgres.log"));
+    }
+
+    /** libpq environment for a TCP login as `c` (like the bootstrap Job's Secret). */
+    tcpEnv(c: PgConnection, database = "postgres"): NodeJS.ProcessEnv {
+        return {
+            PATH: process.env.PATH,
+            PGHOST: "127.0.0.1",
+            PGPORT: String(this.port),
+            PGDATABASE: c.database ?? database,
+            PGUSER: c.user,
+            ...(c.password !== undefined ? { PGPASSWORD: c.password } : {}),
+            PGSSLMODE: "disable",
+            PGCONNECT_TIMEOUT: "10",
+        };
+    }
+
+    /** Runs SQL as the superuser over the Unix socket; returns unaligned rows (`|`-separated). */
+    superSql(sql: string, database = "postgres"): string[] {
+        const r = run(path.join(this.bin, "psql"), ["--no-psqlrc", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-h", this.socketDir, "-p", String(this.port), "-U", "postgres", "-d", database, "-c", sql], { env: { PATH: process.env.PATH } });
+        return r.stdout.split("\n").filter((l) => l.length > 0);
+    }
+
+    /** Runs SQL over TCP as `c`; returns status, stdout, stderr (does not throw). */
+    sqlAs(c: PgConnection, sql: string, database?: string): { status: number | null; stdout: string; stderr: string } {
+        const r = run(path.join(this.bin, "psql"), ["--no-psqlrc", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-c", sql], { env: this.tcpEnv(c, database), check: false });
+        return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    }
+
+    url(c: PgConnection, database: string): string {
+        const auth = c.password !== undefined ? `${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}` : encodeURIComponent(c.user);
+        return `postgresql://${auth}@127.0.0.1:${this.port}/${database}`;
+    }
+}
+
+/** redis-server on 127.0.0.1 with a password, no persistence. */
+export class LocalRedis {
+    port = 0;
+    proc?: Tracked;
+    constructor(readonly password: string) {}
+
+    async start(): Promise<void> {
+        this.port = await freePort();
+        const dir = tempDir("redis");
+        this.proc = startProcess("redis", "redis-server", ["--bind", "127.0.0.1", "--port", String(this.port), "--requirepass", this.password, "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--protected-mode", "yes"], { env: { PATH: process.env.PATH } });
+        await waitFor("redis PING", async () => this.cli(["PING"]).trim() === "PONG", 20_000, 200, () => (this.proc!.exited ? `redis exited: ${tail(this.proc!.logFile)}` : undefined));
+    }
+
+    cli(args: string[]): string {
+        const r = run("redis-cli", ["-h", "127.0.0.1", "-p", String(this.port), "--no-auth-warning", "-a", this.password, ...args], { check: false });
+        return r.stdout;
+    }
+
+    url(db = 0): string {
+        return `redis://:${encodeURIComponent(this.password)}@127.0.0.1:${this.port}/${db}`;
+    }
+
+    async stop(): Promise<void> {
+        if (this.proc) await stopProcess(this.proc);
+    }
+}

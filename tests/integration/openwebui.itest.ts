@@ -1,0 +1,409 @@
+// Integration: what OpenWebUiCluster emits, run against REAL servers on 127.0.0.1:
+// PostgreSQL + pgvector, Redis and Open WebUI 0.12.4 (see README.md next to this file).
+// Prerequisites: tests/integration/setup.sh. Run: bash tests/integration/run.sh
+import "../harness"; // setMocks first
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { APP_DB_USER, BOOTSTRAP_SQL } from "../../components/database";
+import { computePools, POD_SIZING } from "../../components/sizing";
+import { SizePreset } from "../../components/types";
+import { emitBootstrap, emitFor, Emitted, EmittedBootstrap, Env } from "./lib/component";
+import { OPEN_WEBUI_BIN, OpenWebUi, PYTHON, notWritableBy, packageDir, socketIoHandshake, startOpenWebUi, stopOpenWebUi } from "./lib/openwebui";
+import { IS_ROOT, IT_HOME, IT_USER, cleanupAll, request, run, runDir, sleep, tempDir, userIds } from "./lib/procs";
+import { LocalPostgres, LocalRedis } from "./lib/servers";
+
+const REPLICAS = { min: 2, max: 3 };
+const MAX_CONNECTIONS = 300;
+
+/** Measured numbers, printed at the end and written to $IT_HOME/last-report.json. */
+const report: Record<string, unknown> = { durationsMs: {} as Record<string, number> };
+function timed(title: string, fn: () => Promise<void>): () => Promise<void> {
+    return async () => {
+        const s = Date.now();
+        try {
+            await fn();
+        } finally {
+            (report.durationsMs as Record<string, number>)[title] = Date.now() - s;
+        }
+    };
+}
+
+const APP_PASSWORD = "app-Pw_0123456789abcdef"; // what the component's RandomPassword would be
+const ADMIN = { user: "cloudadmin", password: "admin-Pw_0123456789" };
+
+/** Runs the bootstrap exactly as the Job does: `psql --no-psqlrc -f <file>` with the Job's env. */
+function runBootstrap(pg: LocalPostgres, boot: EmittedBootstrap, sqlFile: string, admin: { user: string; password: string }, database: string, iam: boolean) {
+    const [cmd, ...args] = boot.command;
+    assert.strictEqual(cmd, "psql");
+    const localArgs = args.map((a) => (a === boot.sqlPath ? sqlFile : a));
+    // The Job: envFrom the admin Secret (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE,
+    // APP_DB_PASSWORD) + its plain env (APP_DB_USER, APP_DB_IAM_AUTH, PGCONNECT_TIMEOUT).
+    const env: NodeJS.ProcessEnv = { ...pg.tcpEnv({ user: admin.user, password: admin.password, database }), APP_DB_PASSWORD: APP_PASSWORD, ...boot.env, APP_DB_IAM_AUTH: String(iam) };
+    for (const k of boot.adminSecretKeys) assert.ok(env[k] !== undefined, `bootstrap env lacks ${k}`);
+    return run(path.join(pg.bin, "psql"), localArgs, { env, check: false });
+}
+
+/** What must hold after any successful bootstrap. */
+function assertAppRole(pg: LocalPostgres, database: string, opts: { password: boolean }) {
+    const [role] = pg.superSql(`SELECT rolsuper, rolcreatedb, rolcreaterole, rolcanlogin, rolpassword IS NULL FROM pg_authid WHERE rolname = '${APP_DB_USER}'`);
+    assert.strictEqual(role, `f|f|f|t|${opts.password ? "f" : "t"}`, `app role attributes (super|createdb|createrole|login|no-password): ${role}`);
+    assert.deepStrictEqual(pg.superSql(`SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '${database}'`), [APP_DB_USER]);
+    const [schemaOwner] = pg.superSql(`SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'public'`, database);
+    assert.ok(schemaOwner === "pg_database_owner" || schemaOwner === APP_DB_USER, `public schema owner ${schemaOwner}`);
+    assert.deepStrictEqual(pg.superSql(`SELECT extname FROM pg_extension WHERE extname = 'vector'`, database), ["vector"]);
+    if (opts.password) {
+        // The app role itself: create a table in public with a vector column, use it, drop it.
+        const r = pg.sqlAs(
+            { user: APP_DB_USER, password: APP_PASSWORD, database },
+            "CREATE TABLE public.it_probe (id int PRIMARY KEY, v vector(3)); INSERT INTO public.it_probe VALUES (1, '[1,2,3]'), (2, '[3,2,1]');" +
+                "SELECT id FROM public.it_probe ORDER BY v <-> '[1,2,2]' LIMIT 1; SELECT tableowner FROM pg_tables WHERE tablename = 'it_probe'; DROP TABLE public.it_probe;",
+        );
+        assert.strictEqual(r.status, 0, r.stderr);
+        assert.deepStrictEqual(r.stdout.trim().split("\n"), ["1", APP_DB_USER]);
+    }
+}
+
+describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", function () {
+    this.timeout(300_000);
+    let boot: EmittedBootstrap;
+    let sqlFile: string;
+    let redis: LocalRedis;
+    /** The managed-cloud-like cluster (non-superuser admin) the app then runs on. */
+    let pgMain: LocalPostgres;
+    const mainDb = "openwebui";
+    let emitted: Emitted;
+
+    before(async function () {
+        for (const f of [OPEN_WEBUI_BIN, PYTHON]) {
+            if (!fs.existsSync(f)) throw new Error(`${f} missing: run tests/integration/setup.sh first`);
+        }
+        boot = await emitBootstrap();
+        sqlFile = path.join(runDir(), "bootstrap.sql");
+        fs.writeFileSync(sqlFile, boot.sql);
+        redis = new LocalRedis("it-redis-Pw");
+        await redis.start();
+    });
+
+    after(async function () {
+        this.timeout(120_000);
+        await cleanupAll();
+        report.runDir = runDir();
+        fs.mkdirSync(IT_HOME, { recursive: true });
+        fs.writeFileSync(path.join(IT_HOME, "last-report.json"), JSON.stringify(report, null, 2));
+        console.log(`\nintegration report (${path.join(IT_HOME, "last-report.json")}):\n${JSON.stringify(report, null, 2)}`);
+    });
+
+    describe("1. bootstrap SQL, run as the Job runs it", function () {
+        it("the Job runs `psql --no-psqlrc -f` on the ConfigMap holding BOOTSTRAP_SQL, with the app user and IAM flag from env", function () {
+            assert.deepStrictEqual(boot.command, ["psql", "--no-psqlrc", "-f", "/sql/bootstrap.sql"]);
+            assert.strictEqual(boot.sql, BOOTSTRAP_SQL);
+            assert.strictEqual(boot.env.APP_DB_USER, "openwebui_app");
+            assert.strictEqual(boot.env.APP_DB_IAM_AUTH, "false");
+            assert.deepStrictEqual([...boot.adminSecretKeys].sort(), ["APP_DB_PASSWORD", "PGDATABASE", "PGHOST", "PGPASSWORD", "PGPORT", "PGSSLMODE", "PGUSER"]);
+        });
+
+        it("(a) superuser admin (in-cluster Postgres): app role is a non-superuser owning the database, vector created; idempotent", timed("1a superuser admin", async () => {
+            const pg = new LocalPostgres("boot-super", MAX_CONNECTIONS);
+            await pg.start();
+            pg.superSql(`ALTER ROLE postgres PASSWORD 'super-Pw_0123'`);
+            pg.superSql(`CREATE DATABASE ${mainDb}`);
+            for (let i = 1; i <= 2; i++) {
+                const r = runBootstrap(pg, boot, sqlFile, { user: "postgres", password: "super-Pw_0123" }, mainDb, false);
+                assert.strictEqual(r.status, 0, `run ${i}: ${r.stderr}`);
+                assertAppRole(pg, mainDb, { password: true });
+            }
+            pg.stopSync();
+        }));
+
+        it("(b) managed-cloud admin (CREATEROLE CREATEDB, not superuser): fails loudly without vector rights, passes once vector is allowed (pre-created); idempotent", timed("1b managed admin", async () => {
+            pgMain = new LocalPostgres("main", MAX_CONNECTIONS);
+            await pgMain.start();
+            pgMain.superSql(`CREATE ROLE ${ADMIN.user} LOGIN CREATEROLE CREATEDB PASSWORD '${ADMIN.password}'`);
+            pgMain.superSql(`CREATE DATABASE ${mainDb} OWNER ${ADMIN.user}`);
+            // Without a way to create `vector` (not a trusted extension here), the Job fails: exit 3
+            // (psql ON_ERROR_STOP) naming the extension; nothing is silently skipped.
+            const denied = runBootstrap(pgMain, boot, sqlFile, ADMIN, mainDb, false);
+            assert.strictEqual(denied.status, 3, denied.stderr);
+            assert.match(denied.stderr, /permission denied to create extension "vector"/);
+            report.bootstrapWithoutVectorRights = denied.stderr.trim().split("\n")[0];
+            // What the cloud does for its admin (rds_superuser / azure.extensions / cloudsqlsuperuser):
+            // here the superuser creates the extension first.
+            pgMain.superSql("CREATE EXTENSION vector", mainDb);
+            for (let i = 1; i <= 2; i++) {
+                const r = runBootstrap(pgMain, boot, sqlFile, ADMIN, mainDb, false);
+                assert.strictEqual(r.status, 0, `run ${i}: ${r.stderr}`);
+                assertAppRole(pgMain, mainDb, { password: true });
+            }
+            // The admin became a member of the app role (to hand the database over), not the reverse.
+            assert.deepStrictEqual(pgMain.superSql(`SELECT pg_has_role('${ADMIN.user}', '${APP_DB_USER}', 'MEMBER'), pg_has_role('${APP_DB_USER}', '${ADMIN.user}', 'MEMBER')`), ["t|f"]);
+        }));
+
+        it("(c) IAM variant (managed admin, rds_iam): grants rds_iam, leaves no password (also when switching from a password); idempotent", timed("1c iam", async () => {
+            const pg = new LocalPostgres("boot-iam", MAX_CONNECTIONS);
+            await pg.start();
+            pg.superSql(`CREATE ROLE ${ADMIN.user} LOGIN CREATEROLE CREATEDB PASSWORD '${ADMIN.password}'`);
+            pg.superSql(`CREATE ROLE rds_iam NOLOGIN`);
+            pg.superSql(`CREATE DATABASE ${mainDb} OWNER ${ADMIN.user}`);
+            pg.superSql("CREATE EXTENSION vector", mainDb);
+            // First with a password (a release created before IAM was turned on) ...
+            const before = runBootstrap(pg, boot, sqlFile, ADMIN, mainDb, false);
+            assert.strictEqual(before.status, 0, before.stderr);
+            assertAppRole(pg, mainDb, { password: true });
+            // ... then IAM, twice.
+            for (let i = 1; i <= 2; i++) {
+                const r = runBootstrap(pg, boot, sqlFile, ADMIN, mainDb, true);
+                assert.strictEqual(r.status, 0, `run ${i}: ${r.stderr}`);
+                assertAppRole(pg, mainDb, { password: false });
+                assert.deepStrictEqual(pg.superSql(`SELECT pg_has_role('${APP_DB_USER}', 'rds_iam', 'MEMBER')`), ["t"]);
+            }
+            const login = pg.sqlAs({ user: APP_DB_USER, password: APP_PASSWORD, database: mainDb }, "SELECT 1");
+            assert.notStrictEqual(login.status, 0, "the old password must no longer log in");
+            pg.stopSync();
+        }));
+    });
+
+    describe("2. migrations: the migration Job's command as the app role", function () {
+        let migrateEnv: Env;
+        before(async function () {
+            if (!pgMain) this.skip();
+            const [maxConn] = pgMain.superSql("SHOW max_connections");
+            emitted = await emitFor({
+                databaseUrl: pgMain.url({ user: APP_DB_USER, password: APP_PASSWORD }, mainDb),
+                maxConnections: Number(maxConn),
+                redisUrl: redis.url(0),
+                replicasMin: REPLICAS.min,
+                replicasMax: REPLICAS.max,
+            });
+            const dataDir = tempDir("data-migrate");
+            migrateEnv = {
+                PATH: "/usr/local/bin:/usr/bin:/bin",
+                LANG: "C.UTF-8",
+                ...emitted.migrateEnv,
+                DATA_DIR: dataDir,
+                STATIC_DIR: path.join(dataDir, "static"),
+                // Layout, not config: the image has the frontend at /app/build; the wheel ships it
+                // inside the package and `open-webui serve` sets this flag to find it.
+                FROM_INIT_PY: "true",
+            };
+        });
+
+        it("emits `python -c \"import open_webui.config ...\"` with ENABLE_DB_MIGRATIONS=true (serving pods: false)", function () {
+            assert.deepStrictEqual(emitted.migrateCommand, ["python", "-c", "import open_webui.config; print('open-webui migrations: done')"]);
+            assert.strictEqual(emitted.migrateWorkingDir, "/app/backend");
+            assert.strictEqual(emitted.migrateEnv.ENABLE_DB_MIGRATIONS, "true");
+            assert.strictEqual(emitted.serveEnv.ENABLE_DB_MIGRATIONS, "false");
+            const diff = Object.keys({ ...emitted.serveEnv, ...emitted.migrateEnv }).filter((k) => emitted.serveEnv[k] !== emitted.migrateEnv[k]);
+            assert.deepStrictEqual(diff, ["ENABLE_DB_MIGRATIONS"]);
+        });
+
+        it("creates the schema (alembic_version at head), every table owned by openwebui_app; a second run is a no-op", timed("2 migrations x2", async () => {
+            const [, ...args] = emitted.migrateCommand;
+            const runs: { ms: number; version: string; tables: number }[] = [];
+            for (let i = 1; i <= 2; i++) {
+                const s = Date.now();
+                const r = run(PYTHON, args, { env: migrateEnv, cwd: tempDir("migrate-cwd"), check: false, timeoutMs: 240_000 });
+                const ms = Date.now() - s;
+                assert.strictEqual(r.status, 0, `migration run ${i} failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+                assert.match(r.stdout, /open-webui migrations: done/);
+                const versions = pgMain.superSql("SELECT version_num FROM alembic_version", mainDb);
+                assert.strictEqual(versions.length, 1, `alembic_version rows: ${versions}`);
+                const owners = pgMain.superSql("SELECT tableowner, count(*) FROM pg_tables WHERE schemaname = 'public' GROUP BY 1", mainDb);
+                assert.strictEqual(owners.length, 1, `table owners: ${owners}`);
+                const [owner, count] = owners[0].split("|");
+                assert.strictEqual(owner, APP_DB_USER);
+                assert.ok(Number(count) >= 20, `only ${count} tables`);
+                runs.push({ ms, version: versions[0], tables: Number(count) });
+            }
+            assert.strictEqual(runs[1].version, runs[0].version);
+            assert.strictEqual(runs[1].tables, runs[0].tables);
+            for (const t of ["alembic_version", "user", "auth", "chat", "config"]) {
+                assert.deepStrictEqual(pgMain.superSql(`SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = '${t}'`, mainDb), [APP_DB_USER], t);
+            }
+            report.migrations = runs;
+        }));
+    });
+
+    describe("3-5. serving with the emitted env", function () {
+        let a: OpenWebUi | undefined;
+        let b: OpenWebUi | undefined;
+        let token = "";
+        let perPodMax = 0;
+
+        before(function () {
+            if (!emitted) this.skip();
+        });
+
+        it("3a. pool env matches computePools (2 engines x (pool+overflow) + pgvector engine) and the component outputs", function () {
+            const e = emitted.serveEnv;
+            const plan = computePools({ maxConnections: MAX_CONNECTIONS, budgetFraction: 0.8, maxReplicas: REPLICAS.max, pgvector: true, preferredPool: POD_SIZING[SizePreset.Medium].preferredPool, preferredOverflow: POD_SIZING[SizePreset.Medium].preferredOverflow });
+            assert.ok(typeof plan !== "string", String(plan));
+            if (typeof plan === "string") return;
+            assert.strictEqual(Number(e.DATABASE_POOL_SIZE), plan.poolSize);
+            assert.strictEqual(Number(e.DATABASE_POOL_MAX_OVERFLOW), plan.maxOverflow);
+            assert.strictEqual(Number(e.PGVECTOR_POOL_SIZE), plan.pgvectorPoolSize);
+            assert.strictEqual(Number(e.PGVECTOR_POOL_MAX_OVERFLOW), plan.pgvectorMaxOverflow);
+            const fromEnv = 2 * (Number(e.DATABASE_POOL_SIZE) + Number(e.DATABASE_POOL_MAX_OVERFLOW)) + Number(e.PGVECTOR_POOL_SIZE) + Number(e.PGVECTOR_POOL_MAX_OVERFLOW);
+            assert.strictEqual(fromEnv, plan.perPodMax);
+            assert.strictEqual(emitted.outputs.maxClientConnections, plan.worstCaseTotal);
+            assert.strictEqual(emitted.outputs.serverMaxConnections, MAX_CONNECTIONS);
+            assert.ok(plan.worstCaseTotal <= plan.budget);
+            perPodMax = plan.perPodMax;
+            report.poolPlan = plan;
+        });
+
+        it("3b. boots with the emitted env (ENABLE_DB_MIGRATIONS=false, S3 settings as emitted): /health and /health/db 200", timed("3b boot A", async () => {
+            assert.strictEqual(emitted.serveEnv.ENABLE_DB_MIGRATIONS, "false");
+            const [versionBefore] = pgMain.superSql("SELECT version_num FROM alembic_version", mainDb);
+            a = await startOpenWebUi("a", emitted.serveEnv);
+            report.startupMsA = a.startupMs;
+            const h = await request(`${a.base}/health`);
+            assert.strictEqual(h.status, 200);
+            assert.deepStrictEqual(JSON.parse(h.body), { status: true });
+            const db = await request(`${a.base}/health/db`);
+            assert.strictEqual(db.status, 200, db.body);
+            assert.deepStrictEqual(JSON.parse(db.body), { status: true });
+            const ready = await request(`${a.base}/ready`);
+            assert.strictEqual(ready.status, 200, ready.body);
+            // The serving process did not migrate (same head, no second alembic row).
+            assert.deepStrictEqual(pgMain.superSql("SELECT version_num FROM alembic_version", mainDb), [versionBefore]);
+            // pgvector's table was created by the app role, vector extension untouched.
+            assert.deepStrictEqual(pgMain.superSql("SELECT tableowner FROM pg_tables WHERE tablename = 'document_chunk'", mainDb), [APP_DB_USER]);
+        }));
+
+        it("3c. first sign-up (admin) through the API", timed("3c signup", async () => {
+            assert.ok(a, "server A not started");
+            const r = await request(`${a!.base}/api/v1/auths/signup`, { method: "POST", body: { name: "IT Admin", email: "admin@example.com", password: "It-Admin-Pw-123!" } });
+            assert.strictEqual(r.status, 200, r.body);
+            const body = JSON.parse(r.body);
+            assert.strictEqual(body.role, "admin");
+            assert.ok(typeof body.token === "string" && body.token.length > 20);
+            token = body.token;
+        }));
+
+        it("3d. under load, connections of the app role stay <= the component's perPodMax", timed("3d load", async () => {
+            assert.ok(a && token && perPodMax > 0, "needs 3a-3c");
+            const count = () => Number(pgMain.superSql(`SELECT count(*) FROM pg_stat_activity WHERE usename = '${APP_DB_USER}'`)[0]);
+            const idle = count();
+            let peak = idle;
+            let stop = false;
+            const sampler = (async () => {
+                while (!stop) {
+                    peak = Math.max(peak, count());
+                    await sleep(50);
+                }
+            })();
+            const auth = { authorization: `Bearer ${token}` };
+            const paths = ["/health/db", "/api/v1/auths/", "/api/v1/chats/", "/api/v1/users/?page=1", "/api/v1/knowledge/", "/api/v1/models/"];
+            const concurrency = 120;
+            const deadline = Date.now() + 15_000;
+            let ok = 0;
+            let failed = 0;
+            const statuses: Record<string, number> = {};
+            const worker = async (w: number) => {
+                for (let i = 0; Date.now() < deadline && i < 200; i++) {
+                    const p = paths[(w + i) % paths.length];
+                    try {
+                        const r = await request(`${a!.base}${p}`, { headers: auth, timeoutMs: 60_000 });
+                        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+                        if (r.status < 500) ok++;
+                        else failed++;
+                    } catch {
+                        failed++;
+                    }
+                }
+            };
+            await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
+            stop = true;
+            await sampler;
+            const after = count();
+            report.connections = { idleAfterStart: idle, peakUnderLoad: peak, afterLoad: after, perPodMaxComputed: perPodMax, requestsOk: ok, requestsFailed: failed, statuses, concurrency };
+            assert.ok(ok > 100, `too few successful requests: ${ok} (statuses ${JSON.stringify(statuses)})`);
+            assert.strictEqual(failed, 0, `5xx/errors under load: ${JSON.stringify(statuses)}`);
+            assert.ok(peak >= 1, "no app connection seen");
+            assert.ok(peak <= perPodMax, `peak ${peak} app connections > perPodMax ${perPodMax}`);
+        }));
+
+        it("4a. a second replica with the same env accepts the first replica's token", timed("4a replica B", async () => {
+            assert.ok(a && token, "needs 3b-3c");
+            b = await startOpenWebUi("b", emitted.serveEnv);
+            report.startupMsB = b.startupMs;
+            const meA = await request(`${a!.base}/api/v1/auths/`, { headers: { authorization: `Bearer ${token}` } });
+            const meB = await request(`${b.base}/api/v1/auths/`, { headers: { authorization: `Bearer ${token}` } });
+            assert.strictEqual(meA.status, 200, meA.body);
+            assert.strictEqual(meB.status, 200, meB.body);
+            assert.strictEqual(JSON.parse(meB.body).email, "admin@example.com");
+            assert.strictEqual(JSON.parse(meB.body).id, JSON.parse(meA.body).id);
+            // Both share the pool budget: two pods, still within 2 x perPodMax.
+            const total = Number(pgMain.superSql(`SELECT count(*) FROM pg_stat_activity WHERE usename = '${APP_DB_USER}'`)[0]);
+            report.connectionsTwoReplicasIdle = total;
+            assert.ok(total <= 2 * perPodMax, `${total} > 2 x ${perPodMax}`);
+        }));
+
+        it("4b. the failure mode the shared WEBUI_SECRET_KEY prevents: a replica with another key answers 401", timed("4b other key", async () => {
+            assert.ok(token, "needs 3c");
+            const c = await startOpenWebUi("c-otherkey", { ...emitted.serveEnv, WEBUI_SECRET_KEY: "a-different-secret-key-0123456789" });
+            try {
+                const r = await request(`${c.base}/api/v1/auths/`, { headers: { authorization: `Bearer ${token}` } });
+                assert.strictEqual(r.status, 401, r.body);
+            } finally {
+                await stopOpenWebUi(c);
+            }
+        }));
+
+        it("4c. websockets: Socket.IO handshake at /ws/socket.io on both replicas; both subscribed to the shared Redis manager", timed("4c websockets", async () => {
+            assert.ok(a && b, "needs 4a");
+            for (const o of [a!, b!]) {
+                const h = await socketIoHandshake(o.base);
+                assert.strictEqual(h.status, 101, `${o.name}: upgrade status ${h.status}`);
+                assert.ok(h.openPacket?.startsWith("0{"), `${o.name}: open packet ${h.openPacket}`);
+                const open = JSON.parse(h.openPacket!.slice(1));
+                assert.ok(typeof open.sid === "string" && open.sid.length > 0);
+            }
+            // python-socketio's AsyncRedisManager: one subscriber per replica on the shared channel.
+            const channels = redis.cli(["PUBSUB", "CHANNELS"]).trim().split("\n").filter(Boolean);
+            const numsub = redis.cli(["PUBSUB", "NUMSUB", ...channels]).trim().split("\n");
+            const subs: Record<string, number> = {};
+            for (let i = 0; i + 1 < numsub.length; i += 2) subs[numsub[i]] = Number(numsub[i + 1]);
+            report.redisPubSub = subs;
+            assert.ok(Object.values(subs).some((n) => n >= 2), `no channel with both replicas subscribed: ${JSON.stringify(subs)}`);
+            const prefix = emitted.serveEnv.REDIS_KEY_PREFIX;
+            const keys = redis.cli(["--scan", "--pattern", `${prefix}:*`]).trim().split("\n").filter(Boolean);
+            assert.ok(keys.length > 0, `no Redis keys under ${prefix}:`);
+        }));
+
+        it("5. non-root with read-only code: boots as an unprivileged user that cannot write the installed package", timed("5 non-root", async () => {
+            if (!IS_ROOT) {
+                report.nonRoot = "skipped: needs root to switch user";
+                return;
+            }
+            const { uid, gid } = userIds(IT_USER);
+            const pkg = packageDir();
+            assert.ok(notWritableBy(pkg, uid, gid), `${pkg} is writable by ${IT_USER}`);
+            assert.ok(notWritableBy(path.dirname(pkg), uid, gid), `site-packages writable by ${IT_USER}`);
+            const marker = path.join(runDir(), "before-nonroot");
+            fs.writeFileSync(marker, "");
+            // As the component sets it: HOME=/tmp, DATA_DIR the writable volume, STATIC_DIR under it.
+            assert.strictEqual(emitted.serveEnv.HOME, "/tmp");
+            const d = await startOpenWebUi("d-nonroot", emitted.serveEnv, { uid, gid });
+            try {
+                const r = await request(`${d.base}/health/db`);
+                assert.strictEqual(r.status, 200, r.body);
+                const me = await request(`${d.base}/api/v1/auths/`, { headers: { authorization: `Bearer ${token}` } });
+                assert.strictEqual(me.status, 200, me.body);
+                const owner = fs.statSync(path.join(d.dataDir, "static")).uid;
+                assert.strictEqual(owner, uid, "STATIC_DIR populated by the unprivileged user");
+                const changed = run("find", [pkg, "-newer", marker, "-not", "-name", "*.pyc", "-print", "-quit"]).stdout.trim();
+                assert.strictEqual(changed, "", `package dir modified: ${changed}`);
+                report.startupMsNonRoot = d.startupMs;
+            } finally {
+                await stopOpenWebUi(d);
+            }
+        }));
+
+        after(async function () {
+            await stopOpenWebUi(b);
+            await stopOpenWebUi(a);
+        });
+    });
+});

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Installs what the integration suite needs on a fresh Debian machine (run as root):
+#   - PostgreSQL (Debian's) + pgvector for that major version
+#       (postgresql-<ver>-pgvector when the suite has it; Debian 12 "bookworm" does not, so it
+#        is built from Debian's own pgvector source package against postgresql-server-dev-<ver>)
+#   - redis-server
+#   - a Python venv with open-webui==0.12.4 from PyPI
+# Idempotent: each step is skipped when already done. Prints the time of each step and writes
+# them to $IT_HOME/install-times.txt.
+set -euo pipefail
+
+OWUI_VERSION="${OWUI_VERSION:-0.12.4}"
+IT_HOME="${IT_HOME:-/var/tmp/openwebui-it}"
+VENV="${IT_VENV:-$IT_HOME/venv}"
+# Debian source suite that carries pgvector (only used when no binary package exists).
+PGVECTOR_SRC_SUITE="${PGVECTOR_SRC_SUITE:-trixie}"
+# Unprivileged user the non-root test runs Open WebUI as.
+IT_USER="${IT_USER:-owui-it}"
+
+mkdir -p "$IT_HOME"
+TIMES="$IT_HOME/install-times.txt"
+: >"$TIMES"
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+
+step() { # step <name> <function>
+    local s e
+    s=$(date +%s)
+    echo "==> $1"
+    "$2"
+    e=$(date +%s)
+    echo "$1 $((e - s))s" | tee -a "$TIMES"
+}
+
+apt_packages() {
+    $SUDO apt-get update -qq
+    # postgresql pulls the distribution's default major version; redis-server for Redis;
+    # the rest is what building pgvector needs if there is no binary package.
+    $SUDO apt-get install -y -qq --no-install-recommends postgresql postgresql-contrib redis-server \
+        gcc make dpkg-dev ca-certificates python3 python3-venv >/dev/null
+    # An unprivileged user for the non-root test (the code it runs is not writable by it).
+    id "$IT_USER" >/dev/null 2>&1 || $SUDO useradd --system --no-create-home --shell /usr/sbin/nologin "$IT_USER"
+}
+
+pg_major() { ls /usr/lib/postgresql | sort -n | tail -1; }
+
+pgvector() {
+    local v
+    v="$(pg_major)"
+    if [ -f "/usr/share/postgresql/$v/extension/vector.control" ]; then
+        echo "pgvector already installed for PostgreSQL $v"
+        return
+    fi
+    if apt-cache show "postgresql-$v-pgvector" >/dev/null 2>&1; then
+        $SUDO apt-get install -y -qq --no-install-recommends "postgresql-$v-pgvector" >/dev/null
+        return
+    fi
+    echo "no postgresql-$v-pgvector binary package: building Debian's pgvector source ($PGVECTOR_SRC_SUITE) for PostgreSQL $v"
+    $SUDO apt-get install -y -qq --no-install-recommends "postgresql-server-dev-$v" >/dev/null
+    # A private apt configuration for the source suite, so the machine's sources stay untouched.
+    local a="$IT_HOME/apt-src"
+    rm -rf "$a"
+    mkdir -p "$a/lists/partial" "$a/build"
+    cat >"$a/src.sources" <<EOF
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: $PGVECTOR_SRC_SUITE
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+    local opts=(-o "Dir::Etc::SourceList=$a/src.sources" -o "Dir::Etc::SourceParts=/dev/null" -o "Dir::State::Lists=$a/lists")
+    apt-get "${opts[@]}" update -qq
+    (cd "$a/build" && apt-get "${opts[@]}" source -qq pgvector >/dev/null)
+    local d
+    d="$(find "$a/build" -maxdepth 1 -mindepth 1 -type d -name 'pgvector-*' | head -1)"
+    # OPTFLAGS="" : no -march=native, so the build runs on any x86-64 machine.
+    make -s -C "$d" PG_CONFIG="/usr/lib/postgresql/$v/bin/pg_config" OPTFLAGS="" >/dev/null
+    $SUDO make -s -C "$d" PG_CONFIG="/usr/lib/postgresql/$v/bin/pg_config" install >/dev/null
+    test -f "/usr/share/postgresql/$v/extension/vector.control"
+}
+
+pick_python() {
+    # Debian's own Python first: an interpreter under /root (pyenv) is not reachable by the
+    # unprivileged user the non-root test runs as.
+    for p in /usr/bin/python3.12 /usr/bin/python3.11 python3.12 python3.11 python3; do
+        if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import sys; sys.exit(0 if (3,11) <= sys.version_info[:2] < (3,13) else 1)' 2>/dev/null; then
+            echo "$p"
+            return
+        fi
+    done
+    echo "no Python 3.11/3.12 found (open-webui $OWUI_VERSION needs >=3.11,<3.13)" >&2
+    return 1
+}
+
+python_venv() {
+    if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(0 if m.version('open-webui') == '$OWUI_VERSION' and m.version('psycopg2-binary') and m.version('pgvector') else 1)" 2>/dev/null; then
+        echo "open-webui $OWUI_VERSION already in $VENV"
+        return
+    fi
+    local py
+    py="$(pick_python)"
+    "$py" -m venv "$VENV"
+    "$VENV/bin/pip" install -q --upgrade pip
+    # [postgres]: psycopg2 (the sync engine's driver for postgresql:// URLs) and the pgvector client,
+    # both in the official image but not in the bare wheel's requirements.
+    "$VENV/bin/pip" install -q "open-webui[postgres]==$OWUI_VERSION"
+    "$VENV/bin/python" -c "import importlib.metadata as m; print('open-webui', m.version('open-webui'))"
+}
+
+step apt "apt_packages"
+step pgvector "pgvector"
+step pip "python_venv"
+# Debian starts the packaged services; the suite runs its own servers on private ports.
+$SUDO systemctl disable --now redis-server >/dev/null 2>&1 || true
+echo "install times:"
+cat "$TIMES"
+echo "PG_BIN=/usr/lib/postgresql/$(pg_major)/bin"
+echo "VENV=$VENV"
