@@ -313,8 +313,7 @@ export function createRoute(
                         {
                             matches: [{ path: { type: "PathPrefix", value: "/" } }],
                             backendRefs: [{ name: service.metadata.name, port: 80 }],
-                            // Websockets (/ws/socket.io) are long-lived: no request timeout.
-                            timeouts: { request: "0s" },
+                            ...(lb.httpRouteTimeouts ? { timeouts: lb.httpRouteTimeouts } : {}),
                         },
                     ],
                 },

@@ -91,6 +91,12 @@ export interface LoadBalancer {
     tlsSecretName?: pulumi.Input<string>;
     /** Gateway parentRefs (httpRoute kind). */
     parentRefs?: { name: string; namespace?: string; sectionName?: string }[];
+    /**
+     * HTTPRoute rule `timeouts` (httpRoute kind). Gateway API timeouts are an extended feature:
+     * set them only where the implementation supports them (e.g. `{ request: "0s" }` disables the
+     * request timeout for long-lived websockets). Default: omitted.
+     */
+    httpRouteTimeouts?: { request?: string; backendRequest?: string };
     /** Annotations for the Open WebUI Service (e.g. GKE BackendConfig). */
     serviceAnnotations?: { [key: string]: pulumi.Input<string> };
     /** Public URL (`https://hostname`): becomes `WEBUI_URL`. */

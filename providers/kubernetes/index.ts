@@ -45,6 +45,8 @@ export const platform: CloudPlatform = {
             return {
                 kind: "httpRoute",
                 parentRefs: [{ name: k.gateway!.name, namespace: k.gateway!.namespace ?? ctx.namespace, ...(k.gateway!.sectionName ? { sectionName: k.gateway!.sectionName } : {}) }],
+                // Websockets (/ws/socket.io) are long-lived: no request timeout (Envoy Gateway, Istio, Cilium honour it).
+                httpRouteTimeouts: { request: "0s" },
                 url,
             };
         }
