@@ -31,8 +31,11 @@ SELECT format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD NULL', 
   WHERE :'iam_auth' = 'true' \\gexec
 SELECT format('GRANT rds_iam TO %I', :'app_user') WHERE :'iam_auth' = 'true' \\gexec
 -- Managed admins are not superusers: become a member so ownership can be handed over.
+-- PostgreSQL >= 16 needs the SET option for that (ALTER ... OWNER: "must be able to SET ROLE"),
+-- which the implicit grant to a CREATEROLE creator lacks (ADMIN only); a plain GRANT adds it.
 SELECT format('GRANT %I TO %I', :'app_user', current_user)
-  WHERE NOT pg_has_role(current_user, :'app_user', 'MEMBER') \\gexec
+  WHERE NOT pg_has_role(current_user, :'app_user',
+    CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END) \\gexec
 SELECT format('ALTER DATABASE %I OWNER TO %I', current_database(), :'app_user') \\gexec
 SELECT format('ALTER SCHEMA public OWNER TO %I', :'app_user')
   WHERE (SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'public') <> 'pg_database_owner' \\gexec
