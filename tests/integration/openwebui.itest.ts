@@ -10,7 +10,7 @@ import { computePools, POD_SIZING } from "../../components/sizing";
 import { SizePreset } from "../../components/types";
 import { emitBootstrap, emitFor, Emitted, EmittedBootstrap, Env } from "./lib/component";
 import { OPEN_WEBUI_BIN, OpenWebUi, PYTHON, notWritableBy, packageDir, socketIoHandshake, startOpenWebUi, stopOpenWebUi } from "./lib/openwebui";
-import { IS_ROOT, IT_HOME, IT_USER, cleanupAll, request, run, runDir, sleep, tempDir, userIds } from "./lib/procs";
+import { IS_ROOT, IT_HOME, IT_USER, cleanupAll, embeddedPgBin, request, run, runDir, sleep, tempDir, userIds } from "./lib/procs";
 import { LocalPostgres, LocalRedis } from "./lib/servers";
 
 const REPLICAS = { min: 2, max: 3 };
@@ -41,18 +41,34 @@ function runBootstrap(pg: LocalPostgres, boot: EmittedBootstrap, sqlFile: string
     // APP_DB_PASSWORD) + its plain env (APP_DB_USER, APP_DB_IAM_AUTH, PGCONNECT_TIMEOUT).
     const env: NodeJS.ProcessEnv = { ...pg.tcpEnv({ user: admin.user, password: admin.password, database }), APP_DB_PASSWORD: APP_PASSWORD, ...boot.env, APP_DB_IAM_AUTH: String(iam) };
     for (const k of boot.adminSecretKeys) assert.ok(env[k] !== undefined, `bootstrap env lacks ${k}`);
-    return run(path.join(pg.bin, "psql"), localArgs, { env, check: false });
+    return run(path.join(pg.clientBin, "psql"), localArgs, { env, check: false });
+}
+
+/**
+ * RDS's role layout: the master user is a member of rds_superuser, which holds rds_iam WITH
+ * ADMIN OPTION (PostgreSQL >= 16 lets a CREATEROLE user grant only roles it has ADMIN on).
+ */
+function mimicRdsRoles(pg: LocalPostgres) {
+    pg.superSql("CREATE ROLE rds_iam NOLOGIN");
+    pg.superSql("CREATE ROLE rds_superuser NOLOGIN");
+    pg.superSql("GRANT rds_iam TO rds_superuser WITH ADMIN OPTION");
+    pg.superSql(`GRANT rds_superuser TO ${ADMIN.user}`);
 }
 
 /** What must hold after any successful bootstrap. */
-function assertAppRole(pg: LocalPostgres, database: string, opts: { password: boolean }) {
+function assertAppRole(pg: LocalPostgres, database: string, opts: { password: boolean; stubVector?: boolean }) {
     const [role] = pg.superSql(`SELECT rolsuper, rolcreatedb, rolcreaterole, rolcanlogin, rolpassword IS NULL FROM pg_authid WHERE rolname = '${APP_DB_USER}'`);
     assert.strictEqual(role, `f|f|f|t|${opts.password ? "f" : "t"}`, `app role attributes (super|createdb|createrole|login|no-password): ${role}`);
     assert.deepStrictEqual(pg.superSql(`SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '${database}'`), [APP_DB_USER]);
     const [schemaOwner] = pg.superSql(`SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'public'`, database);
     assert.ok(schemaOwner === "pg_database_owner" || schemaOwner === APP_DB_USER, `public schema owner ${schemaOwner}`);
     assert.deepStrictEqual(pg.superSql(`SELECT extname FROM pg_extension WHERE extname = 'vector'`, database), ["vector"]);
-    if (opts.password) {
+    if (opts.password && opts.stubVector) {
+        // Stub `vector` (no pgvector build for this server): only the table rights are probed.
+        const r = pg.sqlAs({ user: APP_DB_USER, password: APP_PASSWORD, database }, "CREATE TABLE public.it_probe (id int PRIMARY KEY, v vector); SELECT tableowner FROM pg_tables WHERE tablename = 'it_probe'; DROP TABLE public.it_probe;");
+        assert.strictEqual(r.status, 0, r.stderr);
+        assert.deepStrictEqual(r.stdout.trim().split("\n"), [APP_DB_USER]);
+    } else if (opts.password) {
         // The app role itself: create a table in public with a vector column, use it, drop it.
         const r = pg.sqlAs(
             { user: APP_DB_USER, password: APP_PASSWORD, database },
@@ -143,7 +159,7 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
             const pg = new LocalPostgres("boot-iam", MAX_CONNECTIONS);
             await pg.start();
             pg.superSql(`CREATE ROLE ${ADMIN.user} LOGIN CREATEROLE CREATEDB PASSWORD '${ADMIN.password}'`);
-            pg.superSql(`CREATE ROLE rds_iam NOLOGIN`);
+            mimicRdsRoles(pg);
             pg.superSql(`CREATE DATABASE ${mainDb} OWNER ${ADMIN.user}`);
             pg.superSql("CREATE EXTENSION vector", mainDb);
             // First with a password (a release created before IAM was turned on) ...
@@ -161,6 +177,32 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
             assert.notStrictEqual(login.status, 0, "the old password must no longer log in");
             pg.stopSync();
         }));
+
+        for (const major of [16, 17]) {
+        it(`(d) PostgreSQL ${major} (managed clouds' default; CREATEROLE rules changed in 16): managed admin, password then IAM; idempotent`, timed(`1d pg${major}`, async function () {
+            const bin = embeddedPgBin(major);
+            assert.ok(bin, `PostgreSQL ${major} not installed: run tests/integration/setup.sh`);
+            const pg = new LocalPostgres(`boot-pg${major}`, MAX_CONNECTIONS, bin);
+            await pg.start();
+            assert.strictEqual(Math.floor(pg.versionNum() / 10000), major);
+            pg.superSql(`CREATE ROLE ${ADMIN.user} LOGIN CREATEROLE CREATEDB PASSWORD '${ADMIN.password}'`);
+            mimicRdsRoles(pg);
+            pg.superSql(`CREATE DATABASE ${mainDb} OWNER ${ADMIN.user}`);
+            pg.superSql("CREATE EXTENSION vector", mainDb); // the stub, pre-created as the cloud allows
+            for (let i = 1; i <= 2; i++) {
+                const r = runBootstrap(pg, boot, sqlFile, ADMIN, mainDb, false);
+                assert.strictEqual(r.status, 0, `password run ${i}: ${r.stderr}`);
+                assertAppRole(pg, mainDb, { password: true, stubVector: true });
+            }
+            for (let i = 1; i <= 2; i++) {
+                const r = runBootstrap(pg, boot, sqlFile, ADMIN, mainDb, true);
+                assert.strictEqual(r.status, 0, `IAM run ${i}: ${r.stderr}`);
+                assertAppRole(pg, mainDb, { password: false });
+                assert.deepStrictEqual(pg.superSql(`SELECT pg_has_role('${APP_DB_USER}', 'rds_iam', 'MEMBER')`), ["t"]);
+            }
+            pg.stopSync();
+        }));
+        }
     });
 
     describe("2. migrations: the migration Job's command as the app role", function () {

