@@ -7,7 +7,12 @@
 // the engine as secrets.
 import "./harness";
 import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
 import { isSecretInput, one, ofType, registered, reset, settle, unwrapSecrets } from "./harness";
 import { CloudTarget, EmbeddingEngine, OpenWebUiCluster, OpenWebUiClusterArgs, OtlpProtocol, PgvectorIndexMethod, RoutingMode, ServiceMode, SizePreset, VectorStore } from "../index";
 import { sharedProvider } from "../scripts/schema";
@@ -292,9 +297,271 @@ describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () 
         assert.strictEqual(registered.length, 0);
     });
 
+    describe("examples/yaml/Pulumi.yaml, with the README's config", () => {
+        const dir = path.join(__dirname, "..", "examples", "yaml");
+        const project = YAML.parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"));
+        // What the README sets; the rest comes from the defaults declared in Pulumi.yaml.
+        const stackConfig: Record<string, string> = { hostname: "chat.example.com", clusterIssuer: "letsencrypt", openaiApiKey: "sk-example" };
+
+        /** Pulumi YAML's `${config}` interpolation: secret config stays secret. */
+        function interpolate(v: any): any {
+            if (typeof v === "string") {
+                const whole = v.match(/^\$\{([A-Za-z0-9_]+)\}$/);
+                if (whole) {
+                    const decl = project.config[whole[1]];
+                    assert.ok(decl, `\${${whole[1]}} is not declared under config:`);
+                    const value = stackConfig[whole[1]] ?? decl.default;
+                    assert.ok(value !== undefined, `config ${whole[1]} has no value and no default`);
+                    return decl.secret ? secret(value) : value;
+                }
+                assert.ok(!v.includes("${"), `unsupported interpolation in ${v}`);
+                return v;
+            }
+            if (Array.isArray(v)) return v.map(interpolate);
+            if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, interpolate(x)]));
+            return v;
+        }
+
+        it("uses the plugin in this repository under the token openwebui:index:OpenWebUiCluster", () => {
+            assert.strictEqual(project.runtime, "yaml");
+            const source = typeof project.packages.openwebui === "string" ? project.packages.openwebui : project.packages.openwebui.source;
+            assert.ok(fs.existsSync(path.join(dir, source, "PulumiPlugin.yaml")), `packages.openwebui (${source}) must be the plugin directory`);
+            const types = Object.values<any>(project.resources).map((r) => r.type);
+            assert.deepStrictEqual(types, [TOKEN]);
+        });
+
+        it("its properties construct the component; its outputs exist in the schema", async () => {
+            const schema = await sharedProvider().schema;
+            const [name, res] = Object.entries<any>(project.resources)[0];
+            const { state, resources } = await viaConstruct(name, interpolate(res.properties));
+            assert.strictEqual(state.url, "https://chat.example.com");
+            const ingress = resources.find((r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress")!;
+            assert.strictEqual(ingress.inputs.spec.ingressClassName, "nginx");
+            assert.strictEqual(ingress.inputs.metadata.annotations["cert-manager.io/cluster-issuer"], "letsencrypt");
+            const app = resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === `${name}-app`)!;
+            assert.strictEqual(app.inputs.stringData.OPENAI_API_KEYS, "sk-example");
+            for (const [out, expr] of Object.entries<string>(project.outputs)) {
+                const m = expr.match(/^\$\{(\w+)\.(\w+)\}$/);
+                assert.ok(m && m[1] === name, `output ${out}: ${expr}`);
+                assert.ok(schema.resources[TOKEN].properties[m![2]], `output ${out}: ${m![2]} is not an output of the component`);
+            }
+        });
+    });
+
+    describe("examples/python/__main__.py against an SDK with Pulumi's Python naming, from schema.json", () => {
+        // No Pulumi CLI here to generate `pulumi_openwebui`: a stand-in generated from the schema
+        // with the Python codegen's naming (snake_case args/outputs, UPPER_SNAKE enum members,
+        // `<Type>Args` argument classes) accepts exactly the names the real SDK has, and records
+        // the inputs the program passes; those then go through construct().
+        const dir = path.join(__dirname, "..", "examples", "python");
+        const python = ["python3", "python"].find((p) => spawnSync(p, ["--version"]).status === 0);
+        let tmp: string;
+        before(function () {
+            if (!python) this.skip();
+            tmp = fs.mkdtempSync(path.join(os.tmpdir(), "owui-py-"));
+            fs.mkdirSync(path.join(tmp, "pulumi"));
+            fs.writeFileSync(path.join(tmp, "pulumi", "__init__.py"), PY_PULUMI_STUB);
+            fs.mkdirSync(path.join(tmp, "pulumi_openwebui"));
+            fs.writeFileSync(path.join(tmp, "pulumi_openwebui", "__init__.py"), PY_SDK_STUB);
+        });
+        after(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
+
+        function runProgram(config: Record<string, string>): { inputs: any; name: string; exports: Record<string, string> } {
+            const r = spawnSync(python!, [path.join(dir, "__main__.py")], {
+                cwd: dir,
+                env: { ...process.env, PYTHONPATH: tmp, PYTHONDONTWRITEBYTECODE: "1", STUB_CONFIG: JSON.stringify(config), STUB_SCHEMA: path.join(__dirname, "..", "schema.json") },
+                encoding: "utf8",
+            });
+            assert.strictEqual(r.status, 0, `python failed:\n${r.stderr}`);
+            const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
+            const revive = (v: any): any =>
+                Array.isArray(v) ? v.map(revive) : v && typeof v === "object" ? ("__secret" in v ? secret(revive(v.__secret)) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]))) : v;
+            return { inputs: revive(out.inputs), name: out.name, exports: out.exports };
+        }
+
+        it("evaluation config (README): constructs; exports are outputs of the component", async () => {
+            const schema = await sharedProvider().schema;
+            const run = runProgram({ hostname: "chat.example.com", clusterIssuer: "letsencrypt", openaiApiKey: "sk-example" });
+            assert.deepStrictEqual(run.inputs.kubernetes, { routing: "ingress", ingressClassName: "nginx" });
+            const { state, resources } = await viaConstruct(run.name, run.inputs);
+            assert.strictEqual(state.url, "https://chat.example.com");
+            assert.ok(resources.some((r) => r.type === "kubernetes:apps/v1:StatefulSet" && r.name === "chat-postgres"), "in-cluster Postgres");
+            const app = resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "chat-app")!;
+            assert.strictEqual(app.inputs.stringData.OPENAI_API_KEYS, "sk-example");
+            for (const [exported, output] of Object.entries(run.exports)) {
+                assert.ok(schema.resources[TOKEN].properties[output], `export ${exported}: ${output} is not an output`);
+            }
+            assert.strictEqual(run.exports.webuiSecretKey, "webuiSecretKey");
+        });
+
+        it("production config (README): external Postgres/Redis/S3 and OIDC, secrets stay secret", async () => {
+            const run = runProgram({
+                hostname: "chat.example.com",
+                external: "true",
+                databaseUrl: "postgresql://owui:pw@pg.example.com:5432/openwebui?sslmode=require",
+                databaseMaxConnections: "500",
+                redisUrl: "rediss://:tok@redis.example.com:6380/0",
+                bucketName: "openwebui-uploads",
+                s3EndpointUrl: "https://s3.example.com",
+                oidcProviderUrl: "https://idp.example.com/.well-known/openid-configuration",
+                oidcClientId: "open-webui",
+                oidcClientSecret: "oidc-s3cr3t",
+            });
+            const { state, raw } = await viaConstruct(run.name, run.inputs);
+            assert.strictEqual(state.databaseServerMaxConnections, 500);
+            assert.ok(!ofType("kubernetes:apps/v1:StatefulSet").length, "no in-cluster services in production mode");
+            const app = raw.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "chat-app")!;
+            assert.ok(isSecretInput(app.inputs, "stringData"));
+            const data = unwrapSecrets(app.inputs).stringData;
+            assert.strictEqual(data.REDIS_URL, "rediss://:tok@redis.example.com:6380/0");
+            assert.ok(Object.values(data).includes("oidc-s3cr3t"));
+        });
+    });
+
     it("the harness sees one component resource of the plugin's token", async () => {
         await viaConstruct("solo", { target: "kubernetes", hostname: "solo.example.com" });
         assert.strictEqual(one(TOKEN).name, "solo");
         assert.strictEqual(ofType(TOKEN).length, 1);
     });
 });
+
+// ---- Python stand-ins for examples/python (see the describe block above) -------------------
+
+/** The few `pulumi` APIs the example uses: Config (from STUB_CONFIG), secrets, export. */
+const PY_PULUMI_STUB = String.raw`
+import json, os
+_config = json.loads(os.environ.get("STUB_CONFIG", "{}"))
+_exports = {}
+
+class _Secret:
+    def __init__(self, value):
+        self.value = value
+
+class Config:
+    def __init__(self, name=None):
+        pass
+    def get(self, key):
+        return _config.get(key)
+    def require(self, key):
+        if key not in _config:
+            raise Exception("Missing required configuration variable '%s'" % key)
+        return _config[key]
+    def _bool(self, v):
+        if v not in ("true", "false"):
+            raise Exception("not a boolean: %r" % v)
+        return v == "true"
+    def get_bool(self, key):
+        v = self.get(key)
+        return None if v is None else self._bool(v)
+    def require_bool(self, key):
+        return self._bool(self.require(key))
+    def get_int(self, key):
+        v = self.get(key)
+        return None if v is None else int(v)
+    def require_int(self, key):
+        return int(self.require(key))
+    def get_secret(self, key):
+        v = self.get(key)
+        return None if v is None else _Secret(v)
+    def require_secret(self, key):
+        return _Secret(self.require(key))
+
+def export(name, value):
+    _exports[name] = value
+`;
+
+/**
+ * pulumi_openwebui as Pulumi's Python codegen names it, generated at import time from
+ * schema.json: checks every keyword, required argument, argument class and enum against the
+ * schema, and prints the inputs as the SDK would send them (camelCase JSON; secrets marked).
+ */
+const PY_SDK_STUB = String.raw`
+import atexit, json, os, re
+from enum import Enum
+import pulumi
+
+_schema = json.load(open(os.environ["STUB_SCHEMA"]))
+_TOKEN = "openwebui:index:OpenWebUiCluster"
+_PREFIX = "#/types/openwebui:index:"
+
+def _snake(n):
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", n).lower()
+
+class _Args:
+    pass
+
+def _value(what, prop, v):
+    ref = prop.get("$ref", "")
+    if ref.startswith(_PREFIX):
+        target = ref[len(_PREFIX):]
+        if target in _enums:
+            if not isinstance(v, _enums[target]):
+                raise TypeError("%s: expected %s, got %r" % (what, target, v))
+            return v.value
+        cls = globals()[target + "Args"]
+        if not isinstance(v, cls):
+            raise TypeError("%s: expected %sArgs, got %r" % (what, target, v))
+        return v._json
+    if isinstance(v, pulumi._Secret):
+        if prop.get("plain"):
+            raise TypeError("%s: a plain property cannot take a secret Output" % what)
+        return {"__secret": _value(what, prop, v.value)}
+    t = prop.get("type")
+    if t == "array":
+        return [_value(what + "[]", prop["items"], x) for x in v]
+    if t == "object":
+        return {k: _value("%s.%s" % (what, k), prop["additionalProperties"], x) for k, x in v.items()}
+    ok = {"string": (str,), "number": (int, float), "boolean": (bool,)}[t]
+    if not isinstance(v, ok) or (t == "number" and isinstance(v, bool)):
+        raise TypeError("%s: expected %s, got %r" % (what, t, v))
+    return v
+
+def _check(what, props, required, kwargs):
+    by_snake = {_snake(k): k for k in props}
+    out = {}
+    for k, v in kwargs.items():
+        if k not in by_snake:
+            raise TypeError("%s() got an unexpected keyword argument '%s'" % (what, k))
+        if v is not None:
+            out[by_snake[k]] = _value("%s.%s" % (what, k), props[by_snake[k]], v)
+    missing = [r for r in required if r not in out]
+    if missing:
+        raise TypeError("%s() missing required arguments %s" % (what, missing))
+    return out
+
+_enums = {}
+for _token, _t in _schema["types"].items():
+    _name = _token.split(":")[2]
+    if "enum" in _t:
+        _enums[_name] = Enum(_name, {re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", m["name"]).upper(): m["value"] for m in _t["enum"]}, type=str)
+        globals()[_name] = _enums[_name]
+
+def _args_class(name, t):
+    def __init__(self, **kwargs):
+        self._json = _check(name + "Args", t["properties"], t.get("required", []), kwargs)
+    return type(name + "Args", (_Args,), {"__init__": __init__})
+
+for _token, _t in _schema["types"].items():
+    if "enum" not in _t:
+        _name = _token.split(":")[2]
+        globals()[_name + "Args"] = _args_class(_name, _t)
+
+class _OutputRef:
+    def __init__(self, name):
+        self.name = name
+
+_state = {}
+
+class OpenWebUiCluster:
+    def __init__(self, resource_name, opts=None, **kwargs):
+        r = _schema["resources"][_TOKEN]
+        _state["name"] = resource_name
+        _state["inputs"] = _check("OpenWebUiCluster", r["inputProperties"], r["requiredInputs"], kwargs)
+        for k in r["properties"]:
+            setattr(self, _snake(k), _OutputRef(k))
+
+@atexit.register
+def _dump():
+    exports = {k: (v.name if isinstance(v, _OutputRef) else repr(v)) for k, v in pulumi._exports.items()}
+    print(json.dumps({"name": _state.get("name"), "inputs": _state.get("inputs"), "exports": exports}))
+`;
