@@ -5,7 +5,8 @@ import "../harness"; // setMocks first
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { APP_DB_USER, BOOTSTRAP_SQL } from "../../components/database";
+import { value } from "../harness";
+import { APP_DB_USER, BOOTSTRAP_SQL, postgresUrl } from "../../components/database";
 import { computePools, POD_SIZING } from "../../components/sizing";
 import { SizePreset } from "../../components/types";
 import { emitBootstrap, emitFor, Emitted, EmittedBootstrap, Env } from "./lib/component";
@@ -133,7 +134,8 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
         }));
 
         it("(b) managed-cloud admin (CREATEROLE CREATEDB, not superuser): fails loudly without vector rights, passes once vector is allowed (pre-created); idempotent", timed("1b managed admin", async () => {
-            pgMain = new LocalPostgres("main", MAX_CONNECTIONS);
+            // TLS enforced, as on the managed servers (plain TCP rejected; clients use sslmode=require).
+            pgMain = new LocalPostgres("main", MAX_CONNECTIONS, undefined, true);
             await pgMain.start();
             pgMain.superSql(`CREATE ROLE ${ADMIN.user} LOGIN CREATEROLE CREATEDB PASSWORD '${ADMIN.password}'`);
             pgMain.superSql(`CREATE DATABASE ${mainDb} OWNER ${ADMIN.user}`);
@@ -151,6 +153,8 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
                 assert.strictEqual(r.status, 0, `run ${i}: ${r.stderr}`);
                 assertAppRole(pgMain, mainDb, { password: true });
             }
+            const plain = run(path.join(pgMain.clientBin, "psql"), ["--no-psqlrc", "-X", "-c", "SELECT 1"], { env: { ...pgMain.tcpEnv({ ...ADMIN, database: mainDb }), PGSSLMODE: "disable" }, check: false });
+            assert.notStrictEqual(plain.status, 0, "plain TCP must be rejected by the TLS-only server");
             // The admin became a member of the app role (to hand the database over), not the reverse.
             assert.deepStrictEqual(pgMain.superSql(`SELECT pg_has_role('${ADMIN.user}', '${APP_DB_USER}', 'MEMBER'), pg_has_role('${APP_DB_USER}', '${ADMIN.user}', 'MEMBER')`), ["t|f"]);
         }));
@@ -210,8 +214,12 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
         before(async function () {
             if (!pgMain) this.skip();
             const [maxConn] = pgMain.superSql("SHOW max_connections");
+            // The URL as the component builds it for managed servers (postgresUrl, sslmode=require).
+            const databaseUrl = await value(postgresUrl({ user: APP_DB_USER, password: APP_PASSWORD, host: "127.0.0.1", port: pgMain.port, database: mainDb, sslMode: "require" }));
+            assert.strictEqual(databaseUrl, pgMain.url({ user: APP_DB_USER, password: APP_PASSWORD }, mainDb));
+            report.databaseUrlShape = databaseUrl.replace(APP_PASSWORD, "<password>");
             emitted = await emitFor({
-                databaseUrl: pgMain.url({ user: APP_DB_USER, password: APP_PASSWORD }, mainDb),
+                databaseUrl,
                 maxConnections: Number(maxConn),
                 redisUrl: redis.url(0),
                 replicasMin: REPLICAS.min,
@@ -359,6 +367,9 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
             stop = true;
             await sampler;
             const after = count();
+            // Every app connection (all three engines) is encrypted.
+            const [plainConns] = pgMain.superSql(`SELECT count(*) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE a.usename = '${APP_DB_USER}' AND NOT s.ssl`);
+            assert.strictEqual(plainConns, "0", "app connections without TLS");
             report.connections = { idleAfterStart: idle, peakUnderLoad: peak, afterLoad: after, perPodMaxComputed: perPodMax, requestsOk: ok, requestsFailed: failed, statuses, concurrency };
             assert.ok(ok > 100, `too few successful requests: ${ok} (statuses ${JSON.stringify(statuses)})`);
             assert.strictEqual(failed, 0, `5xx/errors under load: ${JSON.stringify(statuses)}`);

@@ -24,7 +24,11 @@ export class LocalPostgres {
     port = 0;
     private owner?: { uid: number; gid: number };
 
-    constructor(readonly name: string, readonly maxConnections = 300, serverBin?: string) {
+    /**
+     * With `tls`, the server is like a managed one that enforces TLS: a self-signed certificate,
+     * and pg_hba accepts TCP logins only over TLS (`hostssl`); plain TCP is rejected.
+     */
+    constructor(readonly name: string, readonly maxConnections = 300, serverBin?: string, readonly tls = false) {
         this.bin = serverBin ?? pgBin();
         // initdb/postgres refuse to run as root: use Debian's postgres user then.
         this.owner = IS_ROOT ? userIds("postgres") : undefined;
@@ -42,9 +46,19 @@ export class LocalPostgres {
         this.port = await freePort();
         const asOwner = { uid: this.owner?.uid, gid: this.owner?.gid, env: { PATH: process.env.PATH, LANG: "C.UTF-8" } };
         run(path.join(this.bin, "initdb"), ["-D", this.dataDir, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"], asOwner);
+        let tlsOpts = "";
+        if (this.tls) {
+            const crt = path.join(this.dataDir, "server.crt");
+            const key = path.join(this.dataDir, "server.key");
+            run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", crt], { env: { PATH: process.env.PATH } });
+            fs.chmodSync(key, 0o600);
+            if (this.owner) for (const f of [crt, key]) fs.chownSync(f, this.owner.uid, this.owner.gid);
+            fs.writeFileSync(path.join(this.dataDir, "pg_hba.conf"), "local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n");
+            tlsOpts = " -c ssl=on";
+        }
         run(path.join(this.bin, "pg_ctl"), [
             "-D", this.dataDir, "-l", path.join(this.socketDir, "postgres.log"), "-w", "-t", "60",
-            "-o", `-c listen_addresses=127.0.0.1 -p ${this.port} -k ${this.socketDir} -c max_connections=${this.maxConnections} -c fsync=off -c password_encryption=scram-sha-256`,
+            "-o", `-c listen_addresses=127.0.0.1 -p ${this.port} -k ${this.socketDir} -c max_connections=${this.maxConnections} -c fsync=off -c password_encryption=scram-sha-256${tlsOpts}`,
             "start",
         ], asOwner);
         onCleanup(`postgres ${this.name}`, () => this.stopSync());
@@ -59,6 +73,11 @@ export class LocalPostgres {
         return tail(path.join(this.socketDir, "postgres.log"));
     }
 
+    /** What clients use: `require` against a TLS-only server, as the component emits for managed servers. */
+    get sslMode(): string {
+        return this.tls ? "require" : "disable";
+    }
+
     /** libpq environment for a TCP login as `c` (like the bootstrap Job's Secret). */
     tcpEnv(c: PgConnection, database = "postgres"): NodeJS.ProcessEnv {
         return {
@@ -68,7 +87,7 @@ export class LocalPostgres {
             PGDATABASE: c.database ?? database,
             PGUSER: c.user,
             ...(c.password !== undefined ? { PGPASSWORD: c.password } : {}),
-            PGSSLMODE: "disable",
+            PGSSLMODE: this.sslMode,
             PGCONNECT_TIMEOUT: "10",
         };
     }
@@ -87,7 +106,7 @@ export class LocalPostgres {
 
     url(c: PgConnection, database: string): string {
         const auth = c.password !== undefined ? `${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}` : encodeURIComponent(c.user);
-        return `postgresql://${auth}@127.0.0.1:${this.port}/${database}`;
+        return `postgresql://${auth}@127.0.0.1:${this.port}/${database}?sslmode=${this.sslMode}`;
     }
 }
 
