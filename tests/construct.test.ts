@@ -397,6 +397,7 @@ describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () 
         it("production config (README): external Postgres/Redis/S3 and OIDC, secrets stay secret", async () => {
             const run = runProgram({
                 hostname: "chat.example.com",
+                createNamespace: "false",
                 external: "true",
                 databaseUrl: "postgresql://owui:pw@pg.example.com:5432/openwebui?sslmode=require",
                 databaseMaxConnections: "500",
@@ -410,6 +411,7 @@ describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () 
             const { state, raw } = await viaConstruct(run.name, run.inputs);
             assert.strictEqual(state.databaseServerMaxConnections, 500);
             assert.ok(!ofType("kubernetes:apps/v1:StatefulSet").length, "no in-cluster services in production mode");
+            assert.ok(!ofType("kubernetes:core/v1:Namespace").length, "createNamespace false: the README's namespace holds the S3 Secret");
             const app = raw.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "chat-app")!;
             assert.ok(isSecretInput(app.inputs, "stringData"));
             const data = unwrapSecrets(app.inputs).stringData;
