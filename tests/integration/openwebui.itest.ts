@@ -272,6 +272,28 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
             }
             report.migrations = runs;
         }));
+
+        it("the serving env (ENABLE_DB_MIGRATIONS=false) never migrates: against an empty database it creates no schema", timed("2c serving env does not migrate", async () => {
+            const db = "openwebui_empty";
+            const r0 = pgMain.sqlAs(ADMIN, `CREATE DATABASE ${db}`);
+            assert.strictEqual(r0.status, 0, r0.stderr);
+            pgMain.superSql("CREATE EXTENSION vector", db);
+            const r1 = runBootstrap(pgMain, boot, sqlFile, ADMIN, db, false);
+            assert.strictEqual(r1.status, 0, r1.stderr);
+            const url = pgMain.url({ user: APP_DB_USER, password: APP_PASSWORD }, db);
+            const env: Env = { ...emitted.serveEnv, DATABASE_URL: url, PGVECTOR_DB_URL: url };
+            assert.strictEqual(env.ENABLE_DB_MIGRATIONS, "false");
+            let outcome = "";
+            try {
+                const o = await startOpenWebUi("empty-db", env, { timeoutMs: 120_000 });
+                outcome = "started";
+                await stopOpenWebUi(o);
+            } catch (e) {
+                outcome = `did not start: ${(e as Error).message.split("\n").find((l) => /Error|error/.test(l)) ?? (e as Error).message.split("\n")[0]}`;
+            }
+            report.servingOnEmptyDatabase = outcome;
+            assert.deepStrictEqual(pgMain.superSql("SELECT count(*) FROM pg_tables WHERE tablename = 'alembic_version'", db), ["0"], `serving process migrated (${outcome})`);
+        }));
     });
 
     describe("3-5. serving with the emitted env", function () {
