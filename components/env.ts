@@ -26,7 +26,7 @@ export interface EnvInputs {
     /** OTLP endpoint of the in-cluster collector (undefined: OTEL off). */
     otelCollectorEndpoint?: pulumi.Input<string>;
     /** Keys present in the app Secret for optional secrets. */
-    secretKeys: { oidcClientSecret: boolean; openaiApiKeys: boolean; extraSecretEnv: string[] };
+    secretKeys: { oidcClientSecret: boolean; openaiApiKeys: boolean };
 }
 
 /** Paths inside the pod. */
@@ -140,7 +140,7 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
 
     // Escape hatches (names the component manages were refused at validation)
     for (const [k, v] of Object.entries(spec.extraEnv)) env.push(plain(k, v));
-    for (const k of inp.secretKeys.extraSecretEnv) env.push(fromSecret(k, app(k)));
+    // extraSecretEnv arrives through `envFrom` (its own Secret): its names need not be known at plan time.
     return env;
 }
 

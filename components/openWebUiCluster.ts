@@ -18,7 +18,7 @@ import { EnvInputs, REDIS_CA_DIR, SecretRef, buildEnv } from "./env";
 import { ValidationError } from "./errors";
 import { inClusterObjectStore, inClusterPostgres, inClusterRedis } from "./inCluster";
 import { createOtelCollector } from "./otel";
-import { ResolvedSpec, planPools, resolveSpec } from "./spec";
+import { MANAGED_ENV, ResolvedSpec, planPools, resolveSpec } from "./spec";
 import { OpenWebUiClusterArgs, ServiceMode } from "./types";
 import { createAvailability, createDeployment, createMigrationJob, createNetworkPolicies, createRoute, createService, PodInputs } from "./workloads";
 
@@ -301,8 +301,22 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         if (spec.oidc) appSecretData.OAUTH_CLIENT_SECRET = pulumi.secret(spec.oidc.clientSecret);
         const openaiKeys = spec.rag.openaiApiKeys;
         if (openaiKeys !== undefined) appSecretData.OPENAI_API_KEYS = pulumi.secret(pulumi.output(openaiKeys).apply((k) => k.join(";")));
-        const extraSecretKeys = spec.extraSecretEnv && !pulumi.Output.isInstance(spec.extraSecretEnv) ? Object.keys(spec.extraSecretEnv as object) : [];
-        for (const k of extraSecretKeys) appSecretData[k] = pulumi.secret((spec.extraSecretEnv as { [key: string]: pulumi.Input<string> })[k]);
+        // extraSecretEnv may be one secret Output (a secret map from another language): its own
+        // Secret, read with envFrom, so no name has to be known now. `env` wins over `envFrom`, and
+        // managed names are refused here when known, at deploy time otherwise.
+        let extraEnvSecret: k8s.core.v1.Secret | undefined;
+        if (spec.extraSecretEnv !== undefined) {
+            const data = pulumi.secret(pulumi.output(spec.extraSecretEnv).apply((m) => {
+                const bad = Object.keys(m ?? {}).filter((k) => MANAGED_ENV.includes(k) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k));
+                if (bad.length) throw new Error(`OpenWebUiCluster ${name}: extraSecretEnv.${bad[0]}: managed by the component or not a valid variable name; use the typed argument or rename it`);
+                return m ?? {};
+            }));
+            extraEnvSecret = new k8s.core.v1.Secret(
+                `${name}-extra-env`,
+                { metadata: { name: `${name}-extra-env`, namespace, labels }, type: "Opaque", stringData: data },
+                k8sOpts(),
+            );
+        }
         const appSecret = new k8s.core.v1.Secret(
             `${name}-app`,
             { metadata: { name: `${name}-app`, namespace, labels }, type: "Opaque", stringData: pulumi.secret(appSecretData) },
@@ -327,10 +341,12 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             storageEnv,
             storageSecretEnv,
             otelCollectorEndpoint: otel?.endpoint,
-            secretKeys: { oidcClientSecret: !!spec.oidc, openaiApiKeys: openaiKeys !== undefined, extraSecretEnv: extraSecretKeys },
+            secretKeys: { oidcClientSecret: !!spec.oidc, openaiApiKeys: openaiKeys !== undefined },
         };
         // Pods roll when the content of the app Secret changes (its name does not).
-        const configHash = pulumi.secret(pulumi.output(appSecretData)).apply((d) => crypto.createHash("sha256").update(JSON.stringify(d)).digest("hex").slice(0, 16));
+        const configHash = pulumi
+            .secret(pulumi.all([pulumi.output(appSecretData), pulumi.output(spec.extraSecretEnv ?? {})]))
+            .apply((d) => crypto.createHash("sha256").update(JSON.stringify(d)).digest("hex").slice(0, 16));
         const pod: PodInputs = {
             spec,
             namespace,
@@ -339,9 +355,10 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             serviceAccountName: serviceAccount.metadata.name,
             podLabels: identity.podLabels,
             redisCaSecretName,
+            envFromSecretName: extraEnvSecret?.metadata.name,
             configHash: pulumi.unsecret(configHash),
         };
-        const migrate = createMigrationJob(name, pod, buildEnv(spec, envInputs, true), [...dbReady, ...redisReady, ...storageReady, appSecret], k8sOpts());
+        const migrate = createMigrationJob(name, pod, buildEnv(spec, envInputs, true), [...dbReady, ...redisReady, ...storageReady, appSecret, ...(extraEnvSecret ? [extraEnvSecret] : [])], k8sOpts());
         const deployment = createDeployment(name, pod, buildEnv(spec, envInputs, false), [migrate], k8sOpts());
 
         // 6. Availability, network, route, load balancer

@@ -23,6 +23,8 @@ export interface PodInputs {
     podLabels: { [key: string]: string };
     /** Secret holding the Redis CA (`ca.crt`), when the cache needs a private CA. */
     redisCaSecretName?: pulumi.Input<string>;
+    /** Secret read whole with `envFrom` (extraSecretEnv). */
+    envFromSecretName?: pulumi.Input<string>;
     /** Hash of the config so pods roll when a referenced Secret's content changes. */
     configHash: pulumi.Input<string>;
 }
@@ -97,6 +99,7 @@ export function createMigrationJob(name: string, p: PodInputs, env: EnvVar[], de
                                 workingDir: "/app/backend",
                                 command: ["python", "-c", "import open_webui.config; print('open-webui migrations: done')"],
                                 env,
+                                envFrom: p.envFromSecretName !== undefined ? [{ secretRef: { name: p.envFromSecretName } }] : undefined,
                                 volumeMounts: v.mounts,
                                 securityContext: restrictedContainerSecurity(spec.pod.readOnlyRootFilesystem),
                                 resources: resources(spec),
@@ -164,6 +167,7 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
                                 imagePullPolicy: spec.image.pullPolicy,
                                 ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
                                 env,
+                                envFrom: p.envFromSecretName !== undefined ? [{ secretRef: { name: p.envFromSecretName } }] : undefined,
                                 startupProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
                                 livenessProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
                                 readinessProbe: { httpGet: { path: "/health/db", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },

@@ -228,7 +228,9 @@ describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () 
             const data = unwrapSecrets(app.inputs).stringData;
             assert.strictEqual(data.DATABASE_URL, dbUrl);
             assert.ok(Object.values(data).includes("oidc-s3cr3t"), "OIDC client secret delivered");
-            assert.ok(Object.values(data).includes("search-token"), "extraSecretEnv delivered");
+            const extra = got.raw.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "ai-extra-env")!;
+            assert.ok(isSecretInput(extra.inputs, "stringData"), "the extraSecretEnv Secret payload is a Pulumi secret");
+            assert.ok(Object.values(unwrapSecrets(extra.inputs).stringData).includes("search-token"), "extraSecretEnv delivered");
             assert.ok(Object.values(data).some((v) => typeof v === "string" && v.includes("sk-one") && v.includes("sk-two")), "OpenAI keys delivered");
             // No secret value appears in any non-Secret resource's inputs.
             for (const r of got.raw.filter((x) => x.type !== "kubernetes:core/v1:Secret")) {
@@ -260,13 +262,9 @@ describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () 
         });
     });
 
-    // PENDING a core fix (components/ is the lead's): a secret *map* (Python
-    // `config.require_secret_object(...)`, YAML `fn::secret` around the map) arrives as one
-    // Output, and openWebUiCluster.ts skips Output maps (`!pulumi.Output.isInstance(spec.extraSecretEnv)`),
-    // so every variable is silently dropped. The keys name env vars and must be known at plan
-    // time: type it `{ [key: string]: pulumi.Input<string> }` (plain map, secret values) and refuse
-    // an Output map with a problem("extraSecretEnv", ...). Unskip when fixed.
-    it.skip("a whole-secret extraSecretEnv map is delivered or refused, never silently dropped", async () => {
+    // A secret *map* (Python `config.require_secret_object(...)`, YAML `fn::secret` around the
+    // map) arrives as one Output: the core delivers it through its own Secret read with envFrom.
+    it("a whole-secret extraSecretEnv map is delivered or refused, never silently dropped", async () => {
         const { provider } = sharedProvider();
         reset();
         const inputs = await deserializeInputs(wireInputs({ target: "kubernetes", hostname: "chat.example.com", extraSecretEnv: secret({ SEARCH_TOKEN_X: "tok" }) }), new Map());
@@ -279,8 +277,11 @@ describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () 
         }
         await settle();
         if (!refused) {
-            const app = registered.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "chat-app")!;
-            assert.strictEqual(app.plain.stringData.SEARCH_TOKEN_X, "tok");
+            // Delivered through its own Secret, read whole by the pods with envFrom.
+            const extra = registered.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "chat-extra-env")!;
+            assert.strictEqual(extra.plain.stringData.SEARCH_TOKEN_X, "tok");
+            const dep = registered.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === "chat")!;
+            assert.deepStrictEqual(dep.plain.spec.template.spec.containers[0].envFrom, [{ secretRef: { name: "chat-extra-env" } }]);
         }
     });
 

@@ -367,7 +367,11 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
         assert.strictEqual(env.OPENAI_API_BASE_URLS.value, "https://api.openai.com/v1;https://llm.internal/v1");
         assert.deepStrictEqual(env.OPENAI_API_KEYS.valueFrom.secretKeyRef, { name: "chat-app", key: "OPENAI_API_KEYS" });
         assert.strictEqual(env.TIKA_SERVER_URL.value, "http://tika:9998");
-        assert.deepStrictEqual(env.WEB_SEARCH_API_TOKEN_X.valueFrom.secretKeyRef, { name: "chat-app", key: "WEB_SEARCH_API_TOKEN_X" });
+        assert.strictEqual(env.WEB_SEARCH_API_TOKEN_X, undefined);
+        assert.deepStrictEqual(podOf().containers[0].envFrom, [{ secretRef: { name: "chat-extra-env" } }]);
+        assert.deepStrictEqual(migrateJob().plain.spec.template.spec.containers[0].envFrom, [{ secretRef: { name: "chat-extra-env" } }]);
+        const extra = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-extra-env")!;
+        assert.deepStrictEqual(extra.plain.stringData, { WEB_SEARCH_API_TOKEN_X: "abc" });
         const secret = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-app")!;
         assert.strictEqual(secret.plain.stringData.OPENAI_API_KEYS, "k1;k2");
     });
