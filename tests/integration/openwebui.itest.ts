@@ -183,7 +183,7 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
         }));
 
         for (const major of [16, 17]) {
-        it(`(d) PostgreSQL ${major} (managed clouds' default; CREATEROLE rules changed in 16): managed admin, password then IAM; idempotent`, timed(`1d pg${major}`, async function () {
+        it(`(d) PostgreSQL ${major} (managed clouds' default; CREATEROLE rules changed in 16): managed admin creates trusted vector itself, password then IAM; idempotent`, timed(`1d pg${major}`, async function () {
             const bin = embeddedPgBin(major);
             assert.ok(bin, `PostgreSQL ${major} not installed: run tests/integration/setup.sh`);
             const pg = new LocalPostgres(`boot-pg${major}`, MAX_CONNECTIONS, bin);
@@ -192,7 +192,9 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
             pg.superSql(`CREATE ROLE ${ADMIN.user} LOGIN CREATEROLE CREATEDB PASSWORD '${ADMIN.password}'`);
             mimicRdsRoles(pg);
             pg.superSql(`CREATE DATABASE ${mainDb} OWNER ${ADMIN.user}`);
-            pg.superSql("CREATE EXTENSION vector", mainDb); // the stub, pre-created as the cloud allows
+            // No pre-created extension: the stub is marked `trusted` (as the clouds make `vector`
+            // creatable by their admin), so the bootstrap's own CREATE EXTENSION must do it.
+            assert.deepStrictEqual(pg.superSql("SELECT count(*) FROM pg_extension WHERE extname = 'vector'", mainDb), ["0"]);
             for (let i = 1; i <= 2; i++) {
                 const r = runBootstrap(pg, boot, sqlFile, ADMIN, mainDb, false);
                 assert.strictEqual(r.status, 0, `password run ${i}: ${r.stderr}`);
@@ -337,6 +339,14 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
             assert.deepStrictEqual(JSON.parse(db.body), { status: true });
             const ready = await request(`${a.base}/ready`);
             assert.strictEqual(ready.status, 200, ready.body);
+            // Every probe the Deployment declares answers 200 on the running server.
+            const probes = emitted.probePaths;
+            assert.ok(probes.startup && probes.liveness && probes.readiness, `probes: ${JSON.stringify(probes)}`);
+            for (const [kind, p] of Object.entries(probes)) {
+                const r = await request(`${a.base}${p}`);
+                assert.strictEqual(r.status, 200, `${kind} probe ${p}: ${r.status} ${r.body}`);
+            }
+            report.probePaths = probes;
             // The serving process did not migrate (same head, no second alembic row).
             assert.deepStrictEqual(pgMain.superSql("SELECT version_num FROM alembic_version", mainDb), [versionBefore]);
             // pgvector's table was created by the app role, vector extension untouched.

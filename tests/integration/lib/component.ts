@@ -18,6 +18,8 @@ export interface Emitted {
     migrateWorkingDir: string;
     /** Serving container command/args as emitted (undefined: image entrypoint). */
     serveCommand?: string[];
+    /** HTTP paths of the serving container's startup, liveness and readiness probes. */
+    probePaths: { startup?: string; liveness?: string; readiness?: string };
     /** Deployment pod securityContext (runAsUser etc.). */
     podSecurity: any;
     /** Component outputs for the pool plan. */
@@ -75,6 +77,7 @@ export async function emitFor(args: { databaseUrl: string; maxConnections: numbe
         migrateCommand: mig.command,
         migrateWorkingDir: mig.workingDir,
         serveCommand: container.command,
+        probePaths: { startup: container.startupProbe?.httpGet?.path, liveness: container.livenessProbe?.httpGet?.path, readiness: container.readinessProbe?.httpGet?.path },
         podSecurity: dep.plain.spec.template.spec.securityContext,
         outputs: {
             poolSize: await outputValue<number>(c.databasePoolSize),
