@@ -9,10 +9,10 @@ import { value } from "../harness";
 import { APP_DB_USER, BOOTSTRAP_SQL, postgresUrl } from "../../components/database";
 import { computePools, POD_SIZING } from "../../components/sizing";
 import { SizePreset } from "../../components/types";
-import { emitBootstrap, emitFor, Emitted, EmittedBootstrap, Env } from "./lib/component";
+import { emitBootstrap, emitFor, emitManagedRedisTls, Emitted, EmittedBootstrap, Env } from "./lib/component";
 import { OPEN_WEBUI_BIN, OpenWebUi, PYTHON, notWritableBy, packageDir, socketIoHandshake, startOpenWebUi, stopOpenWebUi } from "./lib/openwebui";
 import { IS_ROOT, IT_HOME, IT_USER, cleanupAll, embeddedPgBin, request, run, runDir, sleep, tempDir, userIds } from "./lib/procs";
-import { LocalPostgres, LocalRedis } from "./lib/servers";
+import { LocalPostgres, LocalRedis, makeCa } from "./lib/servers";
 
 const REPLICAS = { min: 2, max: 3 };
 const MAX_CONNECTIONS = 300;
@@ -455,6 +455,63 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
             const prefix = emitted.serveEnv.REDIS_KEY_PREFIX;
             const keys = redis.cli(["--scan", "--pattern", `${prefix}:*`]).trim().split("\n").filter(Boolean);
             assert.ok(keys.length > 0, `no Redis keys under ${prefix}:`);
+        }));
+
+        it("4d. Redis over TLS with the URL the component emits for a managed cache with its own CA; a wrong CA is refused", timed("4d redis tls", async () => {
+            assert.ok(token, "needs 3c");
+            const m = await emitManagedRedisTls();
+            assert.strictEqual(m.websocketRedisUrl, m.redisUrl);
+            const u = new URL(m.redisUrl);
+            assert.strictEqual(u.protocol, "rediss:");
+            assert.strictEqual(u.searchParams.get("ssl_cert_reqs"), "required");
+            assert.strictEqual(u.searchParams.get("ssl_ca_certs"), `${m.caMountPath}/ca.crt`);
+            assert.deepStrictEqual(m.caSecretKeys, ["ca.crt"]);
+            report.managedRedisUrlShape = `${u.protocol}//:<token>@<host>:<port>${u.pathname}${u.search}`;
+            const tlsRedis = new LocalRedis("it-redis-tls-Pw", true);
+            await tlsRedis.start();
+            // Only what cannot exist here changes: host, port, password, and the CA file path
+            // (the pod mounts the CA Secret at caMountPath; here it is the test CA's file).
+            const localUrl = (caFile: string) => {
+                const x = new URL(m.redisUrl);
+                x.hostname = "127.0.0.1";
+                x.port = String(tlsRedis.port);
+                x.password = encodeURIComponent(tlsRedis.password);
+                x.searchParams.set("ssl_ca_certs", caFile);
+                return x.toString();
+            };
+            const good = localUrl(tlsRedis.ca!.caCert);
+            const e = await startOpenWebUi("e-redis-tls", { ...emitted.serveEnv, REDIS_URL: good, WEBSOCKET_REDIS_URL: good });
+            try {
+                const ready = await request(`${e.base}/ready`);
+                assert.strictEqual(ready.status, 200, ready.body);
+                const me = await request(`${e.base}/api/v1/auths/`, { headers: { authorization: `Bearer ${token}` } });
+                assert.strictEqual(me.status, 200, me.body);
+                const h = await socketIoHandshake(e.base);
+                assert.strictEqual(h.status, 101);
+                const keys = tlsRedis.cli(["--scan", "--pattern", `${emitted.serveEnv.REDIS_KEY_PREFIX}:*`]).trim().split("\n").filter(Boolean);
+                assert.ok(keys.length > 0, "no keys written over TLS");
+                const numsub = tlsRedis.cli(["PUBSUB", "NUMSUB", "socketio"]).trim().split("\n");
+                assert.deepStrictEqual(numsub, ["socketio", "1"]);
+            } finally {
+                await stopOpenWebUi(e);
+            }
+            // ssl_cert_reqs=required is honoured: a CA that did not sign the server cert is refused.
+            const other = makeCa(tempDir("other-ca"), "other");
+            const bad = localUrl(other.caCert);
+            let outcome: string;
+            try {
+                const f = await startOpenWebUi("f-redis-wrong-ca", { ...emitted.serveEnv, REDIS_URL: bad, WEBSOCKET_REDIS_URL: bad }, { timeoutMs: 120_000 });
+                const ready = await request(`${f.base}/ready`);
+                // What each candidate readiness path says while Redis is unusable.
+                const probe = await request(`${f.base}${emitted.probePaths.readiness}`);
+                outcome = `started; /ready ${ready.status}; readiness probe ${emitted.probePaths.readiness} ${probe.status}`;
+                await stopOpenWebUi(f);
+                assert.notStrictEqual(ready.status, 200, "ready with an untrusted Redis certificate");
+            } catch (err) {
+                outcome = `did not start: ${((err as Error).message.match(/[A-Za-z.]*(SSL|Certificate|certificate)[^\n]*/) ?? [(err as Error).message.split("\n")[0]])[0]}`;
+            }
+            report.redisWrongCa = outcome;
+            await tlsRedis.stop();
         }));
 
         it("5. non-root with read-only code: boots as an unprivileged user that cannot write the installed package", timed("5 non-root", async () => {

@@ -117,3 +117,23 @@ export async function emitBootstrap(): Promise<EmittedBootstrap> {
     void registered;
     return result;
 }
+
+/** The Redis URL and CA mount the component emits for a managed cache with its own CA (GCP Memorystore). */
+export async function emitManagedRedisTls(): Promise<{ redisUrl: string; websocketRedisUrl: string; caMountPath: string; caSecretKeys: string[] }> {
+    reset();
+    new OpenWebUiCluster("itgcp", {
+        target: CloudTarget.Gcp,
+        hostname: "chat.example.com",
+        otel: { enabled: false },
+        gcp: { project: "proj-123", region: "europe-west1", network: "projects/proj-123/global/networks/vpc" },
+    } as any);
+    await settle();
+    const dep = ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "itgcp");
+    if (!dep) throw new Error("no itgcp Deployment");
+    const container = dep.plain.spec.template.spec.containers[0];
+    const env = resolveEnv(container);
+    const vol = dep.plain.spec.template.spec.volumes.find((v: any) => v.secret?.secretName?.endsWith("-redis-ca"));
+    if (!vol) throw new Error("no redis CA volume");
+    const mount = container.volumeMounts.find((m: any) => m.name === vol.name);
+    return { redisUrl: env.REDIS_URL, websocketRedisUrl: env.WEBSOCKET_REDIS_URL, caMountPath: mount.mountPath, caSecretKeys: Object.keys(secretData(vol.secret.secretName)) };
+}

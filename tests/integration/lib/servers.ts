@@ -110,21 +110,39 @@ export class LocalPostgres {
     }
 }
 
-/** redis-server on 127.0.0.1 with a password, no persistence. */
+/** A throwaway CA and a server certificate for 127.0.0.1 signed by it. */
+export function makeCa(dir: string, name: string): { caCert: string; cert: string; key: string } {
+    const env = { PATH: process.env.PATH };
+    const p = (f: string) => path.join(dir, `${name}-${f}`);
+    run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${name} test CA`, "-keyout", p("ca.key"), "-out", p("ca.crt")], { env });
+    run("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", p("server.key"), "-out", p("server.csr")], { env });
+    fs.writeFileSync(p("ext.cnf"), "subjectAltName=IP:127.0.0.1\n");
+    run("openssl", ["x509", "-req", "-in", p("server.csr"), "-CA", p("ca.crt"), "-CAkey", p("ca.key"), "-CAcreateserial", "-days", "2", "-extfile", p("ext.cnf"), "-out", p("server.crt")], { env });
+    return { caCert: p("ca.crt"), cert: p("server.crt"), key: p("server.key") };
+}
+
+/** redis-server on 127.0.0.1 with a password, no persistence; with `tls`, TLS only (no plain port). */
 export class LocalRedis {
     port = 0;
     proc?: Tracked;
-    constructor(readonly password: string) {}
+    ca?: { caCert: string; cert: string; key: string };
+    constructor(readonly password: string, readonly tls = false) {}
 
     async start(): Promise<void> {
         this.port = await freePort();
         const dir = tempDir("redis");
-        this.proc = startProcess("redis", "redis-server", ["--bind", "127.0.0.1", "--port", String(this.port), "--requirepass", this.password, "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--protected-mode", "yes"], { env: { PATH: process.env.PATH } });
+        let portArgs = ["--port", String(this.port)];
+        if (this.tls) {
+            this.ca = makeCa(dir, "redis");
+            portArgs = ["--port", "0", "--tls-port", String(this.port), "--tls-cert-file", this.ca.cert, "--tls-key-file", this.ca.key, "--tls-ca-cert-file", this.ca.caCert, "--tls-auth-clients", "no"];
+        }
+        this.proc = startProcess(this.tls ? "redis-tls" : "redis", "redis-server", ["--bind", "127.0.0.1", ...portArgs, "--requirepass", this.password, "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--protected-mode", "yes"], { env: { PATH: process.env.PATH } });
         await waitFor("redis PING", async () => this.cli(["PING"]).trim() === "PONG", 20_000, 200, () => (this.proc!.exited ? `redis exited: ${tail(this.proc!.logFile)}` : undefined));
     }
 
     cli(args: string[]): string {
-        const r = run("redis-cli", ["-h", "127.0.0.1", "-p", String(this.port), "--no-auth-warning", "-a", this.password, ...args], { check: false });
+        const tlsArgs = this.ca ? ["--tls", "--cacert", this.ca.caCert] : [];
+        const r = run("redis-cli", ["-h", "127.0.0.1", "-p", String(this.port), ...tlsArgs, "--no-auth-warning", "-a", this.password, ...args], { check: false });
         return r.stdout;
     }
 
