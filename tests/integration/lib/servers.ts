@@ -1,4 +1,5 @@
 // Real PostgreSQL (with pgvector) and Redis servers on 127.0.0.1, private to one test run.
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { IS_ROOT, freePort, onCleanup, pgBin, run, startProcess, stopProcess, tail, Tracked, tempDir, userIds, waitFor } from "./procs";
@@ -96,6 +97,16 @@ export class LocalPostgres {
     superSql(sql: string, database = "postgres"): string[] {
         const r = run(path.join(this.clientBin, "psql"), ["--no-psqlrc", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-h", this.socketDir, "-p", String(this.port), "-U", "postgres", "-d", database, "-c", sql], { env: { PATH: process.env.PATH } });
         return r.stdout.split("\n").filter((l) => l.length > 0);
+    }
+
+    /** `superSql` without blocking the event loop (for sampling while Node generates load). */
+    superSqlAsync(sql: string, database = "postgres"): Promise<string[]> {
+        return new Promise((resolve, reject) => {
+            execFile(path.join(this.clientBin, "psql"), ["--no-psqlrc", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-h", this.socketDir, "-p", String(this.port), "-U", "postgres", "-d", database, "-c", sql], { env: { PATH: process.env.PATH }, timeout: 30_000 }, (err, stdout) => {
+                if (err) reject(err);
+                else resolve(stdout.split("\n").filter((l) => l.length > 0));
+            });
+        });
     }
 
     /** Runs SQL over TCP as `c`; returns status, stdout, stderr (does not throw). */
