@@ -62,14 +62,24 @@ pgvector() {
     local a="$IT_HOME/apt-src"
     rm -rf "$a"
     mkdir -p "$a/lists/partial" "$a/build"
+    # The same Debian mirror the machine's apt already uses (its main archive, not -security).
+    local mirror
+    mirror="$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -1 || true)"
+    if [ -z "$mirror" ]; then
+        mirror="$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | grep -v security | head -1 || true)"
+    fi
+    if [ -z "$mirror" ]; then
+        echo "no Debian mirror found in the apt sources" >&2
+        return 1
+    fi
     cat >"$a/src.sources" <<EOF
 Types: deb-src
-URIs: http://deb.debian.org/debian
+URIs: $mirror
 Suites: $PGVECTOR_SRC_SUITE
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
-    local opts=(-o "Dir::Etc::SourceList=$a/src.sources" -o "Dir::Etc::SourceParts=/dev/null" -o "Dir::State::Lists=$a/lists")
+    local opts=(-o "Dir::Etc::SourceList=$a/src.sources" -o "Dir::Etc::SourceParts=/dev/null" -o "Dir::State::Lists=$a/lists" -o "APT::Sandbox::User=root")
     apt-get "${opts[@]}" update -qq
     (cd "$a/build" && apt-get "${opts[@]}" source -qq pgvector >/dev/null)
     local d
