@@ -35,6 +35,11 @@ function secretData(name: string): Record<string, string> {
 /** Container env with `valueFrom.secretKeyRef` resolved from the registered Secrets. */
 export function resolveEnv(container: any): Env {
     const env: Env = {};
+    // envFrom first: explicit env entries win, as in Kubernetes.
+    for (const f of container.envFrom ?? []) {
+        if (!f.secretRef) throw new Error(`envFrom ${JSON.stringify(f)}: only secretRef is supported`);
+        for (const [k, v] of Object.entries(secretData(f.secretRef.name))) env[`${f.prefix ?? ""}${k}`] = String(v);
+    }
     for (const e of container.env ?? []) {
         if (e.value !== undefined) env[e.name] = String(e.value);
         else if (e.valueFrom?.secretKeyRef) {
@@ -44,7 +49,6 @@ export function resolveEnv(container: any): Env {
             env[e.name] = String(v);
         } else throw new Error(`env ${e.name}: unsupported valueFrom ${JSON.stringify(e.valueFrom)}`);
     }
-    if (container.envFrom?.length) throw new Error("envFrom not expected on Open WebUI containers");
     return env;
 }
 
