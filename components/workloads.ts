@@ -170,7 +170,8 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
                                 envFrom: p.envFromSecretName !== undefined ? [{ secretRef: { name: p.envFromSecretName } }] : undefined,
                                 startupProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
                                 livenessProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
-                                readinessProbe: { httpGet: { path: "/health/db", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+                                // /health/db waits for a pooled connection: give it time before calling a busy pod unready.
+                                readinessProbe: { httpGet: { path: "/health/db", port: "http" }, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 3 },
                                 // Keep serving while the load balancer deregisters the pod, then drain.
                                 lifecycle: { preStop: { exec: { command: ["sleep", "15"] } } },
                                 volumeMounts: v.mounts,
