@@ -109,7 +109,7 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
     }
 
     // Sign-in. Socket.IO takes its allowed origins from CORS_ALLOW_ORIGIN: pin it to the public URL.
-    env.push(plain("ENABLE_SIGNUP", spec.enableSignup), plain("CORS_ALLOW_ORIGIN", spec.url));
+    env.push(plain("ENABLE_SIGNUP", spec.enableSignup), plain("CORS_ALLOW_ORIGIN", spec.url), plain("ENABLE_PERSISTENT_CONFIG", spec.persistentConfig));
     if (spec.tls.enabled) env.push(plain("WEBUI_SESSION_COOKIE_SECURE", true), plain("WEBUI_AUTH_COOKIE_SECURE", true));
     if (spec.oidc) {
         const o = spec.oidc;

@@ -45,7 +45,7 @@ export const MANAGED_ENV = [
     "STORAGE_PROVIDER", "S3_BUCKET_NAME", "S3_REGION_NAME", "S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
     "GCS_BUCKET_NAME", "GOOGLE_APPLICATION_CREDENTIALS_JSON", "AZURE_STORAGE_ENDPOINT", "AZURE_STORAGE_CONTAINER_NAME",
     "AZURE_STORAGE_KEY", "ENABLE_OTEL", "OTEL_EXPORTER_OTLP_ENDPOINT", "DATA_DIR", "STATIC_DIR", "PORT", "CORS_ALLOW_ORIGIN",
-    "ENABLE_STAR_SESSIONS_MIDDLEWARE", "OAUTH_CLIENT_SECRET", "OPENAI_API_KEYS",
+    "ENABLE_STAR_SESSIONS_MIDDLEWARE", "OAUTH_CLIENT_SECRET", "OPENAI_API_KEYS", "ENABLE_PERSISTENT_CONFIG",
 ];
 
 export interface ResolvedDatabase {
@@ -118,6 +118,7 @@ export interface ResolvedSpec {
     pod: PodArgs & { cpuRequest: string; memoryRequest: string; memoryLimit: string; terminationGracePeriodSeconds: number; readOnlyRootFilesystem: boolean };
     threadPoolSize: number;
     enableSignup: boolean;
+    persistentConfig: boolean;
     extraEnv: { [key: string]: string };
     extraSecretEnv?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
     labels: { [key: string]: string };
@@ -399,6 +400,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         },
         threadPoolSize,
         enableSignup: a.enableSignup ?? false,
+        persistentConfig: a.persistentConfig ?? true,
         extraEnv,
         extraSecretEnv: a.extraSecretEnv,
         labels: a.labels ?? {},

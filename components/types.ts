@@ -359,6 +359,13 @@ export interface OpenWebUiClusterArgs {
     threadPoolSize?: number;
     /** Allow new sign-ups with the local form (`ENABLE_SIGNUP`). Default: false. */
     enableSignup?: boolean;
+    /**
+     * Open WebUI's persistent config (`ENABLE_PERSISTENT_CONFIG`). When true, settings saved in
+     * the admin UI live in the database and win over env on later starts, so a changed `rag`/`oidc`
+     * value in this spec only applies to a fresh database. Set false to make this spec the source
+     * of truth on every start (admin UI changes then last until the next restart). Default: true.
+     */
+    persistentConfig?: boolean;
     /** Extra plain environment variables. Names the component manages are refused. */
     extraEnv?: { [key: string]: string };
     /** Extra secret environment variables (Pulumi secrets, delivered through the Kubernetes Secret). */

@@ -90,6 +90,7 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.strictEqual(env.CORS_ALLOW_ORIGIN.value, "https://chat.example.com", "Socket.IO origins pinned to the public URL");
         assert.strictEqual(env.WEBUI_SESSION_COOKIE_SECURE.value, "true");
         assert.strictEqual(env.WEBUI_AUTH_COOKIE_SECURE.value, "true");
+        assert.strictEqual(env.ENABLE_PERSISTENT_CONFIG.value, "true");
         const secret = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-app")!;
         assert.match(secret.plain.stringData.DATABASE_URL, /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@chat-postgres\.open-webui\.svc\.cluster\.local:5432\/openwebui$/);
         assert.match(secret.plain.stringData.REDIS_URL, /^redis:\/\/:[A-Za-z0-9]{40}@chat-redis\.open-webui\.svc\.cluster\.local:6379\/0$/);
@@ -374,6 +375,11 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
         assert.deepStrictEqual(extra.plain.stringData, { WEB_SEARCH_API_TOKEN_X: "abc" });
         const secret = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-app")!;
         assert.strictEqual(secret.plain.stringData.OPENAI_API_KEYS, "k1;k2");
+    });
+
+    it("persistentConfig false makes the spec the source of truth on every start", async () => {
+        await build({ persistentConfig: false });
+        assert.strictEqual(envOf(podOf()).ENABLE_PERSISTENT_CONFIG.value, "false");
     });
 
     it("Qdrant instead of pgvector: pgvector env gone, two engines per pod in the pool math", async () => {
