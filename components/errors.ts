@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+
 /** Thrown at construction for bad input; nothing has been registered when it is thrown. */
 export class ValidationError extends Error {
     constructor(public readonly problems: string[]) {
@@ -22,4 +24,14 @@ function render(value: unknown): string {
     } catch {
         return String(value);
     }
+}
+
+/** True when an Input is a plain value known now (not an Output or a Promise), so it can be validated at construction. */
+export function isKnown<T>(v: pulumi.Input<T> | undefined): v is T {
+    return v !== undefined && !pulumi.Output.isInstance(v) && !(v instanceof Promise);
+}
+
+/** The values of a string enum, for "use one of ..." messages. */
+export function enumValues(e: object): string[] {
+    return Object.values(e) as string[];
 }

@@ -1,7 +1,7 @@
 // Turns user args into a validated, defaulted ResolvedSpec. Pure: no resource is created
 // here, so a bad spec fails before anything is registered.
 import * as pulumi from "@pulumi/pulumi";
-import { problem } from "./errors";
+import { enumValues, isKnown, problem } from "./errors";
 import { IN_CLUSTER_MAX_CONNECTIONS, POD_SIZING, PoolPlan, computePools } from "./sizing";
 import {
     CloudTarget,
@@ -16,7 +16,6 @@ import {
     PgvectorIndexMethod,
     PodArgs,
     RagArgs,
-    RedisArgs,
     RoutingMode,
     ServiceMode,
     SizePreset,
@@ -136,13 +135,6 @@ const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9](
 const RELEASE_TAG = /^v?\d+\.\d+\.\d+([-+.][0-9A-Za-z.-]+)?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function enumValues<T extends object>(e: T): string[] {
-    return Object.values(e) as string[];
-}
-
-function isPlainKnown<T>(v: pulumi.Input<T> | undefined): v is T {
-    return v !== undefined && !pulumi.Output.isInstance(v) && !(v instanceof Promise);
-}
 
 /**
  * Resolves defaults and checks everything that can be checked without the cloud module.
@@ -295,7 +287,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
                 problems.push(problem(`oidc.${f}`, a.oidc[f], "OIDC needs providerUrl, clientId and clientSecret"));
             }
         }
-        if (isPlainKnown(a.oidc.providerUrl) && !/^https:\/\//.test(a.oidc.providerUrl)) {
+        if (isKnown(a.oidc.providerUrl) && !/^https:\/\//.test(a.oidc.providerUrl)) {
             problems.push(problem("oidc.providerUrl", a.oidc.providerUrl, "use the https:// discovery URL of your identity provider"));
         }
         if (redis.cluster || redis.sentinelHosts) {
@@ -344,7 +336,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
             problems.push(problem(`extraEnv.${k}`, "<redacted>", "looks like a secret: move it to extraSecretEnv so it is delivered through a Kubernetes Secret"));
         }
     }
-    if (isPlainKnown(a.extraSecretEnv)) {
+    if (isKnown(a.extraSecretEnv)) {
         for (const k of Object.keys(a.extraSecretEnv)) {
             if (!ENV_NAME.test(k)) problems.push(problem(`extraSecretEnv.${k}`, k, "use a valid environment variable name"));
             if (MANAGED_ENV.includes(k)) problems.push(problem(`extraSecretEnv.${k}`, "<redacted>", `${k} is managed by the component; use the matching typed argument instead`));
@@ -453,7 +445,7 @@ function checkDatabase(args: DatabaseArgs | undefined, db: ResolvedDatabase, pro
         if (!args?.maxConnections) {
             problems.push(problem("database.maxConnections", args?.maxConnections, "external Postgres needs its max_connections (SHOW max_connections) so the pools can be sized under it"));
         }
-        if (isPlainKnown(db.url) && !/^postgres(ql)?:\/\//.test(db.url)) {
+        if (isKnown(db.url) && !/^postgres(ql)?:\/\//.test(db.url)) {
             problems.push(problem("database.url", db.url.replace(/\/\/[^@]*@/, "//***@"), "use a postgresql:// URL (the app derives its async driver itself; do not use postgresql+asyncpg:// or sqlite)"));
         }
         if (db.iamAuth) problems.push(problem("database.iamAuth", true, "IAM token auth applies to the managed AWS database only"));
@@ -488,7 +480,7 @@ function checkRedis(r: ResolvedRedis, problems: string[]): void {
         if ((r.url === undefined) === (r.urlSecret === undefined)) {
             problems.push(problem("redis.url/urlSecret", r.url === undefined ? undefined : "both set", "external Redis needs exactly one of redis.url or redis.urlSecret"));
         }
-        if (isPlainKnown(r.url) && !/^rediss?:\/\//.test(r.url)) {
+        if (isKnown(r.url) && !/^rediss?:\/\//.test(r.url)) {
             problems.push(problem("redis.url", r.url.replace(/\/\/[^@]*@/, "//***@"), "use a redis:// or rediss:// URL"));
         }
     } else if (r.url !== undefined || r.urlSecret !== undefined || r.sentinelHosts !== undefined) {
@@ -506,7 +498,7 @@ function checkOtel(args: OtelArgs | undefined, otel: ResolvedOtel, problems: str
     if (!enumValues(OtlpProtocol).includes(otel.exporterProtocol)) {
         problems.push(problem("otel.exporterProtocol", otel.exporterProtocol, "use grpc or http"));
     }
-    if (isPlainKnown(otel.exporterEndpoint) && !/^https?:\/\//.test(otel.exporterEndpoint)) {
+    if (isKnown(otel.exporterEndpoint) && !/^https?:\/\//.test(otel.exporterEndpoint)) {
         problems.push(problem("otel.exporterEndpoint", otel.exporterEndpoint, "use an http:// or https:// OTLP endpoint"));
     }
     if (otel.enabled && !otel.traces && !otel.metrics && !otel.logs) {

@@ -110,7 +110,6 @@ const get = (o: any, ...path: (string | number)[]): any => {
 };
 
 const arr = (v: any): any[] => (Array.isArray(v) ? v : []);
-const truthyString = (v: any): boolean => typeof v === "string" && v.trim() !== "";
 /** `true` or a value that cannot be known yet. */
 const isTrueOrUnknown = (v: any): boolean => v === true || isUnknown(v);
 

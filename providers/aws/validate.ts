@@ -1,19 +1,12 @@
 // Checks spec.aws before any resource exists. Values that are Outputs cannot be checked here
 // (they are checked by AWS at deploy time); plain values are checked for shape and consistency.
 import * as pulumi from "@pulumi/pulumi";
-import { problem } from "../../components/errors";
+import { enumValues, isKnown, problem } from "../../components/errors";
 import type { ResolvedSpec } from "../../components/spec";
 import { ServiceMode } from "../../components/types";
 import { AwsArgs, AwsCacheEngine, AwsDatabaseEngine, AwsIdentityMode, AwsLoadBalancerScheme } from "./args";
 import { PG_ENGINE_VERSION, cacheEngine, cacheEngineVersion, cacheFamily, cacheReplicas, classMaxConnections, dbInstanceClass } from "./catalog";
 
-function known<T>(v: pulumi.Input<T> | undefined): v is T {
-    return v !== undefined && !pulumi.Output.isInstance(v) && !(v instanceof Promise);
-}
-
-function values(e: object): string[] {
-    return Object.values(e) as string[];
-}
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
@@ -27,7 +20,7 @@ export function validateAws(spec: ResolvedSpec): string[] {
     }
     if (a.vpcId === undefined || a.vpcId === "") {
         p.push(problem("aws.vpcId", a.vpcId, "give the id of the EKS cluster's VPC (vpc-...)"));
-    } else if (known(a.vpcId) && !/^vpc-[0-9a-f]+$/.test(a.vpcId)) {
+    } else if (isKnown(a.vpcId) && !/^vpc-[0-9a-f]+$/.test(a.vpcId)) {
         p.push(problem("aws.vpcId", a.vpcId, "use a VPC id of the form vpc-0123456789abcdef0"));
     }
 
@@ -37,7 +30,7 @@ export function validateAws(spec: ResolvedSpec): string[] {
     } else if (!Array.isArray(subnets) || subnets.length < 2) {
         p.push(problem("aws.privateSubnetIds", subnets, "give at least two private subnet ids in different availability zones (the database and the cache fail over across AZs)"));
     } else {
-        const plain = subnets.filter((s) => known(s)) as string[];
+        const plain = subnets.filter((s) => isKnown(s)) as string[];
         for (const s of plain) {
             if (!/^subnet-[0-9a-f]+$/.test(s)) p.push(problem("aws.privateSubnetIds", s, "use subnet ids of the form subnet-0123456789abcdef0"));
         }
@@ -53,20 +46,20 @@ export function validateAws(spec: ResolvedSpec): string[] {
             p.push(problem("aws.eks.clusterName", eks.clusterName, "give the EKS cluster name"));
         }
         const mode = eks.identityMode ?? AwsIdentityMode.PodIdentity;
-        if (!values(AwsIdentityMode).includes(mode)) {
-            p.push(problem("aws.eks.identityMode", mode, `use one of ${values(AwsIdentityMode).join(", ")}`));
+        if (!enumValues(AwsIdentityMode).includes(mode)) {
+            p.push(problem("aws.eks.identityMode", mode, `use one of ${enumValues(AwsIdentityMode).join(", ")}`));
         } else if (mode === AwsIdentityMode.Irsa) {
             if (eks.oidcProviderArn === undefined) {
                 p.push(problem("aws.eks.oidcProviderArn", undefined, "identityMode irsa needs the ARN of the cluster's IAM OIDC provider"));
-            } else if (known(eks.oidcProviderArn) && !/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+/.test(eks.oidcProviderArn)) {
+            } else if (isKnown(eks.oidcProviderArn) && !/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+/.test(eks.oidcProviderArn)) {
                 p.push(problem("aws.eks.oidcProviderArn", eks.oidcProviderArn, "use the IAM OIDC provider ARN: arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>"));
             }
             if (eks.oidcIssuerUrl === undefined) {
                 p.push(problem("aws.eks.oidcIssuerUrl", undefined, "identityMode irsa needs the cluster's OIDC issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer)"));
-            } else if (known(eks.oidcIssuerUrl) && !/^https:\/\/[^/]+\/.+/.test(eks.oidcIssuerUrl)) {
+            } else if (isKnown(eks.oidcIssuerUrl) && !/^https:\/\/[^/]+\/.+/.test(eks.oidcIssuerUrl)) {
                 p.push(problem("aws.eks.oidcIssuerUrl", eks.oidcIssuerUrl, "use the https:// issuer URL, e.g. https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123"));
             }
-            if (known(eks.oidcProviderArn) && known(eks.oidcIssuerUrl) && /^https:\/\//.test(eks.oidcIssuerUrl)
+            if (isKnown(eks.oidcProviderArn) && isKnown(eks.oidcIssuerUrl) && /^https:\/\//.test(eks.oidcIssuerUrl)
                 && !eks.oidcProviderArn.endsWith(`:oidc-provider/${eks.oidcIssuerUrl.replace(/^https:\/\//, "").replace(/\/+$/, "")}`)) {
                 p.push(problem("aws.eks.oidcProviderArn", eks.oidcProviderArn, `it does not match aws.eks.oidcIssuerUrl (${eks.oidcIssuerUrl}): use the provider of this cluster's issuer, or the trust policy will never match`));
             }
@@ -77,7 +70,7 @@ export function validateAws(spec: ResolvedSpec): string[] {
         if (!Array.isArray(sgs) || sgs.length === 0) {
             p.push(problem("aws.eks.securityGroupIds", sgs, "give the security group(s) of the nodes/pods running Open WebUI (e.g. the EKS cluster security group): the database and cache admit only them"));
         } else {
-            for (const g of sgs.filter((x) => known(x)) as string[]) {
+            for (const g of sgs.filter((x) => isKnown(x)) as string[]) {
                 if (!/^sg-[0-9a-f]+$/.test(g)) p.push(problem("aws.eks.securityGroupIds", g, "use security group ids of the form sg-0123456789abcdef0"));
             }
         }
@@ -86,7 +79,7 @@ export function validateAws(spec: ResolvedSpec): string[] {
     // TLS and DNS
     if (spec.tls.enabled && (a.certificateArn === undefined || a.certificateArn === "")) {
         p.push(problem("aws.certificateArn", a.certificateArn, `tls is enabled: give an ACM certificate ARN covering ${spec.hostname} in the ALB's region (the ALB terminates TLS), or set tls.enabled=false with tls.allowInsecureHttp=true for an evaluation`));
-    } else if (known(a.certificateArn)) {
+    } else if (isKnown(a.certificateArn)) {
         const m = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]+$/.exec(a.certificateArn);
         if (!m) {
             p.push(problem("aws.certificateArn", a.certificateArn, "use an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<id>"));
@@ -98,10 +91,10 @@ export function validateAws(spec: ResolvedSpec): string[] {
     if (spec.tls.secretName !== undefined || spec.tls.clusterIssuer !== undefined) {
         p.push(problem(spec.tls.secretName !== undefined ? "tls.secretName" : "tls.clusterIssuer", "set", "on aws the ALB terminates TLS with the ACM certificate in aws.certificateArn; a Kubernetes TLS Secret or cert-manager issuer is not used: remove it"));
     }
-    if (known(a.route53ZoneId) && !/^Z[A-Z0-9]{1,32}$/.test(a.route53ZoneId)) {
+    if (isKnown(a.route53ZoneId) && !/^Z[A-Z0-9]{1,32}$/.test(a.route53ZoneId)) {
         p.push(problem("aws.route53ZoneId", a.route53ZoneId, "use a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (no /hostedzone/ prefix)"));
     }
-    if (known(a.kmsKeyArn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/.test(a.kmsKeyArn)) {
+    if (isKnown(a.kmsKeyArn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/.test(a.kmsKeyArn)) {
         p.push(problem("aws.kmsKeyArn", a.kmsKeyArn, "use a KMS key ARN: arn:aws:kms:<region>:<account>:key/<id> (a key ARN, not an alias)"));
     }
 
@@ -109,8 +102,8 @@ export function validateAws(spec: ResolvedSpec): string[] {
     const d = a.database ?? {};
     if (spec.database.mode === ServiceMode.Managed) {
         const engine = d.engine ?? AwsDatabaseEngine.Aurora;
-        if (!values(AwsDatabaseEngine).includes(engine)) {
-            p.push(problem("aws.database.engine", engine, `use one of ${values(AwsDatabaseEngine).join(", ")}`));
+        if (!enumValues(AwsDatabaseEngine).includes(engine)) {
+            p.push(problem("aws.database.engine", engine, `use one of ${enumValues(AwsDatabaseEngine).join(", ")}`));
         }
         const major = spec.database.version;
         if (d.engineVersion === undefined) {
@@ -148,8 +141,8 @@ export function validateAws(spec: ResolvedSpec): string[] {
     const c = a.cache ?? {};
     if (spec.redis.mode === ServiceMode.Managed) {
         const engine = cacheEngine(spec);
-        if (!values(AwsCacheEngine).includes(engine)) {
-            p.push(problem("aws.cache.engine", engine, `use one of ${values(AwsCacheEngine).join(", ")}`));
+        if (!enumValues(AwsCacheEngine).includes(engine)) {
+            p.push(problem("aws.cache.engine", engine, `use one of ${enumValues(AwsCacheEngine).join(", ")}`));
         } else if (cacheFamily(engine, cacheEngineVersion(spec)) === undefined) {
             p.push(problem("aws.cache.engineVersion", c.engineVersion, engine === AwsCacheEngine.Valkey ? "use a Valkey 7.x or 8.x version (default 8.1)" : "use a Redis OSS 7.x version (default 7.1); older versions lack the AUTH/TLS behaviour this target relies on"));
         }
@@ -180,8 +173,8 @@ export function validateAws(spec: ResolvedSpec): string[] {
     // Load balancer
     const lb = a.loadBalancer ?? {};
     const scheme = lb.scheme ?? AwsLoadBalancerScheme.InternetFacing;
-    if (!values(AwsLoadBalancerScheme).includes(scheme)) {
-        p.push(problem("aws.loadBalancer.scheme", scheme, `use one of ${values(AwsLoadBalancerScheme).join(", ")}`));
+    if (!enumValues(AwsLoadBalancerScheme).includes(scheme)) {
+        p.push(problem("aws.loadBalancer.scheme", scheme, `use one of ${enumValues(AwsLoadBalancerScheme).join(", ")}`));
     }
     if (lb.idleTimeoutSeconds !== undefined && (!Number.isInteger(lb.idleTimeoutSeconds) || lb.idleTimeoutSeconds < 65 || lb.idleTimeoutSeconds > 4000)) {
         p.push(problem("aws.loadBalancer.idleTimeoutSeconds", lb.idleTimeoutSeconds, "use 65 to 4000 seconds: below 65 the ALB cuts idle websockets (default 3600)"));

@@ -1,9 +1,8 @@
 // The azure target: PostgreSQL Flexible Server, Azure Managed Redis, Blob storage, AKS Workload
 // Identity and AKS routing (Application Gateway for Containers by default).
-import * as pulumi from "@pulumi/pulumi";
 import type { CloudPlatform } from "../interface";
 import type { ResolvedSpec } from "../../components/spec";
-import { problem } from "../../components/errors";
+import { enumValues, isKnown, problem } from "../../components/errors";
 import { ServiceMode } from "../../components/types";
 import { AzureArgs, AzureIngressController } from "./args";
 import { POSTGRES_SKUS, createDatabase, maxConnections, postgresSku } from "./database";
@@ -24,9 +23,6 @@ const POSTGRES_VERSIONS = ["14", "15", "16", "17", "18"];
 const RESERVED_LOGINS = ["azure_superuser", "azure_pg_admin", "admin", "administrator", "root", "guest", "public"];
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
-function known<T>(v: pulumi.Input<T> | undefined): v is T {
-    return v !== undefined && !pulumi.Output.isInstance(v) && !(v instanceof Promise);
-}
 
 function missing(v: unknown): boolean {
     return v === undefined || v === null || v === "";
@@ -48,12 +44,12 @@ export function validate(spec: ResolvedSpec): string[] {
     }
     if (missing(a.vnetId)) {
         p.push(problem("azure.vnetId", a.vnetId, "give the ARM id of the AKS virtual network (az network vnet show --query id); private DNS zones are linked to it"));
-    } else if (known(a.vnetId) && !VNET_ID.test(a.vnetId)) {
+    } else if (isKnown(a.vnetId) && !VNET_ID.test(a.vnetId)) {
         p.push(problem("azure.vnetId", a.vnetId, "use the ARM id /subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>"));
     }
     if (missing(a.aksOidcIssuerUrl)) {
         p.push(problem("azure.aksOidcIssuerUrl", a.aksOidcIssuerUrl, "give the AKS OIDC issuer (az aks show --query oidcIssuerProfile.issuerUrl) of a cluster with --enable-oidc-issuer --enable-workload-identity"));
-    } else if (known(a.aksOidcIssuerUrl) && !/^https:\/\/\S+$/.test(a.aksOidcIssuerUrl)) {
+    } else if (isKnown(a.aksOidcIssuerUrl) && !/^https:\/\/\S+$/.test(a.aksOidcIssuerUrl)) {
         p.push(problem("azure.aksOidcIssuerUrl", a.aksOidcIssuerUrl, "use the https:// issuer URL AKS reports (oidcIssuerProfile.issuerUrl)"));
     }
 
@@ -65,7 +61,7 @@ export function validate(spec: ResolvedSpec): string[] {
             p.push(problem("azure.postgresSubnetId/postgresSubnetCidr", hasId ? "both set" : undefined,
                 "set exactly one: the id of a subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers, or a free CIDR (/28 or larger) in azure.vnetId to create one"));
         }
-        if (known(a.postgresSubnetId) && !SUBNET_ID.test(a.postgresSubnetId)) {
+        if (isKnown(a.postgresSubnetId) && !SUBNET_ID.test(a.postgresSubnetId)) {
             p.push(problem("azure.postgresSubnetId", a.postgresSubnetId, "use a subnet ARM id .../virtualNetworks/<vnet>/subnets/<subnet>"));
         }
         if (hasCidr) {
@@ -74,7 +70,7 @@ export function validate(spec: ResolvedSpec): string[] {
                 p.push(problem("azure.postgresSubnetCidr", a.postgresSubnetCidr, "use an IPv4 CIDR from /16 to /28 inside the VNet, e.g. 10.240.8.0/28 (HA needs 4 addresses)"));
             }
         }
-        if (known(a.postgresPrivateDnsZoneId) && !/\/privateDnsZones\/[^/]+\.postgres\.database\.azure\.com$/i.test(a.postgresPrivateDnsZoneId)) {
+        if (isKnown(a.postgresPrivateDnsZoneId) && !/\/privateDnsZones\/[^/]+\.postgres\.database\.azure\.com$/i.test(a.postgresPrivateDnsZoneId)) {
             p.push(problem("azure.postgresPrivateDnsZoneId", a.postgresPrivateDnsZoneId, "use the id of a private DNS zone whose name ends in .postgres.database.azure.com"));
         }
         const tier = a.skus?.postgresSkuTier ?? "GeneralPurpose";
@@ -135,7 +131,7 @@ export function validate(spec: ResolvedSpec): string[] {
     const needsPe = redisManaged || (storageManaged && (a.storagePrivateEndpoint ?? true));
     if (needsPe && missing(a.privateEndpointSubnetId)) {
         p.push(problem("azure.privateEndpointSubnetId", a.privateEndpointSubnetId, "give the ARM id of a subnet in the VNet for private endpoints (Redis, Blob)"));
-    } else if (known(a.privateEndpointSubnetId) && !SUBNET_ID.test(a.privateEndpointSubnetId)) {
+    } else if (isKnown(a.privateEndpointSubnetId) && !SUBNET_ID.test(a.privateEndpointSubnetId)) {
         p.push(problem("azure.privateEndpointSubnetId", a.privateEndpointSubnetId, "use a subnet ARM id .../virtualNetworks/<vnet>/subnets/<subnet>"));
     }
 
@@ -145,7 +141,7 @@ export function validate(spec: ResolvedSpec): string[] {
             p.push(problem("azure.skus.storageSkuName", a.skus.storageSkuName, `use one of ${STORAGE_SKUS.join(", ")}`));
         }
         const c = spec.storage.bucketName;
-        if (known(c) && !/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(c)) {
+        if (isKnown(c) && !/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(c)) {
             p.push(problem("storage.bucketName", c, "an Azure container name has 3-63 lowercase letters, digits and single hyphens"));
         }
     }
@@ -153,7 +149,7 @@ export function validate(spec: ResolvedSpec): string[] {
     // Routing
     const controller = ingressController(spec);
     const ing = a.ingress ?? {};
-    const controllers = Object.values(AzureIngressController) as string[];
+    const controllers = enumValues(AzureIngressController);
     if (!controllers.includes(controller)) {
         p.push(problem("azure.ingress.controller", controller, `use one of ${controllers.join(", ")}`));
     }
