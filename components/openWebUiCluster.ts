@@ -5,7 +5,8 @@
 //   2. namespace, generated secrets
 //   3. backing services: managed (cloud module) | external | in-cluster
 //   4. workload identity -> ServiceAccount
-//   5. app Secret -> env -> migration Job -> Deployment (dependsOn the Job)
+//   5. app Secret -> env -> migration Job -> Deployment (dependsOn the Job; in maintenance mode the
+//      Deployment goes to 0 first and the Job depends on it)
 //   6. Service, PDB, HPA, NetworkPolicies, route (Ingress/HTTPRoute), OTEL collector
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -358,8 +359,18 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             envFromSecretName: extraEnvSecret?.metadata.name,
             configHash: pulumi.unsecret(configHash),
         };
-        const migrate = createMigrationJob(name, pod, buildEnv(spec, envInputs, true), [...dbReady, ...redisReady, ...storageReady, appSecret, ...(extraEnvSecret ? [extraEnvSecret] : [])], k8sOpts());
-        const deployment = createDeployment(name, pod, buildEnv(spec, envInputs, false), [migrate], k8sOpts());
+        const migrationDeps = [...dbReady, ...redisReady, ...storageReady, appSecret, ...(extraEnvSecret ? [extraEnvSecret] : [])];
+        let migrate: k8s.batch.v1.Job;
+        let deployment: k8s.apps.v1.Deployment;
+        if (spec.migrations.maintenanceMode) {
+            // Serving replicas go to 0 first; only then do the migrations run, alone.
+            deployment = createDeployment(name, pod, buildEnv(spec, envInputs, false), migrationDeps, k8sOpts());
+            migrate = createMigrationJob(name, pod, buildEnv(spec, envInputs, true), [...migrationDeps, deployment], k8sOpts());
+        } else {
+            // Migrations complete before the Deployment rolls to the new version.
+            migrate = createMigrationJob(name, pod, buildEnv(spec, envInputs, true), migrationDeps, k8sOpts());
+            deployment = createDeployment(name, pod, buildEnv(spec, envInputs, false), [migrate], k8sOpts());
+        }
 
         // 6. Availability, network, route, load balancer
         const lb = platform.createLoadBalancer(ctx);

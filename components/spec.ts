@@ -23,6 +23,7 @@ import {
     TlsArgs,
     VectorStore,
     VectorStoreArgs,
+    ZoneSpread,
 } from "./types";
 import type { AwsArgs } from "../providers/aws/args";
 import type { GcpArgs } from "../providers/gcp/args";
@@ -114,7 +115,7 @@ export interface ResolvedSpec {
     otel: ResolvedOtel;
     rag: RagArgs & { embeddingEngine: EmbeddingEngine; embeddingModel: string; hybridSearch: boolean };
     migrations: Required<MigrationsArgs>;
-    pod: PodArgs & { cpuRequest: string; memoryRequest: string; memoryLimit: string; terminationGracePeriodSeconds: number; readOnlyRootFilesystem: boolean };
+    pod: PodArgs & { zoneSpread: ZoneSpread; cpuRequest: string; memoryRequest: string; memoryLimit: string; terminationGracePeriodSeconds: number; readOnlyRootFilesystem: boolean };
     threadPoolSize: number;
     enableSignup: boolean;
     persistentConfig: boolean;
@@ -194,6 +195,9 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
     const pullPolicy = a.image?.pullPolicy ?? "IfNotPresent";
     if (!["Always", "IfNotPresent", "Never"].includes(pullPolicy)) {
         problems.push(problem("image.pullPolicy", pullPolicy, "use Always, IfNotPresent or Never"));
+    }
+    if (a.pod?.zoneSpread !== undefined && !enumValues(ZoneSpread).includes(a.pod.zoneSpread as string)) {
+        problems.push(problem("pod.zoneSpread", a.pod.zoneSpread, `use one of ${enumValues(ZoneSpread).join(", ")}`));
     }
     const ref = `${repository}:${tag}${a.image?.digest ? `@${a.image.digest}` : ""}`;
 
@@ -384,6 +388,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         migrations: { maintenanceMode: a.migrations?.maintenanceMode ?? false, timeoutMinutes },
         pod: {
             ...a.pod,
+            zoneSpread: a.pod?.zoneSpread ?? (a.target === CloudTarget.Kubernetes ? ZoneSpread.Preferred : ZoneSpread.Required),
             cpuRequest: a.pod?.cpuRequest ?? sizing.cpuRequest,
             memoryRequest: a.pod?.memoryRequest ?? sizing.memoryRequest,
             memoryLimit: a.pod?.memoryLimit ?? sizing.memoryLimit,

@@ -78,6 +78,18 @@ export enum OtlpProtocol {
     Http = "http",
 }
 
+/** How strictly the Open WebUI pods are spread over zones (`topology.kubernetes.io/zone`). */
+export enum ZoneSpread {
+    /**
+     * `whenUnsatisfiable: DoNotSchedule`: a pod that would unbalance the zones stays Pending.
+     * Only safe where every node carries a zone label (EKS, GKE, AKS do); on a cluster without
+     * zone labels every pod stays Pending ("missing required label").
+     */
+    Required = "required",
+    /** `whenUnsatisfiable: ScheduleAnyway`: spread when the nodes have zones, schedule anyway when not. */
+    Preferred = "preferred",
+}
+
 /** Engine for RAG embeddings. In-pod SentenceTransformers is refused at scale. */
 export enum EmbeddingEngine {
     Openai = "openai",
@@ -312,6 +324,13 @@ export interface PodArgs {
     terminationGracePeriodSeconds?: number;
     /** Name of an image pull Secret. Default: none. */
     imagePullSecret?: string;
+    /**
+     * Zone spread of the Open WebUI pods. Default: `required` on aws/gcp/azure (managed node
+     * pools always carry `topology.kubernetes.io/zone`), `preferred` on `kubernetes` (kind, k3s,
+     * bare metal and single-zone clusters often have no zone labels, and a required spread would
+     * leave every pod Pending there).
+     */
+    zoneSpread?: ZoneSpread;
     /**
      * Run Open WebUI with a read-only root filesystem (data, static files and /tmp live on
      * emptyDir volumes). Default: true. Turn off only if a plugin must write into the image.

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { DATA_DIR, REDIS_CA_DIR } from "./env";
 import { ResolvedSpec } from "./spec";
+import { ZoneSpread } from "./types";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
 import type { LoadBalancer } from "../providers/interface";
 
@@ -130,15 +131,24 @@ export function migrationJobName(name: string, tag: string): string {
 /** The serving Deployment: never fewer ready pods than desired during a rollout. */
 export function createDeployment(name: string, p: PodInputs, env: EnvVar[], dependsOn: pulumi.Input<pulumi.Resource>[], opts: pulumi.CustomResourceOptions): k8s.apps.v1.Deployment {
     const spec = p.spec;
+    const serving = !spec.migrations.maintenanceMode;
     const v = volumes(p);
     const podLabels = { ...p.labels, ...p.podLabels, ...(spec.pod.labels ?? {}), "app.kubernetes.io/component": "app" };
     return new k8s.apps.v1.Deployment(
         name,
         {
-            metadata: { name, namespace: p.namespace, labels: { ...p.labels, "app.kubernetes.io/component": "app" } },
+            metadata: {
+                name,
+                namespace: p.namespace,
+                labels: { ...p.labels, "app.kubernetes.io/component": "app" },
+                annotations: { [SERVING_ANNOTATION]: String(serving) },
+            },
             spec: {
-                // Omitted: the HPA owns the count (setting it here would fight the HPA on every update).
-                replicas: spec.migrations.maintenanceMode ? 0 : undefined,
+                // Created at replicas.min so `pulumi up` waits for that many Available pods (without
+                // it a new Deployment starts at 1 and `up` reports an "HA" deploy done at one pod).
+                // After creation the HPA owns the count: ignoreChanges (below) drops the field from
+                // every later apply once the HPA has scaled, so updates never fight it.
+                replicas: serving ? spec.replicas.min : 0,
                 revisionHistoryLimit: 5,
                 minReadySeconds: 5,
                 progressDeadlineSeconds: 900,
@@ -157,7 +167,12 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
                         imagePullSecrets: imagePullSecrets(spec),
                         nodeSelector: spec.pod.nodeSelector,
                         topologySpreadConstraints: [
-                            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: p.selector } },
+                            {
+                                maxSkew: 1,
+                                topologyKey: "topology.kubernetes.io/zone",
+                                whenUnsatisfiable: spec.pod.zoneSpread === ZoneSpread.Required ? "DoNotSchedule" : "ScheduleAnyway",
+                                labelSelector: { matchLabels: p.selector },
+                            },
                             { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: p.selector } },
                         ],
                         containers: [
@@ -184,9 +199,22 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
                 },
             },
         },
-        { ...opts, dependsOn },
+        {
+            ...opts,
+            dependsOn,
+            // Serving: the HPA owns spec.replicas after creation. In maintenance mode the count is
+            // ours (0). Entering or leaving maintenance mode replaces the Deployment: a scale from 0
+            // would otherwise keep the live 0 (ignoreChanges keeps live values, and an HPA never
+            // scales a target at 0), so leaving it recreates the Deployment at replicas.min, awaited.
+            ignoreChanges: serving ? ["spec.replicas"] : undefined,
+            replaceOnChanges: [`metadata.annotations["${SERVING_ANNOTATION}"]`],
+            deleteBeforeReplace: true,
+        },
     );
 }
+
+/** Deployment annotation: "false" in maintenance mode. Its change replaces the Deployment. */
+export const SERVING_ANNOTATION = "openwebui.io/serving";
 
 export function createService(name: string, p: PodInputs, annotations: { [key: string]: pulumi.Input<string> } | undefined, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
     return new k8s.core.v1.Service(

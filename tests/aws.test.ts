@@ -188,6 +188,11 @@ describe("aws target", function () {
             assert.strictEqual(token.overrideSpecial, "!&#$^<>-");
         });
 
+        it("managed node groups carry zone labels: the zone spread is required (DoNotSchedule)", () => {
+            assert.strictEqual(podSpec().topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");
+            assert.strictEqual(podSpec().topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
+        });
+
         it("REDIS_URL is rediss:// with the token, from the Secret; REDIS_CLUSTER off", () => {
             const token = one("aws:elasticache/replicationGroup:ReplicationGroup").plain.authToken;
             assert.strictEqual(appSecret().plain.stringData.REDIS_URL, `rediss://:${token}@master.chat-cache.abc.euw1.cache.amazonaws.com:6379/0`);

@@ -328,6 +328,7 @@ describe("azure target", function () {
 
         it("annotates the ServiceAccount with the client id and labels the pods azure.workload.identity/use=true", () => {
             assert.deepStrictEqual(byName(T.sa, "chat-serviceaccount").metadata.annotations, { "azure.workload.identity/client-id": "11111111-2222-3333-4444-555555555555" });
+            assert.strictEqual(appPod().topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule", "AKS node pools carry zone labels");
             assert.strictEqual(appDeployment().spec.template.metadata.labels["azure.workload.identity/use"], "true");
             assert.strictEqual(byName(T.job, "chat-migrate").spec.template.metadata.labels["azure.workload.identity/use"], "true");
         });

@@ -4,7 +4,8 @@ import "./harness";
 import * as assert from "assert";
 import { envOf, ofType, one, registered, reset, settle, value } from "./harness";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
-import { CloudTarget, OpenWebUiCluster, OpenWebUiClusterArgs, RoutingMode, ServiceMode, VectorStore } from "../index";
+import * as pulumi from "@pulumi/pulumi";
+import { CloudTarget, OpenWebUiCluster, OpenWebUiClusterArgs, RoutingMode, ServiceMode, VectorStore, ZoneSpread } from "../index";
 import { BOOTSTRAP_SQL } from "../components/database";
 import { computePools } from "../components/sizing";
 
@@ -176,10 +177,13 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.strictEqual(ctr.ports[0].containerPort, 8080);
     });
 
-    it("rolling update never drops below the desired count; the HPA owns the replica count", async () => {
+    it("rolling update never drops below the desired count; created at replicas.min, then the HPA owns the count", async () => {
         const spec = deploymentOf().plain.spec;
         assert.deepStrictEqual(spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } });
-        assert.strictEqual(spec.replicas, undefined);
+        // Found by the real engine: without a count a new Deployment starts at 1 and `pulumi up`
+        // reports it done at one Available pod. With replicas.min, `up` awaits minReplicas.
+        assert.strictEqual(spec.replicas, 3);
+        assert.strictEqual(deploymentOf().plain.metadata.annotations["openwebui.io/serving"], "true");
         const hpa = one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
         assert.strictEqual(hpa.plain.spec.minReplicas, 3);
         assert.strictEqual(hpa.plain.spec.maxReplicas, 10);
@@ -193,7 +197,8 @@ describe("core (kubernetes target, in-cluster services)", function () {
     it("zone topology spread, labels, restricted non-root security context, resources", async () => {
         const pod = podOf();
         const zone = pod.topologySpreadConstraints.find((t: any) => t.topologyKey === "topology.kubernetes.io/zone");
-        assert.strictEqual(zone.whenUnsatisfiable, "DoNotSchedule");
+        // kubernetes target: nodes may carry no zone label (kind, k3s, bare metal), so preferred.
+        assert.strictEqual(zone.whenUnsatisfiable, "ScheduleAnyway");
         assert.strictEqual(zone.maxSkew, 1);
         assert.strictEqual(pod.securityContext.runAsNonRoot, true);
         assert.strictEqual(pod.securityContext.runAsUser, 1000);
@@ -414,8 +419,37 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
     it("maintenance mode scales serving replicas to 0 and drops the HPA (for schema-breaking upgrades)", async () => {
         await build({ migrations: { maintenanceMode: true } });
         assert.strictEqual(deploymentOf().plain.spec.replicas, 0);
+        assert.strictEqual(deploymentOf().plain.metadata.annotations["openwebui.io/serving"], "false");
         assert.strictEqual(ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").length, 0);
         assert.strictEqual(ofType("kubernetes:batch/v1:Job").filter((j) => j.name.endsWith("-migrate")).length, 1);
+    });
+
+    it("resource options: the HPA owns replicas after creation; maintenance mode scales to 0 before migrating", async () => {
+        const optsOf = async (args: Partial<OpenWebUiClusterArgs>) => {
+            const seen = new Map<string, pulumi.ResourceOptions>();
+            reset();
+            new OpenWebUiCluster("chat", { ...base, ...args }, { transformations: [(a) => { seen.set(`${a.type}::${a.name}`, a.opts); return undefined; }] });
+            await settle();
+            const depl = seen.get("kubernetes:apps/v1:Deployment::chat")!;
+            const job = [...seen].find(([k]) => k.startsWith("kubernetes:batch/v1:Job::chat-migrate"))![1];
+            const deps = (o: pulumi.ResourceOptions) => ((o.dependsOn ?? []) as pulumi.Resource[]).map((r) => (r as any).__name as string);
+            return { depl, job, deplDeps: deps(depl), jobDeps: deps(job) };
+        };
+        const serving = await optsOf({});
+        assert.deepStrictEqual(serving.depl.ignoreChanges, ["spec.replicas"]);
+        assert.deepStrictEqual(serving.depl.replaceOnChanges, ['metadata.annotations["openwebui.io/serving"]']);
+        assert.ok(serving.deplDeps.some((n) => n.startsWith("chat-migrate")), `Deployment waits for the migration Job: ${serving.deplDeps}`);
+        assert.ok(!serving.jobDeps.includes("chat"));
+        const maint = await optsOf({ migrations: { maintenanceMode: true } });
+        assert.strictEqual(maint.depl.ignoreChanges, undefined, "maintenance mode owns replicas (0)");
+        assert.ok(maint.jobDeps.includes("chat"), `the migration Job waits for the 0-replica Deployment: ${maint.jobDeps}`);
+        assert.ok(!maint.deplDeps.some((n) => n.startsWith("chat-migrate")));
+    });
+
+    it("zone spread: required on request (and by default on the clouds), refused when unknown", async () => {
+        await build({ pod: { zoneSpread: ZoneSpread.Required } });
+        assert.strictEqual(podOf().topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
+        assert.throws(() => new OpenWebUiCluster("bad", { ...base, pod: { zoneSpread: "strict" as any } }), /pod\.zoneSpread.*strict.*required, preferred/s);
     });
 
     it("pod knobs: read-only root filesystem can be turned off; node selector, pull secret, annotations, CPU limit", async () => {

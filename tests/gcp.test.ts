@@ -166,6 +166,7 @@ describe("gcp target", function () {
             assert.strictEqual(served, flag);
             const worst = await new Promise<number>((r) => c.databaseMaxClientConnections.apply(r));
             assert.ok(worst <= Math.floor(flag * 0.8), `worst case ${worst} within 80% of ${flag}`);
+            assert.strictEqual(appDeployment().spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule", "GKE nodes carry zone labels");
             const env = envOf(appDeployment().spec.template.spec);
             const pool = await new Promise<number>((r) => c.databasePoolSize.apply(r));
             assert.strictEqual(env.DATABASE_POOL_SIZE.value, String(pool));

@@ -253,7 +253,7 @@ describe("openwebui plan: the examples", () => {
             // the HA rules judged a scaled Open WebUI workload (they did not pass vacuously)
             const analyzed = r.resources.filter((x) => x.custom).map((x) => ({ type: x.type, name: x.name, urn: x.urn, props: x.analyzerProps, propertyDependencies: x.propertyDependencies, dependencies: x.dependencies }));
             const ha = findOwuiWorkloads(stackArgs(analyzed).resources).filter((w) => w.ha);
-            assert.deepStrictEqual(ha.map((w) => `${w.type} ${w.haReason}`), ["kubernetes:apps/v1:Deployment HPA maxReplicas=10"]);
+            assert.deepStrictEqual(ha.map((w) => `${w.type} ${w.haReason}`), ["kubernetes:apps/v1:Deployment replicas=3, HPA maxReplicas=10"]);
             const env = ha[0].containers[0].env.vars;
             assert.strictEqual(env.get("WEBUI_SECRET_KEY")?.kind, "secret");
             assert.deepStrictEqual(env.get("ENABLE_DB_MIGRATIONS"), { kind: "literal", value: "false" });
