@@ -12,7 +12,15 @@ const external = config.getBoolean("external") ?? false;
 const cluster = new OpenWebUiCluster("chat", {
     target: CloudTarget.Kubernetes,
     hostname: config.require("hostname"),
+    namespace: config.get("namespace"),
+    createNamespace: config.getBoolean("createNamespace"),
     replicas: { min: config.getNumber("replicasMin") ?? 3, max: config.getNumber("replicasMax") ?? 10 },
+    // Upgrades: a new tag runs a new migration Job before the pods roll. For schema-breaking
+    // releases set maintenanceMode true for one `up` (serving replicas 0, migrations alone).
+    image: { tag: config.get("imageTag") },
+    migrations: { maintenanceMode: config.getBoolean("maintenanceMode") },
+    extraEnv: config.getObject<Record<string, string>>("extraEnv"),
+    extraSecretEnv: config.getSecretObject<Record<string, string>>("extraSecretEnv"),
     tls: { clusterIssuer: config.get("clusterIssuer"), secretName: config.get("tlsSecretName") },
     kubernetes: {
         ingressClassName: config.get("ingressClassName"),
