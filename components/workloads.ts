@@ -206,14 +206,16 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
             // ours (0). Entering or leaving maintenance mode replaces the Deployment: a scale from 0
             // would otherwise keep the live 0 (ignoreChanges keeps live values, and an HPA never
             // scales a target at 0), so leaving it recreates the Deployment at replicas.min, awaited.
+            // (replacementTrigger, not replaceOnChanges on the annotation: the engine matched that path
+            // against coarse diffs too, and a real run replaced the Deployment on a secret change.)
             ignoreChanges: serving ? ["spec.replicas"] : undefined,
-            replaceOnChanges: [`metadata.annotations["${SERVING_ANNOTATION}"]`],
+            replacementTrigger: serving ? "serving" : "maintenance",
             deleteBeforeReplace: true,
         },
     );
 }
 
-/** Deployment annotation: "false" in maintenance mode. Its change replaces the Deployment. */
+/** Deployment annotation: "false" in maintenance mode (for people and policies reading the cluster). */
 export const SERVING_ANNOTATION = "openwebui.io/serving";
 
 export function createService(name: string, p: PodInputs, annotations: { [key: string]: pulumi.Input<string> } | undefined, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {

@@ -437,11 +437,13 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
         };
         const serving = await optsOf({});
         assert.deepStrictEqual(serving.depl.ignoreChanges, ["spec.replicas"]);
-        assert.deepStrictEqual(serving.depl.replaceOnChanges, ['metadata.annotations["openwebui.io/serving"]']);
+        assert.strictEqual(serving.depl.replacementTrigger, "serving");
+        assert.strictEqual(serving.depl.replaceOnChanges, undefined, "a path trigger also matched coarse diffs in a real run");
         assert.ok(serving.deplDeps.some((n) => n.startsWith("chat-migrate")), `Deployment waits for the migration Job: ${serving.deplDeps}`);
         assert.ok(!serving.jobDeps.includes("chat"));
         const maint = await optsOf({ migrations: { maintenanceMode: true } });
         assert.strictEqual(maint.depl.ignoreChanges, undefined, "maintenance mode owns replicas (0)");
+        assert.strictEqual(maint.depl.replacementTrigger, "maintenance", "entering/leaving maintenance replaces the Deployment");
         assert.ok(maint.jobDeps.includes("chat"), `the migration Job waits for the 0-replica Deployment: ${maint.jobDeps}`);
         assert.ok(!maint.deplDeps.some((n) => n.startsWith("chat-migrate")));
     });

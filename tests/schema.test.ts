@@ -120,6 +120,14 @@ describe("multi-language schema (inferred like `pulumi package get-schema`)", fu
         assert.deepStrictEqual(schema.dependencies, [], "args must not reference resources of other packages");
     });
 
+    it("the package root holds PulumiPlugin.yaml and no Pulumi.yaml (the real CLI refuses a directory with both)", () => {
+        // Found by the real engine: `pulumi package get-schema .` / `packages: openwebui: ../..` failed with
+        // "detected both PulumiPlugin.yaml and Pulumi.yaml". The stack-config program lives in program/.
+        assert.ok(fs.existsSync(path.join(ROOT, "PulumiPlugin.yaml")));
+        for (const f of ["Pulumi.yaml", "Pulumi.yml"]) assert.ok(!fs.existsSync(path.join(ROOT, f)), `${f} in the package root`);
+        assert.strictEqual(YAML.parse(fs.readFileSync(path.join(ROOT, "program", "Pulumi.yaml"), "utf8")).main, "index.ts");
+    });
+
     it(`declares the component ${TOKEN} with required inputs target and hostname`, () => {
         assert.strictEqual(resource.isComponent, true);
         assert.deepStrictEqual(resource.requiredInputs, ["hostname", "target"]);

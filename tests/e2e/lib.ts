@@ -70,7 +70,8 @@ export class Project {
         fs.rmSync(this.dir, { recursive: true, force: true });
         fs.mkdirSync(path.join(this.dir, "node_modules"), { recursive: true });
         for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(this.dir, f), text);
-        if (!files["package.json"]) fs.writeFileSync(path.join(this.dir, "package.json"), JSON.stringify({ name: `e2e-${name}`, private: true, main: "index.ts" }));
+        const nodejs = /runtime:\s*(nodejs|\n\s+name:\s*nodejs)/.test(files["Pulumi.yaml"] ?? "");
+        if (nodejs && !files["package.json"]) fs.writeFileSync(path.join(this.dir, "package.json"), JSON.stringify({ name: `e2e-${name}`, private: true, main: "index.ts" }));
         fs.symlinkSync(ROOT, path.join(this.dir, "node_modules", "openwebui"));
         const state = path.join(WORK, "state", name);
         fs.mkdirSync(state, { recursive: true });
@@ -84,7 +85,14 @@ export class Project {
         return new Project(name, { "Pulumi.yaml": fs.readFileSync(path.join(src, "Pulumi.yaml"), "utf8"), "index.ts": fs.readFileSync(path.join(src, "index.ts"), "utf8") });
     }
 
+    private logs = 0;
     pulumiRaw(args: string[], timeoutSec = 600): Run {
+        const r = this.pulumiCall(args, timeoutSec);
+        fs.writeFileSync(path.join(this.dir, `log-${String(++this.logs).padStart(2, "0")}-${args[0]}.txt`), `$ pulumi ${args.join(" ")}\nexit ${r.code} in ${r.seconds} s\n${r.stdout}\n--- stderr\n${r.stderr}`);
+        return r;
+    }
+
+    private pulumiCall(args: string[], timeoutSec: number): Run {
         return run("pulumi", [...args, "--non-interactive", ...(args[0] === "stack" && args[1] === "init" ? [] : ["--stack", this.stack])], { cwd: this.dir, env: this.env, timeoutSec });
     }
 
@@ -145,3 +153,10 @@ export function waitPerKind(eventsFile: string): { [kind: string]: number } {
     }
     return per;
 }
+
+/** kind/name of every object of the release in a namespace. */
+export function inventory(ns: string): string[] {
+    const kinds = ["deployments", "statefulsets", "jobs", "services", "secrets", "configmaps", "serviceaccounts", "networkpolicies", "poddisruptionbudgets", "horizontalpodautoscalers", "ingresses"];
+    return kinds.flatMap((k) => list(k, ns, "app.kubernetes.io/managed-by=pulumi").map((o) => `${o.kind}/${o.metadata.name}`)).sort();
+}
+

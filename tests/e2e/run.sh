@@ -16,7 +16,9 @@ BUILD=${E2E_BUILD_SCRIPT:-$ROOT/../shared/e2e-toolchain/build.sh}
 
 have_toolchain() {
     [ -x "$E2E_TOOLCHAIN/bin/kube-apiserver" ] && [ -x "$E2E_TOOLCHAIN/bin/etcd" ] && [ -x "$E2E_TOOLCHAIN/bin/kwok" ] || return 1
-    command -v pulumi >/dev/null && pulumi plugin ls 2>/dev/null | grep -q '^kubernetes' && pulumi plugin ls 2>/dev/null | grep -q '^random'
+    command -v pulumi >/dev/null || return 1
+    local plugins; plugins=$(pulumi plugin ls 2>/dev/null) || return 1   # (not piped into grep -q: SIGPIPE under pipefail)
+    grep -q '^kubernetes ' <<<"$plugins" && grep -q '^random ' <<<"$plugins"
 }
 if [ -f "$E2E_TOOLCHAIN/env.sh" ] && ! command -v pulumi >/dev/null; then . "$E2E_TOOLCHAIN/env.sh"; fi
 if ! have_toolchain; then

@@ -1,0 +1,79 @@
+// The package as other languages consume it, through the real CLI: the schema the CLI infers
+// from the source-based plugin package, a generated Python SDK, and examples/yaml deployed
+// through `packages:` against the loopback cluster (the engine hosts the TypeScript component).
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { get, inventory, must, Project, ROOT, run, times, WORK } from "./lib";
+
+/** The CLI's serialization drops the analyzer's `optional` flags and empty `required`/`config`/
+ *  `dependencies`: the same schema. Everything else must be identical. */
+function normalize(x: any): any {
+    if (Array.isArray(x)) return x.map(normalize);
+    if (x && typeof x === "object") {
+        const out: any = {};
+        for (const [k, v] of Object.entries(x)) {
+            if (k === "optional") continue;
+            if ((k === "required" || k === "dependencies") && Array.isArray(v) && v.length === 0) continue;
+            if (k === "config" && v && typeof v === "object" && Object.keys(v).length === 0) continue;
+            out[k] = normalize(v);
+        }
+        return out;
+    }
+    return x;
+}
+
+describe("e2e: multi-language, through the real CLI", function () {
+    this.timeout(15 * 60 * 1000);
+    before(() => {
+        must(run("bash", [path.join(__dirname, "stub-plugins.sh")]), "stub plugins");
+    });
+
+    it("`pulumi package get-schema .` equals the committed schema.json", () => {
+        const r = must(run("pulumi", ["package", "get-schema", ROOT], { timeoutSec: 300 }), "pulumi package get-schema");
+        times["multilang: package get-schema"] = r.seconds;
+        const real = JSON.parse(r.stdout);
+        const committed = JSON.parse(fs.readFileSync(path.join(ROOT, "schema.json"), "utf8"));
+        assert.strictEqual(real.name, "openwebui");
+        assert.ok(real.resources["openwebui:index:OpenWebUiCluster"]);
+        assert.deepStrictEqual(normalize(real), normalize(committed));
+    });
+
+    it("`pulumi package gen-sdk . --language python` generates the SDK the Python example imports", () => {
+        const out = path.join(WORK, "sdk");
+        fs.rmSync(out, { recursive: true, force: true });
+        const r = must(run("pulumi", ["package", "gen-sdk", ROOT, "--language", "python", "--out", out], { timeoutSec: 300 }), "pulumi package gen-sdk");
+        times["multilang: package gen-sdk python"] = r.seconds;
+        const pkg = path.join(out, "python", "pulumi_openwebui");
+        const cls = fs.readFileSync(path.join(pkg, "open_web_ui_cluster.py"), "utf8");
+        assert.match(cls, /class OpenWebUiCluster\(pulumi\.ComponentResource\)/);
+        // The names examples/python uses exist in the generated SDK.
+        const inputs = fs.readFileSync(path.join(pkg, "_inputs.py"), "utf8");
+        const example = fs.readFileSync(path.join(ROOT, "examples", "python", "__main__.py"), "utf8");
+        for (const m of new Set([...example.matchAll(/openwebui\.([A-Z][A-Za-z]+)\(/g)].map((x) => x[1]))) assert.match(inputs, new RegExp(`class ${m}\\b`), `${m} used by examples/python`);
+        assert.match(fs.readFileSync(path.join(pkg, "_enums.py"), "utf8"), /class ZoneSpread/);
+    });
+
+    it("examples/yaml: preview and up through `packages:` create the same objects as the TypeScript example", function () {
+        const src = fs.readFileSync(path.join(ROOT, "examples", "yaml", "Pulumi.yaml"), "utf8");
+        assert.match(src, /^\s+openwebui: \.\.\/\.\.$/m);
+        const p = new Project("yaml", { "Pulumi.yaml": src.replace(/^(\s+openwebui:) \.\.\/\.\.$/m, `$1 ${ROOT}`) });
+        p.config({ hostname: "chat.e2e.test" });
+        p.config({ openaiApiKey: "sk-e2e" }, ["openaiApiKey"]);
+        p.pulumi(["preview"], "yaml: preview");
+        try {
+            p.up("yaml: up");
+            const d = get(["deployment", "chat", "-n", "open-webui"]);
+            assert.ok((d.status.availableReplicas ?? 0) >= 3, "minReplicas Available");
+            const ts = path.join(WORK, "ts-inventory.json");
+            if (fs.existsSync(ts)) assert.deepStrictEqual(inventory("open-webui"), JSON.parse(fs.readFileSync(ts, "utf8")));
+            const out = must(p.pulumiRaw(["stack", "output", "--json"]), "stack output");
+            const o = JSON.parse(out.stdout);
+            assert.strictEqual(o.url, "https://chat.e2e.test");
+            assert.strictEqual(o.webuiSecretKey, "[secret]");
+        } finally {
+            p.pulumiRaw(["destroy", "--yes", "--skip-preview"], 300);
+        }
+        assert.notStrictEqual(run("kubectl", ["get", "deployment", "chat", "-n", "open-webui"]).code, 0);
+    });
+});
