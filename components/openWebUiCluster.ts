@@ -168,7 +168,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
                     { metadata: { name: `${name}-postgres`, namespace, labels }, type: "Opaque", stringData: { PGPASSWORD: superPassword.result } },
                     k8sOpts(),
                 );
-                const pg = inClusterPostgres(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, version: spec.database.version, database: spec.database.name, secretName: pgSecret.metadata.name, storageGb: spec.database.storageGb }, k8sOpts());
+                const pg = inClusterPostgres(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, version: spec.database.version, database: spec.database.name, secretName: `${name}-postgres`, storageGb: spec.database.storageGb }, k8sOpts({ dependsOn: [...nsDeps, pgSecret] }));
                 admin = { host: pg.host, port: 5432, user: "postgres", password: superPassword.result, iamAuth: false, dependsOn: [pg.statefulSet, pg.service] };
                 backends.push({ role: "postgres", ports: [5432] });
             }
@@ -239,7 +239,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
                 { metadata: { name: `${name}-redis`, namespace, labels }, type: "Opaque", stringData: { REDIS_PASSWORD: redisPassword.result } },
                 k8sOpts(),
             );
-            const r = inClusterRedis(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, secretName: redisSecret.metadata.name, storageGb: spec.redis.storageGb }, k8sOpts());
+            const r = inClusterRedis(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, secretName: `${name}-redis`, storageGb: spec.redis.storageGb }, k8sOpts({ dependsOn: [...nsDeps, redisSecret] }));
             appSecretData.REDIS_URL = pulumi.secret(pulumi.interpolate`redis://:${redisPassword.result}@${r.host}:6379/0`);
             redisEndpoint = pulumi.interpolate`${r.host}:6379`;
             redisReady = [r.statefulSet];
@@ -275,10 +275,10 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
                 { metadata: { name: `${name}-objects`, namespace, labels }, type: "Opaque", stringData: { "s3.json": pulumi.secret(identities), S3_ACCESS_KEY_ID: accessKey.result, S3_SECRET_ACCESS_KEY: secretKeyS3.result } },
                 k8sOpts(),
             );
-            const o = inClusterObjectStore(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, secretName: objSecret.metadata.name, bucket: bucketName, storageGb: s.storageGb }, k8sOpts());
+            const o = inClusterObjectStore(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, secretName: `${name}-objects`, bucket: bucketName, storageGb: s.storageGb }, k8sOpts({ dependsOn: [...nsDeps, objSecret] }));
             storageEnv = { STORAGE_PROVIDER: "s3", S3_BUCKET_NAME: bucketName, S3_REGION_NAME: "us-east-1", S3_ENDPOINT_URL: o.endpoint };
-            storageSecretEnv.S3_ACCESS_KEY_ID = { name: objSecret.metadata.name, key: "S3_ACCESS_KEY_ID" };
-            storageSecretEnv.S3_SECRET_ACCESS_KEY = { name: objSecret.metadata.name, key: "S3_SECRET_ACCESS_KEY" };
+            storageSecretEnv.S3_ACCESS_KEY_ID = { name: `${name}-objects`, key: "S3_ACCESS_KEY_ID" };
+            storageSecretEnv.S3_SECRET_ACCESS_KEY = { name: `${name}-objects`, key: "S3_SECRET_ACCESS_KEY" };
             storageReady = [o.bucketJob];
             backends.push({ role: "objects", ports: [8333, 9333, 19333] });
         }
@@ -323,20 +323,27 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             { metadata: { name: `${name}-app`, namespace, labels }, type: "Opaque", stringData: pulumi.secret(appSecretData) },
             k8sOpts(),
         );
-        const dbUrlRef: SecretRef = userDbUrlRef ?? { name: appSecret.metadata.name, key: "DATABASE_URL" };
-        redisUrlRef = redisUrlRef ?? { name: appSecret.metadata.name, key: "REDIS_URL" };
+        const dbUrlRef: SecretRef = userDbUrlRef ?? { name: `${name}-app`, key: "DATABASE_URL" };
+        redisUrlRef = redisUrlRef ?? { name: `${name}-app`, key: "REDIS_URL" };
 
-        let redisCaSecretName: pulumi.Output<string> | undefined;
+        let redisCaSecretName: string | undefined;
+        // Workloads name their Secrets/ConfigMaps as plain strings, ordered by dependsOn, never
+        // through `metadata.name`: the Kubernetes provider replaces a Secret whose data changes
+        // (delete, then create: the name is fixed), and the engine then replaces every resource
+        // with a *property* dependency on it. A rotated secret would delete and recreate the
+        // Deployment (every serving pod at once, seen in a real run); by name it is updated and rolls.
+        const podSecrets: k8s.core.v1.Secret[] = [appSecret, ...(extraEnvSecret ? [extraEnvSecret] : [])];
         if (redisCa !== undefined) {
             const caSecret = new k8s.core.v1.Secret(`${name}-redis-ca`, { metadata: { name: `${name}-redis-ca`, namespace, labels }, type: "Opaque", stringData: { "ca.crt": redisCa } }, k8sOpts());
-            redisCaSecretName = caSecret.metadata.name;
+            redisCaSecretName = `${name}-redis-ca`;
+            podSecrets.push(caSecret);
         }
 
         const otel = spec.otel.enabled ? createOtelCollector(`${name}`, { otel: spec.otel, namespace, labels }, k8sOpts()) : undefined;
         if (otel) backends.push({ role: "otel-collector", ports: [4317, 4318] });
 
         const envInputs: EnvInputs = {
-            appSecretName: appSecret.metadata.name,
+            appSecretName: `${name}-app`,
             database: { url: dbUrlRef, iamAuth: spec.database.iamAuth, createVectorExtension },
             redis: { url: redisUrlRef, cluster: spec.redis.cluster, sentinelHosts: spec.redis.sentinelHosts },
             storageEnv,
@@ -356,7 +363,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             serviceAccountName: serviceAccount.metadata.name,
             podLabels: identity.podLabels,
             redisCaSecretName,
-            envFromSecretName: extraEnvSecret?.metadata.name,
+            envFromSecretName: extraEnvSecret ? `${name}-extra-env` : undefined,
             configHash: pulumi.unsecret(configHash),
         };
         const migrationDeps = [...dbReady, ...redisReady, ...storageReady, appSecret, ...(extraEnvSecret ? [extraEnvSecret] : [])];
@@ -364,12 +371,12 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         let deployment: k8s.apps.v1.Deployment;
         if (spec.migrations.maintenanceMode) {
             // Serving replicas go to 0 first; only then do the migrations run, alone.
-            deployment = createDeployment(name, pod, buildEnv(spec, envInputs, false), migrationDeps, k8sOpts());
+            deployment = createDeployment(name, pod, buildEnv(spec, envInputs, false), [...migrationDeps, ...podSecrets], k8sOpts());
             migrate = createMigrationJob(name, pod, buildEnv(spec, envInputs, true), [...migrationDeps, deployment], k8sOpts());
         } else {
             // Migrations complete before the Deployment rolls to the new version.
             migrate = createMigrationJob(name, pod, buildEnv(spec, envInputs, true), migrationDeps, k8sOpts());
-            deployment = createDeployment(name, pod, buildEnv(spec, envInputs, false), [migrate], k8sOpts());
+            deployment = createDeployment(name, pod, buildEnv(spec, envInputs, false), [migrate, ...podSecrets], k8sOpts());
         }
 
         // 6. Availability, network, route, load balancer

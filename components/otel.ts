@@ -1,5 +1,6 @@
 // OpenTelemetry collector: receives OTLP from Open WebUI inside the cluster, batches under a
 // memory limit, and exports to the user's backend (headers from a Kubernetes Secret).
+import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
@@ -74,6 +75,9 @@ export function createOtelCollector(
     );
     const configMap = new k8s.core.v1.ConfigMap(`${name}-otel`, { metadata: { name: `${name}-otel`, namespace: args.namespace, labels }, data: { "config.yaml": config } }, opts);
 
+    const configHash = pulumi.unsecret(
+        pulumi.all([config, headers, args.otel.exporterEndpoint ?? ""]).apply((v) => crypto.createHash("sha256").update(JSON.stringify(v)).digest("hex").slice(0, 16)),
+    );
     const deployment = new k8s.apps.v1.Deployment(
         `${name}-otel-collector`,
         {
@@ -83,7 +87,8 @@ export function createOtelCollector(
                 selector: { matchLabels: selector },
                 strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
                 template: {
-                    metadata: { labels },
+                    // The config and the header Secret are referenced by name: a change rolls the pods through this hash.
+                    metadata: { labels, annotations: { "openwebui.io/config-hash": configHash } },
                     spec: {
                         automountServiceAccountToken: false,
                         securityContext: restrictedPodSecurity(10001),
@@ -100,7 +105,7 @@ export function createOtelCollector(
                                     { name: "otlp-http", containerPort: 4318 },
                                     { name: "health", containerPort: 13133 },
                                 ],
-                                envFrom: [{ secretRef: { name: secret.metadata.name } }],
+                                envFrom: [{ secretRef: { name: `${name}-otel` } }],
                                 env: [{ name: "GOMEMLIMIT", value: "400MiB" }],
                                 livenessProbe: { httpGet: { path: "/", port: "health" }, periodSeconds: 15 },
                                 readinessProbe: { httpGet: { path: "/", port: "health" }, periodSeconds: 10 },
@@ -109,12 +114,12 @@ export function createOtelCollector(
                                 resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
                             },
                         ],
-                        volumes: [{ name: "config", configMap: { name: configMap.metadata.name } }],
+                        volumes: [{ name: "config", configMap: { name: `${name}-otel` } }],
                     },
                 },
             },
         },
-        opts,
+        { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? []), secret, configMap] },
     );
     const service = new k8s.core.v1.Service(
         `${name}-otel-collector`,

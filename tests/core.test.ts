@@ -448,6 +448,32 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
         assert.ok(!maint.deplDeps.some((n) => n.startsWith("chat-migrate")));
     });
 
+    it("workloads name their Secrets/ConfigMaps as plain strings (no property dependency): a rotated secret rolls the pods, never deletes the Deployment", async () => {
+        // Found by the real engine: the provider replaces a Secret whose data changes, and the engine
+        // replaces every resource with a property dependency on it: the Deployment was deleted and
+        // recreated on an extraSecretEnv change. Names must be plain, ordering comes from dependsOn.
+        const seen = new Map<string, { props: any; opts: pulumi.ResourceOptions }>();
+        reset();
+        new OpenWebUiCluster("chat", { ...base, extraSecretEnv: { TAVILY_API_KEY: "k" }, otel: { exporterEndpoint: "https://otlp.example.com:4317" } }, { transformations: [(a) => { seen.set(`${a.type}::${a.name}`, { props: a.props, opts: a.opts }); return undefined; }] });
+        await settle();
+        const refs = (podSpec: any): unknown[] => [
+            ...podSpec.containers.flatMap((c: any) => [...(c.env ?? []).map((e: any) => e.valueFrom?.secretKeyRef?.name), ...(c.envFrom ?? []).map((e: any) => e.secretRef?.name ?? e.configMapRef?.name)]),
+            ...(podSpec.volumes ?? []).map((v: any) => v.secret?.secretName ?? v.configMap?.name),
+        ].filter((x) => x !== undefined);
+        const workloads = [...seen].filter(([k]) => /apps\/v1:(Deployment|StatefulSet)::/.test(k));
+        assert.ok(workloads.length >= 5);
+        for (const [k, w] of workloads) {
+            const names = refs(w.props.spec.template.spec);
+            for (const n of names) assert.strictEqual(typeof n, "string", `${k} refers to a Secret/ConfigMap through an Output: ${n}`);
+            const deps = ((w.opts.dependsOn ?? []) as pulumi.Resource[]).map((r) => (r as any).__name);
+            if (k.endsWith("::chat")) for (const s of ["chat-app", "chat-extra-env"]) assert.ok(deps.includes(s), `${k} dependsOn ${s}: ${deps}`);
+            if (k.endsWith("::chat-otel-collector")) assert.ok(deps.filter((d) => d === "chat-otel").length === 2, `collector dependsOn its Secret and ConfigMap: ${deps}`);
+        }
+        const app = seen.get("kubernetes:apps/v1:Deployment::chat")!.props.spec.template.spec;
+        assert.ok(refs(app).includes("chat-app") && refs(app).includes("chat-extra-env"));
+        assert.ok(seen.get("kubernetes:apps/v1:Deployment::chat-otel-collector")!.props.spec.template.metadata.annotations["openwebui.io/config-hash"], "collector rolls on a config change");
+    });
+
     it("zone spread: required on request (and by default on the clouds), refused when unknown", async () => {
         await build({ pod: { zoneSpread: ZoneSpread.Required } });
         assert.strictEqual(podOf().topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
