@@ -93,7 +93,7 @@ export class Project {
     }
 
     private pulumiCall(args: string[], timeoutSec: number): Run {
-        return run("pulumi", [...args, "--non-interactive", ...(args[0] === "stack" && args[1] === "init" ? [] : ["--stack", this.stack])], { cwd: this.dir, env: this.env, timeoutSec });
+        return run("pulumi", [...args, "--non-interactive", ...((args[0] === "stack" && args[1] === "init") || args[0] === "install" ? [] : ["--stack", this.stack])], { cwd: this.dir, env: this.env, timeoutSec });
     }
 
     /** Runs a pulumi command that must succeed; records its wall time under `label`. */

@@ -78,4 +78,28 @@ describe("e2e: multi-language, through the real CLI", function () {
         }
         assert.notStrictEqual(run("kubectl", ["get", "deployment", "chat", "-n", "open-webui"]).code, 0);
     });
+
+    it("examples/python: `pulumi install` generates the SDK from the checkout and builds the venv; preview and up create the same objects", function () {
+        const dir = path.join(ROOT, "examples", "python");
+        const src = fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8");
+        assert.match(src, /^\s+openwebui: \.\.\/\.\.$/m);
+        const p = new Project("python", {
+            "Pulumi.yaml": src.replace(/^(\s+openwebui:) \.\.\/\.\.$/m, `$1 ${ROOT}`),
+            "__main__.py": fs.readFileSync(path.join(dir, "__main__.py"), "utf8"),
+            "requirements.txt": fs.readFileSync(path.join(dir, "requirements.txt"), "utf8"),
+        });
+        p.pulumi(["install"], "python: pulumi install (venv from PyPI + SDK)", 900);
+        p.config({ hostname: "chat.e2e.test" });
+        p.pulumi(["preview"], "python: preview");
+        try {
+            p.up("python: up");
+            const d = get(["deployment", "chat", "-n", "open-webui"]);
+            assert.ok((d.status.availableReplicas ?? 0) >= 3, "minReplicas Available");
+            const ts = path.join(WORK, "ts-inventory.json");
+            const unversioned = (xs: string[]) => xs.map((x) => x.replace(/^Job\/chat-migrate-v[0-9-]+$/, "Job/chat-migrate-<version>"));
+            if (fs.existsSync(ts)) assert.deepStrictEqual(unversioned(inventory("open-webui")), unversioned(JSON.parse(fs.readFileSync(ts, "utf8"))));
+        } finally {
+            p.pulumiRaw(["destroy", "--yes", "--skip-preview"], 300);
+        }
+    });
 });
