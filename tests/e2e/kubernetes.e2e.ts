@@ -166,11 +166,11 @@ describe("e2e: examples/kubernetes, in-cluster services, through the real engine
         const j = job(NS, "chat-migrate-v0-12-3");
         assert.ok(j && succeeded(j), "new migration Job succeeded");
         assert.strictEqual(job(NS, "chat-migrate-v0-12-2"), undefined, "the previous version's Job is replaced (deleted), as documented");
+        rolledOut(NS, "k8s: upgrade");
         const fresh = appReplicaSets(NS).filter((r) => !rsBefore.includes(r.metadata.name));
         assert.strictEqual(fresh.length, 1);
         assert.ok(sec(j.status.completionTime) <= sec(fresh[0].metadata.creationTimestamp), "migrations finished before the new pods were created");
         assert.match(fresh[0].spec.template.spec.containers[0].image, /:v0\.12\.3$/);
-        rolledOut(NS, "k8s: upgrade");
     });
 
     it("maintenance mode: serving replicas go to 0 before the migration Job runs alone; leaving it serves minReplicas again", () => {
