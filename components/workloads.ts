@@ -206,8 +206,7 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
             // ours (0). Entering or leaving maintenance mode replaces the Deployment: a scale from 0
             // would otherwise keep the live 0 (ignoreChanges keeps live values, and an HPA never
             // scales a target at 0), so leaving it recreates the Deployment at replicas.min, awaited.
-            // (replacementTrigger, not replaceOnChanges on the annotation: the engine matched that path
-            // against coarse diffs too, and a real run replaced the Deployment on a secret change.)
+            // replacementTrigger: an engine-level value, independent of how the provider reports diffs.
             ignoreChanges: serving ? ["spec.replicas"] : undefined,
             replacementTrigger: serving ? "serving" : "maintenance",
             deleteBeforeReplace: true,

@@ -438,7 +438,7 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
         const serving = await optsOf({});
         assert.deepStrictEqual(serving.depl.ignoreChanges, ["spec.replicas"]);
         assert.strictEqual(serving.depl.replacementTrigger, "serving");
-        assert.strictEqual(serving.depl.replaceOnChanges, undefined, "a path trigger also matched coarse diffs in a real run");
+        assert.strictEqual(serving.depl.replaceOnChanges, undefined, "no other replacement path: updates must roll, not recreate");
         assert.ok(serving.deplDeps.some((n) => n.startsWith("chat-migrate")), `Deployment waits for the migration Job: ${serving.deplDeps}`);
         assert.ok(!serving.jobDeps.includes("chat"));
         const maint = await optsOf({ migrations: { maintenanceMode: true } });
