@@ -43,6 +43,21 @@ function fromSecret(name: string, ref: SecretRef): EnvVar {
 }
 
 /**
+ * `WEBSOCKET_REDIS_OPTIONS` (redis-py keyword arguments of python-socketio's AsyncRedisManager):
+ * a publish waits at most the socket timeout (a frozen Redis otherwise hangs every request that
+ * emits an event); its pub/sub listener blocks without a timeout whatever this says (redis-py 8).
+ */
+export function websocketRedisOptions(spec: ResolvedSpec): Record<string, number | boolean> {
+    const r = spec.redis;
+    return {
+        socket_connect_timeout: r.socketConnectTimeoutSeconds,
+        socket_timeout: r.socketTimeoutSeconds,
+        socket_keepalive: true,
+        ...(r.healthCheckIntervalSeconds > 0 ? { health_check_interval: r.healthCheckIntervalSeconds } : {}),
+    };
+}
+
+/**
  * Builds the container env. `migrations` is true only for the migration Job: every
  * serving replica gets ENABLE_DB_MIGRATIONS=false.
  */
@@ -75,10 +90,14 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
         fromSecret("REDIS_URL", inp.redis.url),
         plain("REDIS_KEY_PREFIX", spec.redis.keyPrefix),
         plain("REDIS_SOCKET_CONNECT_TIMEOUT", spec.redis.socketConnectTimeoutSeconds),
+        plain("REDIS_SOCKET_TIMEOUT", spec.redis.socketTimeoutSeconds),
         plain("REDIS_SOCKET_KEEPALIVE", true),
+        plain("REDIS_HEALTH_CHECK_INTERVAL", spec.redis.healthCheckIntervalSeconds),
         plain("ENABLE_WEBSOCKET_SUPPORT", true),
         plain("WEBSOCKET_MANAGER", "redis"),
         fromSecret("WEBSOCKET_REDIS_URL", inp.redis.url),
+        // The Socket.IO manager's own client ignores the REDIS_SOCKET_* settings: same bounds here.
+        plain("WEBSOCKET_REDIS_OPTIONS", JSON.stringify(websocketRedisOptions(spec))),
     );
     if (inp.redis.cluster) env.push(plain("REDIS_CLUSTER", true), plain("WEBSOCKET_REDIS_CLUSTER", true));
     if (inp.redis.sentinelHosts) {

@@ -39,7 +39,8 @@ export const DEFAULT_OTEL_COLLECTOR_IMAGE = "otel/opentelemetry-collector-contri
 export const MANAGED_ENV = [
     "WEBUI_SECRET_KEY", "WEBUI_URL", "DATABASE_URL", "DATABASE_POOL_SIZE", "DATABASE_POOL_MAX_OVERFLOW",
     "DATABASE_POOL_TIMEOUT", "DATABASE_POOL_RECYCLE", "DATABASE_ENABLE_IAM_TOKEN_AUTH", "ENABLE_DB_MIGRATIONS",
-    "REDIS_URL", "REDIS_CLUSTER", "REDIS_KEY_PREFIX", "REDIS_SENTINEL_HOSTS", "WEBSOCKET_MANAGER", "WEBSOCKET_REDIS_URL",
+    "REDIS_URL", "REDIS_CLUSTER", "REDIS_KEY_PREFIX", "REDIS_SENTINEL_HOSTS", "REDIS_SOCKET_CONNECT_TIMEOUT", "REDIS_SOCKET_TIMEOUT",
+    "REDIS_HEALTH_CHECK_INTERVAL", "WEBSOCKET_REDIS_OPTIONS", "WEBSOCKET_MANAGER", "WEBSOCKET_REDIS_URL",
     "WEBSOCKET_REDIS_CLUSTER", "WEBSOCKET_SENTINEL_HOSTS", "ENABLE_WEBSOCKET_SUPPORT", "UVICORN_WORKERS", "VECTOR_DB",
     "PGVECTOR_DB_URL", "PGVECTOR_CREATE_EXTENSION", "PGVECTOR_POOL_SIZE", "PGVECTOR_POOL_MAX_OVERFLOW",
     "STORAGE_PROVIDER", "S3_BUCKET_NAME", "S3_REGION_NAME", "S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
@@ -74,6 +75,8 @@ export interface ResolvedRedis {
     sentinelHosts?: string;
     keyPrefix: string;
     socketConnectTimeoutSeconds: number;
+    socketTimeoutSeconds: number;
+    healthCheckIntervalSeconds: number;
     highAvailability: boolean;
     storageGb: number;
 }
@@ -240,7 +243,9 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         cluster: a.redis?.cluster ?? false,
         sentinelHosts: a.redis?.sentinelHosts,
         keyPrefix: a.redis?.keyPrefix ?? "open-webui",
-        socketConnectTimeoutSeconds: a.redis?.socketConnectTimeoutSeconds ?? 5,
+        socketConnectTimeoutSeconds: a.redis?.socketConnectTimeoutSeconds ?? 2,
+        socketTimeoutSeconds: a.redis?.socketTimeoutSeconds ?? 1,
+        healthCheckIntervalSeconds: a.redis?.healthCheckIntervalSeconds ?? 30,
         highAvailability: a.redis?.highAvailability ?? true,
         storageGb: a.redis?.storageGb ?? 5,
     };
@@ -494,8 +499,15 @@ function checkRedis(r: ResolvedRedis, problems: string[]): void {
     if (r.cluster && r.sentinelHosts) {
         problems.push(problem("redis.cluster", true, "Sentinel and Cluster are exclusive: set one of redis.cluster or redis.sentinelHosts"));
     }
-    if (!Number.isInteger(r.socketConnectTimeoutSeconds) || r.socketConnectTimeoutSeconds < 1 || r.socketConnectTimeoutSeconds > 60) {
-        problems.push(problem("redis.socketConnectTimeoutSeconds", r.socketConnectTimeoutSeconds, "use 1 to 60 seconds (5 avoids hangs during failover)"));
+    if (!Number.isInteger(r.socketConnectTimeoutSeconds) || r.socketConnectTimeoutSeconds < 1 || r.socketConnectTimeoutSeconds > 4) {
+        problems.push(problem("redis.socketConnectTimeoutSeconds", r.socketConnectTimeoutSeconds, "use 1 to 4 seconds: a frozen Redis accepts TCP but never finishes the TLS handshake, so each reconnect waits this long and above 4 /health misses the liveness probe's 5 s timeout (default 2)"));
+    }
+    // Below the liveness probe's 5 s timeout, or a frozen Redis fails liveness and restarts pods.
+    if (typeof r.socketTimeoutSeconds !== "number" || !Number.isFinite(r.socketTimeoutSeconds) || r.socketTimeoutSeconds < 0.5 || r.socketTimeoutSeconds > 4) {
+        problems.push(problem("redis.socketTimeoutSeconds", r.socketTimeoutSeconds, "use 0.5 to 4 seconds: above 4 a frozen Redis makes /health miss the liveness probe's 5 s timeout (default 1)"));
+    }
+    if (!Number.isInteger(r.healthCheckIntervalSeconds) || r.healthCheckIntervalSeconds < 0 || r.healthCheckIntervalSeconds > 3600) {
+        problems.push(problem("redis.healthCheckIntervalSeconds", r.healthCheckIntervalSeconds, "use 0 (off) to 3600 seconds, below the Redis server's idle timeout (default 30)"));
     }
 }
 

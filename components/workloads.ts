@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { DATA_DIR, REDIS_CA_DIR } from "./env";
 import { ResolvedSpec } from "./spec";
-import { ZoneSpread } from "./types";
+import { VectorStore, ZoneSpread } from "./types";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
 import type { LoadBalancer } from "../providers/interface";
 
@@ -62,10 +62,24 @@ function imagePullSecrets(spec: ResolvedSpec) {
 }
 
 /**
- * The only process that runs migrations: `import open_webui.config` with
- * ENABLE_DB_MIGRATIONS=true runs `alembic upgrade head` and exits. The Job name carries the
- * image tag, so a version change creates a new Job; Pulumi awaits its completion before it
- * touches the Deployment (which `dependsOn` it).
+ * The migration Job's program, the one writer of everything a new database needs before pods
+ * start. Each step exists because two pods starting at once on a new database collide on it
+ * (measured by the HA drills: one pod of the first rollout crashes with `UniqueViolation`):
+ * - `import open_webui.config` with ENABLE_DB_MIGRATIONS=true runs `alembic upgrade head`;
+ * - `seed_registered_defaults()` inserts the persistent-config defaults (`config` rows) that
+ *   every pod otherwise inserts at start (`config_pkey1`); skipped on releases without it;
+ * - with pgvector, importing the vector client factory creates `document_chunk` and its indexes
+ *   (`pg_type_typname_nsp_index`).
+ */
+export function migrationProgram(vectorStore: VectorStore): string {
+    const vector = vectorStore === VectorStore.Pgvector ? " import open_webui.retrieval.vector.factory;" : "";
+    return `import asyncio, open_webui.config as c; seed = getattr(c, 'seed_registered_defaults', None); seed and asyncio.run(seed());${vector} print('open-webui migrations: done')`;
+}
+
+/**
+ * The only process that runs migrations (see `migrationProgram`), then exits. The Job name
+ * carries the image tag, so a version change creates a new Job; Pulumi awaits its completion
+ * before it touches the Deployment (which `dependsOn` it).
  */
 export function createMigrationJob(name: string, p: PodInputs, env: EnvVar[], dependsOn: pulumi.Input<pulumi.Resource>[], opts: pulumi.CustomResourceOptions): k8s.batch.v1.Job {
     const spec = p.spec;
@@ -98,7 +112,7 @@ export function createMigrationJob(name: string, p: PodInputs, env: EnvVar[], de
                                 image: spec.image.ref,
                                 imagePullPolicy: spec.image.pullPolicy,
                                 workingDir: "/app/backend",
-                                command: ["python", "-c", "import open_webui.config; print('open-webui migrations: done')"],
+                                command: ["python", "-c", migrationProgram(spec.vectorStore.type)],
                                 env,
                                 envFrom: p.envFromSecretName !== undefined ? [{ secretRef: { name: p.envFromSecretName } }] : undefined,
                                 volumeMounts: v.mounts,

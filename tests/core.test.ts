@@ -83,7 +83,11 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.strictEqual(env.WEBSOCKET_MANAGER.value, "redis");
         assert.deepStrictEqual(env.REDIS_URL.valueFrom.secretKeyRef, { name: "chat-app", key: "REDIS_URL" });
         assert.deepStrictEqual(env.WEBSOCKET_REDIS_URL.valueFrom.secretKeyRef, { name: "chat-app", key: "REDIS_URL" });
-        assert.strictEqual(env.REDIS_SOCKET_CONNECT_TIMEOUT.value, "5");
+        assert.strictEqual(env.REDIS_SOCKET_CONNECT_TIMEOUT.value, "2");
+        // A frozen Redis must not hang requests or /health past the liveness timeout (HA drill 6).
+        assert.strictEqual(env.REDIS_SOCKET_TIMEOUT.value, "1");
+        assert.strictEqual(env.REDIS_HEALTH_CHECK_INTERVAL.value, "30");
+        assert.deepStrictEqual(JSON.parse(env.WEBSOCKET_REDIS_OPTIONS.value), { socket_connect_timeout: 2, socket_timeout: 1, socket_keepalive: true, health_check_interval: 30 });
         assert.strictEqual(env.WEBUI_URL.value, "https://chat.example.com");
         assert.strictEqual(env.STORAGE_PROVIDER.value, "s3");
         assert.strictEqual(env.S3_ENDPOINT_URL.value, "http://chat-objects.open-webui.svc.cluster.local:8333");
@@ -132,7 +136,8 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.strictEqual(job.plain.metadata.name, "chat-migrate-v0-12-4");
         const jenv = envOf(job.plain.spec.template.spec);
         assert.strictEqual(jenv.ENABLE_DB_MIGRATIONS.value, "true");
-        assert.deepStrictEqual(job.plain.spec.template.spec.containers[0].command, ["python", "-c", "import open_webui.config; print('open-webui migrations: done')"]);
+        // pgvector (the default): the Job also creates the vector table, so pods starting together do not race on it.
+        assert.deepStrictEqual(job.plain.spec.template.spec.containers[0].command, ["python", "-c", "import asyncio, open_webui.config as c; seed = getattr(c, 'seed_registered_defaults', None); seed and asyncio.run(seed()); import open_webui.retrieval.vector.factory; print('open-webui migrations: done')"]);
         assert.strictEqual(job.plain.spec.template.spec.restartPolicy, "Never");
         // Same env as the serving pods except the migration switch.
         const denv = envOf(podOf());

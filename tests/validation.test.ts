@@ -32,6 +32,8 @@ const cases: [string, any, RegExp][] = [
     ["unsupported Postgres version", { database: { version: "11" } }, /database\.version: got "11"/],
     ["backup retention 90 days", { database: { backupRetentionDays: 90 } }, /database\.backupRetentionDays: got 90; use 1 to 35 days/],
     ["external Redis with a non-redis URL", { redis: { mode: ServiceMode.External, url: "http://redis:6379" } }, /redis\.url: got "http:\/\/redis:6379"; use a redis:\/\/ or rediss:\/\/ URL/],
+    ["Redis socket timeout over the liveness timeout", { redis: { socketTimeoutSeconds: 10 } }, /redis\.socketTimeoutSeconds: got 10; use 0\.5 to 4 seconds: above 4 a frozen Redis makes \/health miss the liveness probe's 5 s timeout/],
+    ["Redis health-check interval negative", { redis: { healthCheckIntervalSeconds: -1 } }, /redis\.healthCheckIntervalSeconds: got -1; use 0 \(off\) to 3600 seconds/],
     ["Redis cluster and Sentinel together", { redis: { mode: ServiceMode.External, url: "redis://r:6379/0", cluster: true, sentinelHosts: "s1:26379" } }, /redis\.cluster: got true; Sentinel and Cluster are exclusive/],
     ["OIDC with a cluster Redis", { redis: { mode: ServiceMode.External, url: "redis://r:6379/0", cluster: true }, oidc: { providerUrl: "https://idp/.well-known/openid-configuration", clientId: "a", clientSecret: "b" } }, /oidc: got "with a clustered\/Sentinel Redis"/],
     ["embedded Chroma", { vectorStore: { type: "chroma" } }, /vectorStore\.type: got "chroma"; .*embedded Chroma \(SQLite\) crashes workers/],

@@ -241,7 +241,7 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
         });
 
         it("emits `python -c \"import open_webui.config ...\"` with ENABLE_DB_MIGRATIONS=true (serving pods: false)", function () {
-            assert.deepStrictEqual(emitted.migrateCommand, ["python", "-c", "import open_webui.config; print('open-webui migrations: done')"]);
+            assert.deepStrictEqual(emitted.migrateCommand, ["python", "-c", "import asyncio, open_webui.config as c; seed = getattr(c, 'seed_registered_defaults', None); seed and asyncio.run(seed()); import open_webui.retrieval.vector.factory; print('open-webui migrations: done')"]);
             assert.strictEqual(emitted.migrateWorkingDir, "/app/backend");
             assert.strictEqual(emitted.migrateEnv.ENABLE_DB_MIGRATIONS, "true");
             assert.strictEqual(emitted.serveEnv.ENABLE_DB_MIGRATIONS, "false");

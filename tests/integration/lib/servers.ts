@@ -57,12 +57,15 @@ export class LocalPostgres {
             fs.writeFileSync(path.join(this.dataDir, "pg_hba.conf"), "local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n");
             tlsOpts = " -c ssl=on";
         }
-        run(path.join(this.bin, "pg_ctl"), [
-            "-D", this.dataDir, "-l", path.join(this.socketDir, "postgres.log"), "-w", "-t", "60",
-            "-o", `-c listen_addresses=127.0.0.1 -p ${this.port} -k ${this.socketDir} -c max_connections=${this.maxConnections} -c fsync=off -c password_encryption=scram-sha-256${tlsOpts}`,
-            "start",
-        ], asOwner);
+        this.serverOpts = `-c listen_addresses=127.0.0.1 -p ${this.port} -k ${this.socketDir} -c max_connections=${this.maxConnections} -c fsync=off -c password_encryption=scram-sha-256${tlsOpts}`;
+        this.startAgain();
         onCleanup(`postgres ${this.name}`, () => this.stopSync());
+    }
+
+    private serverOpts = "";
+    /** (Re)starts the server on the same data dir and port (after `stopSync`). */
+    startAgain(): void {
+        run(path.join(this.bin, "pg_ctl"), ["-D", this.dataDir, "-l", path.join(this.socketDir, "postgres.log"), "-w", "-t", "60", "-o", this.serverOpts, "start"], { uid: this.owner?.uid, gid: this.owner?.gid, env: { PATH: process.env.PATH, LANG: "C.UTF-8" } });
     }
 
     stopSync(): void {
@@ -100,9 +103,9 @@ export class LocalPostgres {
     }
 
     /** `superSql` without blocking the event loop (for sampling while Node generates load). */
-    superSqlAsync(sql: string, database = "postgres"): Promise<string[]> {
+    superSqlAsync(sql: string, database = "postgres", timeoutMs = 30_000): Promise<string[]> {
         return new Promise((resolve, reject) => {
-            execFile(path.join(this.clientBin, "psql"), ["--no-psqlrc", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-h", this.socketDir, "-p", String(this.port), "-U", "postgres", "-d", database, "-c", sql], { env: { PATH: process.env.PATH }, timeout: 30_000 }, (err, stdout) => {
+            execFile(path.join(this.clientBin, "psql"), ["--no-psqlrc", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-h", this.socketDir, "-p", String(this.port), "-U", "postgres", "-d", database, "-c", sql], { env: { PATH: process.env.PATH }, timeout: timeoutMs }, (err, stdout) => {
                 if (err) reject(err);
                 else resolve(stdout.split("\n").filter((l) => l.length > 0));
             });
@@ -139,12 +142,13 @@ export class LocalRedis {
     ca?: { caCert: string; cert: string; key: string };
     constructor(readonly password: string, readonly tls = false) {}
 
+    /** Starts the server; again after `kill()`: same port, password and certificate, empty data. */
     async start(): Promise<void> {
-        this.port = await freePort();
+        this.port = this.port || (await freePort());
         const dir = tempDir("redis");
         let portArgs = ["--port", String(this.port)];
         if (this.tls) {
-            this.ca = makeCa(dir, "redis");
+            this.ca = this.ca ?? makeCa(dir, "redis");
             portArgs = ["--port", "0", "--tls-port", String(this.port), "--tls-cert-file", this.ca.cert, "--tls-key-file", this.ca.key, "--tls-ca-cert-file", this.ca.caCert, "--tls-auth-clients", "no"];
         }
         this.proc = startProcess(this.tls ? "redis-tls" : "redis", "redis-server", ["--bind", "127.0.0.1", ...portArgs, "--requirepass", this.password, "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--protected-mode", "yes"], { env: { PATH: process.env.PATH } });
@@ -163,5 +167,22 @@ export class LocalRedis {
 
     async stop(): Promise<void> {
         if (this.proc) await stopProcess(this.proc);
+    }
+
+    /** SIGSTOP: the server keeps its sockets open and answers nothing (a hung node). */
+    freeze(): void {
+        process.kill(this.proc!.child.pid!, "SIGSTOP");
+    }
+
+    thaw(): void {
+        process.kill(this.proc!.child.pid!, "SIGCONT");
+    }
+
+    /** SIGKILL: the server is gone with everything it held (no persistence here). */
+    async kill(): Promise<void> {
+        const p = this.proc!;
+        process.kill(p.child.pid!, "SIGKILL");
+        const end = Date.now() + 10_000;
+        while (!p.exited && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     }
 }
