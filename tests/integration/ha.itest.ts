@@ -21,7 +21,8 @@ import { LocalPostgres, LocalRedis } from "./lib/servers";
 const ORIGIN = "https://chat.example.com";
 const ADMIN = { user: "cloudadmin", password: "admin-Pw_0123456789" };
 const PREV_VERSION = process.env.OWUI_PREV_VERSION ?? "0.11.4";
-const PREV_OVERLAY = path.join(IT_HOME, `owui-prev-${PREV_VERSION}`);
+/** The previous release's own venv (setup.sh). */
+const PREV_VENV = path.join(IT_HOME, `venv-prev-${PREV_VERSION}`);
 const report: Record<string, any> = {};
 
 /** `url` with host, port (and optionally query params) replaced; user, password, path kept. */
@@ -73,12 +74,12 @@ function bootstrapDatabase(pg: LocalPostgres, db: string, appPassword: string): 
 }
 
 /** The migration Job's command with its env (the image's layout flag and a temp data dir aside). */
-function migrate(env: Env, overlay?: string): { ms: number; version: string } {
+function migrate(env: Env, venv?: string): { ms: number; version: string } {
     const dataDir = tempDir("migrate-data");
     const s = Date.now();
     const [, ...args] = em.migrateCommand;
-    const r = run(PYTHON, args, {
-        env: { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8", ...env, DATA_DIR: dataDir, STATIC_DIR: path.join(dataDir, "static"), FROM_INIT_PY: "true", ...(overlay ? { PYTHONPATH: overlay } : {}) },
+    const r = run(venv ? path.join(venv, "bin", "python") : PYTHON, args, {
+        env: { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8", ...env, DATA_DIR: dataDir, STATIC_DIR: path.join(dataDir, "static"), FROM_INIT_PY: "true" },
         cwd: dataDir,
         check: false,
         timeoutMs: 300_000,
@@ -103,7 +104,8 @@ interface Replica {
 class Fleet {
     readonly replicas: Replica[] = [];
     readonly lb: LocalNginx;
-    constructor(readonly env: Env, readonly overlay?: string) {
+    /** `venv`: the release the pods run (default: the pinned one). */
+    constructor(readonly env: Env, readonly venv?: string) {
         this.lb = new LocalNginx({ idleTimeoutSeconds: em.lbIdleTimeoutSeconds, healthPath: em.lbHealthPath });
     }
 
@@ -111,18 +113,21 @@ class Fleet {
         await this.lb.start([]);
     }
 
-    async sync(): Promise<void> {
-        await this.lb.setBackends(this.replicas.filter((r) => r.prober.ready && !r.terminating && !r.o.proc.exited).map((r) => r.o.port));
+    /** One endpoints update at a time, in order (as the endpoints controller publishes them). */
+    private syncing: Promise<void> = Promise.resolve();
+    sync(): Promise<void> {
+        this.syncing = this.syncing.then(() => this.lb.setBackends(this.replicas.filter((r) => r.prober.ready && !r.terminating && !r.o.proc.exited).map((r) => r.o.port)));
+        return this.syncing;
     }
 
     /** Starts a pod; returns once it is ready and in the load balancer. */
-    async add(name: string, env = this.env, overlay = this.overlay): Promise<Replica> {
-        const o = await startOpenWebUi(name, { ...env, ...(overlay ? { PYTHONPATH: overlay } : {}) });
+    async add(name: string, env = this.env, venv = this.venv): Promise<Replica> {
+        const o = await startOpenWebUi(name, env, { venv: venv || undefined });
         const r: Replica = { name, o, terminating: false, pid: o.proc.child.pid!, prober: undefined as any };
         r.prober = new Prober(name, () => r.o.base, { liveness: em.probes.liveness, readiness: em.probes.readiness }, () => this.sync());
         this.replicas.push(r);
         r.prober.start();
-        await waitFor(`${name} ready`, async () => r.prober.ready, 60_000, 100);
+        await waitFor(`${name} ready and behind the LB`, async () => r.prober.ready && this.lb.backendsNow.includes(o.port), 60_000, 50);
         return r;
     }
 
@@ -211,7 +216,7 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
 
     before(async function () {
         this.timeout(600_000);
-        for (const f of [OPEN_WEBUI_BIN, PYTHON]) if (!fs.existsSync(f)) throw new Error(`${f} missing: run tests/integration/setup.sh first`);
+        for (const f of [OPEN_WEBUI_BIN, PYTHON, path.join(PREV_VENV, "bin", "open-webui")]) if (!fs.existsSync(f)) throw new Error(`${f} missing: run tests/integration/setup.sh first`);
         em = await emitManagedAws({ min: 2, max: 3 });
         report.emitted = { target: em.target, probes: em.probes, preStopSeconds: em.preStopSeconds, terminationGracePeriodSeconds: em.terminationGracePeriodSeconds, lbIdleTimeoutSeconds: em.lbIdleTimeoutSeconds, redisEnv: Object.fromEntries(Object.entries(em.serveEnv).filter(([k]) => /^(REDIS_|WEBSOCKET_)/.test(k) && !/URL/.test(k))) };
         // PostgreSQL like a managed server (TLS enforced, non-superuser admin), with the emitted app password.
@@ -654,5 +659,124 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         assert.strictEqual(a.prober.wouldRestart, 0);
         assert.strictEqual(after.status, 200, "the pod did not recover after the lock was released");
         assert.ok((statuses["200"] ?? 0) + Object.entries(statuses).filter(([k]) => Number(k) >= 500).reduce((n, [, v]) => n + v, 0) === 60, `unexpected statuses ${JSON.stringify(statuses)}`);
+    });
+
+    /** The same env on another database of the same server. */
+    function onDatabase(e: Env, db: string): Env {
+        const move = (u: string) => {
+            const x = new URL(u);
+            x.pathname = `/${db}`;
+            return x.toString();
+        };
+        return { ...e, DATABASE_URL: move(e.DATABASE_URL), PGVECTOR_DB_URL: move(e.PGVECTOR_DB_URL) };
+    }
+
+    /** Ids of `ids` that do not read back with 200 through `base`. */
+    async function unreadable(base: string, tok: string, ids: string[]): Promise<string[]> {
+        const missing: string[] = [];
+        for (let i = 0; i < ids.length; i += 20) {
+            await Promise.all(ids.slice(i, i + 20).map(async (id) => {
+                const r = await request(`${base}/api/v1/chats/${id}`, { headers: { authorization: `Bearer ${tok}` }, timeoutMs: 30_000 });
+                if (r.status !== 200) missing.push(id);
+            }));
+        }
+        return missing;
+    }
+
+    /** A release serving `db` (fresh: bootstrap + that release's migration), with an admin and 20 chats. */
+    async function previousRelease(db: string, replicas: string[]) {
+        bootstrapDatabase(pgMain, db, passwordOf(em.serveEnv.DATABASE_URL));
+        const e = onDatabase(env, db);
+        const migratedOld = migrate(onDatabase(localize(em.migrateEnv, pgMain, redis, s3), db), PREV_VENV);
+        const f = new Fleet(e, PREV_VENV);
+        await f.startLb();
+        await Promise.all(replicas.map((n) => f.add(n)));
+        const v = await request(`${f.lb.base}/api/version`);
+        assert.strictEqual(JSON.parse(v.body).version, PREV_VERSION, `the previous release's pods serve ${v.body}`);
+        const su = await request(`${f.lb.base}/api/v1/auths/signup`, { method: "POST", body: { name: "Admin", email: "admin@example.com", password: "Adm1n-Passw0rd!" }, timeoutMs: 60_000 });
+        assert.strictEqual(su.status, 200, su.body);
+        const tok = JSON.parse(su.body).token as string;
+        const chats: string[] = [];
+        for (let i = 0; i < 20; i++) {
+            const r = await request(`${f.lb.base}/api/v1/chats/new`, { method: "POST", headers: { authorization: `Bearer ${tok}` }, body: { chat: { title: `before upgrade ${i}`, messages: [] } } });
+            assert.strictEqual(r.status, 200, r.body);
+            chats.push(JSON.parse(r.body).id);
+        }
+        return { f, e, tok, chats, oldVersion: migratedOld.version };
+    }
+
+    it(`9a. rolling upgrade from ${PREV_VERSION}: the new release's migration Job runs while the old one serves, then pods roll one by one; 0 failed requests, nothing lost`, async function () {
+        const { f, e, tok, chats, oldVersion } = await previousRelease("openwebui_rolling", ["old-1", "old-2"]);
+        const headers = { authorization: `Bearer ${tok}` };
+        const load = new Load(f.lb.base, headers, userMix(), { workers: 4, pauseMs: 50, timeoutMs: 60_000, maxPerWorker: 20_000 }).start();
+        const t0 = Date.now();
+        await sleep(2000);
+        const mig = migrate(onDatabase(localize(em.migrateEnv, pgMain, redis, s3), "openwebui_rolling"));
+        const migratedAt = Date.now();
+        await sleep(5000); // the old release serving on the new schema
+        // The Deployment's rollout: a new pod ready before an old one terminates (maxUnavailable 0).
+        const old = f.live();
+        for (const [i, o] of old.entries()) {
+            await f.add(`new-${i + 1}`, e, "");
+            await f.drain(o);
+        }
+        const rolledAt = Date.now();
+        await sleep(3000);
+        const samples = await load.stop();
+        const v = await request(`${f.lb.base}/api/version`);
+        const ids = [...chats, ...createdChats(samples)];
+        const missing = await unreadable(f.lb.base, tok, ids);
+        const phase = (from: number, to: number) => summary(samples.filter((x) => x.at >= from && x.at < to));
+        report.rollingUpgrade = {
+            from: PREV_VERSION,
+            to: JSON.parse(v.body).version,
+            alembic: { before: oldVersion, after: mig.version },
+            migrationWhileServingMs: mig.ms,
+            oldReleaseOnNewSchema: phase(t0, migratedAt + 5000),
+            mixedVersions: phase(migratedAt + 5000, rolledAt),
+            after: phase(rolledAt, Date.now()),
+            failedSamples: samples.filter(failed).slice(0, 8).map((x) => `${x.method} ${x.path} ${x.status} ${x.error ?? ""}`),
+            chatsChecked: ids.length,
+            chatsMissing: missing.length,
+        };
+        await f.stopAll();
+        assert.notStrictEqual(mig.version, oldVersion, "the upgrade ran no migration: the drill proves nothing");
+        assert.strictEqual(mig.version, report.migration.version, "not at the pinned release's head");
+        assert.strictEqual(JSON.parse(v.body).version, "0.12.4");
+        assert.deepStrictEqual(missing, [], "chats lost in the upgrade");
+        assert.deepStrictEqual(samples.filter(failed).map((x) => `${x.method} ${x.path} ${x.status} ${x.error ?? ""}`), [], "requests failed during the rolling upgrade");
+    });
+
+    it(`9b. maintenance-mode upgrade from ${PREV_VERSION}: serving pods to 0, the migration alone, then the new pods together; nothing lost, the downtime measured`, async function () {
+        const { f, e, tok, chats, oldVersion } = await previousRelease("openwebui_maint", ["old-m"]);
+        const probe = new Load(f.lb.base, { authorization: `Bearer ${tok}` }, () => ({ method: "GET", path: "/api/v1/chats/" }), { workers: 1, pauseMs: 200, timeoutMs: 30_000, maxPerWorker: 2000 }).start();
+        await sleep(1000);
+        // maintenanceMode=true: the Deployment goes to 0 first (a normal drain) ...
+        const downStart = Date.now();
+        for (const o of f.live()) await f.drain(o);
+        // ... then the migration Job runs alone, then the Deployment scales back to replicas.min.
+        const mig = migrate(onDatabase(localize(em.migrateEnv, pgMain, redis, s3), "openwebui_maint"));
+        await Promise.all(["new-m1", "new-m2"].map((n) => f.add(n, e, "")));
+        const upAt = Date.now();
+        await sleep(2000);
+        const samples = await probe.stop();
+        const missing = await unreadable(f.lb.base, tok, chats);
+        const firstOk = samples.find((x) => x.at >= downStart + em.preStopSeconds * 1000 && !failed(x));
+        const lastFail = [...samples].reverse().find(failed);
+        report.maintenanceUpgrade = {
+            from: PREV_VERSION,
+            alembic: { before: oldVersion, after: mig.version },
+            migrationAloneMs: mig.ms,
+            unavailableMs: lastFail ? lastFail.at + lastFail.ms - (downStart + em.preStopSeconds * 1000) : 0,
+            preStopSeconds: em.preStopSeconds,
+            requests: summary(samples).statuses,
+            newPodsReadyAfterMigrationMs: upAt - (downStart + 0),
+            chatsMissing: missing.length,
+            firstOkAfterDown: firstOk ? firstOk.at - downStart : null,
+        };
+        await f.stopAll();
+        assert.strictEqual(mig.version, report.migration.version);
+        assert.deepStrictEqual(missing, [], "chats lost in the maintenance upgrade");
+        assert.ok(samples.filter((x) => x.at > upAt).every((x) => !failed(x)), "still failing after the new pods were ready");
     });
 });

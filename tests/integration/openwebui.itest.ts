@@ -439,10 +439,9 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
             assert.strictEqual(meB.status, 200, meB.body);
             assert.strictEqual(JSON.parse(meB.body).email, "admin@example.com");
             assert.strictEqual(JSON.parse(meB.body).id, JSON.parse(meA.body).id);
-            // Both share the pool budget: two pods, still within 2 x perPodMax.
-            const total = Number(pgMain.superSql(`SELECT count(*) FROM pg_stat_activity WHERE usename = '${APP_DB_USER}'`)[0]);
-            report.connectionsTwoReplicasIdle = total;
-            assert.ok(total <= 2 * perPodMax, `${total} > 2 x ${perPodMax}`);
+            // A figure only: idle pods hold a few connections, far below any bound the component
+            // promises (the per-pod bound is asserted under load in 3d/3e, where it can be hit).
+            report.connectionsTwoReplicasIdle = Number(pgMain.superSql(`SELECT count(*) FROM pg_stat_activity WHERE usename = '${APP_DB_USER}'`)[0]);
         }));
 
         it("4b. the failure mode the shared WEBUI_SECRET_KEY prevents: a replica with another key answers 401", timed("4b other key", async () => {
@@ -456,6 +455,8 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
             }
         }));
 
+        // Event delivery across replicas (through a load balancer, with reconnects and faults) is
+        // proven by the HA drills (ha.itest.ts, drills 1, 3, 4 and 7); this checks the wiring only.
         it("4c. websockets: Socket.IO handshake at /ws/socket.io on both replicas; both subscribed to the shared Redis manager", timed("4c websockets", async () => {
             assert.ok(a && b, "needs 4a");
             for (const o of [a!, b!]) {
@@ -518,27 +519,40 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
             // ssl_cert_reqs=required is honoured: a CA that did not sign the server cert is refused.
             const other = makeCa(tempDir("other-ca"), "other");
             const bad = localUrl(other.caCert);
-            let outcome: string;
+            // Either outcome proves the check: the process refuses to start, or it starts and /ready
+            // is not 200. Only the start is inside the try: a failed assertion is never swallowed.
+            let f: OpenWebUi | undefined;
+            let startError = "";
             try {
-                const f = await startOpenWebUi("f-redis-wrong-ca", { ...emitted.serveEnv, REDIS_URL: bad, WEBSOCKET_REDIS_URL: bad }, { timeoutMs: 120_000 });
+                f = await startOpenWebUi("f-redis-wrong-ca", { ...emitted.serveEnv, REDIS_URL: bad, WEBSOCKET_REDIS_URL: bad }, { timeoutMs: 120_000 });
+            } catch (err) {
+                startError = ((err as Error).message.match(/[A-Za-z.]*(SSL|Certificate|certificate)[^\n]*/) ?? [(err as Error).message.split("\n")[0]])[0];
+            }
+            if (f) {
                 const ready = await request(`${f.base}/ready`);
                 // What each candidate readiness path says while Redis is unusable.
                 const probe = await request(`${f.base}${emitted.probePaths.readiness}`);
-                outcome = `started; /ready ${ready.status}; readiness probe ${emitted.probePaths.readiness} ${probe.status}`;
                 await stopOpenWebUi(f);
+                report.redisWrongCa = `started; /ready ${ready.status}; readiness probe ${emitted.probePaths.readiness} ${probe.status}`;
                 assert.notStrictEqual(ready.status, 200, "ready with an untrusted Redis certificate");
-            } catch (err) {
-                outcome = `did not start: ${((err as Error).message.match(/[A-Za-z.]*(SSL|Certificate|certificate)[^\n]*/) ?? [(err as Error).message.split("\n")[0]])[0]}`;
+            } else {
+                report.redisWrongCa = `did not start: ${startError}`;
+                assert.match(startError, /SSL|certificate|Certificate|verify/, `failed to start for another reason: ${startError}`);
             }
-            report.redisWrongCa = outcome;
             await tlsRedis.stop();
         }));
 
-        it("5. non-root with read-only code: boots as an unprivileged user that cannot write the installed package", timed("5 non-root", async () => {
+        it("5. non-root with read-only code: boots as an unprivileged user that cannot write the installed package", function () {
             if (!IS_ROOT) {
+                // Under CI every test must run: not being root there is a setup failure, not a skip.
+                if (process.env.CI === "true") throw new Error("not root: the non-root test needs root to switch to the unprivileged user");
                 report.nonRoot = "skipped: needs root to switch user";
-                return;
+                this.skip();
             }
+            return nonRoot();
+        });
+
+        const nonRoot = timed("5 non-root", async () => {
             const { uid, gid } = userIds(IT_USER);
             const pkg = packageDir();
             assert.ok(notWritableBy(pkg, uid, gid), `${pkg} is writable by ${IT_USER}`);
@@ -561,7 +575,7 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
             } finally {
                 await stopOpenWebUi(d);
             }
-        }));
+        });
 
         after(async function () {
             await stopOpenWebUi(b);

@@ -6,14 +6,14 @@
 #   - redis-server
 #   - a Python venv with open-webui==0.12.4 from PyPI
 #   - nginx (the HA suite's load balancer), moto[server] in its own venv (the HA suite's S3 server)
-#   - the previous Open WebUI release as a package overlay (the HA suite's upgrade drill)
+#   - the previous Open WebUI release in a venv of its own (the HA suite's upgrade drill)
 # Idempotent: each step is skipped when already done. Prints the time of each step and writes
 # them to $IT_HOME/install-times.txt.
 set -euo pipefail
 
 OWUI_VERSION="${OWUI_VERSION:-0.12.4}"
 # The release the upgrade drill starts from: the previous minor's last patch (0.11.4 -> 0.12.4 runs 9
-# schema migrations; 0.12.3 has none), as a --no-deps overlay over the pinned release's venv.
+# schema migrations; 0.12.3 has none).
 OWUI_PREV_VERSION="${OWUI_PREV_VERSION:-0.11.4}"
 MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
 IT_HOME="${IT_HOME:-/var/tmp/openwebui-it}"
@@ -161,18 +161,20 @@ moto_server() {
     "$v/bin/moto_server" --help >/dev/null
 }
 
-# The previous release, for the upgrade drill: its package only (no dependencies), put first on
-# PYTHONPATH over the pinned release's venv (the drill checks it boots and serves there).
+# The previous release, for the upgrade drill: a venv of its own, as its users run it (an overlay
+# over the pinned release's venv does not boot: its pins of mcp, uvicorn and 9 more differ).
+# With the pip cache warm from the pinned release this is mostly unpacking (~7 GB, torch).
 previous_release() {
-    local d="$IT_HOME/owui-prev-$OWUI_PREV_VERSION"
-    if [ -f "$d/open_webui/__init__.py" ]; then
-        echo "open-webui $OWUI_PREV_VERSION overlay already in $d"
+    local v="$IT_HOME/venv-prev-$OWUI_PREV_VERSION"
+    if [ -x "$v/bin/open-webui" ] && "$v/bin/python" -c "import importlib.metadata as m, sys; sys.exit(0 if m.version('open-webui') == '$OWUI_PREV_VERSION' else 1)" 2>/dev/null; then
+        echo "open-webui $OWUI_PREV_VERSION already in $v"
         return
     fi
-    rm -rf "$d.tmp"
-    "$VENV/bin/pip" install -q --no-deps --target "$d.tmp" "open-webui==$OWUI_PREV_VERSION"
-    mv "$d.tmp" "$d"
-    PYTHONPATH="$d" "$VENV/bin/python" -c "import importlib.metadata as m, open_webui; print('overlay', m.version('open-webui'), open_webui.__file__)"
+    rm -rf "$v"
+    "$(pick_python)" -m venv "$v"
+    "$v/bin/pip" install -q --upgrade pip
+    "$v/bin/pip" install -q "open-webui[postgres]==$OWUI_PREV_VERSION"
+    "$v/bin/python" -c "import importlib.metadata as m; print('previous release', m.version('open-webui'))"
 }
 
 step apt "apt_packages"

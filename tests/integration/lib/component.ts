@@ -65,7 +65,7 @@ export async function emitFor(args: { databaseUrl: string; maxConnections: numbe
         replicas: { min: args.replicasMin, max: args.replicasMax },
         database: { mode: ServiceMode.External, url: args.databaseUrl, maxConnections: args.maxConnections },
         redis: { mode: ServiceMode.External, url: args.redisUrl },
-        storage: { mode: ServiceMode.External, bucketName: "x", s3EndpointUrl: "http://127.0.0.1:1" },
+        storage: { mode: ServiceMode.External, bucketName: "openwebui-it-uploads", s3EndpointUrl: "http://127.0.0.1:1" },
         otel: { enabled: false },
     });
     await settle();

@@ -94,6 +94,7 @@ ${upstreams}
         this.backends = [...backends];
         const f = this.write();
         this.proc = startProcess("nginx", NGINX_BIN, ["-p", this.dir, "-c", f, "-g", "daemon off;"], { env: { PATH: process.env.PATH } });
+        this.backendsNow = [...backends];
         await waitFor("nginx", async () => (await request(`${this.base}${this.settings.healthPath}`, { timeoutMs: 3000 })).status > 0, 20_000, 200, () => (this.proc!.exited ? `nginx exited: ${tail(path.join(this.dir, "error.log"))}` : undefined));
     }
 
@@ -101,14 +102,28 @@ ${upstreams}
         return `http://127.0.0.1:${this.port}`;
     }
 
-    /** The ready set changed (a pod became unready / terminating / ready): new upstreams, graceful reload. */
+    /** Upstream ports in the configuration nginx is serving with. */
+    backendsNow: number[] = [];
+
+    /** Worker processes of the nginx master. */
+    private workers(master: number): number[] {
+        const r = run("ps", ["--ppid", String(master), "-o", "pid="], { check: false });
+        return r.stdout.split("\n").map((x) => Number(x.trim())).filter((x) => x > 0);
+    }
+
+    /**
+     * The ready set changed (a pod became unready / terminating / ready): new upstreams and a
+     * graceful reload; returns once a worker with the new configuration runs (old workers finish
+     * their requests and websockets, as in a real reload).
+     */
     async setBackends(backends: number[]): Promise<void> {
         this.backends = [...backends];
         this.write();
-        const before = fs.readFileSync(path.join(this.dir, "nginx.pid"), "utf8").trim();
-        process.kill(Number(before), "SIGHUP");
-        // The reload is done when a new worker answers with the new upstream set; give it a moment.
-        await new Promise((r) => setTimeout(r, 300));
+        const master = Number(fs.readFileSync(path.join(this.dir, "nginx.pid"), "utf8").trim());
+        const before = new Set(this.workers(master));
+        process.kill(master, "SIGHUP");
+        await waitFor("nginx reload", async () => this.workers(master).some((w) => !before.has(w)), 10_000, 20);
+        this.backendsNow = [...backends];
     }
 
     /** Parsed access log lines since the start. */
