@@ -2,8 +2,8 @@
 // migration Job alike, so the two can never disagree on anything but ENABLE_DB_MIGRATIONS.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { ResolvedSpec } from "./spec";
-import { OtlpProtocol, VectorStore } from "./types";
+import { PGVECTOR_MAX_VECTOR_DIMENSIONS, ResolvedSpec } from "./spec";
+import { EmbeddingEngine, OtlpProtocol, VectorStore } from "./types";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -26,7 +26,7 @@ export interface EnvInputs {
     /** OTLP endpoint of the in-cluster collector (undefined: OTEL off). */
     otelCollectorEndpoint?: pulumi.Input<string>;
     /** Keys present in the app Secret for optional secrets. */
-    secretKeys: { oidcClientSecret: boolean; openaiApiKeys: boolean };
+    secretKeys: { oidcClientSecret: boolean; openaiApiKeys: boolean; embeddingApiKey: boolean };
 }
 
 /** Paths inside the pod. */
@@ -156,6 +156,11 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
     if (r.openaiApiBaseUrls?.length) env.push(plain("OPENAI_API_BASE_URLS", r.openaiApiBaseUrls.join(";")));
     if (inp.secretKeys.openaiApiKeys) env.push(fromSecret("OPENAI_API_KEYS", app("OPENAI_API_KEYS")));
     if (r.ollamaBaseUrls?.length) env.push(plain("OLLAMA_BASE_URLS", r.ollamaBaseUrls.join(";")));
+    // Embeddings: Open WebUI reads their endpoint and key from RAG_* only (else api.openai.com).
+    const ollama = r.embeddingEngine === EmbeddingEngine.Ollama;
+    const embeddingUrl = r.embeddingApiBaseUrl ?? (ollama ? r.ollamaBaseUrls?.[0] : r.openaiApiBaseUrls?.[0]);
+    if (embeddingUrl) env.push(plain(ollama ? "RAG_OLLAMA_BASE_URL" : "RAG_OPENAI_API_BASE_URL", embeddingUrl));
+    if (inp.secretKeys.embeddingApiKey) env.push(fromSecret(ollama ? "RAG_OLLAMA_API_KEY" : "RAG_OPENAI_API_KEY", app("RAG_EMBEDDING_API_KEY")));
 
     // Escape hatches (names the component manages were refused at validation)
     for (const [k, v] of Object.entries(spec.extraEnv)) env.push(plain(k, v));
@@ -178,6 +183,8 @@ function vectorEnv(spec: ResolvedSpec, inp: EnvInputs): EnvVar[] {
                 plain("PGVECTOR_CREATE_EXTENSION", inp.database.createVectorExtension),
                 plain("PGVECTOR_INDEX_METHOD", v.pgvectorIndexMethod),
                 plain("PGVECTOR_INITIALIZE_MAX_VECTOR_LENGTH", v.pgvectorMaxVectorLength),
+                // Open WebUI refuses to start above 2000 dimensions without halfvec (config.py).
+                plain("PGVECTOR_USE_HALFVEC", v.pgvectorMaxVectorLength > PGVECTOR_MAX_VECTOR_DIMENSIONS),
             ];
         case VectorStore.Qdrant:
             return [plain("VECTOR_DB", "qdrant"), plain("QDRANT_URI", v.url!), ...key("QDRANT_API_KEY")];

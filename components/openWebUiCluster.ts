@@ -20,7 +20,7 @@ import { ValidationError } from "./errors";
 import { inClusterObjectStore, inClusterPostgres, inClusterRedis } from "./inCluster";
 import { createOtelCollector } from "./otel";
 import { MANAGED_ENV, ResolvedSpec, planPools, resolveSpec } from "./spec";
-import { OpenWebUiClusterArgs, ServiceMode } from "./types";
+import { EmbeddingEngine, OpenWebUiClusterArgs, ServiceMode } from "./types";
 import { createAvailability, createDeployment, createMigrationJob, createNetworkPolicies, createRoute, createService, PodInputs } from "./workloads";
 
 /** Pulumi type token; also the multi-language token `<package>:index:<Class>`. */
@@ -302,6 +302,9 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         if (spec.oidc) appSecretData.OAUTH_CLIENT_SECRET = pulumi.secret(spec.oidc.clientSecret);
         const openaiKeys = spec.rag.openaiApiKeys;
         if (openaiKeys !== undefined) appSecretData.OPENAI_API_KEYS = pulumi.secret(pulumi.output(openaiKeys).apply((k) => k.join(";")));
+        // The embedding key: given, or the first OpenAI key (the gateway the models come from).
+        const embeddingKey = spec.rag.embeddingApiKey ?? (spec.rag.embeddingEngine === EmbeddingEngine.Openai && openaiKeys !== undefined ? pulumi.output(openaiKeys).apply((k) => k[0] ?? "") : undefined);
+        if (embeddingKey !== undefined) appSecretData.RAG_EMBEDDING_API_KEY = pulumi.secret(embeddingKey);
         // extraSecretEnv may be one secret Output (a secret map from another language): its own
         // Secret, read with envFrom, so no name has to be known now. `env` wins over `envFrom`, and
         // managed names are refused here when known, at deploy time otherwise.
@@ -349,7 +352,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             storageEnv,
             storageSecretEnv,
             otelCollectorEndpoint: otel?.endpoint,
-            secretKeys: { oidcClientSecret: !!spec.oidc, openaiApiKeys: openaiKeys !== undefined },
+            secretKeys: { oidcClientSecret: !!spec.oidc, openaiApiKeys: openaiKeys !== undefined, embeddingApiKey: embeddingKey !== undefined },
         };
         // Pods roll when the content of the app Secret changes (its name does not).
         const configHash = pulumi

@@ -35,6 +35,10 @@ export const DEFAULT_IMAGE_REPOSITORY = "ghcr.io/open-webui/open-webui";
 export const DEFAULT_IMAGE_TAG = "v0.12.4";
 export const DEFAULT_OTEL_COLLECTOR_IMAGE = "otel/opentelemetry-collector-contrib:0.139.0";
 
+/** pgvector's index limits: `vector` up to 2000 dimensions, `halfvec` up to 4000. */
+export const PGVECTOR_MAX_VECTOR_DIMENSIONS = 2000;
+export const PGVECTOR_MAX_INDEXED_DIMENSIONS = 4000;
+
 /** Env names the component owns; `extraEnv`/`extraSecretEnv` may not set them. */
 export const MANAGED_ENV = [
     "WEBUI_SECRET_KEY", "WEBUI_URL", "DATABASE_URL", "DATABASE_POOL_SIZE", "DATABASE_POOL_MAX_OVERFLOW",
@@ -42,7 +46,8 @@ export const MANAGED_ENV = [
     "REDIS_URL", "REDIS_CLUSTER", "REDIS_KEY_PREFIX", "REDIS_SENTINEL_HOSTS", "REDIS_SOCKET_CONNECT_TIMEOUT", "REDIS_SOCKET_TIMEOUT",
     "REDIS_HEALTH_CHECK_INTERVAL", "WEBSOCKET_REDIS_OPTIONS", "WEBSOCKET_MANAGER", "WEBSOCKET_REDIS_URL",
     "WEBSOCKET_REDIS_CLUSTER", "WEBSOCKET_SENTINEL_HOSTS", "ENABLE_WEBSOCKET_SUPPORT", "UVICORN_WORKERS", "VECTOR_DB",
-    "PGVECTOR_DB_URL", "PGVECTOR_CREATE_EXTENSION", "PGVECTOR_POOL_SIZE", "PGVECTOR_POOL_MAX_OVERFLOW",
+    "RAG_OPENAI_API_BASE_URL", "RAG_OPENAI_API_KEY", "RAG_OLLAMA_BASE_URL", "RAG_OLLAMA_API_KEY",
+    "PGVECTOR_DB_URL", "PGVECTOR_CREATE_EXTENSION", "PGVECTOR_USE_HALFVEC", "PGVECTOR_INITIALIZE_MAX_VECTOR_LENGTH", "PGVECTOR_POOL_SIZE", "PGVECTOR_POOL_MAX_OVERFLOW",
     "STORAGE_PROVIDER", "S3_BUCKET_NAME", "S3_REGION_NAME", "S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
     "GCS_BUCKET_NAME", "GOOGLE_APPLICATION_CREDENTIALS_JSON", "AZURE_STORAGE_ENDPOINT", "AZURE_STORAGE_CONTAINER_NAME",
     "AZURE_STORAGE_KEY", "ENABLE_OTEL", "OTEL_EXPORTER_OTLP_ENDPOINT", "DATA_DIR", "STATIC_DIR", "PORT", "CORS_ALLOW_ORIGIN",
@@ -285,8 +290,10 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         problems.push(problem("vectorStore.apiKeySecret", undefined, "Pinecone needs an API key: reference a Secret key holding it"));
     }
     const maxVec = a.vectorStore?.pgvectorMaxVectorLength ?? 1536;
-    if (!Number.isInteger(maxVec) || maxVec < 1 || maxVec > 16000) {
-        problems.push(problem("vectorStore.pgvectorMaxVectorLength", maxVec, "use a whole number from 1 to 16000 (pgvector's limit)"));
+    // pgvector indexes `vector` up to 2000 dimensions and `halfvec` up to 4000; above 2000 the
+    // env switches Open WebUI to halfvec (PGVECTOR_USE_HALFVEC), which it otherwise refuses at start.
+    if (!Number.isInteger(maxVec) || maxVec < 1 || maxVec > PGVECTOR_MAX_INDEXED_DIMENSIONS) {
+        problems.push(problem("vectorStore.pgvectorMaxVectorLength", maxVec, `use a whole number from 1 to ${PGVECTOR_MAX_INDEXED_DIMENSIONS}: pgvector indexes halfvec up to 4000 dimensions (above 2000 the component sets PGVECTOR_USE_HALFVEC=true); for larger embeddings pick a model or a dimensions setting of at most 4000 (text-embedding-3-large: 3072)`));
     }
 
     // OIDC
@@ -323,6 +330,9 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
     if (!enumValues(EmbeddingEngine).includes(engine)) {
         problems.push(problem("rag.embeddingEngine", engine, "use openai or ollama; in-pod SentenceTransformers makes every replica load a model and is not suited to scale"));
     }
+    (a.rag?.openaiApiBaseUrls ?? []).forEach((u, i) => checkHttpUrl(`rag.openaiApiBaseUrls[${i}]`, u, problems, "rag.openaiApiKeys"));
+    (a.rag?.ollamaBaseUrls ?? []).forEach((u, i) => checkHttpUrl(`rag.ollamaBaseUrls[${i}]`, u, problems, "extraSecretEnv"));
+    if (a.rag?.embeddingApiBaseUrl !== undefined) checkHttpUrl("rag.embeddingApiBaseUrl", a.rag.embeddingApiBaseUrl, problems, "rag.embeddingApiKey");
 
     // Migrations, pod, env
     const timeoutMinutes = a.migrations?.timeoutMinutes ?? 30;
@@ -508,6 +518,25 @@ function checkRedis(r: ResolvedRedis, problems: string[]): void {
     }
     if (!Number.isInteger(r.healthCheckIntervalSeconds) || r.healthCheckIntervalSeconds < 0 || r.healthCheckIntervalSeconds > 3600) {
         problems.push(problem("redis.healthCheckIntervalSeconds", r.healthCheckIntervalSeconds, "use 0 (off) to 3600 seconds, below the Redis server's idle timeout (default 30)"));
+    }
+}
+
+/**
+ * An http(s) URL without credentials (a user:password in a URL would be a literal secret in the
+ * pod spec); the message never repeats the credentials.
+ */
+function checkHttpUrl(field: string, value: unknown, problems: string[], keyField: string): void {
+    let u: URL | undefined;
+    try {
+        u = typeof value === "string" ? new URL(value) : undefined;
+    } catch {
+        u = undefined;
+    }
+    if (!u || (u.protocol !== "http:" && u.protocol !== "https:") || !u.hostname) {
+        const shown = typeof value === "string" ? value.replace(/\/\/[^/@]*@/, "//***@") : value;
+        problems.push(problem(field, shown, "use an http:// or https:// URL with a host (e.g. https://gateway.example.com/v1)"));
+    } else if (u.username || u.password) {
+        problems.push(problem(field, `${u.protocol}//***@${u.host}${u.pathname}`, `credentials in a URL would be a literal secret in the pod spec: remove them and pass the key in ${keyField}`));
     }
 }
 

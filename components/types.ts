@@ -248,7 +248,11 @@ export interface VectorStoreArgs {
     apiKeySecret?: SecretKeyRefArgs;
     /** pgvector index method. Default: `hnsw`. */
     pgvectorIndexMethod?: PgvectorIndexMethod;
-    /** `PGVECTOR_INITIALIZE_MAX_VECTOR_LENGTH`. Default: 1536. */
+    /**
+     * `PGVECTOR_INITIALIZE_MAX_VECTOR_LENGTH`: the embedding dimensions, 1 to 4000. Above 2000
+     * (e.g. 3072 for text-embedding-3-large) the vectors are stored as `halfvec`
+     * (`PGVECTOR_USE_HALFVEC=true`). Default: 1536.
+     */
     pgvectorMaxVectorLength?: number;
 }
 
@@ -314,6 +318,19 @@ export interface RagArgs {
     openaiApiKeys?: pulumi.Input<pulumi.Input<string>[]>;
     /** `OLLAMA_BASE_URLS` (joined with `;`). Default: none. */
     ollamaBaseUrls?: string[];
+    /**
+     * Where embeddings are computed: `RAG_OPENAI_API_BASE_URL` (engine `openai`: an OpenAI-
+     * compatible gateway such as LiteLLM, Azure OpenAI's /openai/v1, a proxy) or
+     * `RAG_OLLAMA_BASE_URL` (engine `ollama`). Open WebUI does not take these from
+     * `OPENAI_API_BASE_URLS`/`OLLAMA_BASE_URLS`: unset, embeddings go to api.openai.com.
+     * Default: the first of `openaiApiBaseUrls` (or `ollamaBaseUrls`).
+     */
+    embeddingApiBaseUrl?: string;
+    /**
+     * The embedding endpoint's key, a Pulumi secret (`RAG_OPENAI_API_KEY` / `RAG_OLLAMA_API_KEY`).
+     * Default: the first of `openaiApiKeys` (engine `openai`); none for `ollama`.
+     */
+    embeddingApiKey?: pulumi.Input<string>;
 }
 
 /** Migration and upgrade behaviour. */

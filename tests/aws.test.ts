@@ -221,6 +221,10 @@ describe("aws target", function () {
             const sse = one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").plain;
             assert.deepStrictEqual(sse.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY }, bucketKeyEnabled: true }]);
             assert.strictEqual(one("aws:s3/bucketVersioning:BucketVersioning").plain.versioningConfiguration.status, "Enabled");
+            // Lifecycle over the whole bucket through an explicit prefix: `filter {}` is deprecated upstream.
+            const [rule] = one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").plain.rules;
+            assert.deepStrictEqual(rule.filter, { prefix: "" });
+            assert.deepStrictEqual(rule.noncurrentVersionExpiration, { noncurrentDays: 90 });
             const pol = policyOf(one("aws:s3/bucketPolicy:BucketPolicy"));
             assert.deepStrictEqual(pol.Statement, [
                 {

@@ -2,10 +2,10 @@
 // resources, every Kubernetes object validated against the real OpenAPI schema.
 import "./harness";
 import * as assert from "assert";
-import { envOf, ofType, one, registered, reset, settle, value } from "./harness";
+import { envOf, isSecretInput, ofType, one, registered, reset, settle, value } from "./harness";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import * as pulumi from "@pulumi/pulumi";
-import { CloudTarget, OpenWebUiCluster, OpenWebUiClusterArgs, RoutingMode, ServiceMode, VectorStore, ZoneSpread } from "../index";
+import { CloudTarget, EmbeddingEngine, OpenWebUiCluster, OpenWebUiClusterArgs, RoutingMode, ServiceMode, VectorStore, ZoneSpread } from "../index";
 import { BOOTSTRAP_SQL } from "../components/database";
 import { computePools } from "../components/sizing";
 
@@ -71,6 +71,36 @@ describe("core (kubernetes target, in-cluster services)", function () {
         }
     });
 
+    it("embeddings go where the models go: RAG_OPENAI_API_BASE_URL/KEY from the gateway (Open WebUI ignores OPENAI_API_BASE_URLS for them)", async () => {
+        await build({ rag: { openaiApiBaseUrls: ["https://litellm.internal/v1", "https://other/v1"], openaiApiKeys: [pulumi.secret("sk-gw"), pulumi.secret("sk-2")] } });
+        let env = envOf(podOf());
+        assert.strictEqual(env.RAG_OPENAI_API_BASE_URL.value, "https://litellm.internal/v1");
+        assert.deepStrictEqual(env.RAG_OPENAI_API_KEY.valueFrom.secretKeyRef, { name: "chat-app", key: "RAG_EMBEDDING_API_KEY" });
+        const secret = () => ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-app")!;
+        assert.strictEqual(secret().plain.stringData.RAG_EMBEDDING_API_KEY, "sk-gw");
+        assert.ok(isSecretInput(secret().inputs, "stringData.RAG_EMBEDDING_API_KEY"), "the embedding key is a Pulumi secret");
+        // An explicit embedding endpoint and key win; Ollama embeddings use the RAG_OLLAMA_* names.
+        await build({ rag: { openaiApiBaseUrls: ["https://litellm.internal/v1"], embeddingApiBaseUrl: "https://emb.internal/v1", embeddingApiKey: pulumi.secret("sk-emb") } });
+        env = envOf(podOf());
+        assert.strictEqual(env.RAG_OPENAI_API_BASE_URL.value, "https://emb.internal/v1");
+        assert.strictEqual(secret().plain.stringData.RAG_EMBEDDING_API_KEY, "sk-emb");
+        await build({ rag: { embeddingEngine: EmbeddingEngine.Ollama, ollamaBaseUrls: ["http://ollama.ai.svc:11434"] } });
+        env = envOf(podOf());
+        assert.strictEqual(env.RAG_OLLAMA_BASE_URL.value, "http://ollama.ai.svc:11434");
+        assert.strictEqual(env.RAG_OPENAI_API_BASE_URL, undefined);
+        assert.strictEqual(env.RAG_OLLAMA_API_KEY, undefined);
+    });
+
+    it("embeddings over 2000 dimensions (text-embedding-3-large: 3072) are stored as halfvec, which Open WebUI requires above 2000", async () => {
+        await build({ vectorStore: { pgvectorMaxVectorLength: 3072 } });
+        const env = envOf(podOf());
+        assert.strictEqual(env.PGVECTOR_INITIALIZE_MAX_VECTOR_LENGTH.value, "3072");
+        assert.strictEqual(env.PGVECTOR_USE_HALFVEC.value, "true");
+        assert.strictEqual(envOf(migrateJob().plain.spec.template.spec).PGVECTOR_USE_HALFVEC.value, "true", "the migration Job creates the table: same type");
+        await build({ vectorStore: { pgvectorMaxVectorLength: 2000 } });
+        assert.strictEqual(envOf(podOf()).PGVECTOR_USE_HALFVEC.value, "false");
+    });
+
     it("serving pods: one uvicorn worker, Postgres, pgvector, Redis websockets, migrations off", async () => {
         const env = envOf(podOf());
         assert.strictEqual(env.UVICORN_WORKERS.value, "1");
@@ -79,6 +109,7 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.strictEqual(env.VECTOR_DB.value, "pgvector");
         assert.deepStrictEqual(env.PGVECTOR_DB_URL.valueFrom.secretKeyRef, { name: "chat-app", key: "DATABASE_URL" });
         assert.strictEqual(env.PGVECTOR_CREATE_EXTENSION.value, "false", "the bootstrap Job creates the extension with admin rights");
+        assert.strictEqual(env.PGVECTOR_USE_HALFVEC.value, "false", "1536 dimensions fit the vector type");
         assert.strictEqual(env.ENABLE_WEBSOCKET_SUPPORT.value, "true");
         assert.strictEqual(env.WEBSOCKET_MANAGER.value, "redis");
         assert.deepStrictEqual(env.REDIS_URL.valueFrom.secretKeyRef, { name: "chat-app", key: "REDIS_URL" });

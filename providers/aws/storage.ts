@@ -51,7 +51,9 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
                 {
                     id: "expire-old-versions-and-abandoned-uploads",
                     status: "Enabled",
-                    filter: {},
+                    // The whole bucket, as an explicit empty prefix: an empty `filter {}` is deprecated
+                    // in the Terraform AWS provider (a warning today, an error in a later major).
+                    filter: { prefix: "" },
                     noncurrentVersionExpiration: { noncurrentDays: 90 },
                     abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
                 },

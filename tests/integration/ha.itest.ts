@@ -770,7 +770,7 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
             unavailableMs: lastFail ? lastFail.at + lastFail.ms - (downStart + em.preStopSeconds * 1000) : 0,
             preStopSeconds: em.preStopSeconds,
             requests: summary(samples).statuses,
-            newPodsReadyAfterMigrationMs: upAt - (downStart + 0),
+            drainStartToNewPodsReadyMs: upAt - downStart,
             chatsMissing: missing.length,
             firstOkAfterDown: firstOk ? firstOk.at - downStart : null,
         };
