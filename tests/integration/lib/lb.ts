@@ -105,10 +105,15 @@ ${upstreams}
     /** Upstream ports in the configuration nginx is serving with. */
     backendsNow: number[] = [];
 
-    /** Worker processes of the nginx master. */
-    private workers(master: number): number[] {
-        const r = run("ps", ["--ppid", String(master), "-o", "pid="], { check: false });
-        return r.stdout.split("\n").map((x) => Number(x.trim())).filter((x) => x > 0);
+    /** Worker processes of the nginx master that still accept connections (pid -> title). */
+    private workers(master: number): Map<number, string> {
+        const r = run("ps", ["--ppid", String(master), "-o", "pid=,args="], { check: false });
+        const m = new Map<number, string>();
+        for (const line of r.stdout.split("\n")) {
+            const x = /^\s*(\d+)\s+(.*)$/.exec(line);
+            if (x) m.set(Number(x[1]), x[2]);
+        }
+        return m;
     }
 
     /**
@@ -120,9 +125,16 @@ ${upstreams}
         this.backends = [...backends];
         this.write();
         const master = Number(fs.readFileSync(path.join(this.dir, "nginx.pid"), "utf8").trim());
-        const before = new Set(this.workers(master));
+        const before = new Set(this.workers(master).keys());
         process.kill(master, "SIGHUP");
-        await waitFor("nginx reload", async () => this.workers(master).some((w) => !before.has(w)), 10_000, 20);
+        // Done when a new worker runs and every old one has stopped accepting: it exited, or it
+        // finishes its open requests and websockets titled "worker process is shutting down".
+        await waitFor("nginx reload", async () => {
+            const now = this.workers(master);
+            const fresh = [...now.keys()].some((w) => !before.has(w));
+            const oldAccepting = [...before].some((w) => now.has(w) && !/shutting down/.test(now.get(w)!));
+            return fresh && !oldAccepting;
+        }, 10_000, 20);
         this.backendsNow = [...backends];
     }
 
