@@ -741,6 +741,10 @@ export const postgresEncryption: PackResourcePolicy = {
             case TYPES.rdsClusterParameterGroup:
             case TYPES.rdsParameterGroup: {
                 if (!isPostgresFamily(p.family)) return;
+                // On Aurora, rds.force_ssl is a cluster-level parameter: an instance parameter group
+                // (family aurora-postgresql*, e.g. for max_connections) cannot carry it; the cluster
+                // group is checked instead.
+                if (args.type === TYPES.rdsParameterGroup && String(p.family).startsWith("aurora-postgresql")) return;
                 const params = arr(p.parameters);
                 if (isUnknown(p.parameters)) return;
                 const force = params.find((x) => x?.name === "rds.force_ssl");

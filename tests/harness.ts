@@ -162,8 +162,25 @@ export async function settle(): Promise<void> {
         await state.getStore().settings.rpcDone;
         await new Promise((r) => setImmediate(r));
         await new Promise((r) => setTimeout(r, 0));
-        if (registered.length === before && i > 2) return;
+        if (registered.length === before && i > 2) break;
     }
+    recordVariant();
+}
+
+/** The component's type token. */
+export const COMPONENT_TYPE = "openwebui:index:OpenWebUiCluster";
+
+/**
+ * Every stack a test built with the component (a valid spec: refused specs register nothing),
+ * kept for the policy pack check over all of them (tests/policyAllVariants.hooks.ts).
+ */
+export const variants: { label: string; resources: Registered[] }[] = [];
+function recordVariant(): void {
+    const comps = registered.filter((r) => r.type === COMPONENT_TYPE);
+    if (comps.length === 0) return;
+    const cloud = ["aws", "gcp", "azure-native"].find((p) => registered.some((r) => r.type.startsWith(`${p}:`))) ?? "kubernetes";
+    const label = `${comps.map((c) => c.name).join(", ")} (${cloud})`;
+    variants.push({ label, resources: registered.slice() });
 }
 
 /** Resolves an Output's value (mocks run with preview=false, so every value is known). */

@@ -347,6 +347,8 @@ describe("policy pack: security rules", () => {
             res(P.TYPES.rdsCluster, "db", { engine: "aurora-postgresql", storageEncrypted: true, dbClusterParameterGroupName: U }),
             res(P.TYPES.rdsClusterParameterGroup, "pg", { family: "aurora-postgresql16", parameters: [{ name: "rds.force_ssl", value: "1" }] }),
             res(P.TYPES.rdsParameterGroup, "mysql", { family: "mysql8.0", parameters: [] }),
+            // Aurora's instance group (max_connections): rds.force_ssl lives in the cluster group.
+            res(P.TYPES.rdsParameterGroup, "aurora-instance", { family: "aurora-postgresql16", parameters: [{ name: "max_connections", value: "2000" }] }),
             res(P.TYPES.sqlInstance, "sql", { settings: { ipConfiguration: { sslMode: "ENCRYPTED_ONLY" } } }),
             res(P.TYPES.pgConfiguration, "tls", { configurationName: "require_secure_transport", value: "on" }),
         ]);

@@ -154,7 +154,7 @@ class Fleet {
      * A planned termination as Kubernetes does it: the endpoint is removed while preStop
      * (`sleep N`) runs, then SIGTERM; SIGKILL at the grace period. Returns the timings.
      */
-    async drain(r: Replica, onSigterm?: () => void, beforeSigterm?: () => Promise<void>): Promise<{ sigtermAt: number; exitedAt: number; exitCode: number | null; killedAtGrace: boolean }> {
+    async drain(r: Replica, onSigterm?: () => void, beforeSigterm?: () => Promise<void>): Promise<{ sigtermAt: number; exitedAt: number; exitCode: number | null; exitSignal?: string | null; killedAtGrace: boolean }> {
         const start = Date.now();
         r.terminating = true;
         await this.sync();
@@ -169,7 +169,7 @@ class Fleet {
         if (killedAtGrace) process.kill(-r.pid, "SIGKILL");
         await waitFor(`${r.name} exit`, async () => r.o.proc.exited, 10_000, 50);
         await r.prober.stop();
-        return { sigtermAt, exitedAt: Date.now(), exitCode: r.o.proc.exitCode, killedAtGrace };
+        return { sigtermAt, exitedAt: Date.now(), exitCode: r.o.proc.exitCode, exitSignal: r.o.proc.signal, killedAtGrace };
     }
 
     async stopAll(): Promise<void> {
@@ -454,6 +454,7 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
                 preStopSeconds: em.preStopSeconds,
                 sigtermToExitMs: d.exitedAt - d.sigtermAt,
                 exitCode: d.exitCode,
+                exitSignal: d.exitSignal,
                 killedAtGrace: d.killedAtGrace,
                 inflightAtSigterm: inflightStatuses,
                 websocketReconnectMsAfterSigterm: reconnect.at - d.sigtermAt,

@@ -70,6 +70,8 @@ export interface Tracked {
     logFile: string;
     exited: boolean;
     exitCode: number | null;
+    /** The signal that ended it (uvicorn re-raises SIGTERM after its graceful shutdown). */
+    signal?: string | null;
 }
 const tracked: Tracked[] = [];
 const stoppers: { name: string; stop: () => void }[] = [];
@@ -81,9 +83,10 @@ export function startProcess(name: string, cmd: string, args: string[], opts: { 
     const child = spawn(cmd, args, { env: opts.env, cwd: opts.cwd, detached: true, stdio: ["ignore", fd, fd], uid: opts.uid, gid: opts.gid });
     fs.closeSync(fd);
     const t: Tracked = { name, child, logFile, exited: false, exitCode: null };
-    child.on("exit", (code) => {
+    child.on("exit", (code, signal) => {
         t.exited = true;
         t.exitCode = code;
+        t.signal = signal;
     });
     tracked.push(t);
     return t;
