@@ -16,14 +16,27 @@ export function problem(field: string, value: unknown, fix: string): string {
     return `${field}: got ${render(value)}; ${fix}`;
 }
 
+/** `scheme://user:password@` (or `scheme://token@`) anywhere in a string. */
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^/\s@"]+@/gi;
+
+/** True when `v` is a string carrying credentials in a URL. */
+export function hasUrlCredentials(v: unknown): boolean {
+    return typeof v === "string" && new RegExp(URL_CREDENTIALS.source, "i").test(v);
+}
+
+/**
+ * The value as shown in a message. Credentials inside URLs are always masked, whatever the field:
+ * messages of refused input land in CI logs, so none may repeat a secret.
+ */
 function render(value: unknown): string {
     if (value === undefined) return "nothing";
-    if (typeof value === "string") return JSON.stringify(value);
+    let text: string;
     try {
-        return JSON.stringify(value);
+        text = JSON.stringify(value) ?? String(value);
     } catch {
-        return String(value);
+        text = String(value);
     }
+    return text.replace(URL_CREDENTIALS, "$1***@");
 }
 
 /** True when an Input is a plain value known now (not an Output or a Promise), so it can be validated at construction. */

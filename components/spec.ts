@@ -1,7 +1,7 @@
 // Turns user args into a validated, defaulted ResolvedSpec. Pure: no resource is created
 // here, so a bad spec fails before anything is registered.
 import * as pulumi from "@pulumi/pulumi";
-import { enumValues, isKnown, problem } from "./errors";
+import { enumValues, hasUrlCredentials, isKnown, problem } from "./errors";
 import { IN_CLUSTER_MAX_CONNECTIONS, POD_SIZING, PoolPlan, computePools } from "./sizing";
 import {
     CloudTarget,
@@ -350,9 +350,14 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
     const extraEnv = a.extraEnv ?? {};
     for (const k of Object.keys(extraEnv)) {
         if (!ENV_NAME.test(k)) problems.push(problem(`extraEnv.${k}`, k, "use a valid environment variable name"));
-        if (MANAGED_ENV.includes(k)) problems.push(problem(`extraEnv.${k}`, extraEnv[k], `${k} is managed by the component; use the matching typed argument instead`));
-        if (/(SECRET|PASSWORD|TOKEN|API_KEY|_KEY$)/.test(k)) {
+        // Values of secret-looking names are never shown, even when refused for another reason.
+        const secretName = /(SECRET|PASSWORD|TOKEN|API_KEY|_KEY$|_URL$|_URI$|DSN)/.test(k);
+        const shown = secretName || hasUrlCredentials(extraEnv[k]) ? "<redacted>" : extraEnv[k];
+        if (MANAGED_ENV.includes(k)) problems.push(problem(`extraEnv.${k}`, shown, `${k} is managed by the component; use the matching typed argument instead`));
+        else if (/(SECRET|PASSWORD|TOKEN|API_KEY|_KEY$)/.test(k)) {
             problems.push(problem(`extraEnv.${k}`, "<redacted>", "looks like a secret: move it to extraSecretEnv so it is delivered through a Kubernetes Secret"));
+        } else if (hasUrlCredentials(extraEnv[k])) {
+            problems.push(problem(`extraEnv.${k}`, "<redacted>", "carries credentials in a URL (user:password@ or token@), a literal secret in the pod spec: move it to extraSecretEnv"));
         }
     }
     if (isKnown(a.extraSecretEnv)) {

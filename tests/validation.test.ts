@@ -35,6 +35,7 @@ const cases: [string, any, RegExp][] = [
     ["vector length over halfvec's index limit", { vectorStore: { pgvectorMaxVectorLength: 16000 } }, /vectorStore\.pgvectorMaxVectorLength: got 16000; use a whole number from 1 to 4000: pgvector indexes halfvec up to 4000 dimensions/],
     ["credentials in an embedding URL (never repeated)", { rag: { embeddingApiBaseUrl: "https://user:s3cr3t@gw.example.com/v1" } }, /rag\.embeddingApiBaseUrl: got "https:\/\/\*\*\*@gw\.example\.com\/v1"; credentials in a URL would be a literal secret in the pod spec: remove them and pass the key in rag\.embeddingApiKey/],
     ["gateway URL without scheme", { rag: { openaiApiBaseUrls: ["litellm:4000/v1"] } }, /rag\.openaiApiBaseUrls\[0\]: got "litellm:4000\/v1"; use an http:\/\/ or https:\/\/ URL with a host/],
+    ["credentials in a plain extraEnv URL", { extraEnv: { LITELLM_URL_BASE: "https://svc:pw@litellm.internal/v1" } }, /extraEnv\.LITELLM_URL_BASE: got "<redacted>"; carries credentials in a URL \(user:password@ or token@\), a literal secret in the pod spec: move it to extraSecretEnv/],
     ["Redis socket timeout over the liveness timeout", { redis: { socketTimeoutSeconds: 10 } }, /redis\.socketTimeoutSeconds: got 10; use 0\.5 to 4 seconds: above 4 a frozen Redis makes \/health miss the liveness probe's 5 s timeout/],
     ["Redis health-check interval negative", { redis: { healthCheckIntervalSeconds: -1 } }, /redis\.healthCheckIntervalSeconds: got -1; use 0 \(off\) to 3600 seconds/],
     ["Redis cluster and Sentinel together", { redis: { mode: ServiceMode.External, url: "redis://r:6379/0", cluster: true, sentinelHosts: "s1:26379" } }, /redis\.cluster: got true; Sentinel and Cluster are exclusive/],
@@ -72,6 +73,33 @@ describe("validation: bad input fails at construction and registers nothing", ()
             assert.strictEqual(registered.length, 0, `registered: ${registered.map((r) => r.name).join(", ")}`);
         });
     }
+
+    it("no message repeats a secret, whatever field refused it (messages land in CI logs)", () => {
+        const SECRET = "Sup3r-S3cret-Value-9f8e7d";
+        const refused: Partial<OpenWebUiClusterArgs>[] = [
+            { extraEnv: { DATABASE_URL: `postgresql://app:${SECRET}@db:5432/owui` } },
+            { extraEnv: { WEBUI_SECRET_KEY: SECRET } },
+            { extraEnv: { REDIS_URL: `redis://:${SECRET}@r:6379/0` } },
+            { extraEnv: { LITELLM_BASE: `https://svc:${SECRET}@litellm.internal/v1` } },
+            { extraEnv: { WEBHOOK: `https://${SECRET}@hooks.example.com/x` } },
+            { extraSecretEnv: { WEBUI_SECRET_KEY: SECRET } },
+            { database: { mode: ServiceMode.External, url: `mysql://app:${SECRET}@db/owui`, maxConnections: 100 } },
+            { redis: { mode: ServiceMode.External, url: `http://:${SECRET}@redis:6379` } },
+            { rag: { openaiApiBaseUrls: [`ftp://u:${SECRET}@gw/v1`] } },
+            { otel: { exporterEndpoint: `collector://u:${SECRET}@c:4317` } },
+        ];
+        for (const patch of refused) {
+            reset();
+            let message = "";
+            try {
+                new OpenWebUiCluster("chat", { ...ok, ...patch });
+            } catch (e) {
+                message = (e as Error).message;
+            }
+            assert.ok(message.length > 0, `not refused: ${JSON.stringify(Object.keys(patch))}`);
+            assert.ok(!message.includes(SECRET), `the message repeats the secret:\n${message}`);
+        }
+    });
 
     it("reports every problem at once", () => {
         reset();
