@@ -20,6 +20,7 @@ import { ValidationError } from "./errors";
 import { inClusterObjectStore, inClusterPostgres, inClusterRedis } from "./inCluster";
 import { createOtelCollector } from "./otel";
 import { MANAGED_ENV, ResolvedSpec, planPools, resolveSpec } from "./spec";
+import { unknownKeyProblems } from "./unknownKeys";
 import { EmbeddingEngine, OpenWebUiClusterArgs, ServiceMode } from "./types";
 import { createAvailability, createDeployment, createMigrationJob, createNetworkPolicies, createRoute, createService, PodInputs } from "./workloads";
 
@@ -29,6 +30,7 @@ export const OPEN_WEBUI_CLUSTER_TYPE = "openwebui:index:OpenWebUiCluster";
 /** Validates args and loads the target's cloud module; throws ValidationError listing every problem. */
 export function prepareSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; platform: CloudPlatform } {
     const { spec, problems } = resolveSpec(args);
+    problems.unshift(...unknownKeyProblems(OPEN_WEBUI_CLUSTER_TYPE, args));
     if (problems.some((p) => p.startsWith("target:"))) throw new ValidationError(problems);
     const platform = loadPlatform(spec.target);
     problems.push(...platform.validate(spec));
