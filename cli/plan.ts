@@ -505,6 +505,10 @@ export async function plan(opts: PlanOptions): Promise<PlanResult> {
     const base: PlanResult = { project: info.project, stack: info.stack, programDir: path.resolve(opts.programDir), resources, outputs, k8sFiles: [], violations: [], notes, error };
     if (!info.stackFile) notes.push(opts.stack ? `no Pulumi.${opts.stack}.yaml in ${base.programDir}; running with --config values only` : "no Pulumi.<stack>.yaml found; running with --config values only");
     if (error) return base;
+    const single = notHighlyAvailable(resources);
+    if (single.length) {
+        notes.unshift(`NOT HIGHLY AVAILABLE: ${single.join(", ")} run as single-instance in-cluster StatefulSets (evaluation and on-prem defaults of the kubernetes target). The Open WebUI pods are HA; these are not. For production set database/redis/storage mode external (managed or HA services), or use target aws/gcp/azure.`);
+    }
     if (opts.out !== false) base.k8sFiles = writeYaml(resources, path.resolve(opts.out ?? path.join("plan-out", info.project)));
     if (!opts.noPolicy) {
         const analyzed: AnalyzedResource[] = resources
@@ -513,6 +517,13 @@ export async function plan(opts: PlanOptions): Promise<PlanResult> {
         base.violations = await runPolicies(analyzed, { config: opts.policyConfig });
     }
     return base;
+}
+
+/** Names of the StatefulSets the component marks as not highly available (in-cluster services). */
+export function notHighlyAvailable(resources: PlannedResource[]): string[] {
+    return resources
+        .filter((r) => r.type === "kubernetes:apps/v1:StatefulSet" && r.analyzerProps?.metadata?.annotations?.["openwebui.io/not-highly-available"] === "true")
+        .map((r) => `${r.name} (${r.analyzerProps?.metadata?.labels?.["app.kubernetes.io/component"] ?? "service"})`);
 }
 
 export function mandatoryViolations(r: PlanResult): Violation[] {

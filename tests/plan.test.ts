@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { validateK8sObject } from "./k8sSchema";
-import { COMPUTED, exitCodeOf, main, mandatoryViolations, plan, PlanResult, SECRET_MASK } from "../cli/plan";
+import { COMPUTED, exitCodeOf, main, mandatoryViolations, plan, PlanResult, renderText, SECRET_MASK } from "../cli/plan";
 import { runPolicies, stackArgs } from "../policy/runner";
 import { findOwuiWorkloads, TYPES } from "../policy/policies";
 
@@ -266,6 +266,13 @@ describe("openwebui plan: the examples", () => {
                 const v = await runPolicies(broken);
                 assert.ok(v.some((x) => x.policyName === brk.policy && x.resourceName === target!.name && x.enforcementLevel === "mandatory"), JSON.stringify(v.map((x) => x.policyName)));
             }
+            // The kubernetes example's in-cluster services are single instances: the plan says so first, loudly.
+            const loud = r.notes.filter((n) => n.startsWith("NOT HIGHLY AVAILABLE"));
+            if (ex === "kubernetes") {
+                assert.strictEqual(loud.length, 1, `notes: ${r.notes.join(" | ")}`);
+                for (const role of ["postgres", "redis", "objects"]) assert.match(loud[0], new RegExp(`chat-${role} \\(${role}\\)`));
+                assert.match(renderText(r), /^note: NOT HIGHLY AVAILABLE/m);
+            } else assert.deepStrictEqual(loud, [], "managed services are HA: no such note");
             // nothing fabricated: some inputs are only known after apply, and no secret leaks into YAML
             const all = JSON.stringify(r.resources.map((x) => x.props));
             assert.ok(all.includes(COMPUTED) || ex === "kubernetes");
