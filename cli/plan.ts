@@ -71,40 +71,64 @@ const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
-/** Placeholder answers for the invokes programs commonly make; clearly not real accounts. */
-export const DEFAULT_INVOKE_ANSWERS: Record<string, any | ((inputs: any) => any)> = {
-    "aws:index/getRegion:getRegion": { name: "us-east-1", region: "us-east-1", id: "us-east-1", description: "plan placeholder region", endpoint: "ec2.us-east-1.amazonaws.com" },
+/** The stack's config value, or unknown (shown `(computed)`): a plan never invents a region. */
+function fromConfig(config: Record<string, string>, key: string): string {
+    return config[key] ?? UNKNOWN_SENTINEL;
+}
+/** The AWS region an invoke runs in: its own `region` input, else the stack's `aws:region`. */
+const awsRegion = (i: any, c: Record<string, string>): string => i?.region ?? fromConfig(c, "aws:region");
+const known = (v: string): boolean => v !== UNKNOWN_SENTINEL;
+
+/**
+ * Placeholder answers for the invokes programs commonly make; clearly not real accounts. Regions,
+ * projects and locations follow the stack config (`aws:region`, `gcp:project`, `gcp:region`,
+ * `azure-native:location`) and are unknown when it has none.
+ */
+export const DEFAULT_INVOKE_ANSWERS: Record<string, any | ((inputs: any, config: Record<string, string>) => any)> = {
+    "aws:index/getRegion:getRegion": (i: any, c: Record<string, string>) => {
+        const r = awsRegion(i, c);
+        return { name: r, region: r, id: r, description: "plan: from the stack config", endpoint: known(r) ? `ec2.${r}.amazonaws.com` : UNKNOWN_SENTINEL };
+    },
     "aws:index/getCallerIdentity:getCallerIdentity": { accountId: "000000000000", arn: "arn:aws:iam::000000000000:user/plan-placeholder", userId: "PLANPLACEHOLDER", id: "000000000000" },
     "aws:index/getPartition:getPartition": { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" },
-    "aws:index/getAvailabilityZones:getAvailabilityZones": { names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az1", "use1-az2", "use1-az4"], id: "us-east-1" },
-    "gcp:organizations/getProject:getProject": { projectId: "plan-placeholder-project", number: "000000000000", name: "plan-placeholder-project", id: "projects/plan-placeholder-project" },
-    "gcp:organizations/getClientConfig:getClientConfig": { project: "plan-placeholder-project", region: "us-central1", zone: "us-central1-a", accessToken: "plan-placeholder-token", id: "plan" },
-    "aws:ec2/getSubnet:getSubnet": (i: any) => ({
+    "aws:index/getAvailabilityZones:getAvailabilityZones": (i: any, c: Record<string, string>) => {
+        const r = awsRegion(i, c);
+        // Zone names are the region plus a letter; their ids differ per account: unknown.
+        return { names: known(r) ? [`${r}a`, `${r}b`, `${r}c`] : [UNKNOWN_SENTINEL, UNKNOWN_SENTINEL, UNKNOWN_SENTINEL], zoneIds: [UNKNOWN_SENTINEL, UNKNOWN_SENTINEL, UNKNOWN_SENTINEL], id: r };
+    },
+    "gcp:organizations/getProject:getProject": (i: any, c: Record<string, string>) => {
+        const p = i?.projectId ?? fromConfig(c, "gcp:project");
+        return { projectId: p, number: UNKNOWN_SENTINEL, name: p, id: known(p) ? `projects/${p}` : UNKNOWN_SENTINEL };
+    },
+    "gcp:organizations/getClientConfig:getClientConfig": (_i: any, c: Record<string, string>) => ({ project: fromConfig(c, "gcp:project"), region: fromConfig(c, "gcp:region"), zone: fromConfig(c, "gcp:zone"), accessToken: "plan-placeholder-token", id: "plan" }),
+    "aws:ec2/getSubnet:getSubnet": (i: any, c: Record<string, string>) => ({
         id: i.id ?? "subnet-planplaceholder",
-        availabilityZone: `us-east-1${"abc"[[...String(i.id ?? "")].reduce((a, c) => a + c.charCodeAt(0), 0) % 3]}`,
+        // Which zone a subnet is in is known only to AWS.
+        availabilityZone: known(awsRegion(i, c)) ? `${awsRegion(i, c)}${"abc"[[...String(i.id ?? "")].reduce((a, ch) => a + ch.charCodeAt(0), 0) % 3]}` : UNKNOWN_SENTINEL,
         vpcId: i.vpcId ?? "vpc-planplaceholder",
         cidrBlock: "10.0.0.0/24",
     }),
     "aws:lb/getHostedZoneId:getHostedZoneId": () => ({ id: "ZPLANPLACEHOLDER" }),
-    "aws:eks/getCluster:getCluster": (i: any) => ({
+    "aws:eks/getCluster:getCluster": (i: any, c: Record<string, string>) => ({
         id: i.name,
         name: i.name,
-        arn: `arn:aws:eks:us-east-1:000000000000:cluster/${i.name}`,
+        arn: known(awsRegion(i, c)) ? `arn:aws:eks:${awsRegion(i, c)}:000000000000:cluster/${i.name}` : UNKNOWN_SENTINEL,
         endpoint: "https://plan-placeholder.eks.invalid",
         certificateAuthorities: [{ data: "cGxhbi1wbGFjZWhvbGRlcgo=" }],
-        identities: [{ oidcs: [{ issuer: "https://oidc.eks.us-east-1.amazonaws.com/id/PLANPLACEHOLDER" }] }],
+        identities: [{ oidcs: [{ issuer: known(awsRegion(i, c)) ? `https://oidc.eks.${awsRegion(i, c)}.amazonaws.com/id/PLANPLACEHOLDER` : UNKNOWN_SENTINEL }] }],
         vpcConfig: { vpcId: "vpc-planplaceholder", subnetIds: [], securityGroupIds: [], clusterSecurityGroupId: "sg-planplaceholder" },
         version: "1.33",
         status: "ACTIVE",
     }),
-    "azure-native:containerservice:getManagedCluster": (i: any) => {
+    "azure-native:containerservice:getManagedCluster": (i: any, c: Record<string, string>) => {
         const rg = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${i.resourceGroupName ?? "plan-placeholder-rg"}`;
+        const loc = fromConfig(c, "azure-native:location");
         return {
             id: `${rg}/providers/Microsoft.ContainerService/managedClusters/${i.resourceName}`,
             name: i.resourceName,
-            location: "westeurope",
-            nodeResourceGroup: `MC_${i.resourceGroupName}_${i.resourceName}_westeurope`,
-            oidcIssuerProfile: { enabled: true, issuerURL: "https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/plan-placeholder/" },
+            location: loc,
+            nodeResourceGroup: known(loc) ? `MC_${i.resourceGroupName}_${i.resourceName}_${loc}` : UNKNOWN_SENTINEL,
+            oidcIssuerProfile: { enabled: true, issuerURL: known(loc) ? `https://${loc}.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/plan-placeholder/` : UNKNOWN_SENTINEL },
             securityProfile: { workloadIdentity: { enabled: true } },
             agentPoolProfiles: [{ name: "system", count: 3, vnetSubnetID: `${rg}/providers/Microsoft.Network/virtualNetworks/plan-placeholder-vnet/subnets/aks` }],
             kubernetesVersion: "1.33",
@@ -337,7 +361,7 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
                                 `Provide one with --invoke-answers answers.json, e.g. {"${args.token}": { ...result fields... }}`,
                         );
                     }
-                    return typeof answer === "function" ? answer(args.inputs) : answer;
+                    return typeof answer === "function" ? answer(args.inputs, config) : answer;
                 },
             };
             pulumi.runtime.setMocks(mocks as any, info.project, info.stack, true);

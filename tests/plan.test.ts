@@ -229,6 +229,21 @@ describe("openwebui plan: the examples", () => {
               .filter((d) => /^runtime:\s*(nodejs|\n\s+name:\s*nodejs)/m.test(fs.readFileSync(path.join(ROOT, "examples", d, "Pulumi.yaml"), "utf8")))
         : [];
 
+    it("invoke answers follow the stack config (aws:region: eu-west-1, or an override); no region is invented", async () => {
+        const r = await plan({ programDir: path.join(ROOT, "examples", "aws"), out: false, noPolicy: true, config: EXAMPLE_CONFIG.aws ?? [] });
+        assert.strictEqual(r.error, undefined, r.error);
+        // (the test config's certificate ARN names us-east-1 itself: leave it out)
+        const all = JSON.stringify(r.resources.map((x) => x.props)).split("arn:aws:acm:us-east-1").join("");
+        assert.ok(!/us-east-1/.test(all), "a region the stack never named");
+        assert.match(all, /"name":"S3_REGION_NAME","value":"eu-west-1"/);
+        assert.match(all, /eu-west-1[abc]/);
+        // Another region in the stack config moves everything with it.
+        const moved = await plan({ programDir: path.join(ROOT, "examples", "aws"), out: false, noPolicy: true, config: [...(EXAMPLE_CONFIG.aws ?? []), "aws:region=ap-south-1"] });
+        const movedAll = JSON.stringify(moved.resources.map((x) => x.props)).split("arn:aws:acm:us-east-1").join("");
+        assert.match(movedAll, /"name":"S3_REGION_NAME","value":"ap-south-1"/);
+        assert.ok(!/eu-west-1/.test(movedAll), "eu-west-1 survived the override");
+    });
+
     it("finds the examples to plan", () => {
         assert.deepStrictEqual(examples.sort(), ["aws", "azure", "gcp", "kubernetes"], `examples: ${examples.join(", ")}`);
     });
