@@ -277,12 +277,8 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
     });
 
     it("1. a Socket.IO client through the LB receives a channel event produced on the other replica", async function () {
-        const ws = new WsClient(fleet.lb.base, token, ORIGIN);
+        const { ws, holder, other } = await connectClient();
         try {
-            await ws.connected();
-            const holder = fleet.byPort(Number(ws.upstream.split(":")[1]));
-            assert.ok(holder, `websocket upstream ${ws.upstream} is not a replica`);
-            const other = fleet.live().find((r) => r !== holder)!;
             const lat: number[] = [];
             for (let i = 0; i < 5; i++) {
                 const content = `cross-${i}-${crypto.randomUUID()}`;
@@ -326,6 +322,19 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         report.s3 = { bytes: bytes.length, object: obj, uploadMs, localCopyOnUploader: localCopies(a).length > 0 };
     });
 
+    /** A Socket.IO client through the LB, connected; the replica holding its websocket and the other one. */
+    async function connectClient(): Promise<{ ws: WsClient; holder: Replica; other: Replica }> {
+        const ws = new WsClient(fleet.lb.base, token, ORIGIN);
+        try {
+            await ws.connected();
+        } catch (e) {
+            ws.close();
+            throw e;
+        }
+        const holder = holderOf(ws);
+        return { ws, holder, other: fleet.live().find((r) => r !== holder)! };
+    }
+
     /** Replica holding the client's websocket (nginx's X-Upstream on the 101). */
     function holderOf(ws: WsClient): Replica {
         const r = fleet.byPort(Number(ws.upstream.split(":")[1]));
@@ -333,17 +342,8 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         return r!;
     }
 
-    /** Every chat acknowledged with 200 is readable through the LB afterwards. */
-    async function lostChats(ids: string[]): Promise<string[]> {
-        const lost: string[] = [];
-        for (let i = 0; i < ids.length; i += 20) {
-            await Promise.all(ids.slice(i, i + 20).map(async (id) => {
-                const r = await request(`${fleet.lb.base}/api/v1/chats/${id}`, { headers: auth(), timeoutMs: 30_000 });
-                if (r.status !== 200) lost.push(id);
-            }));
-        }
-        return lost;
-    }
+    /** Acknowledged chats that do not read back through the main LB afterwards. */
+    const lostChats = (ids: string[]) => unreadable(fleet.lb.base, token, ids);
 
     /** Polls paths on one replica every `everyMs` (each with `timeoutMs`) until stopped; keeps latency and status. */
     function poller(base: () => string, paths: string[], everyMs: number, timeoutMs: number) {
@@ -375,11 +375,8 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
     const failed = (x: Sample) => !(x.status >= 200 && x.status < 400);
 
     it("3. SIGKILL of the replica holding the websocket: the client reconnects through the other; 0 failed GETs, 0 lost chats", async function () {
-        const ws = new WsClient(fleet.lb.base, token, ORIGIN);
+        const { ws, holder, other: survivor } = await connectClient();
         try {
-            await ws.connected();
-            const holder = holderOf(ws);
-            const survivor = fleet.live().find((r) => r !== holder)!;
             const load = new Load(fleet.lb.base, auth(), userMix(), { workers: 6, pauseMs: 20, timeoutMs: 30_000, maxPerWorker: 3000 }).start();
             await sleep(3000);
             const killedAt = await fleet.kill(holder);
@@ -424,11 +421,8 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
     });
 
     it("4. SIGTERM drain as Kubernetes does it (endpoint out, preStop, SIGTERM, grace): 0 failed requests, in-flight requests complete", async function () {
-        const ws = new WsClient(fleet.lb.base, token, ORIGIN);
+        const { ws, holder: target, other: survivor } = await connectClient();
         try {
-            await ws.connected();
-            const target = holderOf(ws);
-            const survivor = fleet.live().find((r) => r !== target)!;
             const load = new Load(fleet.lb.base, auth(), userMix(), { workers: 6, pauseMs: 20, timeoutMs: 60_000, maxPerWorker: 5000 }).start();
             await sleep(2000);
             // Requests in flight on the terminating pod at SIGTERM: held in the database by a table
@@ -562,11 +556,8 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
     });
 
     it("7. Redis restarted empty (8 s down): cross-replica events resume; the loss window is measured and bounded", async function () {
-        const ws = new WsClient(fleet.lb.base, token, ORIGIN);
+        const { ws, other: producer } = await connectClient();
         try {
-            await ws.connected();
-            const holder = holderOf(ws);
-            const producer = fleet.live().find((r) => r !== holder)!;
             const pre = `pre-${crypto.randomUUID()}`;
             assert.strictEqual(await postMessage(producer.o.base, pre), 200);
             assert.ok(await ws.eventFor(pre, 5000), "no event before the restart");
