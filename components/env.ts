@@ -33,6 +33,14 @@ export interface EnvInputs {
 export const DATA_DIR = "/app/backend/data";
 export const STATIC_DIR = "/app/backend/data/static";
 export const REDIS_CA_DIR = "/etc/open-webui/redis-ca";
+/**
+ * Python user base on the data emptyDir. Open WebUI runs `python -m pip install <requirements>`
+ * for tools and functions (utils/plugin.py); the image's site-packages is read-only (and owned by
+ * root while pods run as UID 1000), so pip installs with `--user` (PIP_USER) here instead. Its
+ * site-packages directory must exist before Python starts to be on sys.path: the Deployment's
+ * `seed-data` init container creates it (see SEED_DATA_SCRIPT in workloads.ts).
+ */
+export const PYTHON_USER_BASE = "/app/backend/data/python";
 
 function plain(name: string, value: pulumi.Input<string> | number | boolean): EnvVar {
     return { name, value: typeof value === "number" || typeof value === "boolean" ? String(value) : value };
@@ -106,6 +114,8 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
 
     // Files
     env.push(plain("DATA_DIR", DATA_DIR), plain("STATIC_DIR", STATIC_DIR), plain("HOME", "/tmp"));
+    // Tool/function requirements: pip installs into the user base on the data volume (see PYTHON_USER_BASE).
+    env.push(plain("PYTHONUSERBASE", PYTHON_USER_BASE), plain("PIP_USER", 1), plain("PIP_CACHE_DIR", "/tmp/pip-cache"));
     for (const [k, v] of Object.entries(inp.storageEnv)) env.push(plain(k, v));
     for (const [k, ref] of Object.entries(inp.storageSecretEnv)) env.push(fromSecret(k, ref));
 

@@ -370,7 +370,9 @@ export interface PodArgs {
     zoneSpread?: ZoneSpread;
     /**
      * Run Open WebUI with a read-only root filesystem (data, static files and /tmp live on
-     * emptyDir volumes). Default: true. Turn off only if a plugin must write into the image.
+     * emptyDir volumes). Default: true. Either way the image's model caches are copied onto the
+     * data volume by the `seed-data` init container, and tool/function requirements install with
+     * `pip --user` into `/app/backend/data/python`. Turn off only if a plugin must write into the image.
      */
     readOnlyRootFilesystem?: boolean;
 }

@@ -2,7 +2,7 @@
 // it available (Service, PDB, HPA, NetworkPolicies) and reachable (Ingress / HTTPRoute).
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { DATA_DIR, REDIS_CA_DIR } from "./env";
+import { DATA_DIR, PYTHON_USER_BASE, REDIS_CA_DIR } from "./env";
 import { ResolvedSpec } from "./spec";
 import { VectorStore, ZoneSpread } from "./types";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
@@ -142,6 +142,46 @@ export function migrationJobName(name: string, tag: string): string {
     return `${name}-migrate-${slug}`.slice(0, 63).replace(/-$/, "");
 }
 
+/** Where the `seed-data` init container mounts the data emptyDir. */
+const SEED_DIR = "/seed";
+/** Where the official image bakes its model caches (its ENV HF_HOME, SENTENCE_TRANSFORMERS_HOME, TIKTOKEN_CACHE_DIR, WHISPER_MODEL_DIR). */
+export const IMAGE_CACHE_DIR = `${DATA_DIR}/cache`;
+
+/**
+ * The `seed-data` init container's script (runs in the Open WebUI image, `sh`), env:
+ * IMAGE_CACHE_DIR, SEED_DIR, PYTHONUSERBASE.
+ * 1. The data emptyDir mounted on /app/backend/data hides the embedding, whisper and tiktoken
+ *    caches the image bakes under /app/backend/data/cache, so every pod would download them on
+ *    first use (and fail offline): copy them onto the volume (writable by the pod's UID, which
+ *    the Hugging Face cache needs for its lock files). Images without a cache (slim) skip this.
+ * 2. Create the Python user site-packages on the volume so the server's sys.path has it at start
+ *    and requirements that pip installs there later (PIP_USER) import without a restart.
+ */
+export const SEED_DATA_SCRIPT = [
+    "set -eu",
+    'mkdir -p "$SEED_DIR/cache"',
+    'if [ -d "$IMAGE_CACHE_DIR" ]; then cp -R "$IMAGE_CACHE_DIR/." "$SEED_DIR/cache/"; fi',
+    "python -c 'import os, site; os.makedirs(site.getusersitepackages(), exist_ok=True)'",
+    'echo "seed-data: $(du -sk "$SEED_DIR/cache" | cut -f1) KiB of image cache"',
+].join("\n");
+
+function seedDataContainer(spec: ResolvedSpec): k8s.types.input.core.v1.Container {
+    return {
+        name: "seed-data",
+        image: spec.image.ref,
+        imagePullPolicy: spec.image.pullPolicy,
+        command: ["sh", "-c", SEED_DATA_SCRIPT],
+        env: [
+            { name: "IMAGE_CACHE_DIR", value: IMAGE_CACHE_DIR },
+            { name: "SEED_DIR", value: SEED_DIR },
+            { name: "PYTHONUSERBASE", value: PYTHON_USER_BASE.replace(DATA_DIR, SEED_DIR) },
+        ],
+        volumeMounts: [{ name: "data", mountPath: SEED_DIR }],
+        securityContext: restrictedContainerSecurity(true),
+        resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+    };
+}
+
 /** The serving Deployment: never fewer ready pods than desired during a rollout. */
 export function createDeployment(name: string, p: PodInputs, env: EnvVar[], dependsOn: pulumi.Input<pulumi.Resource>[], opts: pulumi.CustomResourceOptions): k8s.apps.v1.Deployment {
     const spec = p.spec;
@@ -180,6 +220,7 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
                         terminationGracePeriodSeconds: spec.pod.terminationGracePeriodSeconds,
                         imagePullSecrets: imagePullSecrets(spec),
                         nodeSelector: spec.pod.nodeSelector,
+                        initContainers: [seedDataContainer(spec)],
                         topologySpreadConstraints: [
                             {
                                 maxSkew: 1,

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CloudTarget, EmbeddingEngine, OpenWebUiCluster, OpenWebUiClusterArgs, RoutingMode, ServiceMode, VectorStore, ZoneSpread } from "../index";
 import { BOOTSTRAP_SQL } from "../components/database";
 import { computePools } from "../components/sizing";
+import { SEED_DATA_SCRIPT } from "../components/workloads";
 
 const base: OpenWebUiClusterArgs = { target: CloudTarget.Kubernetes, hostname: "chat.example.com" };
 
@@ -228,6 +229,26 @@ describe("core (kubernetes target, in-cluster services)", function () {
         const pdb = ofType("kubernetes:policy/v1:PodDisruptionBudget").find((p) => p.name === "chat")!;
         assert.strictEqual(pdb.plain.spec.maxUnavailable, 1);
         assert.deepStrictEqual(pdb.plain.spec.selector.matchLabels, { "app.kubernetes.io/instance": "chat", "app.kubernetes.io/component": "app" });
+    });
+
+    it("read-only root: the image caches are seeded onto the data volume and pip installs into a user base there", async () => {
+        const pod = podOf();
+        assert.strictEqual(pod.initContainers.length, 1);
+        const init = pod.initContainers[0];
+        assert.strictEqual(init.name, "seed-data");
+        assert.strictEqual(init.image, pod.containers[0].image, "same image: the caches and the Python version are the image's");
+        assert.deepStrictEqual(init.command, ["sh", "-c", SEED_DATA_SCRIPT]);
+        assert.deepStrictEqual(init.volumeMounts, [{ name: "data", mountPath: "/seed" }]);
+        assert.strictEqual(init.securityContext.readOnlyRootFilesystem, true);
+        assert.strictEqual(init.securityContext.allowPrivilegeEscalation, false);
+        const initEnv = Object.fromEntries(init.env.map((e: any) => [e.name, e.value]));
+        assert.deepStrictEqual(initEnv, { IMAGE_CACHE_DIR: "/app/backend/data/cache", SEED_DIR: "/seed", PYTHONUSERBASE: "/seed/python" });
+        const env = envOf(pod);
+        // The same user base seen from the serving container (the volume is mounted on DATA_DIR there).
+        assert.strictEqual(env.PYTHONUSERBASE.value, "/app/backend/data/python");
+        assert.strictEqual(env.PIP_USER.value, "1");
+        assert.ok(env.PIP_CACHE_DIR.value.startsWith("/tmp/"));
+        assert.ok(pod.containers[0].volumeMounts.some((m: any) => m.name === "data" && m.mountPath === env.DATA_DIR.value));
     });
 
     it("zone topology spread, labels, restricted non-root security context, resources", async () => {
