@@ -8,6 +8,7 @@ import { clearExampleConfig, loadExample } from "./exampleLoader";
 import { OpenWebUiCluster } from "../index";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { storageAccountName } from "../providers/azure/storage";
+import { POSTGRES_MAX_CONNECTIONS, POSTGRES_SKUS, provisioningMaxConnections, warnIfRestartPending } from "../providers/azure/database";
 import { prepareSpec } from "../components/openWebUiCluster";
 import type { ProviderContext } from "../providers/interface";
 
@@ -511,7 +512,7 @@ describe("azure target", function () {
         const blobZone = `${SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`;
         before(async () => {
             await build({
-                database: { maxConnections: 5000 },
+                database: { maxConnections: 3437 },
                 tls: {},
                 otel: { enabled: false },
                 azure: {
@@ -541,7 +542,7 @@ describe("azure target", function () {
             assert.strictEqual(s.backup.geoRedundantBackup, "Enabled");
             assert.strictEqual(s.administratorLogin, "owuiroot");
             assert.deepStrictEqual(s.maintenanceWindow, { customWindow: "Enabled", dayOfWeek: 6, startHour: 22, startMinute: 0 });
-            assert.strictEqual(byName(T.config, "chat-postgres-max-connections").value, "5000");
+            assert.strictEqual(byName(T.config, "chat-postgres-max-connections").value, "3437");
             assert.strictEqual(one(T.redis).inputs.sku.name, "MemoryOptimized_M10");
             assert.strictEqual(one(T.redisDb).inputs.evictionPolicy, "VolatileLRU");
             assert.deepStrictEqual(one(T.account).inputs.sku, { name: "Standard_GZRS" });
@@ -728,6 +729,41 @@ describe("azure target", function () {
         });
     });
 
+    describe("max_connections is static on Flexible Server (issue 12 #6)", () => {
+        it("provisioning values follow Microsoft's limits table for every family", () => {
+            // learn.microsoft.com/azure/postgresql/configure-maintain/concepts-limits, "Maximum connections".
+            const table: [string, number][] = [
+                ["Standard_B1ms", 50], ["Standard_B2s", 429], ["Standard_B2ms", 859], ["Standard_B4ms", 1718], ["Standard_B8ms", 3437], ["Standard_B12ms", 5000],
+                ["Standard_D2ds_v5", 859], ["Standard_D4ds_v5", 1718], ["Standard_D8ds_v5", 3437], ["Standard_D16ds_v5", 5000], ["Standard_D2s_v3", 859], ["Standard_D4ads_v5", 1718],
+                ["Standard_E2ds_v5", 1718], ["Standard_E4ds_v5", 3437], ["Standard_E8ds_v5", 5000],
+            ];
+            for (const [sku, want] of table) assert.strictEqual(provisioningMaxConnections(sku), want, sku);
+            assert.strictEqual(provisioningMaxConnections("Standard_M64ms"), undefined);
+        });
+
+        it("plans a known SKU without database.maxConnections at its provisioning value, never above", async () => {
+            await build({ azure: { skus: { postgresSkuName: "Standard_D16ds_v5" } } });
+            assert.strictEqual(byName(T.config, "chat-postgres-max-connections").value, "5000");
+            for (const sku of Object.values(POSTGRES_SKUS)) assert.ok(POSTGRES_MAX_CONNECTIONS[sku] <= provisioningMaxConnections(sku)!, sku);
+        });
+
+        it("warns with the restart command while Azure reports the change pending, and only then", async () => {
+            const warned: string[] = [];
+            const orig = pulumi.log.warn;
+            (pulumi.log as any).warn = (m: string) => { warned.push(m); return Promise.resolve(); };
+            try {
+                warnIfRestartPending({ isConfigPendingRestart: pulumi.output(false) } as any, 1718, "owui-pg", "rg-ai");
+                warnIfRestartPending({ isConfigPendingRestart: pulumi.output(undefined) } as any, 1718, "owui-pg", "rg-ai");
+                warnIfRestartPending({ isConfigPendingRestart: pulumi.output(true) } as any, 1718, pulumi.output("owui-pg"), "rg-ai");
+                await settle();
+            } finally {
+                (pulumi.log as any).warn = orig;
+            }
+            assert.strictEqual(warned.length, 1, warned.join("\n"));
+            assert.match(warned[0], /max_connections=1718 on PostgreSQL server owui-pg is pending a restart .*az postgres flexible-server restart -g rg-ai -n owui-pg/);
+        });
+    });
+
     describe("clear errors for bad Azure inputs, before anything is registered", () => {
         const cases: [string, any, RegExp][] = [
             ["the azure block is missing", { azure: undefined }, /azure: got nothing; target azure needs the azure block/],
@@ -744,7 +780,12 @@ describe("azure target", function () {
             ["azure.aksOidcIssuerUrl is not https", { azure: { aksOidcIssuerUrl: "http://issuer" } }, /azure\.aksOidcIssuerUrl: got "http:\/\/issuer"; use the https:\/\/ issuer URL/],
             ["azure.postgresPrivateDnsZoneId has a wrong zone name", { azure: { postgresPrivateDnsZoneId: `${SUB}/resourceGroups/x/providers/Microsoft.Network/privateDnsZones/example.com` } }, /azure\.postgresPrivateDnsZoneId: .*ends in \.postgres\.database\.azure\.com/],
             ["Burstable with HA", { azure: { skus: { postgresSkuTier: "Burstable", postgresSkuName: "Standard_B2s" } }, database: { maxConnections: 429 } }, /azure\.skus\.postgresSkuTier: got "Burstable"; Burstable servers have no high availability/],
-            ["unknown Postgres SKU without maxConnections", { azure: { skus: { postgresSkuName: "Standard_D16ds_v5" } } }, /azure\.skus\.postgresSkuName: got "Standard_D16ds_v5"; its max_connections is not known here .*set database\.maxConnections/],
+            ["unknown Postgres SKU without maxConnections", { azure: { skus: { postgresSkuName: "Standard_M64ms" } } }, /azure\.skus\.postgresSkuName: got "Standard_M64ms"; its max_connections is not known here .*set database\.maxConnections/],
+            // Static parameter: above the provisioning value it needs a restart no deploy performs (issue 12 #6).
+            ["max_connections above what the SKU is provisioned with", { azure: { skus: { postgresSkuName: "Standard_E4ds_v5", postgresSkuTier: "MemoryOptimized" } }, database: { maxConnections: 5000 } },
+                /database\.maxConnections: got 5000; max_connections is a static parameter on Flexible Server: Standard_E4ds_v5 is provisioned with 3437, .*only after a server restart.*Use at most 3437, or a larger SKU/],
+            ["max_connections above the default SKU's", { database: { maxConnections: 2000 } }, /database\.maxConnections: got 2000; .*Standard_D4ds_v5 is provisioned with 1718/],
+            ["max_connections over Azure's range", { azure: { skus: { postgresSkuName: "Standard_M64ms" } }, database: { maxConnections: 6000 } }, /database\.maxConnections: got 6000; Azure allows max_connections from 25 to 5000/],
             ["unknown HA mode", { azure: { skus: { postgresHighAvailabilityMode: "MultiRegion" } } }, /azure\.skus\.postgresHighAvailabilityMode: got "MultiRegion"; use ZoneRedundant or SameZone/],
             ["Postgres storage size not offered", { azure: { skus: { postgresStorageGb: 100 } } }, /azure\.skus\.postgresStorageGb: got 100; use one of 32, 64, 128/],
             ["retired Redis SKU", { azure: { skus: { redisSkuName: "Enterprise_E10" } } }, /azure\.skus\.redisSkuName: got "Enterprise_E10"; use an Azure Managed Redis SKU/],

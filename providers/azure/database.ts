@@ -19,8 +19,7 @@ export const POSTGRES_SKUS: { [size in SizePreset]: string } = {
 
 /**
  * `max_connections` we plan with, per SKU. D2ds_v5 (8 GiB) 859 and D4ds_v5 (16 GiB) 1718 are
- * Azure's documented defaults. For D8ds_v5 (32 GiB) we set 3000 explicitly, under the
- * memory-derived default, so the plan holds whether or not the server has restarted since.
+ * Azure's provisioning defaults; for D8ds_v5 (32 GiB) we plan 3000, under its default 3437.
  * The value is always set through a `max_connections` Configuration, because Azure fixes the
  * default at provisioning and does not recompute it on rescale.
  */
@@ -29,6 +28,30 @@ export const POSTGRES_MAX_CONNECTIONS: { [sku: string]: number } = {
     Standard_D4ds_v5: 1718,
     Standard_D8ds_v5: 3000,
 };
+
+/**
+ * The `max_connections` a server of this SKU is provisioned with (Microsoft, "Limits in Azure
+ * Database for PostgreSQL flexible server": MIN(memoryMiB * 0.1049164697034809, 5000), 2 GiB: 50;
+ * D-series 4 GiB and E-series 8 GiB per vCore). This is what
+ * is in force on a new server until its first restart: `max_connections` is a **static** parameter
+ * (allowed 25-5000), so the Configuration the component sets applies only after a restart, and a
+ * deploy never restarts the server. Planning above it would size the pools for connections the
+ * server refuses.
+ */
+export function provisioningMaxConnections(sku: string): number | undefined {
+    const m = /^Standard_([BDE])(\d+)[a-z]*(?:_v(\d))?$/i.exec(sku);
+    if (!m) return undefined;
+    const family = m[1].toUpperCase();
+    const vcores = Number(m[2]);
+    const memoryGiB = family === "B"
+        ? ({ "1": 2, "2": /^Standard_B2s$/i.test(sku) ? 4 : 8, "4": 16, "8": 32, "12": 48, "16": 64, "20": 80 } as Record<string, number>)[m[2]]
+        : vcores * (family === "D" ? 4 : 8);
+    if (memoryGiB === undefined || !Number.isFinite(memoryGiB) || memoryGiB <= 0) return undefined;
+    return memoryGiB <= 2 ? memoryGiB * 25 : Math.min(Math.floor(memoryGiB * 1024 * 0.1049164697034809), 5000);
+}
+
+/** Azure's range for `max_connections` (server parameter reference). */
+export const POSTGRES_MAX_CONNECTIONS_RANGE = { min: 25, max: 5000 };
 
 export const DEFAULT_ADMIN_LOGIN = "openwebuiadmin";
 export const DEFAULT_STORAGE_GB = 128;
@@ -40,13 +63,31 @@ export function postgresSku(spec: ResolvedSpec): string {
 }
 
 export function maxConnections(spec: ResolvedSpec): number {
-    return POSTGRES_MAX_CONNECTIONS[postgresSku(spec)] ?? 0;
+    const sku = postgresSku(spec);
+    return POSTGRES_MAX_CONNECTIONS[sku] ?? provisioningMaxConnections(sku) ?? 0;
 }
 
 /** `azure.extensions` value: `vector` plus the user's extras, lowercase, de-duplicated. */
 export function extensionsValue(spec: ResolvedSpec): string {
     const all = [...REQUIRED_EXTENSIONS, ...(spec.azure?.postgresExtensions ?? []).map((e) => e.trim().toLowerCase())];
     return [...new Set(all.filter((e) => e !== ""))].join(",");
+}
+
+/**
+ * A `max_connections` change on an existing server (a size change, or a new
+ * `database.maxConnections`) stays pending until the server restarts: until then the previous
+ * value is in force. Safe when it was higher (a new server, a smaller size); after a size
+ * increase the pools are sized above it. Say so on every deploy where Azure reports it pending.
+ */
+export function warnIfRestartPending(config: dbforpostgresql.Configuration, planned: number, serverName: pulumi.Input<string>, resourceGroup: pulumi.Input<string>): void {
+    pulumi.all([config.isConfigPendingRestart, serverName, resourceGroup]).apply(([pending, name, group]) => {
+        if (pending !== true) return;
+        pulumi.log.warn(
+            `max_connections=${planned} on PostgreSQL server ${name} is pending a restart (a static parameter): until then the server keeps its previous value, ` +
+            `and the Open WebUI pools are already sized for ${planned}. After a size increase, restart it now: az postgres flexible-server restart -g ${group} -n ${name}`,
+            config,
+        );
+    });
 }
 
 export function createDatabase(ctx: ProviderContext): ManagedDatabase {
@@ -148,6 +189,8 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
             source: "user-override",
         }, ctx.opts({ dependsOn: previous ? [previous] : [] })));
     }
+
+    warnIfRestartPending(configurations[configurations.length - 1], planned, server.name, rg);
 
     const database = new dbforpostgresql.Database(`${ctx.name}-postgres-db`, {
         resourceGroupName: rg,

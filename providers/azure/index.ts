@@ -5,7 +5,7 @@ import type { ResolvedSpec } from "../../components/spec";
 import { enumValues, isKnown, problem } from "../../components/errors";
 import { ServiceMode } from "../../components/types";
 import { AzureArgs, AzureIngressController } from "./args";
-import { POSTGRES_SKUS, createDatabase, maxConnections, postgresSku } from "./database";
+import { POSTGRES_MAX_CONNECTIONS_RANGE, POSTGRES_SKUS, createDatabase, maxConnections, postgresSku, provisioningMaxConnections } from "./database";
 import { createCache } from "./cache";
 import { createObjectStore } from "./storage";
 import { createWorkloadIdentity } from "./identity";
@@ -82,6 +82,14 @@ export function validate(spec: ResolvedSpec): string[] {
         if (a.skus?.postgresSkuName !== undefined && maxConnections(spec) === 0 && !spec.database.maxConnections) {
             p.push(problem("azure.skus.postgresSkuName", a.skus.postgresSkuName,
                 `its max_connections is not known here (known: ${Object.keys(POSTGRES_SKUS).map((k) => POSTGRES_SKUS[k as keyof typeof POSTGRES_SKUS]).join(", ")}); also set database.maxConnections (it is applied to the server)`));
+        }
+        const wanted = spec.database.maxConnections;
+        const inForce = provisioningMaxConnections(postgresSku(spec));
+        if (wanted && (wanted < POSTGRES_MAX_CONNECTIONS_RANGE.min || wanted > POSTGRES_MAX_CONNECTIONS_RANGE.max)) {
+            p.push(problem("database.maxConnections", wanted, `Azure allows max_connections from ${POSTGRES_MAX_CONNECTIONS_RANGE.min} to ${POSTGRES_MAX_CONNECTIONS_RANGE.max}`));
+        } else if (wanted && inForce !== undefined && wanted > inForce) {
+            p.push(problem("database.maxConnections", wanted,
+                `max_connections is a static parameter on Flexible Server: ${postgresSku(spec)} is provisioned with ${inForce}, and a higher value is in force only after a server restart, which a deploy never performs, while the pools would be sized for it at once. Use at most ${inForce}, or a larger SKU (azure.skus.postgresSkuName)`));
         }
         const haMode = a.skus?.postgresHighAvailabilityMode;
         if (haMode !== undefined && !["ZoneRedundant", "SameZone"].includes(haMode)) {
