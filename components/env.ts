@@ -40,7 +40,7 @@ export const REDIS_CA_DIR = "/etc/open-webui/redis-ca";
  * site-packages directory must exist before Python starts to be on sys.path: the Deployment's
  * `seed-data` init container creates it (see SEED_DATA_SCRIPT in workloads.ts).
  */
-export const PYTHON_USER_BASE = "/app/backend/data/python";
+export const PYTHON_USER_BASE = `${DATA_DIR}/python`;
 
 function plain(name: string, value: pulumi.Input<string> | number | boolean): EnvVar {
     return { name, value: typeof value === "number" || typeof value === "boolean" ? String(value) : value };

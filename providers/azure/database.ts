@@ -39,14 +39,12 @@ export const POSTGRES_MAX_CONNECTIONS: { [sku: string]: number } = {
  * server refuses.
  */
 export function provisioningMaxConnections(sku: string): number | undefined {
-    const m = /^Standard_([BDE])(\d+)[a-z]*(?:_v(\d))?$/i.exec(sku);
+    const m = /^Standard_([BDE])(\d+)[a-z]*(?:_v\d)?$/i.exec(sku);
     if (!m) return undefined;
-    const family = m[1].toUpperCase();
-    const vcores = Number(m[2]);
-    const memoryGiB = family === "B"
-        ? ({ "1": 2, "2": /^Standard_B2s$/i.test(sku) ? 4 : 8, "4": 16, "8": 32, "12": 48, "16": 64, "20": 80 } as Record<string, number>)[m[2]]
-        : vcores * (family === "D" ? 4 : 8);
-    if (memoryGiB === undefined || !Number.isFinite(memoryGiB) || memoryGiB <= 0) return undefined;
+    const [family, vcores] = [m[1].toUpperCase(), m[2]];
+    const burstableGiB: Record<string, number> = { "1": 2, "2": /^Standard_B2s$/i.test(sku) ? 4 : 8, "4": 16, "8": 32, "12": 48, "16": 64, "20": 80 };
+    const memoryGiB = family === "B" ? burstableGiB[vcores] : Number(vcores) * (family === "D" ? 4 : 8);
+    if (!memoryGiB) return undefined;
     return memoryGiB <= 2 ? memoryGiB * 25 : Math.min(Math.floor(memoryGiB * 1024 * 0.1049164697034809), 5000);
 }
 

@@ -5,7 +5,7 @@ import type { ResolvedSpec } from "../../components/spec";
 import { enumValues, isKnown, problem } from "../../components/errors";
 import { ServiceMode } from "../../components/types";
 import { AzureArgs, AzureIngressController } from "./args";
-import { POSTGRES_MAX_CONNECTIONS_RANGE, POSTGRES_SKUS, createDatabase, maxConnections, postgresSku, provisioningMaxConnections } from "./database";
+import { POSTGRES_MAX_CONNECTIONS_RANGE, createDatabase, maxConnections, postgresSku, provisioningMaxConnections } from "./database";
 import { createCache } from "./cache";
 import { createObjectStore } from "./storage";
 import { createWorkloadIdentity } from "./identity";
@@ -81,7 +81,7 @@ export function validate(spec: ResolvedSpec): string[] {
         }
         if (a.skus?.postgresSkuName !== undefined && maxConnections(spec) === 0 && !spec.database.maxConnections) {
             p.push(problem("azure.skus.postgresSkuName", a.skus.postgresSkuName,
-                `its max_connections is not known here (known: ${Object.keys(POSTGRES_SKUS).map((k) => POSTGRES_SKUS[k as keyof typeof POSTGRES_SKUS]).join(", ")}); also set database.maxConnections (it is applied to the server)`));
+                "its max_connections is not known here (it is derived for the B, D and E series only); also set database.maxConnections (it is applied to the server)"));
         }
         const wanted = spec.database.maxConnections;
         const inForce = provisioningMaxConnections(postgresSku(spec));

@@ -45,13 +45,15 @@ function buildWheel(dir: string): string {
  * The server's side: a Python process that is already running when the requirement is installed
  * (as Open WebUI is when a tool is saved), installs it with Open WebUI's call, then imports it.
  */
+/** Open WebUI's install call, as utils/plugin.py of the pinned release writes it (checked below). */
+const OPEN_WEBUI_PIP_CALL = "[sys.executable, '-m', 'pip', 'install'] + PIP_OPTIONS + new_reqs + PIP_PACKAGE_INDEX_OPTIONS";
 const SERVER_STANDIN = [
     "import importlib, site, subprocess, sys, os",
     "print('user site', site.ENABLE_USER_SITE, site.getusersitepackages(), 'on sys.path:', site.getusersitepackages() in sys.path)",
     "PIP_OPTIONS = os.getenv('PIP_OPTIONS', '').split()",
     "PIP_PACKAGE_INDEX_OPTIONS = os.getenv('PIP_PACKAGE_INDEX_OPTIONS', '').split()",
     "new_reqs = [sys.argv[1]]",
-    "subprocess.check_call([sys.executable, '-m', 'pip', 'install'] + PIP_OPTIONS + new_reqs + PIP_PACKAGE_INDEX_OPTIONS)",
+    `subprocess.check_call(${OPEN_WEBUI_PIP_CALL})`,
     "importlib.invalidate_caches()",
     `import ${PROBE_PKG}`,
     `print('imported', ${PROBE_PKG}.VALUE, ${PROBE_PKG}.__file__)`,
@@ -132,8 +134,7 @@ describe("read-only root filesystem: image caches and tool requirements (real pi
 
     it("the pinned release installs requirements with `python -m pip install` + PIP_OPTIONS (what the env steers)", () => {
         const src = fs.readFileSync(path.join(packageDir(), "utils", "plugin.py"), "utf8");
-        assert.ok(src.includes("[sys.executable, '-m', 'pip', 'install'] + PIP_OPTIONS + new_reqs + PIP_PACKAGE_INDEX_OPTIONS"), "utils/plugin.py no longer installs requirements the way SERVER_STANDIN does: update the stand-in");
-        assert.ok(SERVER_STANDIN.includes("[sys.executable, '-m', 'pip', 'install'] + PIP_OPTIONS + new_reqs + PIP_PACKAGE_INDEX_OPTIONS"));
+        assert.ok(src.includes(OPEN_WEBUI_PIP_CALL), "utils/plugin.py no longer installs requirements the way SERVER_STANDIN does: update the stand-in");
     });
 
     it("seed-data copies the image caches onto the volume, writable by the pod's user", () => {
