@@ -12,6 +12,8 @@ import * as path from "path";
 import * as YAML from "yaml";
 import type { EnforcementLevel } from "@pulumi/policy";
 import { AnalyzedResource, PackConfig, runPolicies, Violation } from "../policy/runner";
+import { buildConfig, discoverProgram, ProgramInfo, UsageError } from "./config";
+import { shouldTypeCheck, typeCheck } from "./typecheck";
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -24,6 +26,10 @@ export interface PlanOptions {
     stack?: string;
     /** `key=value` overrides (key without a namespace gets the project's). */
     config?: string[];
+    /** The override keys are property paths (`spec.replicas.max`), as `pulumi config set --path`. */
+    configPath?: boolean;
+    /** Skip type-checking a TypeScript program (as `PULUMI_NODEJS_TRANSPILE_ONLY=true`). */
+    transpileOnly?: boolean;
     /** Output directory for Kubernetes YAML. Default: ./plan-out/<project>. `false` writes nothing. */
     out?: string | false;
     /** Extra invoke answers: `{ "<token>": { ...result } }`. */
@@ -34,6 +40,8 @@ export interface PlanOptions {
     noPolicy?: boolean;
     /** Called with the number of registered resources while the program runs. */
     onProgress?: (count: number) => void;
+    /** Called when the TypeScript type check starts. */
+    onTypeCheck?: () => void;
 }
 
 export interface PlannedResource {
@@ -144,88 +152,7 @@ export const DEFAULT_INVOKE_ANSWERS: Record<string, any | ((inputs: any, config:
 // Program discovery and config
 // ---------------------------------------------------------------------------------------------
 
-interface ProgramInfo {
-    project: string;
-    /** `config:` block of Pulumi.yaml (declared keys with defaults / provider values). */
-    projectConfig: Record<string, any>;
-    entry: string;
-    stack: string;
-    stackFile?: string;
-}
-
-function readYaml(file: string): any {
-    return YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
-}
-
-export function discoverProgram(programDir: string, stack?: string): ProgramInfo {
-    const dir = path.resolve(programDir);
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`program directory ${JSON.stringify(programDir)} does not exist`);
-    const pulumiYaml = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
-    const proj = pulumiYaml ? readYaml(pulumiYaml) : {};
-    const project: string = proj.name ?? path.basename(dir);
-    if (proj.runtime && (typeof proj.runtime === "string" ? proj.runtime : proj.runtime.name) !== "nodejs") {
-        throw new UsageError(`${pulumiYaml}: runtime ${JSON.stringify(proj.runtime)} is not supported; plan runs nodejs (TypeScript/JavaScript) programs`);
-    }
-    const mainDir = proj.main ? path.resolve(dir, proj.main) : dir;
-    let entry: string | undefined;
-    if (fs.existsSync(mainDir) && fs.statSync(mainDir).isFile()) entry = mainDir;
-    else {
-        const pkgFile = path.join(mainDir, "package.json");
-        const pkgMain = fs.existsSync(pkgFile) ? JSON.parse(fs.readFileSync(pkgFile, "utf8")).main : undefined;
-        const candidates = [...(pkgMain ? [path.resolve(mainDir, pkgMain), path.resolve(mainDir, pkgMain.replace(/\.js$/, ".ts"))] : []), path.join(mainDir, "index.ts"), path.join(mainDir, "index.js")];
-        entry = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
-    }
-    if (!entry) throw new UsageError(`no program entry point in ${dir} (looked for Pulumi.yaml main, package.json main, index.ts, index.js)`);
-    const stackFiles = fs.readdirSync(dir).filter((f) => /^Pulumi\.[^.]+\.ya?ml$/.test(f)).sort();
-    let stackName = stack;
-    let stackFile: string | undefined;
-    if (stackName) {
-        stackFile = [`Pulumi.${stackName}.yaml`, `Pulumi.${stackName}.yml`].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
-    } else if (stackFiles.length > 0) {
-        stackFile = path.join(dir, stackFiles[0]);
-        stackName = stackFiles[0].replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
-    }
-    return { project, projectConfig: proj.config ?? {}, entry, stack: stackName ?? "plan", stackFile };
-}
-
-/** Builds the runtime config map (`ns:key` -> string) and the secret keys. */
-export function buildConfig(info: ProgramInfo, overrides: string[], notes: string[]): { config: Record<string, string>; secretKeys: string[] } {
-    const config: Record<string, string> = {};
-    const secretKeys: string[] = [];
-    const fullKey = (k: string) => (k.includes(":") ? k : `${info.project}:${k}`);
-    const str = (v: any) => (typeof v === "string" ? v : JSON.stringify(v));
-    // Pulumi.yaml defaults first: `key: { default }` (project keys), `ns:key: { value }` or a bare value.
-    for (const [k, v] of Object.entries<any>(info.projectConfig ?? {})) {
-        if (v && typeof v === "object" && !Array.isArray(v)) {
-            if ("value" in v) config[fullKey(k)] = str(v.value);
-            else if ("default" in v) config[fullKey(k)] = str(v.default);
-        } else if (v !== null && v !== undefined) {
-            config[fullKey(k)] = str(v);
-        }
-    }
-    if (info.stackFile) {
-        const doc = readYaml(info.stackFile);
-        for (const [k, v] of Object.entries<any>(doc.config ?? {})) {
-            const key = fullKey(k);
-            if (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "secure" in v) {
-                config[key] = "plan-placeholder-secret";
-                secretKeys.push(key);
-                notes.push(`config ${key} is encrypted (secure:); plan uses a placeholder value (override with --config ${key}=...)`);
-            } else {
-                config[key] = str(v);
-            }
-        }
-    }
-    for (const o of overrides) {
-        const i = o.indexOf("=");
-        if (i <= 0) throw new UsageError(`--config expects key=value, got ${JSON.stringify(o)}`);
-        config[fullKey(o.slice(0, i))] = o.slice(i + 1);
-    }
-    return { config, secretKeys };
-}
-
-export class UsageError extends Error {}
-export class ProgramError extends Error {}
+export { UsageError, ProgramError, discoverProgram, buildConfig } from "./config";
 
 // ---------------------------------------------------------------------------------------------
 // Value conversion
@@ -263,6 +190,21 @@ function convert(v: any, mode: "display" | "analyzer", seen = new Set<any>(), in
 // ---------------------------------------------------------------------------------------------
 
 let runLock: Promise<void> = Promise.resolve();
+
+/**
+ * How the type check resolves what the program cannot resolve itself, as installResolveHook does
+ * at run time: this package's name to its sources, anything else from this package's node_modules.
+ */
+function cliResolution(name: string): { name: string; from: string } | undefined {
+    const root = packageRoot();
+    const pkgName: string = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).name;
+    const from = path.join(root, "__plan_resolution__.ts");
+    if (name === pkgName || name.startsWith(pkgName + "/")) {
+        const sub = name.slice(pkgName.length).replace(/^\//, "");
+        return { name: sub ? `./${sub}` : fs.existsSync(path.join(root, "index.ts")) ? "./index" : ".", from };
+    }
+    return { name, from };
+}
 
 /** Resolves the CLI's own package name to the repo root so examples run without `npm link`. */
 function installResolveHook(): () => void {
@@ -319,8 +261,17 @@ function clearProgramModules(dir: string): void {
 /** Evaluates the program under preview mocks and returns the planned resources (no policies, no files). */
 export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise<{ info: ProgramInfo; resources: PlannedResource[]; outputs: any; error?: string }> {
     const info = discoverProgram(opts.programDir, opts.stack);
-    const { config, secretKeys } = buildConfig(info, opts.config ?? [], notes);
+    const { config, secretKeys } = buildConfig(info, opts.config ?? [], notes, { path: opts.configPath });
     const answers = { ...DEFAULT_INVOKE_ANSWERS, ...(opts.invokeAnswers ?? {}) };
+
+    // `pulumi preview` type-checks a TypeScript program before it runs: so does plan.
+    if (shouldTypeCheck(info.entry, opts.programDir, opts.transpileOnly)) {
+        opts.onTypeCheck?.();
+        const { errors } = typeCheck(info.entry, opts.programDir, cliResolution);
+        if (errors.length) {
+            return { info, resources: [], outputs: undefined, error: `TypeScript: ${errors.length} error(s) (as \`pulumi preview\` reports them; --transpile-only or PULUMI_NODEJS_TRANSPILE_ONLY=true skips the check)\n${errors.join("\n")}` };
+        }
+    }
 
     // One plan at a time per process: the module hook and process listeners are global.
     const previous = runLock;
@@ -674,6 +625,9 @@ prints the resource tree, writes every Kubernetes object as YAML and runs the op
 options:
   --stack <name>            stack config Pulumi.<name>.yaml (default: first Pulumi.*.yaml of the dir)
   --config <key=value>      config override (repeatable; key without namespace = project namespace)
+  --path, --config-path     --config keys are property paths: --path --config spec.replicas.max=12
+                            (as pulumi config set --path / pulumi preview --config-path)
+  --transpile-only          do not type-check a TypeScript program (as PULUMI_NODEJS_TRANSPILE_ONLY=true)
   --out <dir>               Kubernetes YAML output directory (default: ./plan-out/<project>)
   --no-out                  do not write YAML
   --invoke-answers <file>   JSON {"<invoke token>": {result}} for invokes the program makes
@@ -724,6 +678,13 @@ export function parseArgs(argv: string[]): { opts: PlanOptions; json: boolean; h
             case "--config":
             case "-c":
                 opts.config!.push(val());
+                break;
+            case "--path":
+            case "--config-path":
+                opts.configPath = true;
+                break;
+            case "--transpile-only":
+                opts.transpileOnly = true;
                 break;
             case "--out":
                 opts.out = val();
@@ -779,7 +740,7 @@ export async function main(argv: string[], io: Io = { stdout: (s) => process.std
     };
     let result: PlanResult;
     try {
-        result = await plan({ ...parsed.opts, onProgress: progress });
+        result = await plan({ ...parsed.opts, onProgress: progress, onTypeCheck: () => io.stderr(`planning: type-checking ${parsed.opts.programDir}\n`) });
     } catch (e) {
         if (io.isTTY) io.stderr("\n");
         io.stderr(`openwebui plan: ${(e as Error).message}\n`);

@@ -295,3 +295,87 @@ describe("openwebui plan: the examples", () => {
         });
     }
 });
+
+describe("openwebui plan: path config (--path), as `pulumi config set --path`", () => {
+    const PROGRAM = path.join(ROOT, "program");
+    const info = { project: "p", projectConfig: {}, entry: "index.ts", stack: "s" };
+
+    it("README's `--path 'spec.replicas.max' 12` reaches the component: the HPA scales to 12", async () => {
+        const r = await plan({ programDir: PROGRAM, out: false, noPolicy: true, transpileOnly: true, configPath: true, config: ["hostname=chat.example.com", "spec.replicas.max=12", "spec.replicas.min=3"] });
+        assert.strictEqual(r.error, undefined, r.error);
+        const hpa = r.resources.find((x) => x.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+        assert.ok(hpa, "no HPA planned");
+        assert.strictEqual(hpa!.props.spec.maxReplicas, 12);
+        assert.strictEqual(hpa!.props.spec.minReplicas, 3);
+    });
+
+    it("a path key without --path is refused with the fix, not dropped (exit 64)", async () => {
+        const c = capture();
+        assert.strictEqual(await main(["plan", PROGRAM, "--no-out", "--transpile-only", "--config", "hostname=chat.example.com", "--config", "spec.replicas.max=12"], c.io), 64);
+        assert.match(c.err(), /--config spec\.replicas\.max=\.\.\.: the key is a path.*pass --path.*pulumi config set --path 'spec\.replicas\.max' 12.*inside openwebui:spec/);
+    });
+
+    it("places values like the CLI: typed leaves, lists by index, quoted keys, namespaces, merged into the stack's object", async () => {
+        const { buildConfig, parsePropertyPath } = await import("../cli/config");
+        assert.deepStrictEqual(parsePropertyPath('tags["a.b"].c[0]'), ["tags", "a.b", "c", 0]);
+        const { config } = buildConfig(
+            { ...info, projectConfig: { spec: { default: { replicas: { min: 2 } } } } },
+            ["spec.replicas.max=12", "spec.migrations.maintenanceMode=true", "spec.image.tag=0123", "spec.note=1.5", "ids[0]=subnet-a", "ids[1]=subnet-b", 'aws:defaultTags.tags["team.name"]=chat', "plain=7"],
+            [],
+            { path: true },
+        );
+        assert.deepStrictEqual(JSON.parse(config["p:spec"]), { replicas: { min: 2, max: 12 }, migrations: { maintenanceMode: true }, image: { tag: "0123" }, note: "1.5" });
+        assert.deepStrictEqual(JSON.parse(config["p:ids"]), ["subnet-a", "subnet-b"]);
+        assert.deepStrictEqual(JSON.parse(config["aws:defaultTags"]), { tags: { "team.name": "chat" } });
+        assert.strictEqual(config["p:plain"], "7");
+    });
+
+    it("refuses what it cannot place, naming the key and the fix", async () => {
+        const { buildConfig } = await import("../cli/config");
+        const place = (overrides: string[], projectConfig: any = {}) => () => buildConfig({ ...info, projectConfig }, overrides, [], { path: true });
+        assert.throws(place(["ids[2]=x"]), /--config ids\[2\]: index 2 is past the end of the list \(length 0\); set \[0\] first/);
+        assert.throws(place(["hostname.x=1"], { hostname: { default: "chat.example.com" } }), /--config hostname\.x: \.x needs an object, but the value there is "chat\.example\.com"/);
+        assert.throws(place(["spec[0]=1"], { spec: { default: { a: 1 } } }), /\[0\] indexes a list, but the value there is \{"a":1\}/);
+        assert.throws(place(["spec..x=1"]), /--config "spec\.\.x": empty name/);
+        assert.throws(place(["[0]=1"]), /a path starts with a config key name/);
+    });
+});
+
+describe("openwebui plan: TypeScript programs are type-checked, as `pulumi preview` does", () => {
+    const program = (label: string, body: string[]) => {
+        const dir = tmp(label);
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: typed\nruntime: nodejs\n");
+        fs.writeFileSync(
+            path.join(dir, "index.ts"),
+            ['import { CloudTarget, OpenWebUiCluster } from "openwebui";', ...body, "export const url = chat.url;"].join("\n"),
+        );
+        return dir;
+    };
+
+    it("a type error the component cannot see fails the plan (exit 2) with file:line and the TS code", async () => {
+        const dir = program("tserr", ['const replicas: number = "3";', 'const chat = new OpenWebUiCluster("c", { target: CloudTarget.Kubernetes, hostname: "chat.example.com", replicas: { min: Number(replicas) } });']);
+        const c = capture();
+        assert.strictEqual(await main(["plan", dir, "--no-out", "--no-policy"], c.io), 2);
+        assert.match(c.err(), /planning: type-checking/);
+        assert.match(c.err(), /index\.ts:2:7 - error TS2322: Type 'string' is not assignable to type 'number'/);
+        assert.match(c.err(), /--transpile-only or PULUMI_NODEJS_TRANSPILE_ONLY=true skips the check/);
+        // The same program transpiled only (the language host's opt-out) runs.
+        const r = await plan({ programDir: dir, out: false, noPolicy: true, transpileOnly: true });
+        assert.strictEqual(r.error, undefined, r.error);
+        const prev = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+        process.env.PULUMI_NODEJS_TRANSPILE_ONLY = "true";
+        try {
+            assert.strictEqual((await plan({ programDir: dir, out: false, noPolicy: true })).error, undefined);
+        } finally {
+            if (prev === undefined) delete process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+            else process.env.PULUMI_NODEJS_TRANSPILE_ONLY = prev;
+        }
+    });
+
+    it("a misspelt arg names the arg type and the nearest field (against the component's own types)", async () => {
+        const dir = program("tsarg", ['const chat = new OpenWebUiCluster("c", { target: CloudTarget.Kubernetes, hostname: "chat.example.com", imag: { tag: "v1" } });']);
+        const r = await plan({ programDir: dir, out: false, noPolicy: true });
+        assert.match(r.error ?? "", /index\.ts:2:\d+ - error TS2561: .*'imag' does not exist in type 'OpenWebUiClusterArgs'\. Did you mean to write 'image'\?/);
+        assert.strictEqual(r.resources.length, 0, "nothing runs after a type error");
+    });
+});
