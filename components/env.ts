@@ -18,7 +18,7 @@ export interface EnvInputs {
     /** The release's app Secret name (holds WEBUI_SECRET_KEY and the generated/provided URLs). */
     appSecretName: pulumi.Input<string>;
     database: { url: SecretRef; iamAuth: boolean; createVectorExtension: boolean };
-    redis: { url: SecretRef; cluster: boolean; sentinelHosts?: string };
+    redis: { url: SecretRef; cluster: boolean; sentinelHosts?: string; sentinelPort?: number };
     /** Plain storage env (STORAGE_PROVIDER, bucket, region, endpoint...). */
     storageEnv: { [key: string]: pulumi.Input<string> };
     /** Secret storage env (in-cluster/external S3 keys). */
@@ -109,7 +109,14 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
     );
     if (inp.redis.cluster) env.push(plain("REDIS_CLUSTER", true), plain("WEBSOCKET_REDIS_CLUSTER", true));
     if (inp.redis.sentinelHosts) {
-        env.push(plain("REDIS_SENTINEL_HOSTS", inp.redis.sentinelHosts), plain("WEBSOCKET_SENTINEL_HOSTS", inp.redis.sentinelHosts));
+        // Host names only, one port for all (Open WebUI's get_sentinels_from_env).
+        const port = inp.redis.sentinelPort ?? 26379;
+        env.push(
+            plain("REDIS_SENTINEL_HOSTS", inp.redis.sentinelHosts),
+            plain("REDIS_SENTINEL_PORT", port),
+            plain("WEBSOCKET_SENTINEL_HOSTS", inp.redis.sentinelHosts),
+            plain("WEBSOCKET_SENTINEL_PORT", port),
+        );
     }
 
     // Files
@@ -207,7 +214,14 @@ function vectorEnv(spec: ResolvedSpec, inp: EnvInputs): EnvVar[] {
         case VectorStore.Pinecone:
             return [plain("VECTOR_DB", "pinecone"), ...key("PINECONE_API_KEY")];
         case VectorStore.ChromaHttp: {
-            const u = pulumi.output(v.url!).apply((s) => new URL(s));
+            // A known URL was parsed at construction (spec.ts); one known only at deploy time fails here with the field's name.
+            const u = pulumi.output(v.url!).apply((s) => {
+                try {
+                    return new URL(s);
+                } catch {
+                    throw new Error(`vectorStore.url: the Chroma server URL resolved at deploy time is not a URL; use http(s)://host:8000`);
+                }
+            });
             return [
                 plain("VECTOR_DB", "chroma"),
                 plain("CHROMA_HTTP_HOST", u.apply((x) => x.hostname)),

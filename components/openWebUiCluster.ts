@@ -350,7 +350,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         const envInputs: EnvInputs = {
             appSecretName: `${name}-app`,
             database: { url: dbUrlRef, iamAuth: spec.database.iamAuth, createVectorExtension },
-            redis: { url: redisUrlRef, cluster: spec.redis.cluster, sentinelHosts: spec.redis.sentinelHosts },
+            redis: { url: redisUrlRef, cluster: spec.redis.cluster, sentinelHosts: spec.redis.sentinelHosts, sentinelPort: spec.redis.sentinelPort },
             storageEnv,
             storageSecretEnv,
             otelCollectorEndpoint: otel?.endpoint,

@@ -1,6 +1,7 @@
 // Turns user args into a validated, defaulted ResolvedSpec. Pure: no resource is created
 // here, so a bad spec fails before anything is registered.
 import * as pulumi from "@pulumi/pulumi";
+import { checkSentinelHosts, checkUrl, DNS_NAME } from "./addresses";
 import { enumValues, hasUrlCredentials, isKnown, problem } from "./errors";
 import { IN_CLUSTER_MAX_CONNECTIONS, POD_SIZING, PoolPlan, computePools } from "./sizing";
 import {
@@ -43,7 +44,7 @@ export const PGVECTOR_MAX_INDEXED_DIMENSIONS = 4000;
 export const MANAGED_ENV = [
     "WEBUI_SECRET_KEY", "WEBUI_URL", "DATABASE_URL", "DATABASE_POOL_SIZE", "DATABASE_POOL_MAX_OVERFLOW",
     "DATABASE_POOL_TIMEOUT", "DATABASE_POOL_RECYCLE", "DATABASE_ENABLE_IAM_TOKEN_AUTH", "ENABLE_DB_MIGRATIONS",
-    "REDIS_URL", "REDIS_CLUSTER", "REDIS_KEY_PREFIX", "REDIS_SENTINEL_HOSTS", "REDIS_SOCKET_CONNECT_TIMEOUT", "REDIS_SOCKET_TIMEOUT",
+    "REDIS_URL", "REDIS_CLUSTER", "REDIS_KEY_PREFIX", "REDIS_SENTINEL_HOSTS", "REDIS_SENTINEL_PORT", "WEBSOCKET_SENTINEL_PORT", "REDIS_SOCKET_CONNECT_TIMEOUT", "REDIS_SOCKET_TIMEOUT",
     "REDIS_HEALTH_CHECK_INTERVAL", "WEBSOCKET_REDIS_OPTIONS", "WEBSOCKET_MANAGER", "WEBSOCKET_REDIS_URL",
     "WEBSOCKET_REDIS_CLUSTER", "WEBSOCKET_SENTINEL_HOSTS", "ENABLE_WEBSOCKET_SUPPORT", "UVICORN_WORKERS", "VECTOR_DB",
     "PYTHONUSERBASE", "PIP_USER", "DATA_DIR",
@@ -78,7 +79,10 @@ export interface ResolvedRedis {
     url?: pulumi.Input<string>;
     urlSecret?: { name: pulumi.Input<string>; key: pulumi.Input<string> };
     cluster: boolean;
+    /** Sentinel host names only (`REDIS_SENTINEL_HOSTS`), the port apart. */
     sentinelHosts?: string;
+    /** The one port of every Sentinel (`REDIS_SENTINEL_PORT`). */
+    sentinelPort?: number;
     keyPrefix: string;
     socketConnectTimeoutSeconds: number;
     socketTimeoutSeconds: number;
@@ -141,7 +145,6 @@ export interface ResolvedSpec {
 }
 
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/;
 const RELEASE_TAG = /^v?\d+\.\d+\.\d+([-+.][0-9A-Za-z.-]+)?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -160,7 +163,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
     const cloud = a.target !== CloudTarget.Kubernetes;
     const defaultMode = cloud ? ServiceMode.Managed : ServiceMode.InCluster;
 
-    if (typeof a.hostname !== "string" || !HOSTNAME.test(a.hostname)) {
+    if (typeof a.hostname !== "string" || !DNS_NAME.test(a.hostname)) {
         problems.push(problem("hostname", a.hostname, "give a lowercase DNS name such as chat.example.com (no scheme, no path)"));
     }
     const namespace = a.namespace ?? "open-webui";
@@ -276,6 +279,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
     if ((a.storage?.s3AccessKeyIdSecret === undefined) !== (a.storage?.s3SecretAccessKeySecret === undefined)) {
         problems.push(problem("storage.s3AccessKeyIdSecret/s3SecretAccessKeySecret", "only one set", "set both, or neither to use the pod identity"));
     }
+    checkUrl(problems, "storage.s3EndpointUrl", a.storage?.s3EndpointUrl, { schemes: ["http", "https"], fix: "use the http(s):// URL of the S3-compatible endpoint, e.g. https://s3.example.com", credentialsIn: "storage.s3AccessKeyIdSecret/s3SecretAccessKeySecret" });
     if (storage.s3AddressingStyle !== undefined && !["path", "virtual", "auto"].includes(storage.s3AddressingStyle)) {
         problems.push(problem("storage.s3AddressingStyle", storage.s3AddressingStyle, "use path, virtual or auto"));
     }
@@ -286,6 +290,11 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         problems.push(problem("vectorStore.type", vsType, `use one of ${enumValues(VectorStore).join(", ")}; the embedded Chroma (SQLite) crashes workers with more than one process`));
     } else if (vsType !== VectorStore.Pgvector && a.vectorStore?.url === undefined && vsType !== VectorStore.Pinecone) {
         problems.push(problem("vectorStore.url", undefined, `vectorStore.type=${vsType} needs the URL of its server (for Chroma: its HTTP server, never the embedded store)`));
+    }
+    if (a.vectorStore?.url !== undefined && enumValues(VectorStore).includes(vsType)) {
+        // Milvus also speaks gRPC at tcp://; the others are HTTP APIs.
+        const schemes = vsType === VectorStore.Milvus ? ["http", "https", "tcp"] : ["http", "https"];
+        checkUrl(problems, "vectorStore.url", a.vectorStore.url, { schemes, fix: `use the ${schemes.map((x) => x + "://").join(" or ")} URL of the ${vsType} server with a host, e.g. http://${vsType.toLowerCase()}.vectors.svc:${({ qdrant: 6333, milvus: 19530, opensearch: 9200, elasticsearch: 9200, chromaHttp: 8000 } as Record<string, number>)[vsType] ?? 80}`, credentialsIn: "vectorStore.apiKeySecret" });
     }
     if (vsType === VectorStore.Pinecone && a.vectorStore?.apiKeySecret === undefined) {
         problems.push(problem("vectorStore.apiKeySecret", undefined, "Pinecone needs an API key: reference a Secret key holding it"));
@@ -304,9 +313,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
                 problems.push(problem(`oidc.${f}`, a.oidc[f], "OIDC needs providerUrl, clientId and clientSecret"));
             }
         }
-        if (isKnown(a.oidc.providerUrl) && !/^https:\/\//.test(a.oidc.providerUrl)) {
-            problems.push(problem("oidc.providerUrl", a.oidc.providerUrl, "use the https:// discovery URL of your identity provider"));
-        }
+        checkUrl(problems, "oidc.providerUrl", a.oidc.providerUrl, { schemes: ["https"], fix: "use the https:// discovery URL of your identity provider", credentialsIn: "oidc.clientSecret" });
         if (redis.cluster || redis.sentinelHosts) {
             problems.push(problem("oidc", "with a clustered/Sentinel Redis", "Open WebUI's shared OIDC sessions (ENABLE_STAR_SESSIONS_MIDDLEWARE) need a standalone Redis endpoint; use a non-cluster Redis"));
         }
@@ -473,6 +480,8 @@ function checkDatabase(args: DatabaseArgs | undefined, db: ResolvedDatabase, pro
         }
         if (isKnown(db.url) && !/^postgres(ql)?:\/\//.test(db.url)) {
             problems.push(problem("database.url", db.url.replace(/\/\/[^@]*@/, "//***@"), "use a postgresql:// URL (the app derives its async driver itself; do not use postgresql+asyncpg:// or sqlite)"));
+        } else {
+            checkUrl(problems, "database.url", db.url, { schemes: ["postgresql", "postgres"], fix: "use a postgresql://user:password@host:5432/database URL with a host (percent-encode @ : / in the password)" });
         }
         if (db.iamAuth) problems.push(problem("database.iamAuth", true, "IAM token auth applies to the managed AWS database only"));
     } else if (db.url !== undefined || db.urlSecret !== undefined) {
@@ -508,6 +517,13 @@ function checkRedis(r: ResolvedRedis, problems: string[]): void {
         }
         if (isKnown(r.url) && !/^rediss?:\/\//.test(r.url)) {
             problems.push(problem("redis.url", r.url.replace(/\/\/[^@]*@/, "//***@"), "use a redis:// or rediss:// URL"));
+        } else {
+            checkUrl(problems, "redis.url", r.url, { schemes: ["redis", "rediss"], fix: "use a redis://[:password@]host:6379/0 or rediss:// URL with a host (percent-encode @ : / in the password)" });
+        }
+        const sentinels = checkSentinelHosts(problems, "redis.sentinelHosts", r.sentinelHosts, 26379);
+        if (sentinels) {
+            r.sentinelHosts = sentinels.hosts.join(",");
+            r.sentinelPort = sentinels.port;
         }
     } else if (r.url !== undefined || r.urlSecret !== undefined || r.sentinelHosts !== undefined) {
         problems.push(problem("redis.url", "set", `redis.url/urlSecret/sentinelHosts apply to mode external only (mode is ${r.mode})`));
@@ -532,27 +548,14 @@ function checkRedis(r: ResolvedRedis, problems: string[]): void {
  * pod spec); the message never repeats the credentials.
  */
 function checkHttpUrl(field: string, value: unknown, problems: string[], keyField: string): void {
-    let u: URL | undefined;
-    try {
-        u = typeof value === "string" ? new URL(value) : undefined;
-    } catch {
-        u = undefined;
-    }
-    if (!u || (u.protocol !== "http:" && u.protocol !== "https:") || !u.hostname) {
-        const shown = typeof value === "string" ? value.replace(/\/\/[^/@]*@/, "//***@") : value;
-        problems.push(problem(field, shown, "use an http:// or https:// URL with a host (e.g. https://gateway.example.com/v1)"));
-    } else if (u.username || u.password) {
-        problems.push(problem(field, `${u.protocol}//***@${u.host}${u.pathname}`, `credentials in a URL would be a literal secret in the pod spec: remove them and pass the key in ${keyField}`));
-    }
+    checkUrl(problems, field, value, { schemes: ["http", "https"], fix: "use an http:// or https:// URL with a host (e.g. https://gateway.example.com/v1)", credentialsIn: keyField });
 }
 
 function checkOtel(args: OtelArgs | undefined, otel: ResolvedOtel, problems: string[]): void {
     if (!enumValues(OtlpProtocol).includes(otel.exporterProtocol)) {
         problems.push(problem("otel.exporterProtocol", otel.exporterProtocol, "use grpc or http"));
     }
-    if (isKnown(otel.exporterEndpoint) && !/^https?:\/\//.test(otel.exporterEndpoint)) {
-        problems.push(problem("otel.exporterEndpoint", otel.exporterEndpoint, "use an http:// or https:// OTLP endpoint"));
-    }
+    checkUrl(problems, "otel.exporterEndpoint", otel.exporterEndpoint, { schemes: ["http", "https"], fix: "use an http:// or https:// OTLP endpoint with a host, e.g. https://otlp.example.com:4317", credentialsIn: "otel.exporterHeaders" });
     if (otel.enabled && !otel.traces && !otel.metrics && !otel.logs) {
         problems.push(problem("otel", "enabled with no signal", "enable at least one of otel.traces, otel.metrics, otel.logs, or set otel.enabled=false"));
     }

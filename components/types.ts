@@ -182,7 +182,11 @@ export interface RedisArgs {
     url?: pulumi.Input<string>;
     /** The Redis endpoint is a Redis Cluster (`REDIS_CLUSTER=true`). Default: false (the target decides for managed). */
     cluster?: boolean;
-    /** External mode: Sentinel hosts (`host:port,...`); the URL host is then the Sentinel service name. Default: none. */
+    /**
+     * External mode: Sentinel hosts (`host[:port],...`, one port for all: Open WebUI takes the host
+     * names in `REDIS_SENTINEL_HOSTS` and one `REDIS_SENTINEL_PORT`, default 26379); the URL host is
+     * then the Sentinel master name. Default: none.
+     */
     sentinelHosts?: string;
     /** Key prefix. Default: `open-webui`. */
     keyPrefix?: string;

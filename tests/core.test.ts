@@ -390,6 +390,19 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
         for (const o of kubernetesObjects(registered)) await validateK8sObject(o);
     });
 
+    it("Redis Sentinel: host names in REDIS_SENTINEL_HOSTS and the one port in REDIS_SENTINEL_PORT (Open WebUI's get_sentinels_from_env takes no host:port)", async () => {
+        await build({ redis: { mode: ServiceMode.External, url: "redis://:tok@mymaster/0", sentinelHosts: "sentinel-0.redis:26380, sentinel-1.redis:26380" } });
+        let env = envOf(podOf());
+        assert.strictEqual(env.REDIS_SENTINEL_HOSTS.value, "sentinel-0.redis,sentinel-1.redis");
+        assert.strictEqual(env.REDIS_SENTINEL_PORT.value, "26380");
+        assert.strictEqual(env.WEBSOCKET_SENTINEL_HOSTS.value, "sentinel-0.redis,sentinel-1.redis");
+        assert.strictEqual(env.WEBSOCKET_SENTINEL_PORT.value, "26380");
+        await build({ redis: { mode: ServiceMode.External, url: "redis://:tok@mymaster/0", sentinelHosts: "10.0.0.5,10.0.0.6" } });
+        env = envOf(podOf());
+        assert.strictEqual(env.REDIS_SENTINEL_HOSTS.value, "10.0.0.5,10.0.0.6");
+        assert.strictEqual(env.REDIS_SENTINEL_PORT.value, "26379");
+    });
+
     it("external Postgres by URL: the URL goes into the app Secret, never into env", async () => {
         await build({ database: { mode: ServiceMode.External, url: "postgresql://u:p@db.internal:5432/owui?sslmode=require", maxConnections: 300 }, redis: { mode: ServiceMode.External, url: "rediss://:tok@redis.internal:6380/0" } });
         const secret = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-app")!;

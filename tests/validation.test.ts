@@ -57,6 +57,21 @@ const cases: [string, any, RegExp][] = [
     ["idle timeout below 65 s", { kubernetes: { idleTimeoutSeconds: 30 } }, /kubernetes\.idleTimeoutSeconds: got 30; websockets need an idle timeout of at least 65 seconds/],
     ["aws target without its block", { target: CloudTarget.Aws }, /aws: got nothing; target aws needs the aws block/],
     ["bad label value", { labels: { team: "a b" } }, /labels\.team: got "a b"; use a valid Kubernetes label/],
+    // URLs, hosts and CIDRs: each parsed at construction (none may fail later while serializing, in an apply or at the cloud API).
+    ["external database URL without a host", { database: { mode: ServiceMode.External, url: "postgresql:///owui", maxConnections: 100 } }, /database\.url: got "postgresql:\/\/\/owui"; use a postgresql:\/\/user:password@host:5432\/database URL with a host/],
+    ["external database URL with a space in the password (masked)", { database: { mode: ServiceMode.External, url: "postgresql://app:pa ss@db:5432/owui", maxConnections: 100 } }, /database\.url: got "postgresql:\/\/\*\*\*@db:5432\/owui"; .*percent-encode/],
+    ["external Redis URL with a port out of range", { redis: { mode: ServiceMode.External, url: "redis://r:99999/0" } }, /redis\.url: got "redis:\/\/r:99999\/0"; use a redis:\/\/\[:password@\]host:6379\/0/],
+    ["Sentinel hosts with a URL", { redis: { mode: ServiceMode.External, url: "redis://mymaster/0", sentinelHosts: "redis://s1:26379" } }, /redis\.sentinelHosts: got "redis:\/\/s1:26379"; give the Sentinel hosts as host\[:port\] separated by commas/],
+    ["Sentinels on two ports (Open WebUI takes one)", { redis: { mode: ServiceMode.External, url: "redis://mymaster/0", sentinelHosts: "s1:26379,s2:26380" } }, /redis\.sentinelHosts: got "s1:26379,s2:26380"; Open WebUI connects to every Sentinel on one port \(REDIS_SENTINEL_PORT\), these use 26379 and 26380/],
+    ["S3 endpoint without scheme", { storage: { mode: ServiceMode.External, bucketName: "b", s3EndpointUrl: "minio.storage:9000" } }, /storage\.s3EndpointUrl: got "minio\.storage:9000"; use the http\(s\):\/\/ URL of the S3-compatible endpoint/],
+    ["S3 endpoint with keys in it", { storage: { mode: ServiceMode.External, bucketName: "b", s3EndpointUrl: "https://AKIA:secret@s3.example.com" } }, /storage\.s3EndpointUrl: got "https:\/\/\*\*\*@s3\.example\.com\/"; credentials in a URL .* storage\.s3AccessKeyIdSecret/],
+    ["Chroma URL that is not a URL (failed in an apply after registration before)", { vectorStore: { type: VectorStore.ChromaHttp, url: "chroma server:8000" } }, /vectorStore\.url: got "chroma server:8000"; use the http:\/\/ or https:\/\/ URL of the chromaHttp server with a host, e\.g\. http:\/\/chromahttp\.vectors\.svc:8000/],
+    ["Chroma URL without a host", { vectorStore: { type: VectorStore.ChromaHttp, url: "chroma:8000" } }, /vectorStore\.url: got "chroma:8000"; use the http:\/\/ or https:\/\/ URL/],
+    ["Qdrant URL over gRPC scheme", { vectorStore: { type: VectorStore.Qdrant, url: "grpc://qdrant:6334" } }, /vectorStore\.url: got "grpc:\/\/qdrant:6334"; use the http:\/\/ or https:\/\/ URL of the qdrant server/],
+    ["OIDC discovery URL without a host", { oidc: { providerUrl: "https://:443/.well-known/openid-configuration", clientId: "a", clientSecret: "b" } }, /oidc\.providerUrl: got "https:\/\/:443\/\.well-known\/openid-configuration"; use the https:\/\/ discovery URL/],
+    ["OTEL endpoint with only a scheme", { otel: { exporterEndpoint: "http://" } }, /otel\.exporterEndpoint: got "http:\/\/"; use an http:\/\/ or https:\/\/ OTLP endpoint with a host/],
+    ["hostname with a trailing dot", { hostname: "chat.example.com." }, /hostname: got "chat\.example\.com\."; give a lowercase DNS name/],
+    ["hostname label over 63 characters", { hostname: `${"a".repeat(64)}.example.com` }, /hostname: got "a{64}\.example\.com"; give a lowercase DNS name/],
     ["one S3 key without the other", { storage: { mode: ServiceMode.External, bucketName: "b", s3AccessKeyIdSecret: { name: "s", key: "id" } } }, /storage\.s3AccessKeyIdSecret\/s3SecretAccessKeySecret: got "only one set"/],
 ];
 

@@ -56,7 +56,7 @@ export function validateAws(spec: ResolvedSpec): string[] {
             }
             if (eks.oidcIssuerUrl === undefined) {
                 p.push(problem("aws.eks.oidcIssuerUrl", undefined, "identityMode irsa needs the cluster's OIDC issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer)"));
-            } else if (isKnown(eks.oidcIssuerUrl) && !/^https:\/\/[^/]+\/.+/.test(eks.oidcIssuerUrl)) {
+            } else if (isKnown(eks.oidcIssuerUrl) && !/^https:\/\/[^/\s]+\/\S+$/.test(eks.oidcIssuerUrl)) {
                 p.push(problem("aws.eks.oidcIssuerUrl", eks.oidcIssuerUrl, "use the https:// issuer URL, e.g. https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123"));
             }
             if (isKnown(eks.oidcProviderArn) && isKnown(eks.oidcIssuerUrl) && /^https:\/\//.test(eks.oidcIssuerUrl)

@@ -2,6 +2,7 @@
 // Identity and AKS routing (Application Gateway for Containers by default).
 import type { CloudPlatform } from "../interface";
 import type { ResolvedSpec } from "../../components/spec";
+import { checkUrl, cidrProblem, isDnsName } from "../../components/addresses";
 import { enumValues, isKnown, problem } from "../../components/errors";
 import { ServiceMode } from "../../components/types";
 import { AzureArgs, AzureIngressController } from "./args";
@@ -21,7 +22,6 @@ const POSTGRES_TIERS = ["GeneralPurpose", "MemoryOptimized", "Burstable"];
 const POSTGRES_STORAGE_GB = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
 const POSTGRES_VERSIONS = ["14", "15", "16", "17", "18"];
 const RESERVED_LOGINS = ["azure_superuser", "azure_pg_admin", "admin", "administrator", "root", "guest", "public"];
-const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 
 function missing(v: unknown): boolean {
@@ -49,8 +49,8 @@ export function validate(spec: ResolvedSpec): string[] {
     }
     if (missing(a.aksOidcIssuerUrl)) {
         p.push(problem("azure.aksOidcIssuerUrl", a.aksOidcIssuerUrl, "give the AKS OIDC issuer (az aks show --query oidcIssuerProfile.issuerUrl) of a cluster with --enable-oidc-issuer --enable-workload-identity"));
-    } else if (isKnown(a.aksOidcIssuerUrl) && !/^https:\/\/\S+$/.test(a.aksOidcIssuerUrl)) {
-        p.push(problem("azure.aksOidcIssuerUrl", a.aksOidcIssuerUrl, "use the https:// issuer URL AKS reports (oidcIssuerProfile.issuerUrl)"));
+    } else {
+        checkUrl(p, "azure.aksOidcIssuerUrl", a.aksOidcIssuerUrl, { schemes: ["https"], fix: "use the https:// issuer URL AKS reports (oidcIssuerProfile.issuerUrl)" });
     }
 
     // Postgres
@@ -65,10 +65,9 @@ export function validate(spec: ResolvedSpec): string[] {
             p.push(problem("azure.postgresSubnetId", a.postgresSubnetId, "use a subnet ARM id .../virtualNetworks/<vnet>/subnets/<subnet>"));
         }
         if (hasCidr) {
-            const m = CIDR.exec(a.postgresSubnetCidr as string);
-            if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) < 16 || Number(m[5]) > 28) {
-                p.push(problem("azure.postgresSubnetCidr", a.postgresSubnetCidr, "use an IPv4 CIDR from /16 to /28 inside the VNet, e.g. 10.240.8.0/28 (HA needs 4 addresses)"));
-            }
+            // Azure refuses a prefix that is not the network address (InvalidCIDRNotation) after the rest was created.
+            const fix = cidrProblem(a.postgresSubnetCidr, 16, 28, "10.240.8.0/28 inside the VNet (HA needs 4 addresses)");
+            if (fix) p.push(problem("azure.postgresSubnetCidr", a.postgresSubnetCidr, fix));
         }
         if (isKnown(a.postgresPrivateDnsZoneId) && !/\/privateDnsZones\/[^/]+\.postgres\.database\.azure\.com$/i.test(a.postgresPrivateDnsZoneId)) {
             p.push(problem("azure.postgresPrivateDnsZoneId", a.postgresPrivateDnsZoneId, "use the id of a private DNS zone whose name ends in .postgres.database.azure.com"));
@@ -194,7 +193,9 @@ export function validate(spec: ResolvedSpec): string[] {
     }
     if (a.dnsZoneName !== undefined) {
         const zone = a.dnsZoneName;
-        if (typeof spec.hostname === "string" && spec.hostname !== zone && !spec.hostname.endsWith(`.${zone}`)) {
+        if (!isDnsName(zone)) {
+            p.push(problem("azure.dnsZoneName", zone, "give the zone's lowercase DNS name without a trailing dot, e.g. example.com"));
+        } else if (typeof spec.hostname === "string" && spec.hostname !== zone && !spec.hostname.endsWith(`.${zone}`)) {
             p.push(problem("azure.dnsZoneName", zone, `hostname ${spec.hostname} is not in this zone: use the zone that contains it, or omit azure.dnsZoneName`));
         }
         if (sharedGateway) {
