@@ -168,7 +168,7 @@ export interface DatabaseArgs {
     backupRetentionDays?: number;
     /** Managed mode: make the server highly available (multi-AZ / regional / zone-redundant). Default: true. */
     highAvailability?: boolean;
-    /** In-cluster mode: persistent volume size in GiB. Default: 20. */
+    /** Storage in GiB: the in-cluster volume, or the allocated gp3 storage of AWS `rdsMultiAz` (20 to 65536). Default: 20. */
     storageGb?: number;
 }
 

@@ -598,6 +598,8 @@ describe("aws target", function () {
 
     describe("invalid AWS input fails at construction, naming the field, with nothing registered", function () {
         const cases: { what: string; args: OpenWebUiClusterArgs; message: RegExp }[] = [
+            { what: "RDS storage over gp3's 64 TiB", args: args({ database: { storageGb: 70000 } }, { database: { engine: AwsDatabaseEngine.RdsMultiAz } }), message: /database\.storageGb: got 70000; RDS for PostgreSQL gp3 storage is 20 to 65536 GiB/ },
+            { what: "RDS storage ceiling over gp3's 64 TiB", args: args({}, { database: { engine: AwsDatabaseEngine.RdsMultiAz, maxAllocatedStorageGb: 100000 } }), message: /aws\.database\.maxAllocatedStorageGb: got 100000; use a whole number of GiB from database\.storageGb \(20\) to 65536/ },
             { what: "missing VPC", args: args({}, { vpcId: undefined as unknown as string }), message: /aws\.vpcId: got nothing; give the id of the EKS cluster's VPC/ },
             { what: "malformed VPC id", args: args({}, { vpcId: "my-vpc" }), message: /aws\.vpcId: got "my-vpc"; use a VPC id of the form vpc-/ },
             { what: "one subnet", args: args({}, { privateSubnetIds: ["subnet-0a1"] }), message: /aws\.privateSubnetIds: got \["subnet-0a1"\]; give at least two private subnet ids in different availability zones/ },

@@ -797,6 +797,7 @@ describe("azure target", function () {
             ["redis.cluster on Azure Managed Redis", { redis: { cluster: true } }, /redis\.cluster: got true; Azure Managed Redis is created with the EnterpriseCluster policy/],
             ["database.iamAuth on Azure", { database: { iamAuth: true } }, /database\.iamAuth: got true; IAM token auth is AWS only/],
             ["database.version Azure does not offer", { database: { version: "13" } }, /database\.version: got "13"; Azure Database for PostgreSQL flexible server supports 14, 15, 16, 17, 18/],
+            ["backup retention under Flexible Server's 7 days", { database: { backupRetentionDays: 3 } }, /database\.backupRetentionDays: got 3; Azure Database for PostgreSQL flexible server keeps backups 7 to 35 days/],
             ["maintenance day out of range", { azure: { postgresMaintenanceWindow: { dayOfWeek: 7 } } }, /azure\.postgresMaintenanceWindow\.dayOfWeek: got 7; use 0 \(Sunday\) to 6 \(Saturday\)/],
             ["maintenance hour out of range", { azure: { postgresMaintenanceWindow: { startHour: 24 } } }, /azure\.postgresMaintenanceWindow\.startHour: got 24; use an hour from 0 to 23/],
             ["reserved admin login", { azure: { postgresAdminLogin: "admin" } }, /azure\.postgresAdminLogin: got "admin"; use a lowercase identifier that is not reserved/],

@@ -5,6 +5,9 @@ import { enumValues, isKnown, problem } from "../../components/errors";
 import type { ResolvedSpec } from "../../components/spec";
 import { ServiceMode } from "../../components/types";
 import { AwsArgs, AwsCacheEngine, AwsDatabaseEngine, AwsIdentityMode, AwsLoadBalancerScheme } from "./args";
+
+/** RDS for PostgreSQL gp3 allocated storage ceiling (64 TiB). */
+const RDS_GP3_MAX_GB = 65536;
 import { PG_ENGINE_VERSION, cacheEngine, cacheEngineVersion, cacheFamily, cacheReplicas, classMaxConnections, dbInstanceClass } from "./catalog";
 
 
@@ -126,12 +129,12 @@ export function validateAws(spec: ResolvedSpec): string[] {
         if (d.maxAllocatedStorageGb !== undefined) {
             if (engine !== AwsDatabaseEngine.RdsMultiAz) {
                 p.push(problem("aws.database.maxAllocatedStorageGb", d.maxAllocatedStorageGb, "applies to engine rdsMultiAz only (Aurora storage grows by itself): remove it"));
-            } else if (!Number.isInteger(d.maxAllocatedStorageGb) || d.maxAllocatedStorageGb < spec.database.storageGb) {
-                p.push(problem("aws.database.maxAllocatedStorageGb", d.maxAllocatedStorageGb, `use a whole number of GiB >= database.storageGb (${spec.database.storageGb})`));
+            } else if (!Number.isInteger(d.maxAllocatedStorageGb) || d.maxAllocatedStorageGb < spec.database.storageGb || d.maxAllocatedStorageGb > RDS_GP3_MAX_GB) {
+                p.push(problem("aws.database.maxAllocatedStorageGb", d.maxAllocatedStorageGb, `use a whole number of GiB from database.storageGb (${spec.database.storageGb}) to ${RDS_GP3_MAX_GB} (gp3's 64 TiB)`));
             }
         }
-        if (engine === AwsDatabaseEngine.RdsMultiAz && spec.database.storageGb < 20) {
-            p.push(problem("database.storageGb", spec.database.storageGb, "RDS for PostgreSQL gp3 storage starts at 20 GiB"));
+        if (engine === AwsDatabaseEngine.RdsMultiAz && (!Number.isInteger(spec.database.storageGb) || spec.database.storageGb < 20 || spec.database.storageGb > RDS_GP3_MAX_GB)) {
+            p.push(problem("database.storageGb", spec.database.storageGb, `RDS for PostgreSQL gp3 storage is 20 to ${RDS_GP3_MAX_GB} GiB: use a whole number in that range`));
         }
     } else if (a.database !== undefined) {
         p.push(problem("aws.database", "set", `database.mode is ${spec.database.mode}: aws.database applies to the managed database only; remove it`));

@@ -90,6 +90,11 @@ export function validate(spec: ResolvedSpec): string[] {
             p.push(problem("database.maxConnections", wanted,
                 `max_connections is a static parameter on Flexible Server: ${postgresSku(spec)} is provisioned with ${inForce}, and a higher value is in force only after a server restart, which a deploy never performs, while the pools would be sized for it at once. Use at most ${inForce}, or a larger SKU (azure.skus.postgresSkuName)`));
         }
+        // Flexible Server keeps backups 7 to 35 days (Microsoft: concepts-backup-restore); the core allows 1-35.
+        const days = spec.database.backupRetentionDays;
+        if (Number.isInteger(days) && (days < 7 || days > 35)) {
+            p.push(problem("database.backupRetentionDays", days, "Azure Database for PostgreSQL flexible server keeps backups 7 to 35 days: use a value in that range"));
+        }
         const haMode = a.skus?.postgresHighAvailabilityMode;
         if (haMode !== undefined && !["ZoneRedundant", "SameZone"].includes(haMode)) {
             p.push(problem("azure.skus.postgresHighAvailabilityMode", haMode, "use ZoneRedundant or SameZone (set database.highAvailability=false to turn HA off)"));

@@ -211,6 +211,15 @@ function validate(spec: ResolvedSpec): string[] {
     } else if (edition === "ENTERPRISE" && perfTier) {
         p.push(problem("gcp.databaseEdition", g.databaseEdition, `tier ${g.databaseTier} exists only in ENTERPRISE_PLUS: set gcp.databaseEdition=ENTERPRISE_PLUS or use a db-custom-* tier`));
     }
+    // db-custom-<vCPUs>-<MiB>: 1 or an even number of vCPUs up to 96, 0.9 to 6.5 GiB per vCPU, a
+    // multiple of 256 MiB and at least 3840 MiB (Cloud SQL custom machine types).
+    const custom = /^db-custom-(\d+)-(\d+)$/.exec(g.databaseTier ?? "");
+    if (custom) {
+        const cpus = Number(custom[1]);
+        const mib = Number(custom[2]);
+        const fix = customTierProblem(cpus, mib);
+        if (fix) p.push(problem("gcp.databaseTier", g.databaseTier, fix));
+    }
     const disk = g.databaseDiskSizeGb;
     if (disk !== undefined && (!Number.isInteger(disk) || disk < 10 || disk > 65536)) {
         p.push(problem("gcp.databaseDiskSizeGb", disk, "use a whole number of GB from 10 to 65536"));
@@ -265,6 +274,17 @@ function validate(spec: ResolvedSpec): string[] {
 }
 
 /** PITR log retention: below the backup count (Cloud SQL rule), at most 7 days (35 on ENTERPRISE_PLUS). */
+/** Why a Cloud SQL custom tier (vCPUs, memory MiB) is refused by the API, or undefined when valid. */
+export function customTierProblem(cpus: number, mib: number): string | undefined {
+    if (!(cpus === 1 || (cpus % 2 === 0 && cpus >= 2 && cpus <= 96))) return `a custom tier has 1 or an even number of vCPUs up to 96 (got ${cpus}): e.g. db-custom-4-16384`;
+    const min = Math.max(3840, Math.ceil((cpus * 0.9 * 1024) / 256) * 256);
+    const max = Math.floor((cpus * 6.5 * 1024) / 256) * 256;
+    if (mib % 256 !== 0 || mib < min || mib > max) {
+        return `with ${cpus} vCPU${cpus === 1 ? "" : "s"} the memory must be a multiple of 256 MiB from ${min} to ${max} (0.9 to 6.5 GiB per vCPU, at least 3840): e.g. db-custom-${cpus}-${Math.min(max, Math.max(min, cpus * 4096))}`;
+    }
+    return undefined;
+}
+
 export function transactionLogDays(backupRetentionDays: number, edition: string): number {
     return Math.max(1, Math.min(backupRetentionDays - 1, edition === "ENTERPRISE_PLUS" ? 35 : 7));
 }
