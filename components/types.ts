@@ -185,7 +185,8 @@ export interface RedisArgs {
     /**
      * External mode: Sentinel hosts (`host[:port],...`, one port for all: Open WebUI takes the host
      * names in `REDIS_SENTINEL_HOSTS` and one `REDIS_SENTINEL_PORT`, default 26379); the URL host is
-     * then the Sentinel master name. Default: none.
+     * then the Sentinel master name. The Sentinels must not require a password (Open WebUI's
+     * websocket manager does not authenticate to them; see README, Redis Sentinel). Default: none.
      */
     sentinelHosts?: string;
     /** Key prefix. Default: `open-webui`. */

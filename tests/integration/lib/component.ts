@@ -57,14 +57,14 @@ function outputValue<T>(o: any): Promise<T> {
 }
 
 /** Evaluates `OpenWebUiCluster` with external Postgres/Redis/S3 pointing at the local servers. */
-export async function emitFor(args: { databaseUrl: string; maxConnections: number; redisUrl: string; replicasMax: number; replicasMin: number }): Promise<Emitted> {
+export async function emitFor(args: { databaseUrl: string; maxConnections: number; redisUrl: string; replicasMax: number; replicasMin: number; redisSentinelHosts?: string }): Promise<Emitted> {
     reset();
     const c = new OpenWebUiCluster("it", {
         target: CloudTarget.Kubernetes,
         hostname: "chat.example.com",
         replicas: { min: args.replicasMin, max: args.replicasMax },
         database: { mode: ServiceMode.External, url: args.databaseUrl, maxConnections: args.maxConnections },
-        redis: { mode: ServiceMode.External, url: args.redisUrl },
+        redis: { mode: ServiceMode.External, url: args.redisUrl, sentinelHosts: args.redisSentinelHosts },
         storage: { mode: ServiceMode.External, bucketName: "openwebui-it-uploads", s3EndpointUrl: "http://127.0.0.1:1" },
         otel: { enabled: false },
     });
