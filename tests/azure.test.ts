@@ -43,6 +43,7 @@ const T = {
     password: "random:index/randomPassword:RandomPassword",
     gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
     httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+    routePolicy: "kubernetes:alb.networking.azure.io/v1:RoutePolicy",
     ingress: "kubernetes:networking.k8s.io/v1:Ingress",
     deployment: "kubernetes:apps/v1:Deployment",
     job: "kubernetes:batch/v1:Job",
@@ -357,12 +358,25 @@ describe("azure target", function () {
             });
         });
 
-        it("the app HTTPRoute attaches to the HTTPS listener; no timeouts field (AGC proxies websockets natively, route timeouts unconfirmed there)", () => {
+        it("the app HTTPRoute attaches to the HTTPS listener; no Gateway API timeouts field (AGC takes its timeout from the RoutePolicy)", () => {
             const route = byName(T.httpRoute, "chat");
             assert.deepStrictEqual(route.spec.parentRefs, [{ name: "chat-gateway", namespace: "open-webui", sectionName: "https" }]);
             assert.deepStrictEqual(route.spec.hostnames, ["chat.example.com"]);
             assert.strictEqual(route.spec.rules[0].timeouts, undefined);
             assert.strictEqual(ofType(T.ingress).length, 0);
+        });
+
+        it("a RoutePolicy on the app's HTTPRoute raises AGC's 60 s request timeout (enforced even while a reply streams) to 3600 s", async () => {
+            const rp = one(T.routePolicy);
+            const p = rp.plain;
+            assert.strictEqual(p.metadata.namespace, "open-webui");
+            assert.deepStrictEqual(p.spec.targetRef, { group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: byName(T.httpRoute, "chat").metadata.name, namespace: "open-webui" });
+            assert.strictEqual(p.spec.targetRef.name, "chat");
+            assert.deepStrictEqual(p.spec.default, { timeouts: { routeTimeout: "3600s" } });
+            await validateK8sObject(p);
+            // The transcribed schema really rejects a misspelt field and a bad duration.
+            await assert.rejects(validateK8sObject({ ...p, spec: { ...p.spec, default: { timeouts: { requestTimeout: "3600s" } } } }), /additional properties \(requestTimeout\)/);
+            await assert.rejects(validateK8sObject({ ...p, spec: { ...p.spec, default: { timeouts: { routeTimeout: "3600" } } } }), /routeTimeout must match pattern/);
         });
 
         it("points chat.example.com at the AGC frontend FQDN (CNAME) and publishes https://chat.example.com", async () => {
@@ -622,6 +636,10 @@ describe("azure target", function () {
             assert.deepStrictEqual(ofType(T.httpRoute).map((r) => r.name), ["chat"]);
             assert.deepStrictEqual(byName(T.httpRoute, "chat").spec.parentRefs, [{ name: "shared", namespace: "gateways", sectionName: "https-chat" }]);
             assert.strictEqual(ofType(T.record).length, 0);
+        });
+
+        it("the route's RoutePolicy (in the app's namespace) still lifts the 60 s request timeout on the shared Gateway", () => {
+            assert.deepStrictEqual(one(T.routePolicy).plain.spec, { targetRef: { group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "chat", namespace: "open-webui" }, default: { timeouts: { routeTimeout: "3600s" } } });
         });
 
         it("every Kubernetes object passes its OpenAPI schema", async () => {

@@ -11,9 +11,75 @@ function modulePath(apiVersion: string, kind: string): string {
     return `kubernetes-models/${group}/${version}/${kind}`;
 }
 
+/**
+ * CRDs with no published model package: JSON schemas transcribed from the vendor's API reference
+ * (closed objects, so a misspelt field fails as it would against the CRD's structural schema).
+ * - alb.networking.azure.io/v1 RoutePolicy: Microsoft, "Application Gateway for Containers API
+ *   specification for Kubernetes" (RoutePolicySpec, RoutePolicyConfig, RouteTimeouts;
+ *   targetRef is a Gateway API PolicyTargetReference; durations are meta/v1 Durations).
+ */
+const DURATION = "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$";
+const CRD_SCHEMAS: Record<string, object> = {
+    "alb.networking.azure.io/v1/RoutePolicy": {
+        type: "object",
+        required: ["apiVersion", "kind", "metadata", "spec"],
+        additionalProperties: false,
+        properties: {
+            apiVersion: { const: "alb.networking.azure.io/v1" },
+            kind: { const: "RoutePolicy" },
+            metadata: {
+                type: "object",
+                required: ["name"],
+                properties: { name: { type: "string", pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", maxLength: 253 }, namespace: { type: "string" }, labels: { type: "object", additionalProperties: { type: "string" } }, annotations: { type: "object" } },
+            },
+            spec: {
+                type: "object",
+                required: ["targetRef"],
+                additionalProperties: false,
+                properties: {
+                    targetRef: {
+                        type: "object",
+                        required: ["group", "kind", "name"],
+                        additionalProperties: false,
+                        properties: { group: { type: "string" }, kind: { type: "string", minLength: 1 }, name: { type: "string", minLength: 1 }, namespace: { type: "string" } },
+                    },
+                    default: { $ref: "#/$defs/config" },
+                    override: { $ref: "#/$defs/config" },
+                },
+            },
+        },
+        $defs: {
+            config: {
+                type: "object",
+                additionalProperties: false,
+                properties: {
+                    timeouts: { type: "object", additionalProperties: false, properties: { routeTimeout: { type: "string", pattern: DURATION } } },
+                    sessionAffinity: {
+                        type: "object",
+                        required: ["affinityType"],
+                        additionalProperties: false,
+                        properties: { affinityType: { enum: ["application-cookie", "managed-cookie"] }, cookieName: { type: "string" }, cookieDuration: { type: "string", pattern: DURATION } },
+                    },
+                },
+            },
+        },
+    },
+};
+
+function validateCrd(obj: any, schema: object): void {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const Ajv = require("ajv").default;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    if (!validate(obj)) {
+        throw new Error(`${obj.kind} ${obj.metadata?.name}: ${validate.errors.map((e: any) => `${e.instancePath || "/"} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ""}`).join("; ")}`);
+    }
+}
+
 /** Strips Pulumi-only fields and validates; throws with the schema errors. */
 export async function validateK8sObject(obj: any): Promise<void> {
     if (!obj || !obj.apiVersion || !obj.kind) throw new Error(`not a Kubernetes object: ${JSON.stringify(obj)?.slice(0, 200)}`);
+    const crd = CRD_SCHEMAS[`${obj.apiVersion}/${obj.kind}`];
+    if (crd) return validateCrd(JSON.parse(JSON.stringify(obj)), crd);
     const path = modulePath(obj.apiVersion, obj.kind);
     let mod: any;
     try {

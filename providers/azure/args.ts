@@ -47,9 +47,10 @@ export interface AzureIngressArgs {
     /** AGIC: name of an SSL certificate already installed on the Application Gateway (`appgw-ssl-certificate`), instead of `tls.secretName`/`tls.clusterIssuer`. Default: none. */
     appGatewaySslCertificate?: string;
     /**
-     * Request / proxy read-send timeout in seconds for AGIC (`request-timeout`) and NGINX
-     * (`proxy-read-timeout`, `proxy-send-timeout`), so streamed chat completions and the
-     * Socket.IO websocket are not cut. Default: 3600.
+     * Request / proxy read-send timeout in seconds for AGIC (`request-timeout`), NGINX
+     * (`proxy-read-timeout`, `proxy-send-timeout`) and AGC (a RoutePolicy `routeTimeout` on the
+     * app's HTTPRoute; AGC's own default is 60 s even while a reply streams), so streamed chat
+     * completions and the Socket.IO websocket are not cut. Default: 3600.
      */
     requestTimeoutSeconds?: number;
     /** Maximum upload size in MiB (NGINX `proxy-body-size`; AGIC/AGC accept large bodies by default). Default: 100. */

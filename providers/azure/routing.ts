@@ -52,6 +52,27 @@ function dnsRecord(ctx: ProviderContext, target: pulumi.Output<{ ip?: string; ho
     }, ctx.opts()); // `target` comes from the route's status: the record waits for it
 }
 
+/**
+ * AGC enforces a 60 s request timeout by default, "irrespective if data is actively streaming"
+ * (Microsoft: Application Gateway for Containers components, Request timeouts; HTTP and stream
+ * idle timeouts are 5 minutes, which Socket.IO's 25 s pings and streamed tokens stay under).
+ * A RoutePolicy (`alb.networking.azure.io/v1`, API specification: RoutePolicyConfig.timeouts.
+ * routeTimeout, a meta/v1 Duration) on the app's HTTPRoute raises it to
+ * `azure.ingress.requestTimeoutSeconds`, so streamed replies and websockets last an hour as on
+ * the other load balancers.
+ */
+function agcRoutePolicy(ctx: ProviderContext, route: pulumi.CustomResource, timeoutSeconds: string, labels: { [k: string]: string }): void {
+    new apiextensions.CustomResource(`${ctx.name}-route-policy`, {
+        apiVersion: "alb.networking.azure.io/v1",
+        kind: "RoutePolicy",
+        metadata: { name: `${dnsLabel(ctx.name)}-route-policy`, namespace: ctx.namespace, labels },
+        spec: {
+            targetRef: { group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: (route as any).metadata.name, namespace: ctx.namespace },
+            default: { timeouts: { routeTimeout: `${timeoutSeconds}s` } },
+        },
+    }, ctx.opts({ dependsOn: [route] }));
+}
+
 export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
     const spec = ctx.spec;
     const controller = ingressController(spec);
@@ -65,6 +86,13 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
 
     if (controller === AzureIngressController.ApplicationGatewayForContainers) {
         const agc = ing.agc ?? {};
+        const labels = {
+            "app.kubernetes.io/name": "open-webui",
+            "app.kubernetes.io/instance": ctx.name,
+            "app.kubernetes.io/managed-by": "pulumi",
+            "app.kubernetes.io/part-of": "openwebui-cluster",
+            ...spec.labels,
+        };
         if (agc.gatewayName !== undefined) {
             // A shared Gateway owned by the platform team; its listeners, TLS and DNS are theirs.
             return {
@@ -75,16 +103,12 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
                     ...(agc.gatewayListenerName ? { sectionName: agc.gatewayListenerName } : {}),
                 }],
                 url,
+                afterRoute(route) {
+                    if (route) agcRoutePolicy(ctx, route, timeout, labels);
+                },
             };
         }
         const gatewayName = `${dnsLabel(ctx.name)}-gateway`;
-        const labels = {
-            "app.kubernetes.io/name": "open-webui",
-            "app.kubernetes.io/instance": ctx.name,
-            "app.kubernetes.io/managed-by": "pulumi",
-            "app.kubernetes.io/part-of": "openwebui-cluster",
-            ...spec.labels,
-        };
         const annotations: { [k: string]: pulumi.Input<string> } = { ...certManager };
         if (agc.resourceId !== undefined) {
             annotations["alb.networking.azure.io/alb-id"] = agc.resourceId;
@@ -136,7 +160,8 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
             kind: "httpRoute",
             parentRefs: [{ name: gatewayName, namespace: ctx.namespace, sectionName: spec.tls.enabled ? "https" : "http" }],
             url,
-            afterRoute() {
+            afterRoute(route) {
+                if (route) agcRoutePolicy(ctx, route, timeout, labels);
                 // AGC reports its frontend FQDN with type "IPAddress": decide by the value, not the type.
                 const target = (gateway as any).status.apply((st: any) => {
                     const v = st?.addresses?.[0]?.value as string | undefined;
