@@ -13,6 +13,19 @@ export const IN_CLUSTER_IMAGES = {
     objectStore: "chrislusf/seaweedfs:3.97",
 };
 
+/**
+ * Ports of the in-cluster SeaweedFS (`weed server -s3`), one list for the container, the Service
+ * and the NetworkPolicy. The bucket Job's `weed shell` dials the master's gRPC port (HTTP port +
+ * 10000) through the Service, then the filer's gRPC port (8888 + 10000) at the address the master
+ * reports for it (the pod's): measured against a real weed server (tests/integration/seaweedfs.itest.ts).
+ */
+export const OBJECT_STORE_PORTS: { name: string; port: number; service: boolean }[] = [
+    { name: "s3", port: 8333, service: true },
+    { name: "master", port: 9333, service: true },
+    { name: "master-grpc", port: 19333, service: true },
+    { name: "filer-grpc", port: 18888, service: false },
+];
+
 interface Common {
     namespace: pulumi.Input<string>;
     labels: { [key: string]: string };
@@ -162,11 +175,7 @@ export function inClusterObjectStore(
         name,
         "objects",
         c,
-        [
-            { name: "s3", port: 8333 },
-            { name: "master", port: 9333 },
-            { name: "master-grpc", port: 19333 },
-        ],
+        OBJECT_STORE_PORTS.filter((p) => p.service).map(({ name, port }) => ({ name, port })),
         () => ({
             automountServiceAccountToken: false,
             securityContext: restrictedPodSecurity(1000),
@@ -176,11 +185,7 @@ export function inClusterObjectStore(
                     image: IN_CLUSTER_IMAGES.objectStore,
                     command: ["weed"],
                     args: ["server", "-dir=/data", "-ip.bind=0.0.0.0", "-master.volumeSizeLimitMB=1024", "-volume.max=0", "-s3", "-s3.port=8333", "-s3.config=/etc/seaweedfs/s3.json"],
-                    ports: [
-                        { name: "s3", containerPort: 8333 },
-                        { name: "master", containerPort: 9333 },
-                        { name: "master-grpc", containerPort: 19333 },
-                    ],
+                    ports: OBJECT_STORE_PORTS.map(({ name, port }) => ({ name, containerPort: port })),
                     readinessProbe: { tcpSocket: { port: 8333 }, periodSeconds: 10 },
                     livenessProbe: { tcpSocket: { port: 9333 }, periodSeconds: 20 },
                     volumeMounts: [

@@ -17,7 +17,7 @@ import type { CloudPlatform, ManagedObjectStore, ProviderContext } from "../prov
 import { APP_DB_USER, createBootstrapJob, postgresUrl } from "./database";
 import { EnvInputs, REDIS_CA_DIR, SecretRef, buildEnv } from "./env";
 import { ValidationError } from "./errors";
-import { inClusterObjectStore, inClusterPostgres, inClusterRedis } from "./inCluster";
+import { inClusterObjectStore, inClusterPostgres, inClusterRedis, OBJECT_STORE_PORTS } from "./inCluster";
 import { createOtelCollector } from "./otel";
 import { MANAGED_ENV, ResolvedSpec, planPools, resolveSpec } from "./spec";
 import { unknownKeyProblems } from "./unknownKeys";
@@ -282,7 +282,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             storageSecretEnv.S3_ACCESS_KEY_ID = { name: `${name}-objects`, key: "S3_ACCESS_KEY_ID" };
             storageSecretEnv.S3_SECRET_ACCESS_KEY = { name: `${name}-objects`, key: "S3_SECRET_ACCESS_KEY" };
             storageReady = [o.bucketJob];
-            backends.push({ role: "objects", ports: [8333, 9333, 19333] });
+            backends.push({ role: "objects", ports: OBJECT_STORE_PORTS.map((p) => p.port) });
         }
         if (s.mode !== ServiceMode.Managed) {
             if (s.s3AddressingStyle) storageEnv.S3_ADDRESSING_STYLE = s.s3AddressingStyle;

