@@ -191,19 +191,25 @@ function convert(v: any, mode: "display" | "analyzer", seen = new Set<any>(), in
 
 let runLock: Promise<void> = Promise.resolve();
 
+/** Where this package's own name (`openwebui`, `openwebui/<sub>`) points in this checkout, or undefined for any other module. */
+let ownPackage: { root: string; name: string } | undefined;
+function ownPackagePath(request: string): string | undefined {
+    if (!ownPackage) {
+        const r = packageRoot();
+        ownPackage = { root: r, name: JSON.parse(fs.readFileSync(path.join(r, "package.json"), "utf8")).name };
+    }
+    const { root, name: pkgName } = ownPackage;
+    if (request !== pkgName && !request.startsWith(pkgName + "/")) return undefined;
+    const sub = request.slice(pkgName.length).replace(/^\//, "");
+    return sub ? path.join(root, sub) : fs.existsSync(path.join(root, "index.ts")) ? path.join(root, "index") : root;
+}
+
 /**
  * How the type check resolves what the program cannot resolve itself, as installResolveHook does
  * at run time: this package's name to its sources, anything else from this package's node_modules.
  */
-function cliResolution(name: string): { name: string; from: string } | undefined {
-    const root = packageRoot();
-    const pkgName: string = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).name;
-    const from = path.join(root, "__plan_resolution__.ts");
-    if (name === pkgName || name.startsWith(pkgName + "/")) {
-        const sub = name.slice(pkgName.length).replace(/^\//, "");
-        return { name: sub ? `./${sub}` : fs.existsSync(path.join(root, "index.ts")) ? "./index" : ".", from };
-    }
-    return { name, from };
+function cliResolution(name: string): { name: string; from: string } {
+    return { name: ownPackagePath(name) ?? name, from: path.join(packageRoot(), "__plan_resolution__.ts") };
 }
 
 /** Resolves the CLI's own package name to the repo root so examples run without `npm link`. */
@@ -211,12 +217,10 @@ function installResolveHook(): () => void {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const Module = require("module");
     const root = packageRoot();
-    const pkgName: string = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).name;
     const original = Module._resolveFilename;
     Module._resolveFilename = function (request: string, parent: any, ...rest: any[]) {
-        if (request === pkgName || request.startsWith(pkgName + "/")) {
-            const sub = request.slice(pkgName.length).replace(/^\//, "");
-            const target = sub ? path.join(root, sub) : fs.existsSync(path.join(root, "index.ts")) ? path.join(root, "index") : root;
+        const target = ownPackagePath(request);
+        if (target !== undefined) {
             try {
                 return original.call(this, request, parent, ...rest);
             } catch {

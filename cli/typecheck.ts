@@ -33,21 +33,21 @@ export function shouldTypeCheck(entry: string, programDir: string, transpileOnly
     const env = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
     if (env) return env !== "true";
     const ts = loadTypeScript(programDir);
-    return !compilerOptions(ts, programDir).options.noCheck;
+    return !compilerOptions(ts, programDir).noCheck;
 }
 
-function compilerOptions(ts: typeof TS, programDir: string): { options: TS.CompilerOptions; configFile?: string } {
+function compilerOptions(ts: typeof TS, programDir: string): TS.CompilerOptions {
     const configured = process.env.PULUMI_NODEJS_TSCONFIG_PATH;
     const configFile = configured ? path.resolve(programDir, configured) : path.join(programDir, "tsconfig.json");
     const defaults: TS.CompilerOptions = { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, sourceMap: true };
     if (!fs.existsSync(configFile)) {
         if (configured) throw new Error(`tsconfig path was set to ${configured} but the file was not found`);
-        return { options: defaults };
+        return defaults;
     }
     const read = ts.readConfigFile(configFile, ts.sys.readFile);
     if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, "\n"));
     const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configFile), undefined, configFile);
-    return { options: { ...defaults, ...parsed.options }, configFile };
+    return { ...defaults, ...parsed.options };
 }
 
 /**
@@ -56,10 +56,10 @@ function compilerOptions(ts: typeof TS, programDir: string): { options: TS.Compi
  * installation, so programs outside this repository run without their own node_modules); the
  * type check follows the same resolution.
  */
-export function typeCheck(entry: string, programDir: string, fallback: (name: string) => { name: string; from: string } | undefined): TypeCheckResult {
+export function typeCheck(entry: string, programDir: string, fallback: (name: string) => { name: string; from: string }): TypeCheckResult {
     const dir = path.resolve(programDir);
     const ts = loadTypeScript(dir);
-    const { options } = compilerOptions(ts, dir);
+    const options = compilerOptions(ts, dir);
     const checked: TS.CompilerOptions = { ...options, noEmit: true, declaration: false, declarationMap: false, composite: false, incremental: false, tsBuildInfoFile: undefined };
     const host = ts.createCompilerHost(checked, true);
     const own = (f: string) => path.resolve(f).startsWith(dir + path.sep) && !f.includes(`${path.sep}node_modules${path.sep}`);
@@ -82,7 +82,6 @@ export function typeCheck(entry: string, programDir: string, fallback: (name: st
             const r = ts.resolveModuleName(lit.text, containingFile, opts, host, cache, redirected, mode);
             if (r.resolvedModule || lit.text.startsWith(".") || path.isAbsolute(lit.text)) return r;
             const alt = fallback(lit.text);
-            if (!alt) return r;
             // Resolve as if imported from the CLI's package: its own sources and its node_modules.
             const again = ts.resolveModuleName(alt.name, alt.from, { ...opts, moduleResolution: ts.ModuleResolutionKind.Node10, module: ts.ModuleKind.CommonJS }, host);
             return again.resolvedModule ? again : r;

@@ -39,7 +39,7 @@ export interface UrlRule {
  * not known yet (an Output: the cloud fills it in). Messages never repeat credentials.
  */
 export function checkUrl(problems: string[], field: string, value: unknown, rule: UrlRule): URL | undefined {
-    if (value === undefined || !isKnown(value)) return undefined;
+    if (!isKnown(value)) return undefined;
     let u: URL | undefined;
     try {
         u = typeof value === "string" && !/\s/.test(value) ? new URL(value) : undefined;
