@@ -8,3 +8,5 @@ export * from "./providers/aws/args";
 export * from "./providers/gcp/args";
 export * from "./providers/azure/args";
 export * from "./providers/kubernetes/args";
+// The pre-0.2 type names (`DatabaseArgs`, ...), deprecated aliases for TypeScript users.
+export * from "./components/legacyNames";

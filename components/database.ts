@@ -5,11 +5,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
+import { ResolvedKnobs, withPodKnobs } from "./podKnobs";
 
 /** Name of the application role the bootstrap creates. */
 export const APP_DB_USER = "openwebui_app";
 /** psql client image for the bootstrap Job (psql >= 15 for \getenv). */
-export const PSQL_IMAGE = "postgres:17.6-alpine";
+export { PSQL_IMAGE } from "./images";
 
 /**
  * Idempotent: safe to re-run on every change. Variables come from the environment
@@ -51,6 +52,10 @@ export interface BootstrapArgs {
     iamAuth: boolean;
     timeoutMinutes: number;
     dependsOn: pulumi.Input<pulumi.Resource>[];
+    /** psql image (override or pinned default). */
+    image: string;
+    /** Pod knobs of `workloads.dbBootstrap`. */
+    knobs: ResolvedKnobs;
 }
 
 /** Creates the ConfigMap with the SQL and the bootstrap Job (awaited by Pulumi until Complete). */
@@ -68,7 +73,7 @@ export function createBootstrapJob(name: string, args: BootstrapArgs, opts: pulu
             spec: {
                 backoffLimit: 6,
                 activeDeadlineSeconds: args.timeoutMinutes * 60,
-                template: {
+                template: withPodKnobs({
                     metadata: { labels },
                     spec: {
                         restartPolicy: "OnFailure",
@@ -77,7 +82,7 @@ export function createBootstrapJob(name: string, args: BootstrapArgs, opts: pulu
                         containers: [
                             {
                                 name: "psql",
-                                image: PSQL_IMAGE,
+                                image: args.image,
                                 command: ["psql", "--no-psqlrc", "-f", "/sql/bootstrap.sql"],
                                 envFrom: [{ secretRef: { name: args.adminSecretName } }],
                                 env: [
@@ -92,7 +97,7 @@ export function createBootstrapJob(name: string, args: BootstrapArgs, opts: pulu
                         ],
                         volumes: [{ name: "sql", configMap: { name: sql.metadata.name } }],
                     },
-                },
+                }, args.knobs, { main: ["psql"], selector: { "app.kubernetes.io/instance": args.labels["app.kubernetes.io/instance"], "app.kubernetes.io/component": "db-bootstrap" } }),
             },
         },
         // Jobs are immutable: any change replaces it (same name, so delete first) and re-runs the idempotent SQL.

@@ -5,13 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
 import { IN_CLUSTER_MAX_CONNECTIONS } from "./sizing";
+import { ResolvedKnobs, withPodKnobs } from "./podKnobs";
 
-/** Pinned images (no moving tags). MinIO is not used: its images stopped in Oct 2025. */
-export const IN_CLUSTER_IMAGES = {
-    postgres: (major: string) => `pgvector/pgvector:0.8.1-pg${major}`,
-    redis: "valkey/valkey:8.1.4-alpine",
-    objectStore: "chrislusf/seaweedfs:3.97",
-};
+export { IN_CLUSTER_IMAGES } from "./images";
 
 /**
  * Ports of the in-cluster SeaweedFS (`weed server -s3`), one list for the container, the Service
@@ -30,6 +26,10 @@ interface Common {
     namespace: pulumi.Input<string>;
     labels: { [key: string]: string };
     storageClassName?: string;
+    /** The service's image (override or pinned default, resolved by the spec). */
+    image: string;
+    /** Pod knobs of `workloads.<service>`. */
+    knobs: ResolvedKnobs;
 }
 
 function statefulService(
@@ -38,6 +38,7 @@ function statefulService(
     c: Common,
     port: { name: string; port: number }[],
     podSpec: (labels: { [key: string]: string }) => k8s.types.input.core.v1.PodSpec,
+    mainContainer: string,
     storageGb: number,
     opts: pulumi.CustomResourceOptions,
 ): { service: k8s.core.v1.Service; statefulSet: k8s.apps.v1.StatefulSet; host: pulumi.Output<string> } {
@@ -59,7 +60,7 @@ function statefulService(
                 serviceName: service.metadata.name,
                 replicas: 1,
                 selector: { matchLabels: selector },
-                template: { metadata: { labels }, spec: podSpec(labels) },
+                template: withPodKnobs({ metadata: { labels }, spec: podSpec(labels) }, c.knobs, { main: [mainContainer], selector }),
                 volumeClaimTemplates: [
                     {
                         metadata: { name: "data" },
@@ -97,7 +98,7 @@ export function inClusterPostgres(
             containers: [
                 {
                     name: "postgres",
-                    image: IN_CLUSTER_IMAGES.postgres(c.version),
+                    image: c.image,
                     args: ["-c", `max_connections=${IN_CLUSTER_MAX_CONNECTIONS}`, "-c", "shared_buffers=256MB", "-c", "password_encryption=scram-sha-256"],
                     ports: [{ name: "postgres", containerPort: 5432 }],
                     env: [
@@ -123,6 +124,7 @@ export function inClusterPostgres(
                 { name: "tmp", emptyDir: {} },
             ],
         }),
+        "postgres",
         c.storageGb,
         opts,
     );
@@ -145,7 +147,7 @@ export function inClusterRedis(
             containers: [
                 {
                     name: "valkey",
-                    image: IN_CLUSTER_IMAGES.redis,
+                    image: c.image,
                     command: ["sh", "-c", 'exec valkey-server --requirepass "$REDIS_PASSWORD" --timeout 1800 --maxclients 10000 --appendonly yes --dir /data --protected-mode no'],
                     ports: [{ name: "redis", containerPort: 6379 }],
                     env: [{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: c.secretName, key: "REDIS_PASSWORD" } } }],
@@ -157,6 +159,7 @@ export function inClusterRedis(
                 },
             ],
         }),
+        "valkey",
         c.storageGb,
         opts,
     );
@@ -182,7 +185,7 @@ export function inClusterObjectStore(
             containers: [
                 {
                     name: "seaweedfs",
-                    image: IN_CLUSTER_IMAGES.objectStore,
+                    image: c.image,
                     command: ["weed"],
                     args: ["server", "-dir=/data", "-ip.bind=0.0.0.0", "-master.volumeSizeLimitMB=1024", "-volume.max=0", "-s3", "-s3.port=8333", "-s3.config=/etc/seaweedfs/s3.json"],
                     ports: OBJECT_STORE_PORTS.map(({ name, port }) => ({ name, containerPort: port })),
@@ -202,17 +205,19 @@ export function inClusterObjectStore(
                 { name: "tmp", emptyDir: {} },
             ],
         }),
+        "seaweedfs",
         c.storageGb,
         opts,
     );
     const labels = { ...c.labels, "app.kubernetes.io/component": "objects-init" };
+    const jobSelector = { "app.kubernetes.io/instance": c.labels["app.kubernetes.io/instance"], "app.kubernetes.io/component": "objects-init" };
     const bucketJob = new k8s.batch.v1.Job(
         `${name}-objects-bucket`,
         {
             metadata: { name: `${name}-objects-bucket`, namespace: c.namespace, labels },
             spec: {
                 backoffLimit: 10,
-                template: {
+                template: withPodKnobs({
                     metadata: { labels },
                     spec: {
                         restartPolicy: "OnFailure",
@@ -221,7 +226,7 @@ export function inClusterObjectStore(
                         containers: [
                             {
                                 name: "create-bucket",
-                                image: IN_CLUSTER_IMAGES.objectStore,
+                                image: c.image,
                                 command: ["sh", "-c", 'echo "s3.bucket.create -name $BUCKET" | weed shell -master="$MASTER" 2>&1 | tee /tmp/out; echo "s3.bucket.list" | weed shell -master="$MASTER" | grep -q "$BUCKET"'],
                                 env: [
                                     { name: "BUCKET", value: c.bucket },
@@ -234,7 +239,7 @@ export function inClusterObjectStore(
                         ],
                         volumes: [{ name: "tmp", emptyDir: {} }],
                     },
-                },
+                }, c.knobs, { main: ["create-bucket"], selector: jobSelector }),
             },
         },
         { ...opts, dependsOn: [svc.statefulSet], deleteBeforeReplace: true, replaceOnChanges: ["spec"] },

@@ -170,7 +170,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
                     { metadata: { name: `${name}-postgres`, namespace, labels }, type: "Opaque", stringData: { PGPASSWORD: superPassword.result } },
                     k8sOpts(),
                 );
-                const pg = inClusterPostgres(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, version: spec.database.version, database: spec.database.name, secretName: `${name}-postgres`, storageGb: spec.database.storageGb }, k8sOpts({ dependsOn: [...nsDeps, pgSecret] }));
+                const pg = inClusterPostgres(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, image: spec.images.postgres, knobs: spec.knobs.postgres, version: spec.database.version, database: spec.database.name, secretName: `${name}-postgres`, storageGb: spec.database.storageGb }, k8sOpts({ dependsOn: [...nsDeps, pgSecret] }));
                 admin = { host: pg.host, port: 5432, user: "postgres", password: superPassword.result, iamAuth: false, dependsOn: [pg.statefulSet, pg.service] };
                 backends.push({ role: "postgres", ports: [5432] });
             }
@@ -193,7 +193,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             );
             const bootstrap = createBootstrapJob(
                 name,
-                { namespace, labels, adminSecretName: adminSecret.metadata.name, iamAuth: admin.iamAuth, timeoutMinutes: spec.migrations.timeoutMinutes, dependsOn: admin.dependsOn },
+                { namespace, labels, adminSecretName: adminSecret.metadata.name, iamAuth: admin.iamAuth, timeoutMinutes: spec.migrations.timeoutMinutes, dependsOn: admin.dependsOn, image: spec.images.dbBootstrap, knobs: spec.knobs.dbBootstrap },
                 k8sOpts(),
             );
             dbReady = [bootstrap];
@@ -241,7 +241,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
                 { metadata: { name: `${name}-redis`, namespace, labels }, type: "Opaque", stringData: { REDIS_PASSWORD: redisPassword.result } },
                 k8sOpts(),
             );
-            const r = inClusterRedis(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, secretName: `${name}-redis`, storageGb: spec.redis.storageGb }, k8sOpts({ dependsOn: [...nsDeps, redisSecret] }));
+            const r = inClusterRedis(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, image: spec.images.redis, knobs: spec.knobs.redis, secretName: `${name}-redis`, storageGb: spec.redis.storageGb }, k8sOpts({ dependsOn: [...nsDeps, redisSecret] }));
             appSecretData.REDIS_URL = pulumi.secret(pulumi.interpolate`redis://:${redisPassword.result}@${r.host}:6379/0`);
             redisEndpoint = pulumi.interpolate`${r.host}:6379`;
             redisReady = [r.statefulSet];
@@ -277,7 +277,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
                 { metadata: { name: `${name}-objects`, namespace, labels }, type: "Opaque", stringData: { "s3.json": pulumi.secret(identities), S3_ACCESS_KEY_ID: accessKey.result, S3_SECRET_ACCESS_KEY: secretKeyS3.result } },
                 k8sOpts(),
             );
-            const o = inClusterObjectStore(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, secretName: `${name}-objects`, bucket: bucketName, storageGb: s.storageGb }, k8sOpts({ dependsOn: [...nsDeps, objSecret] }));
+            const o = inClusterObjectStore(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, image: spec.images.objectStore, knobs: spec.knobs.objectStore, secretName: `${name}-objects`, bucket: bucketName, storageGb: s.storageGb }, k8sOpts({ dependsOn: [...nsDeps, objSecret] }));
             storageEnv = { STORAGE_PROVIDER: "s3", S3_BUCKET_NAME: bucketName, S3_REGION_NAME: "us-east-1", S3_ENDPOINT_URL: o.endpoint };
             storageSecretEnv.S3_ACCESS_KEY_ID = { name: `${name}-objects`, key: "S3_ACCESS_KEY_ID" };
             storageSecretEnv.S3_SECRET_ACCESS_KEY = { name: `${name}-objects`, key: "S3_SECRET_ACCESS_KEY" };
@@ -344,7 +344,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             podSecrets.push(caSecret);
         }
 
-        const otel = spec.otel.enabled ? createOtelCollector(`${name}`, { otel: spec.otel, namespace, labels }, k8sOpts()) : undefined;
+        const otel = spec.otel.enabled ? createOtelCollector(`${name}`, { otel: spec.otel, namespace, labels, knobs: spec.knobs.otelCollector }, k8sOpts()) : undefined;
         if (otel) backends.push({ role: "otel-collector", ports: [4317, 4318] });
 
         const envInputs: EnvInputs = {

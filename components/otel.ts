@@ -7,6 +7,7 @@ import { stringify } from "yaml";
 import { ResolvedOtel } from "./spec";
 import { OtlpProtocol } from "./types";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
+import { ResolvedKnobs, withPodKnobs } from "./podKnobs";
 
 export interface OtelCollector {
     /** OTLP/gRPC endpoint for Open WebUI (`http://<svc>.<ns>.svc.cluster.local:4317`). */
@@ -49,7 +50,7 @@ export function collectorConfig(otel: ResolvedOtel, headerNames: string[]): stri
 
 export function createOtelCollector(
     name: string,
-    args: { otel: ResolvedOtel; namespace: pulumi.Input<string>; labels: { [key: string]: string } },
+    args: { otel: ResolvedOtel; namespace: pulumi.Input<string>; labels: { [key: string]: string }; knobs: ResolvedKnobs },
     opts: pulumi.CustomResourceOptions,
 ): OtelCollector {
     const labels = { ...args.labels, "app.kubernetes.io/component": "otel-collector" };
@@ -86,8 +87,8 @@ export function createOtelCollector(
                 replicas: args.otel.collectorReplicas,
                 selector: { matchLabels: selector },
                 strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-                template: {
-                    // The config and the header Secret are referenced by name: a change rolls the pods through this hash.
+                // The config and the header Secret are referenced by name: a change rolls the pods through this hash.
+                template: withPodKnobs({
                     metadata: { labels, annotations: { "openwebui.io/config-hash": configHash } },
                     spec: {
                         automountServiceAccountToken: false,
@@ -116,7 +117,7 @@ export function createOtelCollector(
                         ],
                         volumes: [{ name: "config", configMap: { name: `${name}-otel` } }],
                     },
-                },
+                }, args.knobs, { main: ["otel-collector"], selector }),
             },
         },
         { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? []), secret, configMap] },

@@ -2,39 +2,39 @@
 // here, so a bad spec fails before anything is registered.
 import * as pulumi from "@pulumi/pulumi";
 import { checkSentinelHosts, checkUrl, DNS_NAME } from "./addresses";
+import { DEFAULT_IMAGE_REPOSITORY, DEFAULT_IMAGE_TAG, DEFAULT_OTEL_COLLECTOR_IMAGE, ResolvedImages, resolveImages } from "./images";
+import { APP_POD_NAMES, mirrorImage, podKnobProblems, registryProblems, ResolvedKnobs, resolveKnobs, WORKLOADS } from "./podKnobs";
 import { enumValues, hasUrlCredentials, isKnown, problem } from "./errors";
 import { IN_CLUSTER_MAX_CONNECTIONS, POD_SIZING, PoolPlan, computePools } from "./sizing";
 import {
     CloudTarget,
-    DatabaseArgs,
+    Database,
     EmbeddingEngine,
-    ImageArgs,
-    MigrationsArgs,
-    OidcArgs,
+    Image,
+    Migrations,
+    Oidc,
     OpenWebUiClusterArgs,
-    OtelArgs,
+    Otel,
     OtlpProtocol,
     PgvectorIndexMethod,
-    PodArgs,
-    RagArgs,
+    Pod,
+    Rag,
     RoutingMode,
     ServiceMode,
     SizePreset,
-    StorageArgs,
-    TlsArgs,
+    Storage,
+    Tls,
     VectorStore,
-    VectorStoreArgs,
+    VectorStoreConfig,
+    Workloads,
     ZoneSpread,
 } from "./types";
-import type { AwsArgs } from "../providers/aws/args";
-import type { GcpArgs } from "../providers/gcp/args";
-import type { AzureArgs } from "../providers/azure/args";
-import type { KubernetesTargetArgs } from "../providers/kubernetes/args";
+import type { Aws } from "../providers/aws/args";
+import type { Gcp } from "../providers/gcp/args";
+import type { Azure } from "../providers/azure/args";
+import type { KubernetesTarget } from "../providers/kubernetes/args";
 
-/** The Open WebUI release this package is tested against (PyPI 0.12.4; see tests/integration). */
-export const DEFAULT_IMAGE_REPOSITORY = "ghcr.io/open-webui/open-webui";
-export const DEFAULT_IMAGE_TAG = "v0.12.4";
-export const DEFAULT_OTEL_COLLECTOR_IMAGE = "otel/opentelemetry-collector-contrib:0.139.0";
+export { DEFAULT_IMAGE_REPOSITORY, DEFAULT_IMAGE_TAG, DEFAULT_OTEL_COLLECTOR_IMAGE } from "./images";
 
 /** pgvector's index limits: `vector` up to 2000 dimensions, `halfvec` up to 4000. */
 export const PGVECTOR_MAX_VECTOR_DIMENSIONS = 2000;
@@ -91,7 +91,7 @@ export interface ResolvedRedis {
     storageGb: number;
 }
 
-export interface ResolvedStorage extends StorageArgs {
+export interface ResolvedStorage extends Storage {
     mode: ServiceMode;
     retainOnDelete: boolean;
     storageGb: number;
@@ -118,17 +118,21 @@ export interface ResolvedSpec {
     createNamespace: boolean;
     size: SizePreset;
     replicas: { min: number; max: number; targetCpuUtilization: number };
-    image: Required<Pick<ImageArgs, "repository" | "tag" | "pullPolicy">> & { digest?: string; ref: string };
-    tls: TlsArgs & { enabled: boolean };
+    image: Required<Pick<Image, "repository" | "tag" | "pullPolicy">> & { digest?: string; ref: string };
+    tls: Tls & { enabled: boolean };
     database: ResolvedDatabase;
     redis: ResolvedRedis;
     storage: ResolvedStorage;
-    vectorStore: VectorStoreArgs & { type: VectorStore; pgvectorIndexMethod: PgvectorIndexMethod; pgvectorMaxVectorLength: number };
-    oidc?: OidcArgs;
+    vectorStore: VectorStoreConfig & { type: VectorStore; pgvectorIndexMethod: PgvectorIndexMethod; pgvectorMaxVectorLength: number };
+    oidc?: Oidc;
     otel: ResolvedOtel;
-    rag: RagArgs & { embeddingEngine: EmbeddingEngine; embeddingModel: string; hybridSearch: boolean };
-    migrations: Required<MigrationsArgs>;
-    pod: PodArgs & { zoneSpread: ZoneSpread; cpuRequest: string; memoryRequest: string; memoryLimit: string; terminationGracePeriodSeconds: number; readOnlyRootFilesystem: boolean };
+    rag: Rag & { embeddingEngine: EmbeddingEngine; embeddingModel: string; hybridSearch: boolean };
+    migrations: Required<Migrations>;
+    /** Images of the workloads besides Open WebUI (overrides, or the pinned defaults under `imageRegistry`). */
+    images: ResolvedImages;
+    /** Pod knobs per workload: `app` (Open WebUI's Deployment and migration Job) and each of `workloads`. */
+    knobs: { [K in "app" | keyof Workloads]: ResolvedKnobs };
+    pod: Pod & { zoneSpread: ZoneSpread; cpuRequest: string; memoryRequest: string; memoryLimit: string; terminationGracePeriodSeconds: number; readOnlyRootFilesystem: boolean };
     threadPoolSize: number;
     enableSignup: boolean;
     persistentConfig: boolean;
@@ -136,10 +140,10 @@ export interface ResolvedSpec {
     extraSecretEnv?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
     labels: { [key: string]: string };
     tags: { [key: string]: string };
-    aws?: AwsArgs;
-    gcp?: GcpArgs;
-    azure?: AzureArgs;
-    kubernetes: KubernetesTargetArgs;
+    aws?: Aws;
+    gcp?: Gcp;
+    azure?: Azure;
+    kubernetes: KubernetesTarget;
     /** Filled by `planPools` once the database size is known. */
     pools: PoolPlan;
 }
@@ -147,6 +151,10 @@ export interface ResolvedSpec {
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const RELEASE_TAG = /^v?\d+\.\d+\.\d+([-+.][0-9A-Za-z.-]+)?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function checkDnsSubdomain(field: string, v: string, problems: string[]): void {
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) problems.push(problem(field, v, "use a valid Secret name (DNS subdomain)"));
+}
 
 
 /**
@@ -194,7 +202,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
 
     // Image
     const tag = a.image?.tag ?? DEFAULT_IMAGE_TAG;
-    const repository = a.image?.repository ?? DEFAULT_IMAGE_REPOSITORY;
+    const repository = a.image?.repository ?? mirrorImage(DEFAULT_IMAGE_REPOSITORY, a.imageRegistry);
     if (!RELEASE_TAG.test(tag)) {
         problems.push(problem("image.tag", tag, `pin a released version such as ${DEFAULT_IMAGE_TAG}; moving tags like main/latest/cuda let replicas and the migration Job run different code`));
     }
@@ -328,7 +336,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         traces: a.otel?.traces ?? true,
         metrics: a.otel?.metrics ?? true,
         logs: a.otel?.logs ?? false,
-        collectorImage: a.otel?.collectorImage ?? DEFAULT_OTEL_COLLECTOR_IMAGE,
+        collectorImage: a.otel?.collectorImage ?? a.workloads?.otelCollector?.image ?? mirrorImage(DEFAULT_OTEL_COLLECTOR_IMAGE, a.imageRegistry),
         collectorReplicas: a.otel?.collectorReplicas ?? 2,
     };
     checkOtel(a.otel, otel, problems);
@@ -382,6 +390,22 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         }
     }
 
+    // Pod knobs and images of every workload
+    problems.push(...registryProblems(a.imageRegistry));
+    problems.push(...podKnobProblems("pod", a.pod, APP_POD_NAMES));
+    const workloads = a.workloads ?? {};
+    for (const w of Object.keys(WORKLOADS) as (keyof Workloads)[]) problems.push(...podKnobProblems(`workloads.${w}`, workloads[w], WORKLOADS[w]));
+    if (a.otel?.collectorImage !== undefined && workloads.otelCollector?.image !== undefined && a.otel.collectorImage !== workloads.otelCollector.image) {
+        problems.push(problem("workloads.otelCollector.image", workloads.otelCollector.image, `otel.collectorImage sets the same image (${a.otel.collectorImage}): set one of them`));
+    }
+    const everyPod = [...new Set([...(a.pod?.imagePullSecret ? [a.pod.imagePullSecret] : []), ...(a.pod?.imagePullSecrets ?? [])])];
+    if (a.pod?.imagePullSecret !== undefined) checkDnsSubdomain("pod.imagePullSecret", a.pod.imagePullSecret, problems);
+    const { annotations: _a, labels: _l, zoneSpread: _z, terminationGracePeriodSeconds: _t, readOnlyRootFilesystem: _r, imagePullSecret: _i, ...appKnobs } = a.pod ?? {};
+    const knobs = {
+        app: resolveKnobs(appKnobs, everyPod),
+        ...(Object.fromEntries((Object.keys(WORKLOADS) as (keyof Workloads)[]).map((w) => [w, resolveKnobs(workloads[w], everyPod)])) as Record<keyof Workloads, ResolvedKnobs>),
+    };
+
     // Target-specific presence
     if (a.target === CloudTarget.Aws && !a.aws) problems.push(problem("aws", undefined, "target aws needs the aws block (vpcId, subnet ids, EKS cluster)"));
     if (a.target === CloudTarget.Gcp && !a.gcp) problems.push(problem("gcp", undefined, "target gcp needs the gcp block (project, region, network, GKE cluster)"));
@@ -414,6 +438,8 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         otel,
         rag: { ...a.rag, embeddingEngine: engine, embeddingModel: a.rag?.embeddingModel ?? "text-embedding-3-small", hybridSearch: a.rag?.hybridSearch ?? false },
         migrations: { maintenanceMode: a.migrations?.maintenanceMode ?? false, timeoutMinutes },
+        images: resolveImages(a, db.version),
+        knobs,
         pod: {
             ...a.pod,
             zoneSpread: a.pod?.zoneSpread ?? (a.target === CloudTarget.Kubernetes ? ZoneSpread.Preferred : ZoneSpread.Required),
@@ -470,7 +496,7 @@ function checkMode(field: string, mode: ServiceMode, cloud: boolean, problems: s
     }
 }
 
-function checkDatabase(args: DatabaseArgs | undefined, db: ResolvedDatabase, problems: string[]): void {
+function checkDatabase(args: Database | undefined, db: ResolvedDatabase, problems: string[]): void {
     if (db.mode === ServiceMode.External) {
         if ((db.url === undefined) === (db.urlSecret === undefined)) {
             problems.push(problem("database.url/urlSecret", db.url === undefined ? undefined : "both set", "external Postgres needs exactly one of database.url or database.urlSecret"));
@@ -551,7 +577,7 @@ function checkHttpUrl(field: string, value: unknown, problems: string[], keyFiel
     checkUrl(problems, field, value, { schemes: ["http", "https"], fix: "use an http:// or https:// URL with a host (e.g. https://gateway.example.com/v1)", credentialsIn: keyField });
 }
 
-function checkOtel(args: OtelArgs | undefined, otel: ResolvedOtel, problems: string[]): void {
+function checkOtel(args: Otel | undefined, otel: ResolvedOtel, problems: string[]): void {
     if (!enumValues(OtlpProtocol).includes(otel.exporterProtocol)) {
         problems.push(problem("otel.exporterProtocol", otel.exporterProtocol, "use grpc or http"));
     }

@@ -6,10 +6,13 @@
 // values so they can be validated at construction; values that only flow into resources
 // (hostnames, ARNs, secrets) are `pulumi.Input`s.
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsArgs } from "../providers/aws/args";
-import type { GcpArgs } from "../providers/gcp/args";
-import type { AzureArgs } from "../providers/azure/args";
-import type { KubernetesTargetArgs } from "../providers/kubernetes/args";
+import type { Aws } from "../providers/aws/args";
+import type { Gcp } from "../providers/gcp/args";
+import type { Azure } from "../providers/azure/args";
+import type { KubernetesTarget } from "../providers/kubernetes/args";
+import type { WorkloadPod, Workloads } from "./podTypes";
+
+export * from "./podTypes";
 
 /** Where the cluster runs and which cloud creates its managed services. */
 export enum CloudTarget {
@@ -97,7 +100,7 @@ export enum EmbeddingEngine {
 }
 
 /** A reference to a key in an existing Kubernetes Secret in the release namespace. */
-export interface SecretKeyRefArgs {
+export interface SecretKeyRef {
     /** Name of the Secret. */
     name: pulumi.Input<string>;
     /** Key inside the Secret. */
@@ -105,7 +108,7 @@ export interface SecretKeyRefArgs {
 }
 
 /** Replica count and autoscaling. */
-export interface ReplicasArgs {
+export interface Replicas {
     /** Minimum serving replicas (HPA floor). Default: 3. Must be >= 2 for HA. */
     min?: number;
     /** Maximum serving replicas (HPA ceiling); also sizes the database pools. Default: 10. */
@@ -115,7 +118,7 @@ export interface ReplicasArgs {
 }
 
 /** The Open WebUI container image. */
-export interface ImageArgs {
+export interface Image {
     /** Image repository. Default: `ghcr.io/open-webui/open-webui`. */
     repository?: string;
     /** Released version tag (`vX.Y.Z`, optionally with a suffix). `main`/`latest` are refused. Default: `v0.12.4`. */
@@ -127,7 +130,7 @@ export interface ImageArgs {
 }
 
 /** Public hostname and TLS. */
-export interface TlsArgs {
+export interface Tls {
     /** Serve HTTPS (and redirect HTTP). Default: true. Turning it off is refused unless `allowInsecureHttp` is set. */
     enabled?: boolean;
     /** Explicit opt-in to plain HTTP (evaluation only). Default: false. */
@@ -139,7 +142,7 @@ export interface TlsArgs {
 }
 
 /** Database (Postgres) settings. */
-export interface DatabaseArgs {
+export interface Database {
     /** Where Postgres comes from. Default: `managed` on clouds, `inCluster` on `kubernetes`. */
     mode?: ServiceMode;
     /** Database name. Default: `openwebui`. */
@@ -147,7 +150,7 @@ export interface DatabaseArgs {
     /** Postgres major version for managed/in-cluster servers. Default: `16`. */
     version?: string;
     /** External mode: Secret key holding the full `postgresql://` URL (with `sslmode` if needed). */
-    urlSecret?: SecretKeyRefArgs;
+    urlSecret?: SecretKeyRef;
     /** External mode: the URL itself (stored as a Pulumi secret and a Kubernetes Secret). */
     url?: pulumi.Input<string>;
     /** Server `max_connections`; required for external mode, known per size for managed mode. */
@@ -173,11 +176,11 @@ export interface DatabaseArgs {
 }
 
 /** Redis settings (required for more than one replica). */
-export interface RedisArgs {
+export interface Redis {
     /** Where Redis comes from. Default: `managed` on clouds, `inCluster` on `kubernetes`. */
     mode?: ServiceMode;
     /** External mode: Secret key holding the full `redis://`/`rediss://` URL. */
-    urlSecret?: SecretKeyRefArgs;
+    urlSecret?: SecretKeyRef;
     /** External mode: the URL itself (stored as a Pulumi secret and a Kubernetes Secret). */
     url?: pulumi.Input<string>;
     /** The Redis endpoint is a Redis Cluster (`REDIS_CLUSTER=true`). Default: false (the target decides for managed). */
@@ -220,7 +223,7 @@ export interface RedisArgs {
 }
 
 /** File storage for uploads. */
-export interface StorageArgs {
+export interface Storage {
     /** Where the object store comes from. Default: `managed` on clouds, `inCluster` on `kubernetes`. */
     mode?: ServiceMode;
     /** Bucket/container name. Default: generated from the component name. */
@@ -230,9 +233,9 @@ export interface StorageArgs {
     /** External mode: S3 region. Default: `us-east-1`. */
     s3Region?: pulumi.Input<string>;
     /** External mode: Secret key holding the access key id (omit to use the pod identity). */
-    s3AccessKeyIdSecret?: SecretKeyRefArgs;
+    s3AccessKeyIdSecret?: SecretKeyRef;
     /** External mode: Secret key holding the secret access key (omit to use the pod identity). */
-    s3SecretAccessKeySecret?: SecretKeyRefArgs;
+    s3SecretAccessKeySecret?: SecretKeyRef;
     /** `S3_ADDRESSING_STYLE` for S3-compatible stores (`path`|`virtual`|`auto`). Default: `path` for external/in-cluster. */
     s3AddressingStyle?: string;
     /** Object key prefix (`S3_KEY_PREFIX`). Default: none. */
@@ -244,13 +247,13 @@ export interface StorageArgs {
 }
 
 /** Vector store settings. */
-export interface VectorStoreArgs {
+export interface VectorStoreConfig {
     /** Vector database. Default: `pgvector`. */
     type?: VectorStore;
     /** URL of a non-pgvector vector database (QDRANT_URI, MILVUS_URI, ...). */
     url?: pulumi.Input<string>;
     /** Secret key holding the vector database API key (Qdrant/Pinecone/...). */
-    apiKeySecret?: SecretKeyRefArgs;
+    apiKeySecret?: SecretKeyRef;
     /** pgvector index method. Default: `hnsw`. */
     pgvectorIndexMethod?: PgvectorIndexMethod;
     /**
@@ -262,7 +265,7 @@ export interface VectorStoreArgs {
 }
 
 /** OpenID Connect single sign-on. */
-export interface OidcArgs {
+export interface Oidc {
     /** Issuer discovery URL (`OPENID_PROVIDER_URL`), e.g. `https://idp/.well-known/openid-configuration`. */
     providerUrl: pulumi.Input<string>;
     /** OAuth client id. */
@@ -282,7 +285,7 @@ export interface OidcArgs {
 }
 
 /** OpenTelemetry: an in-cluster collector receiving OTLP from Open WebUI and exporting to your backend. */
-export interface OtelArgs {
+export interface Otel {
     /** Deploy the collector and enable `ENABLE_OTEL`. Default: true. */
     enabled?: boolean;
     /** OTLP endpoint of your backend the collector exports to. Default: none (the collector only logs a summary via the `debug` exporter). */
@@ -304,7 +307,7 @@ export interface OtelArgs {
 }
 
 /** RAG, embedding and task-model settings passed through to Open WebUI. */
-export interface RagArgs {
+export interface Rag {
     /** `RAG_EMBEDDING_ENGINE`. Default: `openai`. */
     embeddingEngine?: EmbeddingEngine;
     /** `RAG_EMBEDDING_MODEL`. Default: `text-embedding-3-small`. */
@@ -339,33 +342,27 @@ export interface RagArgs {
 }
 
 /** Migration and upgrade behaviour. */
-export interface MigrationsArgs {
+export interface Migrations {
     /** Scale serving replicas to 0 (for upgrades across schema-breaking releases). Default: false. */
     maintenanceMode?: boolean;
     /** Timeout of the migration Job in minutes. Default: 30. */
     timeoutMinutes?: number;
 }
 
-/** Pod-level knobs the spec does not model otherwise. */
-export interface PodArgs {
-    /** Extra pod annotations. */
-    annotations?: { [key: string]: string };
-    /** Extra pod labels. */
-    labels?: { [key: string]: string };
-    /** Node selector. */
-    nodeSelector?: { [key: string]: string };
-    /** CPU request override (e.g. `500m`). Default: from `size`. */
-    cpuRequest?: string;
-    /** Memory request override (e.g. `1Gi`). Default: from `size`. */
-    memoryRequest?: string;
-    /** CPU limit override. Default: none (CPU is not limited, to avoid throttling). */
-    cpuLimit?: string;
-    /** Memory limit override. Default: from `size`. */
-    memoryLimit?: string;
+/**
+ * Knobs of the Open WebUI pods (the serving Deployment and the migration Job); every other
+ * workload takes the same knobs under `workloads`.
+ */
+export interface Pod extends WorkloadPod {
     /** Seconds the pod may take to drain websockets on shutdown. Default: 60. */
     terminationGracePeriodSeconds?: number;
-    /** Name of an image pull Secret. Default: none. */
+    /** Name of an image pull Secret. Deprecated: use `imagePullSecrets`. Default: none. */
     imagePullSecret?: string;
+    /**
+     * Names of image pull Secrets, given to every pod the component creates (Open WebUI and every
+     * workload; `workloads.<name>.imagePullSecrets` adds more). Default: none.
+     */
+    imagePullSecrets?: string[];
     /**
      * Zone spread of the Open WebUI pods. Default: `required` on aws/gcp/azure (managed node
      * pools always carry `topology.kubernetes.io/zone`), `preferred` on `kubernetes` (kind, k3s,
@@ -395,29 +392,40 @@ export interface OpenWebUiClusterArgs {
     /** Size preset. Default: `medium`. */
     size?: SizePreset;
     /** Serving replicas and autoscaling. Default: min 3, max 10. */
-    replicas?: ReplicasArgs;
+    replicas?: Replicas;
     /** Open WebUI image. Default: `ghcr.io/open-webui/open-webui:v0.12.4`. */
-    image?: ImageArgs;
+    image?: Image;
     /** TLS. Default: HTTPS with redirect. */
-    tls?: TlsArgs;
+    tls?: Tls;
     /** Postgres. Default: managed (clouds) / in-cluster (kubernetes). */
-    database?: DatabaseArgs;
+    database?: Database;
     /** Redis. Default: managed (clouds) / in-cluster (kubernetes). */
-    redis?: RedisArgs;
+    redis?: Redis;
     /** Upload storage. Default: managed bucket (clouds) / in-cluster S3-compatible store (kubernetes). */
-    storage?: StorageArgs;
+    storage?: Storage;
     /** Vector store. Default: pgvector. */
-    vectorStore?: VectorStoreArgs;
+    vectorStore?: VectorStoreConfig;
     /** OIDC single sign-on. Default: none (local accounts). */
-    oidc?: OidcArgs;
+    oidc?: Oidc;
     /** OpenTelemetry. Default: collector on, traces and metrics. */
-    otel?: OtelArgs;
+    otel?: Otel;
     /** RAG and task models. */
-    rag?: RagArgs;
+    rag?: Rag;
     /** Migrations and upgrades. */
-    migrations?: MigrationsArgs;
-    /** Pod knobs. */
-    pod?: PodArgs;
+    migrations?: Migrations;
+    /** Knobs of the Open WebUI pods (tolerations, affinity, volumes, sidecars, resources, ...). Default: none beyond the component's. */
+    pod?: Pod;
+    /** Pod knobs and images of the other workloads (bootstrap Job, collector, in-cluster services). Default: none. */
+    workloads?: Workloads;
+    /**
+     * Registry mirror for every default image: replaces the registry host (keeping the path), e.g.
+     * `mirror.corp.example` turns `ghcr.io/open-webui/open-webui:v0.12.4` into
+     * `mirror.corp.example/open-webui/open-webui:v0.12.4` and `postgres:17.6-alpine` into
+     * `mirror.corp.example/library/postgres:17.6-alpine`; may carry a path
+     * (`harbor.corp.example/proxy`). Images set explicitly (`image.repository`,
+     * `workloads.<name>.image`, `otel.collectorImage`) are used as given. Default: none.
+     */
+    imageRegistry?: string;
     /** `THREAD_POOL_SIZE`. Default: from `size` (100/200/400). */
     threadPoolSize?: number;
     /** Allow new sign-ups with the local form (`ENABLE_SIGNUP`). Default: false. */
@@ -438,11 +446,11 @@ export interface OpenWebUiClusterArgs {
     /** Cloud tags/labels on every cloud resource. */
     tags?: { [key: string]: string };
     /** AWS target settings. Required when `target` is `aws`. */
-    aws?: AwsArgs;
+    aws?: Aws;
     /** GCP target settings. Required when `target` is `gcp`. */
-    gcp?: GcpArgs;
+    gcp?: Gcp;
     /** Azure target settings. Required when `target` is `azure`. */
-    azure?: AzureArgs;
+    azure?: Azure;
     /** Kubernetes target settings (routing, storage class). */
-    kubernetes?: KubernetesTargetArgs;
+    kubernetes?: KubernetesTarget;
 }

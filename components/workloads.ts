@@ -6,6 +6,7 @@ import { DATA_DIR, PYTHON_USER_BASE, REDIS_CA_DIR } from "./env";
 import { ResolvedSpec } from "./spec";
 import { VectorStore, ZoneSpread } from "./types";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
+import { withPodKnobs } from "./podKnobs";
 import type { LoadBalancer } from "../providers/interface";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -57,10 +58,6 @@ function resources(spec: ResolvedSpec): k8s.types.input.core.v1.ResourceRequirem
     };
 }
 
-function imagePullSecrets(spec: ResolvedSpec) {
-    return spec.pod.imagePullSecret ? [{ name: spec.pod.imagePullSecret }] : undefined;
-}
-
 /**
  * The migration Job's program, the one writer of everything a new database needs before pods
  * start. Each step exists because two pods starting at once on a new database collide on it
@@ -97,15 +94,13 @@ export function createMigrationJob(name: string, p: PodInputs, env: EnvVar[], de
             spec: {
                 backoffLimit: 3,
                 activeDeadlineSeconds: spec.migrations.timeoutMinutes * 60,
-                template: {
+                template: withPodKnobs({
                     metadata: { labels, annotations: { "openwebui.io/config-hash": p.configHash } },
                     spec: {
                         restartPolicy: "Never",
                         serviceAccountName: p.serviceAccountName,
                         automountServiceAccountToken: false,
                         securityContext: podSecurity(),
-                        imagePullSecrets: imagePullSecrets(spec),
-                        nodeSelector: spec.pod.nodeSelector,
                         containers: [
                             {
                                 name: "migrate",
@@ -122,7 +117,7 @@ export function createMigrationJob(name: string, p: PodInputs, env: EnvVar[], de
                         ],
                         volumes: v.volumes,
                     },
-                },
+                }, spec.knobs.app, { main: ["migrate"], selector: { ...p.selector, "app.kubernetes.io/component": "migrations" } }),
             },
         },
         {
@@ -208,7 +203,7 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
                 progressDeadlineSeconds: 900,
                 selector: { matchLabels: p.selector },
                 strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
-                template: {
+                template: withPodKnobs({
                     metadata: {
                         labels: podLabels,
                         annotations: { ...(spec.pod.annotations ?? {}), "openwebui.io/config-hash": p.configHash },
@@ -218,8 +213,6 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
                         automountServiceAccountToken: false,
                         securityContext: podSecurity(),
                         terminationGracePeriodSeconds: spec.pod.terminationGracePeriodSeconds,
-                        imagePullSecrets: imagePullSecrets(spec),
-                        nodeSelector: spec.pod.nodeSelector,
                         initContainers: [seedDataContainer(spec)],
                         topologySpreadConstraints: [
                             {
@@ -251,7 +244,7 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
                         ],
                         volumes: v.volumes,
                     },
-                },
+                }, spec.knobs.app, { main: ["open-webui"], selector: p.selector }),
             },
         },
         {

@@ -11,6 +11,6 @@ describe("docs/args.md", () => {
         const actual = fs.readFileSync(path.join(root, "docs", "args.md"), "utf8");
         assert.ok(actual === expected, "docs/args.md is stale: run `node scripts/argsdoc.js` after `npm run schema`");
         assert.match(actual, /\| `target` \(required\) \|/);
-        assert.match(actual, /## AwsArgs/);
+        assert.match(actual, /^## Aws$/m);
     });
 });

@@ -11,7 +11,7 @@ import { clearExampleConfig, loadExample } from "./exampleLoader";
 import { CloudTarget, OpenWebUiCluster, OpenWebUiClusterArgs, SizePreset } from "../index";
 import { ValidationError } from "../components/errors";
 import {
-    AwsArgs,
+    Aws,
     AwsCacheEngine,
     AwsDatabaseEngine,
     AwsIdentityMode,
@@ -35,7 +35,7 @@ const SUBNETS = ["subnet-0a1", "subnet-0b2", "subnet-0c3"];
 const CLUSTER_SG = "sg-0123abcd";
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/chat-kms";
 
-function awsBase(over: Partial<AwsArgs> = {}): AwsArgs {
+function awsBase(over: Partial<Aws> = {}): Aws {
     return {
         vpcId: "vpc-0a1b2c3d",
         privateSubnetIds: [...SUBNETS],
@@ -46,7 +46,7 @@ function awsBase(over: Partial<AwsArgs> = {}): AwsArgs {
     };
 }
 
-function args(over: Partial<OpenWebUiClusterArgs> = {}, aws: Partial<AwsArgs> = {}): OpenWebUiClusterArgs {
+function args(over: Partial<OpenWebUiClusterArgs> = {}, aws: Partial<Aws> = {}): OpenWebUiClusterArgs {
     return { target: CloudTarget.Aws, hostname: "chat.example.com", ...over, aws: awsBase(aws) };
 }
 

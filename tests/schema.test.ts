@@ -14,7 +14,7 @@ const typeName = (ref: string) => ref.replace("#/types/openwebui:index:", "");
 
 // ---- What the TypeScript sources declare (parsed only, no type-check: fast) ----------------
 interface Member { name: string; optional: boolean; doc: string; typeNode?: ts.TypeNode }
-interface Decl { file: string; kind: "interface" | "enum"; members: Member[]; values: (string | number)[] }
+interface Decl { file: string; kind: "interface" | "enum"; members: Member[]; values: (string | number)[]; bases?: string[] }
 
 function docOf(node: ts.Node): string {
     const docs = ((node as any).jsDoc ?? []) as ts.JSDoc[];
@@ -29,40 +29,66 @@ function sourceFiles(dir: string): string[] {
     });
 }
 
-/** Every interface and enum declared in the package sources (components/, providers/, index.ts), by name. */
+function interfaceDecl(node: ts.InterfaceDeclaration, sf: ts.SourceFile, file: string): Decl {
+    return {
+        file,
+        kind: "interface",
+        values: [],
+        members: node.members.filter(ts.isPropertySignature).map((m) => ({
+            name: m.name.getText(sf),
+            optional: !!m.questionToken,
+            doc: docOf(m),
+            typeNode: m.type,
+        })),
+        bases: (node.heritageClauses ?? []).flatMap((h) => h.types.map((t) => t.expression.getText(sf))),
+    };
+}
+
+/**
+ * Every interface and enum declared in the package sources (components/, providers/, index.ts),
+ * by name, with the members of the interfaces they extend; plus the Kubernetes input types
+ * (`k8s.types.input.core.v1` / `meta.v1`) the args use for pod knobs, which the analyzer copies
+ * into the schema under their bare names (so a clash with one of ours would be silent).
+ */
 function declarations(): Map<string, Decl[]> {
     const out = new Map<string, Decl[]>();
+    const add = (name: string, d: Decl) => out.set(name, [...(out.get(name) ?? []), d]);
     const files = [path.join(ROOT, "index.ts"), ...sourceFiles(path.join(ROOT, "components")), ...sourceFiles(path.join(ROOT, "providers"))];
     for (const file of files) {
         const sf = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2020, true);
         sf.forEachChild((node) => {
-            let decl: Decl | undefined;
-            if (ts.isInterfaceDeclaration(node)) {
-                decl = {
-                    file: path.relative(ROOT, file),
-                    kind: "interface",
-                    values: [],
-                    members: node.members.filter(ts.isPropertySignature).map((m) => ({
-                        name: m.name.getText(sf),
-                        optional: !!m.questionToken,
-                        doc: docOf(m),
-                        typeNode: m.type,
-                    })),
-                };
-            } else if (ts.isEnumDeclaration(node)) {
-                decl = {
+            if (ts.isInterfaceDeclaration(node)) add(node.name.text, interfaceDecl(node, sf, path.relative(ROOT, file)));
+            else if (ts.isEnumDeclaration(node)) {
+                add(node.name.text, {
                     file: path.relative(ROOT, file),
                     kind: "enum",
                     members: node.members.map((m) => ({ name: m.name.getText(sf), optional: false, doc: docOf(m) })),
                     values: node.members.map((m) => (m.initializer && ts.isStringLiteral(m.initializer) ? m.initializer.text : Number(m.initializer?.getText(sf)))),
-                };
-            }
-            if (decl && (node as ts.InterfaceDeclaration | ts.EnumDeclaration).name) {
-                const name = (node as ts.InterfaceDeclaration | ts.EnumDeclaration).name.text;
-                out.set(name, [...(out.get(name) ?? []), decl]);
+                });
             }
         });
     }
+    const k8sInput = path.join(ROOT, "node_modules", "@pulumi", "kubernetes", "types", "input.d.ts");
+    const sf = ts.createSourceFile(k8sInput, fs.readFileSync(k8sInput, "utf8"), ts.ScriptTarget.ES2020, true);
+    const visit = (node: ts.Node, ns: string[]) => {
+        if (ts.isModuleDeclaration(node) && node.body) {
+            const inner = [...ns, node.name.getText(sf)];
+            if (ts.isModuleBlock(node.body)) node.body.statements.forEach((st) => visit(st, inner));
+        } else if (ts.isInterfaceDeclaration(node) && ["core.v1", "meta.v1"].includes(ns.join("."))) {
+            k8sDecls.set(node.name.text, [...(k8sDecls.get(node.name.text) ?? []), interfaceDecl(node, sf, `@pulumi/kubernetes types.input.${ns.join(".")}`)]);
+        }
+    };
+    const k8sDecls = new Map<string, Decl[]>();
+    sf.statements.forEach((st) => visit(st, []));
+    // A Kubernetes type stands for a schema name only where our sources declare none (our `Pod` is
+    // not core/v1 Pod); a clash between a used Kubernetes type and one of ours shows up as a member mismatch.
+    for (const [name, decls] of k8sDecls) if (!out.has(name)) out.set(name, decls);
+    // Inherited members (`interface Pod extends WorkloadPod`), as the analyzer sees them.
+    const withBases = (d: Decl, seen: Set<string>): Member[] =>
+        [...(d.bases ?? []).flatMap((b) => (seen.has(b) ? [] : (out.get(b) ?? []).filter((x) => x.kind === "interface").flatMap((x) => withBases(x, new Set([...seen, b]))))), ...d.members];
+    // A member redeclared by the extending interface replaces the inherited one (its TSDoc wins).
+    const byName = (ms: Member[]) => [...new Map(ms.map((m) => [m.name, m])).values()];
+    for (const decls of out.values()) for (const d of decls) if (d.bases?.length) d.members = byName(withBases(d, new Set()));
     return out;
 }
 
@@ -185,7 +211,7 @@ describe("multi-language schema (inferred like `pulumi package get-schema`)", fu
         const marked: string[] = [];
         const walk = (v: any, at: string) => {
             if (!v || typeof v !== "object") return;
-            if (!Array.isArray(v) && "secret" in v) marked.push(at);
+            if (!Array.isArray(v) && typeof v.secret === "boolean") marked.push(at);
             for (const [k, x] of Object.entries(v)) walk(x, `${at}.${k}`);
         };
         walk(schema, "$");
@@ -240,9 +266,9 @@ describe("multi-language schema (inferred like `pulumi package get-schema`)", fu
         // The important ones, spelled out.
         const ref = (p: any) => typeName(p.$ref);
         assert.strictEqual(ref(resource.inputProperties.size), "SizePreset");
-        assert.strictEqual(ref(schema.types["openwebui:index:DatabaseArgs"].properties.mode), "ServiceMode");
-        assert.strictEqual(ref(schema.types["openwebui:index:VectorStoreArgs"].properties.type), "VectorStore");
-        assert.strictEqual(ref(schema.types["openwebui:index:KubernetesTargetArgs"].properties.routing), "RoutingMode");
+        assert.strictEqual(ref(schema.types["openwebui:index:Database"].properties.mode), "ServiceMode");
+        assert.strictEqual(ref(schema.types["openwebui:index:VectorStoreConfig"].properties.type), "VectorStore");
+        assert.strictEqual(ref(schema.types["openwebui:index:KubernetesTarget"].properties.routing), "RoutingMode");
         assert.deepStrictEqual(schema.types["openwebui:index:CloudTarget"].enum.map((e: any) => e.value), ["aws", "gcp", "azure", "kubernetes"]);
         assert.deepStrictEqual(schema.types["openwebui:index:ServiceMode"].enum.map((e: any) => e.value), ["managed", "external", "inCluster"]);
     });
@@ -256,16 +282,16 @@ describe("multi-language schema (inferred like `pulumi package get-schema`)", fu
         // Secrets and values computed by other resources must be accepted as Outputs from other languages.
         const inputs: [any, string][] = [
             [ins.extraSecretEnv, "extraSecretEnv"],
-            [type("OidcArgs").clientSecret, "oidc.clientSecret"],
-            [type("DatabaseArgs").url, "database.url"],
-            [type("RedisArgs").url, "redis.url"],
-            [type("RagArgs").openaiApiKeys, "rag.openaiApiKeys"],
-            [type("OtelArgs").exporterHeaders, "otel.exporterHeaders"],
-            [type("StorageArgs").bucketName, "storage.bucketName"],
+            [type("Oidc").clientSecret, "oidc.clientSecret"],
+            [type("Database").url, "database.url"],
+            [type("Redis").url, "redis.url"],
+            [type("Rag").openaiApiKeys, "rag.openaiApiKeys"],
+            [type("Otel").exporterHeaders, "otel.exporterHeaders"],
+            [type("Storage").bucketName, "storage.bucketName"],
         ];
         for (const [p, label] of inputs) assert.strictEqual(p.plain, undefined, `${label} must be an Input`);
         assert.deepStrictEqual(ins.extraSecretEnv.additionalProperties, { type: "string" });
-        assert.deepStrictEqual(type("RagArgs").openaiApiKeys.items, { type: "string" });
+        assert.deepStrictEqual(type("Rag").openaiApiKeys.items, { type: "string" });
     });
 
     it(`matches the committed schema.json (on purpose changes: ${REGENERATE})`, () => {

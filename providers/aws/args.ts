@@ -38,7 +38,7 @@ export enum AwsLoadBalancerScheme {
 }
 
 /** The EKS cluster Open WebUI runs on. */
-export interface AwsEksArgs {
+export interface AwsEks {
     /** EKS cluster name. Required. */
     clusterName: pulumi.Input<string>;
     /** How the Open WebUI pods get their AWS role. Default: `podIdentity`. */
@@ -56,7 +56,7 @@ export interface AwsEksArgs {
 }
 
 /** AWS settings of the managed Postgres. */
-export interface AwsDatabaseArgs {
+export interface AwsDatabase {
     /** Aurora PostgreSQL or RDS Multi-AZ. Default: `aurora`. */
     engine?: AwsDatabaseEngine;
     /**
@@ -77,7 +77,7 @@ export interface AwsDatabaseArgs {
 }
 
 /** AWS settings of the managed Redis. Cluster mode follows the neutral `redis.cluster`. */
-export interface AwsCacheArgs {
+export interface AwsCache {
     /** Valkey or Redis OSS. Default: `valkey`. */
     engine?: AwsCacheEngine;
     /** Engine version. Default: `8.1` for valkey (family `valkey8`), `7.1` for redis (family `redis7`). */
@@ -93,7 +93,7 @@ export interface AwsCacheArgs {
 }
 
 /** AWS Load Balancer Controller settings. */
-export interface AwsLoadBalancerArgs {
+export interface AwsLoadBalancer {
     /** ALB scheme. Default: `internet-facing`. */
     scheme?: AwsLoadBalancerScheme;
     /** IngressClass of the AWS Load Balancer Controller. Default: `alb`. */
@@ -115,7 +115,7 @@ export interface AwsLoadBalancerArgs {
 }
 
 /** Settings of the `aws` target. */
-export interface AwsArgs {
+export interface Aws {
     /** Region of every AWS resource. Default: the AWS provider's region. */
     region?: string;
     /** VPC of the EKS cluster. Required. */
@@ -126,17 +126,17 @@ export interface AwsArgs {
      */
     privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** The EKS cluster. Required. */
-    eks: AwsEksArgs;
+    eks: AwsEks;
     /** ACM certificate ARN for the ALB HTTPS listener (same region). Required when `tls.enabled` (the default); default: none. */
     certificateArn?: pulumi.Input<string>;
     /** Route 53 hosted zone id: when set, an alias A record `hostname` -> ALB is created. Default: none (manage DNS yourself). */
     route53ZoneId?: pulumi.Input<string>;
     /** Customer managed KMS key ARN for RDS, ElastiCache, S3 and Performance Insights. Default: a new key with yearly rotation. */
     kmsKeyArn?: pulumi.Input<string>;
-    /** Managed Postgres settings (`database.mode` managed only). Default: every default of AwsDatabaseArgs. */
-    database?: AwsDatabaseArgs;
-    /** Managed Redis settings (`redis.mode` managed only). Default: every default of AwsCacheArgs. */
-    cache?: AwsCacheArgs;
-    /** Load balancer settings. Default: every default of AwsLoadBalancerArgs. */
-    loadBalancer?: AwsLoadBalancerArgs;
+    /** Managed Postgres settings (`database.mode` managed only). Default: every default of AwsDatabase. */
+    database?: AwsDatabase;
+    /** Managed Redis settings (`redis.mode` managed only). Default: every default of AwsCache. */
+    cache?: AwsCache;
+    /** Load balancer settings. Default: every default of AwsLoadBalancer. */
+    loadBalancer?: AwsLoadBalancer;
 }

@@ -8,7 +8,7 @@ import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import type { ProviderContext } from "../interface";
-import { AwsArgs, AwsIdentityMode } from "./args";
+import { Aws, AwsIdentityMode } from "./args";
 
 export interface AwsState {
     region: pulumi.Output<string>;
@@ -22,8 +22,8 @@ export interface AwsState {
 
 const states = new WeakMap<pulumi.Resource, AwsState>();
 
-export function awsArgs(ctx: ProviderContext): AwsArgs {
-    return ctx.spec.aws as AwsArgs;
+export function awsArgs(ctx: ProviderContext): Aws {
+    return ctx.spec.aws as Aws;
 }
 
 /** `{ region }` for every resource when the user pinned one; empty to use the provider's. */

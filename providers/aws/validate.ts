@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { enumValues, isKnown, problem } from "../../components/errors";
 import type { ResolvedSpec } from "../../components/spec";
 import { ServiceMode } from "../../components/types";
-import { AwsArgs, AwsCacheEngine, AwsDatabaseEngine, AwsIdentityMode, AwsLoadBalancerScheme } from "./args";
+import { Aws, AwsCacheEngine, AwsDatabaseEngine, AwsIdentityMode, AwsLoadBalancerScheme } from "./args";
 
 /** RDS for PostgreSQL gp3 allocated storage ceiling (64 TiB). */
 const RDS_GP3_MAX_GB = 65536;
@@ -14,7 +14,7 @@ import { PG_ENGINE_VERSION, cacheEngine, cacheEngineVersion, cacheFamily, cacheR
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 export function validateAws(spec: ResolvedSpec): string[] {
-    const a = spec.aws as AwsArgs | undefined;
+    const a = spec.aws as Aws | undefined;
     if (!a) return []; // the core reports the missing block
     const p: string[] = [];
 

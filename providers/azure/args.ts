@@ -21,7 +21,7 @@ export enum AzureIngressController {
 }
 
 /** Where the Application Gateway for Containers Gateway comes from (set exactly one way). */
-export interface AzureAgcArgs {
+export interface AzureAgc {
     /** Attach to an existing Gateway with this name (the platform team's shared Gateway). No Gateway is created. Default: none. */
     gatewayName?: string;
     /** Namespace of the existing Gateway. Default: the release namespace. */
@@ -39,11 +39,11 @@ export interface AzureAgcArgs {
 }
 
 /** Public routing settings of the azure target. */
-export interface AzureIngressArgs {
+export interface AzureIngress {
     /** Controller that carries the traffic. Default: `applicationGatewayForContainers`. */
     controller?: AzureIngressController;
     /** Application Gateway for Containers settings (required when `controller` is `applicationGatewayForContainers`). */
-    agc?: AzureAgcArgs;
+    agc?: AzureAgc;
     /** AGIC: name of an SSL certificate already installed on the Application Gateway (`appgw-ssl-certificate`), instead of `tls.secretName`/`tls.clusterIssuer`. Default: none. */
     appGatewaySslCertificate?: string;
     /**
@@ -58,7 +58,7 @@ export interface AzureIngressArgs {
 }
 
 /** SKU escape hatches. Each defaults from `size`. */
-export interface AzureSkuArgs {
+export interface AzureSku {
     /** PostgreSQL Flexible Server compute SKU (e.g. `Standard_D4ds_v5`). Default: small `Standard_D2ds_v5`, medium `Standard_D4ds_v5`, large `Standard_D8ds_v5`. An unknown SKU needs `database.maxConnections`. */
     postgresSkuName?: string;
     /** PostgreSQL tier: `GeneralPurpose` or `MemoryOptimized` (`Burstable` has no high availability). Default: `GeneralPurpose`. */
@@ -74,7 +74,7 @@ export interface AzureSkuArgs {
 }
 
 /** Weekly maintenance window (UTC) of the PostgreSQL server. */
-export interface AzureMaintenanceWindowArgs {
+export interface AzureMaintenanceWindow {
     /** Day of the week, 0 = Sunday ... 6 = Saturday. Default: 0. */
     dayOfWeek?: number;
     /** Start hour (UTC), 0-23. Default: 3. */
@@ -82,7 +82,7 @@ export interface AzureMaintenanceWindowArgs {
 }
 
 /** Settings of the `azure` target. */
-export interface AzureArgs {
+export interface Azure {
     /** Resource group for every Azure resource. Required. */
     resourceGroupName: pulumi.Input<string>;
     /** Create the resource group (`resourceGroupName`) instead of using an existing one. Default: false. */
@@ -112,7 +112,7 @@ export interface AzureArgs {
     /** Geo-redundant PostgreSQL backups (not available in every region; can only be set at creation). Default: false. */
     postgresGeoRedundantBackup?: boolean;
     /** PostgreSQL maintenance window (patching, minor upgrades). Default: Sunday 03:00 UTC. */
-    postgresMaintenanceWindow?: AzureMaintenanceWindowArgs;
+    postgresMaintenanceWindow?: AzureMaintenanceWindow;
     /** PostgreSQL administrator login (used only by the bootstrap Job). Default: `openwebuiadmin`. */
     postgresAdminLogin?: string;
     /**
@@ -126,7 +126,7 @@ export interface AzureArgs {
     /** Resource group of `dnsZoneName`. Default: `resourceGroupName`. */
     dnsZoneResourceGroupName?: pulumi.Input<string>;
     /** Public routing. Default: Application Gateway for Containers. */
-    ingress?: AzureIngressArgs;
+    ingress?: AzureIngress;
     /** SKU overrides. */
-    skus?: AzureSkuArgs;
+    skus?: AzureSku;
 }

@@ -5,7 +5,7 @@ import type { ResolvedSpec } from "../../components/spec";
 import { checkUrl, cidrProblem, isDnsName } from "../../components/addresses";
 import { enumValues, isKnown, problem } from "../../components/errors";
 import { ServiceMode } from "../../components/types";
-import { AzureArgs, AzureIngressController } from "./args";
+import { Azure, AzureIngressController } from "./args";
 import { POSTGRES_MAX_CONNECTIONS_RANGE, createDatabase, maxConnections, postgresSku, provisioningMaxConnections } from "./database";
 import { createCache } from "./cache";
 import { createObjectStore } from "./storage";
@@ -13,7 +13,7 @@ import { createWorkloadIdentity } from "./identity";
 import { createLoadBalancer, ingressController } from "./routing";
 import { SUBNET_ID, VNET_ID } from "./shared";
 
-export { AzureArgs, AzureIngressController } from "./args";
+export { Azure, AzureIngressController } from "./args";
 
 const REDIS_SKU = /^(Balanced_B|MemoryOptimized_M|ComputeOptimized_X|FlashOptimized_A)\d+$/;
 const EVICTION_POLICIES = ["NoEviction", "VolatileLRU", "VolatileLFU", "VolatileTTL", "VolatileRandom", "AllKeysLRU", "AllKeysLFU", "AllKeysRandom"];
@@ -29,7 +29,7 @@ function missing(v: unknown): boolean {
 }
 
 export function validate(spec: ResolvedSpec): string[] {
-    const a = spec.azure as AzureArgs | undefined;
+    const a = spec.azure as Azure | undefined;
     if (!a) return []; // the core reports the missing block
     const p: string[] = [];
     const dbManaged = spec.database.mode === ServiceMode.Managed;

@@ -7,10 +7,10 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as network from "@pulumi/azure-native/network";
 import type { ProviderContext } from "../interface";
-import type { AzureArgs } from "./args";
+import type { Azure } from "./args";
 
 export interface AzureShared {
-    args: AzureArgs;
+    args: Azure;
     resourceGroupName: pulumi.Output<string>;
     location: pulumi.Input<string>;
     subscriptionId: pulumi.Output<string>;
@@ -38,7 +38,7 @@ export function stableSuffix(name: string): string {
 export function shared(ctx: ProviderContext): AzureShared {
     const existing = cache.get(ctx.parent);
     if (existing) return existing;
-    const args = ctx.spec.azure as AzureArgs;
+    const args = ctx.spec.azure as Azure;
     let resourceGroupName: pulumi.Output<string>;
     if (args.createResourceGroup) {
         const rg = new resources.ResourceGroup(`${ctx.name}-rg`, {

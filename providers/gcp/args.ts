@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /** Weekly maintenance window (UTC) shared by Cloud SQL and Memorystore. */
-export interface GcpMaintenanceWindowArgs {
+export interface GcpMaintenanceWindow {
     /** Day of the week, 1 (Monday) to 7 (Sunday). Default: 7 (Sunday). */
     day?: number;
     /** Hour of the day in UTC, 0 to 23. Default: 3. */
@@ -20,7 +20,7 @@ export interface GcpMaintenanceWindowArgs {
  * a GCS bucket, a Google service account bound through Workload Identity, and the GKE
  * Ingress load balancer (static IP, managed certificate, BackendConfig, FrontendConfig).
  */
-export interface GcpArgs {
+export interface Gcp {
     /** Project id that holds the cluster and receives every cloud resource (e.g. `my-project`). Required. */
     project: string;
     /** Region of the cluster and of the regional services (e.g. `europe-west1`; not a zone). Required. */
@@ -76,7 +76,7 @@ export interface GcpArgs {
      */
     redisConnectMode?: string;
     /** Weekly maintenance window for Cloud SQL and Memorystore. Default: Sunday 03:00 UTC. */
-    maintenanceWindow?: GcpMaintenanceWindowArgs;
+    maintenanceWindow?: GcpMaintenanceWindow;
     /** Location of the bucket. Default: `region`. */
     storageLocation?: string;
     /** Days to keep noncurrent (overwritten or deleted) object versions before deleting them; 0 keeps them forever. Default: 30. */

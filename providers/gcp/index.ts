@@ -26,7 +26,7 @@ import type {
     ProviderContext,
     WorkloadIdentity,
 } from "../interface";
-import type { GcpArgs } from "./args";
+import type { Gcp } from "./args";
 
 /**
  * Cloud SQL tier and explicit `max_connections` per size preset.
@@ -102,11 +102,11 @@ export function defaultServiceAccountId(name: string): string {
     return `owui-${slug(name, 18)}-${hash}`;
 }
 
-function workloadPool(g: GcpArgs): string {
+function workloadPool(g: Gcp): string {
     return g.workloadIdentityPool ?? `${g.project}.svc.id.goog`;
 }
 
-function maintenance(g: GcpArgs): { day: number; hour: number } {
+function maintenance(g: Gcp): { day: number; hour: number } {
     return { day: g.maintenanceWindow?.day ?? 7, hour: g.maintenanceWindow?.hour ?? 3 };
 }
 

@@ -2,7 +2,7 @@
 import type { RoutingMode } from "../../components/types";
 
 /** A Gateway API Gateway the HTTPRoute attaches to. */
-export interface GatewayRefArgs {
+export interface GatewayRef {
     /** Gateway name. */
     name: string;
     /** Gateway namespace. Default: the release namespace. */
@@ -12,11 +12,11 @@ export interface GatewayRefArgs {
 }
 
 /** Settings of the `kubernetes` target; also used for the in-cluster services on any target. */
-export interface KubernetesTargetArgs {
+export interface KubernetesTarget {
     /** How the endpoint is exposed. Default: `gatewayApi` when `gateway` is set, otherwise `ingress`. */
     routing?: RoutingMode;
     /** Gateway to attach the HTTPRoute to (routing `gatewayApi`). */
-    gateway?: GatewayRefArgs;
+    gateway?: GatewayRef;
     /** IngressClass for routing `ingress`. Default: the cluster's default IngressClass. */
     ingressClassName?: string;
     /** Extra Ingress annotations (controller-specific timeouts etc.). Default: websocket-safe timeouts for common controllers. */

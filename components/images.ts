@@ -1,0 +1,40 @@
+// Every image the component deploys: the pinned defaults (no moving tags) in one place, and
+// their resolution (an explicit override as given, else the default under `imageRegistry`).
+import { mirrorImage } from "./podKnobs";
+import type { OpenWebUiClusterArgs } from "./types";
+
+/** The Open WebUI release this package is tested against (PyPI 0.12.4; see tests/integration). */
+export const DEFAULT_IMAGE_REPOSITORY = "ghcr.io/open-webui/open-webui";
+export const DEFAULT_IMAGE_TAG = "v0.12.4";
+export const DEFAULT_OTEL_COLLECTOR_IMAGE = "otel/opentelemetry-collector-contrib:0.139.0";
+/** psql of the database bootstrap Job. */
+export const PSQL_IMAGE = "postgres:17.6-alpine";
+/** In-cluster services. MinIO is not used: its images stopped in Oct 2025. */
+export const IN_CLUSTER_IMAGES = {
+    postgres: (major: string) => `pgvector/pgvector:0.8.1-pg${major}`,
+    redis: "valkey/valkey:8.1.4-alpine",
+    objectStore: "chrislusf/seaweedfs:3.97",
+};
+
+/** The image of every workload besides Open WebUI (whose ref is `spec.image.ref`). */
+export interface ResolvedImages {
+    dbBootstrap: string;
+    otelCollector: string;
+    postgres: string;
+    redis: string;
+    objectStore: string;
+}
+
+/** Resolves the workloads' images; `postgresMajor` picks the in-cluster Postgres image. */
+export function resolveImages(a: OpenWebUiClusterArgs, postgresMajor: string): ResolvedImages {
+    const w = a.workloads ?? {};
+    const reg = a.imageRegistry;
+    const pick = (override: string | undefined, pinned: string) => override ?? mirrorImage(pinned, reg);
+    return {
+        dbBootstrap: pick(w.dbBootstrap?.image, PSQL_IMAGE),
+        otelCollector: pick(a.otel?.collectorImage ?? w.otelCollector?.image, DEFAULT_OTEL_COLLECTOR_IMAGE),
+        postgres: pick(w.postgres?.image, IN_CLUSTER_IMAGES.postgres(postgresMajor)),
+        redis: pick(w.redis?.image, IN_CLUSTER_IMAGES.redis),
+        objectStore: pick(w.objectStore?.image, IN_CLUSTER_IMAGES.objectStore),
+    };
+}

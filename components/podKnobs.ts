@@ -1,0 +1,198 @@
+// Applies the pod knobs of `pod` / `workloads.<name>` (components/podTypes.ts) onto the pod
+// templates the component builds, checks them at construction, and resolves every image (its
+// override, or the pinned default under `imageRegistry`). One merge for every workload:
+// - scheduling (nodeSelector, tolerations, affinity, priority/runtime class) is set as given;
+// - topologySpreadConstraints replace the component's; a constraint without labelSelector
+//   selects the workload's pods;
+// - imagePullSecrets: `pod.imagePullSecrets` on every pod, plus the workload's own;
+// - extra volumes are added, extra mounts and extended resources go to the main containers;
+// - init containers run after the component's, sidecars beside the main container, both with the
+//   restricted security context when they set none;
+// - labels and annotations are added; the component's own (selector, config hash) win.
+// The component's security contexts, probes, volumes and env are never replaced.
+import * as k8s from "@pulumi/kubernetes";
+import { isKnown, problem } from "./errors";
+import { restrictedContainerSecurity } from "./security";
+import { Workload, WorkloadPod, Workloads } from "./podTypes";
+
+type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+type Container = k8s.types.input.core.v1.Container;
+
+/** The workloads `workloads` configures, with the names the component gives their pods' parts. */
+export const WORKLOADS: Record<keyof Workloads, { volumes: string[]; containers: string[] }> = {
+    dbBootstrap: { volumes: ["sql"], containers: ["psql"] },
+    otelCollector: { volumes: ["config"], containers: ["otel-collector"] },
+    postgres: { volumes: ["data", "run", "tmp"], containers: ["postgres"] },
+    redis: { volumes: ["data"], containers: ["valkey"] },
+    objectStore: { volumes: ["data", "s3-config", "tmp"], containers: ["seaweedfs", "create-bucket"] },
+};
+/** The Open WebUI pods' own volume and container names (serving Deployment and migration Job). */
+export const APP_POD_NAMES = { volumes: ["data", "tmp", "redis-ca", "trusted-ca"], containers: ["open-webui", "seed-data", "migrate"] };
+
+/** What a workload's pods get: its knobs plus the pull Secrets every pod gets. */
+export interface ResolvedKnobs extends WorkloadPod {
+    imagePullSecrets: string[];
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const QUANTITY = /^[+]?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+|[KMGTPE]i?|[numk])?$/;
+/** An extended resource name: `<domain>/<name>` (e.g. `nvidia.com/gpu`), or hugepages / ephemeral-storage. */
+const RESOURCE_NAME = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?|hugepages-[0-9]+[KMG]i|ephemeral-storage)$/;
+const LABEL_KEY = /^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+/** `host[:port][/path]`, no scheme, no trailing slash. */
+const REGISTRY = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+
+/**
+ * `ref` under the registry mirror: the registry host is replaced, the path kept (Docker Hub images
+ * get their implicit `library/` prefix), e.g. `postgres:17` -> `<mirror>/library/postgres:17`.
+ */
+export function mirrorImage(ref: string, registry: string | undefined): string {
+    if (!registry) return ref;
+    const parts = ref.split("/");
+    const hasHost = parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === "localhost");
+    const path = hasHost ? parts.slice(1) : parts.length === 1 ? ["library", ...parts] : parts;
+    return `${registry}/${path.join("/")}`;
+}
+
+function checkName(field: string, v: unknown, re: RegExp, what: string, out: string[]): void {
+    if (isKnown(v) && (typeof v !== "string" || !re.test(v) || v.length > 253)) out.push(problem(field, v, `use a valid ${what}`));
+}
+
+/** Problems of one knob block (`field` is `pod` or `workloads.<name>`); `own` names the component's volumes and containers. */
+export function podKnobProblems(field: string, k: (WorkloadPod & { image?: string }) | undefined, own: { volumes: string[]; containers: string[] }): string[] {
+    const out: string[] = [];
+    if (!k) return out;
+    for (const [key, map] of [["labels", k.labels], ["annotations", k.annotations], ["nodeSelector", k.nodeSelector]] as const) {
+        for (const [n, v] of Object.entries(map ?? {})) {
+            if (!LABEL_KEY.test(n)) out.push(problem(`${field}.${key}.${n}`, n, "use a valid Kubernetes key (optional DNS prefix and '/', then at most 63 alphanumerics, '-', '_', '.')"));
+            else if (key !== "annotations" && !LABEL_VALUE.test(v)) out.push(problem(`${field}.${key}.${n}`, v, "use a valid label value (at most 63 alphanumerics, '-', '_', '.')"));
+        }
+    }
+    (k.tolerations ?? []).forEach((t, i) => {
+        const f = `${field}.tolerations[${i}]`;
+        if (isKnown(t.operator) && !["Exists", "Equal"].includes(t.operator as string)) out.push(problem(`${f}.operator`, t.operator, "use Exists or Equal"));
+        if (isKnown(t.effect) && !["NoSchedule", "PreferNoSchedule", "NoExecute"].includes(t.effect as string)) out.push(problem(`${f}.effect`, t.effect, "use NoSchedule, PreferNoSchedule or NoExecute (or omit it to match every effect)"));
+        if (t.operator === "Exists" && isKnown(t.value) && t.value !== "") out.push(problem(`${f}.value`, t.value, "operator Exists takes no value: drop the value or use operator Equal"));
+        if (isKnown(t.tolerationSeconds) && t.effect !== "NoExecute") out.push(problem(`${f}.tolerationSeconds`, t.tolerationSeconds, "applies only with effect NoExecute"));
+    });
+    (k.topologySpreadConstraints ?? []).forEach((c, i) => {
+        const f = `${field}.topologySpreadConstraints[${i}]`;
+        if (isKnown(c.maxSkew) && (!Number.isInteger(c.maxSkew) || c.maxSkew < 1)) out.push(problem(`${f}.maxSkew`, c.maxSkew, "use a whole number >= 1"));
+        if (isKnown(c.topologyKey) && (typeof c.topologyKey !== "string" || !LABEL_KEY.test(c.topologyKey))) out.push(problem(`${f}.topologyKey`, c.topologyKey, "give a node label key such as topology.kubernetes.io/zone"));
+        if (isKnown(c.whenUnsatisfiable) && !["DoNotSchedule", "ScheduleAnyway"].includes(c.whenUnsatisfiable as string)) out.push(problem(`${f}.whenUnsatisfiable`, c.whenUnsatisfiable, "use DoNotSchedule or ScheduleAnyway"));
+    });
+    checkName(`${field}.priorityClassName`, k.priorityClassName, DNS_SUBDOMAIN, "PriorityClass name (DNS subdomain)", out);
+    checkName(`${field}.runtimeClassName`, k.runtimeClassName, DNS_SUBDOMAIN, "RuntimeClass name (DNS subdomain)", out);
+    (k.imagePullSecrets ?? []).forEach((s, i) => checkName(`${field}.imagePullSecrets[${i}]`, s, DNS_SUBDOMAIN, "Secret name (DNS subdomain)", out));
+    const volumes = new Set<string>();
+    (k.extraVolumes ?? []).forEach((v, i) => {
+        const f = `${field}.extraVolumes[${i}].name`;
+        if (!isKnown(v.name)) return;
+        if (typeof v.name !== "string" || !DNS_LABEL.test(v.name) || v.name.length > 63) out.push(problem(f, v.name, "use a DNS-1123 label (lowercase letters, digits, '-')"));
+        else if (own.volumes.includes(v.name)) out.push(problem(f, v.name, `the component names its own volumes ${own.volumes.join(", ")}: pick another name`));
+        else if (volumes.has(v.name)) out.push(problem(f, v.name, "names another extra volume too: volume names must be unique"));
+        volumes.add(v.name);
+    });
+    (k.extraVolumeMounts ?? []).forEach((m, i) => {
+        const f = `${field}.extraVolumeMounts[${i}]`;
+        if (isKnown(m.name) && !volumes.has(m.name)) out.push(problem(`${f}.name`, m.name, `name a volume of ${field}.extraVolumes (${[...volumes].join(", ") || "none given"})`));
+        if (isKnown(m.mountPath) && (typeof m.mountPath !== "string" || !m.mountPath.startsWith("/"))) out.push(problem(`${f}.mountPath`, m.mountPath, "use an absolute path"));
+    });
+    const containers = new Set<string>();
+    for (const key of ["initContainers", "sidecars"] as const) {
+        (k[key] ?? []).forEach((c, i) => {
+            const f = `${field}.${key}[${i}]`;
+            if (c === null || typeof c !== "object" || Array.isArray(c)) return void out.push(problem(f, c, "give a Kubernetes Container object (name, image, ...)"));
+            if (typeof c.name !== "string" || !DNS_LABEL.test(c.name)) out.push(problem(`${f}.name`, c.name, "use a DNS-1123 label (lowercase letters, digits, '-')"));
+            else if (own.containers.includes(c.name)) out.push(problem(`${f}.name`, c.name, `the component names its own containers ${own.containers.join(", ")}: pick another name`));
+            else if (containers.has(c.name)) out.push(problem(`${f}.name`, c.name, "names another extra container too: container names must be unique"));
+            else containers.add(c.name);
+            if (isKnown(c.image) && (typeof c.image !== "string" || c.image.trim() === "" || /\s/.test(c.image))) out.push(problem(`${f}.image`, c.image, "give an image reference such as registry.example.com/tool:1.2"));
+            if (c.image === undefined) out.push(problem(`${f}.image`, undefined, "every container needs an image"));
+        });
+    }
+    for (const key of ["cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit"] as const) {
+        const v = k[key];
+        if (v !== undefined && (typeof v !== "string" || !QUANTITY.test(v))) out.push(problem(`${field}.${key}`, v, "use a Kubernetes quantity such as 500m, 2 or 1Gi"));
+    }
+    for (const [n, v] of Object.entries(k.extraResources ?? {})) {
+        const f = `${field}.extraResources.${n}`;
+        if (n === "cpu" || n === "memory") out.push(problem(f, v, `set ${n} with ${field}.${n}Request / ${field}.${n}Limit`));
+        else if (!RESOURCE_NAME.test(n)) out.push(problem(f, n, "use an extended resource name such as nvidia.com/gpu (domain/name), hugepages-2Mi or ephemeral-storage"));
+        else if (typeof v !== "string" || !QUANTITY.test(v)) out.push(problem(f, v, "use a Kubernetes quantity such as 1"));
+    }
+    if (k.image !== undefined && (typeof k.image !== "string" || k.image.trim() === "" || /\s|:\/\//.test(k.image))) {
+        out.push(problem(`${field}.image`, k.image, "give a full image reference without scheme, e.g. registry.example.com/postgres:17.6-alpine"));
+    }
+    return out;
+}
+
+/** Problems of `imageRegistry`. */
+export function registryProblems(registry: unknown): string[] {
+    if (registry === undefined) return [];
+    return typeof registry === "string" && REGISTRY.test(registry) ? [] : [problem("imageRegistry", registry, "give a registry host with an optional port and path, without scheme or trailing '/', e.g. mirror.corp.example or harbor.corp.example/proxy")];
+}
+
+/** The knobs a workload's pods get: its own plus the pull Secrets of `pod.imagePullSecrets`. */
+export function resolveKnobs(k: WorkloadPod | undefined, everyPod: string[]): ResolvedKnobs {
+    const own = (k?.imagePullSecrets ?? []).filter((s) => !everyPod.includes(s));
+    return { ...k, imagePullSecrets: [...everyPod, ...own] };
+}
+
+/** A workload's image: its override as given, else the pinned default under the mirror. */
+export function workloadImage(w: Workload | undefined, pinned: string, registry: string | undefined): string {
+    return w?.image ?? mirrorImage(pinned, registry);
+}
+
+function userContainer(c: { [key: string]: any }): Container {
+    return { ...c, securityContext: c.securityContext ?? restrictedContainerSecurity() } as Container;
+}
+
+function withResources(c: Container, k: ResolvedKnobs): Container {
+    const r = (c.resources ?? {}) as { requests?: Record<string, string>; limits?: Record<string, string> };
+    const requests = { ...(r.requests ?? {}), ...(k.cpuRequest ? { cpu: k.cpuRequest } : {}), ...(k.memoryRequest ? { memory: k.memoryRequest } : {}), ...(k.extraResources ?? {}) };
+    const limits = { ...(r.limits ?? {}), ...(k.cpuLimit ? { cpu: k.cpuLimit } : {}), ...(k.memoryLimit ? { memory: k.memoryLimit } : {}), ...(k.extraResources ?? {}) };
+    return { ...c, resources: { requests, limits } };
+}
+
+/**
+ * The pod template with the knobs applied. `main` names the containers that get the extra
+ * mounts and resources; `selector` fills topology spread constraints given without labelSelector.
+ */
+export function withPodKnobs(template: PodTemplate, k: ResolvedKnobs, o: { main: string[]; selector: { [key: string]: string } }): PodTemplate {
+    const spec = template.spec as PodSpec;
+    const meta = (template.metadata ?? {}) as { labels?: Record<string, string>; annotations?: Record<string, string> };
+    const main = (c: Container) => o.main.includes(c.name as string);
+    const containers = (spec.containers as Container[]).map((c) => {
+        if (!main(c)) return c;
+        const mounted = k.extraVolumeMounts?.length ? { ...c, volumeMounts: [...((c.volumeMounts as any[]) ?? []), ...k.extraVolumeMounts] } : c;
+        return withResources(mounted, k);
+    });
+    const merged: PodSpec = {
+        ...spec,
+        ...(k.nodeSelector ? { nodeSelector: { ...((spec.nodeSelector as Record<string, string>) ?? {}), ...k.nodeSelector } } : {}),
+        ...(k.tolerations?.length ? { tolerations: k.tolerations } : {}),
+        ...(k.affinity ? { affinity: k.affinity } : {}),
+        ...(k.priorityClassName ? { priorityClassName: k.priorityClassName } : {}),
+        ...(k.runtimeClassName ? { runtimeClassName: k.runtimeClassName } : {}),
+        ...(k.topologySpreadConstraints
+            ? { topologySpreadConstraints: k.topologySpreadConstraints.map((c) => ({ ...c, labelSelector: c.labelSelector ?? { matchLabels: o.selector } })) }
+            : {}),
+        ...(k.imagePullSecrets.length ? { imagePullSecrets: k.imagePullSecrets.map((name) => ({ name })) } : {}),
+        ...(k.extraVolumes?.length ? { volumes: [...((spec.volumes as any[]) ?? []), ...k.extraVolumes] } : {}),
+        ...(k.initContainers?.length ? { initContainers: [...((spec.initContainers as Container[]) ?? []), ...k.initContainers.map(userContainer)] } : {}),
+        containers: [...containers, ...(k.sidecars ?? []).map(userContainer)],
+    };
+    return {
+        ...template,
+        metadata: {
+            ...meta,
+            labels: { ...(k.labels ?? {}), ...(meta.labels ?? {}) },
+            ...(k.annotations || meta.annotations ? { annotations: { ...(k.annotations ?? {}), ...(meta.annotations ?? {}) } } : {}),
+        },
+        spec: merged,
+    };
+}
