@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { PGVECTOR_MAX_VECTOR_DIMENSIONS, ResolvedSpec } from "./spec";
 import { EmbeddingEngine, OtlpProtocol, VectorStore } from "./types";
+import { ssoEnv } from "./sso";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -25,8 +26,8 @@ export interface EnvInputs {
     storageSecretEnv: { [key: string]: SecretRef };
     /** OTLP endpoint of the in-cluster collector (undefined: OTEL off). */
     otelCollectorEndpoint?: pulumi.Input<string>;
-    /** Keys present in the app Secret for optional secrets. */
-    secretKeys: { oidcClientSecret: boolean; openaiApiKeys: boolean; embeddingApiKey: boolean };
+    /** Keys present in the app Secret for optional secrets (given by value). */
+    secretKeys: { openaiApiKeys: boolean; embeddingApiKey: boolean };
 }
 
 /** Paths inside the pod. */
@@ -147,22 +148,7 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
     // Sign-in. Socket.IO takes its allowed origins from CORS_ALLOW_ORIGIN: pin it to the public URL.
     env.push(plain("ENABLE_SIGNUP", spec.enableSignup), plain("CORS_ALLOW_ORIGIN", spec.url), plain("ENABLE_PERSISTENT_CONFIG", spec.persistentConfig));
     if (spec.tls.enabled) env.push(plain("WEBUI_SESSION_COOKIE_SECURE", true), plain("WEBUI_AUTH_COOKIE_SECURE", true));
-    if (spec.oidc) {
-        const o = spec.oidc;
-        env.push(
-            plain("ENABLE_OAUTH_SIGNUP", o.enableSignup ?? true),
-            plain("OAUTH_CLIENT_ID", o.clientId),
-            fromSecret("OAUTH_CLIENT_SECRET", app("OAUTH_CLIENT_SECRET")),
-            plain("OPENID_PROVIDER_URL", o.providerUrl),
-            plain("OPENID_REDIRECT_URI", `${spec.url}/oauth/oidc/callback`),
-            plain("OAUTH_SCOPES", o.scopes ?? "openid email profile"),
-            plain("OAUTH_PROVIDER_NAME", o.providerName ?? "SSO"),
-            plain("OAUTH_MERGE_ACCOUNTS_BY_EMAIL", o.mergeAccountsByEmail ?? false),
-            // OIDC login state must survive a hop between replicas: Redis-backed sessions.
-            plain("ENABLE_STAR_SESSIONS_MIDDLEWARE", true),
-        );
-        if (o.disablePasswordLogin) env.push(plain("ENABLE_LOGIN_FORM", false));
-    }
+    env.push(...ssoEnv(spec, spec.url, inp.appSecretName));
 
     // RAG and task models
     const r = spec.rag;
@@ -172,15 +158,18 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
     if (r.taskModelExternal) env.push(plain("TASK_MODEL_EXTERNAL", r.taskModelExternal));
     if (r.openaiApiBaseUrls?.length) env.push(plain("OPENAI_API_BASE_URLS", r.openaiApiBaseUrls.join(";")));
     if (inp.secretKeys.openaiApiKeys) env.push(fromSecret("OPENAI_API_KEYS", app("OPENAI_API_KEYS")));
+    else if (r.openaiApiKeysRef) env.push(fromSecret("OPENAI_API_KEYS", r.openaiApiKeysRef));
     if (r.ollamaBaseUrls?.length) env.push(plain("OLLAMA_BASE_URLS", r.ollamaBaseUrls.join(";")));
     // Embeddings: Open WebUI reads their endpoint and key from RAG_* only (else api.openai.com).
     const ollama = r.embeddingEngine === EmbeddingEngine.Ollama;
     const embeddingUrl = r.embeddingApiBaseUrl ?? (ollama ? r.ollamaBaseUrls?.[0] : r.openaiApiBaseUrls?.[0]);
     if (embeddingUrl) env.push(plain(ollama ? "RAG_OLLAMA_BASE_URL" : "RAG_OPENAI_API_BASE_URL", embeddingUrl));
-    if (inp.secretKeys.embeddingApiKey) env.push(fromSecret(ollama ? "RAG_OLLAMA_API_KEY" : "RAG_OPENAI_API_KEY", app("RAG_EMBEDDING_API_KEY")));
+    const embeddingKey = r.embeddingApiKeyRef ?? (inp.secretKeys.embeddingApiKey ? app("RAG_EMBEDDING_API_KEY") : undefined);
+    if (embeddingKey) env.push(fromSecret(ollama ? "RAG_OLLAMA_API_KEY" : "RAG_OPENAI_API_KEY", embeddingKey));
 
     // Escape hatches (names the component manages were refused at validation)
     for (const [k, v] of Object.entries(spec.extraEnv)) env.push(plain(k, v));
+    for (const [k, ref] of Object.entries(spec.extraSecretEnvRefs ?? {})) env.push(fromSecret(k, ref));
     // extraSecretEnv arrives through `envFrom` (its own Secret): its names need not be known at plan time.
     return env;
 }

@@ -19,6 +19,7 @@ import { EnvInputs, REDIS_CA_DIR, SecretRef, buildEnv } from "./env";
 import { ValidationError } from "./errors";
 import { inClusterObjectStore, inClusterPostgres, inClusterRedis, OBJECT_STORE_PORTS } from "./inCluster";
 import { createOtelCollector } from "./otel";
+import { ssoSecretValues } from "./sso";
 import { MANAGED_ENV, ResolvedSpec, planPools, resolveSpec } from "./spec";
 import { unknownKeyProblems } from "./unknownKeys";
 import { EmbeddingEngine, OpenWebUiClusterArgs, ServiceMode } from "./types";
@@ -301,7 +302,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         );
 
         // 5. App Secret, env, migration Job, Deployment
-        if (spec.oidc) appSecretData.OAUTH_CLIENT_SECRET = pulumi.secret(spec.oidc.clientSecret);
+        Object.assign(appSecretData, ssoSecretValues(spec));
         const openaiKeys = spec.rag.openaiApiKeys;
         if (openaiKeys !== undefined) appSecretData.OPENAI_API_KEYS = pulumi.secret(pulumi.output(openaiKeys).apply((k) => k.join(";")));
         // The embedding key: given, or the first OpenAI key (the gateway the models come from).
@@ -354,7 +355,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             storageEnv,
             storageSecretEnv,
             otelCollectorEndpoint: otel?.endpoint,
-            secretKeys: { oidcClientSecret: !!spec.oidc, openaiApiKeys: openaiKeys !== undefined, embeddingApiKey: embeddingKey !== undefined },
+            secretKeys: { openaiApiKeys: openaiKeys !== undefined, embeddingApiKey: embeddingKey !== undefined },
         };
         // Pods roll when the content of the app Secret changes (its name does not).
         const configHash = pulumi
@@ -368,7 +369,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             serviceAccountName: serviceAccount.metadata.name,
             podLabels: identity.podLabels,
             redisCaSecretName,
-            envFromSecretName: extraEnvSecret ? `${name}-extra-env` : undefined,
+            envFromSecretNames: [...(extraEnvSecret ? [`${name}-extra-env`] : []), ...(spec.extraEnvFromSecrets ?? [])],
             configHash: pulumi.unsecret(configHash),
         };
         const migrationDeps = [...dbReady, ...redisReady, ...storageReady, appSecret, ...(extraEnvSecret ? [extraEnvSecret] : [])];

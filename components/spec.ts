@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkSentinelHosts, checkUrl, DNS_NAME } from "./addresses";
 import { DEFAULT_IMAGE_REPOSITORY, DEFAULT_IMAGE_TAG, DEFAULT_OTEL_COLLECTOR_IMAGE, ResolvedImages, resolveImages } from "./images";
+import { providers as ssoProviders, SSO_ENV, ssoProblems } from "./sso";
 import { APP_POD_NAMES, mirrorImage, podKnobProblems, registryProblems, ResolvedKnobs, resolveKnobs, WORKLOADS } from "./podKnobs";
 import { enumValues, hasUrlCredentials, isKnown, problem } from "./errors";
 import { IN_CLUSTER_MAX_CONNECTIONS, POD_SIZING, PoolPlan, computePools } from "./sizing";
@@ -26,6 +27,7 @@ import {
     Tls,
     VectorStore,
     VectorStoreConfig,
+    Sso,
     Workloads,
     ZoneSpread,
 } from "./types";
@@ -53,7 +55,8 @@ export const MANAGED_ENV = [
     "STORAGE_PROVIDER", "S3_BUCKET_NAME", "S3_REGION_NAME", "S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
     "GCS_BUCKET_NAME", "GOOGLE_APPLICATION_CREDENTIALS_JSON", "AZURE_STORAGE_ENDPOINT", "AZURE_STORAGE_CONTAINER_NAME",
     "AZURE_STORAGE_KEY", "ENABLE_OTEL", "OTEL_EXPORTER_OTLP_ENDPOINT", "DATA_DIR", "STATIC_DIR", "PORT", "CORS_ALLOW_ORIGIN",
-    "ENABLE_STAR_SESSIONS_MIDDLEWARE", "OAUTH_CLIENT_SECRET", "OPENAI_API_KEYS", "ENABLE_PERSISTENT_CONFIG",
+    "OPENAI_API_KEYS", "ENABLE_PERSISTENT_CONFIG",
+    ...SSO_ENV,
 ];
 
 export interface ResolvedDatabase {
@@ -125,6 +128,7 @@ export interface ResolvedSpec {
     storage: ResolvedStorage;
     vectorStore: VectorStoreConfig & { type: VectorStore; pgvectorIndexMethod: PgvectorIndexMethod; pgvectorMaxVectorLength: number };
     oidc?: Oidc;
+    sso?: Sso;
     otel: ResolvedOtel;
     rag: Rag & { embeddingEngine: EmbeddingEngine; embeddingModel: string; hybridSearch: boolean };
     migrations: Required<Migrations>;
@@ -138,6 +142,8 @@ export interface ResolvedSpec {
     persistentConfig: boolean;
     extraEnv: { [key: string]: string };
     extraSecretEnv?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
+    extraSecretEnvRefs?: { [key: string]: { name: pulumi.Input<string>; key: pulumi.Input<string> } };
+    extraEnvFromSecrets?: string[];
     labels: { [key: string]: string };
     tags: { [key: string]: string };
     aws?: Aws;
@@ -314,17 +320,15 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         problems.push(problem("vectorStore.pgvectorMaxVectorLength", maxVec, `use a whole number from 1 to ${PGVECTOR_MAX_INDEXED_DIMENSIONS}: pgvector indexes halfvec up to 4000 dimensions (above 2000 the component sets PGVECTOR_USE_HALFVEC=true); for larger embeddings pick a model or a dimensions setting of at most 4000 (text-embedding-3-large: 3072)`));
     }
 
-    // OIDC
+    // Sign-in (OIDC, SSO presets, trusted headers)
     if (a.oidc !== undefined) {
-        for (const f of ["providerUrl", "clientId", "clientSecret"] as const) {
-            if (a.oidc[f] === undefined || a.oidc[f] === "") {
-                problems.push(problem(`oidc.${f}`, a.oidc[f], "OIDC needs providerUrl, clientId and clientSecret"));
-            }
-        }
+        if (a.oidc.providerUrl === undefined || a.oidc.providerUrl === "") problems.push(problem("oidc.providerUrl", a.oidc.providerUrl, "OIDC needs providerUrl (the issuer's discovery URL)"));
         checkUrl(problems, "oidc.providerUrl", a.oidc.providerUrl, { schemes: ["https"], fix: "use the https:// discovery URL of your identity provider", credentialsIn: "oidc.clientSecret" });
-        if (redis.cluster || redis.sentinelHosts) {
-            problems.push(problem("oidc", "with a clustered/Sentinel Redis", "Open WebUI's shared OIDC sessions (ENABLE_STAR_SESSIONS_MIDDLEWARE) need a standalone Redis endpoint; use a non-cluster Redis"));
-        }
+    }
+    problems.push(...ssoProblems(a));
+    const oauth = ssoProviders(a);
+    if (oauth.length && (redis.cluster || redis.sentinelHosts)) {
+        problems.push(problem(oauth[0] === "oidc" ? "oidc" : `sso.${oauth[0]}`, "with a clustered/Sentinel Redis", "Open WebUI's shared OAuth sessions (ENABLE_STAR_SESSIONS_MIDDLEWARE) need a standalone Redis endpoint; use a non-cluster Redis"));
     }
 
     // OTEL
@@ -382,6 +386,20 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
             if (MANAGED_ENV.includes(k)) problems.push(problem(`extraSecretEnv.${k}`, "<redacted>", `${k} is managed by the component; use the matching typed argument instead`));
         }
     }
+    for (const [k, ref] of Object.entries(a.extraSecretEnvRefs ?? {})) {
+        if (!ENV_NAME.test(k)) problems.push(problem(`extraSecretEnvRefs.${k}`, k, "use a valid environment variable name"));
+        else if (MANAGED_ENV.includes(k)) problems.push(problem(`extraSecretEnvRefs.${k}`, ref, `${k} is managed by the component; use the matching typed argument instead`));
+        else if (k in extraEnv || (isKnown(a.extraSecretEnv) && k in a.extraSecretEnv)) problems.push(problem(`extraSecretEnvRefs.${k}`, ref, "is set in extraEnv/extraSecretEnv too: set each variable once"));
+        if (!ref || ref.name === undefined || ref.key === undefined) problems.push(problem(`extraSecretEnvRefs.${k}`, ref, "give { name, key } of an existing Secret in the release namespace"));
+    }
+    (a.extraEnvFromSecrets ?? []).forEach((n, i) => checkDnsSubdomain(`extraEnvFromSecrets[${i}]`, n, problems));
+    // Secrets from existing Kubernetes Secrets, or as Pulumi secrets: one of each.
+    for (const [v, r, f] of [[a.rag?.openaiApiKeys, a.rag?.openaiApiKeysRef, "rag.openaiApiKeys"], [a.rag?.embeddingApiKey, a.rag?.embeddingApiKeyRef, "rag.embeddingApiKey"]] as const) {
+        if (v !== undefined && r !== undefined) problems.push(problem(`${f}/${f}Ref`, "both set", "set one: the value as a Pulumi secret, or the reference to an existing Secret"));
+    }
+    if (a.rag?.openaiApiKeysRef && (a.rag.embeddingEngine ?? EmbeddingEngine.Openai) === EmbeddingEngine.Openai && a.rag.embeddingApiKey === undefined && a.rag.embeddingApiKeyRef === undefined) {
+        problems.push(problem("rag.embeddingApiKeyRef", undefined, "with rag.openaiApiKeysRef the embedding key cannot be taken from the first key (it lives in your Secret): set rag.embeddingApiKeyRef (or rag.embeddingApiKey)"));
+    }
     for (const [field, map] of [["labels", a.labels], ["pod.labels", a.pod?.labels]] as const) {
         for (const [k, v] of Object.entries(map ?? {})) {
             if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k) || !/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(v)) {
@@ -435,6 +453,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
             pgvectorMaxVectorLength: maxVec,
         },
         oidc: a.oidc,
+        sso: a.sso,
         otel,
         rag: { ...a.rag, embeddingEngine: engine, embeddingModel: a.rag?.embeddingModel ?? "text-embedding-3-small", hybridSearch: a.rag?.hybridSearch ?? false },
         migrations: { maintenanceMode: a.migrations?.maintenanceMode ?? false, timeoutMinutes },
@@ -454,6 +473,8 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         persistentConfig: a.persistentConfig ?? true,
         extraEnv,
         extraSecretEnv: a.extraSecretEnv,
+        extraSecretEnvRefs: a.extraSecretEnvRefs,
+        extraEnvFromSecrets: a.extraEnvFromSecrets,
         labels: a.labels ?? {},
         tags: a.tags ?? {},
         aws: a.aws,

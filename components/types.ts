@@ -11,8 +11,12 @@ import type { Gcp } from "../providers/gcp/args";
 import type { Azure } from "../providers/azure/args";
 import type { KubernetesTarget } from "../providers/kubernetes/args";
 import type { WorkloadPod, Workloads } from "./podTypes";
+import type { Sso } from "./ssoTypes";
+import type { SecretKeyRef } from "./secretKeyRef";
 
 export * from "./podTypes";
+export * from "./secretKeyRef";
+export * from "./ssoTypes";
 
 /** Where the cluster runs and which cloud creates its managed services. */
 export enum CloudTarget {
@@ -97,14 +101,6 @@ export enum ZoneSpread {
 export enum EmbeddingEngine {
     Openai = "openai",
     Ollama = "ollama",
-}
-
-/** A reference to a key in an existing Kubernetes Secret in the release namespace. */
-export interface SecretKeyRef {
-    /** Name of the Secret. */
-    name: pulumi.Input<string>;
-    /** Key inside the Secret. */
-    key: pulumi.Input<string>;
 }
 
 /** Replica count and autoscaling. */
@@ -270,8 +266,10 @@ export interface Oidc {
     providerUrl: pulumi.Input<string>;
     /** OAuth client id. */
     clientId: pulumi.Input<string>;
-    /** OAuth client secret (a Pulumi secret; delivered through a Kubernetes Secret). */
-    clientSecret: pulumi.Input<string>;
+    /** OAuth client secret (a Pulumi secret; delivered through a Kubernetes Secret). Set this or `clientSecretRef`. */
+    clientSecret?: pulumi.Input<string>;
+    /** The client secret in an existing Kubernetes Secret of the release namespace (External Secrets Operator, Secrets Store CSI). Set this or `clientSecret`. */
+    clientSecretRef?: SecretKeyRef;
     /** Button label. Default: `SSO`. */
     providerName?: string;
     /** Scopes. Default: `openid email profile`. */
@@ -324,6 +322,8 @@ export interface Rag {
     openaiApiBaseUrls?: string[];
     /** `OPENAI_API_KEYS` (joined with `;`), a Pulumi secret. Default: none. */
     openaiApiKeys?: pulumi.Input<pulumi.Input<string>[]>;
+    /** `OPENAI_API_KEYS` from an existing Kubernetes Secret (the `;`-joined list). Instead of `openaiApiKeys`. Default: none. */
+    openaiApiKeysRef?: SecretKeyRef;
     /** `OLLAMA_BASE_URLS` (joined with `;`). Default: none. */
     ollamaBaseUrls?: string[];
     /**
@@ -339,6 +339,8 @@ export interface Rag {
      * Default: the first of `openaiApiKeys` (engine `openai`); none for `ollama`.
      */
     embeddingApiKey?: pulumi.Input<string>;
+    /** The embedding endpoint's key from an existing Kubernetes Secret. Instead of `embeddingApiKey`. Default: none. */
+    embeddingApiKeyRef?: SecretKeyRef;
 }
 
 /** Migration and upgrade behaviour. */
@@ -405,8 +407,10 @@ export interface OpenWebUiClusterArgs {
     storage?: Storage;
     /** Vector store. Default: pgvector. */
     vectorStore?: VectorStoreConfig;
-    /** OIDC single sign-on. Default: none (local accounts). */
+    /** Generic OpenID Connect single sign-on (`OPENID_PROVIDER_URL`). Default: none (local accounts). */
     oidc?: Oidc;
+    /** Google, Microsoft and GitHub sign-in, role/group claims, trusted-header auth. Default: none. */
+    sso?: Sso;
     /** OpenTelemetry. Default: collector on, traces and metrics. */
     otel?: Otel;
     /** RAG and task models. */
@@ -441,6 +445,10 @@ export interface OpenWebUiClusterArgs {
     extraEnv?: { [key: string]: string };
     /** Extra secret environment variables (Pulumi secrets, delivered through the Kubernetes Secret). */
     extraSecretEnv?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
+    /** Extra environment variables read from keys of existing Kubernetes Secrets (`valueFrom.secretKeyRef`), by variable name. Default: none. */
+    extraSecretEnvRefs?: { [key: string]: SecretKeyRef };
+    /** Existing Kubernetes Secrets read whole into the Open WebUI containers (`envFrom`), e.g. synced by External Secrets Operator. Default: none. */
+    extraEnvFromSecrets?: string[];
     /** Extra labels on every Kubernetes object. */
     labels?: { [key: string]: string };
     /** Cloud tags/labels on every cloud resource. */

@@ -25,8 +25,8 @@ export interface PodInputs {
     podLabels: { [key: string]: string };
     /** Secret holding the Redis CA (`ca.crt`), when the cache needs a private CA. */
     redisCaSecretName?: pulumi.Input<string>;
-    /** Secret read whole with `envFrom` (extraSecretEnv). */
-    envFromSecretName?: pulumi.Input<string>;
+    /** Secrets read whole with `envFrom`: the release's extraSecretEnv Secret, then `extraEnvFromSecrets`. */
+    envFromSecretNames: pulumi.Input<string>[];
     /** Hash of the config so pods roll when a referenced Secret's content changes. */
     configHash: pulumi.Input<string>;
 }
@@ -45,6 +45,10 @@ function volumes(p: PodInputs): { volumes: k8s.types.input.core.v1.Volume[]; mou
         mounts.push({ name: "redis-ca", mountPath: REDIS_CA_DIR, readOnly: true });
     }
     return { volumes, mounts };
+}
+
+function envFrom(p: PodInputs): k8s.types.input.core.v1.EnvFromSource[] | undefined {
+    return p.envFromSecretNames.length ? p.envFromSecretNames.map((name) => ({ secretRef: { name } })) : undefined;
 }
 
 function podSecurity(): k8s.types.input.core.v1.PodSecurityContext {
@@ -109,7 +113,7 @@ export function createMigrationJob(name: string, p: PodInputs, env: EnvVar[], de
                                 workingDir: "/app/backend",
                                 command: ["python", "-c", migrationProgram(spec.vectorStore.type)],
                                 env,
-                                envFrom: p.envFromSecretName !== undefined ? [{ secretRef: { name: p.envFromSecretName } }] : undefined,
+                                envFrom: envFrom(p),
                                 volumeMounts: v.mounts,
                                 securityContext: restrictedContainerSecurity(spec.pod.readOnlyRootFilesystem),
                                 resources: resources(spec),
@@ -230,7 +234,7 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
                                 imagePullPolicy: spec.image.pullPolicy,
                                 ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
                                 env,
-                                envFrom: p.envFromSecretName !== undefined ? [{ secretRef: { name: p.envFromSecretName } }] : undefined,
+                                envFrom: envFrom(p),
                                 startupProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
                                 livenessProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
                                 // /health/db waits for a pooled connection: give it time before calling a busy pod unready.
