@@ -488,6 +488,10 @@ export async function plan(opts: PlanOptions): Promise<PlanResult> {
     if (single.length) {
         notes.unshift(`NOT HIGHLY AVAILABLE: ${single.join(", ")} run as single-instance in-cluster StatefulSets (evaluation and on-prem defaults of the kubernetes target). The Open WebUI pods are HA; these are not. For production set database/redis/storage mode external (managed or HA services), or use target aws/gcp/azure.`);
     }
+    const debugOnly = resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" && r.analyzerProps?.metadata?.annotations?.["openwebui.io/otel-debug-only"] === "true");
+    if (debugOnly.length) {
+        notes.unshift(`TELEMETRY IS DROPPED: ${debugOnly.map((r) => r.name).join(", ")} has only the debug exporter (otel.debugOnly): it logs a summary and keeps nothing. Set otel.exporterEndpoint (your backend) or otel.collectorEndpoint (an existing collector).`);
+    }
     if (opts.out !== false) base.k8sFiles = writeYaml(resources, path.resolve(opts.out ?? path.join("plan-out", info.project)));
     if (!opts.noPolicy) {
         const analyzed: AnalyzedResource[] = resources

@@ -135,8 +135,9 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
             plain("ENABLE_OTEL_METRICS", spec.otel.metrics),
             plain("ENABLE_OTEL_LOGS", spec.otel.logs),
             plain("OTEL_EXPORTER_OTLP_ENDPOINT", inp.otelCollectorEndpoint),
-            // Pod -> collector stays inside the cluster (NetworkPolicy-restricted); the collector exports with TLS.
-            plain("OTEL_EXPORTER_OTLP_INSECURE", true),
+            // Pod -> in-cluster collector stays inside the cluster (NetworkPolicy-restricted); the
+            // collector exports with TLS. An existing collector: TLS exactly when its URL says https.
+            plain("OTEL_EXPORTER_OTLP_INSECURE", spec.otel.deployCollector ? "true" : pulumi.output(spec.otel.collectorEndpoint ?? "").apply((u) => String(!u.startsWith("https://")))),
             plain("OTEL_OTLP_SPAN_EXPORTER", OtlpProtocol.Grpc),
             plain("OTEL_SERVICE_NAME", "open-webui"),
             plain("OTEL_RESOURCE_ATTRIBUTES", `deployment.environment=${pulumi.getStack()},service.namespace=${spec.namespace}`),

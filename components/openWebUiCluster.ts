@@ -345,7 +345,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             podSecrets.push(caSecret);
         }
 
-        const otel = spec.otel.enabled ? createOtelCollector(`${name}`, { otel: spec.otel, namespace, labels, knobs: spec.knobs.otelCollector }, k8sOpts()) : undefined;
+        const otel = spec.otel.deployCollector ? createOtelCollector(`${name}`, { otel: spec.otel, namespace, labels, knobs: spec.knobs.otelCollector }, k8sOpts()) : undefined;
         if (otel) backends.push({ role: "otel-collector", ports: [4317, 4318] });
 
         const envInputs: EnvInputs = {
@@ -354,7 +354,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             redis: { url: redisUrlRef, cluster: spec.redis.cluster, sentinelHosts: spec.redis.sentinelHosts, sentinelPort: spec.redis.sentinelPort },
             storageEnv,
             storageSecretEnv,
-            otelCollectorEndpoint: otel?.endpoint,
+            otelCollectorEndpoint: otel?.endpoint ?? (spec.otel.enabled ? spec.otel.collectorEndpoint : undefined),
             secretKeys: { openaiApiKeys: openaiKeys !== undefined, embeddingApiKey: embeddingKey !== undefined },
         };
         // Pods roll when the content of the app Secret changes (its name does not).
@@ -411,7 +411,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             databaseMaxClientConnections: pulumi.output(spec.pools.worstCaseTotal),
             databaseServerMaxConnections: pulumi.output(spec.pools.maxConnections),
             image: pulumi.output(spec.image.ref),
-            otelCollectorEndpoint: otel ? otel.endpoint : pulumi.output(""),
+            otelCollectorEndpoint: otel ? otel.endpoint : pulumi.output(spec.otel.enabled ? spec.otel.collectorEndpoint ?? "" : ""),
         };
         Object.assign(this, outputs);
         this.registerOutputs(outputs);

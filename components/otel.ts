@@ -9,6 +9,9 @@ import { OtlpProtocol } from "./types";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
 import { ResolvedKnobs, withPodKnobs } from "./podKnobs";
 
+/** Collector Deployment annotation: "true" when it has no backend (debug exporter only; `plan` warns). */
+export const OTEL_DEBUG_ONLY_ANNOTATION = "openwebui.io/otel-debug-only";
+
 export interface OtelCollector {
     /** OTLP/gRPC endpoint for Open WebUI (`http://<svc>.<ns>.svc.cluster.local:4317`). */
     endpoint: pulumi.Output<string>;
@@ -82,7 +85,7 @@ export function createOtelCollector(
     const deployment = new k8s.apps.v1.Deployment(
         `${name}-otel-collector`,
         {
-            metadata: { name: `${name}-otel-collector`, namespace: args.namespace, labels },
+            metadata: { name: `${name}-otel-collector`, namespace: args.namespace, labels, annotations: { [OTEL_DEBUG_ONLY_ANNOTATION]: String(args.otel.exporterEndpoint === undefined) } },
             spec: {
                 replicas: args.otel.collectorReplicas,
                 selector: { matchLabels: selector },

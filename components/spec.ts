@@ -102,6 +102,10 @@ export interface ResolvedStorage extends Storage {
 
 export interface ResolvedOtel {
     enabled: boolean;
+    /** Deploy the in-cluster collector (enabled, and no existing collector given). */
+    deployCollector: boolean;
+    debugOnly: boolean;
+    collectorEndpoint?: pulumi.Input<string>;
     exporterEndpoint?: pulumi.Input<string>;
     exporterProtocol: OtlpProtocol;
     exporterHeaders?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
@@ -332,8 +336,12 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
     }
 
     // OTEL
+    const otelEnabled = a.otel?.enabled ?? (a.otel?.exporterEndpoint !== undefined || a.otel?.collectorEndpoint !== undefined || a.otel?.debugOnly === true);
     const otel: ResolvedOtel = {
-        enabled: a.otel?.enabled ?? true,
+        enabled: otelEnabled,
+        deployCollector: otelEnabled && a.otel?.collectorEndpoint === undefined,
+        debugOnly: a.otel?.debugOnly ?? false,
+        collectorEndpoint: a.otel?.collectorEndpoint,
         exporterEndpoint: a.otel?.exporterEndpoint,
         exporterProtocol: a.otel?.exporterProtocol ?? OtlpProtocol.Grpc,
         exporterHeaders: a.otel?.exporterHeaders,
@@ -603,6 +611,16 @@ function checkOtel(args: Otel | undefined, otel: ResolvedOtel, problems: string[
         problems.push(problem("otel.exporterProtocol", otel.exporterProtocol, "use grpc or http"));
     }
     checkUrl(problems, "otel.exporterEndpoint", otel.exporterEndpoint, { schemes: ["http", "https"], fix: "use an http:// or https:// OTLP endpoint with a host, e.g. https://otlp.example.com:4317", credentialsIn: "otel.exporterHeaders" });
+    checkUrl(problems, "otel.collectorEndpoint", otel.collectorEndpoint, { schemes: ["http", "https"], fix: "use the http(s):// OTLP/gRPC address of your collector, e.g. http://otel-collector.observability.svc:4317" });
+    if (args?.collectorEndpoint !== undefined && (args.exporterEndpoint !== undefined || args.exporterHeaders !== undefined || args.debugOnly)) {
+        problems.push(problem("otel.collectorEndpoint", "with exporterEndpoint/exporterHeaders/debugOnly", "those configure the collector the component deploys; with your own collector set only collectorEndpoint"));
+    }
+    if (args?.debugOnly && args.exporterEndpoint !== undefined) {
+        problems.push(problem("otel.debugOnly", true, "an exporterEndpoint is set: the collector exports there; drop debugOnly"));
+    }
+    if (otel.enabled && args?.exporterEndpoint === undefined && args?.collectorEndpoint === undefined && !args?.debugOnly) {
+        problems.push(problem("otel.enabled", true, "no destination: a collector without one drops everything. Set otel.exporterEndpoint (your backend), otel.collectorEndpoint (an existing collector), or otel.debugOnly: true to try the pipeline"));
+    }
     if (otel.enabled && !otel.traces && !otel.metrics && !otel.logs) {
         problems.push(problem("otel", "enabled with no signal", "enable at least one of otel.traces, otel.metrics, otel.logs, or set otel.enabled=false"));
     }

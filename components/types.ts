@@ -284,10 +284,24 @@ export interface Oidc {
 
 /** OpenTelemetry: an in-cluster collector receiving OTLP from Open WebUI and exporting to your backend. */
 export interface Otel {
-    /** Deploy the collector and enable `ENABLE_OTEL`. Default: true. */
+    /**
+     * Export Open WebUI's telemetry (`ENABLE_OTEL`). Default: true when `exporterEndpoint` or
+     * `collectorEndpoint` is set, else false: a collector with nowhere to send would only drop data.
+     */
     enabled?: boolean;
-    /** OTLP endpoint of your backend the collector exports to. Default: none (the collector only logs a summary via the `debug` exporter). */
+    /** OTLP endpoint of your backend; the component deploys a collector that batches and exports to it. Default: none. */
     exporterEndpoint?: pulumi.Input<string>;
+    /**
+     * An existing OTLP/gRPC collector Open WebUI sends to directly (e.g.
+     * `http://otel-collector.observability.svc:4317`); no collector is deployed. Instead of
+     * `exporterEndpoint`. Default: none.
+     */
+    collectorEndpoint?: pulumi.Input<string>;
+    /**
+     * Deploy the collector with only the `debug` exporter (it logs a summary and keeps nothing),
+     * to try the pipeline before a backend exists. `plan` says so loudly. Default: false.
+     */
+    debugOnly?: boolean;
     /** Protocol to the backend. Default: `grpc`. */
     exporterProtocol?: OtlpProtocol;
     /** Headers for the backend (e.g. API keys); stored in a Kubernetes Secret. Default: none. */

@@ -38,7 +38,7 @@ describe("core (kubernetes target, in-cluster services)", function () {
 
     it("every Kubernetes object passes the Kubernetes OpenAPI schema", async () => {
         const objs = kubernetesObjects(registered);
-        assert.ok(objs.length >= 30, `only ${objs.length} objects`);
+        assert.ok(objs.length >= 25, `only ${objs.length} objects`);
         for (const o of objs) await validateK8sObject(o);
     });
 
@@ -295,7 +295,7 @@ describe("core (kubernetes target, in-cluster services)", function () {
 
     it("NetworkPolicies: app accepts only its HTTP port; backing services only from this release", async () => {
         const nps = ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy");
-        assert.deepStrictEqual(nps.map((n) => n.name).sort(), ["chat-app", "chat-objects", "chat-otel-collector", "chat-postgres", "chat-redis"]);
+        assert.deepStrictEqual(nps.map((n) => n.name).sort(), ["chat-app", "chat-objects", "chat-postgres", "chat-redis"]);
         const pg = nps.find((n) => n.name === "chat-postgres")!;
         assert.deepStrictEqual(pg.plain.spec.ingress[0].from, [{ podSelector: { matchLabels: { "app.kubernetes.io/instance": "chat" } } }]);
         assert.deepStrictEqual(pg.plain.spec.ingress[0].ports, [{ protocol: "TCP", port: 5432 }]);
@@ -325,7 +325,14 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.strictEqual(pg.plain.spec.template.spec.containers[0].image, "pgvector/pgvector:0.8.1-pg16");
     });
 
-    it("OpenTelemetry: collector Deployment + config, Open WebUI exports to it", async () => {
+    it("OpenTelemetry by default: off, no collector (one with nowhere to send would only drop data)", async () => {
+        const env = envOf(podOf());
+        assert.strictEqual(env.ENABLE_OTEL.value, "false");
+        assert.strictEqual(ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "chat-otel-collector"), undefined);
+    });
+
+    it("OTEL debugOnly: collector Deployment + config with the debug exporter, annotated for plan's warning; Open WebUI exports to it", async () => {
+        await build({ otel: { debugOnly: true } });
         const env = envOf(podOf());
         assert.strictEqual(env.ENABLE_OTEL.value, "true");
         assert.strictEqual(env.ENABLE_OTEL_TRACES.value, "true");
@@ -340,6 +347,21 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.deepStrictEqual(Object.keys(cfg.service.pipelines).sort(), ["metrics", "traces"]);
         assert.deepStrictEqual(cfg.service.pipelines.traces.exporters, ["debug"]);
         assert.deepStrictEqual(cfg.service.pipelines.traces.processors, ["memory_limiter", "batch"]);
+        assert.strictEqual(col.plain.metadata.annotations["openwebui.io/otel-debug-only"], "true");
+        c = await build();
+    });
+
+    it("OTEL to an existing collector: no collector deployed, Open WebUI sends there (TLS as its URL says)", async () => {
+        for (const [url, insecure] of [["http://otel-collector.observability.svc:4317", "true"], ["https://otel.corp.example:4317", "false"]]) {
+            const own = await build({ otel: { collectorEndpoint: url } });
+            const env = envOf(podOf());
+            assert.strictEqual(env.ENABLE_OTEL.value, "true");
+            assert.strictEqual(env.OTEL_EXPORTER_OTLP_ENDPOINT.value, url);
+            assert.strictEqual(env.OTEL_EXPORTER_OTLP_INSECURE.value, insecure);
+            assert.strictEqual(ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "chat-otel-collector"), undefined);
+            assert.strictEqual(await value(own.otelCollectorEndpoint), url);
+        }
+        c = await build();
     });
 
     it("OTEL backend with secret headers: exporter configured, header values only as ${env:} references", async () => {

@@ -8,7 +8,7 @@ import { CloudTarget, OpenWebUiCluster, OpenWebUiClusterArgs, ValidationError, W
 import { IN_CLUSTER_IMAGES, PSQL_IMAGE, DEFAULT_OTEL_COLLECTOR_IMAGE } from "../components/images";
 import { mirrorImage } from "../components/podKnobs";
 
-const base: OpenWebUiClusterArgs = { target: CloudTarget.Kubernetes, hostname: "chat.example.com" };
+const base: OpenWebUiClusterArgs = { target: CloudTarget.Kubernetes, hostname: "chat.example.com", otel: { exporterEndpoint: "https://otlp.example.com:4317" } };
 
 async function build(args: Partial<OpenWebUiClusterArgs>): Promise<void> {
     reset();
