@@ -9,11 +9,13 @@
 // real analyzer does).
 import * as fs from "fs";
 import * as path from "path";
+import * as util from "util";
 import * as YAML from "yaml";
 import type { EnforcementLevel } from "@pulumi/policy";
 import { AnalyzedResource, PackConfig, runPolicies, Violation } from "../policy/runner";
 import { buildConfig, discoverProgram, ProgramInfo, UsageError } from "./config";
 import { shouldTypeCheck, typeCheck } from "./typecheck";
+import { transformRunner } from "./transforms";
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -344,11 +346,22 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
                         propertyDependencies: propDeps,
                         read,
                     });
-                    opts.onProgress?.(resources.length);
+                    opts.onProgress?.(resources.filter((x) => isCounted(x.type)).length);
                 }
                 cb(err, resp);
             };
-            monitor.registerResource = (req: any, cb: any) => origRegister(req, record(req, false, cb));
+            const transforms = transformRunner(monitor, rpc);
+            (mocks as any).registerTransform = (t: any) => transforms.addStackTransform(t);
+            monitor.registerResource = (req: any, cb: any) => {
+                transforms.apply(req).then(
+                    (chain: any[]) =>
+                        origRegister(req, (err: any, resp: any) => {
+                            if (!err && resp) transforms.remember(resp.getUrn(), chain);
+                            record(req, false, cb)(err, resp);
+                        }),
+                    (e: unknown) => cb(e, undefined),
+                );
+            };
             monitor.readResource = (req: any, cb: any) => origRead(req, record(req, true, cb));
             // State = inputs only: nothing the cloud would compute is invented. Ids are unknown.
             mocks.newResource = (args: any) => ({ id: args.id || undefined, state: args.inputs });
@@ -553,6 +566,15 @@ export function keyProperties(r: PlannedResource): [string, string][] {
     return out;
 }
 
+/** Counted resources: what the program declares (custom resources and components), not the Stack nor default providers; one count for progress, the summary and stdout. */
+export function isCounted(type: string): boolean {
+    return type !== "pulumi:pulumi:Stack" && !type.startsWith("pulumi:providers:");
+}
+
+export function resourceCount(r: Pick<PlanResult, "resources">): number {
+    return r.resources.filter((x) => isCounted(x.type)).length;
+}
+
 export function renderText(r: PlanResult): string {
     const lines: string[] = [];
     const custom = r.resources.filter((x) => !x.type.startsWith("pulumi:providers:"));
@@ -575,19 +597,15 @@ export function renderText(r: PlanResult): string {
         }
     };
     walk(undefined, 0);
-    const count = custom.filter((x) => x.type !== "pulumi:pulumi:Stack").length;
     lines.push("");
-    lines.push(`${count} resources (${custom.filter((x) => x.custom).length} custom, ${custom.filter((x) => !x.custom && x.type !== "pulumi:pulumi:Stack").length} components)`);
+    lines.push(`${resourceCount(r)} resources (${custom.filter((x) => x.custom).length} custom, ${custom.filter((x) => !x.custom && x.type !== "pulumi:pulumi:Stack").length} components)`);
     if (r.outputs && typeof r.outputs === "object" && Object.keys(r.outputs).length) {
         lines.push("Outputs:");
         for (const [k, v] of Object.entries(r.outputs)) lines.push(`  ${k}: ${typeof v === "object" ? JSON.stringify(v) : scalar(v)}`);
     }
     if (r.k8sFiles.length) lines.push(`Wrote ${r.k8sFiles.length} Kubernetes objects to ${path.dirname(r.k8sFiles[0])}`);
-    if (r.error) {
-        lines.push("");
-        lines.push(`error: the program failed: ${r.error}`);
-        return lines.join("\n");
-    }
+    // The error itself goes to stderr once (main); stdout only says the plan is incomplete.
+    if (r.error) return [...lines, "", "plan incomplete: the program failed (error on stderr)"].join("\n");
     lines.push("");
     if (r.violations.length === 0) lines.push("Policy pack openwebui-ha: no violations.");
     else {
@@ -652,17 +670,32 @@ export interface Io {
     isTTY: boolean;
 }
 
+/** util.parseArgs options: the flags of USAGE (Node 20 has no `allowNegative`, so the --no-* flags are their own booleans). */
+const FLAGS = {
+    help: { type: "boolean", short: "h" },
+    stack: { type: "string", short: "s" },
+    config: { type: "string", short: "c", multiple: true },
+    path: { type: "boolean" },
+    "config-path": { type: "boolean" },
+    "transpile-only": { type: "boolean" },
+    out: { type: "string" },
+    "no-out": { type: "boolean" },
+    "invoke-answers": { type: "string" },
+    "policy-config": { type: "string" },
+    "no-policy": { type: "boolean" },
+    json: { type: "boolean" },
+} as const;
+
 export function parseArgs(argv: string[]): { opts: PlanOptions; json: boolean; help: boolean } {
-    const args = [...argv];
-    if (args[0] === "plan") args.shift();
-    const opts: PlanOptions = { programDir: "", config: [] };
-    let json = false;
-    let help = false;
-    const need = (flag: string) => {
-        const v = args.shift();
-        if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-        return v;
-    };
+    let parsed: ReturnType<typeof util.parseArgs<{ options: typeof FLAGS; allowPositionals: true }>>;
+    try {
+        parsed = util.parseArgs({ args: argv[0] === "plan" ? argv.slice(1) : argv, options: FLAGS, allowPositionals: true, strict: true });
+    } catch (e) {
+        // ERR_PARSE_ARGS_UNKNOWN_OPTION / _INVALID_OPTION_VALUE: Node's message names the flag.
+        const m = /^Unknown option '([^']+)'/.exec((e as Error).message);
+        throw new UsageError(m ? `unknown option ${m[1]} (see --help)` : (e as Error).message);
+    }
+    const v = parsed.values;
     const readJson = (flag: string, file: string) => {
         try {
             return JSON.parse(fs.readFileSync(file, "utf8"));
@@ -670,56 +703,23 @@ export function parseArgs(argv: string[]): { opts: PlanOptions; json: boolean; h
             throw new UsageError(`${flag} ${file}: ${(e as Error).message}`);
         }
     };
-    while (args.length) {
-        const a = args.shift()!;
-        const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
-        const val = () => (inline !== undefined ? inline : need(flag));
-        switch (flag) {
-            case "-h":
-            case "--help":
-                help = true;
-                break;
-            case "--stack":
-            case "-s":
-                opts.stack = val();
-                break;
-            case "--config":
-            case "-c":
-                opts.config!.push(val());
-                break;
-            case "--path":
-            case "--config-path":
-                opts.configPath = true;
-                break;
-            case "--transpile-only":
-                opts.transpileOnly = true;
-                break;
-            case "--out":
-                opts.out = val();
-                break;
-            case "--no-out":
-                opts.out = false;
-                break;
-            case "--invoke-answers":
-                opts.invokeAnswers = readJson(flag, val());
-                break;
-            case "--policy-config":
-                opts.policyConfig = readJson(flag, val());
-                break;
-            case "--no-policy":
-                opts.noPolicy = true;
-                break;
-            case "--json":
-                json = true;
-                break;
-            default:
-                if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
-                if (opts.programDir) throw new UsageError(`one program directory expected, got ${JSON.stringify(opts.programDir)} and ${JSON.stringify(a)}`);
-                opts.programDir = a;
-        }
-    }
+    if (v.out !== undefined && v["no-out"]) throw new UsageError("--out and --no-out exclude each other");
+    if (parsed.positionals.length > 1) throw new UsageError(`one program directory expected, got ${parsed.positionals.map((x) => JSON.stringify(x)).join(" and ")}`);
+    const opts: PlanOptions = {
+        programDir: parsed.positionals[0] ?? "",
+        config: v.config ?? [],
+        stack: v.stack,
+        configPath: v.path || v["config-path"] || undefined,
+        transpileOnly: v["transpile-only"] || undefined,
+        out: v["no-out"] ? false : v.out,
+        invokeAnswers: v["invoke-answers"] !== undefined ? readJson("--invoke-answers", v["invoke-answers"]) : undefined,
+        policyConfig: v["policy-config"] !== undefined ? readJson("--policy-config", v["policy-config"]) : undefined,
+        noPolicy: v["no-policy"] || undefined,
+    };
+    for (const k of Object.keys(opts) as (keyof PlanOptions)[]) if (opts[k] === undefined) delete opts[k];
+    const help = !!v.help;
     if (!opts.programDir && !help) throw new UsageError("missing <program dir>");
-    return { opts, json, help };
+    return { opts, json: !!v.json, help };
 }
 
 export async function main(argv: string[], io: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), isTTY: !!process.stderr.isTTY }): Promise<number> {
@@ -755,7 +755,7 @@ export async function main(argv: string[], io: Io = { stdout: (s) => process.std
         return e instanceof UsageError ? 64 : 2;
     }
     if (io.isTTY) io.stderr("\n");
-    io.stderr(`planning: done, ${result.resources.length} resources in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+    io.stderr(`planning: done, ${resourceCount(result)} resources in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
     if (parsed.json) io.stdout(renderJson(result) + "\n");
     else io.stdout(renderText(result) + "\n");
     const code = exitCodeOf(result);

@@ -165,6 +165,42 @@ describe("openwebui plan: errors and invokes", () => {
         const f = capture();
         assert.strictEqual(await main(["plan", BROKEN, "--bogus"], f.io), 64);
         assert.match(f.err(), /unknown option --bogus/);
+        const v = capture();
+        assert.strictEqual(await main(["plan", BROKEN, "--out", "--json"], v.io), 64, "a flag is not taken as --out's value");
+        assert.match(v.err(), /--out/);
+        const two = capture();
+        assert.strictEqual(await main(["plan", BROKEN, BROKEN], two.io), 64);
+        assert.match(two.err(), /one program directory expected/);
+    });
+
+    it("short flags and repeated -c parse as the long ones; a failed program's error is printed once, on stderr", async () => {
+        const { parseArgs } = await import("../cli/plan");
+        assert.deepStrictEqual(parseArgs(["plan", "dir", "-s", "prod", "-c", "a=1", "--config=b=2", "-c", "c=3", "--path", "--no-out"]).opts, {
+            programDir: "dir",
+            stack: "prod",
+            config: ["a=1", "b=2", "c=3"],
+            configPath: true,
+            out: false,
+        });
+        const c = capture();
+        assert.strictEqual(await main(["plan", path.join(ROOT, "examples", "kubernetes"), "-c", "replicasMin=1", "--no-out"], c.io), 2);
+        const all = c.out() + c.err();
+        assert.strictEqual(all.split("replicas.min: got 1").length - 1, 1, `the error appears once:\n${all}`);
+        assert.match(c.out(), /plan incomplete: the program failed \(error on stderr\)/);
+    });
+
+    it("one resource count: the summary on stdout, --json and the stderr 'done' line agree", async () => {
+        const K8S = path.join(ROOT, "examples", "kubernetes");
+        const c = capture();
+        assert.strictEqual(await main(["plan", K8S, "--no-out", "--no-policy"], c.io), 0);
+        const out = Number(/^(\d+) resources \(/m.exec(c.out())![1]);
+        const done = Number(/planning: done, (\d+) resources/.exec(c.err())![1]);
+        const j = capture();
+        await main(["plan", K8S, "--no-out", "--no-policy", "--json"], j.io);
+        const doc = JSON.parse(j.out());
+        const counted = doc.resources.filter((r: any) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:")).length;
+        assert.ok(out > 20, `${out}`);
+        assert.deepStrictEqual([done, counted], [out, out]);
     });
 
     it("a component validation error fails the plan with the component's message (exit 2)", async () => {
@@ -192,13 +228,19 @@ describe("openwebui plan: errors and invokes", () => {
     });
 });
 
+/** A project "my-chat" outside the repo: index.ts from `lines`, Pulumi.prod.yaml from `prodStack` when given. */
+function userProgram(label: string, lines: string[], prodStack?: string): string {
+    const dir = tmp(label);
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: my-chat\nruntime: nodejs\n");
+    if (prodStack !== undefined) fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), prodStack);
+    fs.writeFileSync(path.join(dir, "index.ts"), lines.join("\n"));
+    return dir;
+}
+
 describe("openwebui plan: a user's own program", () => {
     it("embeds the component from outside the repo (no node_modules, no npm link): \"openwebui\" resolves to this package", async () => {
-        const dir = tmp("user");
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: my-chat\nruntime: nodejs\n");
-        fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config:\n  my-chat:hostname: chat.example.org\n");
-        fs.writeFileSync(
-            path.join(dir, "index.ts"),
+        const dir = userProgram(
+            "user",
             [
                 'import * as pulumi from "@pulumi/pulumi";',
                 'import * as k8s from "@pulumi/kubernetes";',
@@ -207,7 +249,8 @@ describe("openwebui plan: a user's own program", () => {
                 'const chat = new OpenWebUiCluster("mine", { target: CloudTarget.Kubernetes, hostname: cfg.require("hostname"), namespace: "team-chat" });',
                 'new k8s.core.v1.ConfigMap("extra", { metadata: { name: "extra", namespace: "team-chat" }, data: { owner: "platform" } });',
                 "export const url = chat.url;",
-            ].join("\n"),
+            ],
+            "config:\n  my-chat:hostname: chat.example.org\n",
         );
         const out = path.join(dir, "out");
         const r = await plan({ programDir: dir, out });
@@ -217,6 +260,32 @@ describe("openwebui plan: a user's own program", () => {
         assert.deepStrictEqual(mandatoryViolations(r), []);
         assert.ok(fs.existsSync(path.join(out, "configmap-team-chat-extra.yaml")));
         assert.ok(fs.existsSync(path.join(out, "deployment-team-chat-mine.yaml")));
+    });
+
+    it("applies `transforms` (the component's, inherited by every child) and stack transforms, as the engine does", async () => {
+        const dir = userProgram("transforms", [
+                'import * as pulumi from "@pulumi/pulumi";',
+                'import { CloudTarget, OpenWebUiCluster } from "openwebui";',
+                "pulumi.runtime.registerResourceTransform((a) =>",
+                '    a.type === "kubernetes:core/v1:ServiceAccount" ? { props: { ...a.props, metadata: { ...a.props.metadata, annotations: { stack: "yes" } } }, opts: a.opts } : undefined,',
+                ");",
+                'new OpenWebUiCluster("mine", { target: CloudTarget.Kubernetes, hostname: "chat.example.org", namespace: "team-chat" }, {',
+                "    transforms: [",
+                '        (a) => (a.type === "kubernetes:apps/v1:Deployment" ? { props: { ...a.props, metadata: { ...a.props.metadata, labels: { ...a.props.metadata.labels, "cost-center": "cc-42" } } }, opts: a.opts } : undefined),',
+                "    ],",
+                "});",
+        ]);
+        const r = await plan({ programDir: dir, out: false, noPolicy: true });
+        assert.strictEqual(r.error, undefined, r.error);
+        const deployments = r.resources.filter((x) => x.type === "kubernetes:apps/v1:Deployment");
+        assert.ok(deployments.length >= 1);
+        for (const d of deployments) assert.strictEqual((d.props as any).metadata.labels["cost-center"], "cc-42", `${d.name}: the component's transform reached its child`);
+        const sas = r.resources.filter((x) => x.type === "kubernetes:core/v1:ServiceAccount");
+        assert.ok(sas.length >= 1);
+        for (const sa of sas) assert.deepStrictEqual((sa.props as any).metadata.annotations, { stack: "yes" }, `${sa.name}: the stack transform ran`);
+        // Only what the transforms touch changes: other kinds keep their labels.
+        const svc = r.resources.find((x) => x.type === "kubernetes:core/v1:Service")!;
+        assert.strictEqual((svc.props as any).metadata.labels["cost-center"], undefined);
     });
 });
 

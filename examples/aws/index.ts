@@ -52,6 +52,9 @@ const chat = new OpenWebUiCluster(
     {
         target: CloudTarget.Aws,
         hostname: config.require("hostname"),
+        // Telemetry is on only with a destination: an OTLP endpoint (the component deploys a collector
+        // that forwards there). Without `otlpEndpoint` no collector is deployed.
+        otel: { exporterEndpoint: config.get("otlpEndpoint") },
         size: (config.get("size") as SizePreset | undefined) ?? SizePreset.Medium,
         replicas: { min: config.getNumber("minReplicas") ?? 3, max: config.getNumber("maxReplicas") ?? 10 },
         tags: { project: pulumi.getProject(), stack: pulumi.getStack() },

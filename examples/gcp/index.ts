@@ -24,6 +24,9 @@ const chat = new OpenWebUiCluster(
     {
         target: CloudTarget.Gcp,
         hostname: config.require("hostname"),
+        // Telemetry is on only with a destination: an OTLP endpoint (the component deploys a collector
+        // that forwards there). Without `otlpEndpoint` no collector is deployed.
+        otel: { exporterEndpoint: config.get("otlpEndpoint") },
         namespace: config.get("namespace") ?? "open-webui",
         size: (config.get("size") ?? SizePreset.Medium) as SizePreset,
         gcp: {
