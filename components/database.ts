@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
 import { ResolvedKnobs, withPodKnobs } from "./podKnobs";
+import { DB_CA_DIR, DB_CA_FILE } from "./trust";
 
 /** Name of the application role the bootstrap creates. */
 export const APP_DB_USER = "openwebui_app";
@@ -56,6 +57,8 @@ export interface BootstrapArgs {
     image: string;
     /** Pod knobs of `workloads.dbBootstrap`. */
     knobs: ResolvedKnobs;
+    /** ConfigMap with the server's CA (`ca.crt`): psql verifies the server with it (PGSSLROOTCERT). */
+    caConfigMapName?: pulumi.Input<string>;
 }
 
 /** Creates the ConfigMap with the SQL and the bootstrap Job (awaited by Pulumi until Complete). */
@@ -89,13 +92,17 @@ export function createBootstrapJob(name: string, args: BootstrapArgs, opts: pulu
                                     { name: "APP_DB_USER", value: APP_DB_USER },
                                     { name: "APP_DB_IAM_AUTH", value: String(args.iamAuth) },
                                     { name: "PGCONNECT_TIMEOUT", value: "10" },
+                                    ...(args.caConfigMapName !== undefined ? [{ name: "PGSSLROOTCERT", value: DB_CA_FILE }] : []),
                                 ],
-                                volumeMounts: [{ name: "sql", mountPath: "/sql", readOnly: true }],
+                                volumeMounts: [{ name: "sql", mountPath: "/sql", readOnly: true }, ...(args.caConfigMapName !== undefined ? [{ name: "db-ca", mountPath: DB_CA_DIR, readOnly: true }] : [])],
                                 securityContext: restrictedContainerSecurity(),
                                 resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
                             },
                         ],
-                        volumes: [{ name: "sql", configMap: { name: sql.metadata.name } }],
+                        volumes: [
+                            { name: "sql", configMap: { name: sql.metadata.name } },
+                            ...(args.caConfigMapName !== undefined ? [{ name: "db-ca", configMap: { name: args.caConfigMapName, items: [{ key: "ca.crt", path: "ca.crt" }] } }] : []),
+                        ],
                     },
                 }, args.knobs, { main: ["psql"], selector: { "app.kubernetes.io/instance": args.labels["app.kubernetes.io/instance"], "app.kubernetes.io/component": "db-bootstrap" } }),
             },
@@ -105,12 +112,13 @@ export function createBootstrapJob(name: string, args: BootstrapArgs, opts: pulu
     );
 }
 
-/** `postgresql://user:pass@host:port/db?sslmode=...` with the user and password URL-encoded. */
-export function postgresUrl(u: { user: pulumi.Input<string>; password?: pulumi.Input<string>; host: pulumi.Input<string>; port: pulumi.Input<number>; database: pulumi.Input<string>; sslMode?: string }): pulumi.Output<string> {
+/** `postgresql://user:pass@host:port/db?sslmode=...[&sslrootcert=...]` with the user and password URL-encoded. */
+export function postgresUrl(u: { user: pulumi.Input<string>; password?: pulumi.Input<string>; host: pulumi.Input<string>; port: pulumi.Input<number>; database: pulumi.Input<string>; sslMode?: string; sslRootCert?: string }): pulumi.Output<string> {
     return pulumi.secret(
         pulumi.all([u.user, u.password, u.host, u.port, u.database]).apply(([user, pw, host, port, db]) => {
             const auth = pw ? `${encodeURIComponent(user)}:${encodeURIComponent(pw)}` : encodeURIComponent(user);
-            return `postgresql://${auth}@${host}:${port}/${db}${u.sslMode ? `?sslmode=${u.sslMode}` : ""}`;
+            const query = [...(u.sslMode ? [`sslmode=${u.sslMode}`] : []), ...(u.sslRootCert ? [`sslrootcert=${u.sslRootCert}`] : [])].join("&");
+            return `postgresql://${auth}@${host}:${port}/${db}${query ? `?${query}` : ""}`;
         }),
     );
 }

@@ -15,6 +15,7 @@ import * as random from "@pulumi/random";
 import { loadPlatform } from "../providers";
 import type { CloudPlatform, ManagedObjectStore, ProviderContext } from "../providers/interface";
 import { APP_DB_USER, createBootstrapJob, postgresUrl } from "./database";
+import { DB_CA_FILE } from "./trust";
 import { EnvInputs, REDIS_CA_DIR, SecretRef, buildEnv } from "./env";
 import { ValidationError } from "./errors";
 import { inClusterObjectStore, inClusterPostgres, inClusterRedis, OBJECT_STORE_PORTS } from "./inCluster";
@@ -146,6 +147,8 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         let userDbUrlRef: SecretRef | undefined;
         let databaseEndpoint: pulumi.Output<string>;
         let databaseUrl: pulumi.Output<string>;
+        /** ConfigMap with the managed server's CA, when clients verify it. */
+        let dbCaConfigMapName: pulumi.Input<string> | undefined;
         let dbReady: pulumi.Resource[] = [];
         let createVectorExtension = spec.database.createVectorExtension ?? true;
         const backends: { role: string; ports: number[] }[] = [];
@@ -160,10 +163,10 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             databaseEndpoint = databaseUrl.apply((u) => { try { const x = new URL(u); return `${x.hostname}:${x.port || 5432}`; } catch { return "external"; } });
         } else {
             const appPassword = new random.RandomPassword(`${name}-db-app-password`, { length: 40, special: false }, child());
-            let admin: { host: pulumi.Input<string>; port: number; user: pulumi.Input<string>; password: pulumi.Input<string>; sslMode?: string; iamAuth: boolean; dependsOn: pulumi.Input<pulumi.Resource>[] };
+            let admin: { host: pulumi.Input<string>; port: number; user: pulumi.Input<string>; password: pulumi.Input<string>; sslMode?: string; caCertificate?: pulumi.Input<string>; iamAuth: boolean; dependsOn: pulumi.Input<pulumi.Resource>[] };
             if (spec.database.mode === ServiceMode.Managed) {
                 const db = platform.createDatabase(ctx);
-                admin = { host: db.host, port: db.port, user: db.adminUsername, password: db.adminPassword, sslMode: db.sslMode, iamAuth: db.iamAuth, dependsOn: db.dependsOn };
+                admin = { host: db.host, port: db.port, user: db.adminUsername, password: db.adminPassword, sslMode: db.sslMode, caCertificate: db.caCertificate, iamAuth: db.iamAuth, dependsOn: db.dependsOn };
             } else {
                 const superPassword = new random.RandomPassword(`${name}-postgres-password`, { length: 40, special: false }, child());
                 const pgSecret = new k8s.core.v1.Secret(
@@ -174,6 +177,11 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
                 const pg = inClusterPostgres(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, image: spec.images.postgres, knobs: spec.knobs.postgres, version: spec.database.version, database: spec.database.name, secretName: `${name}-postgres`, storageGb: spec.database.storageGb }, k8sOpts({ dependsOn: [...nsDeps, pgSecret] }));
                 admin = { host: pg.host, port: 5432, user: "postgres", password: superPassword.result, iamAuth: false, dependsOn: [pg.statefulSet, pg.service] };
                 backends.push({ role: "postgres", ports: [5432] });
+            }
+            // The server's CA, for every client that verifies it (bootstrap psql, migrations, pods).
+            if (admin.caCertificate !== undefined) {
+                const dbCa = new k8s.core.v1.ConfigMap(`${name}-db-ca`, { metadata: { name: `${name}-db-ca`, namespace, labels }, data: { "ca.crt": admin.caCertificate } }, k8sOpts());
+                dbCaConfigMapName = dbCa.metadata.name;
             }
             const adminSecret = new k8s.core.v1.Secret(
                 `${name}-db-admin`,
@@ -194,7 +202,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             );
             const bootstrap = createBootstrapJob(
                 name,
-                { namespace, labels, adminSecretName: adminSecret.metadata.name, iamAuth: admin.iamAuth, timeoutMinutes: spec.migrations.timeoutMinutes, dependsOn: admin.dependsOn, image: spec.images.dbBootstrap, knobs: spec.knobs.dbBootstrap },
+                { namespace, labels, adminSecretName: adminSecret.metadata.name, caConfigMapName: dbCaConfigMapName, iamAuth: admin.iamAuth, timeoutMinutes: spec.migrations.timeoutMinutes, dependsOn: admin.dependsOn, image: spec.images.dbBootstrap, knobs: spec.knobs.dbBootstrap },
                 k8sOpts(),
             );
             dbReady = [bootstrap];
@@ -207,6 +215,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
                 port: admin.port,
                 database: spec.database.name,
                 sslMode: admin.sslMode,
+                sslRootCert: dbCaConfigMapName !== undefined ? DB_CA_FILE : undefined,
             });
             appSecretData.DATABASE_URL = databaseUrl;
             databaseEndpoint = pulumi.interpolate`${admin.host}:${admin.port}`;
@@ -345,7 +354,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             podSecrets.push(caSecret);
         }
 
-        const otel = spec.otel.deployCollector ? createOtelCollector(`${name}`, { otel: spec.otel, namespace, labels, knobs: spec.knobs.otelCollector }, k8sOpts()) : undefined;
+        const otel = spec.otel.deployCollector ? createOtelCollector(`${name}`, { otel: spec.otel, namespace, labels, knobs: spec.knobs.otelCollector, trustedCa: spec.trustedCa }, k8sOpts()) : undefined;
         if (otel) backends.push({ role: "otel-collector", ports: [4317, 4318] });
 
         const envInputs: EnvInputs = {
@@ -371,6 +380,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             redisCaSecretName,
             envFromSecretNames: [...(extraEnvSecret ? [`${name}-extra-env`] : []), ...(spec.extraEnvFromSecrets ?? [])],
             configHash: pulumi.unsecret(configHash),
+            dbCaConfigMapName,
         };
         const migrationDeps = [...dbReady, ...redisReady, ...storageReady, appSecret, ...(extraEnvSecret ? [extraEnvSecret] : [])];
         let migrate: k8s.batch.v1.Job;

@@ -8,6 +8,8 @@ import { ResolvedOtel } from "./spec";
 import { OtlpProtocol } from "./types";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
 import { ResolvedKnobs, withPodKnobs } from "./podKnobs";
+import { goTrust } from "./trust";
+import type { TrustedCa } from "./trustTypes";
 
 /** Collector Deployment annotation: "true" when it has no backend (debug exporter only; `plan` warns). */
 export const OTEL_DEBUG_ONLY_ANNOTATION = "openwebui.io/otel-debug-only";
@@ -53,7 +55,7 @@ export function collectorConfig(otel: ResolvedOtel, headerNames: string[]): stri
 
 export function createOtelCollector(
     name: string,
-    args: { otel: ResolvedOtel; namespace: pulumi.Input<string>; labels: { [key: string]: string }; knobs: ResolvedKnobs },
+    args: { otel: ResolvedOtel; namespace: pulumi.Input<string>; labels: { [key: string]: string }; knobs: ResolvedKnobs; trustedCa?: TrustedCa },
     opts: pulumi.CustomResourceOptions,
 ): OtelCollector {
     const labels = { ...args.labels, "app.kubernetes.io/component": "otel-collector" };
@@ -82,6 +84,7 @@ export function createOtelCollector(
     const configHash = pulumi.unsecret(
         pulumi.all([config, headers, args.otel.exporterEndpoint ?? ""]).apply((v) => crypto.createHash("sha256").update(JSON.stringify(v)).digest("hex").slice(0, 16)),
     );
+    const trust = goTrust(args.trustedCa);
     const deployment = new k8s.apps.v1.Deployment(
         `${name}-otel-collector`,
         {
@@ -110,15 +113,15 @@ export function createOtelCollector(
                                     { name: "health", containerPort: 13133 },
                                 ],
                                 envFrom: [{ secretRef: { name: `${name}-otel` } }],
-                                env: [{ name: "GOMEMLIMIT", value: "400MiB" }],
+                                env: [{ name: "GOMEMLIMIT", value: "400MiB" }, ...trust.env],
                                 livenessProbe: { httpGet: { path: "/", port: "health" }, periodSeconds: 15 },
                                 readinessProbe: { httpGet: { path: "/", port: "health" }, periodSeconds: 10 },
-                                volumeMounts: [{ name: "config", mountPath: "/conf", readOnly: true }],
+                                volumeMounts: [{ name: "config", mountPath: "/conf", readOnly: true }, ...trust.mounts],
                                 securityContext: restrictedContainerSecurity(),
                                 resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
                             },
                         ],
-                        volumes: [{ name: "config", configMap: { name: `${name}-otel` } }],
+                        volumes: [{ name: "config", configMap: { name: `${name}-otel` } }, ...trust.volumes],
                     },
                 }, args.knobs, { main: ["otel-collector"], selector }),
             },

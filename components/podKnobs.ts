@@ -21,14 +21,14 @@ type Container = k8s.types.input.core.v1.Container;
 
 /** The workloads `workloads` configures, with the names the component gives their pods' parts. */
 export const WORKLOADS: Record<keyof Workloads, { volumes: string[]; containers: string[] }> = {
-    dbBootstrap: { volumes: ["sql"], containers: ["psql"] },
-    otelCollector: { volumes: ["config"], containers: ["otel-collector"] },
+    dbBootstrap: { volumes: ["sql", "db-ca"], containers: ["psql"] },
+    otelCollector: { volumes: ["config", "trusted-ca"], containers: ["otel-collector"] },
     postgres: { volumes: ["data", "run", "tmp"], containers: ["postgres"] },
     redis: { volumes: ["data"], containers: ["valkey"] },
     objectStore: { volumes: ["data", "s3-config", "tmp"], containers: ["seaweedfs", "create-bucket"] },
 };
 /** The Open WebUI pods' own volume and container names (serving Deployment and migration Job). */
-export const APP_POD_NAMES = { volumes: ["data", "tmp", "redis-ca", "trusted-ca"], containers: ["open-webui", "seed-data", "migrate"] };
+export const APP_POD_NAMES = { volumes: ["data", "tmp", "redis-ca", "db-ca", "trusted-ca", "ca-bundle"], containers: ["open-webui", "seed-data", "trusted-ca", "migrate"] };
 
 /** What a workload's pods get: its knobs plus the pull Secrets every pod gets. */
 export interface ResolvedKnobs extends WorkloadPod {

@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkSentinelHosts, checkUrl, DNS_NAME } from "./addresses";
 import { DEFAULT_IMAGE_REPOSITORY, DEFAULT_IMAGE_TAG, DEFAULT_OTEL_COLLECTOR_IMAGE, ResolvedImages, resolveImages } from "./images";
 import { providers as ssoProviders, SSO_ENV, ssoProblems } from "./sso";
+import { TRUST_ENV, trustedCaProblems } from "./trust";
+import type { TrustedCa } from "./trustTypes";
 import { APP_POD_NAMES, mirrorImage, podKnobProblems, registryProblems, ResolvedKnobs, resolveKnobs, WORKLOADS } from "./podKnobs";
 import { enumValues, hasUrlCredentials, isKnown, problem } from "./errors";
 import { IN_CLUSTER_MAX_CONNECTIONS, POD_SIZING, PoolPlan, computePools } from "./sizing";
@@ -42,6 +44,11 @@ export { DEFAULT_IMAGE_REPOSITORY, DEFAULT_IMAGE_TAG, DEFAULT_OTEL_COLLECTOR_IMA
 export const PGVECTOR_MAX_VECTOR_DIMENSIONS = 2000;
 export const PGVECTOR_MAX_INDEXED_DIMENSIONS = 4000;
 
+/** The fix for setting a managed env name by hand. */
+function managedFix(k: string): string {
+    return TRUST_ENV.includes(k) ? `${k} is managed by the component; set trustedCa (a ConfigMap/Secret with your CA: the component adds it to the public roots and sets ${k})` : `${k} is managed by the component; use the matching typed argument instead`;
+}
+
 /** Env names the component owns; `extraEnv`/`extraSecretEnv` may not set them. */
 export const MANAGED_ENV = [
     "WEBUI_SECRET_KEY", "WEBUI_URL", "DATABASE_URL", "DATABASE_POOL_SIZE", "DATABASE_POOL_MAX_OVERFLOW",
@@ -50,6 +57,7 @@ export const MANAGED_ENV = [
     "REDIS_HEALTH_CHECK_INTERVAL", "WEBSOCKET_REDIS_OPTIONS", "WEBSOCKET_MANAGER", "WEBSOCKET_REDIS_URL",
     "WEBSOCKET_REDIS_CLUSTER", "WEBSOCKET_SENTINEL_HOSTS", "ENABLE_WEBSOCKET_SUPPORT", "UVICORN_WORKERS", "VECTOR_DB",
     "PYTHONUSERBASE", "PIP_USER", "DATA_DIR",
+    ...TRUST_ENV,
     "RAG_OPENAI_API_BASE_URL", "RAG_OPENAI_API_KEY", "RAG_OLLAMA_BASE_URL", "RAG_OLLAMA_API_KEY",
     "PGVECTOR_DB_URL", "PGVECTOR_CREATE_EXTENSION", "PGVECTOR_USE_HALFVEC", "PGVECTOR_INITIALIZE_MAX_VECTOR_LENGTH", "PGVECTOR_POOL_SIZE", "PGVECTOR_POOL_MAX_OVERFLOW",
     "STORAGE_PROVIDER", "S3_BUCKET_NAME", "S3_REGION_NAME", "S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
@@ -71,6 +79,8 @@ export interface ResolvedDatabase {
     poolMaxOverflow?: number;
     createVectorExtension?: boolean;
     iamAuth: boolean;
+    /** Managed mode: verify the server certificate with the cloud's CA. */
+    verifyServerCertificate: boolean;
     deletionProtection: boolean;
     backupRetentionDays: number;
     highAvailability: boolean;
@@ -148,6 +158,7 @@ export interface ResolvedSpec {
     extraSecretEnv?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
     extraSecretEnvRefs?: { [key: string]: { name: pulumi.Input<string>; key: pulumi.Input<string> } };
     extraEnvFromSecrets?: string[];
+    trustedCa?: TrustedCa;
     labels: { [key: string]: string };
     tags: { [key: string]: string };
     aws?: Aws;
@@ -253,6 +264,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         poolMaxOverflow: a.database?.poolMaxOverflow,
         createVectorExtension: a.database?.createVectorExtension,
         iamAuth: a.database?.iamAuth ?? false,
+        verifyServerCertificate: a.database?.verifyServerCertificate ?? true,
         deletionProtection: a.database?.deletionProtection ?? true,
         backupRetentionDays: a.database?.backupRetentionDays ?? 14,
         highAvailability: a.database?.highAvailability ?? true,
@@ -330,6 +342,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         checkUrl(problems, "oidc.providerUrl", a.oidc.providerUrl, { schemes: ["https"], fix: "use the https:// discovery URL of your identity provider", credentialsIn: "oidc.clientSecret" });
     }
     problems.push(...ssoProblems(a));
+    problems.push(...trustedCaProblems(a.trustedCa));
     const oauth = ssoProviders(a);
     if (oauth.length && (redis.cluster || redis.sentinelHosts)) {
         problems.push(problem(oauth[0] === "oidc" ? "oidc" : `sso.${oauth[0]}`, "with a clustered/Sentinel Redis", "Open WebUI's shared OAuth sessions (ENABLE_STAR_SESSIONS_MIDDLEWARE) need a standalone Redis endpoint; use a non-cluster Redis"));
@@ -381,7 +394,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         // Values of secret-looking names are never shown, even when refused for another reason.
         const secretName = /(SECRET|PASSWORD|TOKEN|API_KEY|_KEY$|_URL$|_URI$|DSN)/.test(k);
         const shown = secretName || hasUrlCredentials(extraEnv[k]) ? "<redacted>" : extraEnv[k];
-        if (MANAGED_ENV.includes(k)) problems.push(problem(`extraEnv.${k}`, shown, `${k} is managed by the component; use the matching typed argument instead`));
+        if (MANAGED_ENV.includes(k)) problems.push(problem(`extraEnv.${k}`, shown, managedFix(k)));
         else if (/(SECRET|PASSWORD|TOKEN|API_KEY|_KEY$)/.test(k)) {
             problems.push(problem(`extraEnv.${k}`, "<redacted>", "looks like a secret: move it to extraSecretEnv so it is delivered through a Kubernetes Secret"));
         } else if (hasUrlCredentials(extraEnv[k])) {
@@ -391,12 +404,12 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
     if (isKnown(a.extraSecretEnv)) {
         for (const k of Object.keys(a.extraSecretEnv)) {
             if (!ENV_NAME.test(k)) problems.push(problem(`extraSecretEnv.${k}`, k, "use a valid environment variable name"));
-            if (MANAGED_ENV.includes(k)) problems.push(problem(`extraSecretEnv.${k}`, "<redacted>", `${k} is managed by the component; use the matching typed argument instead`));
+            if (MANAGED_ENV.includes(k)) problems.push(problem(`extraSecretEnv.${k}`, "<redacted>", managedFix(k)));
         }
     }
     for (const [k, ref] of Object.entries(a.extraSecretEnvRefs ?? {})) {
         if (!ENV_NAME.test(k)) problems.push(problem(`extraSecretEnvRefs.${k}`, k, "use a valid environment variable name"));
-        else if (MANAGED_ENV.includes(k)) problems.push(problem(`extraSecretEnvRefs.${k}`, ref, `${k} is managed by the component; use the matching typed argument instead`));
+        else if (MANAGED_ENV.includes(k)) problems.push(problem(`extraSecretEnvRefs.${k}`, ref, managedFix(k)));
         else if (k in extraEnv || (isKnown(a.extraSecretEnv) && k in a.extraSecretEnv)) problems.push(problem(`extraSecretEnvRefs.${k}`, ref, "is set in extraEnv/extraSecretEnv too: set each variable once"));
         if (!ref || ref.name === undefined || ref.key === undefined) problems.push(problem(`extraSecretEnvRefs.${k}`, ref, "give { name, key } of an existing Secret in the release namespace"));
     }
@@ -483,6 +496,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         extraSecretEnv: a.extraSecretEnv,
         extraSecretEnvRefs: a.extraSecretEnvRefs,
         extraEnvFromSecrets: a.extraEnvFromSecrets,
+        trustedCa: a.trustedCa,
         labels: a.labels ?? {},
         tags: a.tags ?? {},
         aws: a.aws,

@@ -12,11 +12,13 @@ import type { Azure } from "../providers/azure/args";
 import type { KubernetesTarget } from "../providers/kubernetes/args";
 import type { WorkloadPod, Workloads } from "./podTypes";
 import type { Sso } from "./ssoTypes";
+import type { TrustedCa } from "./trustTypes";
 import type { SecretKeyRef } from "./secretKeyRef";
 
 export * from "./podTypes";
 export * from "./secretKeyRef";
 export * from "./ssoTypes";
+export * from "./trustTypes";
 
 /** Where the cluster runs and which cloud creates its managed services. */
 export enum CloudTarget {
@@ -159,6 +161,14 @@ export interface Database {
     connectionBudgetFraction?: number;
     /** Run `CREATE EXTENSION vector` from the app (needs a privileged role). Default: decided by the target. */
     createVectorExtension?: boolean;
+    /**
+     * Managed mode: verify the server's certificate against the cloud's CA, which the component
+     * mounts into every client (AWS: the RDS root CAs, `verify-full`; Azure: DigiCert Global Root
+     * G2/CA and Microsoft RSA Root CA 2017, `verify-full`; GCP: the instance's server CA,
+     * `verify-ca`, since Cloud SQL's per-instance certificate names no IP address). False keeps
+     * TLS without verification (`require`). Default: true.
+     */
+    verifyServerCertificate?: boolean;
     /** AWS only: authenticate with RDS IAM tokens instead of a password (`DATABASE_ENABLE_IAM_TOKEN_AUTH`). Default: false. */
     iamAuth?: boolean;
     /** Protect the managed database from deletion. Default: true. */
@@ -425,7 +435,7 @@ export interface OpenWebUiClusterArgs {
     oidc?: Oidc;
     /** Google, Microsoft and GitHub sign-in, role/group claims, trusted-header auth. Default: none. */
     sso?: Sso;
-    /** OpenTelemetry. Default: collector on, traces and metrics. */
+    /** OpenTelemetry. Default: on only with a destination (`exporterEndpoint`: a collector forwarding there; `collectorEndpoint`: an existing collector); off otherwise. */
     otel?: Otel;
     /** RAG and task models. */
     rag?: Rag;
@@ -463,6 +473,8 @@ export interface OpenWebUiClusterArgs {
     extraSecretEnvRefs?: { [key: string]: SecretKeyRef };
     /** Existing Kubernetes Secrets read whole into the Open WebUI containers (`envFrom`), e.g. synced by External Secrets Operator. Default: none. */
     extraEnvFromSecrets?: string[];
+    /** A private CA bundle (existing ConfigMap or Secret) added to the trust of every TLS client of the release. Default: none (public roots only). */
+    trustedCa?: TrustedCa;
     /** Extra labels on every Kubernetes object. */
     labels?: { [key: string]: string };
     /** Cloud tags/labels on every cloud resource. */

@@ -7,6 +7,7 @@ import { ResolvedSpec } from "./spec";
 import { VectorStore, ZoneSpread } from "./types";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
 import { withPodKnobs } from "./podKnobs";
+import { pythonTrust } from "./trust";
 import type { LoadBalancer } from "../providers/interface";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -29,9 +30,12 @@ export interface PodInputs {
     envFromSecretNames: pulumi.Input<string>[];
     /** Hash of the config so pods roll when a referenced Secret's content changes. */
     configHash: pulumi.Input<string>;
+    /** ConfigMap holding the managed database's CA (`ca.crt`), when clients verify it. */
+    dbCaConfigMapName?: pulumi.Input<string>;
 }
 
-function volumes(p: PodInputs): { volumes: k8s.types.input.core.v1.Volume[]; mounts: k8s.types.input.core.v1.VolumeMount[] } {
+/** Volumes, mounts, init containers and env of an Open WebUI pod (Deployment or migration Job). */
+function volumes(p: PodInputs): { volumes: k8s.types.input.core.v1.Volume[]; mounts: k8s.types.input.core.v1.VolumeMount[]; initContainers: k8s.types.input.core.v1.Container[]; env: EnvVar[] } {
     const volumes: k8s.types.input.core.v1.Volume[] = [
         { name: "data", emptyDir: { sizeLimit: "10Gi" } },
         { name: "tmp", emptyDir: { sizeLimit: "2Gi" } },
@@ -44,7 +48,8 @@ function volumes(p: PodInputs): { volumes: k8s.types.input.core.v1.Volume[]; mou
         volumes.push({ name: "redis-ca", secret: { secretName: p.redisCaSecretName, items: [{ key: "ca.crt", path: "ca.crt" }] } });
         mounts.push({ name: "redis-ca", mountPath: REDIS_CA_DIR, readOnly: true });
     }
-    return { volumes, mounts };
+    const trust = pythonTrust(p.spec.trustedCa, p.dbCaConfigMapName, p.spec.image);
+    return { volumes: [...volumes, ...trust.volumes], mounts: [...mounts, ...trust.mounts], initContainers: trust.initContainers, env: trust.env };
 }
 
 function envFrom(p: PodInputs): k8s.types.input.core.v1.EnvFromSource[] | undefined {
@@ -105,6 +110,7 @@ export function createMigrationJob(name: string, p: PodInputs, env: EnvVar[], de
                         serviceAccountName: p.serviceAccountName,
                         automountServiceAccountToken: false,
                         securityContext: podSecurity(),
+                        initContainers: v.initContainers.length ? v.initContainers : undefined,
                         containers: [
                             {
                                 name: "migrate",
@@ -112,7 +118,7 @@ export function createMigrationJob(name: string, p: PodInputs, env: EnvVar[], de
                                 imagePullPolicy: spec.image.pullPolicy,
                                 workingDir: "/app/backend",
                                 command: ["python", "-c", migrationProgram(spec.vectorStore.type)],
-                                env,
+                                env: [...env, ...v.env],
                                 envFrom: envFrom(p),
                                 volumeMounts: v.mounts,
                                 securityContext: restrictedContainerSecurity(spec.pod.readOnlyRootFilesystem),
@@ -217,7 +223,7 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
                         automountServiceAccountToken: false,
                         securityContext: podSecurity(),
                         terminationGracePeriodSeconds: spec.pod.terminationGracePeriodSeconds,
-                        initContainers: [seedDataContainer(spec)],
+                        initContainers: [seedDataContainer(spec), ...v.initContainers],
                         topologySpreadConstraints: [
                             {
                                 maxSkew: 1,
@@ -233,7 +239,7 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
                                 image: spec.image.ref,
                                 imagePullPolicy: spec.image.pullPolicy,
                                 ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
-                                env,
+                                env: [...env, ...v.env],
                                 envFrom: envFrom(p),
                                 startupProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
                                 livenessProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },

@@ -34,8 +34,10 @@ export interface ManagedDatabase {
     adminUsername: pulumi.Input<string>;
     /** Administrative password (a Pulumi secret). */
     adminPassword: pulumi.Output<string>;
-    /** `sslmode` the clients must use: the server enforces TLS. */
-    sslMode: "require" | "verify-full";
+    /** `sslmode` the clients must use: the server enforces TLS; `verify-*` with `caCertificate`. */
+    sslMode: "require" | "verify-ca" | "verify-full";
+    /** PEM CA(s) that sign the server certificate, for `verify-ca`/`verify-full`. The core mounts it (ConfigMap `<name>-db-ca`) and names it in `sslrootcert`. */
+    caCertificate?: pulumi.Input<string>;
     /** Server `max_connections` for the chosen size: drives the pool computation. */
     maxConnections: number;
     /** App role authenticates with RDS IAM tokens (AWS only). */

@@ -3,6 +3,7 @@
 // max_connections, the identity variants, clear errors for bad AWS input, and the example program.
 import "./harness";
 import * as assert from "assert";
+import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { envOf, invokes, isSecretInput, ofType, one, registered, reset, settle, value } from "./harness";
@@ -115,8 +116,21 @@ describe("aws target", function () {
             assert.strictEqual(one("aws:rds/cluster:Cluster").plain.dbClusterParameterGroupName, "chat-db-cluster-params-id");
             // Clients are told to use TLS too.
             const admin = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-db-admin")!;
-            assert.strictEqual(admin.plain.stringData.PGSSLMODE, "require");
-            assert.match(appSecret().plain.stringData.DATABASE_URL, /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@chat-db\.cluster-abc\.eu-west-1\.rds\.amazonaws\.com:5432\/openwebui\?sslmode=require$/);
+            // ... and verify the server: verify-full against Amazon's RDS root CAs, mounted from a ConfigMap.
+            assert.strictEqual(admin.plain.stringData.PGSSLMODE, "verify-full");
+            assert.match(appSecret().plain.stringData.DATABASE_URL, /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@chat-db\.cluster-abc\.eu-west-1\.rds\.amazonaws\.com:5432\/openwebui\?sslmode=verify-full&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt$/);
+            const ca = ofType("kubernetes:core/v1:ConfigMap").find((x) => x.name === "chat-db-ca")!.plain.data["ca.crt"] as string;
+            const subjects = ca.split(/(?=-----BEGIN CERTIFICATE-----)/).map((p) => new crypto.X509Certificate(p).subject);
+            assert.ok(subjects.length >= 80 && subjects.every((s) => /OU=Amazon RDS/.test(s)), `${subjects.length} RDS CAs`);
+            for (const g of ["RSA2048 G1", "RSA4096 G1", "ECC384 G1"]) assert.ok(subjects.some((s) => s.includes(`CN=Amazon RDS eu-west-1 Root CA ${g}`)), g);
+            const job = ofType("kubernetes:batch/v1:Job").find((j) => j.name === "chat-db-bootstrap")!.plain.spec.template.spec;
+            assert.deepStrictEqual(job.containers[0].env.find((e: any) => e.name === "PGSSLROOTCERT"), { name: "PGSSLROOTCERT", value: "/etc/open-webui/db-ca/ca.crt" });
+            assert.deepStrictEqual(job.volumes.find((v: any) => v.name === "db-ca").configMap.name, "chat-db-ca");
+            for (const w of [ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "chat")!, ofType("kubernetes:batch/v1:Job").find((j) => j.name === "chat-migrate")!]) {
+                const pod = w.plain.spec.template.spec;
+                assert.deepStrictEqual(pod.containers[0].volumeMounts.find((m: any) => m.name === "db-ca"), { name: "db-ca", mountPath: "/etc/open-webui/db-ca", readOnly: true }, w.name);
+                assert.strictEqual(pod.volumes.find((v: any) => v.name === "db-ca").configMap.name, "chat-db-ca");
+            }
         });
 
         it("writer and reader in different AZs, not public, Performance Insights encrypted, pinned version", () => {

@@ -2,6 +2,7 @@
 // wiring into the Kubernetes objects, clear errors for bad Azure inputs, and the example.
 import { envOf, one, ofType, registered, reset, settle, value } from "./harness";
 import * as assert from "assert";
+import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { clearExampleConfig, loadExample } from "./exampleLoader";
@@ -41,6 +42,7 @@ const T = {
     role: "azure-native:authorization:RoleAssignment",
     record: "azure-native:dns:RecordSet",
     password: "random:index/randomPassword:RandomPassword",
+    configMap: "kubernetes:core/v1:ConfigMap",
     gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
     httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
     routePolicy: "kubernetes:alb.networking.azure.io/v1:RoutePolicy",
@@ -186,7 +188,11 @@ describe("azure target", function () {
             const admin = unsecret(byName(T.secret, "chat-db-admin").stringData);
             assert.strictEqual(unsecret(admin.PGHOST), "chat-postgres-x1y2.postgres.database.azure.com");
             assert.strictEqual(unsecret(admin.PGUSER), "openwebuiadmin");
-            assert.strictEqual(unsecret(admin.PGSSLMODE), "require");
+            assert.strictEqual(unsecret(admin.PGSSLMODE), "verify-full");
+            // Azure's server certificates chain to these public roots (Microsoft's TLS doc), from Node's Mozilla store.
+            const ca = byName(T.configMap, "chat-db-ca").data["ca.crt"] as string;
+            const cns = ca.split(/(?=-----BEGIN CERTIFICATE-----)/).map((p) => /CN=(.*)/.exec(new crypto.X509Certificate(p).subject)![1]);
+            assert.deepStrictEqual(cns, ["DigiCert Global Root G2", "DigiCert Global Root CA", "Microsoft RSA Root Certificate Authority 2017"]);
             assert.strictEqual(unsecret(admin.PGDATABASE), "openwebui");
         });
 
@@ -199,7 +205,7 @@ describe("azure target", function () {
             assert.strictEqual(pw.special, false);
             assert.ok((optsOf(rec, T.password, "chat-postgres-admin-password").additionalSecretOutputs ?? []).includes("result"));
             const url = unsecret(appSecretData().DATABASE_URL);
-            assert.match(url, /^postgresql:\/\/openwebui_app:.*@chat-postgres-x1y2\.postgres\.database\.azure\.com:5432\/openwebui\?sslmode=require$/);
+            assert.match(url, /^postgresql:\/\/openwebui_app:.*@chat-postgres-x1y2\.postgres\.database\.azure\.com:5432\/openwebui\?sslmode=verify-full&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt$/);
         });
 
         it("protects the server: a CanNotDelete lock (Azure side) and `protect` (pulumi destroy)", () => {
@@ -679,7 +685,7 @@ describe("azure target", function () {
             assert.strictEqual(cache.cluster, false);
             assert.strictEqual(cache.caCertificate, undefined);
             assert.strictEqual(platform.cacheIsCluster(spec), false);
-            assert.deepStrictEqual([db.port, db.sslMode, db.iamAuth, db.maxConnections], [5432, "require", false, 1718]);
+            assert.deepStrictEqual([db.port, db.sslMode, db.iamAuth, db.maxConnections], [5432, "verify-full", false, 1718]);
             // Ordering carried by the values: pods (through the ServiceAccount annotation and the
             // storage env) wait for the federation, the role assignment and the Blob private endpoint DNS.
             const store = platform.createObjectStore(ctx);

@@ -148,16 +148,17 @@ describe("gcp target", function () {
             assert.match(u.password, /^[A-Za-z0-9]{32}$/);
         });
 
-        it("hands the admin credentials to the core's bootstrap Job over TLS (sslmode=require)", () => {
+        it("hands the admin credentials to the core's bootstrap Job over TLS, verifying the instance's server CA (verify-ca)", () => {
             const s = one(T.secret, "-db-admin").plain.stringData;
             assert.strictEqual(s.PGHOST, "10.10.0.3");
             assert.strictEqual(s.PGPORT, "5432");
             assert.strictEqual(s.PGUSER, "owui_admin");
             assert.strictEqual(s.PGDATABASE, "openwebui");
-            assert.strictEqual(s.PGSSLMODE, "require");
+            // verify-ca: the per-instance certificate does not name the private IP.
+            assert.strictEqual(s.PGSSLMODE, "verify-ca");
             assert.ok(isSecretInput(one(T.secret, "-db-admin").inputs, "stringData.PGPASSWORD"));
             const app = one(T.secret, "chat-app").plain.stringData;
-            assert.match(app.DATABASE_URL, /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@10\.10\.0\.3:5432\/openwebui\?sslmode=require$/);
+            assert.match(app.DATABASE_URL, /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@10\.10\.0\.3:5432\/openwebui\?sslmode=verify-ca&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt$/);
         });
 
         it("sizes the pools from the explicit max_connections flag", async () => {

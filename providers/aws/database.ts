@@ -10,6 +10,7 @@ import { RandomPassword } from "@pulumi/random/randomPassword";
 import { RandomString } from "@pulumi/random/randomString";
 import { APP_DB_USER } from "../../components/database";
 import type { ManagedDatabase, ProviderContext } from "../interface";
+import { rdsCaBundle } from "../databaseCa";
 import { AwsDatabaseEngine } from "./args";
 import { ADMIN_DB_USER, classMaxConnections, dbEngine, dbEngineVersion, dbInstanceClass } from "./catalog";
 import { awsArgs, kmsKey, podRole, regionArg, state } from "./shared";
@@ -246,7 +247,8 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         database: spec.database.name,
         adminUsername: ADMIN_DB_USER,
         adminPassword: pulumi.secret(password.result),
-        sslMode: "require",
+        // The RDS root CAs sign every RDS/Aurora endpoint's certificate (cluster, reader, instance names).
+        ...(spec.database.verifyServerCertificate ? { sslMode: "verify-full" as const, caCertificate: rdsCaBundle() } : { sslMode: "require" as const }),
         maxConnections,
         iamAuth: spec.database.iamAuth,
         dependsOn,

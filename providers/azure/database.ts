@@ -6,6 +6,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import type { ManagedDatabase, ProviderContext } from "../interface";
+import { azurePostgresCaBundle } from "../databaseCa";
 import type { ResolvedSpec } from "../../components/spec";
 import { SizePreset } from "../../components/types";
 import { VNET_ID, dnsLabel, shared } from "./shared";
@@ -214,7 +215,8 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         database: spec.database.name,
         adminUsername: adminLogin,
         adminPassword: pulumi.secret(password.result),
-        sslMode: "require",
+        // The server certificate names the FQDN the pods connect to (private DNS zone).
+        ...(spec.database.verifyServerCertificate ? { sslMode: "verify-full" as const, caCertificate: azurePostgresCaBundle() } : { sslMode: "require" as const }),
         maxConnections: planned,
         iamAuth: false,
         dependsOn: [database, ...configurations],

@@ -379,7 +379,11 @@ function createDatabase(ctx: ProviderContext): ManagedDatabase {
         database: database.name,
         adminUsername: user.name,
         adminPassword: pulumi.secret(password.result),
-        sslMode: "require",
+        // verify-ca: the per-instance server certificate (Google-managed internal CA) names the
+        // instance, not the private IP the pods connect to, so the host name cannot be checked.
+        ...(spec.database.verifyServerCertificate
+            ? { sslMode: "verify-ca" as const, caCertificate: instance.serverCaCerts.apply((cs) => (cs ?? []).map((c) => c.cert.trim()).join("\n") + "\n") }
+            : { sslMode: "require" as const }),
         maxConnections,
         iamAuth: false,
         dependsOn: [instance, database, user],

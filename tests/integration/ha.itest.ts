@@ -38,8 +38,9 @@ function relocate(url: string, port: number, query: Record<string, string> = {})
  * The emitted env with only what cannot exist on this machine replaced, each for a stated reason:
  * - DATABASE_URL / PGVECTOR_DB_URL, REDIS_URL / WEBSOCKET_REDIS_URL: host and port of the local
  *   servers (user, password, database, sslmode and scheme as emitted: the local servers are
- *   started with the emitted passwords). Redis: `ssl_ca_certs` is the local test CA, where the pod
- *   trusts ElastiCache's Amazon CA from the image's system store.
+ *   started with the emitted passwords). Postgres: `sslrootcert` is the local test CA, where the
+ *   pod mounts Amazon's RDS CAs (the emitted sslmode=verify-full is kept). Redis: `ssl_ca_certs`
+ *   is the local test CA, where the pod trusts ElastiCache's Amazon CA from the image's system store.
  * - S3_ENDPOINT_URL + AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: the pod reaches the regional S3
  *   endpoint with EKS Pod Identity credentials (boto3's default chain); here, moto with keys.
  * - ENABLE_OTEL=false: no collector here (the collector is proven in the e2e suite).
@@ -48,8 +49,8 @@ function relocate(url: string, port: number, query: Record<string, string> = {})
 function localize(env: Env, pg: LocalPostgres, redis: LocalRedis, s3: LocalS3): Env {
     return {
         ...env,
-        DATABASE_URL: relocate(env.DATABASE_URL, pg.port),
-        PGVECTOR_DB_URL: relocate(env.PGVECTOR_DB_URL, pg.port),
+        DATABASE_URL: relocate(env.DATABASE_URL, pg.port, { sslrootcert: pg.ca!.caCert }),
+        PGVECTOR_DB_URL: relocate(env.PGVECTOR_DB_URL, pg.port, { sslrootcert: pg.ca!.caCert }),
         REDIS_URL: relocate(env.REDIS_URL, redis.port, { ssl_ca_certs: redis.ca!.caCert }),
         WEBSOCKET_REDIS_URL: relocate(env.WEBSOCKET_REDIS_URL, redis.port, { ssl_ca_certs: redis.ca!.caCert }),
         S3_ENDPOINT_URL: s3.endpoint,

@@ -23,11 +23,14 @@ export class LocalPostgres {
     readonly dataDir: string;
     readonly socketDir: string;
     port = 0;
+    /** With `tls`: the test CA that signs the server certificate (SAN IP:127.0.0.1), for `sslrootcert`. */
+    ca?: { caCert: string; cert: string; key: string };
     private owner?: { uid: number; gid: number };
 
     /**
-     * With `tls`, the server is like a managed one that enforces TLS: a self-signed certificate,
-     * and pg_hba accepts TCP logins only over TLS (`hostssl`); plain TCP is rejected.
+     * With `tls`, the server is like a managed one that enforces TLS: a certificate for 127.0.0.1
+     * signed by a test CA (`ca`, so clients can verify-full as on the clouds), and pg_hba accepts
+     * TCP logins only over TLS (`hostssl`); plain TCP is rejected.
      */
     constructor(readonly name: string, readonly maxConnections = 300, serverBin?: string, readonly tls = false) {
         this.bin = serverBin ?? pgBin();
@@ -51,7 +54,11 @@ export class LocalPostgres {
         if (this.tls) {
             const crt = path.join(this.dataDir, "server.crt");
             const key = path.join(this.dataDir, "server.key");
-            run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", crt], { env: { PATH: process.env.PATH } });
+            const caDir = tempDir(`pg-${this.name}-ca`);
+            fs.chmodSync(caDir, 0o755); // clients running as the unprivileged test user read the CA
+            this.ca = makeCa(caDir, `pg-${this.name}`);
+            fs.copyFileSync(this.ca.cert, crt);
+            fs.copyFileSync(this.ca.key, key);
             fs.chmodSync(key, 0o600);
             if (this.owner) for (const f of [crt, key]) fs.chownSync(f, this.owner.uid, this.owner.gid);
             fs.writeFileSync(path.join(this.dataDir, "pg_hba.conf"), "local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n");
