@@ -32,6 +32,38 @@ describe("loading: only the chosen cloud's SDK is loaded", function () {
             assert.deepStrictEqual(sdks, [expected]);
         });
     }
+    it("a missing cloud SDK (an optional peer dependency) fails at construction with the exact npm install, creating nothing", () => {
+        // Resolution of @pulumi/aws fails as in a consumer's project that installed only the kubernetes side.
+        const out = loadedSdks(`
+const Module = require("module");
+const orig = Module._resolveFilename;
+Module._resolveFilename = function (req, ...rest) {
+    if (req === "@pulumi/aws" || req.startsWith("@pulumi/aws/")) { const e = new Error("Cannot find module '" + req + "'"); e.code = "MODULE_NOT_FOUND"; throw e; }
+    return orig.call(this, req, ...rest);
+};
+const h = require("./tests/harness");
+const m = require("./index");
+const specs = require("./bench/cloudSpecs");
+let msg = "";
+try { new m.OpenWebUiCluster("c", { target: "aws", hostname: "chat.example.com", ...specs.aws }); } catch (e) { msg = e.message; }
+console.log(JSON.stringify([msg, String(h.registered.filter((r) => r.type !== "openwebui:index:OpenWebUiCluster").length)]));`);
+        assert.strictEqual(out[0], 'OpenWebUiCluster: target "aws" needs @pulumi/aws, which is not installed. Install it next to openwebui: npm install @pulumi/aws@"^7.48.0"');
+        assert.strictEqual(out[1], "0", "nothing created");
+    });
+
+    it("the SDK ranges in the error are package.json's peerDependencies; the cloud SDKs are optional peers, none a dependency", () => {
+        const pkg = require(path.join(root, "package.json"));
+        const { CLOUD_SDKS } = require(path.join(root, "providers"));
+        for (const { name, range } of Object.values(CLOUD_SDKS) as { name: string; range: string }[]) {
+            assert.strictEqual(pkg.peerDependencies[name], range, name);
+            assert.strictEqual(pkg.peerDependenciesMeta[name]?.optional, true, name);
+            assert.strictEqual(pkg.dependencies[name], undefined, name);
+        }
+        for (const p of ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/random", "typescript"]) assert.strictEqual(pkg.dependencies[p], undefined, `${p} is a peer, not a dependency`);
+        // engines: what the strictest dependency declares (@pulumi/pulumi).
+        assert.strictEqual(pkg.engines.node, require(path.join(root, "node_modules/@pulumi/pulumi/package.json")).engines.node);
+    });
+
     it("an invalid cloud spec loads only its own SDK", () => {
         const sdks = loadedSdks(probe(`const m = require("./index"); try { new m.OpenWebUiCluster("c", { target: "gcp", hostname: "chat.example.com" }); } catch (e) {}`));
         assert.ok(!sdks.includes("aws") && !sdks.includes("azure-native"), JSON.stringify(sdks));

@@ -52,7 +52,7 @@ describe("e2e: examples/kubernetes, in-cluster services, through the real engine
         p = Project.fromExample("kubernetes", "k8s-incluster");
         // v0.12.2 first, so the upgrade scenarios below move through real release tags.
         // An OTLP destination, so the collector (Deployment, Service, PDB, NetworkPolicy) is deployed too.
-        p.config({ hostname: HOST, ingressClassName: "nginx", imageTag: "v0.12.2", otlpEndpoint: "http://otlp.observability.svc.cluster.local:4318" });
+        p.config({ hostname: HOST, ingressClassName: "nginx", imageTag: "v0.12.2", otlpEndpoint: "http://otlp.observability.svc.cluster.local:4318" }); // = multilang.e2e.ts OTLP_ENDPOINT
     });
 
     it("preview succeeds against the real API server (server-side validation) and plans every resource", () => {

@@ -28,6 +28,9 @@ function normalize(x: any): any {
  * TypeScript example's run (kubernetes.e2e.ts records them; under CI that run is required). The
  * TypeScript run starts at an older image tag, so the migration Job's version suffix is ignored.
  */
+/** The OTLP destination the TypeScript scenario sets (kubernetes.e2e.ts), so every language deploys the collector. */
+const OTLP_ENDPOINT = "http://otlp.observability.svc.cluster.local:4318";
+
 function assertServesLikeTypeScriptExample(): void {
     const d = get(["deployment", "chat", "-n", "open-webui"]);
     assert.ok((d.status.availableReplicas ?? 0) >= 3, "minReplicas Available");
@@ -75,7 +78,10 @@ describe("e2e: multi-language, through the real CLI", function () {
     it("examples/yaml: preview and up through `packages:` create the same objects as the TypeScript example", function () {
         const src = fs.readFileSync(path.join(ROOT, "examples", "yaml", "Pulumi.yaml"), "utf8");
         assert.match(src, /^\s+openwebui: \.\.\/\.\.$/m);
-        const p = new Project("yaml", { "Pulumi.yaml": src.replace(/^(\s+openwebui:) \.\.\/\.\.$/m, `$1 ${ROOT}`) });
+        // The TypeScript scenario's telemetry destination (kubernetes.e2e.ts: otlpEndpoint), so both deploy the collector.
+        const withOtel = src.replace(/^(\s+)labels:\n/m, `$1otel:\n$1  exporterEndpoint: ${OTLP_ENDPOINT}\n$1labels:\n`);
+        assert.notStrictEqual(withOtel, src);
+        const p = new Project("yaml", { "Pulumi.yaml": withOtel.replace(/^(\s+openwebui:) \.\.\/\.\.$/m, `$1 ${ROOT}`) });
         p.config({ hostname: "chat.e2e.test" });
         p.config({ openaiApiKey: "sk-e2e" }, ["openaiApiKey"]);
         p.pulumi(["preview"], "yaml: preview");
@@ -102,7 +108,7 @@ describe("e2e: multi-language, through the real CLI", function () {
             "requirements.txt": fs.readFileSync(path.join(dir, "requirements.txt"), "utf8"),
         });
         p.pulumi(["install"], "python: pulumi install (venv from PyPI + SDK)", 900);
-        p.config({ hostname: "chat.e2e.test" });
+        p.config({ hostname: "chat.e2e.test", otlpEndpoint: OTLP_ENDPOINT });
         p.pulumi(["preview"], "python: preview");
         try {
             p.up("python: up");

@@ -11,7 +11,8 @@ stub=$(mktemp -d)/provider-unavailable
 printf '#!/bin/sh\necho "placeholder plugin (tests/e2e/stub-plugins.sh): this cloud provider cannot run here" >&2\nexit 1\n' > "$stub"
 chmod +x "$stub"
 for pkg in aws gcp azure-native; do
-    v=$(node -p "require('./package.json').dependencies['@pulumi/$pkg'] || ''")
+    # The version npm installed (the cloud SDKs are optional peers, installed here as devDependencies).
+    v=$(node -p "try { require('./node_modules/@pulumi/$pkg/package.json').version } catch (e) { '' }")
     [ -n "$v" ] || continue
     if pulumi plugin ls 2>/dev/null | awk '{print $1, $3}' | grep -qx "$pkg $v"; then continue; fi
     pulumi plugin install resource "$pkg" "$v" --file "$stub" >/dev/null
