@@ -36,7 +36,7 @@ export interface ResolvedKnobs extends WorkloadPod {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUANTITY = /^[+]?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+|[KMGTPE]i?|[numk])?$/;
 /** An extended resource name: `<domain>/<name>` (e.g. `nvidia.com/gpu`), or hugepages / ephemeral-storage. */
 const RESOURCE_NAME = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?|hugepages-[0-9]+[KMG]i|ephemeral-storage)$/;

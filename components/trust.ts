@@ -12,6 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { isKnown, problem } from "./errors";
+import { DNS_SUBDOMAIN } from "./podKnobs";
 import { restrictedContainerSecurity } from "./security";
 import type { TrustedCa } from "./trustTypes";
 
@@ -31,7 +32,6 @@ export const CA_BUNDLE_FILE = `${CA_BUNDLE_DIR}/ca-bundle.crt`;
 /** Env the trust settings own (refused in `extraEnv`). */
 export const TRUST_ENV = ["SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "PGSSLROOTCERT"];
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 
 export function trustedCaProblems(t: TrustedCa | undefined): string[] {
