@@ -21,10 +21,7 @@ const source = path.join(__dirname, "plan.ts");
 const compiled = path.join(__dirname, "..", "bin", "cli", "plan.js");
 const cli = fs.existsSync(source) && require.extensions[".ts"] ? require(source) : require(compiled);
 
-cli.main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e) => {
-        process.stderr.write(`openwebui: ${(e && e.stack) || e}\n`);
-        process.exit(2);
-    },
-);
+cli.main(process.argv.slice(2)).then(cli.exitWhenFlushed, (e) => {
+    process.stderr.write(`openwebui: ${(e && e.stack) || e}\n`);
+    cli.exitWhenFlushed(2);
+});

@@ -767,12 +767,18 @@ export async function main(argv: string[], io: Io = { stdout: (s) => process.std
     return code;
 }
 
+/**
+ * Exits once stdout and stderr are flushed. A pipe takes 64 KiB before Node queues the rest, and
+ * `process.exit` drops the queue: `plan --json | jq` lost everything after the first 64 KiB.
+ */
+export function exitWhenFlushed(code: number): void {
+    process.exitCode = code;
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
+
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (e) => {
-            process.stderr.write(`openwebui plan: ${e?.stack ?? e}\n`);
-            process.exit(2);
-        },
-    );
+    main(process.argv.slice(2)).then(exitWhenFlushed, (e) => {
+        process.stderr.write(`openwebui plan: ${e?.stack ?? e}\n`);
+        exitWhenFlushed(2);
+    });
 }

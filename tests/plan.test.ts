@@ -72,6 +72,17 @@ describe("openwebui plan: the broken program", function () {
         assert.match(r.stdout, /\[mandatory\] object-storage-private-and-encrypted: aws:s3\/bucket:Bucket uploads: S3 Bucket 'uploads' has acl=public-read/);
     });
 
+    it("--json through a pipe arrives whole although the reader lags (no output lost at exit)", function () {
+        // The reader leaves the pipe full for 2 s: a CLI that exits with data still queued behind
+        // the 64 KiB pipe buffer loses it (it did: `plan examples/aws --json | jq` got 65536 bytes).
+        const cmd = `"${process.execPath}" cli/bin.js plan examples/aws --transpile-only --no-out --json 2>/dev/null | (sleep 2; cat)`;
+        const r = child_process.spawnSync("bash", ["-c", cmd], { cwd: ROOT, encoding: "utf8", timeout: 90000, maxBuffer: 64 << 20 });
+        assert.ok(r.stdout.length > 65536, `expected more than one pipe buffer of JSON, got ${r.stdout.length} bytes`);
+        const parsed = JSON.parse(r.stdout);
+        assert.strictEqual(parsed.ok, true);
+        assert.ok(parsed.resources.some((x: any) => x.type === "aws:rds/cluster:Cluster"));
+    });
+
     it("reports the HA, secret and bucket violations in-process (stack config from Pulumi.dev.yaml)", () => {
         assert.strictEqual(result.error, undefined);
         assert.strictEqual(result.stack, "dev");
