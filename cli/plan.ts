@@ -14,6 +14,7 @@ import * as YAML from "yaml";
 import type { EnforcementLevel } from "@pulumi/policy";
 import { AnalyzedResource, PackConfig, runPolicies, Violation } from "../policy/runner";
 import { buildConfig, discoverProgram, ProgramInfo, UsageError } from "./config";
+import { CostEstimate, estimateCost, renderCost } from "./cost";
 import { shouldTypeCheck, typeCheck } from "./typecheck";
 import { transformRunner } from "./transforms";
 
@@ -73,6 +74,8 @@ export interface PlanResult {
     notes: string[];
     /** Program error (message), when the program failed. */
     error?: string;
+    /** Estimated monthly list price of the managed services (undefined: none, or the program failed). */
+    cost?: CostEstimate;
 }
 
 export const SECRET_MASK = "[secret]";
@@ -265,9 +268,11 @@ function clearProgramModules(dir: string): void {
 }
 
 /** Evaluates the program under preview mocks and returns the planned resources (no policies, no files). */
-export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise<{ info: ProgramInfo; resources: PlannedResource[]; outputs: any; error?: string }> {
+export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise<{ info: ProgramInfo; resources: PlannedResource[]; outputs: any; error?: string; regionConfig: Record<string, string> }> {
     const info = discoverProgram(opts.programDir, opts.stack);
     const { config, secretKeys } = buildConfig(info, opts.config ?? [], notes, { path: opts.configPath });
+    const regionConfig: Record<string, string> = {};
+    for (const k of ["aws:region", "gcp:region", "azure-native:location"]) if (typeof config[k] === "string" && !secretKeys.includes(k)) regionConfig[k] = config[k];
     const answers = { ...DEFAULT_INVOKE_ANSWERS, ...(opts.invokeAnswers ?? {}) };
 
     // `pulumi preview` type-checks a TypeScript program before it runs: so does plan.
@@ -275,7 +280,7 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
         opts.onTypeCheck?.();
         const { errors } = typeCheck(info.entry, opts.programDir, cliResolution);
         if (errors.length) {
-            return { info, resources: [], outputs: undefined, error: `TypeScript: ${errors.length} error(s) (as \`pulumi preview\` reports them; --transpile-only or PULUMI_NODEJS_TRANSPILE_ONLY=true skips the check)\n${errors.join("\n")}` };
+            return { info, regionConfig, resources: [], outputs: undefined, error: `TypeScript: ${errors.length} error(s) (as \`pulumi preview\` reports them; --transpile-only or PULUMI_NODEJS_TRANSPILE_ONLY=true skips the check)\n${errors.join("\n")}` };
         }
     }
 
@@ -416,7 +421,7 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
         const m = /Missing required configuration variable '([^']+)'/.exec(e);
         return m ? `${e}\n\tplan: pass it with --config ${m[1].startsWith(info.project + ":") ? m[1].slice(info.project.length + 1) : m[1]}=<value> or add it to Pulumi.${info.stack}.yaml` : e;
     });
-    return { info, resources, outputs, error: unique.length ? unique.join("\n") : undefined };
+    return { info, regionConfig, resources, outputs, error: unique.length ? unique.join("\n") : undefined };
 }
 
 function errorText(e: any): string {
@@ -493,7 +498,7 @@ function writeYaml(resources: PlannedResource[], outDir: string): string[] {
 
 export async function plan(opts: PlanOptions): Promise<PlanResult> {
     const notes: string[] = [];
-    const { info, resources, outputs, error } = await evaluate(opts, notes);
+    const { info, resources, outputs, error, regionConfig } = await evaluate(opts, notes);
     const base: PlanResult = { project: info.project, stack: info.stack, programDir: path.resolve(opts.programDir), resources, outputs, k8sFiles: [], violations: [], notes, error };
     if (!info.stackFile) notes.push(opts.stack ? `no Pulumi.${opts.stack}.yaml in ${base.programDir}; running with --config values only` : "no Pulumi.<stack>.yaml found; running with --config values only");
     if (error) return base;
@@ -505,6 +510,7 @@ export async function plan(opts: PlanOptions): Promise<PlanResult> {
     if (debugOnly.length) {
         notes.unshift(`TELEMETRY IS DROPPED: ${debugOnly.map((r) => r.name).join(", ")} has only the debug exporter (otel.debugOnly): it logs a summary and keeps nothing. Set otel.exporterEndpoint (your backend) or otel.collectorEndpoint (an existing collector).`);
     }
+    base.cost = estimateCost(resources, regionConfig);
     if (opts.out !== false) base.k8sFiles = writeYaml(resources, path.resolve(opts.out ?? path.join("plan-out", info.project)));
     if (!opts.noPolicy) {
         const analyzed: AnalyzedResource[] = resources
@@ -606,7 +612,7 @@ export function renderText(r: PlanResult): string {
     if (r.k8sFiles.length) lines.push(`Wrote ${r.k8sFiles.length} Kubernetes objects to ${path.dirname(r.k8sFiles[0])}`);
     // The error itself goes to stderr once (main); stdout only says the plan is incomplete.
     if (r.error) return [...lines, "", "plan incomplete: the program failed (error on stderr)"].join("\n");
-    lines.push("");
+    lines.push("", ...renderCost(r.cost), "");
     if (r.violations.length === 0) lines.push("Policy pack openwebui-ha: no violations.");
     else {
         const order: EnforcementLevel[] = ["mandatory", "advisory"];
@@ -633,6 +639,7 @@ export function renderJson(r: PlanResult): string {
             outputs: r.outputs,
             kubernetesFiles: r.k8sFiles,
             violations: r.violations,
+            cost: r.cost ?? null,
         },
         null,
         2,

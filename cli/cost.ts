@@ -1,0 +1,274 @@
+// `openwebui plan`'s cost estimate: the monthly list price of the managed services a plan creates,
+// read from the planned resources' inputs (instance classes, HA replicas, provisioned storage) and
+// the dated table in cli/prices.ts. An estimate: on-demand list prices, no discounts, usage-billed
+// items listed apart, anything the table does not hold reported as not priced.
+import { PRICES, PriceTable, UsagePrice } from "./prices";
+
+/** The planned resource fields the estimate reads (cli/plan.ts's PlannedResource). */
+export interface CostInput {
+    type: string;
+    name: string;
+    custom: boolean;
+    read?: boolean;
+    /** Display inputs (unknowns "(computed)", secrets masked). */
+    props: any;
+}
+
+export interface CostLine {
+    /** Resource name in the plan. */
+    resource: string;
+    type: string;
+    /** What is billed, e.g. "Aurora PostgreSQL db.r6g.xlarge instance". */
+    item: string;
+    quantity: number;
+    unit: string;
+    /** USD per unit, regional factor applied. */
+    unitPrice: number;
+    /** USD per month. */
+    monthly: number;
+}
+
+export interface Unpriced {
+    resource: string;
+    type: string;
+    reason: string;
+}
+
+export interface UsageLine extends UsagePrice {
+    resource: string;
+}
+
+export interface CostEstimate {
+    /** Always true: list prices from a dated table, not a quote. */
+    estimate: true;
+    currency: "USD";
+    /** Date of the price table. */
+    pricesAsOf: string;
+    hoursPerMonth: number;
+    /** Per cloud: the region priced, the factor applied and whether the table holds the region. */
+    regions: { cloud: string; region: string; factor: number; inTable: boolean }[];
+    lines: CostLine[];
+    /** Sum of `lines`, USD per month, rounded to cents. */
+    monthlyTotal: number;
+    /** Billed by use: unit prices only, not in the total. */
+    usage: UsageLine[];
+    unpriced: Unpriced[];
+    /** The pricing pages the figures come from. */
+    sources: string[];
+}
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+const known = (v: any): boolean => v !== undefined && v !== null && v !== "(computed)";
+
+type Cloud = "aws" | "gcp" | "azure";
+
+function cloudOf(type: string): Cloud | undefined {
+    if (type.startsWith("aws:")) return "aws";
+    if (type.startsWith("gcp:")) return "gcp";
+    if (type.startsWith("azure-native:")) return "azure";
+    return undefined;
+}
+
+/**
+ * Region per cloud: the resources' own region/location inputs first, then the explicit provider's,
+ * then stack config (`aws:region`, `gcp:region`, `azure-native:location`).
+ */
+function regionsOf(resources: CostInput[], config: Record<string, string>): Partial<Record<Cloud, string>> {
+    const out: Partial<Record<Cloud, string>> = {};
+    const set = (c: Cloud, v: any) => {
+        // Azure's global resources (private DNS zones) say "global".
+        if (!out[c] && typeof v === "string" && known(v) && v && v.toLowerCase() !== "global") out[c] = v.toLowerCase();
+    };
+    for (const r of resources) {
+        const p = r.props ?? {};
+        if (r.type === "aws:rds/clusterInstance:ClusterInstance" && typeof p.availabilityZone === "string") set("aws", p.availabilityZone.replace(/[a-z]$/, ""));
+        if (r.type.startsWith("gcp:")) set("gcp", p.region);
+        if (r.type.startsWith("azure-native:")) set("azure", p.location);
+    }
+    for (const r of resources) {
+        if (r.type === "pulumi:providers:aws") set("aws", r.props?.region);
+        if (r.type === "pulumi:providers:gcp") set("gcp", r.props?.region);
+        if (r.type === "pulumi:providers:azure-native") set("azure", r.props?.location);
+    }
+    set("aws", config["aws:region"]);
+    set("gcp", config["gcp:region"]);
+    set("azure", config["azure-native:location"]);
+    return out;
+}
+
+/** Estimates the monthly list price of the managed services among `resources`; undefined when there are none (kubernetes target). */
+export function estimateCost(resources: CostInput[], config: Record<string, string> = {}, table: PriceTable = PRICES): CostEstimate | undefined {
+    const created = resources.filter((r) => r.custom && !r.read && !r.type.startsWith("pulumi:providers:"));
+    const clouds = new Set(created.map((r) => cloudOf(r.type)).filter((c): c is Cloud => !!c));
+    if (clouds.size === 0) return undefined;
+    const found = regionsOf(resources, config);
+    const regions: CostEstimate["regions"] = [];
+    const factor: Partial<Record<Cloud, number>> = {};
+    for (const c of clouds) {
+        const prices = table[c];
+        const region = found[c] ?? prices.referenceRegion;
+        const f = prices.regionFactors[region];
+        factor[c] = f ?? 1;
+        regions.push({ cloud: c, region, factor: f ?? 1, inTable: f !== undefined });
+    }
+    const H = table.hoursPerMonth;
+    const lines: CostLine[] = [];
+    const usage: UsageLine[] = [];
+    const unpriced: Unpriced[] = [];
+    const sources = new Set<string>();
+    const line = (c: Cloud, r: CostInput, item: string, quantity: number, unit: string, basePrice: number, source: string) => {
+        const unitPrice = basePrice * (factor[c] ?? 1);
+        lines.push({ resource: r.name, type: r.type, item, quantity, unit, unitPrice: Math.round(unitPrice * 1e6) / 1e6, monthly: round2(quantity * unitPrice) });
+        sources.add(source);
+    };
+    const use = (c: Cloud, r: CostInput, items: UsagePrice[], source: string) => {
+        for (const u of items) usage.push({ resource: r.name, ...u, price: Math.round(u.price * (factor[c] ?? 1) * 1e6) / 1e6 });
+        sources.add(source);
+    };
+    const notPriced = (r: CostInput, reason: string) => unpriced.push({ resource: r.name, type: r.type, reason });
+
+    const aws = table.aws;
+    const gcp = table.gcp;
+    const az = table.azure;
+    const albGroups = new Set<string>();
+    for (const r of created) {
+        const p = r.props ?? {};
+        switch (r.type) {
+            // ---- AWS ----
+            case "aws:rds/clusterInstance:ClusterInstance": {
+                const price = aws.auroraInstanceHour[p.instanceClass];
+                if (price === undefined) notPriced(r, `Aurora instance class ${p.instanceClass} is not in the price table`);
+                else line("aws", r, `Aurora PostgreSQL ${p.instanceClass} instance (${p.promotionTier === 0 ? "writer" : "reader / failover target"})`, H, "hours", price, aws.sources.aurora);
+                break;
+            }
+            case "aws:rds/cluster:Cluster":
+                if (p.storageType === "aurora-iopt1") notPriced(r, "Aurora I/O-Optimized prices its instances and storage differently; the table holds Aurora Standard");
+                else use("aws", r, aws.usage.aurora, aws.sources.aurora);
+                break;
+            case "aws:rds/instance:Instance": {
+                const price = aws.rdsInstanceHour[p.instanceClass];
+                const copies = p.multiAz === true ? 2 : 1;
+                const az2 = copies === 2 ? "Multi-AZ" : "Single-AZ";
+                if (price === undefined) notPriced(r, `RDS instance class ${p.instanceClass} is not in the price table`);
+                else line("aws", r, `RDS for PostgreSQL ${p.instanceClass} ${az2} (${copies} instance${copies > 1 ? "s" : ""})`, H, "hours", price * copies, aws.sources.rds);
+                if (typeof p.allocatedStorage === "number" && (p.storageType ?? "gp3") === "gp3") line("aws", r, `gp3 storage provisioned (${az2})`, p.allocatedStorage, "GB-month", aws.rdsGp3GbMonth * copies, aws.sources.rds);
+                else if (typeof p.allocatedStorage === "number") notPriced(r, `RDS storage type ${p.storageType} is not in the price table`);
+                break;
+            }
+            case "aws:elasticache/replicationGroup:ReplicationGroup": {
+                const engine = String(p.engine ?? "redis");
+                const nodes = typeof p.numCacheClusters === "number" ? p.numCacheClusters : typeof p.numNodeGroups === "number" ? p.numNodeGroups * ((p.replicasPerNodeGroup ?? 0) + 1) : 1;
+                const price = aws.elasticacheNodeHour[engine]?.[p.nodeType];
+                if (price === undefined) notPriced(r, `ElastiCache ${engine} node type ${p.nodeType} is not in the price table`);
+                else line("aws", r, `ElastiCache ${engine} ${p.nodeType} x ${nodes} node${nodes > 1 ? "s" : ""} (primary${nodes > 1 ? " + replicas" : ""})`, H * nodes, "node-hours", price, aws.sources.elasticache);
+                break;
+            }
+            case "aws:kms/key:Key":
+                line("aws", r, "KMS customer managed key", 1, "key-month", aws.kmsKeyMonth, aws.sources.kms);
+                break;
+            case "aws:s3/bucket:Bucket":
+            case "aws:s3/bucketV2:BucketV2":
+                use("aws", r, aws.usage.s3, aws.sources.s3);
+                break;
+            // ---- GCP ----
+            case "gcp:sql/databaseInstance:DatabaseInstance": {
+                const s = p.settings ?? {};
+                const m = /^db-custom-(\d+)-(\d+)$/.exec(String(s.tier ?? ""));
+                const ha = s.availabilityType === "REGIONAL" ? 2 : 1;
+                const label = ha === 2 ? "regional HA (primary + standby)" : "zonal";
+                if (s.edition === "ENTERPRISE_PLUS") notPriced(r, "Cloud SQL Enterprise Plus is not in the price table (Enterprise edition only)");
+                else if (!m) notPriced(r, `Cloud SQL tier ${s.tier} is not a custom tier (db-custom-<vCPU>-<MiB>); shared-core and predefined tiers are not in the price table`);
+                else {
+                    const vcpu = Number(m[1]);
+                    const gb = Number(m[2]) / 1024;
+                    line("gcp", r, `Cloud SQL ${s.tier} vCPUs, ${label}`, H * vcpu, "vCPU-hours", gcp.cloudSqlVcpuHour * ha, gcp.sources.cloudSql);
+                    line("gcp", r, `Cloud SQL ${s.tier} memory (${gb} GB), ${label}`, round2(H * gb), "GB-hours", gcp.cloudSqlMemoryGbHour * ha, gcp.sources.cloudSql);
+                }
+                if (typeof s.diskSize === "number" && (s.diskType ?? "PD_SSD") === "PD_SSD") line("gcp", r, `Cloud SQL SSD storage provisioned, ${label}`, s.diskSize, "GB-month", gcp.cloudSqlSsdGbMonth * ha, gcp.sources.cloudSql);
+                use("gcp", r, gcp.usage.cloudSql, gcp.sources.cloudSql);
+                break;
+            }
+            case "gcp:redis/instance:Instance": {
+                const gb = Number(p.memorySizeGb);
+                const tierPrice = gcp.memorystoreStandardGbHour.find((t) => gb <= t.upToGb)?.price;
+                if (p.tier !== "STANDARD_HA") notPriced(r, `Memorystore tier ${p.tier} is not in the price table (Standard tier only)`);
+                else if (!Number.isFinite(gb) || tierPrice === undefined) notPriced(r, `Memorystore size ${p.memorySizeGb} GB is not in the price table`);
+                else line("gcp", r, `Memorystore for Redis Standard tier (primary + replica), ${gb} GB`, H * gb, "GB-hours", tierPrice, gcp.sources.memorystore);
+                break;
+            }
+            case "gcp:storage/bucket:Bucket":
+                use("gcp", r, gcp.usage.gcs, gcp.sources.gcs);
+                break;
+            // ---- Azure ----
+            case "azure-native:dbforpostgresql:Server": {
+                const sku = p.sku?.name;
+                const ha = p.highAvailability?.mode === "ZoneRedundant" || p.highAvailability?.mode === "SameZone" ? 2 : 1;
+                const label = ha === 2 ? `HA ${p.highAvailability.mode} (primary + standby)` : "no HA";
+                const price = az.postgresFlexibleHour[sku];
+                if (price === undefined) notPriced(r, `PostgreSQL Flexible Server SKU ${sku} is not in the price table`);
+                else line("azure", r, `PostgreSQL Flexible Server ${sku} compute, ${label}`, H, "hours", price * ha, az.sources.postgres);
+                const gb = p.storage?.storageSizeGB;
+                if (typeof gb === "number") line("azure", r, `PostgreSQL Flexible Server storage provisioned, ${label}`, gb, "GiB-month", az.postgresStorageGbMonth * ha, az.sources.postgres);
+                break;
+            }
+            case "azure-native:redisenterprise:RedisEnterprise":
+                notPriced(r, `Azure Managed Redis ${p.sku?.name ?? ""} is not in the price table (see ${az.sources.managedRedis})`);
+                break;
+            case "azure-native:network:PrivateEndpoint":
+                line("azure", r, "Private endpoint", H, "hours", az.privateEndpointHour, az.sources.privateLink);
+                use("azure", r, az.usage.privateEndpoint, az.sources.privateLink);
+                break;
+            case "azure-native:storage:StorageAccount":
+                notPriced(r, `Blob storage (${p.sku?.name ?? "?"}, ${p.accessTier ?? "Hot"}) is billed by use; its per-GB price is not in the table (see ${az.sources.blob})`);
+                break;
+            default:
+                break;
+        }
+        // Load balancers the cluster's controllers create from the component's Kubernetes objects.
+        if (r.type === "kubernetes:networking.k8s.io/v1:Ingress") {
+            const ann = p.metadata?.annotations ?? {};
+            if (p.spec?.ingressClassName === "alb" || ann["kubernetes.io/ingress.class"] === "alb") {
+                const group = ann["alb.ingress.kubernetes.io/group.name"] ?? `ingress:${p.metadata?.namespace ?? ""}/${p.metadata?.name ?? r.name}`;
+                if (!albGroups.has(group)) {
+                    albGroups.add(group);
+                    if (!factor.aws) factor.aws = aws.regionFactors[found.aws ?? aws.referenceRegion] ?? 1;
+                    line("aws", r, "Application Load Balancer (created by the AWS Load Balancer Controller)", H, "hours", aws.albHour, aws.sources.alb);
+                    use("aws", r, aws.usage.alb, aws.sources.alb);
+                }
+            } else if (ann["kubernetes.io/ingress.class"] === "gce") {
+                line("gcp", r, "External Application Load Balancer forwarding rule (created by GKE Ingress)", H, "hours", gcp.forwardingRuleHour, gcp.sources.loadBalancer);
+                use("gcp", r, gcp.usage.loadBalancer, gcp.sources.loadBalancer);
+            }
+        }
+    }
+    return {
+        estimate: true,
+        currency: table.currency,
+        pricesAsOf: table.asOf,
+        hoursPerMonth: H,
+        regions,
+        lines,
+        monthlyTotal: round2(lines.reduce((s, l) => s + l.monthly, 0)),
+        usage,
+        unpriced,
+        sources: [...sources].sort(),
+    };
+}
+
+const usd = (n: number): string => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/** The estimate as text lines for `plan`'s output. */
+export function renderCost(e: CostEstimate | undefined): string[] {
+    if (!e) return ["Estimated cost: no managed cloud services in this plan (the in-cluster workloads run on your nodes; node cost is not estimated)."];
+    const out: string[] = [];
+    out.push(`Estimated monthly cost (ESTIMATE: on-demand list prices as of ${e.pricesAsOf}, ${e.currency}, ${e.hoursPerMonth} h/month; no discounts, taxes or usage):`);
+    for (const r of e.regions) {
+        out.push(`  ${r.cloud} region ${r.region}: ${r.inTable ? (r.factor === 1 ? "reference prices" : `reference prices x ${r.factor} (approximate regional factor)`) : "not in the price table, priced at the reference region's prices"}`);
+    }
+    for (const l of e.lines) out.push(`  ${usd(l.monthly).padStart(11)}  ${l.resource}: ${l.item} (${l.quantity} ${l.unit} x $${l.unitPrice})`);
+    out.push(`  ${usd(e.monthlyTotal).padStart(11)}  total of the priced items`);
+    if (e.usage.length) out.push(`  billed by use, not in the total: ${[...new Set(e.usage.map((u) => `${u.item} $${u.price}/${u.unit}`))].join("; ")}`);
+    for (const u of e.unpriced) out.push(`  not priced: ${u.resource} (${u.type}): ${u.reason}`);
+    out.push(`  sources: ${e.sources.join(" ")}`);
+    return out;
+}
