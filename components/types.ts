@@ -71,15 +71,7 @@ export enum PgvectorIndexMethod {
     Ivfflat = "ivfflat",
 }
 
-/** How the public endpoint is exposed on the `kubernetes` target. */
-export enum RoutingMode {
-    /** Gateway API HTTPRoute attached to an existing Gateway (default when `kubernetes.gateway` is set). */
-    GatewayApi = "gatewayApi",
-    /** networking.k8s.io/v1 Ingress with the given class. */
-    Ingress = "ingress",
-    /** No route; only a ClusterIP Service (bring your own). */
-    None = "none",
-}
+export { RoutingMode } from "./routingMode";
 
 /** OTLP protocol used from Open WebUI to the collector and from the collector to the backend. */
 export enum OtlpProtocol {

@@ -1,5 +1,5 @@
 // Inputs of the generic `kubernetes` target (any conformant cluster).
-import type { RoutingMode } from "../../components/types";
+import type { RoutingMode } from "../../components/routingMode";
 
 /** A Gateway API Gateway the HTTPRoute attaches to. */
 export interface GatewayRef {

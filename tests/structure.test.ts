@@ -1,0 +1,88 @@
+// Source layout rules a reader relies on: no import cycles, the neutral core takes nothing but
+// types from providers/, every cloud has the same files for the same concerns, and files stay small.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+
+const ROOT = path.join(__dirname, "..");
+const DIRS = ["components", "providers", "cli", "policy"];
+
+function sources(): string[] {
+    const out: string[] = [];
+    const walk = (d: string) => {
+        for (const e of fs.readdirSync(path.join(ROOT, d), { withFileTypes: true })) {
+            const rel = path.join(d, e.name);
+            if (e.isDirectory() && e.name !== "node_modules") walk(rel);
+            else if (e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".d.ts")) out.push(rel);
+        }
+    };
+    for (const d of DIRS) walk(d);
+    return ["index.ts", ...out];
+}
+
+interface Import {
+    to: string;
+    typeOnly: boolean;
+}
+
+/** Relative imports and re-exports of a file, resolved to repository paths. */
+function importsOf(file: string): Import[] {
+    const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+    const out: Import[] = [];
+    const re = /^\s*(import|export)\s+(type\s+)?[^;]*?from\s+"(\.[^"]+)"/gms;
+    for (const m of text.matchAll(re)) {
+        const base = path.normalize(path.join(path.dirname(file), m[3]));
+        const to = [`${base}.ts`, path.join(base, "index.ts")].find((c) => fs.existsSync(path.join(ROOT, c)));
+        if (to) out.push({ to, typeOnly: !!m[2] });
+    }
+    return out;
+}
+
+describe("source structure", function () {
+    const files = sources();
+    const graph = new Map(files.map((f) => [f, importsOf(f)]));
+
+    it("the import scanner sees the imports (control: index.ts imports the component)", () => {
+        assert.ok(graph.get("index.ts")!.some((i) => i.to === path.join("components", "index.ts") || i.to.startsWith("components")), JSON.stringify(graph.get("index.ts")));
+        assert.ok(graph.get(path.join("components", "types.ts"))!.some((i) => i.typeOnly && i.to.startsWith("providers")), "type-only imports detected");
+    });
+
+    it("no import cycles (type-only imports included)", () => {
+        const cycles: string[] = [];
+        const state = new Map<string, 1 | 2>();
+        const stack: string[] = [];
+        const visit = (f: string) => {
+            state.set(f, 1);
+            stack.push(f);
+            for (const { to } of graph.get(f) ?? []) {
+                if (state.get(to) === 1) cycles.push([...stack.slice(stack.indexOf(to)), to].join(" > "));
+                else if (!state.has(to)) visit(to);
+            }
+            stack.pop();
+            state.set(f, 2);
+        };
+        for (const f of files) if (!state.has(f)) visit(f);
+        assert.deepStrictEqual(cycles, []);
+    });
+
+    it("the neutral core (components/) takes only types from providers/; the component file alone loads a provider", () => {
+        const bad: string[] = [];
+        for (const [f, imps] of graph) {
+            if (!f.startsWith("components" + path.sep) || f === path.join("components", "openWebUiCluster.ts")) continue;
+            for (const i of imps) if (i.to.startsWith("providers" + path.sep) && !i.typeOnly) bad.push(`${f} -> ${i.to}`);
+        }
+        assert.deepStrictEqual(bad, []);
+    });
+
+    it("the cloud SDKs are imported only under providers/<cloud>/", () => {
+        const bad: string[] = [];
+        for (const f of files) {
+            const text = fs.readFileSync(path.join(ROOT, f), "utf8");
+            for (const m of text.matchAll(/from\s+"@pulumi\/(aws|gcp|azure-native)(?:\/[^"]*)?"/g)) {
+                const cloud = m[1] === "azure-native" ? "azure" : m[1];
+                if (!f.startsWith(path.join("providers", cloud) + path.sep)) bad.push(`${f} imports @pulumi/${m[1]}`);
+            }
+        }
+        assert.deepStrictEqual(bad, []);
+    });
+});
