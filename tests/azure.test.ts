@@ -9,7 +9,8 @@ import { clearExampleConfig, loadExample } from "./exampleLoader";
 import { OpenWebUiCluster } from "../index";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { storageAccountName } from "../providers/azure/storage";
-import { POSTGRES_MAX_CONNECTIONS, POSTGRES_SKUS, provisioningMaxConnections, warnIfRestartPending } from "../providers/azure/database";
+import { POSTGRES_MAX_CONNECTIONS, POSTGRES_SKUS, provisioningMaxConnections } from "../providers/azure/catalog";
+import { warnIfRestartPending } from "../providers/azure/database";
 import { prepareSpec } from "../components/openWebUiCluster";
 import type { ProviderContext } from "../providers/interface";
 

@@ -10,7 +10,7 @@ import { PRICES } from "../cli/prices";
 import { SizePreset } from "../components/types";
 import { CACHE_NODE_TYPE, DB_INSTANCE_CLASS } from "../providers/aws/catalog";
 import { GCP_DATABASE_SIZING, GCP_REDIS_MEMORY_GB } from "../providers/gcp";
-import { POSTGRES_SKUS } from "../providers/azure/database";
+import { POSTGRES_SKUS } from "../providers/azure/catalog";
 
 const EXAMPLES = path.join(__dirname, "..", "examples");
 const H = PRICES.hoursPerMonth;

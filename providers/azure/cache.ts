@@ -5,13 +5,9 @@ import * as redisenterprise from "@pulumi/azure-native/redisenterprise";
 import type { ManagedCache, ProviderContext } from "../interface";
 import type { ResolvedSpec } from "../../components/spec";
 import { SizePreset } from "../../components/types";
+import { REDIS_SKUS } from "./catalog";
 import { privateEndpoint, shared } from "./shared";
 
-export const REDIS_SKUS: { [size in SizePreset]: string } = {
-    [SizePreset.Small]: "Balanced_B1",
-    [SizePreset.Medium]: "Balanced_B3",
-    [SizePreset.Large]: "Balanced_B5",
-};
 /** AMR serves every database on port 10000 (TLS). */
 export const REDIS_PORT = 10000;
 export const REDIS_ZONE = "privatelink.redis.azure.net";

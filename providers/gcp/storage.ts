@@ -1,0 +1,30 @@
+// The uploads bucket (GCS): uniform access, public access prevention, versioning.
+import * as storage from "@pulumi/gcp/storage";
+import type { ManagedObjectStore, ProviderContext } from "../interface";
+import { gcpLabels } from "./shared";
+
+export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
+    const spec = ctx.spec;
+    const g = spec.gcp!;
+    const noncurrentDays = g.noncurrentVersionRetentionDays ?? 30;
+    const bucket = new storage.Bucket(`${ctx.name}-uploads`, {
+        project: g.project,
+        name: spec.storage.bucketName,
+        location: (g.storageLocation ?? g.region).toUpperCase(),
+        storageClass: "STANDARD",
+        uniformBucketLevelAccess: true,
+        publicAccessPrevention: "enforced",
+        versioning: { enabled: true },
+        forceDestroy: false,
+        lifecycleRules: noncurrentDays > 0
+            ? [{ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: noncurrentDays, withState: "ARCHIVED" } }]
+            : [],
+        labels: gcpLabels(ctx.tags),
+    }, ctx.opts({ retainOnDelete: spec.storage.retainOnDelete }));
+
+    return {
+        // No GOOGLE_APPLICATION_CREDENTIALS_JSON: the client uses Workload Identity.
+        env: { STORAGE_PROVIDER: "gcs", GCS_BUCKET_NAME: bucket.name },
+        bucketName: bucket.name,
+    };
+}
