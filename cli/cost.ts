@@ -4,7 +4,7 @@
 // items listed apart, anything the table does not hold reported as not priced.
 import { PRICES, PriceTable, UsagePrice } from "./prices";
 
-/** The planned resource fields the estimate reads (cli/plan.ts's PlannedResource). */
+/** The planned resource fields the estimate reads (cli/planTypes.ts's PlannedResource). */
 export interface CostInput {
     type: string;
     name: string;

@@ -3,7 +3,7 @@ import { problem } from "../../components/errors";
 import type { ResolvedSpec } from "../../components/spec";
 import { ServiceMode } from "../../components/types";
 import { REDIS_TIERS, REDIS_CONNECT_MODES, SQL_EDITIONS, CLOUD_SQL_PG_VERSIONS, customTierProblem } from "./catalog";
-import { isPlain, maintenance, redisTier } from "./shared";
+import { isPlain, maintenance } from "./shared";
 
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
