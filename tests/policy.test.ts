@@ -186,6 +186,14 @@ describe("policy pack: structure", () => {
         });
     });
 
+    it("policy/README.md's rule table lists exactly the pack's rules, in order, with their default level and kind", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "policy", "README.md"), "utf8");
+        const rows = readme.split("\n").filter((l) => /^\| `[a-z0-9-]+` \|/.test(l)).map((l) => l.split("|").map((c) => c.trim()));
+        const table = rows.map((c) => ({ name: c[1].replace(/`/g, ""), level: c[2], kind: c[3] }));
+        const pack = P.policies.map((p) => ({ name: p.name, level: p.enforcementLevel, kind: P.isStackPolicy(p) ? "stack" : "resource" }));
+        assert.deepStrictEqual(table, pack);
+    });
+
     it("is a loadable CrossGuard pack directory whose index only constructs the PolicyPack", () => {
         const dir = path.join(__dirname, "..", "policy");
         const yaml = YAML.parse(fs.readFileSync(path.join(dir, "PulumiPolicy.yaml"), "utf8"));
