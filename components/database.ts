@@ -6,6 +6,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
 import { ResolvedKnobs, withPodKnobs } from "./podKnobs";
+import * as random from "@pulumi/random";
+import type { CloudPlatform, ProviderContext } from "../providers/interface";
+import type { SecretRef } from "./env";
+import { inClusterPostgres } from "./inCluster";
+import type { ResolvedSpec } from "./spec";
+import { ServiceMode } from "./types";
 import { DB_CA_DIR, DB_CA_FILE } from "./trust";
 
 /** Name of the application role the bootstrap creates. */
@@ -121,4 +127,116 @@ export function postgresUrl(u: { user: pulumi.Input<string>; password?: pulumi.I
             return `postgresql://${auth}@${host}:${port}/${db}${query ? `?${query}` : ""}`;
         }),
     );
+}
+
+/** What the component shares with the code that wires its backing services. */
+export interface WiringContext {
+    name: string;
+    spec: ResolvedSpec;
+    platform: CloudPlatform;
+    ctx: ProviderContext;
+    namespace: string;
+    labels: { [key: string]: string };
+    nsDeps: pulumi.Resource[];
+    /** Options of a direct child of the component. */
+    child: (extra?: pulumi.CustomResourceOptions) => pulumi.CustomResourceOptions;
+    /** Options of a namespaced Kubernetes child (depends on the Namespace when one is created). */
+    k8sOpts: (extra?: pulumi.CustomResourceOptions) => pulumi.CustomResourceOptions;
+}
+
+/** The database as the rest of the component uses it. */
+export interface DatabaseWiring {
+    /** A user-provided Secret holding the URL; otherwise the URL goes into the app Secret. */
+    userDbUrlRef?: SecretRef;
+    endpoint: pulumi.Output<string>;
+    url: pulumi.Output<string>;
+    /** ConfigMap with the managed server's CA, when clients verify it. */
+    caConfigMapName?: pulumi.Input<string>;
+    /** What must finish before migrations (the bootstrap Job). */
+    ready: pulumi.Resource[];
+    createVectorExtension: boolean;
+}
+
+/**
+ * The database of every mode: external (URL or existing Secret), managed (the cloud module) or
+ * in-cluster, then the bootstrap Job (app role, pgvector) and the app's URL. Adds DATABASE_URL to
+ * `appSecretData` and the in-cluster server to `backends` (NetworkPolicy egress).
+ */
+export function provisionDatabase(w: WiringContext, appSecretData: { [key: string]: pulumi.Input<string> }, backends: { role: string; ports: number[] }[]): DatabaseWiring {
+    const { name, spec, platform, ctx, namespace, labels, nsDeps, child, k8sOpts } = w;
+    let userDbUrlRef: SecretRef | undefined;
+    let databaseEndpoint: pulumi.Output<string>;
+    let databaseUrl: pulumi.Output<string>;
+    let dbCaConfigMapName: pulumi.Input<string> | undefined;
+    let dbReady: pulumi.Resource[] = [];
+    let createVectorExtension = spec.database.createVectorExtension ?? true;
+    if (spec.database.mode === ServiceMode.External) {
+        if (spec.database.urlSecret) {
+            userDbUrlRef = spec.database.urlSecret;
+            databaseUrl = pulumi.secret(pulumi.output("(in an existing Kubernetes Secret)"));
+        } else {
+            databaseUrl = pulumi.secret(pulumi.output(spec.database.url!));
+            appSecretData.DATABASE_URL = databaseUrl;
+        }
+        databaseEndpoint = databaseUrl.apply((u) => { try { const x = new URL(u); return `${x.hostname}:${x.port || 5432}`; } catch { return "external"; } });
+    } else {
+        const appPassword = new random.RandomPassword(`${name}-db-app-password`, { length: 40, special: false }, child());
+        let admin: { host: pulumi.Input<string>; port: number; user: pulumi.Input<string>; password: pulumi.Input<string>; sslMode?: string; caCertificate?: pulumi.Input<string>; iamAuth: boolean; dependsOn: pulumi.Input<pulumi.Resource>[] };
+        if (spec.database.mode === ServiceMode.Managed) {
+            const db = platform.createDatabase(ctx);
+            admin = { host: db.host, port: db.port, user: db.adminUsername, password: db.adminPassword, sslMode: db.sslMode, caCertificate: db.caCertificate, iamAuth: db.iamAuth, dependsOn: db.dependsOn };
+        } else {
+            const superPassword = new random.RandomPassword(`${name}-postgres-password`, { length: 40, special: false }, child());
+            const pgSecret = new k8s.core.v1.Secret(
+                `${name}-postgres`,
+                { metadata: { name: `${name}-postgres`, namespace, labels }, type: "Opaque", stringData: { PGPASSWORD: superPassword.result } },
+                k8sOpts(),
+            );
+            const pg = inClusterPostgres(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, image: spec.images.postgres, knobs: spec.knobs.postgres, version: spec.database.version, database: spec.database.name, secretName: `${name}-postgres`, storageGb: spec.database.storageGb }, k8sOpts({ dependsOn: [...nsDeps, pgSecret] }));
+            admin = { host: pg.host, port: 5432, user: "postgres", password: superPassword.result, iamAuth: false, dependsOn: [pg.statefulSet, pg.service] };
+            backends.push({ role: "postgres", ports: [5432] });
+        }
+        // The server's CA, for every client that verifies it (bootstrap psql, migrations, pods).
+        if (admin.caCertificate !== undefined) {
+            const dbCa = new k8s.core.v1.ConfigMap(`${name}-db-ca`, { metadata: { name: `${name}-db-ca`, namespace, labels }, data: { "ca.crt": admin.caCertificate } }, k8sOpts());
+            dbCaConfigMapName = dbCa.metadata.name;
+        }
+        const adminSecret = new k8s.core.v1.Secret(
+            `${name}-db-admin`,
+            {
+                metadata: { name: `${name}-db-admin`, namespace, labels: { ...labels, "app.kubernetes.io/component": "db-bootstrap" } },
+                type: "Opaque",
+                stringData: {
+                    PGHOST: admin.host,
+                    PGPORT: String(admin.port),
+                    PGDATABASE: spec.database.name,
+                    PGUSER: admin.user,
+                    PGPASSWORD: pulumi.secret(admin.password),
+                    PGSSLMODE: admin.sslMode ?? "prefer",
+                    APP_DB_PASSWORD: appPassword.result,
+                },
+            },
+            k8sOpts(),
+        );
+        const bootstrap = createBootstrapJob(
+            name,
+            { namespace, labels, adminSecretName: adminSecret.metadata.name, caConfigMapName: dbCaConfigMapName, iamAuth: admin.iamAuth, timeoutMinutes: spec.migrations.timeoutMinutes, dependsOn: admin.dependsOn, image: spec.images.dbBootstrap, knobs: spec.knobs.dbBootstrap },
+            k8sOpts(),
+        );
+        dbReady = [bootstrap];
+        // The bootstrap created the extension with admin rights; the app role need not.
+        createVectorExtension = spec.database.createVectorExtension ?? false;
+        databaseUrl = postgresUrl({
+            user: APP_DB_USER,
+            password: admin.iamAuth ? undefined : appPassword.result,
+            host: admin.host,
+            port: admin.port,
+            database: spec.database.name,
+            sslMode: admin.sslMode,
+            sslRootCert: dbCaConfigMapName !== undefined ? DB_CA_FILE : undefined,
+        });
+        appSecretData.DATABASE_URL = databaseUrl;
+        databaseEndpoint = pulumi.interpolate`${admin.host}:${admin.port}`;
+    }
+    return { userDbUrlRef, endpoint: databaseEndpoint, url: databaseUrl, caConfigMapName: dbCaConfigMapName, ready: dbReady, createVectorExtension };
 }

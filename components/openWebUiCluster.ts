@@ -14,17 +14,17 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { loadPlatform } from "../providers";
 import type { CloudPlatform, ManagedObjectStore, ProviderContext } from "../providers/interface";
-import { APP_DB_USER, createBootstrapJob, postgresUrl } from "./database";
-import { DB_CA_FILE } from "./trust";
+import { provisionDatabase, WiringContext } from "./database";
 import { EnvInputs, REDIS_CA_DIR, SecretRef, buildEnv } from "./env";
 import { ValidationError } from "./errors";
-import { inClusterObjectStore, inClusterPostgres, inClusterRedis, OBJECT_STORE_PORTS } from "./inCluster";
+import { inClusterObjectStore, inClusterRedis, OBJECT_STORE_PORTS } from "./inCluster";
 import { createOtelCollector } from "./otel";
 import { ssoSecretValues } from "./sso";
 import { MANAGED_ENV, ResolvedSpec, planPools, resolveSpec } from "./spec";
 import { unknownKeyProblems } from "./unknownKeys";
 import { EmbeddingEngine, OpenWebUiClusterArgs, ServiceMode } from "./types";
-import { createAvailability, createDeployment, createMigrationJob, createNetworkPolicies, createRoute, createService, PodInputs } from "./workloads";
+import { createDeployment, createMigrationJob, PodInputs } from "./workloads";
+import { createAvailability, createNetworkPolicies, createRoute, createService } from "./serving";
 
 /** Pulumi type token; also the multi-language token `<package>:index:<Class>`. */
 export const OPEN_WEBUI_CLUSTER_TYPE = "openwebui:index:OpenWebUiCluster";
@@ -143,83 +143,10 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
 
         // 3a. Database
         const appSecretData: { [key: string]: pulumi.Input<string> } = { WEBUI_SECRET_KEY: secretKey.result };
-        /** A user-provided Secret holding the URL; otherwise the URL goes into the app Secret. */
-        let userDbUrlRef: SecretRef | undefined;
-        let databaseEndpoint: pulumi.Output<string>;
-        let databaseUrl: pulumi.Output<string>;
-        /** ConfigMap with the managed server's CA, when clients verify it. */
-        let dbCaConfigMapName: pulumi.Input<string> | undefined;
-        let dbReady: pulumi.Resource[] = [];
-        let createVectorExtension = spec.database.createVectorExtension ?? true;
         const backends: { role: string; ports: number[] }[] = [];
-        if (spec.database.mode === ServiceMode.External) {
-            if (spec.database.urlSecret) {
-                userDbUrlRef = spec.database.urlSecret;
-                databaseUrl = pulumi.secret(pulumi.output("(in an existing Kubernetes Secret)"));
-            } else {
-                databaseUrl = pulumi.secret(pulumi.output(spec.database.url!));
-                appSecretData.DATABASE_URL = databaseUrl;
-            }
-            databaseEndpoint = databaseUrl.apply((u) => { try { const x = new URL(u); return `${x.hostname}:${x.port || 5432}`; } catch { return "external"; } });
-        } else {
-            const appPassword = new random.RandomPassword(`${name}-db-app-password`, { length: 40, special: false }, child());
-            let admin: { host: pulumi.Input<string>; port: number; user: pulumi.Input<string>; password: pulumi.Input<string>; sslMode?: string; caCertificate?: pulumi.Input<string>; iamAuth: boolean; dependsOn: pulumi.Input<pulumi.Resource>[] };
-            if (spec.database.mode === ServiceMode.Managed) {
-                const db = platform.createDatabase(ctx);
-                admin = { host: db.host, port: db.port, user: db.adminUsername, password: db.adminPassword, sslMode: db.sslMode, caCertificate: db.caCertificate, iamAuth: db.iamAuth, dependsOn: db.dependsOn };
-            } else {
-                const superPassword = new random.RandomPassword(`${name}-postgres-password`, { length: 40, special: false }, child());
-                const pgSecret = new k8s.core.v1.Secret(
-                    `${name}-postgres`,
-                    { metadata: { name: `${name}-postgres`, namespace, labels }, type: "Opaque", stringData: { PGPASSWORD: superPassword.result } },
-                    k8sOpts(),
-                );
-                const pg = inClusterPostgres(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, image: spec.images.postgres, knobs: spec.knobs.postgres, version: spec.database.version, database: spec.database.name, secretName: `${name}-postgres`, storageGb: spec.database.storageGb }, k8sOpts({ dependsOn: [...nsDeps, pgSecret] }));
-                admin = { host: pg.host, port: 5432, user: "postgres", password: superPassword.result, iamAuth: false, dependsOn: [pg.statefulSet, pg.service] };
-                backends.push({ role: "postgres", ports: [5432] });
-            }
-            // The server's CA, for every client that verifies it (bootstrap psql, migrations, pods).
-            if (admin.caCertificate !== undefined) {
-                const dbCa = new k8s.core.v1.ConfigMap(`${name}-db-ca`, { metadata: { name: `${name}-db-ca`, namespace, labels }, data: { "ca.crt": admin.caCertificate } }, k8sOpts());
-                dbCaConfigMapName = dbCa.metadata.name;
-            }
-            const adminSecret = new k8s.core.v1.Secret(
-                `${name}-db-admin`,
-                {
-                    metadata: { name: `${name}-db-admin`, namespace, labels: { ...labels, "app.kubernetes.io/component": "db-bootstrap" } },
-                    type: "Opaque",
-                    stringData: {
-                        PGHOST: admin.host,
-                        PGPORT: String(admin.port),
-                        PGDATABASE: spec.database.name,
-                        PGUSER: admin.user,
-                        PGPASSWORD: pulumi.secret(admin.password),
-                        PGSSLMODE: admin.sslMode ?? "prefer",
-                        APP_DB_PASSWORD: appPassword.result,
-                    },
-                },
-                k8sOpts(),
-            );
-            const bootstrap = createBootstrapJob(
-                name,
-                { namespace, labels, adminSecretName: adminSecret.metadata.name, caConfigMapName: dbCaConfigMapName, iamAuth: admin.iamAuth, timeoutMinutes: spec.migrations.timeoutMinutes, dependsOn: admin.dependsOn, image: spec.images.dbBootstrap, knobs: spec.knobs.dbBootstrap },
-                k8sOpts(),
-            );
-            dbReady = [bootstrap];
-            // The bootstrap created the extension with admin rights; the app role need not.
-            createVectorExtension = spec.database.createVectorExtension ?? false;
-            databaseUrl = postgresUrl({
-                user: APP_DB_USER,
-                password: admin.iamAuth ? undefined : appPassword.result,
-                host: admin.host,
-                port: admin.port,
-                database: spec.database.name,
-                sslMode: admin.sslMode,
-                sslRootCert: dbCaConfigMapName !== undefined ? DB_CA_FILE : undefined,
-            });
-            appSecretData.DATABASE_URL = databaseUrl;
-            databaseEndpoint = pulumi.interpolate`${admin.host}:${admin.port}`;
-        }
+        const wiring: WiringContext = { name, spec, platform, ctx, namespace, labels, nsDeps, child, k8sOpts };
+        const db = provisionDatabase(wiring, appSecretData, backends);
+        const { userDbUrlRef, endpoint: databaseEndpoint, url: databaseUrl, caConfigMapName: dbCaConfigMapName, ready: dbReady, createVectorExtension } = db;
 
         // 3b. Redis
         let redisUrlRef: SecretRef | undefined;

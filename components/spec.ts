@@ -1,182 +1,49 @@
 // Turns user args into a validated, defaulted ResolvedSpec. Pure: no resource is created
 // here, so a bad spec fails before anything is registered.
-import * as pulumi from "@pulumi/pulumi";
-import { checkSentinelHosts, checkUrl, DNS_NAME } from "./addresses";
-import { DEFAULT_IMAGE_REPOSITORY, DEFAULT_IMAGE_TAG, DEFAULT_OTEL_COLLECTOR_IMAGE, ResolvedImages, resolveImages } from "./images";
-import { providers as ssoProviders, SSO_ENV, ssoProblems } from "./sso";
-import { TRUST_ENV, trustedCaProblems } from "./trust";
-import type { TrustedCa } from "./trustTypes";
+import { checkUrl, DNS_NAME } from "./addresses";
+import { DEFAULT_IMAGE_REPOSITORY, DEFAULT_IMAGE_TAG, DEFAULT_OTEL_COLLECTOR_IMAGE, resolveImages } from "./images";
+import { providers as ssoProviders, ssoProblems } from "./sso";
+import { trustedCaProblems } from "./trust";
 import { APP_POD_NAMES, mirrorImage, podKnobProblems, registryProblems, ResolvedKnobs, resolveKnobs, WORKLOADS } from "./podKnobs";
 import { enumValues, hasUrlCredentials, isKnown, problem } from "./errors";
 import { IN_CLUSTER_MAX_CONNECTIONS, POD_SIZING, PoolPlan, computePools } from "./sizing";
 import {
     CloudTarget,
-    Database,
     EmbeddingEngine,
-    Image,
-    Migrations,
-    Oidc,
     OpenWebUiClusterArgs,
-    Otel,
     OtlpProtocol,
     PgvectorIndexMethod,
-    Pod,
-    Rag,
     RoutingMode,
     ServiceMode,
     SizePreset,
-    Storage,
-    Tls,
     VectorStore,
-    VectorStoreConfig,
-    Sso,
     Workloads,
     ZoneSpread,
 } from "./types";
-import type { Aws } from "../providers/aws/args";
-import type { Gcp } from "../providers/gcp/args";
-import type { Azure } from "../providers/azure/args";
-import type { KubernetesTarget } from "../providers/kubernetes/args";
+import {
+    PGVECTOR_MAX_INDEXED_DIMENSIONS,
+    managedFix,
+    MANAGED_ENV,
+    ResolvedDatabase,
+    ResolvedRedis,
+    ResolvedStorage,
+    ResolvedOtel,
+    ResolvedSpec,
+} from "./specTypes";
+import {
+    DNS_1123_LABEL,
+    RELEASE_TAG,
+    ENV_NAME,
+    checkDnsSubdomain,
+    checkMode,
+    checkDatabase,
+    checkRedis,
+    checkHttpUrl,
+    checkOtel,
+} from "./specChecks";
 
 export { DEFAULT_IMAGE_REPOSITORY, DEFAULT_IMAGE_TAG, DEFAULT_OTEL_COLLECTOR_IMAGE } from "./images";
-
-/** pgvector's index limits: `vector` up to 2000 dimensions, `halfvec` up to 4000. */
-export const PGVECTOR_MAX_VECTOR_DIMENSIONS = 2000;
-export const PGVECTOR_MAX_INDEXED_DIMENSIONS = 4000;
-
-/** The fix for setting a managed env name by hand. */
-function managedFix(k: string): string {
-    return TRUST_ENV.includes(k) ? `${k} is managed by the component; set trustedCa (a ConfigMap/Secret with your CA: the component adds it to the public roots and sets ${k})` : `${k} is managed by the component; use the matching typed argument instead`;
-}
-
-/** Env names the component owns; `extraEnv`/`extraSecretEnv` may not set them. */
-export const MANAGED_ENV = [
-    "WEBUI_SECRET_KEY", "WEBUI_URL", "DATABASE_URL", "DATABASE_POOL_SIZE", "DATABASE_POOL_MAX_OVERFLOW",
-    "DATABASE_POOL_TIMEOUT", "DATABASE_POOL_RECYCLE", "DATABASE_ENABLE_IAM_TOKEN_AUTH", "ENABLE_DB_MIGRATIONS",
-    "REDIS_URL", "REDIS_CLUSTER", "REDIS_KEY_PREFIX", "REDIS_SENTINEL_HOSTS", "REDIS_SENTINEL_PORT", "WEBSOCKET_SENTINEL_PORT", "REDIS_SOCKET_CONNECT_TIMEOUT", "REDIS_SOCKET_TIMEOUT",
-    "REDIS_HEALTH_CHECK_INTERVAL", "WEBSOCKET_REDIS_OPTIONS", "WEBSOCKET_MANAGER", "WEBSOCKET_REDIS_URL",
-    "WEBSOCKET_REDIS_CLUSTER", "WEBSOCKET_SENTINEL_HOSTS", "ENABLE_WEBSOCKET_SUPPORT", "UVICORN_WORKERS", "VECTOR_DB",
-    "PYTHONUSERBASE", "PIP_USER", "DATA_DIR",
-    ...TRUST_ENV,
-    "RAG_OPENAI_API_BASE_URL", "RAG_OPENAI_API_KEY", "RAG_OLLAMA_BASE_URL", "RAG_OLLAMA_API_KEY",
-    "PGVECTOR_DB_URL", "PGVECTOR_CREATE_EXTENSION", "PGVECTOR_USE_HALFVEC", "PGVECTOR_INITIALIZE_MAX_VECTOR_LENGTH", "PGVECTOR_POOL_SIZE", "PGVECTOR_POOL_MAX_OVERFLOW",
-    "STORAGE_PROVIDER", "S3_BUCKET_NAME", "S3_REGION_NAME", "S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
-    "GCS_BUCKET_NAME", "GOOGLE_APPLICATION_CREDENTIALS_JSON", "AZURE_STORAGE_ENDPOINT", "AZURE_STORAGE_CONTAINER_NAME",
-    "AZURE_STORAGE_KEY", "ENABLE_OTEL", "OTEL_EXPORTER_OTLP_ENDPOINT", "DATA_DIR", "STATIC_DIR", "PORT", "CORS_ALLOW_ORIGIN",
-    "OPENAI_API_KEYS", "ENABLE_PERSISTENT_CONFIG",
-    ...SSO_ENV,
-];
-
-export interface ResolvedDatabase {
-    mode: ServiceMode;
-    name: string;
-    version: string;
-    url?: pulumi.Input<string>;
-    urlSecret?: { name: pulumi.Input<string>; key: pulumi.Input<string> };
-    maxConnections: number;
-    budgetFraction: number;
-    poolSize?: number;
-    poolMaxOverflow?: number;
-    createVectorExtension?: boolean;
-    iamAuth: boolean;
-    /** Managed mode: verify the server certificate with the cloud's CA. */
-    verifyServerCertificate: boolean;
-    deletionProtection: boolean;
-    backupRetentionDays: number;
-    highAvailability: boolean;
-    storageGb: number;
-}
-
-export interface ResolvedRedis {
-    mode: ServiceMode;
-    url?: pulumi.Input<string>;
-    urlSecret?: { name: pulumi.Input<string>; key: pulumi.Input<string> };
-    cluster: boolean;
-    /** Sentinel host names only (`REDIS_SENTINEL_HOSTS`), the port apart. */
-    sentinelHosts?: string;
-    /** The one port of every Sentinel (`REDIS_SENTINEL_PORT`). */
-    sentinelPort?: number;
-    keyPrefix: string;
-    socketConnectTimeoutSeconds: number;
-    socketTimeoutSeconds: number;
-    healthCheckIntervalSeconds: number;
-    highAvailability: boolean;
-    storageGb: number;
-}
-
-export interface ResolvedStorage extends Storage {
-    mode: ServiceMode;
-    retainOnDelete: boolean;
-    storageGb: number;
-}
-
-export interface ResolvedOtel {
-    enabled: boolean;
-    /** Deploy the in-cluster collector (enabled, and no existing collector given). */
-    deployCollector: boolean;
-    debugOnly: boolean;
-    collectorEndpoint?: pulumi.Input<string>;
-    exporterEndpoint?: pulumi.Input<string>;
-    exporterProtocol: OtlpProtocol;
-    exporterHeaders?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
-    traces: boolean;
-    metrics: boolean;
-    logs: boolean;
-    collectorImage: string;
-    collectorReplicas: number;
-}
-
-export interface ResolvedSpec {
-    target: CloudTarget;
-    hostname: string;
-    /** `https://hostname` (or `http://` with tls.allowInsecureHttp). */
-    url: string;
-    namespace: string;
-    createNamespace: boolean;
-    size: SizePreset;
-    replicas: { min: number; max: number; targetCpuUtilization: number };
-    image: Required<Pick<Image, "repository" | "tag" | "pullPolicy">> & { digest?: string; ref: string };
-    tls: Tls & { enabled: boolean };
-    database: ResolvedDatabase;
-    redis: ResolvedRedis;
-    storage: ResolvedStorage;
-    vectorStore: VectorStoreConfig & { type: VectorStore; pgvectorIndexMethod: PgvectorIndexMethod; pgvectorMaxVectorLength: number };
-    oidc?: Oidc;
-    sso?: Sso;
-    otel: ResolvedOtel;
-    rag: Rag & { embeddingEngine: EmbeddingEngine; embeddingModel: string; hybridSearch: boolean };
-    migrations: Required<Migrations>;
-    /** Images of the workloads besides Open WebUI (overrides, or the pinned defaults under `imageRegistry`). */
-    images: ResolvedImages;
-    /** Pod knobs per workload: `app` (Open WebUI's Deployment and migration Job) and each of `workloads`. */
-    knobs: { [K in "app" | keyof Workloads]: ResolvedKnobs };
-    pod: Pod & { zoneSpread: ZoneSpread; cpuRequest: string; memoryRequest: string; memoryLimit: string; terminationGracePeriodSeconds: number; readOnlyRootFilesystem: boolean };
-    threadPoolSize: number;
-    enableSignup: boolean;
-    persistentConfig: boolean;
-    extraEnv: { [key: string]: string };
-    extraSecretEnv?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
-    extraSecretEnvRefs?: { [key: string]: { name: pulumi.Input<string>; key: pulumi.Input<string> } };
-    extraEnvFromSecrets?: string[];
-    trustedCa?: TrustedCa;
-    labels: { [key: string]: string };
-    tags: { [key: string]: string };
-    aws?: Aws;
-    gcp?: Gcp;
-    azure?: Azure;
-    kubernetes: KubernetesTarget;
-    /** Filled by `planPools` once the database size is known. */
-    pools: PoolPlan;
-}
-
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const RELEASE_TAG = /^v?\d+\.\d+\.\d+([-+.][0-9A-Za-z.-]+)?$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-function checkDnsSubdomain(field: string, v: string, problems: string[]): void {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) problems.push(problem(field, v, "use a valid Secret name (DNS subdomain)"));
-}
-
+export * from "./specTypes";
 
 /**
  * Resolves defaults and checks everything that can be checked without the cloud module.
@@ -529,117 +396,4 @@ export function planPools(spec: ResolvedSpec, managedMaxConnections: number | un
     if (typeof plan === "string") return plan;
     spec.pools = plan;
     return undefined;
-}
-
-function checkMode(field: string, mode: ServiceMode, cloud: boolean, problems: string[]): void {
-    if (!enumValues(ServiceMode).includes(mode)) {
-        problems.push(problem(field, mode, `use one of ${enumValues(ServiceMode).join(", ")}`));
-    } else if (mode === ServiceMode.Managed && !cloud) {
-        problems.push(problem(field, mode, "target kubernetes has no managed services: use external (bring your own) or inCluster (evaluation)"));
-    }
-}
-
-function checkDatabase(args: Database | undefined, db: ResolvedDatabase, problems: string[]): void {
-    if (db.mode === ServiceMode.External) {
-        if ((db.url === undefined) === (db.urlSecret === undefined)) {
-            problems.push(problem("database.url/urlSecret", db.url === undefined ? undefined : "both set", "external Postgres needs exactly one of database.url or database.urlSecret"));
-        }
-        if (!args?.maxConnections) {
-            problems.push(problem("database.maxConnections", args?.maxConnections, "external Postgres needs its max_connections (SHOW max_connections) so the pools can be sized under it"));
-        }
-        if (isKnown(db.url) && !/^postgres(ql)?:\/\//.test(db.url)) {
-            problems.push(problem("database.url", db.url.replace(/\/\/[^@]*@/, "//***@"), "use a postgresql:// URL (the app derives its async driver itself; do not use postgresql+asyncpg:// or sqlite)"));
-        } else {
-            checkUrl(problems, "database.url", db.url, { schemes: ["postgresql", "postgres"], fix: "use a postgresql://user:password@host:5432/database URL with a host (percent-encode @ : / in the password)" });
-        }
-        if (db.iamAuth) problems.push(problem("database.iamAuth", true, "IAM token auth applies to the managed AWS database only"));
-    } else if (db.url !== undefined || db.urlSecret !== undefined) {
-        problems.push(problem("database.url", "set", `database.url/urlSecret apply to mode external only (mode is ${db.mode})`));
-    }
-    if (args?.maxConnections !== undefined && (!Number.isInteger(args.maxConnections) || args.maxConnections < 20)) {
-        problems.push(problem("database.maxConnections", args.maxConnections, "use the server's max_connections (a whole number >= 20)"));
-    }
-    if (!(db.budgetFraction > 0 && db.budgetFraction <= 0.95)) {
-        problems.push(problem("database.connectionBudgetFraction", db.budgetFraction, "use a fraction above 0 and at most 0.95 (leave room for admin and replication connections)"));
-    }
-    if (db.poolSize !== undefined && (!Number.isInteger(db.poolSize) || db.poolSize < 1)) {
-        problems.push(problem("database.poolSize", db.poolSize, "use a whole number >= 1, or omit it to compute it from max_connections"));
-    }
-    if (db.poolMaxOverflow !== undefined && (!Number.isInteger(db.poolMaxOverflow) || db.poolMaxOverflow < 0)) {
-        problems.push(problem("database.poolMaxOverflow", db.poolMaxOverflow, "use a whole number >= 0"));
-    }
-    if (!/^(1[3-9])$/.test(db.version)) {
-        problems.push(problem("database.version", db.version, "use a Postgres major version from 13 to 19 with pgvector support (default 16)"));
-    }
-    if (!Number.isInteger(db.backupRetentionDays) || db.backupRetentionDays < 1 || db.backupRetentionDays > 35) {
-        problems.push(problem("database.backupRetentionDays", db.backupRetentionDays, "use 1 to 35 days (the managed services' range)"));
-    }
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(db.name)) {
-        problems.push(problem("database.name", db.name, "use a lowercase identifier: letters, digits, '_' (max 63)"));
-    }
-}
-
-function checkRedis(r: ResolvedRedis, problems: string[]): void {
-    if (r.mode === ServiceMode.External) {
-        if ((r.url === undefined) === (r.urlSecret === undefined)) {
-            problems.push(problem("redis.url/urlSecret", r.url === undefined ? undefined : "both set", "external Redis needs exactly one of redis.url or redis.urlSecret"));
-        }
-        if (isKnown(r.url) && !/^rediss?:\/\//.test(r.url)) {
-            problems.push(problem("redis.url", r.url.replace(/\/\/[^@]*@/, "//***@"), "use a redis:// or rediss:// URL"));
-        } else {
-            checkUrl(problems, "redis.url", r.url, { schemes: ["redis", "rediss"], fix: "use a redis://[:password@]host:6379/0 or rediss:// URL with a host (percent-encode @ : / in the password)" });
-        }
-        const sentinels = checkSentinelHosts(problems, "redis.sentinelHosts", r.sentinelHosts, 26379);
-        if (sentinels) {
-            r.sentinelHosts = sentinels.hosts.join(",");
-            r.sentinelPort = sentinels.port;
-        }
-    } else if (r.url !== undefined || r.urlSecret !== undefined || r.sentinelHosts !== undefined) {
-        problems.push(problem("redis.url", "set", `redis.url/urlSecret/sentinelHosts apply to mode external only (mode is ${r.mode})`));
-    }
-    if (r.cluster && r.sentinelHosts) {
-        problems.push(problem("redis.cluster", true, "Sentinel and Cluster are exclusive: set one of redis.cluster or redis.sentinelHosts"));
-    }
-    if (!Number.isInteger(r.socketConnectTimeoutSeconds) || r.socketConnectTimeoutSeconds < 1 || r.socketConnectTimeoutSeconds > 4) {
-        problems.push(problem("redis.socketConnectTimeoutSeconds", r.socketConnectTimeoutSeconds, "use 1 to 4 seconds: a frozen Redis accepts TCP but never finishes the TLS handshake, so each reconnect waits this long and above 4 /health misses the liveness probe's 5 s timeout (default 2)"));
-    }
-    // Below the liveness probe's 5 s timeout, or a frozen Redis fails liveness and restarts pods.
-    if (typeof r.socketTimeoutSeconds !== "number" || !Number.isFinite(r.socketTimeoutSeconds) || r.socketTimeoutSeconds < 0.5 || r.socketTimeoutSeconds > 4) {
-        problems.push(problem("redis.socketTimeoutSeconds", r.socketTimeoutSeconds, "use 0.5 to 4 seconds: above 4 a frozen Redis makes /health miss the liveness probe's 5 s timeout (default 1)"));
-    }
-    if (!Number.isInteger(r.healthCheckIntervalSeconds) || r.healthCheckIntervalSeconds < 0 || r.healthCheckIntervalSeconds > 3600) {
-        problems.push(problem("redis.healthCheckIntervalSeconds", r.healthCheckIntervalSeconds, "use 0 (off) to 3600 seconds, below the Redis server's idle timeout (default 30)"));
-    }
-}
-
-/**
- * An http(s) URL without credentials (a user:password in a URL would be a literal secret in the
- * pod spec); the message never repeats the credentials.
- */
-function checkHttpUrl(field: string, value: unknown, problems: string[], keyField: string): void {
-    checkUrl(problems, field, value, { schemes: ["http", "https"], fix: "use an http:// or https:// URL with a host (e.g. https://gateway.example.com/v1)", credentialsIn: keyField });
-}
-
-function checkOtel(args: Otel | undefined, otel: ResolvedOtel, problems: string[]): void {
-    if (!enumValues(OtlpProtocol).includes(otel.exporterProtocol)) {
-        problems.push(problem("otel.exporterProtocol", otel.exporterProtocol, "use grpc or http"));
-    }
-    checkUrl(problems, "otel.exporterEndpoint", otel.exporterEndpoint, { schemes: ["http", "https"], fix: "use an http:// or https:// OTLP endpoint with a host, e.g. https://otlp.example.com:4317", credentialsIn: "otel.exporterHeaders" });
-    checkUrl(problems, "otel.collectorEndpoint", otel.collectorEndpoint, { schemes: ["http", "https"], fix: "use the http(s):// OTLP/gRPC address of your collector, e.g. http://otel-collector.observability.svc:4317" });
-    if (args?.collectorEndpoint !== undefined && (args.exporterEndpoint !== undefined || args.exporterHeaders !== undefined || args.debugOnly)) {
-        problems.push(problem("otel.collectorEndpoint", "with exporterEndpoint/exporterHeaders/debugOnly", "those configure the collector the component deploys; with your own collector set only collectorEndpoint"));
-    }
-    if (args?.debugOnly && args.exporterEndpoint !== undefined) {
-        problems.push(problem("otel.debugOnly", true, "an exporterEndpoint is set: the collector exports there; drop debugOnly"));
-    }
-    if (otel.enabled && args?.exporterEndpoint === undefined && args?.collectorEndpoint === undefined && !args?.debugOnly) {
-        problems.push(problem("otel.enabled", true, "no destination: a collector without one drops everything. Set otel.exporterEndpoint (your backend), otel.collectorEndpoint (an existing collector), or otel.debugOnly: true to try the pipeline"));
-    }
-    if (otel.enabled && !otel.traces && !otel.metrics && !otel.logs) {
-        problems.push(problem("otel", "enabled with no signal", "enable at least one of otel.traces, otel.metrics, otel.logs, or set otel.enabled=false"));
-    }
-    if (!Number.isInteger(otel.collectorReplicas) || otel.collectorReplicas < 1) {
-        problems.push(problem("otel.collectorReplicas", otel.collectorReplicas, "use a whole number >= 1"));
-    }
-    void args;
 }

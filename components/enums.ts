@@ -1,0 +1,77 @@
+// The args' string enums (schema-inferable for every language). A leaf module: every args file imports it.
+
+/** Where the cluster runs and which cloud creates its managed services. */
+export enum CloudTarget {
+    /** EKS + Aurora/RDS + ElastiCache + S3 + ALB. */
+    Aws = "aws",
+    /** GKE + Cloud SQL + Memorystore + GCS + GKE Ingress. */
+    Gcp = "gcp",
+    /** AKS + PostgreSQL Flexible Server + Azure Managed Redis + Blob + AKS ingress. */
+    Azure = "azure",
+    /** Any Kubernetes cluster; backing services external or in-cluster. */
+    Kubernetes = "kubernetes",
+}
+
+/** Size preset; each cloud maps it to instance classes, and the core to pod resources. */
+export enum SizePreset {
+    /** Up to ~200 active users. */
+    Small = "small",
+    /** Up to ~1,000 active users. */
+    Medium = "medium",
+    /** Several thousand active users. */
+    Large = "large",
+}
+
+/** Where a backing service comes from. */
+export enum ServiceMode {
+    /** Created by the target cloud's managed service (default for aws/gcp/azure). */
+    Managed = "managed",
+    /** Brought by the user (URL or existing Kubernetes Secret). */
+    External = "external",
+    /** Single-instance pod with a persistent volume, for evaluation and on-prem. Not HA. */
+    InCluster = "inCluster",
+}
+
+/** Vector store Open WebUI uses for RAG. The embedded Chroma is refused: it crashes with >1 process. */
+export enum VectorStore {
+    /** pgvector in the same Postgres (default; maintained by the Open WebUI team). */
+    Pgvector = "pgvector",
+    Qdrant = "qdrant",
+    Milvus = "milvus",
+    Opensearch = "opensearch",
+    Elasticsearch = "elasticsearch",
+    Pinecone = "pinecone",
+    /** Chroma in HTTP (client/server) mode only; `url` must be set. */
+    ChromaHttp = "chromaHttp",
+}
+
+/** Index method for pgvector. */
+export enum PgvectorIndexMethod {
+    Hnsw = "hnsw",
+    Ivfflat = "ivfflat",
+}
+
+
+/** OTLP protocol used from Open WebUI to the collector and from the collector to the backend. */
+export enum OtlpProtocol {
+    Grpc = "grpc",
+    Http = "http",
+}
+
+/** How strictly the Open WebUI pods are spread over zones (`topology.kubernetes.io/zone`). */
+export enum ZoneSpread {
+    /**
+     * `whenUnsatisfiable: DoNotSchedule`: a pod that would unbalance the zones stays Pending.
+     * Only safe where every node carries a zone label (EKS, GKE, AKS do); on a cluster without
+     * zone labels every pod stays Pending ("missing required label").
+     */
+    Required = "required",
+    /** `whenUnsatisfiable: ScheduleAnyway`: spread when the nodes have zones, schedule anyway when not. */
+    Preferred = "preferred",
+}
+
+/** Engine for RAG embeddings. In-pod SentenceTransformers is refused at scale. */
+export enum EmbeddingEngine {
+    Openai = "openai",
+    Ollama = "ollama",
+}

@@ -1,0 +1,135 @@
+// Args of the data services: database, Redis, object storage, vector store.
+import * as pulumi from "@pulumi/pulumi";
+import type { SecretKeyRef } from "./secretKeyRef";
+import { ServiceMode, VectorStore, PgvectorIndexMethod } from "./enums";
+
+/** Database (Postgres) settings. */
+export interface Database {
+    /** Where Postgres comes from. Default: `managed` on clouds, `inCluster` on `kubernetes`. */
+    mode?: ServiceMode;
+    /** Database name. Default: `openwebui`. */
+    name?: string;
+    /** Postgres major version for managed/in-cluster servers. Default: `16`. */
+    version?: string;
+    /** External mode: Secret key holding the full `postgresql://` URL (with `sslmode` if needed). */
+    urlSecret?: SecretKeyRef;
+    /** External mode: the URL itself (stored as a Pulumi secret and a Kubernetes Secret). */
+    url?: pulumi.Input<string>;
+    /** Server `max_connections`; required for external mode, known per size for managed mode. */
+    maxConnections?: number;
+    /** Per-engine SQLAlchemy pool size; default computed from `maxConnections` and `replicas.max`. */
+    poolSize?: number;
+    /** Per-engine pool overflow; default computed with `poolSize`. */
+    poolMaxOverflow?: number;
+    /** Share of `max_connections` the app may use (the rest is left for admins, backups, replicas). Default: 0.8. */
+    connectionBudgetFraction?: number;
+    /** Run `CREATE EXTENSION vector` from the app (needs a privileged role). Default: decided by the target. */
+    createVectorExtension?: boolean;
+    /**
+     * Managed mode: verify the server's certificate against the cloud's CA, which the component
+     * mounts into every client (AWS: the RDS root CAs, `verify-full`; Azure: DigiCert Global Root
+     * G2/CA and Microsoft RSA Root CA 2017, `verify-full`; GCP: the instance's server CA,
+     * `verify-ca`, since Cloud SQL's per-instance certificate names no IP address). False keeps
+     * TLS without verification (`require`). Default: true.
+     */
+    verifyServerCertificate?: boolean;
+    /** AWS only: authenticate with RDS IAM tokens instead of a password (`DATABASE_ENABLE_IAM_TOKEN_AUTH`). Default: false. */
+    iamAuth?: boolean;
+    /** Protect the managed database from deletion. Default: true. */
+    deletionProtection?: boolean;
+    /** Backup retention in days for managed databases. Default: 14. */
+    backupRetentionDays?: number;
+    /** Managed mode: make the server highly available (multi-AZ / regional / zone-redundant). Default: true. */
+    highAvailability?: boolean;
+    /** Storage in GiB: the in-cluster volume, or the allocated gp3 storage of AWS `rdsMultiAz` (20 to 65536). Default: 20. */
+    storageGb?: number;
+}
+
+/** Redis settings (required for more than one replica). */
+export interface Redis {
+    /** Where Redis comes from. Default: `managed` on clouds, `inCluster` on `kubernetes`. */
+    mode?: ServiceMode;
+    /** External mode: Secret key holding the full `redis://`/`rediss://` URL. */
+    urlSecret?: SecretKeyRef;
+    /** External mode: the URL itself (stored as a Pulumi secret and a Kubernetes Secret). */
+    url?: pulumi.Input<string>;
+    /** The Redis endpoint is a Redis Cluster (`REDIS_CLUSTER=true`). Default: false (the target decides for managed). */
+    cluster?: boolean;
+    /**
+     * External mode: Sentinel hosts (`host[:port],...`, one port for all: Open WebUI takes the host
+     * names in `REDIS_SENTINEL_HOSTS` and one `REDIS_SENTINEL_PORT`, default 26379); the URL host is
+     * then the Sentinel master name. The Sentinels must not require a password (Open WebUI's
+     * websocket manager does not authenticate to them; see README, Redis Sentinel). Default: none.
+     */
+    sentinelHosts?: string;
+    /** Key prefix. Default: `open-webui`. */
+    keyPrefix?: string;
+    /**
+     * `REDIS_SOCKET_CONNECT_TIMEOUT` seconds (TCP connect and TLS handshake), so failovers and a
+     * frozen node do not hang pods: measured with 5, every request during a Redis freeze took 5 s
+     * or more. Default: 2.
+     */
+    socketConnectTimeoutSeconds?: number;
+    /**
+     * `REDIS_SOCKET_TIMEOUT` seconds: how long one Redis command may wait for its answer (also the
+     * websocket manager's publishes, through `WEBSOCKET_REDIS_OPTIONS`). Without it a frozen or
+     * partitioned Redis hangs every request and the liveness probe. Measured by the HA drills
+     * with a Redis frozen 20 s: none: /health 10 s, requests up to 11 s; 2 s: /health 3.7 s,
+     * requests up to 6.7 s; 1 s (with a 2 s connect timeout): /health 1.6 s, requests up to
+     * 4.5 s. Pub/sub listeners are not affected (they block without a timeout). Default: 1.
+     */
+    socketTimeoutSeconds?: number;
+    /**
+     * `REDIS_HEALTH_CHECK_INTERVAL` seconds: a pooled connection idle for longer is PINGed before
+     * reuse, so a connection silently dropped by a failover or an idle timeout on the path is
+     * replaced instead of failing a request. Keep it below the server's and the network's idle
+     * timeouts. 0 turns it off. Default: 30.
+     */
+    healthCheckIntervalSeconds?: number;
+    /** Managed mode: highly available (replicas + automatic failover). Default: true. */
+    highAvailability?: boolean;
+    /** In-cluster mode: persistent volume size in GiB. Default: 5. */
+    storageGb?: number;
+}
+
+/** File storage for uploads. */
+export interface Storage {
+    /** Where the object store comes from. Default: `managed` on clouds, `inCluster` on `kubernetes`. */
+    mode?: ServiceMode;
+    /** Bucket/container name. Default: generated from the component name. */
+    bucketName?: pulumi.Input<string>;
+    /** External mode: S3-compatible endpoint URL (`S3_ENDPOINT_URL`). */
+    s3EndpointUrl?: pulumi.Input<string>;
+    /** External mode: S3 region. Default: `us-east-1`. */
+    s3Region?: pulumi.Input<string>;
+    /** External mode: Secret key holding the access key id (omit to use the pod identity). */
+    s3AccessKeyIdSecret?: SecretKeyRef;
+    /** External mode: Secret key holding the secret access key (omit to use the pod identity). */
+    s3SecretAccessKeySecret?: SecretKeyRef;
+    /** `S3_ADDRESSING_STYLE` for S3-compatible stores (`path`|`virtual`|`auto`). Default: `path` for external/in-cluster. */
+    s3AddressingStyle?: string;
+    /** Object key prefix (`S3_KEY_PREFIX`). Default: none. */
+    keyPrefix?: string;
+    /** Keep the bucket when the stack is destroyed (managed mode). Default: true. */
+    retainOnDelete?: boolean;
+    /** In-cluster mode: persistent volume size in GiB. Default: 20. */
+    storageGb?: number;
+}
+
+/** Vector store settings. */
+export interface VectorStoreConfig {
+    /** Vector database. Default: `pgvector`. */
+    type?: VectorStore;
+    /** URL of a non-pgvector vector database (QDRANT_URI, MILVUS_URI, ...). */
+    url?: pulumi.Input<string>;
+    /** Secret key holding the vector database API key (Qdrant/Pinecone/...). */
+    apiKeySecret?: SecretKeyRef;
+    /** pgvector index method. Default: `hnsw`. */
+    pgvectorIndexMethod?: PgvectorIndexMethod;
+    /**
+     * `PGVECTOR_INITIALIZE_MAX_VECTOR_LENGTH`: the embedding dimensions, 1 to 4000. Above 2000
+     * (e.g. 3072 for text-embedding-3-large) the vectors are stored as `halfvec`
+     * (`PGVECTOR_USE_HALFVEC=true`). Default: 1536.
+     */
+    pgvectorMaxVectorLength?: number;
+}
