@@ -11,6 +11,7 @@ import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { storageAccountName } from "../providers/azure/storage";
 import { POSTGRES_MAX_CONNECTIONS, POSTGRES_SKUS, provisioningMaxConnections } from "../providers/azure/catalog";
 import { warnIfRestartPending } from "../providers/azure/database";
+import { dropApiVersionAliases } from "../providers/azure";
 import { prepareSpec } from "../components/openWebUiCluster";
 import type { ProviderContext } from "../providers/interface";
 
@@ -873,5 +874,28 @@ describe("azure target", function () {
             }
             assert.strictEqual(registered.length, 0);
         });
+    });
+});
+
+describe("azure target: azure-native's API-version aliases", function () {
+    const versionAlias = (a: any) => typeof a === "object" && a !== null && typeof a.type === "string" && /^azure-native:[^:/]+\/v\d|^azure-nextgen:/.test(a.type);
+
+    it("control: the SDK classes add one alias per API version (a PrivateEndpoint built outside the component has dozens)", async () => {
+        reset();
+        const seen: any[] = [];
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const network = require("@pulumi/azure-native/network");
+        new network.PrivateEndpoint("bare", { resourceGroupName: "rg" }, { transformations: [(a: any) => { seen.push(a.opts); return undefined; }] });
+        await settle();
+        assert.ok(seen[0].aliases.filter(versionAlias).length > 20, `${seen[0].aliases.length} aliases`);
+    });
+
+    it("no azure-native child of the component carries them; the other aliases are kept", async () => {
+        const { rec } = await build();
+        const azureChildren = rec.filter((r) => r.type.startsWith("azure-native:"));
+        assert.ok(azureChildren.length >= 10, `${azureChildren.length} azure-native children`);
+        for (const r of azureChildren) assert.deepStrictEqual((r.opts.aliases ?? []).filter(versionAlias), [], `${r.type} ${r.name}`);
+        const kept = dropApiVersionAliases({ opts: { aliases: [{ type: "azure-native:network/v20230501:PrivateEndpoint" }, { type: "azure-nextgen:network:PrivateEndpoint" }, { name: "old-name" }, "urn:pulumi:s::p::t::n"] } } as any).opts.aliases;
+        assert.deepStrictEqual(kept, [{ name: "old-name" }, "urn:pulumi:s::p::t::n"]);
     });
 });

@@ -1,6 +1,7 @@
 // The azure target: PostgreSQL Flexible Server, Azure Managed Redis, Blob storage, AKS Workload
 // Identity and AKS routing (Application Gateway for Containers by default).
-import type { CloudPlatform } from "../interface";
+import * as pulumi from "@pulumi/pulumi";
+import type { CloudPlatform, ProviderContext } from "../interface";
 import { createCache } from "./cache";
 import { createDatabase, maxConnections, postgresSku } from "./database";
 import { createWorkloadIdentity } from "./identity";
@@ -11,15 +12,40 @@ import { validate } from "./validate";
 export { Azure, AzureIngressController } from "./args";
 export { validate };
 
+/** An alias azure-native adds for each API version of a type (`azure-native:<module>/v2023...:<Type>`, `azure-nextgen:...`). */
+const API_VERSION_ALIAS = /^azure-native:[^:/]+\/v\d[^:]*:|^azure-nextgen:/;
+
+/**
+ * Drops the API-version aliases azure-native's classes add (7 to 60 per resource: 330 per
+ * cluster). They only match resources created under a versioned token, which the component never
+ * uses, and Pulumi turns each into URN Outputs: 2.2x the floor's memory and 1.6x its CPU at 50
+ * clusters (bench/). Other aliases (and the component's own, which children inherit) stay.
+ */
+export function dropApiVersionAliases(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult {
+    const aliases = args.opts.aliases?.filter((a) => !(typeof a === "object" && a !== null && Object.keys(a).length === 1 && typeof (a as pulumi.Alias).type === "string" && API_VERSION_ALIAS.test((a as pulumi.Alias).type as string)));
+    return { props: args.props, opts: { ...args.opts, aliases } };
+}
+
+/** The context the azure files build with: every child gets dropApiVersionAliases. */
+function azureContext(ctx: ProviderContext): ProviderContext {
+    return {
+        ...ctx,
+        opts: (extra) => {
+            const o = ctx.opts(extra);
+            return { ...o, transformations: [...(o.transformations ?? []), dropApiVersionAliases] };
+        },
+    };
+}
+
 export const platform: CloudPlatform = {
     validate,
     databaseMaxConnections: (spec) => maxConnections(spec),
     cacheIsCluster: () => false,
-    createDatabase,
-    createCache,
-    createObjectStore,
-    createWorkloadIdentity,
-    createLoadBalancer,
+    createDatabase: (ctx) => createDatabase(azureContext(ctx)),
+    createCache: (ctx) => createCache(azureContext(ctx)),
+    createObjectStore: (ctx) => createObjectStore(azureContext(ctx)),
+    createWorkloadIdentity: (ctx, store) => createWorkloadIdentity(azureContext(ctx), store),
+    createLoadBalancer: (ctx) => createLoadBalancer(azureContext(ctx)),
 };
 
 export { postgresSku };
