@@ -8,10 +8,4 @@ function specFor(target, i) {
             return { ...base, ...require("./cloudSpecs")[target] };
     }
 }
-// The SDK modules the component loads for a target (the baseline imports exactly these).
-function sdkModules(target) {
-    const common = ["@pulumi/kubernetes", "@pulumi/random"];
-    const perCloud = { kubernetes: [], aws: ["@pulumi/aws"], gcp: ["@pulumi/gcp"], azure: ["@pulumi/azure-native"] };
-    return [...common, ...perCloud[target]];
-}
-module.exports = { specFor, sdkModules };
+module.exports = { specFor };

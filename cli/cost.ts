@@ -102,27 +102,21 @@ export function estimateCost(resources: CostInput[], config: Record<string, stri
     const clouds = new Set(created.map((r) => cloudOf(r.type)).filter((c): c is Cloud => !!c));
     if (clouds.size === 0) return undefined;
     const found = regionsOf(resources, config);
-    const regions: CostEstimate["regions"] = [];
-    const factor: Partial<Record<Cloud, number>> = {};
-    for (const c of clouds) {
-        const prices = table[c];
-        const region = found[c] ?? prices.referenceRegion;
-        const f = prices.regionFactors[region];
-        factor[c] = f ?? 1;
-        regions.push({ cloud: c, region, factor: f ?? 1, inTable: f !== undefined });
-    }
+    const regionOf = (c: Cloud): string => found[c] ?? table[c].referenceRegion;
+    const factorOf = (c: Cloud): number => table[c].regionFactors[regionOf(c)] ?? 1;
+    const regions: CostEstimate["regions"] = [...clouds].map((c) => ({ cloud: c, region: regionOf(c), factor: factorOf(c), inTable: table[c].regionFactors[regionOf(c)] !== undefined }));
     const H = table.hoursPerMonth;
     const lines: CostLine[] = [];
     const usage: UsageLine[] = [];
     const unpriced: Unpriced[] = [];
     const sources = new Set<string>();
     const line = (c: Cloud, r: CostInput, item: string, quantity: number, unit: string, basePrice: number, source: string) => {
-        const unitPrice = basePrice * (factor[c] ?? 1);
+        const unitPrice = basePrice * factorOf(c);
         lines.push({ resource: r.name, type: r.type, item, quantity, unit, unitPrice: Math.round(unitPrice * 1e6) / 1e6, monthly: round2(quantity * unitPrice) });
         sources.add(source);
     };
     const use = (c: Cloud, r: CostInput, items: UsagePrice[], source: string) => {
-        for (const u of items) usage.push({ resource: r.name, ...u, price: Math.round(u.price * (factor[c] ?? 1) * 1e6) / 1e6 });
+        for (const u of items) usage.push({ resource: r.name, ...u, price: Math.round(u.price * factorOf(c) * 1e6) / 1e6 });
         sources.add(source);
     };
     const notPriced = (r: CostInput, reason: string) => unpriced.push({ resource: r.name, type: r.type, reason });
@@ -231,7 +225,6 @@ export function estimateCost(resources: CostInput[], config: Record<string, stri
                 const group = ann["alb.ingress.kubernetes.io/group.name"] ?? `ingress:${p.metadata?.namespace ?? ""}/${p.metadata?.name ?? r.name}`;
                 if (!albGroups.has(group)) {
                     albGroups.add(group);
-                    if (!factor.aws) factor.aws = aws.regionFactors[found.aws ?? aws.referenceRegion] ?? 1;
                     line("aws", r, "Application Load Balancer (created by the AWS Load Balancer Controller)", H, "hours", aws.albHour, aws.sources.alb);
                     use("aws", r, aws.usage.alb, aws.sources.alb);
                 }

@@ -159,7 +159,10 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             namespace,
             serviceAccountName,
             tags: { "openwebui-cluster": name, "managed-by": "pulumi", ...spec.tags },
-            opts: (extra) => child({ dependsOn: nsDeps, ...extra }),
+            opts: (extra) => {
+                const o = child({ dependsOn: nsDeps, ...extra });
+                return platform.childTransformations ? { ...o, transformations: [...(o.transformations ?? []), ...platform.childTransformations] } : o;
+            },
         };
 
         const secretKey = new random.RandomPassword(`${name}-webui-secret-key`, { length: 64, special: false }, child());

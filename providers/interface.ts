@@ -124,6 +124,8 @@ export interface CloudPlatform {
      * Controller's pod readiness gate injection, so rollouts wait for healthy targets).
      */
     namespaceLabels?(spec: ResolvedSpec): { [key: string]: string };
+    /** Transformations the core adds to every child the cloud module creates through `ctx.opts()`. */
+    childTransformations?: pulumi.ResourceTransformation[];
     createDatabase(ctx: ProviderContext): ManagedDatabase;
     createCache(ctx: ProviderContext): ManagedCache;
     createObjectStore(ctx: ProviderContext): ManagedObjectStore;

@@ -1,7 +1,7 @@
 // The azure target: PostgreSQL Flexible Server, Azure Managed Redis, Blob storage, AKS Workload
 // Identity and AKS routing (Application Gateway for Containers by default).
 import * as pulumi from "@pulumi/pulumi";
-import type { CloudPlatform, ProviderContext } from "../interface";
+import type { CloudPlatform } from "../interface";
 import { createCache } from "./cache";
 import { createDatabase, maxConnections, postgresSku } from "./database";
 import { createWorkloadIdentity } from "./identity";
@@ -26,26 +26,16 @@ export function dropApiVersionAliases(args: pulumi.ResourceTransformationArgs): 
     return { props: args.props, opts: { ...args.opts, aliases } };
 }
 
-/** The context the azure files build with: every child gets dropApiVersionAliases. */
-function azureContext(ctx: ProviderContext): ProviderContext {
-    return {
-        ...ctx,
-        opts: (extra) => {
-            const o = ctx.opts(extra);
-            return { ...o, transformations: [...(o.transformations ?? []), dropApiVersionAliases] };
-        },
-    };
-}
-
 export const platform: CloudPlatform = {
     validate,
     databaseMaxConnections: (spec) => maxConnections(spec),
     cacheIsCluster: () => false,
-    createDatabase: (ctx) => createDatabase(azureContext(ctx)),
-    createCache: (ctx) => createCache(azureContext(ctx)),
-    createObjectStore: (ctx) => createObjectStore(azureContext(ctx)),
-    createWorkloadIdentity: (ctx, store) => createWorkloadIdentity(azureContext(ctx), store),
-    createLoadBalancer: (ctx) => createLoadBalancer(azureContext(ctx)),
+    childTransformations: [dropApiVersionAliases],
+    createDatabase,
+    createCache,
+    createObjectStore,
+    createWorkloadIdentity,
+    createLoadBalancer,
 };
 
 export { postgresSku };
