@@ -28,7 +28,11 @@ export function discoverProgram(programDir: string, stack?: string): ProgramInfo
     const proj = pulumiYaml ? readYaml(pulumiYaml) : {};
     const project: string = proj.name ?? path.basename(dir);
     if (proj.runtime && (typeof proj.runtime === "string" ? proj.runtime : proj.runtime.name) !== "nodejs") {
-        throw new UsageError(`${pulumiYaml}: runtime ${JSON.stringify(proj.runtime)} is not supported; plan runs nodejs (TypeScript/JavaScript) programs`);
+        const runtime = typeof proj.runtime === "string" ? proj.runtime : proj.runtime.name;
+        throw new UsageError(
+            `${pulumiYaml}: a ${runtime} program cannot be planned offline (plan runs nodejs programs: TypeScript or JavaScript); ` +
+                `use \`pulumi preview\` for it (add --policy-pack <this package's policy/ folder> for the same checks)`,
+        );
     }
     const mainDir = proj.main ? path.resolve(dir, proj.main) : dir;
     let entry: string | undefined;

@@ -42,7 +42,8 @@ export async function plan(opts: PlanOptions): Promise<PlanResult> {
     }
     base.cost = estimateCost(resources, regionConfig);
     if (opts.out !== false) base.k8sFiles = writeYaml(resources, path.resolve(opts.out ?? path.join("plan-out", info.project)));
-    if (!opts.noPolicy) {
+    if (opts.noPolicy) base.policySkipped = true;
+    else {
         const analyzed: AnalyzedResource[] = resources
             .filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))
             .map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.analyzerProps ?? {}, parent: r.parent, dependencies: r.dependencies, propertyDependencies: r.propertyDependencies }));

@@ -58,6 +58,8 @@ export interface PlanResult {
     notes: string[];
     /** Program error (message), when the program failed. */
     error?: string;
+    /** True when the policy pack was not run (--no-policy). */
+    policySkipped?: boolean;
     /** Estimated monthly list price of the managed services (undefined: none, or the program failed). */
     cost?: CostEstimate;
 }

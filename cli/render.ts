@@ -136,7 +136,8 @@ export function renderText(r: PlanResult): string {
     // The error itself goes to stderr once (main); stdout only says the plan is incomplete.
     if (r.error) return [...lines, "", "plan incomplete: the program failed (error on stderr)"].join("\n");
     lines.push("", ...renderCost(r.cost), "");
-    if (r.violations.length === 0) lines.push("Policy pack openwebui-ha: no violations.");
+    if (r.policySkipped) lines.push("Policy pack openwebui-ha: not run (--no-policy).");
+    else if (r.violations.length === 0) lines.push("Policy pack openwebui-ha: no violations.");
     else {
         const order: EnforcementLevel[] = ["mandatory", "advisory"];
         lines.push(`Policy pack openwebui-ha: ${mandatoryViolations(r).length} mandatory, ${r.violations.length - mandatoryViolations(r).length} advisory violation(s)`);
@@ -162,6 +163,7 @@ export function renderJson(r: PlanResult): string {
             outputs: r.outputs,
             kubernetesFiles: r.k8sFiles,
             violations: r.violations,
+            policySkipped: r.policySkipped ?? false,
             cost: r.cost ?? null,
         },
         null,

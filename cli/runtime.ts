@@ -8,6 +8,8 @@ import * as path from "path";
 import { buildConfig, discoverProgram, ProgramInfo } from "./config";
 import { shouldTypeCheck, typeCheck } from "./typecheck";
 import { transformRunner } from "./transforms";
+import { loadProgram } from "./loader";
+import { pulumiInternals } from "./pulumiVersion";
 import { COMPUTED, isCounted, PlanOptions, PlannedResource, SECRET_MASK } from "./planTypes";
 
 const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -87,9 +89,12 @@ export const DEFAULT_INVOKE_ANSWERS: Record<string, any | ((inputs: any, config:
 // Value conversion
 // ---------------------------------------------------------------------------------------------
 
+/** The @pulumi/pulumi the program under evaluation registers with (set by evaluate). */
+let activePulumiRoot = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+
 function isUnknownValue(v: any): boolean {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const output = require("@pulumi/pulumi/output");
+    const output = require(path.join(activePulumiRoot, "output"));
     return output.isUnknown(v) || v === UNKNOWN_SENTINEL;
 }
 
@@ -100,7 +105,7 @@ function convert(v: any, mode: "display" | "analyzer", seen = new Set<any>(), in
     if (v[SIG] === SECRET_SIG) return convert(v.value, mode, seen, mode === "display");
     if (seen.has(v)) return undefined;
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const pulumi = require("@pulumi/pulumi");
+    const pulumi = require(activePulumiRoot);
     if (pulumi.Resource.isInstance(v)) return mode === "display" ? "<resource reference>" : UNKNOWN_SENTINEL;
     if (pulumi.asset.Asset.isInstance(v) || pulumi.asset.Archive.isInstance(v)) return "<asset>";
     seen.add(v);
@@ -199,6 +204,9 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
     for (const k of ["aws:region", "gcp:region", "azure-native:location"]) if (typeof config[k] === "string" && !secretKeys.includes(k)) regionConfig[k] = config[k];
     const answers = { ...DEFAULT_INVOKE_ANSWERS, ...(opts.invokeAnswers ?? {}) };
 
+    // Refuses a @pulumi/pulumi whose internals plan was not tested with, before anything runs.
+    const { state, pulumi, rpc, root } = pulumiInternals(opts.programDir);
+
     // `pulumi preview` type-checks a TypeScript program before it runs: so does plan.
     if (shouldTypeCheck(info.entry, opts.programDir, opts.transpileOnly)) {
         opts.onTypeCheck?.();
@@ -213,13 +221,7 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
     let release!: () => void;
     runLock = new Promise((r) => (release = r));
     await previous;
-
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const state = require("@pulumi/pulumi/runtime/state");
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const pulumi = require("@pulumi/pulumi");
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const rpc = require("@pulumi/pulumi/runtime/rpc");
+    activePulumiRoot = root;
 
     const resources: PlannedResource[] = [];
     const errors: string[] = [];
@@ -300,8 +302,7 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
             let exported: any;
             try {
                 await pulumi.runtime.runInPulumiStack(async () => {
-                    // eslint-disable-next-line @typescript-eslint/no-var-requires
-                    let mod = require(info.entry);
+                    let mod = await loadProgram(info.entry, opts.programDir);
                     if (mod && mod.__esModule && typeof mod.default === "function" && Object.keys(mod).length <= 2) mod = mod.default;
                     if (typeof mod === "function") mod = await mod();
                     exported = mod;

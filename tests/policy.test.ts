@@ -431,6 +431,14 @@ describe("policy pack: security rules", () => {
         await expectViolation(pol, [res(P.TYPES.iamAccessKey, "key", { user: "owui" })], "key", /long-lived AWS key/);
         await expectViolation(pol, [res(P.TYPES.gcpServiceAccountKey, "key", { serviceAccountId: "sa" })], "key", /long-lived GCP key/);
         await expectClean(pol, [workload({ env: [{ name: "STORAGE_PROVIDER", value: "s3" }, { name: "S3_BUCKET_NAME", value: "b" }] })]);
+        // An S3-compatible store other than AWS S3 has no workload identity: its keys are not reported...
+        const seaweed = { name: "S3_ENDPOINT_URL", value: "http://chat-objectstore.open-webui.svc.cluster.local:8333" };
+        await expectClean(pol, [workload({ env: [seaweed, fromSecret("S3_SECRET_ACCESS_KEY")] })]);
+        // ...but an endpoint of AWS S3 itself (a regional or VPC endpoint) still is.
+        for (const value of ["https://s3.eu-west-1.amazonaws.com", "https://bucket.vpce-0a1b.s3.us-east-1.vpce.amazonaws.com", "https://s3.cn-north-1.amazonaws.com.cn"]) {
+            await expectViolation(pol, [workload({ env: [{ name: "S3_ENDPOINT_URL", value }, fromSecret("S3_SECRET_ACCESS_KEY")] })], "webui", /S3_SECRET_ACCESS_KEY/);
+        }
+        await expectViolation(pol, [workload({ env: [seaweed, fromSecret("AZURE_STORAGE_KEY")] })], "webui", /AZURE_STORAGE_KEY/);
     });
 
     it("owui-pods-non-root", async () => {

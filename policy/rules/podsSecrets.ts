@@ -68,7 +68,7 @@ const STATIC_KEY_ENV = ["S3_SECRET_ACCESS_KEY", "AZURE_STORAGE_KEY", "GOOGLE_APP
 export const noStaticStorageKeys = resourceRule({
     name: "no-static-cloud-storage-keys",
     description: "Open WebUI should reach object storage through workload identity (IRSA/Pod Identity, GKE Workload Identity, AKS Workload Identity), not long-lived keys, even from a Secret; no IAM access keys or service-account keys in the stack.",
-    remediation: "Remove S3_SECRET_ACCESS_KEY / AZURE_STORAGE_KEY / GOOGLE_APPLICATION_CREDENTIALS_JSON and bind the pod's ServiceAccount to a cloud identity scoped to the bucket. (S3-compatible in-cluster stores without identity are the exception: set this policy to disabled there.)",
+    remediation: "Remove S3_SECRET_ACCESS_KEY / AZURE_STORAGE_KEY / GOOGLE_APPLICATION_CREDENTIALS_JSON and bind the pod's ServiceAccount to a cloud identity scoped to the bucket. (Keys for an S3-compatible store other than AWS S3, named by S3_ENDPOINT_URL, are not reported: such stores have no workload identity.)",
     enforcementLevel: "advisory",
     severity: "medium",
     tags: ["security", "identity"],
@@ -78,7 +78,12 @@ export const noStaticStorageKeys = resourceRule({
         const p = raw(args.props);
         const podSpec = podSpecOf(args.type, p);
         for (const c of containersOf(podSpec)) {
+            // An S3-compatible store other than AWS S3 (in-cluster SeaweedFS, Ceph RGW, ...) has no
+            // workload identity to offer: its keys are the only way in, so they are not reported.
+            const endpoint = arr(c?.env).find((e: any) => e?.name === "S3_ENDPOINT_URL")?.value;
+            const nonAwsS3 = typeof endpoint === "string" && endpoint !== "" && !/(^|[./])amazonaws\.com(\.cn)?(:\d+)?(\/|$)/.test(endpoint.replace(/^[a-z]+:\/\//, ""));
             for (const e of arr(c?.env)) {
+                if (e?.name === "S3_SECRET_ACCESS_KEY" && nonAwsS3) continue;
                 if (e && STATIC_KEY_ENV.includes(e.name)) report(`${args.type.split(":").pop()} '${objName(p) ?? args.name}' container '${c.name}' uses a static storage key (${e.name}).`);
             }
         }

@@ -110,7 +110,7 @@ start() {
     launch kwok "$E/bin/kwok" --config="${E2E_KWOK_STAGES:-$E/kwok-stages.yaml}" --kubeconfig="$P/kubeconfig" \
         --manage-all-nodes=true --server-address=127.0.0.1:10247 --cidr=10.0.1.0/24 --node-ip=127.0.0.1
     nodes on
-    for i in $(seq 0 15); do  # no provisioner (and hostPath PVs are never recycled): enough: hostPath PVs for the in-cluster StatefulSets
+    for i in $(seq 0 23); do  # no provisioner (and hostPath PVs are never recycled): enough: hostPath PVs for the in-cluster StatefulSets
         cat <<YAML | K apply -f - >/dev/null
 apiVersion: v1
 kind: PersistentVolume

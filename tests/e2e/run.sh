@@ -47,7 +47,7 @@ start=$(date +%s)
 set +e
 timeout --signal=TERM --kill-after=30 "${E2E_TIMEOUT:-1800}" \
     npx mocha --no-config --require ts-node/register/transpile-only --timeout 1200000 --exit \
-    'tests/e2e/*.e2e.ts' "$@"
+    'tests/e2e/*.e2e.ts' 'tests/consumer/*.e2e.ts' "$@"
 rc=$?
 set -e
 echo "e2e suite: $(( $(date +%s) - start ))s, exit $rc"
