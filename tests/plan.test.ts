@@ -459,3 +459,55 @@ describe("openwebui plan: TypeScript programs are type-checked, as `pulumi previ
         assert.strictEqual(r.resources.length, 0, "nothing runs after a type error");
     });
 });
+
+describe("openwebui plan: what it can load, and the Pulumi it drives", () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { checkPulumiVersion, SUPPORTED_PULUMI } = require("../cli/pulumiVersion");
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { isEsmEntry, typeScriptTools } = require("../cli/loader");
+
+    it("refuses a @pulumi/pulumi outside the tested range, naming the range and the fix", () => {
+        for (const v of ["4.0.0", "2.25.2", "3.269.0"]) {
+            assert.throws(() => checkPulumiVersion(v, "/x/node_modules/@pulumi/pulumi"), (e: Error) => e.message.includes(`@pulumi/pulumi ${v}`) && e.message.includes(SUPPORTED_PULUMI.range) && /npm install @pulumi\/pulumi@\^3\.270\.0/.test(e.message));
+        }
+        for (const v of ["3.270.0", "3.276.0", "3.300.1"]) checkPulumiVersion(v, "here");
+    });
+
+    it("tells ES module entries from CommonJS ones as Node does", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-esm-"));
+        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: "module" }));
+        assert.strictEqual(isEsmEntry(path.join(dir, "index.js")), true);
+        assert.strictEqual(isEsmEntry(path.join(dir, "index.cjs")), false);
+        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({}));
+        assert.strictEqual(isEsmEntry(path.join(dir, "index.ts")), false);
+        assert.strictEqual(isEsmEntry(path.join(dir, "index.mjs")), true);
+    });
+
+    it("takes the project's TypeScript, else the copy @pulumi/pulumi vendors (as the language host)", () => {
+        const here = typeScriptTools(path.join(ROOT, "examples", "kubernetes"));
+        assert.match(here.typescript, /node_modules\/typescript\//);
+        const bare = fs.mkdtempSync(path.join(os.tmpdir(), "plan-bare-"));
+        // A directory with no node_modules still resolves through this package's own tree.
+        assert.ok(fs.existsSync(typeScriptTools(bare).typescript));
+    });
+
+    it("a JavaScript ES module program plans (import of the package, export of outputs)", async () => {
+        const dir = fs.mkdtempSync(path.join(ROOT, "tests", ".plan-esm-"));
+        try {
+            // No package.json of its own: `openwebui` resolves by self-reference to this package's
+            // compiled entry (bin/, built by npm ci), as from node_modules in a user's project.
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: esm\nruntime: nodejs\nmain: index.mjs\n");
+            fs.writeFileSync(
+                path.join(dir, "index.mjs"),
+                'import { CloudTarget, OpenWebUiCluster } from "openwebui";\nconst c = new OpenWebUiCluster("chat", { target: CloudTarget.Kubernetes, hostname: "chat.example.com", replicas: { min: 2, max: 4 } });\nexport const url = c.url;\n',
+            );
+            const c = capture();
+            const code = await main(["plan", dir, "--no-out", "--no-policy"], c.io);
+            assert.strictEqual(code, 0, c.err());
+            assert.match(c.out(), /url: "https:\/\/chat\.example\.com"/);
+            assert.match(c.out(), /Policy pack openwebui-ha: not run \(--no-policy\)\./);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
