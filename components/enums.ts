@@ -75,3 +75,11 @@ export enum EmbeddingEngine {
     Openai = "openai",
     Ollama = "ollama",
 }
+
+/** Role of an account created by sign-up (`DEFAULT_USER_ROLE`). `admin` is not offered: every new account would administer the release. */
+export enum DefaultUserRole {
+    /** Waits for an administrator to approve it (Open WebUI's default). */
+    Pending = "pending",
+    /** A regular user at once. */
+    User = "user",
+}

@@ -5,6 +5,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { PGVECTOR_MAX_VECTOR_DIMENSIONS, ResolvedSpec } from "./spec";
 import { EmbeddingEngine, OtlpProtocol, VectorStore } from "./types";
 import { ssoEnv } from "./sso";
+import { assembleEnv, decidedEnv } from "./envContract";
+import { pythonTrust } from "./trust";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -148,7 +150,8 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
 
     // Sign-in. Socket.IO takes its allowed origins from CORS_ALLOW_ORIGIN: pin it to the public URL.
     env.push(plain("ENABLE_SIGNUP", spec.enableSignup), plain("CORS_ALLOW_ORIGIN", spec.url), plain("ENABLE_PERSISTENT_CONFIG", spec.persistentConfig));
-    if (spec.tls.enabled) env.push(plain("WEBUI_SESSION_COOKIE_SECURE", true), plain("WEBUI_AUTH_COOKIE_SECURE", true));
+    // Authentication on, default role, cookie flags: decided on every pod (envContract.ts).
+    env.push(...decidedEnv(spec));
     env.push(...ssoEnv(spec, spec.url, inp.appSecretName));
 
     // RAG and task models
@@ -168,11 +171,17 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
     const embeddingKey = r.embeddingApiKeyRef ?? (inp.secretKeys.embeddingApiKey ? app("RAG_EMBEDDING_API_KEY") : undefined);
     if (embeddingKey) env.push(fromSecret(ollama ? "RAG_OLLAMA_API_KEY" : "RAG_OPENAI_API_KEY", embeddingKey));
 
-    // Escape hatches (names the component manages were refused at validation)
-    for (const [k, v] of Object.entries(spec.extraEnv)) env.push(plain(k, v));
-    for (const [k, ref] of Object.entries(spec.extraSecretEnvRefs ?? {})) env.push(fromSecret(k, ref));
+    // A private CA for every TLS client (trust.ts).
+    env.push(...pythonTrust(spec.trustedCa, undefined, spec.image).env);
+
+    // Escape hatches (names the component owns were refused at validation). The one place the
+    // final env is assembled: no owned name from the user, no name twice (envContract.ts).
+    const user: EnvVar[] = [
+        ...Object.entries(spec.extraEnv).map(([k, v]) => plain(k, v)),
+        ...Object.entries(spec.extraSecretEnvRefs ?? {}).map(([k, ref]) => fromSecret(k, ref)),
+    ];
     // extraSecretEnv arrives through `envFrom` (its own Secret): its names need not be known at plan time.
-    return env;
+    return assembleEnv(env, user);
 }
 
 function vectorEnv(spec: ResolvedSpec, inp: EnvInputs): EnvVar[] {

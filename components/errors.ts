@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { maskCredentials } from "./credentials";
 
 /** Thrown at construction for bad input; nothing has been registered when it is thrown. */
 export class ValidationError extends Error {
@@ -32,11 +33,20 @@ function render(value: unknown): string {
     if (value === undefined) return "nothing";
     let text: string;
     try {
-        text = JSON.stringify(value) ?? String(value);
+        text = JSON.stringify(knownParts(value)) ?? String(value);
     } catch {
         text = String(value);
     }
-    return text.replace(URL_CREDENTIALS, "$1***@");
+    // Keys, tokens, JWTs, PEM blocks and connection strings are masked too (components/credentials.ts).
+    return maskCredentials(text.replace(URL_CREDENTIALS, "$1***@"));
+}
+
+/** `v` with every Output or Promise inside replaced by a marker (an Output's toJSON yields a long "Calling [toJSON]..." text). */
+function knownParts(v: unknown, depth = 0): unknown {
+    if (pulumi.Output.isInstance(v) || v instanceof Promise) return "<an Output, known only at deployment>";
+    if (depth > 8 || v === null || typeof v !== "object") return v;
+    if (Array.isArray(v)) return v.map((x) => knownParts(x, depth + 1));
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, knownParts(x, depth + 1)]));
 }
 
 /** True when an Input is a plain value known now (not an Output or a Promise), so it can be validated at construction. */

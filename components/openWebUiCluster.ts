@@ -8,7 +8,6 @@
 //   5. app Secret -> env -> migration Job -> Deployment (dependsOn the Job; in maintenance mode the
 //      Deployment goes to 0 first and the Job depends on it)
 //   6. Service, PDB, HPA, NetworkPolicies, route (Ingress/HTTPRoute), OTEL collector
-import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
@@ -20,8 +19,13 @@ import { ValidationError } from "./errors";
 import { inClusterObjectStore, inClusterRedis, OBJECT_STORE_PORTS } from "./inCluster";
 import { createOtelCollector } from "./otel";
 import { ssoSecretValues } from "./sso";
-import { MANAGED_ENV, ResolvedSpec, planPools, resolveSpec } from "./spec";
+import { ResolvedSpec, planPools, resolveSpec } from "./spec";
+import { isOwnedEnv } from "./envContract";
+import { keyedHash } from "./secretHygiene";
+import { exposureProblems } from "./exposure";
 import { unknownKeyProblems } from "./unknownKeys";
+import { inputTypeProblems, unreportedSoft } from "./inputTypes";
+import { k8sRuleProblems, unreported } from "./k8sRules";
 import { EmbeddingEngine, OpenWebUiClusterArgs, ServiceMode } from "./types";
 import { createDeployment, createMigrationJob, PodInputs } from "./workloads";
 import { createAvailability, createNetworkPolicies, createRoute, createService } from "./serving";
@@ -30,12 +34,18 @@ import { createAvailability, createNetworkPolicies, createRoute, createService }
 export const OPEN_WEBUI_CLUSTER_TYPE = "openwebui:index:OpenWebUiCluster";
 
 /** Validates args and loads the target's cloud module; throws ValidationError listing every problem. */
-export function prepareSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; platform: CloudPlatform } {
+export function prepareSpec(args: OpenWebUiClusterArgs, name?: string): { spec: ResolvedSpec; platform: CloudPlatform } {
+    // Types first (schema-driven): no other check reads a value of the wrong type or an Output.
+    const types = inputTypeProblems(OPEN_WEBUI_CLUSTER_TYPE, args);
+    if (types.hard.length) throw new ValidationError([...unknownKeyProblems(OPEN_WEBUI_CLUSTER_TYPE, args), ...types.hard]);
     const { spec, problems } = resolveSpec(args);
     problems.unshift(...unknownKeyProblems(OPEN_WEBUI_CLUSTER_TYPE, args));
     if (problems.some((p) => p.startsWith("target:"))) throw new ValidationError(problems);
     const platform = loadPlatform(spec.target);
     problems.push(...platform.validate(spec));
+    problems.push(...exposureProblems(spec));
+    problems.push(...unreported(problems, k8sRuleProblems(name, args, spec)));
+    problems.push(...unreportedSoft(types.soft, problems));
     if (problems.length === 0) {
         const poolProblem = planPools(spec, spec.database.mode === ServiceMode.Managed ? platform.databaseMaxConnections(spec) : undefined);
         if (poolProblem) problems.push(poolProblem);
@@ -109,7 +119,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: OpenWebUiClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything.
-        const { spec, platform } = prepareSpec(args);
+        const { spec, platform } = prepareSpec(args, name);
         // Only plain data goes to super(): args holding Outputs can leak promises (pulumi/pulumi#23953).
         super(OPEN_WEBUI_CLUSTER_TYPE, name, {}, opts);
         withoutPromiseStacks(() => this.build(name, spec, platform));
@@ -276,8 +286,8 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         let extraEnvSecret: k8s.core.v1.Secret | undefined;
         if (spec.extraSecretEnv !== undefined) {
             const data = pulumi.secret(pulumi.output(spec.extraSecretEnv).apply((m) => {
-                const bad = Object.keys(m ?? {}).filter((k) => MANAGED_ENV.includes(k) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k));
-                if (bad.length) throw new Error(`OpenWebUiCluster ${name}: extraSecretEnv.${bad[0]}: managed by the component or not a valid variable name; use the typed argument or rename it`);
+                const bad = Object.keys(m ?? {}).filter((k) => isOwnedEnv(k) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || k in spec.extraEnv || k in (spec.extraSecretEnvRefs ?? {}));
+                if (bad.length) throw new Error(`OpenWebUiCluster ${name}: extraSecretEnv.${bad[0]}: managed by the component, not a valid variable name, or set in extraEnv/extraSecretEnvRefs too; use the typed argument, rename it, or set it once`);
                 return m ?? {};
             }));
             extraEnvSecret = new k8s.core.v1.Secret(
@@ -307,7 +317,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             podSecrets.push(caSecret);
         }
 
-        const otel = spec.otel.deployCollector ? createOtelCollector(`${name}`, { otel: spec.otel, namespace, labels, knobs: spec.knobs.otelCollector, trustedCa: spec.trustedCa }, k8sOpts()) : undefined;
+        const otel = spec.otel.deployCollector ? createOtelCollector(`${name}`, { otel: spec.otel, namespace, labels, knobs: spec.knobs.otelCollector, trustedCa: spec.trustedCa, hashKey: secretKey.result }, k8sOpts()) : undefined;
         if (otel) backends.push({ role: "otel-collector", ports: [4317, 4318] });
 
         const envInputs: EnvInputs = {
@@ -320,9 +330,8 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             secretKeys: { openaiApiKeys: openaiKeys !== undefined, embeddingApiKey: embeddingKey !== undefined },
         };
         // Pods roll when the content of the app Secret changes (its name does not).
-        const configHash = pulumi
-            .secret(pulumi.all([pulumi.output(appSecretData), pulumi.output(spec.extraSecretEnv ?? {})]))
-            .apply((d) => crypto.createHash("sha256").update(JSON.stringify(d)).digest("hex").slice(0, 16));
+        // Keyed with the generated secret key (itself a Pulumi secret): the annotation is plain.
+        const configHash = keyedHash(secretKey.result, pulumi.all([pulumi.output(appSecretData), pulumi.output(spec.extraSecretEnv ?? {})]));
         const pod: PodInputs = {
             spec,
             namespace,
@@ -332,7 +341,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             podLabels: identity.podLabels,
             redisCaSecretName,
             envFromSecretNames: [...(extraEnvSecret ? [`${name}-extra-env`] : []), ...(spec.extraEnvFromSecrets ?? [])],
-            configHash: pulumi.unsecret(configHash),
+            configHash,
             dbCaConfigMapName,
         };
         const migrationDeps = [...dbReady, ...redisReady, ...storageReady, appSecret, ...(extraEnvSecret ? [extraEnvSecret] : [])];

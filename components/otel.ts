@@ -1,6 +1,5 @@
 // OpenTelemetry collector: receives OTLP from Open WebUI inside the cluster, batches under a
 // memory limit, and exports to the user's backend (headers from a Kubernetes Secret).
-import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
@@ -9,6 +8,7 @@ import { OtlpProtocol } from "./types";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
 import { ResolvedKnobs, withPodKnobs } from "./podKnobs";
 import { goTrust } from "./trust";
+import { assertOtelTransport, keyedHash } from "./secretHygiene";
 import type { TrustedCa } from "./trustTypes";
 
 /** Collector Deployment annotation: "true" when it has no backend (debug exporter only; `plan` warns). */
@@ -55,7 +55,7 @@ export function collectorConfig(otel: ResolvedOtel, headerNames: string[]): stri
 
 export function createOtelCollector(
     name: string,
-    args: { otel: ResolvedOtel; namespace: pulumi.Input<string>; labels: { [key: string]: string }; knobs: ResolvedKnobs; trustedCa?: TrustedCa },
+    args: { otel: ResolvedOtel; namespace: pulumi.Input<string>; labels: { [key: string]: string }; knobs: ResolvedKnobs; trustedCa?: TrustedCa; hashKey: pulumi.Input<string> },
     opts: pulumi.CustomResourceOptions,
 ): OtelCollector {
     const labels = { ...args.labels, "app.kubernetes.io/component": "otel-collector" };
@@ -71,6 +71,7 @@ export function createOtelCollector(
             type: "Opaque",
             stringData: pulumi.secret(
                 pulumi.all([headers, args.otel.exporterEndpoint ?? ""]).apply(([h, endpoint]) => {
+                    assertOtelTransport(endpoint as string, Object.keys(h).length);
                     const data: Record<string, string> = { OTEL_BACKEND_ENDPOINT: endpoint as string };
                     Object.keys(h).sort().forEach((k, i) => (data[`OTEL_EXPORTER_HEADER_${i}`] = (h as Record<string, string>)[k]));
                     return data;
@@ -81,9 +82,8 @@ export function createOtelCollector(
     );
     const configMap = new k8s.core.v1.ConfigMap(`${name}-otel`, { metadata: { name: `${name}-otel`, namespace: args.namespace, labels }, data: { "config.yaml": config } }, opts);
 
-    const configHash = pulumi.unsecret(
-        pulumi.all([config, headers, args.otel.exporterEndpoint ?? ""]).apply((v) => crypto.createHash("sha256").update(JSON.stringify(v)).digest("hex").slice(0, 16)),
-    );
+    // Keyed: the header values are secrets and this annotation is plain (secretHygiene.ts).
+    const configHash = keyedHash(args.hashKey, pulumi.all([config, headers, args.otel.exporterEndpoint ?? ""]));
     const trust = goTrust(args.trustedCa);
     const deployment = new k8s.apps.v1.Deployment(
         `${name}-otel-collector`,

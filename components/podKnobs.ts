@@ -10,8 +10,10 @@
 //   restricted security context when they set none;
 // - labels and annotations are added; the component's own (selector, config hash) win.
 // The component's security contexts, probes, volumes and env are never replaced.
+import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { isKnown, problem } from "./errors";
+import { secretNameProblem } from "./secretHygiene";
 import { restrictedContainerSecurity } from "./security";
 import { Workload, WorkloadPod, Workloads } from "./podTypes";
 
@@ -37,7 +39,8 @@ export interface ResolvedKnobs extends WorkloadPod {
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const QUANTITY = /^[+]?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+|[KMGTPE]i?|[numk])?$/;
+/** Kubernetes' quantity grammar: binary Ki..Ei, decimal n u m k M G T P E (no `K`), or an exponent. */
+const QUANTITY = /^[+]?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+|[KMGTPE]i|[numkMGTPE])?$/;
 /** An extended resource name: `<domain>/<name>` (e.g. `nvidia.com/gpu`), or hugepages / ephemeral-storage. */
 const RESOURCE_NAME = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?|hugepages-[0-9]+[KMG]i|ephemeral-storage)$/;
 const LABEL_KEY = /^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -86,7 +89,8 @@ export function podKnobProblems(field: string, k: (WorkloadPod & { image?: strin
     });
     checkName(`${field}.priorityClassName`, k.priorityClassName, DNS_SUBDOMAIN, "PriorityClass name (DNS subdomain)", out);
     checkName(`${field}.runtimeClassName`, k.runtimeClassName, DNS_SUBDOMAIN, "RuntimeClass name (DNS subdomain)", out);
-    (k.imagePullSecrets ?? []).forEach((s, i) => checkName(`${field}.imagePullSecrets[${i}]`, s, DNS_SUBDOMAIN, "Secret name (DNS subdomain)", out));
+    // Never echoed: a refused "name" is often the pasted credential itself (secretHygiene.ts).
+    (k.imagePullSecrets ?? []).forEach((s, i) => out.push(...[secretNameProblem(`${field}.imagePullSecrets[${i}]`, s)].filter((x): x is string => !!x)));
     const volumes = new Set<string>();
     (k.extraVolumes ?? []).forEach((v, i) => {
         const f = `${field}.extraVolumes[${i}].name`;
@@ -147,8 +151,13 @@ export function workloadImage(w: Workload | undefined, pinned: string, registry:
     return w?.image ?? mirrorImage(pinned, registry);
 }
 
+/** A user's container: the restricted context when it sets none; one it sets gets what the restricted level requires and it leaves out (escalation off, ALL dropped). */
 function userContainer(c: { [key: string]: any }): Container {
-    return { ...c, securityContext: c.securityContext ?? restrictedContainerSecurity() } as Container;
+    const sc = c.securityContext;
+    if (sc === undefined || sc === null) return { ...c, securityContext: restrictedContainerSecurity() } as Container;
+    const restricted = (s: any) => ({ allowPrivilegeEscalation: false, ...s, capabilities: { ...(s?.capabilities ?? {}), drop: s?.capabilities?.drop ?? ["ALL"] } });
+    if (!isKnown(sc)) return { ...c, securityContext: pulumi.output(sc as pulumi.Input<any>).apply(restricted) } as Container;
+    return (typeof sc === "object" ? { ...c, securityContext: restricted(sc) } : c) as Container;
 }
 
 function withResources(c: Container, k: ResolvedKnobs): Container {

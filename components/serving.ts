@@ -109,7 +109,7 @@ export function createRoute(
                 metadata: { name, namespace: p.namespace, labels: p.labels, annotations: lb.ingressAnnotations },
                 spec: {
                     ingressClassName: lb.ingressClassName,
-                    tls: lb.tlsSecretName !== undefined ? [{ hosts: [spec.hostname], secretName: lb.tlsSecretName }] : undefined,
+                    tls: lb.tlsSecretName !== undefined ? [{ hosts: [spec.hostname], secretName: lb.tlsSecretName }] : lb.tlsDefaultCertificate ? [{ hosts: [spec.hostname] }] : undefined,
                     rules: [
                         {
                             host: spec.hostname,

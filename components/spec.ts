@@ -5,10 +5,13 @@ import { DEFAULT_IMAGE_REPOSITORY, DEFAULT_IMAGE_TAG, DEFAULT_OTEL_COLLECTOR_IMA
 import { providers as ssoProviders, ssoProblems } from "./sso";
 import { trustedCaProblems } from "./trust";
 import { APP_POD_NAMES, mirrorImage, podKnobProblems, registryProblems, ResolvedKnobs, resolveKnobs, WORKLOADS } from "./podKnobs";
-import { enumValues, hasUrlCredentials, isKnown, problem } from "./errors";
+import { enumValues, problem } from "./errors";
+import { envContractProblems } from "./envContract";
+import { secretNameProblem } from "./secretHygiene";
 import { IN_CLUSTER_MAX_CONNECTIONS, POD_SIZING, PoolPlan, computePools } from "./sizing";
 import {
     CloudTarget,
+    DefaultUserRole,
     EmbeddingEngine,
     OpenWebUiClusterArgs,
     OtlpProtocol,
@@ -22,8 +25,6 @@ import {
 } from "./types";
 import {
     PGVECTOR_MAX_INDEXED_DIMENSIONS,
-    managedFix,
-    MANAGED_ENV,
     ResolvedDatabase,
     ResolvedRedis,
     ResolvedStorage,
@@ -33,7 +34,6 @@ import {
 import {
     DNS_1123_LABEL,
     RELEASE_TAG,
-    ENV_NAME,
     checkDnsSubdomain,
     checkMode,
     checkDatabase,
@@ -256,30 +256,8 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         problems.push(problem("threadPoolSize", threadPoolSize, "use a positive whole number"));
     }
     const extraEnv = a.extraEnv ?? {};
-    for (const k of Object.keys(extraEnv)) {
-        if (!ENV_NAME.test(k)) problems.push(problem(`extraEnv.${k}`, k, "use a valid environment variable name"));
-        // Values of secret-looking names are never shown, even when refused for another reason.
-        const secretName = /(SECRET|PASSWORD|TOKEN|API_KEY|_KEY$|_URL$|_URI$|DSN)/.test(k);
-        const shown = secretName || hasUrlCredentials(extraEnv[k]) ? "<redacted>" : extraEnv[k];
-        if (MANAGED_ENV.includes(k)) problems.push(problem(`extraEnv.${k}`, shown, managedFix(k)));
-        else if (/(SECRET|PASSWORD|TOKEN|API_KEY|_KEY$)/.test(k)) {
-            problems.push(problem(`extraEnv.${k}`, "<redacted>", "looks like a secret: move it to extraSecretEnv so it is delivered through a Kubernetes Secret"));
-        } else if (hasUrlCredentials(extraEnv[k])) {
-            problems.push(problem(`extraEnv.${k}`, "<redacted>", "carries credentials in a URL (user:password@ or token@), a literal secret in the pod spec: move it to extraSecretEnv"));
-        }
-    }
-    if (isKnown(a.extraSecretEnv)) {
-        for (const k of Object.keys(a.extraSecretEnv)) {
-            if (!ENV_NAME.test(k)) problems.push(problem(`extraSecretEnv.${k}`, k, "use a valid environment variable name"));
-            if (MANAGED_ENV.includes(k)) problems.push(problem(`extraSecretEnv.${k}`, "<redacted>", managedFix(k)));
-        }
-    }
-    for (const [k, ref] of Object.entries(a.extraSecretEnvRefs ?? {})) {
-        if (!ENV_NAME.test(k)) problems.push(problem(`extraSecretEnvRefs.${k}`, k, "use a valid environment variable name"));
-        else if (MANAGED_ENV.includes(k)) problems.push(problem(`extraSecretEnvRefs.${k}`, ref, managedFix(k)));
-        else if (k in extraEnv || (isKnown(a.extraSecretEnv) && k in a.extraSecretEnv)) problems.push(problem(`extraSecretEnvRefs.${k}`, ref, "is set in extraEnv/extraSecretEnv too: set each variable once"));
-        if (!ref || ref.name === undefined || ref.key === undefined) problems.push(problem(`extraSecretEnvRefs.${k}`, ref, "give { name, key } of an existing Secret in the release namespace"));
-    }
+    // The env contract: owned names, credentials in plain env, duplicates (envContract.ts).
+    problems.push(...envContractProblems(a));
     (a.extraEnvFromSecrets ?? []).forEach((n, i) => checkDnsSubdomain(`extraEnvFromSecrets[${i}]`, n, problems));
     // Secrets from existing Kubernetes Secrets, or as Pulumi secrets: one of each.
     for (const [v, r, f] of [[a.rag?.openaiApiKeys, a.rag?.openaiApiKeysRef, "rag.openaiApiKeys"], [a.rag?.embeddingApiKey, a.rag?.embeddingApiKeyRef, "rag.embeddingApiKey"]] as const) {
@@ -305,7 +283,8 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         problems.push(problem("workloads.otelCollector.image", workloads.otelCollector.image, `otel.collectorImage sets the same image (${a.otel.collectorImage}): set one of them`));
     }
     const everyPod = [...new Set([...(a.pod?.imagePullSecret ? [a.pod.imagePullSecret] : []), ...(a.pod?.imagePullSecrets ?? [])])];
-    if (a.pod?.imagePullSecret !== undefined) checkDnsSubdomain("pod.imagePullSecret", a.pod.imagePullSecret, problems);
+    const pullSecretProblem = secretNameProblem("pod.imagePullSecret", a.pod?.imagePullSecret);
+    if (pullSecretProblem) problems.push(pullSecretProblem);
     const { annotations: _a, labels: _l, zoneSpread: _z, terminationGracePeriodSeconds: _t, readOnlyRootFilesystem: _r, imagePullSecret: _i, ...appKnobs } = a.pod ?? {};
     const knobs = {
         app: resolveKnobs(appKnobs, everyPod),
@@ -358,6 +337,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         },
         threadPoolSize,
         enableSignup: a.enableSignup ?? false,
+        defaultUserRole: a.defaultUserRole ?? DefaultUserRole.Pending,
         persistentConfig: a.persistentConfig ?? true,
         extraEnv,
         extraSecretEnv: a.extraSecretEnv,

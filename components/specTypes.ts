@@ -2,8 +2,6 @@
 // names the component owns.
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedImages } from "./images";
-import { SSO_ENV } from "./sso";
-import { TRUST_ENV } from "./trust";
 import type { TrustedCa } from "./trustTypes";
 import { ResolvedKnobs } from "./podKnobs";
 import { PoolPlan } from "./sizing";
@@ -36,28 +34,8 @@ import type { KubernetesTarget } from "../providers/kubernetes/args";
 export const PGVECTOR_MAX_VECTOR_DIMENSIONS = 2000;
 export const PGVECTOR_MAX_INDEXED_DIMENSIONS = 4000;
 
-/** The fix for setting a managed env name by hand. */
-export function managedFix(k: string): string {
-    return TRUST_ENV.includes(k) ? `${k} is managed by the component; set trustedCa (a ConfigMap/Secret with your CA: the component adds it to the public roots and sets ${k})` : `${k} is managed by the component; use the matching typed argument instead`;
-}
-
-/** Env names the component owns; `extraEnv`/`extraSecretEnv` may not set them. */
-export const MANAGED_ENV = [
-    "WEBUI_SECRET_KEY", "WEBUI_URL", "DATABASE_URL", "DATABASE_POOL_SIZE", "DATABASE_POOL_MAX_OVERFLOW",
-    "DATABASE_POOL_TIMEOUT", "DATABASE_POOL_RECYCLE", "DATABASE_ENABLE_IAM_TOKEN_AUTH", "ENABLE_DB_MIGRATIONS",
-    "REDIS_URL", "REDIS_CLUSTER", "REDIS_KEY_PREFIX", "REDIS_SENTINEL_HOSTS", "REDIS_SENTINEL_PORT", "WEBSOCKET_SENTINEL_PORT", "REDIS_SOCKET_CONNECT_TIMEOUT", "REDIS_SOCKET_TIMEOUT",
-    "REDIS_HEALTH_CHECK_INTERVAL", "WEBSOCKET_REDIS_OPTIONS", "WEBSOCKET_MANAGER", "WEBSOCKET_REDIS_URL",
-    "WEBSOCKET_REDIS_CLUSTER", "WEBSOCKET_SENTINEL_HOSTS", "ENABLE_WEBSOCKET_SUPPORT", "UVICORN_WORKERS", "VECTOR_DB",
-    "PYTHONUSERBASE", "PIP_USER", "DATA_DIR",
-    ...TRUST_ENV,
-    "RAG_OPENAI_API_BASE_URL", "RAG_OPENAI_API_KEY", "RAG_OLLAMA_BASE_URL", "RAG_OLLAMA_API_KEY",
-    "PGVECTOR_DB_URL", "PGVECTOR_CREATE_EXTENSION", "PGVECTOR_USE_HALFVEC", "PGVECTOR_INITIALIZE_MAX_VECTOR_LENGTH", "PGVECTOR_POOL_SIZE", "PGVECTOR_POOL_MAX_OVERFLOW",
-    "STORAGE_PROVIDER", "S3_BUCKET_NAME", "S3_REGION_NAME", "S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
-    "GCS_BUCKET_NAME", "GOOGLE_APPLICATION_CREDENTIALS_JSON", "AZURE_STORAGE_ENDPOINT", "AZURE_STORAGE_CONTAINER_NAME",
-    "AZURE_STORAGE_KEY", "ENABLE_OTEL", "OTEL_EXPORTER_OTLP_ENDPOINT", "DATA_DIR", "STATIC_DIR", "PORT", "CORS_ALLOW_ORIGIN",
-    "OPENAI_API_KEYS", "ENABLE_PERSISTENT_CONFIG",
-    ...SSO_ENV,
-];
+/** Env names the component owns and the fix for each: the env contract (envContract.ts). */
+export { OWNED_ENV as MANAGED_ENV, ownedFix as managedFix } from "./envContract";
 
 export interface ResolvedDatabase {
     mode: ServiceMode;
@@ -145,6 +123,7 @@ export interface ResolvedSpec {
     pod: Pod & { zoneSpread: ZoneSpread; cpuRequest: string; memoryRequest: string; memoryLimit: string; terminationGracePeriodSeconds: number; readOnlyRootFilesystem: boolean };
     threadPoolSize: number;
     enableSignup: boolean;
+    defaultUserRole: string;
     persistentConfig: boolean;
     extraEnv: { [key: string]: string };
     extraSecretEnv?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;

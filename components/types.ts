@@ -14,7 +14,7 @@ import type { WorkloadPod, Workloads } from "./podTypes";
 import type { Sso } from "./ssoTypes";
 import type { TrustedCa } from "./trustTypes";
 import type { SecretKeyRef } from "./secretKeyRef";
-import { CloudTarget, SizePreset, OtlpProtocol, ZoneSpread, EmbeddingEngine } from "./enums";
+import { CloudTarget, SizePreset, OtlpProtocol, ZoneSpread, EmbeddingEngine, DefaultUserRole } from "./enums";
 import type { Database, Redis, Storage, VectorStoreConfig } from "./serviceTypes";
 export * from "./podTypes";
 export * from "./secretKeyRef";
@@ -248,6 +248,8 @@ export interface OpenWebUiClusterArgs {
     threadPoolSize?: number;
     /** Allow new sign-ups with the local form (`ENABLE_SIGNUP`). Default: false. */
     enableSignup?: boolean;
+    /** Role of an account created by sign-up, local or OAuth (`DEFAULT_USER_ROLE`): `pending` waits for an administrator's approval. Default: `pending`. */
+    defaultUserRole?: DefaultUserRole;
     /**
      * Open WebUI's persistent config (`ENABLE_PERSISTENT_CONFIG`). When true, settings saved in
      * the admin UI live in the database and win over env on later starts, so a changed `rag`/`oidc`

@@ -7,20 +7,23 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
-interface SchemaProperty {
+export interface SchemaProperty {
     $ref?: string;
     type?: string;
     items?: SchemaProperty;
     additionalProperties?: SchemaProperty;
+    plain?: boolean;
+    description?: string;
 }
-interface Schema {
+export interface Schema {
     name: string;
-    resources: Record<string, { inputProperties: Record<string, SchemaProperty> }>;
-    types: Record<string, { properties?: Record<string, SchemaProperty> }>;
+    resources: Record<string, { inputProperties: Record<string, SchemaProperty>; requiredInputs?: string[] }>;
+    types: Record<string, { type?: string; properties?: Record<string, SchemaProperty>; required?: string[]; enum?: { value: unknown }[] }>;
 }
 
 let schema: Schema | undefined;
-function loadSchema(): Schema {
+/** schema.json of the package (read once). */
+export function loadSchema(): Schema {
     if (schema) return schema;
     // components/ from source (ts-node), bin/components/ when compiled: schema.json is at the package root.
     for (const dir of [path.join(__dirname, ".."), path.join(__dirname, "..", "..")]) {

@@ -91,6 +91,8 @@ export interface LoadBalancer {
     ingressAnnotations?: { [key: string]: pulumi.Input<string> };
     /** TLS Secret the Ingress references in `spec.tls` (controllers that terminate TLS with a Kubernetes Secret). */
     tlsSecretName?: pulumi.Input<string>;
+    /** With no `tlsSecretName`: list the host under `spec.tls` anyway, so the controller serves it with its default certificate (never a redirect to no HTTPS). */
+    tlsDefaultCertificate?: boolean;
     /** Gateway parentRefs (httpRoute kind). */
     parentRefs?: { name: string; namespace?: string; sectionName?: string }[];
     /**

@@ -20,6 +20,7 @@ const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000";
 const VNET = `${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/aks-vnet`;
 const PE_SUBNET = `${VNET}/subnets/private-endpoints`;
 const PG_SUBNET = `${VNET}/subnets/postgres`;
+const AKS_SUBNET = `${VNET}/subnets/aks-nodes`;
 const ISSUER = "https://westeurope.oic.prod-aks.azure.com/tenant-id/cluster-uuid/";
 const AGC_ID = `${SUB}/resourceGroups/rg-agc/providers/Microsoft.ServiceNetworking/trafficControllers/agc`;
 
@@ -435,7 +436,7 @@ describe("azure target", function () {
                 tls: { clusterIssuer: "letsencrypt" },
                 database: { deletionProtection: false, highAvailability: false },
                 otel: { enabled: false },
-                azure: { storagePrivateEndpoint: false, ingress: { controller: "appRoutingNginx" } },
+                azure: { storagePrivateEndpoint: false, storageAllowedSubnetIds: [AKS_SUBNET], storageAllowedIpRanges: ["20.50.1.0/28"], ingress: { controller: "appRoutingNginx" } },
             }));
         });
 
@@ -456,12 +457,12 @@ describe("azure target", function () {
             assert.strictEqual(one(T.fic).inputs.subject, "system:serviceaccount:ai:chat");
         });
 
-        it("storagePrivateEndpoint=false: public network on, still Entra-only and HTTPS-only; no blob endpoint", () => {
+        it("storagePrivateEndpoint=false: public network on but denied except the given subnets/ranges, still Entra-only and HTTPS-only; no blob endpoint", () => {
             const a = one(T.account).inputs;
             assert.strictEqual(a.publicNetworkAccess, "Enabled");
             assert.strictEqual(a.allowSharedKeyAccess, false);
             assert.strictEqual(a.enableHttpsTrafficOnly, true);
-            assert.strictEqual(a.networkRuleSet, undefined);
+            assert.deepStrictEqual(a.networkRuleSet, { defaultAction: "Deny", bypass: "None", virtualNetworkRules: [{ virtualNetworkResourceId: AKS_SUBNET, action: "Allow" }], ipRules: [{ iPAddressOrRange: "20.50.1.0/28", action: "Allow" }] });
             assert.deepStrictEqual(ofType(T.pe).map((p) => p.name), ["chat-redis-pe"]);
         });
 
@@ -855,7 +856,7 @@ describe("azure target", function () {
             reset();
             const { spec } = prepareSpec(argsOf({
                 redis: { mode: "external", url: "rediss://:pw@redis.example.com:6380/0" },
-                azure: { privateEndpointSubnetId: undefined, storagePrivateEndpoint: false },
+                azure: { privateEndpointSubnetId: undefined, storagePrivateEndpoint: false, storageAllowedSubnetIds: [AKS_SUBNET] },
             }));
             assert.strictEqual(spec.azure?.privateEndpointSubnetId, undefined);
             assert.strictEqual(registered.length, 0);

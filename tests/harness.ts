@@ -153,8 +153,8 @@ export function reset(): void {
     registered.length = 0;
 }
 
-/** Waits until every pending registration and apply has run. */
-export async function settle(): Promise<void> {
+/** Waits until every pending registration and apply has run, without recording the stack for the policy pass. */
+export async function drain(): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const state = require("@pulumi/pulumi/runtime/state");
     for (let i = 0; i < 50; i++) {
@@ -164,6 +164,11 @@ export async function settle(): Promise<void> {
         await new Promise((r) => setTimeout(r, 0));
         if (registered.length === before && i > 2) break;
     }
+}
+
+/** Waits until every pending registration and apply has run. */
+export async function settle(): Promise<void> {
+    await drain();
     recordVariant();
 }
 

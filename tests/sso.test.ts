@@ -5,7 +5,7 @@ import "./harness";
 import * as assert from "assert";
 import { envOf, isSecretInput, ofType, registered, reset, settle } from "./harness";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
-import { CloudTarget, OpenWebUiCluster, OpenWebUiClusterArgs, ValidationError } from "../index";
+import { CloudTarget, OpenWebUiCluster, OpenWebUiClusterArgs, RoutingMode, ValidationError } from "../index";
 
 const base: OpenWebUiClusterArgs = { target: CloudTarget.Kubernetes, hostname: "chat.example.com" };
 const OIDC = { providerUrl: "https://idp.example.com/.well-known/openid-configuration", clientId: "owui" };
@@ -101,7 +101,7 @@ describe("sign-in presets and existing-Secret references", function () {
     });
 
     it("trusted-header auth: the header names, no OAuth env", async () => {
-        await build({ sso: { trustedHeader: { emailHeader: "X-Forwarded-Email", nameHeader: "X-Forwarded-User", groupsHeader: "X-Forwarded-Groups", proxyStripsClientHeaders: true } } });
+        await build({ kubernetes: { routing: RoutingMode.None }, sso: { trustedHeader: { emailHeader: "X-Forwarded-Email", nameHeader: "X-Forwarded-User", groupsHeader: "X-Forwarded-Groups", proxyStripsClientHeaders: true } } });
         const { serve, migrate } = envs();
         for (const env of [serve, migrate]) {
             assert.strictEqual(env.WEBUI_AUTH_TRUSTED_EMAIL_HEADER.value, "X-Forwarded-Email");

@@ -3,6 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { enumValues, isKnown, problem } from "../../components/errors";
 import type { ResolvedSpec } from "../../components/spec";
+import { ALB_TLS12_POLICY } from "../../components/exposure";
+import { s3BucketProblem } from "../cloudRules";
 import { ServiceMode } from "../../components/types";
 import { Aws, AwsCacheEngine, AwsDatabaseEngine, AwsIdentityMode, AwsLoadBalancerScheme } from "./args";
 
@@ -173,6 +175,11 @@ export function validateAws(spec: ResolvedSpec): string[] {
         p.push(problem("aws.cache", "set", `redis.mode is ${spec.redis.mode}: aws.cache applies to the managed cache only; remove it`));
     }
 
+    if (spec.storage.mode === ServiceMode.Managed) {
+        const bucket = s3BucketProblem("storage.bucketName", spec.storage.bucketName);
+        if (bucket) p.push(bucket);
+    }
+
     // Load balancer
     const lb = a.loadBalancer ?? {};
     const scheme = lb.scheme ?? AwsLoadBalancerScheme.InternetFacing;
@@ -193,8 +200,8 @@ export function validateAws(spec: ResolvedSpec): string[] {
     if (lb.groupName !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/.test(lb.groupName)) {
         p.push(problem("aws.loadBalancer.groupName", lb.groupName, "use at most 63 lowercase letters, digits, '-' and '.'"));
     }
-    if (lb.sslPolicy !== undefined && !/^ELBSecurityPolicy-/.test(lb.sslPolicy)) {
-        p.push(problem("aws.loadBalancer.sslPolicy", lb.sslPolicy, "use an ALB security policy name such as ELBSecurityPolicy-TLS13-1-2-2021-06"));
+    if (lb.sslPolicy !== undefined && !ALB_TLS12_POLICY.test(lb.sslPolicy)) {
+        p.push(problem("aws.loadBalancer.sslPolicy", lb.sslPolicy, "use an ALB security policy that allows TLS 1.2 or 1.3 only, such as ELBSecurityPolicy-TLS13-1-2-2021-06 (TLS13-1-2-*, TLS13-1-3-*, TLS-1-2-*, FS-1-2-*); older policies accept TLS 1.0/1.1"));
     }
     if (lb.ingressClassName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(lb.ingressClassName)) {
         p.push(problem("aws.loadBalancer.ingressClassName", lb.ingressClassName, "use the IngressClass name of the AWS Load Balancer Controller (default alb)"));

@@ -105,8 +105,16 @@ export interface Azure {
     redisPrivateDnsZoneId?: pulumi.Input<string>;
     /** Existing `privatelink.blob.core.windows.net` zone id (already linked to the VNet). Default: created and linked. */
     blobPrivateDnsZoneId?: pulumi.Input<string>;
-    /** Reach Blob storage through a private endpoint and disable its public network access. Default: true. */
+    /**
+     * Reach Blob storage through a private endpoint and disable its public network access. Default: true.
+     * With false, the account's firewall denies every network except `storageAllowedSubnetIds` and
+     * `storageAllowedIpRanges` (at least one is required): it is never open to all networks.
+     */
     storagePrivateEndpoint?: boolean;
+    /** With `storagePrivateEndpoint` false: ARM ids of the subnets allowed to reach Blob storage (the AKS node subnets, with the `Microsoft.Storage` service endpoint). Default: none. */
+    storageAllowedSubnetIds?: pulumi.Input<string>[];
+    /** With `storagePrivateEndpoint` false: public IPv4 addresses or CIDR ranges allowed to reach Blob storage (e.g. the cluster's NAT egress `20.50.1.7` or `20.50.1.0/28`). Default: none. */
+    storageAllowedIpRanges?: string[];
     /** Extra PostgreSQL extensions to allow-list in `azure.extensions` (`vector` is always included). Default: none. */
     postgresExtensions?: string[];
     /** Geo-redundant PostgreSQL backups (not available in every region; can only be set at creation). Default: false. */

@@ -39,7 +39,16 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
         defaultToOAuthAuthentication: true,
         allowCrossTenantReplication: false,
         publicNetworkAccess: usePrivateEndpoint ? "Disabled" : "Enabled",
-        networkRuleSet: usePrivateEndpoint ? { defaultAction: "Deny", bypass: "None" } : undefined,
+        // Without the private endpoint the firewall still denies by default: only the given subnets
+        // and IP ranges get through (validate.ts requires at least one).
+        networkRuleSet: usePrivateEndpoint
+            ? { defaultAction: "Deny", bypass: "None" }
+            : {
+                defaultAction: "Deny",
+                bypass: "None",
+                virtualNetworkRules: (a.storageAllowedSubnetIds ?? []).map((id) => ({ virtualNetworkResourceId: id, action: "Allow" as const })),
+                ipRules: (a.storageAllowedIpRanges ?? []).map((r) => ({ iPAddressOrRange: r, action: "Allow" as const })),
+            },
         tags: ctx.tags,
     }, ctx.opts({ retainOnDelete: retain }));
 

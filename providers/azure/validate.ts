@@ -8,6 +8,7 @@ import { POSTGRES_MAX_CONNECTIONS_RANGE, provisioningMaxConnections } from "./ca
 import { maxConnections, postgresSku } from "./database";
 import { ingressController } from "./ingress";
 import { SUBNET_ID, VNET_ID } from "./shared";
+import { unusedServiceSettings } from "../cloudRules";
 
 const REDIS_SKU = /^(Balanced_B|MemoryOptimized_M|ComputeOptimized_X|FlashOptimized_A)\d+$/;
 const EVICTION_POLICIES = ["NoEviction", "VolatileLRU", "VolatileLFU", "VolatileTTL", "VolatileRandom", "AllKeysLRU", "AllKeysLFU", "AllKeysRandom"];
@@ -150,7 +151,27 @@ export function validate(spec: ResolvedSpec): string[] {
         if (isKnown(c) && !/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(c)) {
             p.push(problem("storage.bucketName", c, "an Azure container name has 3-63 lowercase letters, digits and single hyphens"));
         }
+        // Without the private endpoint the account must not be open to every network.
+        const subnets = a.storageAllowedSubnetIds, ranges = a.storageAllowedIpRanges;
+        if (a.storagePrivateEndpoint === false) {
+            if (!subnets?.length && !ranges?.length) {
+                p.push(problem("azure.storagePrivateEndpoint", false, "the storage account would accept every network: also give azure.storageAllowedSubnetIds (the AKS node subnets, with the Microsoft.Storage service endpoint) and/or azure.storageAllowedIpRanges (your NAT egress), or keep the private endpoint"));
+            }
+            (subnets ?? []).forEach((id, i) => { if (isKnown(id) && !SUBNET_ID.test(id)) p.push(problem(`azure.storageAllowedSubnetIds[${i}]`, id, "use a subnet ARM id .../virtualNetworks/<vnet>/subnets/<subnet>")); });
+            (ranges ?? []).forEach((r, i) => {
+                const m = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(String(r));
+                if (!m || m[1].split(".").some((o) => Number(o) > 255) || (m[2] !== undefined && (Number(m[2]) < 8 || Number(m[2]) > 30))) {
+                    p.push(problem(`azure.storageAllowedIpRanges[${i}]`, r, "use a public IPv4 address or a CIDR range from /8 to /30 (Azure storage firewall rules; 0.0.0.0/0 would open the account to everyone)"));
+                }
+            });
+        } else if (subnets !== undefined || ranges !== undefined) {
+            p.push(problem(subnets !== undefined ? "azure.storageAllowedSubnetIds" : "azure.storageAllowedIpRanges", "set", "applies only with azure.storagePrivateEndpoint=false (the private endpoint already keeps every public network out): remove it"));
+        }
     }
+    // Cloud settings of a service this target does not create (as aws.database / aws.cache).
+    if (!dbManaged) p.push(...unusedServiceSettings("azure", a, ["postgresSubnetId", "postgresSubnetCidr", "postgresPrivateDnsZoneId", "postgresExtensions", "postgresGeoRedundantBackup", "postgresMaintenanceWindow", "postgresAdminLogin", "skus.postgresSkuName", "skus.postgresSkuTier", "skus.postgresHighAvailabilityMode", "skus.postgresStorageGb"], spec.database.mode, "database.mode", "PostgreSQL Flexible Server"));
+    if (!redisManaged) p.push(...unusedServiceSettings("azure", a, ["redisPrivateDnsZoneId", "redisEvictionPolicy", "skus.redisSkuName"], spec.redis.mode, "redis.mode", "Azure Managed Redis"));
+    if (!storageManaged) p.push(...unusedServiceSettings("azure", a, ["blobPrivateDnsZoneId", "storagePrivateEndpoint", "storageAllowedSubnetIds", "storageAllowedIpRanges", "skus.storageSkuName"], spec.storage.mode, "storage.mode", "Blob storage account"));
 
     // Routing
     const controller = ingressController(spec);

@@ -4,6 +4,7 @@ import type { ResolvedSpec } from "../../components/spec";
 import { ServiceMode } from "../../components/types";
 import { REDIS_TIERS, REDIS_CONNECT_MODES, SQL_EDITIONS, CLOUD_SQL_PG_VERSIONS, customTierProblem } from "./catalog";
 import { isPlain, maintenance } from "./shared";
+import { gcsBucketProblem, unusedServiceSettings } from "../cloudRules";
 
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
@@ -114,6 +115,17 @@ export function validate(spec: ResolvedSpec): string[] {
     }
     if (spec.redis.mode === ServiceMode.Managed && spec.redis.cluster) {
         p.push(problem("redis.cluster", true, "Memorystore for Redis (the managed Redis of target gcp) is a standalone primary/replica endpoint: remove redis.cluster or use redis.mode=external"));
+    }
+    // Cloud settings of a service this target does not create (as aws.database / aws.cache).
+    const dbManaged = spec.database.mode === ServiceMode.Managed, redisManaged = spec.redis.mode === ServiceMode.Managed;
+    if (!dbManaged) p.push(...unusedServiceSettings("gcp", g, ["databaseTier", "databaseEdition", "databaseDiskSizeGb"], spec.database.mode, "database.mode", "Cloud SQL instance"));
+    if (!redisManaged) p.push(...unusedServiceSettings("gcp", g, ["redisTier", "redisMemorySizeGb", "redisVersion", "redisConnectMode"], spec.redis.mode, "redis.mode", "Memorystore instance"));
+    if (!dbManaged && !redisManaged) p.push(...unusedServiceSettings("gcp", g, ["privateServiceAccessRange", "privateServiceAccessPrefixLength"], spec.database.mode, "database.mode (and redis.mode)", "private services access of Cloud SQL and Memorystore"));
+    if (spec.storage.mode === ServiceMode.Managed) {
+        const bucket = gcsBucketProblem("storage.bucketName", spec.storage.bucketName);
+        if (bucket) p.push(bucket);
+    } else {
+        p.push(...unusedServiceSettings("gcp", g, ["storageLocation", "noncurrentVersionRetentionDays"], spec.storage.mode, "storage.mode", "Cloud Storage bucket"));
     }
     if (spec.redis.mode === ServiceMode.Managed && g.redisTier === undefined && !spec.redis.highAvailability && spec.replicas.min > 1) {
         p.push(problem("redis.highAvailability", false, "BASIC Memorystore has no failover and several replicas share sessions through it: keep STANDARD_HA, or set gcp.redisTier=BASIC explicitly"));

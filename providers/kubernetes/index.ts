@@ -70,6 +70,10 @@ export const platform: CloudPlatform = {
             ingressClassName: k.ingressClassName,
             ingressAnnotations: { ...annotations, ...(k.ingressAnnotations ?? {}) },
             tlsSecretName: spec.tls.enabled ? spec.tls.secretName ?? (spec.tls.clusterIssuer ? `${ctx.name}-tls` : undefined) : undefined,
+            // TLS on without a Secret or an issuer: the host is still listed under spec.tls, so the
+            // controller terminates TLS with its default certificate; the HTTPS redirect above then
+            // always lands on a TLS listener (without it the redirect pointed at no HTTPS at all).
+            tlsDefaultCertificate: spec.tls.enabled,
             url,
         };
     },

@@ -78,7 +78,7 @@ describe("sign-in: the emitted env in a real Open WebUI 0.12.4 (providers regist
     });
 
     it("trusted headers: the proxy's headers alone sign a user in, with the name header; without them the sign-in is refused", async () => {
-        const env = await signInEnv({ sso: { trustedHeader: { emailHeader: "X-Forwarded-Email", nameHeader: "X-Forwarded-User", proxyStripsClientHeaders: true } } });
+        const env = await signInEnv({ kubernetes: { routing: "none" as any }, sso: { trustedHeader: { emailHeader: "X-Forwarded-Email", nameHeader: "X-Forwarded-User", proxyStripsClientHeaders: true } } }); // trusted headers only behind the user's proxy (routing none)
         assert.strictEqual(env.WEBUI_AUTH_TRUSTED_EMAIL_HEADER, "X-Forwarded-Email");
         server = await startOpenWebUi("sso-header", env);
         const config = JSON.parse((await request(`${server.base}/api/config`)).body);
