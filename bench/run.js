@@ -12,6 +12,10 @@
 // exits 1 when a 50-cluster row is over it.
 //
 //   BENCH_TARGETS=aws,gcp BENCH_COUNTS=1,10,50 BENCH_RUNS=3 npm run bench
+if (process.argv[2] === "plan") {
+    require("./plan.js");
+    return;
+}
 const { execFileSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");

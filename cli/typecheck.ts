@@ -7,12 +7,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import type * as TS from "typescript";
+import { cleanBefore, environmentKey, rememberClean } from "./typecheckCache";
 
 export interface TypeCheckResult {
     /** One line per error, `file:line:col - error TSnnnn: message`, paths relative to the program. */
     errors: string[];
     /** Files type-checked (the program's own). */
     files: number;
+    /** True when nothing changed since the last clean check, which was not repeated (cli/typecheckCache.ts). */
+    cached?: boolean;
 }
 
 /** Parsed declaration files and package sources do not change within a process: parse them once. */
@@ -60,6 +63,14 @@ export function typeCheck(entry: string, programDir: string, fallback: (name: st
     const dir = path.resolve(programDir);
     const ts = loadTypeScript(dir);
     const options = compilerOptions(ts, dir);
+    const key = environmentKey(dir, entry, ts.version, options);
+    if (cleanBefore(dir, key)) return { errors: [], files: 0, cached: true };
+    const result = check(ts, options, entry, dir, fallback);
+    if (!result.errors.length) rememberClean(dir, key, result.ownFiles);
+    return { errors: result.errors, files: result.ownFiles.length };
+}
+
+function check(ts: typeof TS, options: TS.CompilerOptions, entry: string, dir: string, fallback: (name: string) => { name: string; from: string }): { errors: string[]; ownFiles: string[] } {
     const checked: TS.CompilerOptions = { ...options, noEmit: true, declaration: false, declarationMap: false, composite: false, incremental: false, tsBuildInfoFile: undefined };
     const host = ts.createCompilerHost(checked, true);
     const own = (f: string) => path.resolve(f).startsWith(dir + path.sep) && !f.includes(`${path.sep}node_modules${path.sep}`);
@@ -99,5 +110,5 @@ export function typeCheck(entry: string, programDir: string, fallback: (name: st
         const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
         return `${path.relative(dir, d.file.fileName)}:${line + 1}:${character + 1} - error TS${d.code}: ${text}`;
     });
-    return { errors, files: files.length };
+    return { errors, ownFiles: files.map((f) => path.resolve(f.fileName)) };
 }
