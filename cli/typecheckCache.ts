@@ -52,7 +52,9 @@ export function cleanBefore(programDir: string, key: string): boolean {
 
 /** Remembers a clean check (best effort: a read-only project just stays cold). */
 export function rememberClean(programDir: string, key: string, files: string[]): void {
-    if (process.env.OPENWEBUI_PLAN_NO_CACHE === "1") return;
+    // Only in an installed project: a folder without node_modules (an example in a checkout, a
+    // fixture) gets no node_modules/ of ours.
+    if (process.env.OPENWEBUI_PLAN_NO_CACHE === "1" || !fs.existsSync(path.join(programDir, "node_modules"))) return;
     const rec: Record = { key, files: Object.fromEntries(files.map((f) => [f, fileHash(f) ?? ""])) };
     try {
         fs.mkdirSync(path.dirname(cacheFile(programDir)), { recursive: true });

@@ -511,3 +511,53 @@ describe("openwebui plan: what it can load, and the Pulumi it drives", () => {
         }
     });
 });
+
+describe("openwebui plan: a warm plan skips a type check whose inputs did not change", () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { typeCheck } = require("../cli/typecheck");
+    const fallback = (name: string) => ({ name, from: path.join(ROOT, "__x__.ts") });
+
+    it("remembers only clean checks, and re-checks when an own file, tsconfig or the install changes", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cache-"));
+        fs.mkdirSync(path.join(dir, "node_modules"));
+        fs.writeFileSync(path.join(dir, "package.json"), "{}");
+        fs.writeFileSync(path.join(dir, "lib.ts"), "export const n: number = 1;\n");
+        fs.writeFileSync(path.join(dir, "index.ts"), 'import { n } from "./lib";\nexport const m: number = n;\n');
+        const entry = path.join(dir, "index.ts");
+        assert.deepStrictEqual(typeCheck(entry, dir, fallback), { errors: [], files: 2 });
+        assert.strictEqual(typeCheck(entry, dir, fallback).cached, true, "nothing changed: not checked again");
+        // An imported file changes: checked again, and the error is found.
+        fs.writeFileSync(path.join(dir, "lib.ts"), 'export const n: string = "x";\n');
+        const bad = typeCheck(entry, dir, fallback);
+        assert.strictEqual(bad.cached, undefined);
+        assert.match(bad.errors.join("\n"), /index\.ts:2:14 - error TS2322/);
+        // Errors are never remembered.
+        assert.strictEqual(typeCheck(entry, dir, fallback).cached, undefined);
+        fs.writeFileSync(path.join(dir, "lib.ts"), "export const n: number = 2;\n");
+        assert.strictEqual(typeCheck(entry, dir, fallback).errors.length, 0);
+        assert.strictEqual(typeCheck(entry, dir, fallback).cached, true);
+        // A new install (npm rewrites node_modules/.package-lock.json) or a tsconfig: checked again.
+        fs.writeFileSync(path.join(dir, "node_modules", ".package-lock.json"), '{"packages":{}}');
+        assert.strictEqual(typeCheck(entry, dir, fallback).cached, undefined);
+        fs.writeFileSync(path.join(dir, "tsconfig.json"), '{"compilerOptions":{"strict":true}}');
+        assert.strictEqual(typeCheck(entry, dir, fallback).cached, undefined);
+        assert.strictEqual(typeCheck(entry, dir, fallback).cached, true);
+        // OPENWEBUI_PLAN_NO_CACHE=1 always checks.
+        process.env.OPENWEBUI_PLAN_NO_CACHE = "1";
+        try {
+            assert.strictEqual(typeCheck(entry, dir, fallback).cached, undefined);
+        } finally {
+            delete process.env.OPENWEBUI_PLAN_NO_CACHE;
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("writes nothing into a program folder without node_modules", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-nocache-"));
+        fs.writeFileSync(path.join(dir, "index.ts"), "export const m: number = 1;\n");
+        typeCheck(path.join(dir, "index.ts"), dir, fallback);
+        assert.strictEqual(typeCheck(path.join(dir, "index.ts"), dir, fallback).cached, undefined);
+        assert.deepStrictEqual(fs.readdirSync(dir), ["index.ts"]);
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+});
