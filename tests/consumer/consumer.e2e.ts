@@ -196,6 +196,9 @@ describe("consumer: the packed package installed into a fresh project", function
         pulumi(["stack", "init", "consumer"]);
         for (const [k, v] of Object.entries({ hostname: "chat.consumer.test", ingressClassName: "nginx", namespace: "consumer", replicasMin: "2", replicasMax: "4" })) pulumi(["config", "set", k, v, "--stack", "consumer"]);
         pulumi(["preview", "--stack", "consumer"], "consumer ts-newest: pulumi preview");
+        // The policy pack as shipped in the package, run by the real engine from the consumer project.
+        const withPack = pulumi(["preview", "--stack", "consumer", "--policy-pack", path.join(c.dir, "node_modules", "openwebui", "policy")], "consumer ts-newest: preview --policy-pack (shipped pack)");
+        assert.doesNotMatch(withPack.stdout, /mandatory/i, withPack.stdout.slice(-3000));
         try {
             pulumi(["up", "--yes", "--skip-preview", "--stack", "consumer"], "consumer ts-newest: pulumi up");
             const d = get(["deployment", "chat", "-n", "consumer"]);
