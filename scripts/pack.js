@@ -25,14 +25,15 @@ function sh(cmd, args, opts = {}) {
     return execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", ...opts });
 }
 
-// A fresh bin/: a module deleted from the sources must not linger in the package.
-fs.rmSync(path.join(root, "bin"), { recursive: true, force: true });
-sh(process.execPath, [require.resolve("typescript/bin/tsc", { paths: [root] }), "-p", "tsconfig.json"]);
-
-const listing = JSON.parse(sh(npm, ["pack", "--dry-run", "--json", "--ignore-scripts"]))[0];
 const stage = path.join(out, "stage", "package");
 fs.rmSync(path.join(out, "stage"), { recursive: true, force: true });
-for (const f of listing.files) {
+// A fresh bin/, compiled straight into the stage (the checkout's bin/ is left alone): a module
+// deleted from the sources cannot linger in the package.
+sh(process.execPath, [require.resolve("typescript/bin/tsc", { paths: [root] }), "-p", "tsconfig.json", "--outDir", path.join(stage, "bin")]);
+
+// Everything else exactly as `npm pack` takes it by package.json `files`.
+const listing = JSON.parse(sh(npm, ["pack", "--dry-run", "--json", "--ignore-scripts"]))[0];
+for (const f of listing.files.filter((x) => !x.path.startsWith("bin/"))) {
     const to = path.join(stage, f.path);
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.copyFileSync(path.join(root, f.path), to);
