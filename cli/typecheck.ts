@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as TS from "typescript";
 import { cleanBefore, environmentKey, rememberClean } from "./typecheckCache";
+import { typeScriptTools } from "./loader";
 
 export interface TypeCheckResult {
     /** One line per error, `file:line:col - error TSnnnn: message`, paths relative to the program. */
@@ -22,12 +23,9 @@ export interface TypeCheckResult {
 const sourceCache = new Map<string, TS.SourceFile>();
 
 function loadTypeScript(programDir: string): typeof TS {
-    // The program's own compiler first (as the Pulumi language host does), else this package's.
-    try {
-        return require(require.resolve("typescript", { paths: [programDir] }));
-    } catch {
-        return require("typescript");
-    }
+    // The program's own compiler first, else the one @pulumi/pulumi vendors (the language host's choice).
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require(typeScriptTools(programDir).typescript);
 }
 
 /** Whether plan should type-check this program (the language host's rule). */
@@ -36,6 +34,9 @@ export function shouldTypeCheck(entry: string, programDir: string, transpileOnly
     const env = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
     if (env) return env !== "true";
     const ts = loadTypeScript(programDir);
+    // Without TypeScript in the project only @pulumi/pulumi's vendored 3.8.3 is left, which predates
+    // the module-resolution API this check uses (and cannot read today's declaration files anyway).
+    if (typeof ts.getModeForUsageLocation !== "function") return false;
     return !compilerOptions(ts, programDir).noCheck;
 }
 
