@@ -45,6 +45,7 @@ export const OWNED_ENV: readonly string[] = [...new Set([
     "S3_KEY_PREFIX", "GCS_BUCKET_NAME", "GOOGLE_APPLICATION_CREDENTIALS_JSON", "AZURE_STORAGE_ENDPOINT", "AZURE_STORAGE_CONTAINER_NAME", "AZURE_STORAGE_KEY",
     "ENABLE_OTEL", "ENABLE_OTEL_TRACES", "ENABLE_OTEL_METRICS", "ENABLE_OTEL_LOGS", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_INSECURE",
     "OTEL_OTLP_SPAN_EXPORTER", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES",
+    "XCONTENT_TYPE", "XFRAME_OPTIONS", "REFERRER_POLICY", "HSTS",
     "RAG_EMBEDDING_ENGINE", "RAG_EMBEDDING_MODEL", "ENABLE_RAG_HYBRID_SEARCH", "CONTENT_EXTRACTION_ENGINE", "TASK_MODEL", "TASK_MODEL_EXTERNAL",
     "OPENAI_API_BASE_URLS", "OPENAI_API_KEYS", "OLLAMA_BASE_URLS",
     "RAG_OPENAI_API_BASE_URL", "RAG_OPENAI_API_KEY", "RAG_OLLAMA_BASE_URL", "RAG_OLLAMA_API_KEY",
@@ -118,7 +119,8 @@ export function envContractProblems(a: OpenWebUiClusterArgs): string[] {
         if (!ENV_NAME.test(k)) out.push(problem(f, k, "use a valid environment variable name"));
         else if (isOwnedEnv(k)) out.push(problem(f, shown, ownedFix(k)));
         else if (pulumi.Output.isInstance(v) || v instanceof Promise) out.push(problem(f, "an Output", `extraEnv values are plain strings checked at construction (an Output may carry a credential into the pod spec): ${SECRET_FIX}`));
-        else if (typeof v !== "string") out.push(problem(f, typeof v, "give a string value"));
+        // Booleans and numbers (what `pulumi config set --path` stores) become their text in the env.
+        else if (typeof v !== "string" && typeof v !== "boolean" && !(typeof v === "number" && Number.isFinite(v))) out.push(problem(f, v, "give a string value"));
         else if (credential) out.push(problem(f, "<redacted>", `carries ${credential}, a literal secret in the pod spec: ${SECRET_FIX}`));
         else if (secretName && !HARMLESS.test(v)) out.push(problem(f, "<redacted>", `looks like a secret: ${SECRET_FIX}`));
         if (ENV_NAME.test(k)) once("extraEnv", k);

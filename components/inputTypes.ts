@@ -20,6 +20,8 @@ import { loadSchema, SchemaProperty } from "./unknownKeys";
 
 /** Number properties that take fractions (`<type token>.<property>`); every other number is whole. */
 export const FRACTIONAL = new Set(["openwebui:index:Database.connectionBudgetFraction", "openwebui:index:Redis.socketTimeoutSeconds"]);
+/** Plain env values, which config gives as booleans or numbers when set with --path. */
+const ENV_VALUE = /^extraEnv\.[^.]+$/;
 /** The largest number any property takes: Kubernetes' int32 fields (replicas, seconds, ports). */
 export const MAX_NUMBER = 2147483647;
 /** Keys (properties, map keys) whose values, and everything under them, may be secrets: a refused value is described, never shown. */
@@ -103,6 +105,9 @@ function check(v: unknown, p: SchemaProperty, field: string, owner: string, out:
     }
     switch (p.type) {
         case "string":
+            // `pulumi config set --path extraEnv.X false` stores a boolean (and 3 a number): an env
+            // value is text either way, so these are taken and written as "false" / "3".
+            if (ENV_VALUE.test(field) && (typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v)))) return;
             if (typeof v !== "string") out.hard.push(bad(typeof v === "number" || typeof v === "boolean" ? `use a string: "${String(v)}"` : "use a string"));
             return;
         case "boolean":

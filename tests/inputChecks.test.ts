@@ -70,6 +70,17 @@ describe("input types, from schema.json: refused at construction with the field,
         assert.strictEqual(registered.length, 0);
     });
 
+    it("extraEnv values set with `pulumi config set --path` (booleans, numbers) are taken as their text", async () => {
+        reset();
+        new OpenWebUiCluster("chat", { ...ok, extraEnv: { ENABLE_COMMUNITY_SHARING: false, RAG_TOP_K: 8 } } as any);
+        await settle();
+        const env = one("kubernetes:apps/v1:Deployment", "chat").plain.spec.template.spec.containers[0].env;
+        assert.strictEqual(env.find((e: any) => e.name === "ENABLE_COMMUNITY_SHARING")?.value, "false");
+        assert.strictEqual(env.find((e: any) => e.name === "RAG_TOP_K")?.value, "8");
+        await refused({ ...ok, extraEnv: { RAG_TOP_K: NaN } }, /extraEnv\.RAG_TOP_K/);
+        await refused({ ...ok, extraEnv: { X: { a: 1 } } }, /extraEnv\.X: got \{"a":1\}; use a string/);
+    });
+
     it("a secret-like field of the wrong type is described, never shown", async () => {
         const m = await refused({ ...ok, extraSecretEnv: { SEARCH_TOKEN: 123456789 }, oidc: { providerUrl: "https://idp/.well-known/openid-configuration", clientId: "a", clientSecret: 987654321 } }, /extraSecretEnv\.SEARCH_TOKEN: got a number \(value not shown: the field may hold a secret\); use a string/);
         assert.ok(!m.includes("123456789") && !m.includes("987654321"), m);
