@@ -122,7 +122,7 @@ export function envContractProblems(a: OpenWebUiClusterArgs): string[] {
         // Booleans and numbers (what `pulumi config set --path` stores) become their text in the env.
         else if (typeof v !== "string" && typeof v !== "boolean" && !(typeof v === "number" && Number.isFinite(v))) out.push(problem(f, v, "give a string value"));
         else if (credential) out.push(problem(f, "<redacted>", `carries ${credential}, a literal secret in the pod spec: ${SECRET_FIX}`));
-        else if (secretName && !HARMLESS.test(v)) out.push(problem(f, "<redacted>", `looks like a secret: ${SECRET_FIX}`));
+        else if (secretName && !HARMLESS.test(String(v))) out.push(problem(f, "<redacted>", `looks like a secret: ${SECRET_FIX}`));
         if (ENV_NAME.test(k)) once("extraEnv", k);
     }
     if (isKnown(a.extraSecretEnv) && a.extraSecretEnv !== null && typeof a.extraSecretEnv === "object") {
