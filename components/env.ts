@@ -153,6 +153,7 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
     // Authentication on, default role, cookie flags: decided on every pod (envContract.ts).
     env.push(...decidedEnv(spec));
     env.push(...ssoEnv(spec, spec.url, inp.appSecretName));
+    env.push(...securityHeaderEnv(spec));
 
     // RAG and task models
     const r = spec.rag;
@@ -229,4 +230,12 @@ function vectorEnv(spec: ResolvedSpec, inp: EnvInputs): EnvVar[] {
             ];
         }
     }
+}
+
+/** Open WebUI's own security response headers (hardening.securityHeaders; HSTS only with TLS). */
+export function securityHeaderEnv(spec: ResolvedSpec): EnvVar[] {
+    if (spec.hardening.securityHeaders === false) return [];
+    const env = [plain("XCONTENT_TYPE", "nosniff"), plain("XFRAME_OPTIONS", "DENY"), plain("REFERRER_POLICY", "strict-origin-when-cross-origin")];
+    if (spec.tls.enabled) env.push(plain("HSTS", "max-age=31536000;includeSubDomains"));
+    return env;
 }

@@ -10,6 +10,7 @@ import { otelTransportProblems } from "./secretHygiene";
 import type { ResolvedSpec } from "./specTypes";
 import { CloudTarget } from "./enums";
 import { RoutingMode } from "./routingMode";
+import { networkProblems } from "./netpol";
 
 /** ALB security policies that negotiate TLS 1.2 or 1.3 only (ELBSecurityPolicy-TLS13-1-2-*, -TLS13-1-3-*, -TLS-1-2-*, -FS-1-2-*). */
 export const ALB_TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)[A-Za-z0-9-]+$/;
@@ -93,5 +94,6 @@ export function exposureProblems(spec: ResolvedSpec): string[] {
         }
     }
     out.push(...otelTransportProblems(spec.otel));
+    out.push(...networkProblems(spec));
     return out;
 }

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { LoadBalancer } from "../providers/interface";
 import { APP_PORT, PodInputs } from "./workloads";
+import { networkPolicySpecs } from "./netpol";
 
 export function createService(name: string, p: PodInputs, annotations: { [key: string]: pulumi.Input<string> } | undefined, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
     return new k8s.core.v1.Service(
@@ -47,7 +48,10 @@ export function createAvailability(name: string, p: PodInputs, deployment: k8s.a
     return { pdb, hpa };
 }
 
-/** NetworkPolicies: the app accepts HTTP only; backing services only from this release's pods. */
+/**
+ * NetworkPolicies: default-deny ingress and egress for the release's pods, then each workload's
+ * flows (netpol.ts). With `network.defaultDeny=false`, the former ingress-only policies.
+ */
 export function createNetworkPolicies(
     name: string,
     p: PodInputs,
@@ -55,6 +59,11 @@ export function createNetworkPolicies(
     opts: pulumi.CustomResourceOptions,
 ): k8s.networking.v1.NetworkPolicy[] {
     const instance = p.labels["app.kubernetes.io/instance"];
+    if (p.spec.network.defaultDeny !== false) {
+        const ctx = { instance, appSelector: p.selector, roles: backends.map((b) => b.role) };
+        return networkPolicySpecs(p.spec, ctx).map(({ suffix, spec }) =>
+            new k8s.networking.v1.NetworkPolicy(`${name}-${suffix}`, { metadata: { name: `${name}-${suffix}`, namespace: p.namespace, labels: p.labels }, spec }, opts));
+    }
     const policies = [
         new k8s.networking.v1.NetworkPolicy(
             `${name}-app`,

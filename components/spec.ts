@@ -350,6 +350,8 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         gcp: a.gcp,
         azure: a.azure,
         kubernetes: k8s,
+        network: a.network ?? {},
+        hardening: a.hardening ?? {},
         pools: undefined as unknown as PoolPlan,
     };
     return { spec, problems };

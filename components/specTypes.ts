@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedImages } from "./images";
 import type { TrustedCa } from "./trustTypes";
+import type { Hardening, Network } from "./networkTypes";
 import { ResolvedKnobs } from "./podKnobs";
 import { PoolPlan } from "./sizing";
 import {
@@ -136,6 +137,8 @@ export interface ResolvedSpec {
     gcp?: Gcp;
     azure?: Azure;
     kubernetes: KubernetesTarget;
+    network: Network;
+    hardening: Hardening;
     /** Filled by `planPools` once the database size is known. */
     pools: PoolPlan;
 }

@@ -14,12 +14,14 @@ import type { WorkloadPod, Workloads } from "./podTypes";
 import type { Sso } from "./ssoTypes";
 import type { TrustedCa } from "./trustTypes";
 import type { SecretKeyRef } from "./secretKeyRef";
+import type { Hardening, Network } from "./networkTypes";
 import { CloudTarget, SizePreset, OtlpProtocol, ZoneSpread, EmbeddingEngine, DefaultUserRole } from "./enums";
 import type { Database, Redis, Storage, VectorStoreConfig } from "./serviceTypes";
 export * from "./podTypes";
 export * from "./secretKeyRef";
 export * from "./ssoTypes";
 export * from "./trustTypes";
+export * from "./networkTypes";
 
 export * from "./enums";
 export { RoutingMode } from "./routingMode";
@@ -279,4 +281,8 @@ export interface OpenWebUiClusterArgs {
     azure?: Azure;
     /** Kubernetes target settings (routing, storage class). */
     kubernetes?: KubernetesTarget;
+    /** NetworkPolicies: default-deny ingress and egress, then each workload's flows. Default: on, egress to the internet off (see `Network`). */
+    network?: Network;
+    /** Security headers, load balancer logs, cache deletion protection. Default: all on (see `Hardening`). */
+    hardening?: Hardening;
 }

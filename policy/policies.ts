@@ -9,7 +9,8 @@
 //
 // By concern, under rules/: the rule shape and unknown-value handling (shape.ts), the workload
 // and env views (workloads.ts), then HA (ha.ts), data services (dataServices.ts), object
-// storage (storage.ts), pods and secrets (podsSecrets.ts), durability (durability.ts).
+// storage (storage.ts), pods and secrets (podsSecrets.ts), durability (durability.ts), hardening
+// (hardening.ts: NetworkPolicies, security headers, load balancer logs, cache deletion protection).
 // policy/README.md's rule table is checked against `policies` by tests/policy.test.ts.
 import type { ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import type { PackPolicy, PackStackPolicy } from "./rules/shape";
@@ -18,6 +19,7 @@ import { noPublicDataStores, postgresEncryption, redisEncryption } from "./rules
 import { bucketSecurity, s3PublicAccessBlockPresent } from "./rules/storage";
 import { noLiteralSecrets, nonRootPods, noStaticStorageKeys } from "./rules/podsSecrets";
 import { databaseDeletionProtection } from "./rules/durability";
+import { cacheDeletionProtection, loadBalancerLogs, networkDefaultDeny, securityHeaders } from "./rules/hardening";
 
 export * from "./rules/shape";
 export * from "./rules/workloads";
@@ -26,6 +28,7 @@ export * from "./rules/dataServices";
 export * from "./rules/storage";
 export * from "./rules/podsSecrets";
 export * from "./rules/durability";
+export * from "./rules/hardening";
 
 /** Every policy of the pack, in report order. */
 export const policies: PackPolicy[] = [
@@ -45,6 +48,10 @@ export const policies: PackPolicy[] = [
     noStaticStorageKeys,
     nonRootPods,
     databaseDeletionProtection,
+    cacheDeletionProtection,
+    networkDefaultDeny,
+    securityHeaders,
+    loadBalancerLogs,
 ];
 
 export const POLICY_PACK_NAME = "openwebui-ha";

@@ -212,7 +212,7 @@ describe("azure target", function () {
         });
 
         it("protects the server: a CanNotDelete lock (Azure side) and `protect` (pulumi destroy)", () => {
-            const lock = one(T.lock).inputs;
+            const lock = one(T.lock, "postgres-lock").inputs;
             assert.deepStrictEqual({ scope: lock.scope, level: lock.level }, { scope: "chat-postgres-id", level: "CanNotDelete" });
             assert.strictEqual(optsOf(rec, T.server).protect, true);
             assert.strictEqual(optsOf(rec, T.pgDatabase).protect, true);
@@ -416,7 +416,7 @@ describe("azure target", function () {
             const counts: { [t: string]: number } = {};
             for (const r of registered.filter((x) => x.type.startsWith("azure-native:"))) counts[r.type] = (counts[r.type] ?? 0) + 1;
             assert.deepStrictEqual(counts, {
-                [T.server]: 1, [T.config]: 4, [T.pgDatabase]: 1, [T.lock]: 1, [T.subnet]: 1, [T.zone]: 3, [T.link]: 3, [T.pe]: 2, [T.zoneGroup]: 2,
+                [T.server]: 1, [T.config]: 4, [T.pgDatabase]: 1, [T.lock]: 2, [T.subnet]: 1, [T.zone]: 3, [T.link]: 3, [T.pe]: 2, [T.zoneGroup]: 2,
                 [T.redis]: 1, [T.redisDb]: 1, [T.account]: 1, [T.blobService]: 1, [T.container]: 1, [T.identity]: 1, [T.fic]: 1, [T.role]: 1, [T.record]: 1,
             });
         });
@@ -448,7 +448,7 @@ describe("azure target", function () {
         });
 
         it("deletionProtection=false: no lock, no protect; highAvailability=false: HA Disabled", () => {
-            assert.strictEqual(ofType(T.lock).length, 0);
+            assert.strictEqual(ofType(T.lock).filter((l) => l.name.endsWith("postgres-lock")).length, 0);
             assert.strictEqual(optsOf(rec, T.server).protect, false);
             assert.strictEqual(one(T.server).inputs.highAvailability.mode, "Disabled");
         });
@@ -747,7 +747,7 @@ describe("azure target", function () {
             assert.deepStrictEqual(byName(T.link, "chat-redis-dns-link").virtualNetwork, { id: `${SUB}/resourceGroups/rg-aks/providers/Microsoft.Network/virtualNetworks/aks-vnet` });
             assert.strictEqual(one(T.gateway).inputs.metadata.annotations["alb.networking.azure.io/alb-id"], AGC_ID);
             assert.strictEqual(one(T.record).inputs.cnameRecord.cname, "abc123.fz42.alb.azure.com");
-            assert.strictEqual(one(T.lock).inputs.level, "CanNotDelete");
+            assert.strictEqual(one(T.lock, "postgres-lock").inputs.level, "CanNotDelete");
             const prov = one("pulumi:providers:kubernetes");
             for (const r of registered.filter((x) => x.type.startsWith("kubernetes:") && x.custom)) {
                 assert.ok(r.provider?.includes(`::${prov.name}::`), `${r.type} ${r.name} uses ${r.provider}`);

@@ -293,18 +293,21 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.strictEqual(ing.plain.metadata.annotations["haproxy.org/timeout-tunnel"], "3600s");
     });
 
-    it("NetworkPolicies: app accepts only its HTTP port; backing services only from this release", async () => {
+    it("NetworkPolicies: default deny, then each workload's flows (tests/networkFlows.test.ts evaluates them)", async () => {
         const nps = ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy");
-        assert.deepStrictEqual(nps.map((n) => n.name).sort(), ["chat-app", "chat-objects", "chat-postgres", "chat-redis"]);
+        assert.deepStrictEqual(nps.map((n) => n.name).sort(), ["chat-app", "chat-db-bootstrap", "chat-default-deny", "chat-migrations", "chat-objects", "chat-objects-init", "chat-postgres", "chat-redis"]);
+        const deny = nps.find((n) => n.name === "chat-default-deny")!;
+        assert.deepStrictEqual(deny.plain.spec, { podSelector: { matchLabels: { "app.kubernetes.io/instance": "chat" } }, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] });
         const pg = nps.find((n) => n.name === "chat-postgres")!;
-        assert.deepStrictEqual(pg.plain.spec.ingress[0].from, [{ podSelector: { matchLabels: { "app.kubernetes.io/instance": "chat" } } }]);
+        assert.deepStrictEqual(pg.plain.spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/component"]), ["app", "migrations", "db-bootstrap"]);
         assert.deepStrictEqual(pg.plain.spec.ingress[0].ports, [{ protocol: "TCP", port: 5432 }]);
         const app = nps.find((n) => n.name === "chat-app")!;
-        assert.deepStrictEqual(app.plain.spec.ingress, [{ ports: [{ protocol: "TCP", port: 8080 }] }]);
+        assert.deepStrictEqual(app.plain.spec.ingress, [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ protocol: "TCP", port: 8080 }] }]);
         // SeaweedFS: S3 for the app; master HTTP/gRPC and the filer's gRPC for the bucket Job's
         // `weed shell` (the ports a real weed shell connects to: tests/integration/seaweedfs.itest.ts).
         const objects = nps.find((n) => n.name === "chat-objects")!;
-        assert.deepStrictEqual(objects.plain.spec.ingress[0].ports.map((x: any) => x.port), [8333, 9333, 19333, 18888]);
+        assert.deepStrictEqual(objects.plain.spec.ingress[0].ports.map((x: any) => x.port), [8333]);
+        assert.deepStrictEqual(objects.plain.spec.ingress[1].ports.map((x: any) => x.port), [9333, 19333, 18888]);
     });
 
     it("in-cluster services are single-instance, on volumes, flagged not-HA; no MinIO", async () => {

@@ -181,6 +181,10 @@ describe("policy pack: structure", () => {
             "s3-bucket-has-public-access-block": "mandatory",
             "no-literal-secrets-in-pod-env": "mandatory",
             "no-static-cloud-storage-keys": "advisory",
+            "cache-deletion-protection": "advisory",
+            "owui-network-default-deny": "advisory",
+            "owui-security-headers": "advisory",
+            "load-balancer-access-logs": "advisory",
             "owui-pods-non-root": "mandatory",
             "database-deletion-protection": "advisory",
         });
@@ -471,7 +475,9 @@ describe("policy pack: security rules", () => {
     });
 
     it("a fully compliant HA stack passes every policy", async () => {
-        const v = await runPolicies([workload({ replicas: 3 }), pdb(), hpa(10)]);
+        const headers = [["XCONTENT_TYPE", "nosniff"], ["XFRAME_OPTIONS", "DENY"], ["REFERRER_POLICY", "no-referrer"]].map(([name, value]) => ({ name, value }));
+        const deny = res("kubernetes:networking.k8s.io/v1:NetworkPolicy", "deny", { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "deny", namespace: "apps" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } });
+        const v = await runPolicies([workload({ replicas: 3, env: [...HA_ENV, ...headers] }), pdb(), hpa(10), deny]);
         assert.deepStrictEqual(v, []);
     });
 });

@@ -81,6 +81,8 @@ export function createCache(ctx: ProviderContext): ManagedCache {
             authToken: pulumi.secret(token.result),
             autoMinorVersionUpgrade: true,
             snapshotRetentionLimit: aws.cache?.snapshotRetentionDays ?? 7,
+            // ElastiCache has no deletion protection: hardening.cacheDeletionProtection keeps a final snapshot.
+            ...(spec.hardening.cacheDeletionProtection !== false ? { finalSnapshotIdentifier: cacheFinalSnapshotId(ctx.name) } : {}),
             tags,
             ...region,
         },
@@ -93,4 +95,10 @@ export function createCache(ctx: ProviderContext): ManagedCache {
         cluster,
         dependsOn: [group],
     };
+}
+
+/** Name of the replication group's final snapshot (letters, digits, hyphens; starts with a letter). */
+export function cacheFinalSnapshotId(name: string): string {
+    const base = `${name}-${pulumi.getStack()}-cache-final`.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-");
+    return (/^[a-z]/.test(base) ? base : `owui-${base}`).slice(0, 200).replace(/-$/, "");
 }

@@ -11,6 +11,13 @@ import { awsArgs, regionArg } from "./shared";
 
 const A = "alb.ingress.kubernetes.io";
 
+/** HTTPS listener attributes setting HSTS, nosniff and X-Frame-Options on every ALB response. */
+export const ALB_SECURITY_HEADERS = [
+    "routing.http.response.strict_transport_security.header_value=max-age=31536000; includeSubDomains",
+    "routing.http.response.x_content_type_options.header_value=nosniff",
+    "routing.http.response.x_frame_options.header_value=DENY",
+].join(",");
+
 /** ALB tags annotation value (`k=v,k2=v2`); characters the controller cannot parse are dropped. */
 function tagsAnnotation(tags: { [key: string]: string }): string {
     return Object.entries(tags)
@@ -39,6 +46,8 @@ export function ingressAnnotations(ctx: ProviderContext): { [key: string]: pulum
         ann[`${A}/certificate-arn`] = aws.certificateArn!;
         ann[`${A}/ssl-redirect`] = "443";
         ann[`${A}/ssl-policy`] = o.sslPolicy ?? DEFAULT_SSL_POLICY;
+        // hardening.securityHeaders: the ALB adds what its listener attributes offer (no Referrer-Policy: the app sets it).
+        if (spec.hardening.securityHeaders !== false) ann[`${A}/listener-attributes.HTTPS-443`] = ALB_SECURITY_HEADERS;
     }
     if (o.groupName) ann[`${A}/group.name`] = o.groupName;
     const tags = tagsAnnotation(ctx.tags);

@@ -137,4 +137,18 @@ export interface Azure {
     ingress?: AzureIngress;
     /** SKU overrides. */
     skus?: AzureSku;
+    /**
+     * Customer-managed key (Key Vault) for PostgreSQL Flexible Server (`dataEncryption`, at server
+     * creation only) and the storage account (`encryption`), used through a user-assigned
+     * identity. Default: none (Microsoft-managed keys).
+     */
+    customerManagedKey?: AzureCustomerManagedKey;
+}
+
+/** A Key Vault key and the identity the services read it with. */
+export interface AzureCustomerManagedKey {
+    /** Key URI `https://<vault>.vault.azure.net/keys/<name>[/<version>]` (versionless: the services follow rotations). Required. */
+    keyId: string;
+    /** ARM id of a user-assigned managed identity holding Key Vault Crypto Service Encryption User (get, wrapKey, unwrapKey) on the key. Required. */
+    userAssignedIdentityId: string;
 }

@@ -2,6 +2,7 @@
 // customers since 2026-04-01 and retires 2028-09-30; AMR is what Microsoft supports for new caches.
 import * as pulumi from "@pulumi/pulumi";
 import * as redisenterprise from "@pulumi/azure-native/redisenterprise";
+import * as authorization from "@pulumi/azure-native/authorization";
 import type { ManagedCache, ProviderContext } from "../interface";
 import type { ResolvedSpec } from "../../components/spec";
 import { SizePreset } from "../../components/types";
@@ -49,6 +50,14 @@ export function createCache(ctx: ProviderContext): ManagedCache {
     }, ctx.opts());
 
     const pe = privateEndpoint(ctx, "redis", cluster.id, "redisEnterprise", REDIS_ZONE, a.redisPrivateDnsZoneId, [cluster]);
+    // Azure has no deletion flag on the cache: a CanNotDelete lock (hardening.cacheDeletionProtection).
+    if (ctx.spec.hardening.cacheDeletionProtection !== false) {
+        new authorization.ManagementLockByScope(`${ctx.name}-redis-lock`, {
+            scope: cluster.id,
+            level: "CanNotDelete",
+            notes: "Open WebUI cache: set hardening.cacheDeletionProtection=false to allow deletion.",
+        }, ctx.opts({ dependsOn: [database] }));
+    }
 
     const keys = redisenterprise.listDatabaseKeysOutput({
         resourceGroupName: rg,

@@ -11,6 +11,7 @@ import type { ResolvedSpec } from "../../components/spec";
 import { SizePreset } from "../../components/types";
 import { POSTGRES_SKUS, POSTGRES_MAX_CONNECTIONS, provisioningMaxConnections } from "./catalog";
 import { VNET_ID, dnsLabel, shared } from "./shared";
+import type { AzureCustomerManagedKey } from "./args";
 
 export const DEFAULT_ADMIN_LOGIN = "openwebuiadmin";
 export const DEFAULT_STORAGE_GB = 128;
@@ -122,6 +123,7 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
             startMinute: 0,
         },
         createMode: "Create",
+        ...cmkServerArgs(a.customerManagedKey),
         tags: ctx.tags,
     }, ctx.opts({
         dependsOn: serverDeps,
@@ -180,5 +182,14 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         maxConnections: planned,
         iamAuth: false,
         dependsOn: [database, ...configurations],
+    };
+}
+
+/** Data encryption with the customer's Key Vault key, through its user-assigned identity. */
+function cmkServerArgs(cmk: AzureCustomerManagedKey | undefined): object {
+    if (!cmk) return {};
+    return {
+        identity: { type: "UserAssigned", userAssignedIdentities: { [cmk.userAssignedIdentityId]: {} } },
+        dataEncryption: { type: "AzureKeyVault", primaryKeyURI: cmk.keyId, primaryUserAssignedIdentityId: cmk.userAssignedIdentityId },
     };
 }

@@ -122,3 +122,9 @@ export function privateEndpoint(
 /** Parses `/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>`. */
 export const VNET_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)$/i;
 export const SUBNET_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
+
+/** The parts of a Key Vault key URI (`https://<vault>.vault.azure.net/keys/<name>[/<version>]`), or undefined. */
+export function parseKeyId(keyId: unknown): { vaultUri: string; name: string; version?: string } | undefined {
+    const m = typeof keyId === "string" ? /^(https:\/\/[a-z0-9-]+\.vault\.azure\.(?:net|cn|us))\/keys\/([A-Za-z0-9-]+)(?:\/([A-Za-z0-9]+))?\/?$/.exec(keyId) : null;
+    return m ? { vaultUri: `${m[1]}/`, name: m[2], version: m[3] } : undefined;
+}

@@ -3,7 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
 import type { ManagedObjectStore, ProviderContext } from "../interface";
-import { compact, privateEndpoint, shared, stableSuffix } from "./shared";
+import { compact, parseKeyId, privateEndpoint, shared, stableSuffix } from "./shared";
+import type { AzureCustomerManagedKey } from "./args";
 
 export const BLOB_ZONE = "privatelink.blob.core.windows.net";
 export const DEFAULT_CONTAINER = "openwebui";
@@ -49,6 +50,7 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
                 virtualNetworkRules: (a.storageAllowedSubnetIds ?? []).map((id) => ({ virtualNetworkResourceId: id, action: "Allow" as const })),
                 ipRules: (a.storageAllowedIpRanges ?? []).map((r) => ({ iPAddressOrRange: r, action: "Allow" as const })),
             },
+        ...cmkAccountArgs(a.customerManagedKey),
         tags: ctx.tags,
     }, ctx.opts({ retainOnDelete: retain }));
 
@@ -86,4 +88,19 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
     // Role scope: this container only, not the account.
     containerScopes.set(store, pulumi.interpolate`${account.id}/blobServices/default/containers/${container.name}`);
     return store;
+}
+
+/** Account encryption with the customer's Key Vault key, through its user-assigned identity. */
+function cmkAccountArgs(cmk: AzureCustomerManagedKey | undefined): object {
+    const key = cmk ? parseKeyId(cmk.keyId) : undefined;
+    if (!cmk || !key) return {};
+    return {
+        identity: { type: "UserAssigned", userAssignedIdentities: [cmk.userAssignedIdentityId] },
+        encryption: {
+            keySource: "Microsoft.Keyvault",
+            keyVaultProperties: { keyVaultUri: key.vaultUri, keyName: key.name, ...(key.version ? { keyVersion: key.version } : {}) },
+            encryptionIdentity: { encryptionUserAssignedIdentity: cmk.userAssignedIdentityId },
+            services: { blob: { enabled: true, keyType: "Account" } },
+        },
+    };
 }

@@ -7,7 +7,7 @@ import { Azure, AzureIngressController } from "./args";
 import { POSTGRES_MAX_CONNECTIONS_RANGE, provisioningMaxConnections } from "./catalog";
 import { maxConnections, postgresSku } from "./database";
 import { ingressController } from "./ingress";
-import { SUBNET_ID, VNET_ID } from "./shared";
+import { SUBNET_ID, VNET_ID, parseKeyId } from "./shared";
 import { unusedServiceSettings } from "../cloudRules";
 
 const REDIS_SKU = /^(Balanced_B|MemoryOptimized_M|ComputeOptimized_X|FlashOptimized_A)\d+$/;
@@ -47,6 +47,7 @@ export function validate(spec: ResolvedSpec): string[] {
     } else {
         checkUrl(p, "azure.aksOidcIssuerUrl", a.aksOidcIssuerUrl, { schemes: ["https"], fix: "use the https:// issuer URL AKS reports (oidcIssuerProfile.issuerUrl)" });
     }
+    p.push(...cmkProblems(a.customerManagedKey));
 
     // Postgres
     if (dbManaged) {
@@ -223,4 +224,15 @@ export function validate(spec: ResolvedSpec): string[] {
         }
     }
     return p;
+}
+
+/** azure.customerManagedKey: a Key Vault key URI and a user-assigned identity's ARM id. */
+function cmkProblems(cmk: Azure["customerManagedKey"]): string[] {
+    if (cmk === undefined) return [];
+    const out: string[] = [];
+    if (!parseKeyId(cmk?.keyId)) out.push(problem("azure.customerManagedKey.keyId", cmk?.keyId, "use a Key Vault key URI: https://<vault>.vault.azure.net/keys/<name>[/<version>]"));
+    if (!/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(String(cmk?.userAssignedIdentityId))) {
+        out.push(problem("azure.customerManagedKey.userAssignedIdentityId", cmk?.userAssignedIdentityId, "use the ARM id of a user-assigned managed identity (/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)"));
+    }
+    return out;
 }

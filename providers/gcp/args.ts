@@ -93,4 +93,12 @@ export interface Gcp {
      * Default: `owui-<name>-<hash>`, unique per project/stack/component.
      */
     serviceAccountId?: string;
+    /**
+     * Customer-managed encryption key (CMEK) for Cloud SQL (`encryptionKeyName`, at creation only),
+     * Memorystore (`customerManagedKey`) and the uploads bucket (`encryption.defaultKmsKeyName`):
+     * `projects/<p>/locations/<region>/keyRings/<r>/cryptoKeys/<k>`, in the services' region. Grant
+     * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on it to the Cloud SQL, Memorystore and Cloud
+     * Storage service agents first. Default: none (Google-managed keys).
+     */
+    kmsKeyName?: string;
 }

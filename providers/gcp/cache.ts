@@ -31,8 +31,9 @@ export function createCache(ctx: ProviderContext): ManagedCache {
         },
         displayName: `Open WebUI ${ctx.name}`,
         labels: gcpLabels(ctx.tags),
-        // The cache holds sessions and websocket state only, rebuilt on reconnect.
-        deletionProtection: false,
+        // hardening.cacheDeletionProtection (default true): `pulumi up`/`destroy` cannot delete it.
+        deletionProtection: spec.hardening.cacheDeletionProtection ?? true,
+        customerManagedKey: g.kmsKeyName,
     }, ctx.opts({ dependsOn: psa?.dependsOn ?? [] }));
 
     return {

@@ -30,6 +30,7 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         region: g.region,
         databaseVersion: `POSTGRES_${spec.database.version}`,
         deletionProtection: protect,
+        encryptionKeyName: g.kmsKeyName,
         settings: {
             tier: g.databaseTier ?? sizing.tier,
             // db-custom-* tiers exist only in ENTERPRISE; PostgreSQL 16+ defaults to ENTERPRISE_PLUS.

@@ -20,6 +20,7 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
             ? [{ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: noncurrentDays, withState: "ARCHIVED" } }]
             : [],
         labels: gcpLabels(ctx.tags),
+        ...(g.kmsKeyName !== undefined ? { encryption: { defaultKmsKeyName: g.kmsKeyName } } : {}),
     }, ctx.opts({ retainOnDelete: spec.storage.retainOnDelete }));
 
     return {

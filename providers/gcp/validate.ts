@@ -79,6 +79,9 @@ export function validate(spec: ResolvedSpec): string[] {
     if (g.redisConnectMode !== undefined && !REDIS_CONNECT_MODES.includes(g.redisConnectMode)) {
         p.push(problem("gcp.redisConnectMode", g.redisConnectMode, `use one of ${REDIS_CONNECT_MODES.join(", ")}`));
     }
+    if (g.kmsKeyName !== undefined && !/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/.test(String(g.kmsKeyName))) {
+        p.push(problem("gcp.kmsKeyName", g.kmsKeyName, "use a Cloud KMS key name: projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>"));
+    }
     if (g.redisVersion !== undefined && !/^REDIS_(7_2|7_0|6_X)$/.test(g.redisVersion)) {
         p.push(problem("gcp.redisVersion", g.redisVersion, "use REDIS_7_2 (default), REDIS_7_0 or REDIS_6_X; older versions cap TLS connections far lower"));
     }

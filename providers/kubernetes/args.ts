@@ -25,4 +25,13 @@ export interface KubernetesTarget {
     idleTimeoutSeconds?: number;
     /** StorageClass for the in-cluster services' volumes. Default: the cluster's default. */
     storageClassName?: string;
+    /**
+     * Namespace of the pods that carry traffic to the app (the ingress controller, the Gateway's
+     * data plane, or with routing `none` your own proxy): the only in-cluster source the app's
+     * NetworkPolicy admits on 8080. Default: `ingress-nginx` (routing `ingress`), the Gateway's
+     * namespace (routing `gatewayApi`), none (routing `none`: nothing reaches the app until you set it).
+     */
+    ingressControllerNamespace?: string;
+    /** Labels of those pods within their namespace (narrows the source further). Default: any pod of the namespace. */
+    ingressControllerPodLabels?: { [key: string]: string };
 }
