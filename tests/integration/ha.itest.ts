@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { APP_DB_USER, BOOTSTRAP_SQL } from "../../components/database";
 import { Env, EmittedManaged, emitManagedAws } from "./lib/component";
-import { Load, Prober, Sample, WsClient, summary } from "./lib/drills";
+import { Load, poller, Prober, Sample, WsClient, summary } from "./lib/drills";
 import { LocalNginx, LocalS3 } from "./lib/lb";
 import { OPEN_WEBUI_BIN, OpenWebUi, PYTHON, startOpenWebUi, stopOpenWebUi } from "./lib/openwebui";
 import { IT_HOME, cleanupAll, request, run, runDir, sleep, tempDir, waitFor } from "./lib/procs";
@@ -346,32 +346,6 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
     /** Acknowledged chats that do not read back through the main LB afterwards. */
     const lostChats = (ids: string[]) => unreadable(fleet.lb.base, token, ids);
 
-    /** Polls paths on one replica every `everyMs` (each with `timeoutMs`) until stopped; keeps latency and status. */
-    function poller(base: () => string, paths: string[], everyMs: number, timeoutMs: number) {
-        const results: { at: number; path: string; status: number | string; ms: number }[] = [];
-        let stop = false;
-        const loops = paths.map(async (p) => {
-            for (let i = 0; !stop && i < 2000; i++) {
-                const s = Date.now();
-                let status: number | string;
-                try {
-                    status = (await request(`${base()}${p}`, { timeoutMs })).status;
-                } catch (e) {
-                    status = /timeout/.test((e as Error).message) ? "timeout" : (e as NodeJS.ErrnoException).code ?? "error";
-                }
-                results.push({ at: s, path: p, status, ms: Date.now() - s });
-                await sleep(Math.max(0, everyMs - (Date.now() - s)));
-            }
-        });
-        return {
-            results,
-            async stop() {
-                stop = true;
-                await Promise.all(loops);
-                return results;
-            },
-        };
-    }
 
     const failed = (x: Sample) => !(x.status >= 200 && x.status < 400);
 

@@ -8,6 +8,7 @@
 #   - nginx (the HA suite's load balancer), moto[server] in its own venv (the HA suite's S3 server)
 #   - the previous Open WebUI release in a venv of its own (the HA suite's upgrade drill)
 #   - SeaweedFS (`weed`) built from the Go module proxy, and strace (the bucket Job's connections)
+#   - iptables (the network-fault drills drop and queue packets inside their own namespace)
 # Idempotent: each step is skipped when already done. Prints the time of each step and writes
 # them to $IT_HOME/install-times.txt.
 set -euo pipefail
@@ -49,7 +50,7 @@ apt_packages() {
     # postgresql pulls the distribution's default major version; redis-server for Redis;
     # the rest is what building pgvector needs if there is no binary package.
     $SUDO apt-get install -y -qq --no-install-recommends postgresql postgresql-contrib redis-server nginx-light \
-        gcc make dpkg-dev ca-certificates python3 python3-venv strace >/dev/null
+        gcc make dpkg-dev ca-certificates python3 python3-venv strace iptables >/dev/null
     # An unprivileged user for the non-root test (the code it runs is not writable by it).
     id "$IT_USER" >/dev/null 2>&1 || $SUDO useradd --system --no-create-home --shell /usr/sbin/nologin "$IT_USER"
 }

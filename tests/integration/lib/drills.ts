@@ -221,3 +221,30 @@ export class WsClient {
         this.socket.close();
     }
 }
+
+/** Polls paths on one replica every `everyMs` (each with `timeoutMs`) until stopped (bounded); keeps latency and status. */
+export function poller(base: () => string, paths: string[], everyMs: number, timeoutMs: number) {
+    const results: { at: number; path: string; status: number | string; ms: number }[] = [];
+    let stop = false;
+    const loops = paths.map(async (p) => {
+        for (let i = 0; !stop && i < 2000; i++) {
+            const s = Date.now();
+            let status: number | string;
+            try {
+                status = (await request(`${base()}${p}`, { timeoutMs })).status;
+            } catch (e) {
+                status = /timeout/.test((e as Error).message) ? "timeout" : (e as NodeJS.ErrnoException).code ?? "error";
+            }
+            results.push({ at: s, path: p, status, ms: Date.now() - s });
+            await sleep(Math.max(0, everyMs - (Date.now() - s)));
+        }
+    });
+    return {
+        results,
+        async stop() {
+            stop = true;
+            await Promise.all(loops);
+            return results;
+        },
+    };
+}

@@ -14,6 +14,11 @@ export interface LbSettings {
     idleTimeoutSeconds: number;
     /** Health-check path the cloud load balancers use (the component's: /health). */
     healthPath: string;
+    /**
+     * false: no retry on another upstream (`proxy_next_upstream off`), as an AWS ALB behaves: a
+     * request the chosen replica refuses or drops fails. Default true (nginx's own default).
+     */
+    retry?: boolean;
 }
 
 /**
@@ -39,7 +44,10 @@ export class LocalNginx {
     constructor(readonly settings: LbSettings) {}
 
     private conf(): string {
-        const upstreams = this.backends.length ? this.backends.map((p) => `        server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`).join("\n") : "        server 127.0.0.1:1 down;";
+        // Without retries there is no passive health check either (max_fails=0), as on an ALB: only
+        // the endpoint list (`setBackends`) takes a replica out.
+        const fails = this.settings.retry === false ? "max_fails=0" : "max_fails=1 fail_timeout=5s";
+        const upstreams = this.backends.length ? this.backends.map((p) => `        server 127.0.0.1:${p} ${fails};`).join("\n") : "        server 127.0.0.1:1 down;";
         const t = this.settings.idleTimeoutSeconds;
         return `${IS_ROOT ? "user root;\n" : ""}worker_processes 1;
 pid ${this.dir}/nginx.pid;
@@ -73,8 +81,7 @@ ${upstreams}
             proxy_send_timeout ${t}s;
             proxy_connect_timeout 5s;
             proxy_buffering off;
-            proxy_next_upstream error timeout;
-            proxy_next_upstream_tries 2;
+            ${this.settings.retry === false ? "proxy_next_upstream off;" : "proxy_next_upstream error timeout;\n            proxy_next_upstream_tries 2;"}
             add_header X-Upstream $upstream_addr always;
         }
     }
