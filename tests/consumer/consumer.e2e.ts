@@ -182,6 +182,23 @@ describe("consumer: the packed package installed into a fresh project", function
         assert.match(lines[0], /a python program cannot be planned offline .*use `pulumi preview`/);
     });
 
+    it("TypeScript ES module project: plans with the project's ts-node >= 10, and without it says so (as pulumi preview needs it)", () => {
+        const program = `import * as pulumi from "@pulumi/pulumi";\nimport { CloudTarget, OpenWebUiCluster } from "openwebui";\nconst config = new pulumi.Config();\nconst cluster = new OpenWebUiCluster("chat", { target: CloudTarget.Kubernetes, hostname: config.require("hostname"), replicas: { min: 3, max: 10 } });\nexport const url = cluster.url;\n`;
+        const files = {
+            "Pulumi.yaml": "name: openwebui-kubernetes\nruntime:\n  name: nodejs\n",
+            "Pulumi.dev.yaml": "config:\n  openwebui-kubernetes:hostname: chat.example.com\n",
+            "package.json": JSON.stringify({ name: "consumer-tsesm", type: "module", main: "index.ts" }),
+            "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, target: "es2022", module: "nodenext", moduleResolution: "nodenext" } }),
+            "index.ts": program,
+        };
+        const c = createConsumer("tsesm-newest", files, [tarball, ...REQUIRED_PEERS.map((p) => `${p}@${peers[p].newest}`), "typescript@^5", "ts-node@10", "@types/node@20"]);
+        assertPlanned(plan(c, "consumer tsesm-newest: plan"));
+        must(run("npm", ["uninstall", "--no-audit", "--no-fund", "ts-node"], { cwd: c.dir, timeoutSec: 300 }), "npm uninstall ts-node");
+        const r = plan(c, "consumer tsesm-newest: plan without ts-node");
+        assert.strictEqual(r.code, 2, r.stdout + r.stderr);
+        assert.match(r.stderr, /is a TypeScript ES module .*needs ts-node >= 10 in the project/);
+    });
+
     it("newest peers, from the consumer project: real pulumi preview, up (minimum replicas Available), destroy", () => {
         const c: Consumer = { dir: path.join(HOME, "ts-newest"), installSeconds: 0, sizeMb: 0 };
         assert.ok(fs.existsSync(path.join(c.dir, "node_modules", "openwebui")), "the newest typescript consumer was installed above");
