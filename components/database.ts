@@ -58,6 +58,8 @@ export interface BootstrapArgs {
     adminSecretName: pulumi.Input<string>;
     iamAuth: boolean;
     timeoutMinutes: number;
+    /** libpq connect_timeout of psql (PGCONNECT_TIMEOUT). */
+    connectTimeoutSeconds: number;
     dependsOn: pulumi.Input<pulumi.Resource>[];
     /** psql image (override or pinned default). */
     image: string;
@@ -97,7 +99,7 @@ export function createBootstrapJob(name: string, args: BootstrapArgs, opts: pulu
                                 env: [
                                     { name: "APP_DB_USER", value: APP_DB_USER },
                                     { name: "APP_DB_IAM_AUTH", value: String(args.iamAuth) },
-                                    { name: "PGCONNECT_TIMEOUT", value: "10" },
+                                    { name: "PGCONNECT_TIMEOUT", value: String(args.connectTimeoutSeconds) },
                                     ...(args.caConfigMapName !== undefined ? [{ name: "PGSSLROOTCERT", value: DB_CA_FILE }] : []),
                                 ],
                                 volumeMounts: [{ name: "sql", mountPath: "/sql", readOnly: true }, ...(args.caConfigMapName !== undefined ? [{ name: "db-ca", mountPath: DB_CA_DIR, readOnly: true }] : [])],
@@ -118,12 +120,57 @@ export function createBootstrapJob(name: string, args: BootstrapArgs, opts: pulu
     );
 }
 
-/** `postgresql://user:pass@host:port/db?sslmode=...[&sslrootcert=...]` with the user and password URL-encoded. */
-export function postgresUrl(u: { user: pulumi.Input<string>; password?: pulumi.Input<string>; host: pulumi.Input<string>; port: pulumi.Input<number>; database: pulumi.Input<string>; sslMode?: string; sslRootCert?: string }): pulumi.Output<string> {
+/** Dead-network bounds of every libpq connection the component configures (`database.*Seconds`). */
+export interface NetworkTimeouts {
+    connectTimeoutSeconds: number;
+    tcpUserTimeoutSeconds: number;
+}
+
+/**
+ * libpq parameters that make a connection fail on a dead network instead of waiting for the
+ * kernel's retransmission limit (~15 min): connect_timeout, keepalives on an idle connection
+ * (first probe after the user timeout, 3 probes a third of it apart) and tcp_user_timeout (ms:
+ * unacknowledged data for that long drops the connection). Both engines and pgvector get them
+ * (sync psycopg2, async psycopg 3: both libpq, Open WebUI passes non-SSL query params through).
+ */
+export function networkTimeoutParams(t: NetworkTimeouts): [string, string][] {
+    const u = t.tcpUserTimeoutSeconds;
+    return [
+        ["connect_timeout", String(t.connectTimeoutSeconds)],
+        ["keepalives", "1"],
+        ["keepalives_idle", String(u)],
+        ["keepalives_interval", String(Math.max(1, Math.round(u / 3)))],
+        ["keepalives_count", "3"],
+        ["tcp_user_timeout", String(u * 1000)],
+    ];
+}
+
+/** A user's URL with the timeout parameters it lacks appended (its own values win; the rest untouched). */
+export function withNetworkTimeouts(url: string, t: NetworkTimeouts): string {
+    let have: Set<string>;
+    try {
+        have = new Set(new URL(url).searchParams.keys());
+    } catch {
+        return url; // refused by the spec checks; nothing to add to
+    }
+    const extra = networkTimeoutParams(t).filter(([k]) => !have.has(k)).map(([k, v]) => `${k}=${v}`);
+    if (extra.length === 0) return url;
+    const hash = url.indexOf("#");
+    const [base, fragment] = hash < 0 ? [url, ""] : [url.slice(0, hash), url.slice(hash)];
+    const sep = base.includes("?") ? (base.endsWith("?") || base.endsWith("&") ? "" : "&") : "?";
+    return `${base}${sep}${extra.join("&")}${fragment}`;
+}
+
+/**
+ * `postgresql://user:pass@host:port/db?sslmode=...[&sslrootcert=...]&connect_timeout=...&keepalives=1...`
+ * with the user and password URL-encoded.
+ */
+export function postgresUrl(u: { user: pulumi.Input<string>; password?: pulumi.Input<string>; host: pulumi.Input<string>; port: pulumi.Input<number>; database: pulumi.Input<string>; sslMode?: string; sslRootCert?: string; timeouts?: NetworkTimeouts }): pulumi.Output<string> {
     return pulumi.secret(
         pulumi.all([u.user, u.password, u.host, u.port, u.database]).apply(([user, pw, host, port, db]) => {
             const auth = pw ? `${encodeURIComponent(user)}:${encodeURIComponent(pw)}` : encodeURIComponent(user);
-            const query = [...(u.sslMode ? [`sslmode=${u.sslMode}`] : []), ...(u.sslRootCert ? [`sslrootcert=${u.sslRootCert}`] : [])].join("&");
+            const params: [string, string][] = [...(u.sslMode ? [["sslmode", u.sslMode] as [string, string]] : []), ...(u.sslRootCert ? [["sslrootcert", u.sslRootCert] as [string, string]] : []), ...(u.timeouts ? networkTimeoutParams(u.timeouts) : [])];
+            const query = params.map(([k, v]) => `${k}=${v}`).join("&");
             return `postgresql://${auth}@${host}:${port}/${db}${query ? `?${query}` : ""}`;
         }),
     );
@@ -175,7 +222,7 @@ export function provisionDatabase(w: WiringContext, appSecretData: { [key: strin
             userDbUrlRef = spec.database.urlSecret;
             databaseUrl = pulumi.secret(pulumi.output("(in an existing Kubernetes Secret)"));
         } else {
-            databaseUrl = pulumi.secret(pulumi.output(spec.database.url!));
+            databaseUrl = pulumi.secret(pulumi.output(spec.database.url!).apply((u) => withNetworkTimeouts(u, spec.database)));
             appSecretData.DATABASE_URL = databaseUrl;
         }
         databaseEndpoint = databaseUrl.apply((u) => { try { const x = new URL(u); return `${x.hostname}:${x.port || 5432}`; } catch { return "external"; } });
@@ -220,7 +267,7 @@ export function provisionDatabase(w: WiringContext, appSecretData: { [key: strin
         );
         const bootstrap = createBootstrapJob(
             name,
-            { namespace, labels, adminSecretName: adminSecret.metadata.name, caConfigMapName: dbCaConfigMapName, iamAuth: admin.iamAuth, timeoutMinutes: spec.migrations.timeoutMinutes, dependsOn: admin.dependsOn, image: spec.images.dbBootstrap, knobs: spec.knobs.dbBootstrap },
+            { namespace, labels, adminSecretName: adminSecret.metadata.name, caConfigMapName: dbCaConfigMapName, iamAuth: admin.iamAuth, timeoutMinutes: spec.migrations.timeoutMinutes, connectTimeoutSeconds: spec.database.connectTimeoutSeconds, dependsOn: admin.dependsOn, image: spec.images.dbBootstrap, knobs: spec.knobs.dbBootstrap },
             k8sOpts(),
         );
         dbReady = [bootstrap];
@@ -234,6 +281,7 @@ export function provisionDatabase(w: WiringContext, appSecretData: { [key: strin
             database: spec.database.name,
             sslMode: admin.sslMode,
             sslRootCert: dbCaConfigMapName !== undefined ? DB_CA_FILE : undefined,
+            timeouts: spec.database,
         });
         appSecretData.DATABASE_URL = databaseUrl;
         databaseEndpoint = pulumi.interpolate`${admin.host}:${admin.port}`;

@@ -85,6 +85,8 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
         plain("ENABLE_DB_MIGRATIONS", migrations),
         // Database
         fromSecret("DATABASE_URL", inp.database.url),
+        // libpq's default for a URL without connect_timeout (a user's urlSecret): no endless connect.
+        plain("PGCONNECT_TIMEOUT", spec.database.connectTimeoutSeconds),
         plain("DATABASE_POOL_SIZE", p.poolSize),
         plain("DATABASE_POOL_MAX_OVERFLOW", p.maxOverflow),
         plain("DATABASE_POOL_TIMEOUT", 30),

@@ -43,6 +43,20 @@ export interface Database {
     highAvailability?: boolean;
     /** Storage in GiB: the in-cluster volume, or the allocated gp3 storage of AWS `rdsMultiAz` (20 to 65536). Default: 20. */
     storageGb?: number;
+    /**
+     * Seconds a new database connection may take before it fails (libpq `connect_timeout` in the
+     * URLs the component builds, and `PGCONNECT_TIMEOUT` on every pod and Job, which also bounds a
+     * user-provided URL without its own). 2 to 300. Default: 10.
+     */
+    connectTimeoutSeconds?: number;
+    /**
+     * Seconds sent data may stay unacknowledged before the connection is dropped (libpq
+     * `tcp_user_timeout`, with TCP keepalives on: `keepalives=1`, idle/interval/count derived from
+     * it), so a request on a dead network fails instead of waiting for the kernel's retransmission
+     * limit (~15 min). Added to the URLs the component builds and to a `database.url` given by
+     * value (parameters already in it win); a `urlSecret` URL needs them itself. 5 to 600. Default: 15.
+     */
+    tcpUserTimeoutSeconds?: number;
 }
 
 /** Redis settings (required for more than one replica). */

@@ -136,6 +136,8 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         backupRetentionDays: a.database?.backupRetentionDays ?? 14,
         highAvailability: a.database?.highAvailability ?? true,
         storageGb: a.database?.storageGb ?? 20,
+        connectTimeoutSeconds: a.database?.connectTimeoutSeconds ?? 10,
+        tcpUserTimeoutSeconds: a.database?.tcpUserTimeoutSeconds ?? 15,
     };
     checkDatabase(a.database, db, problems);
 

@@ -62,6 +62,12 @@ export function checkDatabase(args: Database | undefined, db: ResolvedDatabase, 
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(db.name)) {
         problems.push(problem("database.name", db.name, "use a lowercase identifier: letters, digits, '_' (max 63)"));
     }
+    if (!Number.isInteger(db.connectTimeoutSeconds) || db.connectTimeoutSeconds < 2 || db.connectTimeoutSeconds > 300) {
+        problems.push(problem("database.connectTimeoutSeconds", db.connectTimeoutSeconds, "use whole seconds from 2 to 300 (libpq treats 1 as 2; 0 would wait forever)"));
+    }
+    if (!Number.isInteger(db.tcpUserTimeoutSeconds) || db.tcpUserTimeoutSeconds < 5 || db.tcpUserTimeoutSeconds > 600) {
+        problems.push(problem("database.tcpUserTimeoutSeconds", db.tcpUserTimeoutSeconds, "use whole seconds from 5 to 600 (below 5 a busy server looks dead)"));
+    }
 }
 
 export function checkRedis(r: ResolvedRedis, problems: string[]): void {

@@ -56,6 +56,8 @@ export interface ResolvedDatabase {
     backupRetentionDays: number;
     highAvailability: boolean;
     storageGb: number;
+    connectTimeoutSeconds: number;
+    tcpUserTimeoutSeconds: number;
 }
 
 export interface ResolvedRedis {

@@ -118,7 +118,7 @@ describe("aws target", function () {
             const admin = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-db-admin")!;
             // ... and verify the server: verify-full against Amazon's RDS root CAs, mounted from a ConfigMap.
             assert.strictEqual(admin.plain.stringData.PGSSLMODE, "verify-full");
-            assert.match(appSecret().plain.stringData.DATABASE_URL, /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@chat-db\.cluster-abc\.eu-west-1\.rds\.amazonaws\.com:5432\/openwebui\?sslmode=verify-full&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt$/);
+            assert.match(appSecret().plain.stringData.DATABASE_URL, /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@chat-db\.cluster-abc\.eu-west-1\.rds\.amazonaws\.com:5432\/openwebui\?sslmode=verify-full&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000$/);
             const ca = ofType("kubernetes:core/v1:ConfigMap").find((x) => x.name === "chat-db-ca")!.plain.data["ca.crt"] as string;
             const subjects = ca.split(/(?=-----BEGIN CERTIFICATE-----)/).map((p) => new crypto.X509Certificate(p).subject);
             assert.ok(subjects.length >= 80 && subjects.every((s) => /OU=Amazon RDS/.test(s)), `${subjects.length} RDS CAs`);
@@ -478,7 +478,8 @@ describe("aws target", function () {
         assert.strictEqual(ofType("aws:iam/role:Role").length, 1);
         const env = envOf(podSpec());
         assert.strictEqual(env.DATABASE_ENABLE_IAM_TOKEN_AUTH.value, "true");
-        assert.match(appSecret().plain.stringData.DATABASE_URL, /^postgresql:\/\/openwebui_app@chat-db\.cluster-abc/);
+        assert.match(appSecret().plain.stringData.DATABASE_URL, /^postgresql:\/\/openwebui_app@chat-db\.cluster-abc[^?]*\?sslmode=verify-full&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000$/);
+        assert.strictEqual(env.PGCONNECT_TIMEOUT.value, "10");
     });
 
     it("IRSA: federated trust on the OIDC provider, sub = the ServiceAccount, aud = sts; role-arn annotation; no association", async () => {

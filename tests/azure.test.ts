@@ -208,7 +208,7 @@ describe("azure target", function () {
             assert.strictEqual(pw.special, false);
             assert.ok((optsOf(rec, T.password, "chat-postgres-admin-password").additionalSecretOutputs ?? []).includes("result"));
             const url = unsecret(appSecretData().DATABASE_URL);
-            assert.match(url, /^postgresql:\/\/openwebui_app:.*@chat-postgres-x1y2\.postgres\.database\.azure\.com:5432\/openwebui\?sslmode=verify-full&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt$/);
+            assert.match(url, /^postgresql:\/\/openwebui_app:.*@chat-postgres-x1y2\.postgres\.database\.azure\.com:5432\/openwebui\?sslmode=verify-full&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000$/);
         });
 
         it("protects the server: a CanNotDelete lock (Azure side) and `protect` (pulumi destroy)", () => {

@@ -226,7 +226,7 @@ describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () 
             const app = got.raw.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "ai-app")!;
             assert.ok(isSecretInput(app.inputs, "stringData"), "the app Secret payload is a Pulumi secret");
             const data = unwrapSecrets(app.inputs).stringData;
-            assert.strictEqual(data.DATABASE_URL, dbUrl);
+            assert.strictEqual(data.DATABASE_URL, `${dbUrl}&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000`);
             assert.ok(Object.values(data).includes("oidc-s3cr3t"), "OIDC client secret delivered");
             const extra = got.raw.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "ai-extra-env")!;
             assert.ok(isSecretInput(extra.inputs, "stringData"), "the extraSecretEnv Secret payload is a Pulumi secret");
@@ -245,7 +245,7 @@ describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () 
             const secretOutputs = ["webuiSecretKey", "databaseUrl", "databaseEndpoint"];
             assert.ok(isWireSecret(state.webuiSecretKey), "webuiSecretKey is serialized as a secret");
             assert.ok(isWireSecret(state.databaseUrl), "databaseUrl is serialized as a secret");
-            assert.strictEqual(state.databaseUrl.value, dbUrl);
+            assert.strictEqual(state.databaseUrl.value, `${dbUrl}&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000`);
             assert.strictEqual(state.webuiSecretKey.value.length, 64);
             assert.strictEqual(state.url, "https://ai.example.org");
             assert.strictEqual(state.namespace, "owui");

@@ -129,7 +129,7 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.strictEqual(env.WEBUI_AUTH_COOKIE_SECURE.value, "true");
         assert.strictEqual(env.ENABLE_PERSISTENT_CONFIG.value, "true");
         const secret = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-app")!;
-        assert.match(secret.plain.stringData.DATABASE_URL, /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@chat-postgres\.open-webui\.svc\.cluster\.local:5432\/openwebui$/);
+        assert.match(secret.plain.stringData.DATABASE_URL, /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@chat-postgres\.open-webui\.svc\.cluster\.local:5432\/openwebui\?connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000$/);
         assert.match(secret.plain.stringData.REDIS_URL, /^redis:\/\/:[A-Za-z0-9]{40}@chat-redis\.open-webui\.svc\.cluster\.local:6379\/0$/);
     });
 
@@ -435,7 +435,7 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
     it("external Postgres by URL: the URL goes into the app Secret, never into env", async () => {
         await build({ database: { mode: ServiceMode.External, url: "postgresql://u:p@db.internal:5432/owui?sslmode=require", maxConnections: 300 }, redis: { mode: ServiceMode.External, url: "rediss://:tok@redis.internal:6380/0" } });
         const secret = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-app")!;
-        assert.strictEqual(secret.plain.stringData.DATABASE_URL, "postgresql://u:p@db.internal:5432/owui?sslmode=require");
+        assert.strictEqual(secret.plain.stringData.DATABASE_URL, "postgresql://u:p@db.internal:5432/owui?sslmode=require&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000");
         assert.strictEqual(secret.plain.stringData.REDIS_URL, "rediss://:tok@redis.internal:6380/0");
         const env = envOf(podOf());
         assert.strictEqual(env.DATABASE_URL.value, undefined);

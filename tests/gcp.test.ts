@@ -158,7 +158,7 @@ describe("gcp target", function () {
             assert.strictEqual(s.PGSSLMODE, "verify-ca");
             assert.ok(isSecretInput(one(T.secret, "-db-admin").inputs, "stringData.PGPASSWORD"));
             const app = one(T.secret, "chat-app").plain.stringData;
-            assert.match(app.DATABASE_URL, /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@10\.10\.0\.3:5432\/openwebui\?sslmode=verify-ca&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt$/);
+            assert.match(app.DATABASE_URL, /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@10\.10\.0\.3:5432\/openwebui\?sslmode=verify-ca&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000$/);
         });
 
         it("sizes the pools from the explicit max_connections flag", async () => {

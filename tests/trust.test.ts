@@ -117,7 +117,7 @@ describe("trusted CAs", () => {
         it("verifyServerCertificate=false: sslmode=require, no CA ConfigMap, no PGSSLROOTCERT", async () => {
             await build({ ...AWS, database: { verifyServerCertificate: false } });
             const app = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-app")!.plain.stringData;
-            assert.match(app.DATABASE_URL, /\?sslmode=require$/);
+            assert.match(app.DATABASE_URL, /\?sslmode=require&connect_timeout=10&[^?]*$/);
             assert.ok(!ofType("kubernetes:core/v1:ConfigMap").some((c) => c.name === "chat-db-ca"));
             const job = pod("kubernetes:batch/v1:Job", "chat-db-bootstrap");
             assert.ok(!job.containers[0].env.some((e: any) => e.name === "PGSSLROOTCERT"));

@@ -3,7 +3,8 @@
 // pgvector and Redis (both TLS) inside a network namespace the test creates (lib/netns.ts:
 // veth pair 10.213.7.1 <-> 10.213.7.2, nothing else addressed). Faults:
 //   N1 partition (iptables DROP) and delay (NFQUEUE delayer) between the app and Redis, then
-//      PostgreSQL: requests bounded, probes as designed, recovery without restart, no chat lost;
+//      PostgreSQL: requests bounded (PostgreSQL: by the emitted URL's connect_timeout and
+//      tcp_user_timeout), probes as designed, recovery without restart, no chat lost;
 //   N2 new Socket.IO connections during and after a Redis restart, with the emitted
 //      WEBSOCKET_REDIS_OPTIONS and with `retry_on_timeout: true` added;
 //   N3 a load balancer that does not retry: SIGKILL, SIGTERM without preStop, and the drain the
@@ -58,6 +59,19 @@ function localize(env: Env, pg: LocalPostgres, redis: LocalRedis): Env {
 }
 
 const passwordOf = (url: string) => decodeURIComponent(new URL(url).password);
+
+/**
+ * Longest a request may take on a dead database network, from the emitted URL's libpq bounds: a
+ * pooled connection's pre-ping dropped after tcp_user_timeout, a reconnect after connect_timeout,
+ * twice over (a request may touch the database again after a failure), plus 15 s for load.
+ */
+function pgRequestBound(url: string): { connectTimeoutS: number; tcpUserTimeoutMs: number; keepalives: string | null; ms: number } {
+    const q = new URL(url).searchParams;
+    const connectTimeoutS = Number(q.get("connect_timeout"));
+    const tcpUserTimeoutMs = Number(q.get("tcp_user_timeout"));
+    assert.ok(connectTimeoutS > 0 && tcpUserTimeoutMs > 0, `the emitted DATABASE_URL has no connect_timeout/tcp_user_timeout: ${url.replace(/\/\/[^@]*@/, "//***@")}`);
+    return { connectTimeoutS, tcpUserTimeoutMs, keepalives: q.get("keepalives"), ms: 2 * (tcpUserTimeoutMs + connectTimeoutS * 1000) + 15_000 };
+}
 
 interface Replica {
     name: string;
@@ -250,7 +264,10 @@ describe("Network-fault drills (2 replicas of Open WebUI 0.12.4, nginx without r
         const marks: Record<string, number> = {};
         const mark = (k: string) => (marks[k] = Date.now());
         const PART_S = 24;
-        const PG_PART_S = 15;
+        // The PostgreSQL partition outlasts the emitted bound on a request (pgBound) by 15 s, so
+        // "fails within the bound" and "waits for the heal" are told apart.
+        const pgBound = pgRequestBound(em.serveEnv.DATABASE_URL);
+        const PG_PART_S = Math.ceil(pgBound.ms / 1000) + 15;
         const DELAY_S = 5;
         // Redis: partition, recovery, 500 ms and 2 s delay.
         mark("redisDrop");
@@ -307,11 +324,13 @@ describe("Network-fault drills (2 replicas of Open WebUI 0.12.4, nginx without r
             redisDelay2s: win("redisDelay2000", "redisDelay2000End"),
             pgPartition: win("pgDrop", "pgHeal"),
             pgRecoveredAfterHealMs: pgRecovered - marks.pgHeal,
+            pgBound,
             pgRequestsStartedInPartitionEndedAfterHealMs: Math.max(0, ...samples.filter((x) => x.at >= marks.pgDrop && x.at < marks.pgHeal).map((x) => x.at + x.ms - marks.pgHeal)),
             pgDelay500ms: win("pgDelay500", "pgDelay500End"),
             pgDelay2s: win("pgDelay2000", "pgDelay2000End"),
             afterAll: phase(samples, marks.pgDelay2000End + 1000, marks.end),
             unreadyTransitions: pods.map((r) => r.prober.transitions.filter((t) => t.at >= marks.redisDrop).map((t) => `${t.ready ? "ready" : "unready"} +${((t.at - marks.redisDrop) / 1000).toFixed(1)} s`)),
+            pgReadinessFromDrop: pods.map((r) => r.prober.transitions.filter((t) => t.at >= marks.pgDrop && t.at < marks.pgDelay500).map((t) => `${t.ready ? "ready" : "unready"} +${((t.at - marks.pgDrop) / 1000).toFixed(1)} s (heal +${PG_PART_S} s)`)),
             wouldRestart: pods.map((r) => r.prober.wouldRestart),
             chatsAcknowledged: createdChats(samples).length,
             chatsLost: lost.length,
@@ -334,11 +353,14 @@ describe("Network-fault drills (2 replicas of Open WebUI 0.12.4, nginx without r
         assert.ok(dbChecks.some((x) => x.status !== 200), "/health/db never failed during the PostgreSQL partition");
         const liveDuringPg = polled.filter((x) => x.path === "/health" && x.at >= marks.pgDrop && x.at < marks.pgHeal);
         assert.ok(liveDuringPg.length > 0 && liveDuringPg.every((x) => x.status === 200), `/health during the PostgreSQL partition: ${JSON.stringify(liveDuringPg)}`);
-        // Requests started in the PostgreSQL partition do not fail fast (no TCP bound on the
-        // database connection: they wait for the network), but none outlives the partition by
-        // more than TCP's retransmission backoff, and none fails.
+        // Requests started in the PostgreSQL partition end (fail) within the bound derived from the
+        // emitted connect_timeout/tcp_user_timeout, instead of waiting for the network: each one
+        // ends before the heal unless it started within the bound of it, and none outlives the bound.
         const inPgPart = samples.filter((x) => x.at >= marks.pgDrop && x.at < marks.pgHeal);
-        assert.ok(inPgPart.every((x) => x.at + x.ms < marks.pgHeal + 60_000), "a request started in the PostgreSQL partition outlived it by 60 s");
+        const overBound = inPgPart.filter((x) => x.ms > pgBound.ms || (x.at < marks.pgHeal - pgBound.ms && x.at + x.ms >= marks.pgHeal));
+        assert.deepStrictEqual(overBound.map((x) => `${x.method} ${x.path} ${x.status} ${x.ms} ms at +${x.at - marks.pgDrop} ms`), [], `requests outlived the ${pgBound.ms} ms bound in the ${PG_PART_S} s PostgreSQL partition`);
+        assert.ok(inPgPart.length >= 8, `only ${inPgPart.length} requests started in the ${PG_PART_S} s PostgreSQL partition (requests wait for the network)`);
+        assert.ok(inPgPart.some(failed), "no request failed during the PostgreSQL partition");
         // Recovery without restart: both faults healed by themselves, and everything succeeds at the end.
         assert.ok(redisRecovered < marks.redisDelay500, "requests still failing when the Redis delay phase began");
         assert.strictEqual(phase(samples, marks.pgDelay2000End + 1000, marks.end).failed, 0, "requests still failing at the end");

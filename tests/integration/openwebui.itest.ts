@@ -6,7 +6,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { value } from "../harness";
-import { APP_DB_USER, BOOTSTRAP_SQL, postgresUrl } from "../../components/database";
+import { APP_DB_USER, BOOTSTRAP_SQL, networkTimeoutParams, postgresUrl } from "../../components/database";
 import { computePools, POD_SIZING } from "../../components/sizing";
 import { SizePreset } from "../../components/types";
 import { emitBootstrap, emitFor, emitManagedRedisTls, Emitted, EmittedBootstrap, Env } from "./lib/component";
@@ -217,8 +217,11 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
             if (!pgMain) this.skip();
             const [maxConn] = pgMain.superSql("SHOW max_connections");
             // The URL as the component builds it for managed servers (postgresUrl, sslmode=require).
-            const databaseUrl = await value(postgresUrl({ user: APP_DB_USER, password: APP_PASSWORD, host: "127.0.0.1", port: pgMain.port, database: mainDb, sslMode: "require" }));
-            assert.strictEqual(databaseUrl, pgMain.url({ user: APP_DB_USER, password: APP_PASSWORD }, mainDb));
+            // With the dead-network bounds at their defaults (connect_timeout, keepalives, tcp_user_timeout).
+            const timeouts = { connectTimeoutSeconds: 10, tcpUserTimeoutSeconds: 15 };
+            const databaseUrl = await value(postgresUrl({ user: APP_DB_USER, password: APP_PASSWORD, host: "127.0.0.1", port: pgMain.port, database: mainDb, sslMode: "require", timeouts }));
+            const bounds = networkTimeoutParams(timeouts).map(([k, v]) => `${k}=${v}`).join("&");
+            assert.strictEqual(databaseUrl, `${pgMain.url({ user: APP_DB_USER, password: APP_PASSWORD }, mainDb)}&${bounds}`);
             report.databaseUrlShape = databaseUrl.replace(APP_PASSWORD, "<password>");
             emitted = await emitFor({
                 databaseUrl,
@@ -227,6 +230,9 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
                 replicasMin: REPLICAS.min,
                 replicasMax: REPLICAS.max,
             });
+            // A user URL that has the bounds already is emitted as given (both engines and pgvector use it).
+            assert.strictEqual(emitted.serveEnv.DATABASE_URL, databaseUrl);
+            assert.strictEqual(emitted.serveEnv.PGCONNECT_TIMEOUT, "10");
             const dataDir = tempDir("data-migrate");
             migrateEnv = {
                 PATH: "/usr/local/bin:/usr/bin:/bin",
