@@ -12,17 +12,12 @@ import { prepareSpec } from "../components/openWebUiCluster";
 import { buildEnv, EnvInputs } from "../components/env";
 import { assembleEnv, DECIDED_ENV, OWNED_ENV } from "../components/envContract";
 import { maskCredentials } from "../components/credentials";
+import { AZURE_ARGS } from "./cloudFixtures";
 
 const K8S: OpenWebUiClusterArgs = { target: CloudTarget.Kubernetes, hostname: "chat.example.com" };
 const AWS = { vpcId: "vpc-0a1b2c3d", privateSubnetIds: ["subnet-0a1", "subnet-0b2"], eks: { clusterName: "prod", securityGroupIds: ["sg-0123abcd"] }, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab" };
 const GCP = { project: "proj-123", region: "europe-west1", network: "projects/proj-123/global/networks/vpc" };
-const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000";
-const VNET = `${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/aks-vnet`;
-const AZURE = {
-    resourceGroupName: "rg-owui", location: "westeurope", vnetId: VNET, postgresSubnetCidr: "10.240.8.0/28", privateEndpointSubnetId: `${VNET}/subnets/pe`,
-    aksOidcIssuerUrl: "https://westeurope.oic.prod-aks.azure.com/tenant-id/cluster-uuid/",
-    ingress: { agc: { resourceId: `${SUB}/resourceGroups/rg-agc/providers/Microsoft.ServiceNetworking/trafficControllers/agc`, frontendName: "fe" } },
-};
+const AZURE = AZURE_ARGS;
 const aws = (x: any = {}, a: any = {}): any => ({ target: "aws", hostname: "chat.example.com", ...x, aws: { ...AWS, ...a } });
 const gcp = (x: any = {}, g: any = {}): any => ({ target: "gcp", hostname: "chat.example.com", ...x, gcp: { ...GCP, ...g } });
 const azure = (x: any = {}, z: any = {}): any => ({ target: "azure", hostname: "chat.example.com", tls: { secretName: "chat-tls" }, ...x, azure: { ...AZURE, ...z } });

@@ -9,6 +9,7 @@ import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { allowed, Endpoint, inCidr, Pod, Policy } from "./npEval";
 import { CloudTarget, OpenWebUiCluster, RoutingMode } from "../index";
 import { ValidationError } from "../components/errors";
+import { AZURE_ARGS } from "./cloudFixtures";
 
 const NS = "open-webui";
 const pod = (name: string, labels: { [k: string]: string }, ip: string, namespace = NS, ports?: { [n: string]: number }): Pod => ({ name, namespace, labels, ip, ports });
@@ -167,13 +168,7 @@ describe("NetworkPolicy flows", function () {
     });
 
     it("azure target (Flexible Server, Managed Redis, Blob, AGC)", async () => {
-        const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000";
-        const VNET = `${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/aks-vnet`;
-        const azure = {
-            resourceGroupName: "rg-owui", location: "westeurope", vnetId: VNET, postgresSubnetCidr: "10.240.8.0/28", privateEndpointSubnetId: `${VNET}/subnets/pe`,
-            aksOidcIssuerUrl: "https://westeurope.oic.prod-aks.azure.com/tenant-id/cluster-uuid/",
-            ingress: { agc: { resourceId: `${SUB}/resourceGroups/rg-agc/providers/Microsoft.ServiceNetworking/trafficControllers/agc`, frontendName: "fe" } },
-        };
+        const azure = AZURE_ARGS;
         const { w, nps } = await build({ target: CloudTarget.Azure, tls: { secretName: "chat-tls" }, azure });
         const { ok } = commonFlows(w, nps, { db: [ip("10.240.8.4"), 5432], redis: [ip("10.240.9.4"), 10000], store: [ip("10.240.9.5"), 443] }, true);
         ok(ip("10.225.0.4"), w.app, 8080, "AGC subnet -> app");
