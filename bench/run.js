@@ -12,6 +12,13 @@
 // exits 1 when a 50-cluster row is over it.
 //
 //   BENCH_TARGETS=aws,gcp BENCH_COUNTS=1,10,50 BENCH_RUNS=3 npm run bench
+if (process.argv[2] === "migrate") {
+    require("./migrate.js").main().catch((e) => {
+        console.error(e);
+        process.exit(1);
+    });
+    return;
+}
 if (process.argv[2] === "plan") {
     require("./plan.js");
     return;

@@ -7,6 +7,10 @@
 const fs = require("fs");
 const path = require("path");
 
+if (process.argv[2] === "migrate") {
+    require("./migrate.js").main(process.argv.slice(3));
+    return;
+}
 const source = path.join(__dirname, "plan.ts");
 const compiled = path.join(__dirname, "..", "bin", "cli", "plan.js");
 let cli;

@@ -215,6 +215,9 @@ export function estimateCost(resources: CostInput[], config: Record<string, stri
             case "azure-native:storage:StorageAccount":
                 notPriced(r, `Blob storage (${p.sku?.name ?? "?"}, ${p.accessTier ?? "Hot"}) is billed by use; its per-GB price is not in the table (see ${az.sources.blob})`);
                 break;
+            case "azure-native:operationalinsights:Workspace":
+                notPriced(r, `Log Analytics (${p.sku?.name ?? "PerGB2018"}, ${p.retentionInDays ?? 30} days) is billed per GB ingested and per GB-month retained past 31 days; not in the table`);
+                break;
             default:
                 break;
         }

@@ -12,7 +12,7 @@ import { UsageError } from "./config";
 import { estimateCost } from "./cost";
 import { PlanOptions, PlanResult, resourceCount } from "./planTypes";
 import { evaluate } from "./runtime";
-import { exitCodeOf, mandatoryViolations, notHighlyAvailable, renderJson, renderText, writeYaml } from "./render";
+import { dataTierNotes, exitCodeOf, importNotes, mandatoryViolations, renderJson, renderText, writeYaml } from "./render";
 import { Io, parseArgs, USAGE } from "./args";
 
 export * from "./planTypes";
@@ -32,14 +32,12 @@ export async function plan(opts: PlanOptions): Promise<PlanResult> {
     const base: PlanResult = { project: info.project, stack: info.stack, programDir: path.resolve(opts.programDir), resources, outputs, k8sFiles: [], violations: [], notes, error };
     if (!info.stackFile) notes.push(opts.stack ? `no Pulumi.${opts.stack}.yaml in ${base.programDir}; running with --config values only` : "no Pulumi.<stack>.yaml found; running with --config values only");
     if (error) return base;
-    const single = notHighlyAvailable(resources);
-    if (single.length) {
-        notes.unshift(`NOT HIGHLY AVAILABLE: ${single.join(", ")} run as single-instance in-cluster StatefulSets (evaluation and on-prem defaults of the kubernetes target). The Open WebUI pods are HA; these are not. For production set database/redis/storage mode external (managed or HA services), or use target aws/gcp/azure.`);
-    }
+    notes.unshift(...dataTierNotes(resources));
     const debugOnly = resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" && r.analyzerProps?.metadata?.annotations?.["openwebui.io/otel-debug-only"] === "true");
     if (debugOnly.length) {
         notes.unshift(`TELEMETRY IS DROPPED: ${debugOnly.map((r) => r.name).join(", ")} has only the debug exporter (otel.debugOnly): it logs a summary and keeps nothing. Set otel.exporterEndpoint (your backend) or otel.collectorEndpoint (an existing collector).`);
     }
+    notes.push(...importNotes(resources));
     base.cost = estimateCost(resources, regionConfig);
     if (opts.out !== false) base.k8sFiles = writeYaml(resources, path.resolve(opts.out ?? path.join("plan-out", info.project)));
     if (opts.noPolicy) base.policySkipped = true;

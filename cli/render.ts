@@ -5,6 +5,7 @@ import * as YAML from "yaml";
 import type { EnforcementLevel } from "@pulumi/policy";
 import type { Violation } from "../policy/runner";
 import { renderCost } from "./cost";
+import { DATA_TIER_ANNOTATION, DataServiceAvailability } from "../components/dataTier/availability";
 import { COMPUTED, PlannedResource, PlanResult, resourceCount, SECRET_MASK } from "./planTypes";
 
 // ---------------------------------------------------------------------------------------------
@@ -57,6 +58,52 @@ export function notHighlyAvailable(resources: PlannedResource[]): string[] {
     return resources
         .filter((r) => r.type === "kubernetes:apps/v1:StatefulSet" && r.analyzerProps?.metadata?.annotations?.["openwebui.io/not-highly-available"] === "true")
         .map((r) => `${r.name} (${r.analyzerProps?.metadata?.labels?.["app.kubernetes.io/component"] ?? "service"})`);
+}
+
+/**
+ * One note per import Job (`importFrom`, annotation `openwebui.io/import-source`): that an import
+ * will run, from what, and that the source is only read.
+ */
+export function importNotes(resources: PlannedResource[]): string[] {
+    return resources
+        .filter((r) => r.type === "kubernetes:batch/v1:Job" && typeof r.analyzerProps?.metadata?.annotations?.["openwebui.io/import-source"] === "string")
+        .map((r) => {
+            const md = r.analyzerProps.metadata;
+            return `IMPORT WILL RUN: Job ${md.namespace ? `${md.namespace}/` : ""}${md.name ?? r.name} copies an existing Open WebUI into this cluster before the migration Job and the Deployment start, from ${md.annotations["openwebui.io/import-source"]}. The source is only read, never written. Remove importFrom once the cutover is done (README "Moving an existing Open WebUI in").`;
+        });
+}
+
+/** The component's per-service availability summary (the app Secret's annotation), when a component was planned. */
+export function dataTierSummary(resources: PlannedResource[]): DataServiceAvailability[] | undefined {
+    const secret = resources.find((r) => r.type === "kubernetes:core/v1:Secret" && typeof r.analyzerProps?.metadata?.annotations?.[DATA_TIER_ANNOTATION] === "string");
+    if (!secret) return undefined;
+    try {
+        return JSON.parse(secret.analyzerProps.metadata.annotations[DATA_TIER_ANNOTATION]);
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * The plan's data-tier notes: `NOT HIGHLY AVAILABLE: ...` first when any service is not HA
+ * (single-instance StatefulSets, or a managed service with highAvailability off), then one line
+ * per service saying whether it is HA and why (not).
+ */
+export function dataTierNotes(resources: PlannedResource[]): string[] {
+    const notes: string[] = [];
+    const single = notHighlyAvailable(resources);
+    const tier = dataTierSummary(resources) ?? [];
+    const notHa = tier.filter((t) => t.ha === false);
+    if (single.length) {
+        notes.push(`NOT HIGHLY AVAILABLE: ${single.join(", ")} run as single-instance in-cluster StatefulSets (evaluation and on-prem defaults of the kubernetes target). The Open WebUI pods are HA; these are not. For production set kubernetes.dataTier highlyAvailable (CloudNativePG, Valkey with Sentinel, a ReadWriteMany volume), database/redis/storage mode external (your HA services), or use target aws/gcp/azure.`);
+    } else if (notHa.length) {
+        notes.push(`NOT HIGHLY AVAILABLE: ${notHa.map((t) => `${t.service} (${t.detail})`).join("; ")}.`);
+    }
+    if (tier.length) {
+        const word = (t: DataServiceAvailability) => (t.ha === true ? "HA" : t.ha === false ? "NOT HA" : "external");
+        notes.push(`data tier: ${tier.map((t) => `${t.service} ${t.mode}: ${word(t)} (${t.detail})`).join("; ")}`);
+    }
+    return notes;
 }
 
 export function mandatoryViolations(r: PlanResult): Violation[] {

@@ -1,6 +1,7 @@
 // Validation of every URL, hostname, host:port list and CIDR the spec takes, at construction:
 // a value that would only fail later (while Pulumi serializes inputs, in an apply, or at the
 // cloud API after other resources were created) is refused here with the field and the fix.
+import * as pulumi from "@pulumi/pulumi";
 import { isKnown, problem } from "./errors";
 
 /** A lowercase DNS name with at least two labels (RFC 1123 labels, 253 characters at most). */
@@ -102,4 +103,54 @@ export function cidrProblem(value: unknown, minPrefix: number, maxPrefix: number
         return `the address is not the network address of a /${prefix}: use ${dotted}/${prefix}`;
     }
     return undefined;
+}
+
+/** Kubernetes' default cluster domain (kubelet `--cluster-domain`). */
+export const DEFAULT_CLUSTER_DOMAIN = "cluster.local";
+/** A cluster domain: lowercase RFC 1123 labels, one or more (`cluster.local`, `k8s.corp.example`), no trailing dot. */
+const CLUSTER_DOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+
+/**
+ * The fully qualified name of a Service: `<service>.<namespace>.svc.<clusterDomain>`. The one
+ * place the cluster domain is written: every in-cluster address the component hands to a client
+ * (database, Redis, object store, collector) is built here.
+ */
+export function serviceHost(service: pulumi.Input<string>, namespace: pulumi.Input<string>, clusterDomain: string | undefined): pulumi.Output<string> {
+    return pulumi.all([service, namespace]).apply(([s, ns]) => serviceFqdn(s, ns, clusterDomain));
+}
+
+/** `serviceHost` for names known as plain strings (e.g. StatefulSet pod names `<pod>.<service>`). */
+export function serviceFqdn(service: string, namespace: string, clusterDomain: string | undefined): string {
+    return `${service}.${namespace}.svc.${clusterDomain ?? DEFAULT_CLUSTER_DOMAIN}`;
+}
+
+/** Problems of `kubernetes.clusterDomain`. */
+export function clusterDomainProblems(value: unknown): string[] {
+    if (value === undefined) return [];
+    if (typeof value === "string" && value.endsWith(".") && CLUSTER_DOMAIN.test(value.slice(0, -1))) {
+        return [problem("kubernetes.clusterDomain", value, `drop the trailing dot: ${value.slice(0, -1)}`)];
+    }
+    if (typeof value === "string" && CLUSTER_DOMAIN.test(value) && !/^svc\./.test(value)) return [];
+    return [problem("kubernetes.clusterDomain", value, "give the cluster's DNS domain as the kubelet's --cluster-domain has it, lowercase and without the leading svc., e.g. cluster.local or k8s.corp.example")];
+}
+
+/** IPv6 as Kubernetes accepts it in hostAliases (Go's net.ParseIP): hex groups with at most one `::`, optionally an IPv4 tail. */
+function isIpv6(s: string): boolean {
+    if (!/^[0-9a-fA-F:.]+$/.test(s) || (s.match(/::/g) ?? []).length > 1) return false;
+    const v4 = /(\d{1,3}\.){3}\d{1,3}$/.exec(s);
+    if (v4 && ipv4(v4[0]) === undefined) return false;
+    const before = v4 ? s.slice(0, -v4[0].length) : s;
+    if (v4 && !before.endsWith(":")) return false;
+    const head = v4 && !before.endsWith("::") ? before.slice(0, -1) : before;
+    const max = v4 ? 6 : 8;
+    const hex = (part: string) => (part === "" ? [] : part.split(":"));
+    const valid = (gs: string[]) => gs.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g));
+    if (!head.includes("::")) return hex(head).length === max && valid(hex(head));
+    const [l, r] = head.split("::").map(hex);
+    return l.length + r.length < max && valid(l) && valid(r);
+}
+
+/** An IPv4 or IPv6 address (no CIDR, no zone). */
+export function isIp(v: unknown): v is string {
+    return typeof v === "string" && (ipv4(v) !== undefined || isIpv6(v));
 }

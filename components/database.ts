@@ -239,7 +239,7 @@ export function provisionDatabase(w: WiringContext, appSecretData: { [key: strin
                 { metadata: { name: `${name}-postgres`, namespace, labels }, type: "Opaque", stringData: { PGPASSWORD: superPassword.result } },
                 k8sOpts(),
             );
-            const pg = inClusterPostgres(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, image: spec.images.postgres, knobs: spec.knobs.postgres, version: spec.database.version, database: spec.database.name, secretName: `${name}-postgres`, storageGb: spec.database.storageGb }, k8sOpts({ dependsOn: [...nsDeps, pgSecret] }));
+            const pg = inClusterPostgres(name, { namespace, labels, clusterDomain: spec.kubernetes.clusterDomain, storageClassName: spec.kubernetes.storageClassName, image: spec.images.postgres, knobs: spec.knobs.postgres, version: spec.database.version, database: spec.database.name, secretName: `${name}-postgres`, storageGb: spec.database.storageGb }, k8sOpts({ dependsOn: [...nsDeps, pgSecret] }));
             admin = { host: pg.host, port: 5432, user: "postgres", password: superPassword.result, iamAuth: false, dependsOn: [pg.statefulSet, pg.service] };
             backends.push({ role: "postgres", ports: [5432] });
         }

@@ -30,6 +30,26 @@ export enum ServiceMode {
     External = "external",
     /** Single-instance pod with a persistent volume, for evaluation and on-prem. Not HA. */
     InCluster = "inCluster",
+    /**
+     * Highly available in the cluster: database a CloudNativePG `Cluster` (3 instances; the
+     * operator must be installed), redis Valkey with Sentinel (3 Valkey + 3 Sentinels, the
+     * component's own StatefulSets). Not offered for `storage` (use `sharedVolume` or `external`).
+     */
+    InClusterHa = "inClusterHa",
+    /**
+     * `storage` only: one ReadWriteMany volume mounted at Open WebUI's uploads directory on every
+     * replica (`STORAGE_PROVIDER` unset); needs a StorageClass that does ReadWriteMany (NFS, CephFS,
+     * EFS, Azure Files, Filestore, Longhorn RWX).
+     */
+    SharedVolume = "sharedVolume",
+}
+
+/** Preset of the kubernetes target's in-cluster data tier: the default mode of `database`, `redis` and `storage`. */
+export enum DataTier {
+    /** Single-instance StatefulSets (`inCluster`): evaluation and small on-prem. Not HA. */
+    Single = "single",
+    /** `inClusterHa` database and redis, `sharedVolume` storage. */
+    HighlyAvailable = "highlyAvailable",
 }
 
 /** Vector store Open WebUI uses for RAG. The embedded Chroma is refused: it crashes with >1 process. */

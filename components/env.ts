@@ -18,8 +18,10 @@ export interface SecretRef {
 
 /** Everything the env needs besides the spec: where each secret lives, and service facts. */
 export interface EnvInputs {
-    /** The release's app Secret name (holds WEBUI_SECRET_KEY and the generated/provided URLs). */
+    /** The release's app Secret name (holds the generated WEBUI_SECRET_KEY and the generated/provided URLs). */
     appSecretName: pulumi.Input<string>;
+    /** WEBUI_SECRET_KEY from the user's Secret (`webuiSecretKeyRef`) instead of the app Secret. */
+    secretKey?: SecretRef;
     database: { url: SecretRef; iamAuth: boolean; createVectorExtension: boolean };
     redis: { url: SecretRef; cluster: boolean; sentinelHosts?: string; sentinelPort?: number };
     /** Plain storage env (STORAGE_PROVIDER, bucket, region, endpoint...). */
@@ -78,7 +80,7 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
     const env: EnvVar[] = [
         plain("WEBUI_URL", spec.url),
         plain("ENV", "prod"),
-        fromSecret("WEBUI_SECRET_KEY", app("WEBUI_SECRET_KEY")),
+        fromSecret("WEBUI_SECRET_KEY", inp.secretKey ?? app("WEBUI_SECRET_KEY")),
         // One process per pod: the orchestrator scales, not uvicorn.
         plain("UVICORN_WORKERS", 1),
         plain("THREAD_POOL_SIZE", spec.threadPoolSize),

@@ -51,6 +51,8 @@ export const OWNED_ENV: readonly string[] = [...new Set([
     "RAG_OPENAI_API_BASE_URL", "RAG_OPENAI_API_KEY", "RAG_OLLAMA_BASE_URL", "RAG_OLLAMA_API_KEY",
     ...SSO_ENV,
     ...TRUST_ENV,
+    // The import Job's source settings (importJob.ts).
+    "OPENWEBUI_IMPORT_SOURCE_DATABASE_URL",
 ])];
 
 const OWNED = new Set(OWNED_ENV);
@@ -70,7 +72,8 @@ const WHERE: [RegExp, string][] = [
     [/^WEBUI_(SESSION|AUTH)_COOKIE_/, "cookies are Secure whenever tls.enabled and SameSite=lax: use tls instead"],
     [/^(ENV|UVICORN_WORKERS|ENABLE_DB_MIGRATIONS)$/, "fixed by the component (production mode, one process per pod, migrations only in the migration Job): scale with replicas, upgrade with image.tag and migrations"],
     [/^(WEBUI_URL|CORS_ALLOW_ORIGIN)$/, "derived from hostname and tls: use hostname instead"],
-    [/^WEBUI_SECRET_KEY$/, "generated once for every replica (output webuiSecretKey)"],
+    [/^WEBUI_SECRET_KEY$/, "use webuiSecretKeyRef instead (a key of an existing Secret, e.g. the old instance's key so sessions survive); unset, one key is generated for every replica (output webuiSecretKey)"],
+    [/^OPENWEBUI_IMPORT_/, "set by the import Job: use importFrom instead"],
     [/^WEBUI_AUTH_TRUSTED_/, "use sso.trustedHeader instead"],
     [/^(OAUTH_|OPENID_|GOOGLE_|MICROSOFT_|GITHUB_|ENABLE_OAUTH_|ENABLE_STAR_SESSIONS|ENABLE_LOGIN_FORM)/, "use oidc or sso instead"],
     [/^(DATABASE_)/, "use database instead"],

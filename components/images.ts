@@ -16,11 +16,24 @@ export const IN_CLUSTER_IMAGES = {
     objectStore: "chrislusf/seaweedfs:3.97",
 };
 
+/**
+ * CloudNativePG operand images (`database.mode: inClusterHa`): the `standard` flavour (Debian
+ * trixie), which carries pgvector (the `system` images are deprecated), pinned per major.
+ */
+export const CNPG_POSTGRES_VERSIONS: { [major: string]: string } = { "16": "16.10", "17": "17.6", "18": "18.1" };
+export const CNPG_IMAGE_REPOSITORY = "ghcr.io/cloudnative-pg/postgresql";
+export function cnpgPostgresImage(major: string): string | undefined {
+    const v = CNPG_POSTGRES_VERSIONS[major];
+    return v === undefined ? undefined : `${CNPG_IMAGE_REPOSITORY}:${v}-standard-trixie`;
+}
+
 /** The image of every workload besides Open WebUI (whose ref is `spec.image.ref`). */
 export interface ResolvedImages {
     dbBootstrap: string;
     otelCollector: string;
     postgres: string;
+    /** The CloudNativePG operand (`inClusterHa`); empty when no image is pinned for the major and none is set. */
+    postgresHa: string;
     redis: string;
     objectStore: string;
 }
@@ -34,6 +47,7 @@ export function resolveImages(a: OpenWebUiClusterArgs, postgresMajor: string): R
         dbBootstrap: pick(w.dbBootstrap?.image, PSQL_IMAGE),
         otelCollector: pick(a.otel?.collectorImage ?? w.otelCollector?.image, DEFAULT_OTEL_COLLECTOR_IMAGE),
         postgres: pick(w.postgres?.image, IN_CLUSTER_IMAGES.postgres(postgresMajor)),
+        postgresHa: w.postgres?.image ?? (cnpgPostgresImage(postgresMajor) ? mirrorImage(cnpgPostgresImage(postgresMajor)!, reg) : ""),
         redis: pick(w.redis?.image, IN_CLUSTER_IMAGES.redis),
         objectStore: pick(w.objectStore?.image, IN_CLUSTER_IMAGES.objectStore),
     };

@@ -6,6 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
 import { IN_CLUSTER_MAX_CONNECTIONS } from "./sizing";
 import { ResolvedKnobs, withPodKnobs } from "./podKnobs";
+import { serviceHost } from "./addresses";
 
 export { IN_CLUSTER_IMAGES } from "./images";
 
@@ -30,6 +31,8 @@ interface Common {
     image: string;
     /** Pod knobs of `workloads.<service>`. */
     knobs: ResolvedKnobs;
+    /** `kubernetes.clusterDomain` (default `cluster.local`). */
+    clusterDomain?: string;
 }
 
 function statefulService(
@@ -76,7 +79,7 @@ function statefulService(
         },
         opts,
     );
-    const host = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
+    const host = serviceHost(service.metadata.name, service.metadata.namespace, c.clusterDomain);
     return { service, statefulSet, host };
 }
 

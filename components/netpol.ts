@@ -8,6 +8,9 @@ import { RoutingMode } from "./routingMode";
 import { APP_PORT } from "./workloads";
 import { problem } from "./errors";
 import type { ResolvedSpec } from "./specTypes";
+import { CNPG_ROLE } from "./dataTier/cnpg";
+import { haDataPolicies } from "./dataTier/netpol";
+import { SENTINEL_ROLE, SENTINEL_SETTINGS, VALKEY_ROLE } from "./dataTier/valkeySentinel";
 
 type Labels = { [key: string]: string };
 export interface NpPort { protocol: string; port: number }
@@ -56,11 +59,13 @@ const toRole = (c: NetpolContext, r: string, ...ports: number[]): NpRule => ({ p
 
 function databaseEgress(s: ResolvedSpec, c: NetpolContext): NpRule {
     if (c.roles.includes("postgres")) return toRole(c, "postgres", 5432);
+    if (c.roles.includes(CNPG_ROLE)) return toRole(c, CNPG_ROLE, 5432);
     return anywhere(s.database.mode === ServiceMode.External ? urlPort(s.database.url, 5432)! : 5432);
 }
 
 function redisEgress(s: ResolvedSpec, c: NetpolContext): NpRule[] {
     if (c.roles.includes("redis")) return [toRole(c, "redis", 6379)];
+    if (c.roles.includes(VALKEY_ROLE)) return [toRole(c, VALKEY_ROLE, SENTINEL_SETTINGS.valkeyPort), toRole(c, SENTINEL_ROLE, SENTINEL_SETTINGS.sentinelPort)];
     if (s.redis.mode === ServiceMode.Managed) {
         const ports = s.target === CloudTarget.Gcp ? [6378, 6379] : s.target === CloudTarget.Azure ? [10000, 6380] : [6379];
         return [anywhere(...ports)];
@@ -72,6 +77,7 @@ function redisEgress(s: ResolvedSpec, c: NetpolContext): NpRule[] {
 
 function objectStoreEgress(s: ResolvedSpec, c: NetpolContext): NpRule[] {
     if (c.roles.includes("objects")) return [toRole(c, "objects", 8333)];
+    if (s.storage.mode === ServiceMode.SharedVolume) return []; // a mounted volume: the kubelet's traffic, not the pod's
     if (s.storage.mode === ServiceMode.External) return [anywhere(urlPort(s.storage.s3EndpointUrl, 443)!)];
     return [anywhere(443)];
 }
@@ -122,6 +128,15 @@ export function appEgress(s: ResolvedSpec, c: NetpolContext): NpRule[] {
 /** Egress of the migration Job: the database, Redis, the collector, DNS and identity (no object store, no internet). */
 export function migrationEgress(s: ResolvedSpec, c: NetpolContext): NpRule[] {
     return [DNS, databaseEgress(s, c), ...redisEgress(s, c), ...collectorEgress(s, c), ...identityEgress(s)];
+}
+
+/**
+ * Egress of the import Job (importFrom): exactly the app's (it writes the same database, bucket
+ * and vector store with the same identity), plus a source Postgres on 5432 at any address (its
+ * URL lives in the user's Secret; another port: network.allowedEgress). No ingress.
+ */
+export function importEgress(s: ResolvedSpec, c: NetpolContext): NpRule[] {
+    return [...appEgress(s, c), ...(s.importFrom?.databaseUrlSecret !== undefined ? [anywhere(5432)] : [])];
 }
 
 /** Sources of the app's port 8080: the load balancer's ranges or the ingress controller's namespace. */
@@ -198,22 +213,27 @@ function dataService(c: NetpolContext, r: string, clients: NpRule[], selfPorts?:
  */
 export function networkPolicySpecs(s: ResolvedSpec, c: NetpolContext): { suffix: string; spec: NpSpec }[] {
     const inCluster = (r: string) => c.roles.includes(r);
-    const dbJobs = s.database.mode === ServiceMode.External ? [] : ["db-bootstrap"];
+    const dbJobs = s.database.mode === ServiceMode.External || s.database.mode === ServiceMode.InClusterHa ? [] : ["db-bootstrap"];
+    // The import Job is a client of every service the app uses.
+    const importer = s.importFrom !== undefined ? ["import"] : [];
     const out: { suffix: string; spec: NpSpec }[] = [
         { suffix: "default-deny", spec: { podSelector: { matchLabels: { "app.kubernetes.io/instance": c.instance } }, policyTypes: both, ingress: [], egress: [] } },
         { suffix: "app", spec: { podSelector: { matchLabels: c.appSelector }, policyTypes: both, ingress: ingress(appSources(s), tcp(APP_PORT)), egress: egress(appEgress(s, c)) } },
         { suffix: "migrations", spec: { podSelector: { matchLabels: role(c, "migrations") }, policyTypes: both, ingress: [], egress: egress(migrationEgress(s, c)) } },
     ];
+    if (importer.length) out.push({ suffix: "import", spec: { podSelector: { matchLabels: role(c, "import") }, policyTypes: both, ingress: [], egress: egress(importEgress(s, c)) } });
     if (dbJobs.length) out.push({ suffix: "db-bootstrap", spec: { podSelector: { matchLabels: role(c, "db-bootstrap") }, policyTypes: both, ingress: [], egress: egress([DNS, databaseEgress(s, c), ...identityEgress(s)]) } });
-    if (inCluster("postgres")) out.push({ suffix: "postgres", spec: dataService(c, "postgres", [{ peers: from(c, "app", "migrations", ...dbJobs), ports: tcp(5432) }]) });
-    if (inCluster("redis")) out.push({ suffix: "redis", spec: dataService(c, "redis", [{ peers: from(c, "app", "migrations"), ports: tcp(6379) }]) });
+    if (inCluster("postgres")) out.push({ suffix: "postgres", spec: dataService(c, "postgres", [{ peers: from(c, "app", "migrations", ...importer, ...dbJobs), ports: tcp(5432) }]) });
+    // The HA data services admit the import Job wherever they admit the app.
+    out.push(...haDataPolicies(s, c, DNS, (x, ...roles) => from(x, ...roles.flatMap((r) => (r === "app" ? ["app", ...importer] : [r])))));
+    if (inCluster("redis")) out.push({ suffix: "redis", spec: dataService(c, "redis", [{ peers: from(c, "app", "migrations", ...importer), ports: tcp(6379) }]) });
     if (inCluster("objects")) {
-        const clients = [{ peers: from(c, "app"), ports: tcp(8333) }, { peers: from(c, "objects-init"), ports: tcp(9333, 19333, 18888) }];
+        const clients = [{ peers: from(c, "app", ...importer), ports: tcp(8333) }, { peers: from(c, "objects-init"), ports: tcp(9333, 19333, 18888) }];
         out.push({ suffix: "objects", spec: dataService(c, "objects", clients, SEAWEEDFS_SELF_PORTS) });
         out.push({ suffix: "objects-init", spec: { podSelector: { matchLabels: role(c, "objects-init") }, policyTypes: both, ingress: [], egress: egress([DNS, toRole(c, "objects", 9333, 19333, 18888)]) } });
     }
     if (inCluster("otel-collector")) {
-        out.push({ suffix: "otel-collector", spec: { podSelector: { matchLabels: role(c, "otel-collector") }, policyTypes: both, ingress: [{ from: from(c, "app", "migrations"), ports: tcp(4317, 4318) }], egress: egress(collectorExport(s)) } });
+        out.push({ suffix: "otel-collector", spec: { podSelector: { matchLabels: role(c, "otel-collector") }, policyTypes: both, ingress: [{ from: from(c, "app", "migrations", ...importer), ports: tcp(4317, 4318) }], egress: egress(collectorExport(s)) } });
     }
     return out;
 }

@@ -57,8 +57,31 @@ export interface Hardening {
      * ALB's HTTPS listener attributes (HSTS, nosniff, X-Frame-Options). Default: true.
      */
     securityHeaders?: boolean;
-    /** Load balancer request logs: GKE BackendConfig `logging` (Cloud Logging, every request). Default: true. */
+    /**
+     * Access logs and diagnostic settings on every cloud (README "Access logs and diagnostics"):
+     * aws the ALB's access logs and the uploads bucket's S3 server access logs, into a log bucket
+     * the component creates (SSE-S3, private, expiring); gcp the load balancer's request logs
+     * (BackendConfig `logging`, Cloud Logging) and the uploads bucket's usage logs, into a log
+     * bucket the component creates; azure diagnostic settings (all logs and metrics) on
+     * PostgreSQL, Redis, the blob service and a bring-your-own Application Gateway for Containers
+     * (`azure.ingress.agc.resourceId`), into a Log Analytics workspace (created, or
+     * `azure.logAnalyticsWorkspaceId`). The kubernetes target has none. Default: true.
+     */
     accessLogs?: boolean;
+    /**
+     * Days the logs of `accessLogs` are kept: the log bucket's expiry (aws, gcp; 1 to 3650) or the
+     * retention of the Log Analytics workspace the component creates (azure; 30 to 730, the first
+     * 31 days at no retention charge). Default: 90 on aws and gcp, 30 on azure.
+     */
+    accessLogRetentionDays?: number;
+    /**
+     * Keep the uploads store from being deleted outside Pulumi: on azure a `CanNotDelete` lock on
+     * the storage account (an account is deleted with all its blobs in one call). S3 and GCS need
+     * none: they refuse to delete a bucket that still holds objects, and the component never sets
+     * `forceDestroy` on the uploads bucket; `storage.retainOnDelete` keeps it on `pulumi destroy`
+     * on every cloud. Default: true.
+     */
+    storageDeletionProtection?: boolean;
     /**
      * Keep the managed Redis from being deleted: Memorystore `deletionProtection`; ElastiCache (no
      * such flag) a final snapshot on delete. Default: true.

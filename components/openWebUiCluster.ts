@@ -5,19 +5,23 @@
 //   2. namespace, generated secrets
 //   3. backing services: managed (cloud module) | external | in-cluster
 //   4. workload identity -> ServiceAccount
-//   5. app Secret -> env -> migration Job -> Deployment (dependsOn the Job; in maintenance mode the
+//   5. app Secret -> env -> [import Job] -> migration Job -> Deployment (dependsOn the Jobs; in maintenance mode the
 //      Deployment goes to 0 first and the Job depends on it)
 //   6. Service, PDB, HPA, NetworkPolicies, route (Ingress/HTTPRoute), OTEL collector
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
+import { createAppWorkloads } from "./workloadOrder";
+import { webuiSecretKey } from "./webuiSecretKey";
 import { loadPlatform } from "../providers";
 import type { CloudPlatform, ManagedObjectStore, ProviderContext } from "../providers/interface";
 import { provisionDatabase, WiringContext } from "./database";
+import { DATA_TIER_ANNOTATION, dataTierAvailability, provisionCnpg, provisionHaRedis, provisionSharedVolume } from "./dataTier/wiring";
 import { EnvInputs, REDIS_CA_DIR, SecretRef, buildEnv } from "./env";
 import { ValidationError } from "./errors";
 import { inClusterObjectStore, inClusterRedis, OBJECT_STORE_PORTS } from "./inCluster";
 import { createOtelCollector } from "./otel";
+import { serviceAccountAnnotations } from "./podKnobs";
 import { ssoSecretValues } from "./sso";
 import { ResolvedSpec, planPools, resolveSpec } from "./spec";
 import { isOwnedEnv } from "./envContract";
@@ -27,7 +31,7 @@ import { unknownKeyProblems } from "./unknownKeys";
 import { inputTypeProblems, unreportedSoft } from "./inputTypes";
 import { k8sRuleProblems, unreported } from "./k8sRules";
 import { EmbeddingEngine, OpenWebUiClusterArgs, ServiceMode } from "./types";
-import { createDeployment, createMigrationJob, PodInputs } from "./workloads";
+import { PodInputs } from "./workloads";
 import { createAvailability, createNetworkPolicies, createRoute, createService } from "./serving";
 
 /** Pulumi type token; also the multi-language token `<package>:index:<Class>`. */
@@ -100,7 +104,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
     public readonly bucketName!: pulumi.Output<string>;
     /** Cloud identity bound to the ServiceAccount (role ARN, service account email, managed identity client id); empty on `kubernetes`. */
     public readonly identityPrincipal!: pulumi.Output<string>;
-    /** The shared `WEBUI_SECRET_KEY` (secret). */
+    /** The shared `WEBUI_SECRET_KEY` (secret); empty when `webuiSecretKeyRef` gives it. */
     public readonly webuiSecretKey!: pulumi.Output<string>;
     /** Open WebUI's database URL (secret). */
     public readonly databaseUrl!: pulumi.Output<string>;
@@ -175,13 +179,13 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             },
         };
 
-        const secretKey = new random.RandomPassword(`${name}-webui-secret-key`, { length: 64, special: false }, child());
+        const secretKey = webuiSecretKey(name, spec, child());
 
         // 3a. Database
-        const appSecretData: { [key: string]: pulumi.Input<string> } = { WEBUI_SECRET_KEY: secretKey.result };
+        const appSecretData: { [key: string]: pulumi.Input<string> } = secretKey.appSecretValue ? { WEBUI_SECRET_KEY: secretKey.appSecretValue } : {};
         const backends: { role: string; ports: number[] }[] = [];
         const wiring: WiringContext = { name, spec, platform, ctx, namespace, labels, nsDeps, child, k8sOpts };
-        const db = provisionDatabase(wiring, appSecretData, backends);
+        const db = spec.database.mode === ServiceMode.InClusterHa ? provisionCnpg(wiring, appSecretData, backends) : provisionDatabase(wiring, appSecretData, backends);
         const { userDbUrlRef, endpoint: databaseEndpoint, url: databaseUrl, caConfigMapName: dbCaConfigMapName, ready: dbReady, createVectorExtension } = db;
 
         // 3b. Redis
@@ -189,6 +193,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         let redisEndpoint: pulumi.Output<string>;
         let redisCa: pulumi.Output<string> | undefined;
         let redisReady: pulumi.Resource[] = [];
+        let sentinel: { hosts: string; port: number } | undefined;
         if (spec.redis.mode === ServiceMode.External) {
             if (spec.redis.urlSecret) {
                 redisUrlRef = spec.redis.urlSecret;
@@ -207,6 +212,10 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             appSecretData.REDIS_URL = pulumi.secret(cache.url.apply((u) => `${u}${query}`));
             redisEndpoint = cache.endpoint;
             redisReady = cache.dependsOn;
+        } else if (spec.redis.mode === ServiceMode.InClusterHa) {
+            const r = provisionHaRedis(wiring, backends);
+            appSecretData.REDIS_URL = r.url;
+            ({ endpoint: redisEndpoint, ready: redisReady, sentinel } = r);
         } else {
             const redisPassword = new random.RandomPassword(`${name}-redis-password`, { length: 40, special: false }, child());
             const redisSecret = new k8s.core.v1.Secret(
@@ -214,7 +223,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
                 { metadata: { name: `${name}-redis`, namespace, labels }, type: "Opaque", stringData: { REDIS_PASSWORD: redisPassword.result } },
                 k8sOpts(),
             );
-            const r = inClusterRedis(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, image: spec.images.redis, knobs: spec.knobs.redis, secretName: `${name}-redis`, storageGb: spec.redis.storageGb }, k8sOpts({ dependsOn: [...nsDeps, redisSecret] }));
+            const r = inClusterRedis(name, { namespace, labels, clusterDomain: spec.kubernetes.clusterDomain, storageClassName: spec.kubernetes.storageClassName, image: spec.images.redis, knobs: spec.knobs.redis, secretName: `${name}-redis`, storageGb: spec.redis.storageGb }, k8sOpts({ dependsOn: [...nsDeps, redisSecret] }));
             appSecretData.REDIS_URL = pulumi.secret(pulumi.interpolate`redis://:${redisPassword.result}@${r.host}:6379/0`);
             redisEndpoint = pulumi.interpolate`${r.host}:6379`;
             redisReady = [r.statefulSet];
@@ -238,6 +247,8 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             if (s.s3EndpointUrl !== undefined) storageEnv.S3_ENDPOINT_URL = s.s3EndpointUrl;
             if (s.s3AccessKeyIdSecret) storageSecretEnv.S3_ACCESS_KEY_ID = s.s3AccessKeyIdSecret;
             if (s.s3SecretAccessKeySecret) storageSecretEnv.S3_SECRET_ACCESS_KEY = s.s3SecretAccessKeySecret;
+        } else if (s.mode === ServiceMode.SharedVolume) {
+            ({ bucketName, ready: storageReady } = provisionSharedVolume(wiring));
         } else {
             bucketName = pulumi.output(s.bucketName ?? "openwebui");
             const accessKey = new random.RandomPassword(`${name}-objects-access-key`, { length: 20, special: false, upper: true, lower: false }, child());
@@ -250,7 +261,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
                 { metadata: { name: `${name}-objects`, namespace, labels }, type: "Opaque", stringData: { "s3.json": pulumi.secret(identities), S3_ACCESS_KEY_ID: accessKey.result, S3_SECRET_ACCESS_KEY: secretKeyS3.result } },
                 k8sOpts(),
             );
-            const o = inClusterObjectStore(name, { namespace, labels, storageClassName: spec.kubernetes.storageClassName, image: spec.images.objectStore, knobs: spec.knobs.objectStore, secretName: `${name}-objects`, bucket: bucketName, storageGb: s.storageGb }, k8sOpts({ dependsOn: [...nsDeps, objSecret] }));
+            const o = inClusterObjectStore(name, { namespace, labels, clusterDomain: spec.kubernetes.clusterDomain, storageClassName: spec.kubernetes.storageClassName, image: spec.images.objectStore, knobs: spec.knobs.objectStore, secretName: `${name}-objects`, bucket: bucketName, storageGb: s.storageGb }, k8sOpts({ dependsOn: [...nsDeps, objSecret] }));
             storageEnv = { STORAGE_PROVIDER: "s3", S3_BUCKET_NAME: bucketName, S3_REGION_NAME: "us-east-1", S3_ENDPOINT_URL: o.endpoint };
             storageSecretEnv.S3_ACCESS_KEY_ID = { name: `${name}-objects`, key: "S3_ACCESS_KEY_ID" };
             storageSecretEnv.S3_SECRET_ACCESS_KEY = { name: `${name}-objects`, key: "S3_SECRET_ACCESS_KEY" };
@@ -267,7 +278,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         const serviceAccount = new k8s.core.v1.ServiceAccount(
             `${name}-serviceaccount`,
             {
-                metadata: { name: serviceAccountName, namespace, labels, annotations: identity.serviceAccountAnnotations },
+                metadata: { name: serviceAccountName, namespace, labels, annotations: serviceAccountAnnotations(spec.target, spec.pod.serviceAccountAnnotations, identity.serviceAccountAnnotations) },
                 automountServiceAccountToken: false,
             },
             k8sOpts({ dependsOn: [...nsDeps, ...(identity.dependsOn ?? [])] }),
@@ -298,7 +309,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         }
         const appSecret = new k8s.core.v1.Secret(
             `${name}-app`,
-            { metadata: { name: `${name}-app`, namespace, labels }, type: "Opaque", stringData: pulumi.secret(appSecretData) },
+            { metadata: { name: `${name}-app`, namespace, labels, annotations: { [DATA_TIER_ANNOTATION]: JSON.stringify(dataTierAvailability(spec)) } }, type: "Opaque", stringData: pulumi.secret(appSecretData) },
             k8sOpts(),
         );
         const dbUrlRef: SecretRef = userDbUrlRef ?? { name: `${name}-app`, key: "DATABASE_URL" };
@@ -317,13 +328,14 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             podSecrets.push(caSecret);
         }
 
-        const otel = spec.otel.deployCollector ? createOtelCollector(`${name}`, { otel: spec.otel, namespace, labels, knobs: spec.knobs.otelCollector, trustedCa: spec.trustedCa, hashKey: secretKey.result }, k8sOpts()) : undefined;
+        const otel = spec.otel.deployCollector ? createOtelCollector(`${name}`, { otel: spec.otel, namespace, labels, clusterDomain: spec.kubernetes.clusterDomain, knobs: spec.knobs.otelCollector, trustedCa: spec.trustedCa, hashKey: secretKey.hashKey }, k8sOpts()) : undefined;
         if (otel) backends.push({ role: "otel-collector", ports: [4317, 4318] });
 
         const envInputs: EnvInputs = {
             appSecretName: `${name}-app`,
+            secretKey: secretKey.ref,
             database: { url: dbUrlRef, iamAuth: spec.database.iamAuth, createVectorExtension },
-            redis: { url: redisUrlRef, cluster: spec.redis.cluster, sentinelHosts: spec.redis.sentinelHosts, sentinelPort: spec.redis.sentinelPort },
+            redis: { url: redisUrlRef, cluster: spec.redis.cluster, sentinelHosts: sentinel?.hosts ?? spec.redis.sentinelHosts, sentinelPort: sentinel?.port ?? spec.redis.sentinelPort },
             storageEnv,
             storageSecretEnv,
             otelCollectorEndpoint: otel?.endpoint ?? (spec.otel.enabled ? spec.otel.collectorEndpoint : undefined),
@@ -331,7 +343,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         };
         // Pods roll when the content of the app Secret changes (its name does not).
         // Keyed with the generated secret key (itself a Pulumi secret): the annotation is plain.
-        const configHash = keyedHash(secretKey.result, pulumi.all([pulumi.output(appSecretData), pulumi.output(spec.extraSecretEnv ?? {})]));
+        const configHash = keyedHash(secretKey.hashKey, pulumi.all([pulumi.output(appSecretData), pulumi.output(spec.extraSecretEnv ?? {})]));
         const pod: PodInputs = {
             spec,
             namespace,
@@ -345,17 +357,8 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             dbCaConfigMapName,
         };
         const migrationDeps = [...dbReady, ...redisReady, ...storageReady, appSecret, ...(extraEnvSecret ? [extraEnvSecret] : [])];
-        let migrate: k8s.batch.v1.Job;
-        let deployment: k8s.apps.v1.Deployment;
-        if (spec.migrations.maintenanceMode) {
-            // Serving replicas go to 0 first; only then do the migrations run, alone.
-            deployment = createDeployment(name, pod, buildEnv(spec, envInputs, false), [...migrationDeps, ...podSecrets], k8sOpts());
-            migrate = createMigrationJob(name, pod, buildEnv(spec, envInputs, true), [...migrationDeps, deployment], k8sOpts());
-        } else {
-            // Migrations complete before the Deployment rolls to the new version.
-            migrate = createMigrationJob(name, pod, buildEnv(spec, envInputs, true), migrationDeps, k8sOpts());
-            deployment = createDeployment(name, pod, buildEnv(spec, envInputs, false), [migrate, ...podSecrets], k8sOpts());
-        }
+        // Import (importFrom), migrations, then serving (workloadOrder.ts).
+        const { migrate, deployment } = createAppWorkloads(name, pod, (m) => buildEnv(spec, envInputs, m), migrationDeps, podSecrets, k8sOpts());
 
         // 6. Availability, network, route, load balancer
         const lb = platform.createLoadBalancer(ctx);
@@ -376,7 +379,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             redisEndpoint,
             bucketName,
             identityPrincipal: identity.principal,
-            webuiSecretKey: pulumi.secret(secretKey.result),
+            webuiSecretKey: secretKey.output,
             databaseUrl: pulumi.secret(databaseUrl),
             databasePoolSize: pulumi.output(spec.pools.poolSize),
             databasePoolMaxOverflow: pulumi.output(spec.pools.maxOverflow),

@@ -7,6 +7,7 @@ import { ResolvedOtel } from "./spec";
 import { OtlpProtocol } from "./types";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
 import { ResolvedKnobs, withPodKnobs } from "./podKnobs";
+import { serviceHost } from "./addresses";
 import { goTrust } from "./trust";
 import { assertOtelTransport, keyedHash } from "./secretHygiene";
 import type { TrustedCa } from "./trustTypes";
@@ -15,7 +16,7 @@ import type { TrustedCa } from "./trustTypes";
 export const OTEL_DEBUG_ONLY_ANNOTATION = "openwebui.io/otel-debug-only";
 
 export interface OtelCollector {
-    /** OTLP/gRPC endpoint for Open WebUI (`http://<svc>.<ns>.svc.cluster.local:4317`). */
+    /** OTLP/gRPC endpoint for Open WebUI (`http://<svc>.<ns>.svc.<kubernetes.clusterDomain>:4317`). */
     endpoint: pulumi.Output<string>;
     deployment: k8s.apps.v1.Deployment;
     service: k8s.core.v1.Service;
@@ -55,7 +56,7 @@ export function collectorConfig(otel: ResolvedOtel, headerNames: string[]): stri
 
 export function createOtelCollector(
     name: string,
-    args: { otel: ResolvedOtel; namespace: pulumi.Input<string>; labels: { [key: string]: string }; knobs: ResolvedKnobs; trustedCa?: TrustedCa; hashKey: pulumi.Input<string> },
+    args: { otel: ResolvedOtel; namespace: pulumi.Input<string>; labels: { [key: string]: string }; knobs: ResolvedKnobs; trustedCa?: TrustedCa; hashKey: pulumi.Input<string>; clusterDomain?: string },
     opts: pulumi.CustomResourceOptions,
 ): OtelCollector {
     const labels = { ...args.labels, "app.kubernetes.io/component": "otel-collector" };
@@ -148,6 +149,6 @@ export function createOtelCollector(
         { metadata: { name: `${name}-otel-collector`, namespace: args.namespace, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
         opts,
     );
-    const endpoint = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:4317`;
+    const endpoint = pulumi.interpolate`http://${serviceHost(service.metadata.name, service.metadata.namespace, args.clusterDomain)}:4317`;
     return { endpoint, deployment, service, config };
 }

@@ -15,7 +15,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { isKnown, problem } from "./errors";
 import { secretNameProblem } from "./secretHygiene";
 import { restrictedContainerSecurity } from "./security";
-import { Workload, WorkloadPod, Workloads } from "./podTypes";
+import { AppPod, Workload, WorkloadPod, Workloads } from "./podTypes";
+import { isIp } from "./addresses";
 
 type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -29,8 +30,8 @@ export const WORKLOADS: Record<keyof Workloads, { volumes: string[]; containers:
     redis: { volumes: ["data"], containers: ["valkey"] },
     objectStore: { volumes: ["data", "s3-config", "tmp"], containers: ["seaweedfs", "create-bucket"] },
 };
-/** The Open WebUI pods' own volume and container names (serving Deployment and migration Job). */
-export const APP_POD_NAMES = { volumes: ["data", "tmp", "redis-ca", "db-ca", "trusted-ca", "ca-bundle"], containers: ["open-webui", "seed-data", "trusted-ca", "migrate"] };
+/** The Open WebUI pods' own volume and container names (serving Deployment, migration Job, import Job). */
+export const APP_POD_NAMES = { volumes: ["data", "tmp", "redis-ca", "db-ca", "trusted-ca", "ca-bundle", "import-script", "import-source", "import-uploads", "import-work"], containers: ["open-webui", "seed-data", "trusted-ca", "migrate", "import"] };
 
 /** What a workload's pods get: its knobs plus the pull Secrets every pod gets. */
 export interface ResolvedKnobs extends WorkloadPod {
@@ -43,7 +44,7 @@ export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9
 const QUANTITY = /^[+]?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+|[KMGTPE]i|[numkMGTPE])?$/;
 /** An extended resource name: `<domain>/<name>` (e.g. `nvidia.com/gpu`), or hugepages / ephemeral-storage. */
 const RESOURCE_NAME = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?|hugepages-[0-9]+[KMG]i|ephemeral-storage)$/;
-const LABEL_KEY = /^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+export const LABEL_KEY = /^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 /** `host[:port][/path]`, no scheme, no trailing slash. */
 const REGISTRY = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
@@ -128,10 +129,52 @@ export function podKnobProblems(field: string, k: (WorkloadPod & { image?: strin
         else if (!RESOURCE_NAME.test(n)) out.push(problem(f, n, "use an extended resource name such as nvidia.com/gpu (domain/name), hugepages-2Mi or ephemeral-storage"));
         else if (typeof v !== "string" || !QUANTITY.test(v)) out.push(problem(f, v, "use a Kubernetes quantity such as 1"));
     }
+    out.push(...hostAliasProblems(field, k.hostAliases));
     if (k.image !== undefined && (typeof k.image !== "string" || k.image.trim() === "" || /\s|:\/\//.test(k.image))) {
         out.push(problem(`${field}.image`, k.image, "give a full image reference without scheme, e.g. registry.example.com/postgres:17.6-alpine"));
     }
     return out;
+}
+
+function hostAliasProblems(field: string, list: WorkloadPod["hostAliases"]): string[] {
+    const out: string[] = [];
+    (Array.isArray(list) ? list : []).forEach((h, i) => {
+        const f = `${field}.hostAliases[${i}]`;
+        if (!isIp(h?.ip)) out.push(problem(`${f}.ip`, h?.ip, "use an IPv4 or IPv6 address such as 10.20.0.15 (no CIDR, no host name)"));
+        const names = h?.hostnames;
+        if (!Array.isArray(names) || names.length === 0) out.push(problem(`${f}.hostnames`, names, "list at least one host name"));
+        else names.forEach((n, j) => { if (typeof n !== "string" || !DNS_SUBDOMAIN.test(n) || n.length > 253) out.push(problem(`${f}.hostnames[${j}]`, n, "use a lowercase DNS name such as models.corp.internal")); });
+    });
+    return out;
+}
+
+/**
+ * ServiceAccount annotations the target's workload identity sets (providers/<cloud>/identity.ts;
+ * tests/clusterFit.test.ts keeps this list true). On aws both keys, whichever mode is on: an IRSA
+ * role-arn next to Pod Identity would switch the pods to another role.
+ */
+export const IDENTITY_ANNOTATIONS: Record<string, string[]> = {
+    aws: ["eks.amazonaws.com/role-arn", "openwebui/pod-identity-association"],
+    gcp: ["iam.gke.io/gcp-service-account"],
+    azure: ["azure.workload.identity/client-id"],
+};
+
+/** Problems of `pod.serviceAccountAnnotations` (`pod.command`/`pod.args` are string lists: the schema check covers them). */
+export function appPodProblems(target: unknown, p: AppPod | undefined): string[] {
+    const out: string[] = [];
+    for (const [k, v] of Object.entries(p?.serviceAccountAnnotations ?? {})) {
+        const f = `pod.serviceAccountAnnotations.${k}`;
+        if (!LABEL_KEY.test(k)) out.push(problem(f, k, "use a valid Kubernetes key (optional DNS prefix and '/', then at most 63 alphanumerics, '-', '_', '.')"));
+        else if ((IDENTITY_ANNOTATIONS[String(target)] ?? []).includes(k)) out.push(problem(f, v, `the component binds this ServiceAccount to the ${target} workload identity it creates with ${k}: remove it (the identity is not overridable; bring your own role through the ${target} block instead)`));
+    }
+    return out;
+}
+
+/** The ServiceAccount's annotations: `pod.serviceAccountAnnotations`, then the identity's (a clash is refused at construction; should one slip through, this throws rather than let either win). */
+export function serviceAccountAnnotations<T>(target: string, user: { [key: string]: string } | undefined, identity: { [key: string]: T }): { [key: string]: T | string } {
+    const clash = Object.keys(user ?? {}).find((k) => k in identity);
+    if (clash) throw new Error(`pod.serviceAccountAnnotations.${clash}: the ${target} workload identity sets ${clash}: remove it`);
+    return { ...(user ?? {}), ...identity };
 }
 
 /** Problems of `imageRegistry`. */
@@ -187,6 +230,7 @@ export function withPodKnobs(template: PodTemplate, k: ResolvedKnobs, o: { main:
         ...(k.affinity ? { affinity: k.affinity } : {}),
         ...(k.priorityClassName ? { priorityClassName: k.priorityClassName } : {}),
         ...(k.runtimeClassName ? { runtimeClassName: k.runtimeClassName } : {}),
+        ...(k.hostAliases?.length ? { hostAliases: k.hostAliases } : {}),
         ...(k.topologySpreadConstraints
             ? { topologySpreadConstraints: k.topologySpreadConstraints.map((c) => ({ ...c, labelSelector: c.labelSelector ?? { matchLabels: o.selector } })) }
             : {}),

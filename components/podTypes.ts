@@ -4,6 +4,14 @@
 // `components/podKnobs.ts`: the component's security context, probes and volumes stay.
 import * as k8s from "@pulumi/kubernetes";
 
+/** An `/etc/hosts` entry of the pods (Kubernetes `HostAlias`). */
+export interface HostAlias {
+    /** IPv4 or IPv6 address. Required. */
+    ip: string;
+    /** Host names resolving to `ip` in the pods. Required, at least one. */
+    hostnames: string[];
+}
+
 /** Pod knobs every workload takes. */
 export interface WorkloadPod {
     /** Extra pod annotations. Default: none. */
@@ -50,6 +58,25 @@ export interface WorkloadPod {
     memoryLimit?: string;
     /** Extended resources for the main container, set as request and limit, e.g. `{"nvidia.com/gpu": "1"}`. Default: none. */
     extraResources?: { [key: string]: string };
+    /** `/etc/hosts` entries of the pods (`hostAliases`), e.g. an internal model server without DNS. Default: none. */
+    hostAliases?: HostAlias[];
+}
+
+/** Knobs only the Open WebUI pods take (the chart's `command`, `args`, `serviceAccount.annotations`). */
+export interface AppPod extends WorkloadPod {
+    /**
+     * Entrypoint of the `open-webui` container of the serving pods (the chart's `command`, e.g. a
+     * wrapper script). The migration Job keeps its own program. Default: the image's entrypoint.
+     */
+    command?: string[];
+    /** Arguments of the `open-webui` container (the chart's `args`). Default: the image's. */
+    args?: string[];
+    /**
+     * Extra annotations of the Open WebUI ServiceAccount. The cloud's workload identity keys
+     * (`eks.amazonaws.com/role-arn` with IRSA, `iam.gke.io/gcp-service-account`,
+     * `azure.workload.identity/client-id`) are set by the component and refused here. Default: none.
+     */
+    serviceAccountAnnotations?: { [key: string]: string };
 }
 
 /** A workload other than Open WebUI's own pods: its pod knobs and its image. */
@@ -64,9 +91,14 @@ export interface Workloads {
     dbBootstrap?: Workload;
     /** The OpenTelemetry collector. Default image: `otel.collectorImage`. */
     otelCollector?: Workload;
-    /** In-cluster Postgres (kubernetes target, `database.mode: inCluster`). Default image: `pgvector/pgvector:0.8.1-pg<major>`. */
+    /**
+     * In-cluster Postgres (`database.mode: inCluster`), or the CloudNativePG instances
+     * (`inClusterHa`: image, nodeSelector, tolerations, topologySpreadConstraints, priorityClassName,
+     * imagePullSecrets and resources go into the `Cluster`). Default image:
+     * `pgvector/pgvector:0.8.1-pg<major>`; `inClusterHa`: `ghcr.io/cloudnative-pg/postgresql:<version>-standard-trixie`.
+     */
     postgres?: Workload;
-    /** In-cluster Valkey (`redis.mode: inCluster`). Default image: `valkey/valkey:8.1.4-alpine`. */
+    /** In-cluster Valkey (`redis.mode: inCluster`; with `inClusterHa` the Valkey and Sentinel pods). Default image: `valkey/valkey:8.1.4-alpine`. */
     redis?: Workload;
     /** In-cluster SeaweedFS and its bucket Job (`storage.mode: inCluster`). Default image: `chrislusf/seaweedfs:3.97`. */
     objectStore?: Workload;

@@ -5,7 +5,7 @@ import { ServiceMode, VectorStore, PgvectorIndexMethod } from "./enums";
 
 /** Database (Postgres) settings. */
 export interface Database {
-    /** Where Postgres comes from. Default: `managed` on clouds, `inCluster` on `kubernetes`. */
+    /** Where Postgres comes from. Default: `managed` on clouds, `inCluster` on `kubernetes` (`inClusterHa` with `kubernetes.dataTier: highlyAvailable`). */
     mode?: ServiceMode;
     /** Database name. Default: `openwebui`. */
     name?: string;
@@ -57,11 +57,34 @@ export interface Database {
      * value (parameters already in it win); a `urlSecret` URL needs them itself. 5 to 600. Default: 15.
      */
     tcpUserTimeoutSeconds?: number;
+    /** `inClusterHa` mode: CloudNativePG instances (one primary, the rest streaming replicas), 2 to 9. Default: 3. */
+    instances?: number;
+    /**
+     * `inClusterHa` mode: base backups and WAL archive to an S3-compatible bucket (CloudNativePG's
+     * in-tree Barman object store, deprecated since 1.26 in favour of the Barman Cloud plugin,
+     * which needs cert-manager) and a daily `ScheduledBackup`. Default: none: no backups (`plan`
+     * says so).
+     */
+    backup?: DatabaseBackup;
+}
+
+/** CloudNativePG backups to S3 (`database.mode: inClusterHa`). */
+export interface DatabaseBackup {
+    /** Bucket and prefix, e.g. `s3://backups/openwebui`. Required. */
+    destinationPath: string;
+    /** S3 endpoint for S3-compatible stores (e.g. `https://s3.example.com`). Default: AWS S3. */
+    endpointUrl?: string;
+    /** Existing Secret of the release namespace with keys `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY`. Required. */
+    credentialsSecretName: string;
+    /** Backups older than this are deleted (CloudNativePG `retentionPolicy`, e.g. `30d`). Default: `14d` (from `backupRetentionDays`). */
+    retentionPolicy?: string;
+    /** Six-field cron schedule (seconds first) of the `ScheduledBackup`. Default: `0 0 3 * * *` (daily 03:00). */
+    schedule?: string;
 }
 
 /** Redis settings (required for more than one replica). */
 export interface Redis {
-    /** Where Redis comes from. Default: `managed` on clouds, `inCluster` on `kubernetes`. */
+    /** Where Redis comes from. Default: `managed` on clouds, `inCluster` on `kubernetes` (`inClusterHa` with `kubernetes.dataTier: highlyAvailable`). */
     mode?: ServiceMode;
     /** External mode: Secret key holding the full `redis://`/`rediss://` URL. */
     urlSecret?: SecretKeyRef;
@@ -108,7 +131,7 @@ export interface Redis {
 
 /** File storage for uploads. */
 export interface Storage {
-    /** Where the object store comes from. Default: `managed` on clouds, `inCluster` on `kubernetes`. */
+    /** Where the object store comes from. Default: `managed` on clouds, `inCluster` on `kubernetes` (`sharedVolume` with `kubernetes.dataTier: highlyAvailable`). */
     mode?: ServiceMode;
     /** Bucket/container name. Default: generated from the component name. */
     bucketName?: pulumi.Input<string>;
@@ -124,10 +147,17 @@ export interface Storage {
     s3AddressingStyle?: string;
     /** Object key prefix (`S3_KEY_PREFIX`). Default: none. */
     keyPrefix?: string;
-    /** Keep the bucket when the stack is destroyed (managed mode). Default: true. */
+    /** Keep the bucket (managed mode) or the uploads claim (`sharedVolume` mode) when the stack is destroyed. Default: true. */
     retainOnDelete?: boolean;
-    /** In-cluster mode: persistent volume size in GiB. Default: 20. */
+    /** In-cluster mode: persistent volume size in GiB; `sharedVolume` mode: the ReadWriteMany volume's size. Default: 20. */
     storageGb?: number;
+    /**
+     * `sharedVolume` mode: a StorageClass that provisions ReadWriteMany volumes (NFS, CephFS, EFS,
+     * Azure Files, Filestore, Longhorn). Classes known to be ReadWriteOnce only (`gp3`,
+     * `standard-rwo`, `managed-csi`, `local-path`, ...) are refused. Default:
+     * `kubernetes.storageClassName`, else the cluster's default class (which must do ReadWriteMany).
+     */
+    storageClassName?: string;
 }
 
 /** Vector store settings. */
@@ -146,4 +176,53 @@ export interface VectorStoreConfig {
      * (`PGVECTOR_USE_HALFVEC=true`). Default: 1536.
      */
     pgvectorMaxVectorLength?: number;
+}
+
+/** Type of the Open WebUI Service. */
+export enum AppServiceType {
+    /** Reachable inside the cluster only; the route (Ingress / HTTPRoute / the cloud's load balancer) carries the traffic. */
+    ClusterIP = "ClusterIP",
+    /** Also on a port of every node (30000-32767): for an external load balancer you run yourself. */
+    NodePort = "NodePort",
+    /** Also through a load balancer of the cluster (MetalLB, kube-vip, a cloud's L4 load balancer). */
+    LoadBalancer = "LoadBalancer",
+}
+
+/** Service `externalTrafficPolicy` (types NodePort and LoadBalancer). */
+export enum ExternalTrafficPolicy {
+    /** Any node forwards to any pod; the pods see a node's address (SNAT). */
+    Cluster = "Cluster",
+    /** Only nodes running a pod answer; the pods see the client's address. */
+    Local = "Local",
+}
+
+/**
+ * The Open WebUI Service (the Helm chart's `service.*`). It serves plain HTTP on port 80: with a
+ * type other than ClusterIP it is a second entry point beside the route, without the route's TLS.
+ */
+export interface AppService {
+    /**
+     * Service type. NodePort and LoadBalancer bring traffic from outside the cluster, which the
+     * app's NetworkPolicy admits only from `network.loadBalancerSourceCidrs` (required with them
+     * while `network.defaultDeny` is on). Default: `ClusterIP`.
+     */
+    type?: AppServiceType;
+    /**
+     * Extra Service annotations (MetalLB `metallb.universe.tf/*`, cloud L4 load balancer settings).
+     * Keys the target's load balancer sets itself (GKE: `cloud.google.com/neg`,
+     * `cloud.google.com/backend-config`) are refused. Default: none.
+     */
+    annotations?: { [key: string]: string };
+    /**
+     * `appProtocol` of the Service port (e.g. `http`, `kubernetes.io/h2c`, `kubernetes.io/ws`):
+     * tells a service mesh or a Gateway implementation the protocol. Open WebUI speaks HTTP/1.1
+     * (with websockets). Default: none.
+     */
+    appProtocol?: string;
+    /** `loadBalancerClass` (type LoadBalancer only; immutable once set: a change replaces the Service). Default: none (the cluster's default implementation). */
+    loadBalancerClass?: string;
+    /** `externalTrafficPolicy` (types NodePort and LoadBalancer only). Default: Kubernetes' (`Cluster`). */
+    externalTrafficPolicy?: ExternalTrafficPolicy;
+    /** Node port of the `http` port (types NodePort and LoadBalancer; 30000-32767, the default node port range). Default: allocated by Kubernetes. */
+    nodePort?: number;
 }

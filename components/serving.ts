@@ -5,13 +5,16 @@ import * as k8s from "@pulumi/kubernetes";
 import type { LoadBalancer } from "../providers/interface";
 import { APP_PORT, PodInputs } from "./workloads";
 import { networkPolicySpecs } from "./netpol";
+import { appServiceAnnotations, appServiceSpec } from "./appService";
+import { routeHosts } from "./routeHosts";
 
-export function createService(name: string, p: PodInputs, annotations: { [key: string]: pulumi.Input<string> } | undefined, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
+/** The app Service: `service` (type, appProtocol, ...), its annotations merged with the load balancer's (`lbAnnotations`, e.g. GKE BackendConfig). */
+export function createService(name: string, p: PodInputs, lbAnnotations: { [key: string]: pulumi.Input<string> } | undefined, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
     return new k8s.core.v1.Service(
         name,
         {
-            metadata: { name, namespace: p.namespace, labels: { ...p.labels, "app.kubernetes.io/component": "app" }, annotations },
-            spec: { type: "ClusterIP", selector: p.selector, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
+            metadata: { name, namespace: p.namespace, labels: { ...p.labels, "app.kubernetes.io/component": "app" }, annotations: appServiceAnnotations(p.spec, lbAnnotations) },
+            spec: appServiceSpec(p.spec, p.selector),
         },
         opts,
     );
@@ -110,7 +113,7 @@ export function createRoute(
     service: k8s.core.v1.Service,
     opts: pulumi.CustomResourceOptions,
 ): pulumi.CustomResource | undefined {
-    const spec = p.spec;
+    const hosts = routeHosts(p.spec);
     if (lb.kind === "ingress") {
         return new k8s.networking.v1.Ingress(
             name,
@@ -118,13 +121,11 @@ export function createRoute(
                 metadata: { name, namespace: p.namespace, labels: p.labels, annotations: lb.ingressAnnotations },
                 spec: {
                     ingressClassName: lb.ingressClassName,
-                    tls: lb.tlsSecretName !== undefined ? [{ hosts: [spec.hostname], secretName: lb.tlsSecretName }] : lb.tlsDefaultCertificate ? [{ hosts: [spec.hostname] }] : undefined,
-                    rules: [
-                        {
-                            host: spec.hostname,
-                            http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: service.metadata.name, port: { name: "http" } } } }] },
-                        },
-                    ],
+                    tls: lb.tlsSecretName !== undefined ? [{ hosts, secretName: lb.tlsSecretName }] : lb.tlsDefaultCertificate ? [{ hosts }] : undefined,
+                    rules: hosts.map((host) => ({
+                        host,
+                        http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: service.metadata.name, port: { name: "http" } } } }] },
+                    })),
                 },
             },
             opts,
@@ -139,7 +140,7 @@ export function createRoute(
                 metadata: { name, namespace: p.namespace, labels: p.labels },
                 spec: {
                     parentRefs: lb.parentRefs,
-                    hostnames: [spec.hostname],
+                    hostnames: hosts,
                     rules: [
                         {
                             matches: [{ path: { type: "PathPrefix", value: "/" } }],

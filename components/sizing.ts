@@ -20,6 +20,12 @@ export const POD_SIZING: { [size in SizePreset]: PodSizing } = {
 
 /** `max_connections` the in-cluster Postgres is started with. */
 export const IN_CLUSTER_MAX_CONNECTIONS = 500;
+/**
+ * `max_connections` of the CloudNativePG `Cluster` (`postgresql.parameters`, the same on every
+ * instance, as streaming replicas require); `database.maxConnections` overrides it. The pools are
+ * sized against it like any server's (80 % budget by default).
+ */
+export const CNPG_MAX_CONNECTIONS = 500;
 
 /** The result of the pool computation; all of it is emitted as env or asserted in tests. */
 export interface PoolPlan {

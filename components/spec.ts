@@ -1,14 +1,17 @@
 // Turns user args into a validated, defaulted ResolvedSpec. Pure: no resource is created
 // here, so a bad spec fails before anything is registered.
 import { checkUrl, DNS_NAME } from "./addresses";
+import { clusterFitProblems, resolveClusterFit } from "./clusterFit";
 import { DEFAULT_IMAGE_REPOSITORY, DEFAULT_IMAGE_TAG, DEFAULT_OTEL_COLLECTOR_IMAGE, resolveImages } from "./images";
 import { providers as ssoProviders, ssoProblems } from "./sso";
 import { trustedCaProblems } from "./trust";
 import { APP_POD_NAMES, mirrorImage, podKnobProblems, registryProblems, ResolvedKnobs, resolveKnobs, WORKLOADS } from "./podKnobs";
 import { enumValues, problem } from "./errors";
 import { envContractProblems } from "./envContract";
+import { resolveAdoption } from "./importSpec";
 import { secretNameProblem } from "./secretHygiene";
-import { IN_CLUSTER_MAX_CONNECTIONS, POD_SIZING, PoolPlan, computePools } from "./sizing";
+import { presetModes, dataTierProblems } from "./dataTier/checks";
+import { CNPG_MAX_CONNECTIONS, IN_CLUSTER_MAX_CONNECTIONS, POD_SIZING, PoolPlan, computePools } from "./sizing";
 import {
     CloudTarget,
     DefaultUserRole,
@@ -57,7 +60,8 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         problems.push(problem("target", a.target, `use one of ${enumValues(CloudTarget).join(", ")}`));
     }
     const cloud = a.target !== CloudTarget.Kubernetes;
-    const defaultMode = cloud ? ServiceMode.Managed : ServiceMode.InCluster;
+    const tier = presetModes(a, cloud);
+    const defaultMode = tier.database;
 
     if (typeof a.hostname !== "string" || !DNS_NAME.test(a.hostname)) {
         problems.push(problem("hostname", a.hostname, "give a lowercase DNS name such as chat.example.com (no scheme, no path)"));
@@ -125,7 +129,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         version: a.database?.version ?? "16",
         url: a.database?.url,
         urlSecret: a.database?.urlSecret,
-        maxConnections: a.database?.maxConnections ?? (dbMode === ServiceMode.InCluster ? IN_CLUSTER_MAX_CONNECTIONS : 0),
+        maxConnections: a.database?.maxConnections ?? (dbMode === ServiceMode.InCluster ? IN_CLUSTER_MAX_CONNECTIONS : dbMode === ServiceMode.InClusterHa ? CNPG_MAX_CONNECTIONS : 0),
         budgetFraction: a.database?.connectionBudgetFraction ?? 0.8,
         poolSize: a.database?.poolSize,
         poolMaxOverflow: a.database?.poolMaxOverflow,
@@ -136,13 +140,15 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         backupRetentionDays: a.database?.backupRetentionDays ?? 14,
         highAvailability: a.database?.highAvailability ?? true,
         storageGb: a.database?.storageGb ?? 20,
+        instances: a.database?.instances ?? 3,
+        backup: a.database?.backup,
         connectTimeoutSeconds: a.database?.connectTimeoutSeconds ?? 10,
         tcpUserTimeoutSeconds: a.database?.tcpUserTimeoutSeconds ?? 15,
     };
     checkDatabase(a.database, db, problems);
 
     // Redis
-    const redisMode = a.redis?.mode ?? defaultMode;
+    const redisMode = a.redis?.mode ?? tier.redis;
     checkMode("redis.mode", redisMode, cloud, problems);
     const redis: ResolvedRedis = {
         mode: redisMode,
@@ -163,14 +169,15 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
     }
 
     // Storage
-    const storageMode = a.storage?.mode ?? defaultMode;
+    const storageMode = a.storage?.mode ?? tier.storage;
     checkMode("storage.mode", storageMode, cloud, problems);
     const storage: ResolvedStorage = {
         ...a.storage,
         mode: storageMode,
         retainOnDelete: a.storage?.retainOnDelete ?? true,
         storageGb: a.storage?.storageGb ?? 20,
-        s3AddressingStyle: a.storage?.s3AddressingStyle ?? (storageMode === ServiceMode.Managed ? undefined : "path"),
+        storageClassName: a.storage?.storageClassName ?? a.kubernetes?.storageClassName,
+        s3AddressingStyle: a.storage?.s3AddressingStyle ?? (storageMode === ServiceMode.Managed || storageMode === ServiceMode.SharedVolume ? undefined : "path"),
     };
     if (storageMode === ServiceMode.External && a.storage?.s3EndpointUrl === undefined && a.storage?.bucketName === undefined) {
         problems.push(problem("storage.bucketName", undefined, "external storage needs storage.bucketName (and storage.s3EndpointUrl for S3-compatible stores)"));
@@ -213,6 +220,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
     problems.push(...ssoProblems(a));
     problems.push(...trustedCaProblems(a.trustedCa));
     const oauth = ssoProviders(a);
+    problems.push(...dataTierProblems(a, { database: db, redis, storage, oauth: oauth.length > 0 }));
     if (oauth.length && (redis.cluster || redis.sentinelHosts)) {
         problems.push(problem(oauth[0] === "oidc" ? "oidc" : `sso.${oauth[0]}`, "with a clustered/Sentinel Redis", "Open WebUI's shared OAuth sessions (ENABLE_STAR_SESSIONS_MIDDLEWARE) need a standalone Redis endpoint; use a non-cluster Redis"));
     }
@@ -258,6 +266,8 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         problems.push(problem("threadPoolSize", threadPoolSize, "use a positive whole number"));
     }
     const extraEnv = a.extraEnv ?? {};
+    const adoption = resolveAdoption(a);
+    problems.push(...adoption.problems);
     // The env contract: owned names, credentials in plain env, duplicates (envContract.ts).
     problems.push(...envContractProblems(a));
     (a.extraEnvFromSecrets ?? []).forEach((n, i) => checkDnsSubdomain(`extraEnvFromSecrets[${i}]`, n, problems));
@@ -287,7 +297,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
     const everyPod = [...new Set([...(a.pod?.imagePullSecret ? [a.pod.imagePullSecret] : []), ...(a.pod?.imagePullSecrets ?? [])])];
     const pullSecretProblem = secretNameProblem("pod.imagePullSecret", a.pod?.imagePullSecret);
     if (pullSecretProblem) problems.push(pullSecretProblem);
-    const { annotations: _a, labels: _l, zoneSpread: _z, terminationGracePeriodSeconds: _t, readOnlyRootFilesystem: _r, imagePullSecret: _i, ...appKnobs } = a.pod ?? {};
+    const { annotations: _a, labels: _l, zoneSpread: _z, terminationGracePeriodSeconds: _t, readOnlyRootFilesystem: _r, imagePullSecret: _i, command: _c, args: _g, serviceAccountAnnotations: _s, ...appKnobs } = a.pod ?? {};
     const knobs = {
         app: resolveKnobs(appKnobs, everyPod),
         ...(Object.fromEntries((Object.keys(WORKLOADS) as (keyof Workloads)[]).map((w) => [w, resolveKnobs(workloads[w], everyPod)])) as Record<keyof Workloads, ResolvedKnobs>),
@@ -301,10 +311,12 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
     if (k8s.routing !== undefined && !enumValues(RoutingMode).includes(k8s.routing)) {
         problems.push(problem("kubernetes.routing", k8s.routing, `use one of ${enumValues(RoutingMode).join(", ")}`));
     }
+    problems.push(...clusterFitProblems(a)); // cluster domain, Service, extra hostnames, ServiceAccount annotations
 
     const spec: ResolvedSpec = {
         target: a.target,
         hostname: a.hostname,
+        ...resolveClusterFit(a),
         url,
         namespace,
         createNamespace: a.createNamespace ?? true,
@@ -326,6 +338,8 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         otel,
         rag: { ...a.rag, embeddingEngine: engine, embeddingModel: a.rag?.embeddingModel ?? "text-embedding-3-small", hybridSearch: a.rag?.hybridSearch ?? false },
         migrations: { maintenanceMode: a.migrations?.maintenanceMode ?? false, timeoutMinutes },
+        importFrom: adoption.importFrom,
+        webuiSecretKeyRef: adoption.webuiSecretKeyRef,
         images: resolveImages(a, db.version),
         knobs,
         pod: {

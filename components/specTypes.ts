@@ -6,7 +6,11 @@ import type { TrustedCa } from "./trustTypes";
 import type { Hardening, Network } from "./networkTypes";
 import { ResolvedKnobs } from "./podKnobs";
 import { PoolPlan } from "./sizing";
+import type { ResolvedImport } from "./importSpec";
+import type { SecretKeyRef } from "./secretKeyRef";
 import {
+    AppService,
+    AppServiceType,
     CloudTarget,
     EmbeddingEngine,
     Image,
@@ -19,6 +23,7 @@ import {
     ServiceMode,
     SizePreset,
     Storage,
+    DatabaseBackup,
     Tls,
     VectorStore,
     VectorStoreConfig,
@@ -56,6 +61,10 @@ export interface ResolvedDatabase {
     backupRetentionDays: number;
     highAvailability: boolean;
     storageGb: number;
+    /** `inClusterHa`: CloudNativePG instances. */
+    instances: number;
+    /** `inClusterHa`: backups to S3 (none when unset). */
+    backup?: DatabaseBackup;
     connectTimeoutSeconds: number;
     tcpUserTimeoutSeconds: number;
 }
@@ -102,6 +111,10 @@ export interface ResolvedOtel {
 export interface ResolvedSpec {
     target: CloudTarget;
     hostname: string;
+    /** `additionalHostnames`, served by the route besides `hostname`. */
+    additionalHostnames: string[];
+    /** The Open WebUI Service (`service`), type defaulted. */
+    service: AppService & { type: AppServiceType };
     /** `https://hostname` (or `http://` with tls.allowInsecureHttp). */
     url: string;
     namespace: string;
@@ -119,6 +132,10 @@ export interface ResolvedSpec {
     otel: ResolvedOtel;
     rag: Rag & { embeddingEngine: EmbeddingEngine; embeddingModel: string; hybridSearch: boolean };
     migrations: Required<Migrations>;
+    /** The existing Open WebUI to import (importJob.ts), when given. */
+    importFrom?: ResolvedImport;
+    /** The user's Secret holding WEBUI_SECRET_KEY (no key is generated), when given. */
+    webuiSecretKeyRef?: SecretKeyRef;
     /** Images of the workloads besides Open WebUI (overrides, or the pinned defaults under `imageRegistry`). */
     images: ResolvedImages;
     /** Pod knobs per workload: `app` (Open WebUI's Deployment and migration Job) and each of `workloads`. */

@@ -10,18 +10,20 @@ import type { Aws } from "../providers/aws/args";
 import type { Gcp } from "../providers/gcp/args";
 import type { Azure } from "../providers/azure/args";
 import type { KubernetesTarget } from "../providers/kubernetes/args";
-import type { WorkloadPod, Workloads } from "./podTypes";
+import type { AppPod, Workloads } from "./podTypes";
 import type { Sso } from "./ssoTypes";
 import type { TrustedCa } from "./trustTypes";
 import type { SecretKeyRef } from "./secretKeyRef";
 import type { Hardening, Network } from "./networkTypes";
+import type { ImportFrom } from "./importTypes";
 import { CloudTarget, SizePreset, OtlpProtocol, ZoneSpread, EmbeddingEngine, DefaultUserRole } from "./enums";
-import type { Database, Redis, Storage, VectorStoreConfig } from "./serviceTypes";
+import type { AppService, Database, Redis, Storage, VectorStoreConfig } from "./serviceTypes";
 export * from "./podTypes";
 export * from "./secretKeyRef";
 export * from "./ssoTypes";
 export * from "./trustTypes";
 export * from "./networkTypes";
+export * from "./importTypes";
 
 export * from "./enums";
 export { RoutingMode } from "./routingMode";
@@ -171,7 +173,7 @@ export interface Migrations {
  * Knobs of the Open WebUI pods (the serving Deployment and the migration Job); every other
  * workload takes the same knobs under `workloads`.
  */
-export interface Pod extends WorkloadPod {
+export interface Pod extends AppPod {
     /** Seconds the pod may take to drain websockets on shutdown. Default: 60. */
     terminationGracePeriodSeconds?: number;
     /** Name of an image pull Secret. Deprecated: use `imagePullSecrets`. Default: none. */
@@ -203,6 +205,13 @@ export interface OpenWebUiClusterArgs {
     target: CloudTarget;
     /** Public hostname (e.g. `chat.example.com`); becomes `WEBUI_URL`. Required. */
     hostname: string;
+    /**
+     * Further hostnames the route serves (Ingress rules and TLS hosts, HTTPRoute `hostnames`, the
+     * GKE managed certificate). `WEBUI_URL` stays `hostname`; the certificate must cover them
+     * (AWS: `aws.certificateArn`; a `tls.secretName` Secret); DNS records are created for
+     * `hostname` only. Default: none.
+     */
+    additionalHostnames?: string[];
     /** Kubernetes namespace. Default: `open-webui`. */
     namespace?: string;
     /** Create the namespace (with restricted Pod Security labels). Default: true. */
@@ -215,6 +224,8 @@ export interface OpenWebUiClusterArgs {
     image?: Image;
     /** TLS. Default: HTTPS with redirect. */
     tls?: Tls;
+    /** The Open WebUI Service: type, annotations, appProtocol. Default: ClusterIP, behind the route. */
+    service?: AppService;
     /** Postgres. Default: managed (clouds) / in-cluster (kubernetes). */
     database?: Database;
     /** Redis. Default: managed (clouds) / in-cluster (kubernetes). */
@@ -233,6 +244,19 @@ export interface OpenWebUiClusterArgs {
     rag?: Rag;
     /** Migrations and upgrades. */
     migrations?: Migrations;
+    /**
+     * An existing Open WebUI to bring in (its DATA_DIR volume or its Postgres): a one-shot import
+     * Job copies users, chats, files, knowledge and settings into this cluster's database, bucket
+     * and vector store before the migration Job and the Deployment run; the source is read only.
+     * Remove it once the cutover is done. Default: none (a fresh, empty Open WebUI).
+     */
+    importFrom?: ImportFrom;
+    /**
+     * `WEBUI_SECRET_KEY` from an existing Kubernetes Secret of the release namespace (e.g. the old
+     * instance's key, so sessions and signed values survive a move). The component then generates
+     * no key and the output `webuiSecretKey` is empty. Default: a generated 64-character key.
+     */
+    webuiSecretKeyRef?: SecretKeyRef;
     /** Knobs of the Open WebUI pods (tolerations, affinity, volumes, sidecars, resources, ...). Default: none beyond the component's. */
     pod?: Pod;
     /** Pod knobs and images of the other workloads (bootstrap Job, collector, in-cluster services). Default: none. */

@@ -34,7 +34,7 @@ export interface PodInputs {
 }
 
 /** Volumes, mounts, init containers and env of an Open WebUI pod (Deployment or migration Job). */
-function volumes(p: PodInputs): { volumes: k8s.types.input.core.v1.Volume[]; mounts: k8s.types.input.core.v1.VolumeMount[]; initContainers: k8s.types.input.core.v1.Container[]; env: EnvVar[] } {
+export function volumes(p: PodInputs): { volumes: k8s.types.input.core.v1.Volume[]; mounts: k8s.types.input.core.v1.VolumeMount[]; initContainers: k8s.types.input.core.v1.Container[]; env: EnvVar[] } {
     const volumes: k8s.types.input.core.v1.Volume[] = [
         { name: "data", emptyDir: { sizeLimit: "10Gi" } },
         { name: "tmp", emptyDir: { sizeLimit: "2Gi" } },
@@ -51,15 +51,15 @@ function volumes(p: PodInputs): { volumes: k8s.types.input.core.v1.Volume[]; mou
     return { volumes: [...volumes, ...trust.volumes], mounts: [...mounts, ...trust.mounts], initContainers: trust.initContainers, env: trust.env };
 }
 
-function envFrom(p: PodInputs): k8s.types.input.core.v1.EnvFromSource[] | undefined {
+export function envFrom(p: PodInputs): k8s.types.input.core.v1.EnvFromSource[] | undefined {
     return p.envFromSecretNames.length ? p.envFromSecretNames.map((name) => ({ secretRef: { name } })) : undefined;
 }
 
-function podSecurity(): k8s.types.input.core.v1.PodSecurityContext {
+export function podSecurity(): k8s.types.input.core.v1.PodSecurityContext {
     return restrictedPodSecurity(APP_UID);
 }
 
-function resources(spec: ResolvedSpec): k8s.types.input.core.v1.ResourceRequirements {
+export function resources(spec: ResolvedSpec): k8s.types.input.core.v1.ResourceRequirements {
     return {
         requests: { cpu: spec.pod.cpuRequest, memory: spec.pod.memoryRequest },
         limits: { memory: spec.pod.memoryLimit, ...(spec.pod.cpuLimit ? { cpu: spec.pod.cpuLimit } : {}) },
@@ -237,6 +237,9 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
                                 name: "open-webui",
                                 image: spec.image.ref,
                                 imagePullPolicy: spec.image.pullPolicy,
+                                // pod.command / pod.args (the chart's); unset, the image's entrypoint.
+                                ...(spec.pod.command?.length ? { command: spec.pod.command } : {}),
+                                ...(spec.pod.args?.length ? { args: spec.pod.args } : {}),
                                 ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
                                 env,
                                 envFrom: envFrom(p),

@@ -10,7 +10,8 @@
 // By concern, under rules/: the rule shape and unknown-value handling (shape.ts), the workload
 // and env views (workloads.ts), then HA (ha.ts), data services (dataServices.ts), object
 // storage (storage.ts), pods and secrets (podsSecrets.ts), durability (durability.ts), hardening
-// (hardening.ts: NetworkPolicies, security headers, load balancer logs, cache deletion protection).
+// (hardening.ts: NetworkPolicies, security headers, load balancer and bucket access logs, Azure
+// diagnostic settings, cache and storage deletion protection).
 // policy/README.md's rule table is checked against `policies` by tests/policy.test.ts.
 import type { ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import type { PackPolicy, PackStackPolicy } from "./rules/shape";
@@ -19,7 +20,8 @@ import { noPublicDataStores, postgresEncryption, redisEncryption } from "./rules
 import { bucketSecurity, s3PublicAccessBlockPresent } from "./rules/storage";
 import { noLiteralSecrets, nonRootPods, noStaticStorageKeys } from "./rules/podsSecrets";
 import { databaseDeletionProtection } from "./rules/durability";
-import { cacheDeletionProtection, loadBalancerLogs, networkDefaultDeny, securityHeaders } from "./rules/hardening";
+import { importDataLoss } from "./rules/adoption";
+import { azureDiagnosticSettings, bucketAccessLogs, cacheDeletionProtection, loadBalancerLogs, networkDefaultDeny, securityHeaders, storageDeletionProtection } from "./rules/hardening";
 
 export * from "./rules/shape";
 export * from "./rules/workloads";
@@ -28,6 +30,7 @@ export * from "./rules/dataServices";
 export * from "./rules/storage";
 export * from "./rules/podsSecrets";
 export * from "./rules/durability";
+export * from "./rules/adoption";
 export * from "./rules/hardening";
 
 /** Every policy of the pack, in report order. */
@@ -48,10 +51,14 @@ export const policies: PackPolicy[] = [
     noStaticStorageKeys,
     nonRootPods,
     databaseDeletionProtection,
+    importDataLoss,
     cacheDeletionProtection,
     networkDefaultDeny,
     securityHeaders,
     loadBalancerLogs,
+    bucketAccessLogs,
+    azureDiagnosticSettings,
+    storageDeletionProtection,
 ];
 
 export const POLICY_PACK_NAME = "openwebui-ha";

@@ -65,6 +65,12 @@ const appSecret = () => ofType("kubernetes:core/v1:Secret").find((s) => s.name =
 const ingress = () => one("kubernetes:networking.k8s.io/v1:Ingress");
 const policyOf = (r: { plain: any }) => JSON.parse(r.plain.policy);
 const optsOf = (type: string, name: string) => resourceOpts.get(`${type}::${name}`) ?? {};
+/** The one resource of a type that belongs to the uploads bucket (the log bucket has its own; tests/accessLogs.test.ts). */
+const uploadsOf = (type: string) => {
+    const found = ofType(type).filter((r) => r.name.startsWith("chat-uploads"));
+    assert.strictEqual(found.length, 1, `${type}: ${found.map((r) => r.name).join(", ")}`);
+    return found[0];
+};
 
 describe("aws target", function () {
     describe("defaults (medium, Aurora, Valkey, Pod Identity, internet-facing ALB)", function () {
@@ -223,23 +229,23 @@ describe("aws target", function () {
         });
 
         it("S3: private, BucketOwnerEnforced, SSE-KMS with bucket key, versioned, TLS-only policy, retained", () => {
-            const bucket = one("aws:s3/bucket:Bucket");
+            const bucket = uploadsOf("aws:s3/bucket:Bucket");
             assert.strictEqual(bucket.plain.forceDestroy, false);
             assert.strictEqual(optsOf("aws:s3/bucket:Bucket", "chat-uploads").retainOnDelete, true);
-            const pab = one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").plain;
+            const pab = uploadsOf("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").plain;
             assert.deepStrictEqual(
                 [pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets, pab.bucket],
                 [true, true, true, true, "chat-uploads-bucket"],
             );
-            assert.deepStrictEqual(one("aws:s3/bucketOwnershipControls:BucketOwnershipControls").plain.rule, { objectOwnership: "BucketOwnerEnforced" });
-            const sse = one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").plain;
+            assert.deepStrictEqual(uploadsOf("aws:s3/bucketOwnershipControls:BucketOwnershipControls").plain.rule, { objectOwnership: "BucketOwnerEnforced" });
+            const sse = uploadsOf("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").plain;
             assert.deepStrictEqual(sse.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY }, bucketKeyEnabled: true }]);
-            assert.strictEqual(one("aws:s3/bucketVersioning:BucketVersioning").plain.versioningConfiguration.status, "Enabled");
+            assert.strictEqual(uploadsOf("aws:s3/bucketVersioning:BucketVersioning").plain.versioningConfiguration.status, "Enabled");
             // Lifecycle over the whole bucket through an explicit prefix: `filter {}` is deprecated upstream.
-            const [rule] = one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").plain.rules;
+            const [rule] = uploadsOf("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").plain.rules;
             assert.deepStrictEqual(rule.filter, { prefix: "" });
             assert.deepStrictEqual(rule.noncurrentVersionExpiration, { noncurrentDays: 90 });
-            const pol = policyOf(one("aws:s3/bucketPolicy:BucketPolicy"));
+            const pol = policyOf(uploadsOf("aws:s3/bucketPolicy:BucketPolicy"));
             assert.deepStrictEqual(pol.Statement, [
                 {
                     Sid: "DenyInsecureTransport",
@@ -251,11 +257,11 @@ describe("aws target", function () {
                 },
             ]);
             for (const t of ["bucketOwnershipControls:BucketOwnershipControls", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucketVersioning:BucketVersioning", "bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucketPolicy:BucketPolicy"]) {
-                assert.strictEqual(one(`aws:s3/${t}`).plain.bucket, "chat-uploads-bucket", t);
+                assert.strictEqual(uploadsOf(`aws:s3/${t}`).plain.bucket, "chat-uploads-bucket", t);
             }
             // The guards stay with a retained bucket.
             for (const t of ["bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketPolicy:BucketPolicy", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"]) {
-                const r = one(`aws:s3/${t}`);
+                const r = uploadsOf(`aws:s3/${t}`);
                 assert.strictEqual(optsOf(r.type, r.name).retainOnDelete, true, t);
             }
         });
@@ -408,6 +414,7 @@ describe("aws target", function () {
                 "aws:s3/bucketVersioning:BucketVersioning",
                 "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
                 "aws:s3/bucketPolicy:BucketPolicy",
+                "aws:s3/bucketLogging:BucketLogging",
             ]);
             for (const r of aws) {
                 assert.ok(r.name.startsWith("chat-"), r.name);
@@ -594,7 +601,7 @@ describe("aws target", function () {
         assert.deepStrictEqual(ipg.parameters, [{ name: "max_connections", value: "2500", applyMethod: "pending-reboot" }]);
         assert.strictEqual(inst[0].plain.dbParameterGroupName, "chat-db-instance-params-id");
         assert.strictEqual(await value(c.databaseServerMaxConnections), 2500);
-        assert.strictEqual(one("aws:s3/bucket:Bucket").plain.bucket, "acme-chat-uploads");
+        assert.strictEqual(one("aws:s3/bucket:Bucket", "-uploads").plain.bucket, "acme-chat-uploads");
         assert.strictEqual(optsOf("aws:s3/bucket:Bucket", "chat-uploads").retainOnDelete, false);
         assert.strictEqual(envOf(podSpec()).S3_REGION_NAME.value, "eu-central-1");
         assert.strictEqual(policyOf(one("aws:iam/rolePolicy:RolePolicy")).Statement[2].Resource, myKey);

@@ -402,7 +402,7 @@ describe("azure target", function () {
         });
 
         it("tags every Azure resource that takes tags; parents every child under the component", () => {
-            const taggable = [T.server, T.redis, T.account, T.identity, T.pe, T.zone, T.link];
+            const taggable = [T.server, T.redis, T.account, T.identity, T.pe, T.zone, T.link, "azure-native:operationalinsights:Workspace"];
             let n = 0;
             for (const t of taggable) {
                 for (const r of ofType(t)) {
@@ -411,13 +411,15 @@ describe("azure target", function () {
                     assert.strictEqual(r.inputs.tags?.["managed-by"], "pulumi", `${r.name} is not tagged`);
                 }
             }
-            assert.strictEqual(n, 12);
+            assert.strictEqual(n, 13);
             for (const r of rec) assert.ok(r.name === "chat" || r.name.startsWith("chat-"), r.name);
             const counts: { [t: string]: number } = {};
             for (const r of registered.filter((x) => x.type.startsWith("azure-native:"))) counts[r.type] = (counts[r.type] ?? 0) + 1;
             assert.deepStrictEqual(counts, {
-                [T.server]: 1, [T.config]: 4, [T.pgDatabase]: 1, [T.lock]: 2, [T.subnet]: 1, [T.zone]: 3, [T.link]: 3, [T.pe]: 2, [T.zoneGroup]: 2,
+                [T.server]: 1, [T.config]: 4, [T.pgDatabase]: 1, [T.lock]: 3, [T.subnet]: 1, [T.zone]: 3, [T.link]: 3, [T.pe]: 2, [T.zoneGroup]: 2,
                 [T.redis]: 1, [T.redisDb]: 1, [T.account]: 1, [T.blobService]: 1, [T.container]: 1, [T.identity]: 1, [T.fic]: 1, [T.role]: 1, [T.record]: 1,
+                // hardening.accessLogs (tests/accessLogs.test.ts): postgres, redis, redis-db, blob, agc; the workspace they send to.
+                "azure-native:monitor:DiagnosticSetting": 5, "azure-native:operationalinsights:Workspace": 1,
             });
         });
 

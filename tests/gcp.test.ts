@@ -6,7 +6,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { OpenWebUiCluster } from "../index";
 import { clearExampleConfig, loadExample } from "./exampleLoader";
-import { runPolicies, urnFor } from "../policy/runner";
+import { runPolicies } from "../policy/runner";
+import { analyzed } from "./policyDeps";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { GCP_DATABASE_SIZING, defaultServiceAccountId, gcpLabels, transactionLogDays } from "../providers/gcp";
 
@@ -57,8 +58,8 @@ async function build(args: any = {}, name = "chat"): Promise<{ c: OpenWebUiClust
     return { c, opts: recorded };
 }
 
-function optsOf(rec: Recorded[], type: string): pulumi.CustomResourceOptions {
-    const found = rec.filter((r) => r.type === type);
+function optsOf(rec: Recorded[], type: string, name?: string): pulumi.CustomResourceOptions {
+    const found = rec.filter((r) => r.type === type && (name === undefined || r.name === name));
     assert.strictEqual(found.length, 1, `expected one ${type} recorded, got ${found.length}`);
     return found[0].opts as pulumi.CustomResourceOptions;
 }
@@ -214,7 +215,7 @@ describe("gcp target", function () {
         });
 
         it("creates a private, versioned, uniform-access GCS bucket in the region, retained on delete", () => {
-            const b = one(T.bucket).plain;
+            const b = one(T.bucket, "-uploads").plain;
             assert.strictEqual(b.project, "proj-123");
             assert.strictEqual(b.location, "EUROPE-WEST1");
             assert.strictEqual(b.uniformBucketLevelAccess, true);
@@ -222,7 +223,7 @@ describe("gcp target", function () {
             assert.deepStrictEqual(b.versioning, { enabled: true });
             assert.strictEqual(b.forceDestroy, false);
             assert.deepStrictEqual(b.lifecycleRules, [{ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 30, withState: "ARCHIVED" } }]);
-            assert.strictEqual(optsOf(rec, T.bucket).retainOnDelete, true);
+            assert.strictEqual(optsOf(rec, T.bucket, "chat-uploads").retainOnDelete, true);
         });
 
         it("points Open WebUI at GCS with no key file", () => {
@@ -243,13 +244,14 @@ describe("gcp target", function () {
             assert.strictEqual(wi.role, "roles/iam.workloadIdentityUser");
             assert.strictEqual(wi.member, "serviceAccount:proj-123.svc.id.goog[open-webui/chat]");
             assert.strictEqual(wi.serviceAccountId, "projects/proj/serviceAccounts/chat-gsa");
-            const iam = one(T.bucketIam).plain;
+            const iam = one(T.bucketIam, "-gsa-bucket").plain;
             assert.strictEqual(iam.bucket, "chat-uploads");
             assert.strictEqual(iam.role, "roles/storage.objectAdmin");
             assert.strictEqual(iam.member, `serviceAccount:${gsa.accountId}@proj.iam.gserviceaccount.com`);
             // No project-, folder- or organization-level grants anywhere.
             const broad = registered.filter((r) => /^gcp:(projects|organizations|folders)\//.test(r.type) || /IAM(Member|Binding|Policy)$/.test(r.type));
-            assert.deepStrictEqual(broad.map((r) => r.type).sort(), [T.gsaIam, T.bucketIam].sort());
+            // Bucket-level grants only: the GSA on the uploads, Google's usage-log writer on the log bucket.
+            assert.deepStrictEqual(broad.map((r) => r.name).sort(), ["chat-access-logs-writer", "chat-gsa-bucket", "chat-gsa-wi"].sort());
         });
 
         it("annotates the Kubernetes ServiceAccount with the GSA email and runs the pods as it", () => {
@@ -324,8 +326,7 @@ describe("gcp target", function () {
         });
 
         it("the stack passes the openwebui-ha policy pack with no violation at all", async () => {
-            const resources = registered.map((r) => ({ type: r.type, name: r.name, urn: urnFor(r.type, r.name), props: r.plain }));
-            const violations = await runPolicies(resources);
+            const violations = await runPolicies(analyzed(registered));
             assert.deepStrictEqual(violations.map((v) => `${v.enforcementLevel} ${v.policyName}: ${v.message}`), []);
         });
 
@@ -341,7 +342,7 @@ describe("gcp target", function () {
                 [T.redis, (p) => p.labels],
                 [T.bucket, (p) => p.labels],
             ];
-            for (const [t, f] of labelled) assert.deepStrictEqual(f(one(t).plain), { "openwebui-cluster": "chat", "managed-by": "pulumi" }, t);
+            for (const [t, f] of labelled) for (const r of ofType(t)) assert.deepStrictEqual(f(r.plain), { "openwebui-cluster": "chat", "managed-by": "pulumi" }, r.name);
             for (const a of ofType(T.address)) assert.deepStrictEqual(a.plain.labels, { "openwebui-cluster": "chat", "managed-by": "pulumi" }, a.name);
         });
 
@@ -406,8 +407,8 @@ describe("gcp target", function () {
         assert.strictEqual(r.maintenancePolicy.weeklyMaintenanceWindows[0].day, "TUESDAY");
         assert.strictEqual(r.maintenancePolicy.weeklyMaintenanceWindows[0].startTime.hours, 22);
         assert.strictEqual(one(T.gsa).plain.accountId, "openwebui-prod");
-        assert.deepStrictEqual(one(T.bucket).plain.lifecycleRules, []);
-        assert.strictEqual(one(T.bucket).plain.location, "EU");
+        assert.deepStrictEqual(one(T.bucket, "-uploads").plain.lifecycleRules, []);
+        assert.strictEqual(one(T.bucket, "-uploads").plain.location, "EU");
     });
 
     it("ENTERPRISE_PLUS with a perf-optimized tier keeps up to 35 days of PITR logs", async () => {
@@ -434,9 +435,9 @@ describe("gcp target", function () {
         assert.strictEqual(db.settings.backupConfiguration.backupRetentionSettings.retainedBackups, 3);
         assert.strictEqual(one(T.database).plain.deletionPolicy, "DELETE");
         assert.strictEqual(one(T.database).plain.name, "chat_db");
-        assert.strictEqual(one(T.bucket).plain.name, "acme-chat-uploads");
-        assert.strictEqual(one(T.bucketIam).plain.bucket, "acme-chat-uploads");
-        assert.strictEqual(optsOf(opts, T.bucket).retainOnDelete, false);
+        assert.strictEqual(one(T.bucket, "-uploads").plain.name, "acme-chat-uploads");
+        assert.strictEqual(one(T.bucketIam, "-gsa-bucket").plain.bucket, "acme-chat-uploads");
+        assert.strictEqual(optsOf(opts, T.bucket, "chat-uploads").retainOnDelete, false);
         assert.strictEqual(envOf(appDeployment().spec.template.spec).GCS_BUCKET_NAME.value, "acme-chat-uploads");
     });
 
@@ -487,7 +488,7 @@ describe("gcp target", function () {
         for (const t of [T.instance, T.database, T.user, T.redis, T.connection]) assert.strictEqual(ofType(t).length, 0, t);
         assert.deepStrictEqual(ofType(T.address).map((a) => a.name), ["chat-ip"]);
         assert.strictEqual(ofType(T.secret).filter((s) => s.name.endsWith("-redis-ca")).length, 0);
-        assert.strictEqual(ofType(T.bucket).length, 1);
+        assert.deepStrictEqual(ofType(T.bucket).map((b) => b.name).sort(), ["chat-access-logs", "chat-uploads"]);
     });
 
     it("PITR log days stay below the backup count and within the edition's limit", () => {
@@ -526,12 +527,12 @@ describe("gcp target", function () {
             assert.strictEqual(db.settings.ipConfiguration.allocatedIpRange, "google-managed-services-shared-vpc");
             assert.strictEqual(ofType(T.connection).length, 0);
             assert.strictEqual(one(T.redis).plain.tier, "STANDARD_HA");
-            assert.strictEqual(one(T.bucket).plain.location, "US-CENTRAL1");
+            assert.strictEqual(one(T.bucket, "-uploads").plain.location, "US-CENTRAL1");
             assert.strictEqual(one(T.gsaIam).plain.member, "serviceAccount:acme-ai-prod.svc.id.goog[open-webui/chat]");
             assert.strictEqual(one(T.record).plain.name, "chat.acme.dev.");
             assert.strictEqual(one(T.record).plain.managedZone, "acme-dev");
             assert.deepStrictEqual(one(T.cert).plain.spec.domains, ["chat.acme.dev"]);
-            assert.strictEqual(one(T.bucket).plain.labels.stack, "test");
+            assert.strictEqual(one(T.bucket, "-uploads").plain.labels.stack, "test");
             assert.strictEqual(await new Promise((r) => mod.url.apply(r)), "https://chat.acme.dev");
             assert.strictEqual(await new Promise((r) => mod.databaseServerMaxConnections.apply(r)), 600);
             assert.match(await new Promise<string>((r) => mod.serviceAccountEmail.apply(r)), /^owui-chat-[0-9a-f]{6}@proj\.iam\.gserviceaccount\.com$/);

@@ -6,7 +6,8 @@ import * as assert from "assert";
 import { envOf, ofType, one, registered, reset, settle } from "./harness";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { CloudTarget, OpenWebUiCluster } from "../index";
-import { runPolicies, urnFor } from "../policy/runner";
+import { runPolicies } from "../policy/runner";
+import { analyzed } from "./policyDeps";
 
 const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000";
 const VNET = `${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/aks-vnet`;
@@ -35,12 +36,12 @@ async function build(target: string, extra: any = {}): Promise<void> {
 }
 
 async function advisories(): Promise<string[]> {
-    const resources = registered.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, urn: urnFor(r.type, r.name), props: r.type === "aws:s3/bucket:Bucket" ? { ...r.plain, bucket: "b" } : r.plain }));
-    return (await runPolicies(resources)).map((v) => v.policyName);
+    return (await runPolicies(analyzed(registered))).map((v) => v.policyName);
 }
 
 const appEnv = () => Object.fromEntries(Object.entries(envOf(one("kubernetes:apps/v1:Deployment", "chat").plain.spec.template.spec)).map(([k, v]) => [k, v.value]));
-const OFF = { network: { defaultDeny: false }, hardening: { securityHeaders: false, accessLogs: false, cacheDeletionProtection: false } };
+const OFF = { network: { defaultDeny: false }, hardening: { securityHeaders: false, accessLogs: false, cacheDeletionProtection: false, storageDeletionProtection: false } };
+const HARDENING_RULES = ["owui-network-default-deny", "owui-security-headers", "load-balancer-access-logs", "cache-deletion-protection", "bucket-access-logs", "azure-diagnostic-settings", "storage-deletion-protection"];
 
 describe("hardening defaults, per target, and the pack's report when off", function () {
     this.timeout(60000);
@@ -52,8 +53,7 @@ describe("hardening defaults, per target, and the pack's report when off", funct
             assert.strictEqual(env.XFRAME_OPTIONS, "DENY");
             assert.strictEqual(env.REFERRER_POLICY, "strict-origin-when-cross-origin");
             assert.strictEqual(env.HSTS, "max-age=31536000;includeSubDomains");
-            const hardeningRules = ["owui-network-default-deny", "owui-security-headers", "load-balancer-access-logs", "cache-deletion-protection"];
-            assert.deepStrictEqual((await advisories()).filter((p) => hardeningRules.includes(p)), []);
+            assert.deepStrictEqual((await advisories()).filter((p) => HARDENING_RULES.includes(p)), []);
         });
         it(`${target}: every default off explicitly, and the pack says so`, async () => {
             await build(target, OFF);
@@ -63,8 +63,13 @@ describe("hardening defaults, per target, and the pack's report when off", funct
             const found = await advisories();
             assert.ok(found.includes("owui-network-default-deny"), found.join(", "));
             assert.ok(found.includes("owui-security-headers"), found.join(", "));
-            if (target === "gcp") assert.ok(found.includes("load-balancer-access-logs"));
-            if (target === "gcp" || target === "aws") assert.ok(found.includes("cache-deletion-protection"));
+            const expected: { [t: string]: string[] } = {
+                kubernetes: [],
+                aws: ["load-balancer-access-logs", "bucket-access-logs", "cache-deletion-protection"],
+                gcp: ["load-balancer-access-logs", "bucket-access-logs", "cache-deletion-protection"],
+                azure: ["azure-diagnostic-settings", "storage-deletion-protection"],
+            };
+            for (const rule of expected[target]) assert.ok(found.includes(rule), `${rule} not in ${found.join(", ")}`);
         });
     }
 
@@ -88,9 +93,10 @@ describe("hardening defaults, per target, and the pack's report when off", funct
         await build("gcp", { gcp: { ...TARGETS.gcp.gcp, kmsKeyName: key } });
         assert.strictEqual(one("gcp:sql/databaseInstance:DatabaseInstance").plain.encryptionKeyName, key);
         assert.strictEqual(one("gcp:redis/instance:Instance").plain.customerManagedKey, key);
-        assert.strictEqual(one("gcp:storage/bucket:Bucket").plain.encryption.defaultKmsKeyName, key);
+        assert.strictEqual(one("gcp:storage/bucket:Bucket", "-uploads").plain.encryption.defaultKmsKeyName, key);
+        assert.strictEqual(one("gcp:storage/bucket:Bucket", "-access-logs").plain.encryption.defaultKmsKeyName, key);
         await build("gcp");
-        assert.strictEqual(one("gcp:storage/bucket:Bucket").plain.encryption, undefined);
+        assert.strictEqual(one("gcp:storage/bucket:Bucket", "-uploads").plain.encryption, undefined);
         reset();
         assert.throws(() => new OpenWebUiCluster("chat", { hostname: "chat.example.com", ...TARGETS.gcp, gcp: { ...TARGETS.gcp.gcp, kmsKeyName: "my-key" } }), /gcp\.kmsKeyName: got "my-key"; use a Cloud KMS key name/);
     });

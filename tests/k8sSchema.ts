@@ -66,10 +66,34 @@ const CRD_SCHEMAS: Record<string, object> = {
     },
 };
 
+/**
+ * CRDs shipped upstream beside the checkout (../shared/e2e-toolchain/crds, unmodified, with their
+ * license): the served version's openAPIV3Schema, read once. CloudNativePG v1.30.0 for now.
+ */
+const UPSTREAM_CRDS: Record<string, string> = { "postgresql.cnpg.io": "cloudnative-pg-v1.30.0" };
+export const UPSTREAM_CRD_DIR = require("path").resolve(__dirname, "../../shared/e2e-toolchain/crds");
+function upstreamCrdSchema(apiVersion: string, kind: string): object | undefined {
+    const [group, version] = String(apiVersion).split("/");
+    const dir = UPSTREAM_CRDS[group];
+    if (!dir) return undefined;
+    const key = `${apiVersion}/${kind}`;
+    if (!CRD_SCHEMAS[key]) {
+        const fs = require("fs"), path = require("path");
+        const file = path.join(UPSTREAM_CRD_DIR, dir, `${group}_${kind.toLowerCase()}s.yaml`);
+        const crd = require("yaml").parse(fs.readFileSync(file, "utf8"));
+        const v = crd.spec.versions.find((x: any) => x.name === version);
+        if (!v) throw new Error(`${file} serves no version ${version}`);
+        CRD_SCHEMAS[key] = v.schema.openAPIV3Schema;
+    }
+    return CRD_SCHEMAS[key];
+}
+
+const compiled = new WeakMap<object, any>();
 function validateCrd(obj: any, schema: object): void {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const Ajv = require("ajv").default;
-    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    if (!compiled.has(schema)) compiled.set(schema, new Ajv({ allErrors: true, strict: false, logger: false }).compile(schema));
+    const validate = compiled.get(schema);
     if (!validate(obj)) {
         throw new Error(`${obj.kind} ${obj.metadata?.name}: ${validate.errors.map((e: any) => `${e.instancePath || "/"} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ""}`).join("; ")}`);
     }
@@ -78,7 +102,7 @@ function validateCrd(obj: any, schema: object): void {
 /** Strips Pulumi-only fields and validates; throws with the schema errors. */
 export async function validateK8sObject(obj: any): Promise<void> {
     if (!obj || !obj.apiVersion || !obj.kind) throw new Error(`not a Kubernetes object: ${JSON.stringify(obj)?.slice(0, 200)}`);
-    const crd = CRD_SCHEMAS[`${obj.apiVersion}/${obj.kind}`];
+    const crd = CRD_SCHEMAS[`${obj.apiVersion}/${obj.kind}`] ?? upstreamCrdSchema(obj.apiVersion, obj.kind);
     if (crd) return validateCrd(JSON.parse(JSON.stringify(obj)), crd);
     const path = modulePath(obj.apiVersion, obj.kind);
     let mod: any;

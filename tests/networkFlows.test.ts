@@ -7,7 +7,7 @@ import * as assert from "assert";
 import { ofType, registered, reset, settle } from "./harness";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { allowed, Endpoint, inCidr, Pod, Policy } from "./npEval";
-import { CloudTarget, OpenWebUiCluster, RoutingMode } from "../index";
+import { CloudTarget, DataTier, OpenWebUiCluster, RoutingMode } from "../index";
 import { ValidationError } from "../components/errors";
 import { AZURE_ARGS } from "./cloudFixtures";
 
@@ -130,6 +130,40 @@ describe("NetworkPolicy flows", function () {
         no(pod("x", { app: "x" }, "10.0.60.1", "other-ns"), w.app, 8080, "a pod of another namespace -> app");
     });
 
+    it("kubernetes target, highly available data tier (CloudNativePG, Valkey + Sentinel, shared volume)", async () => {
+        const { w, nps } = await build({ target: CloudTarget.Kubernetes, kubernetes: { dataTier: DataTier.HighlyAvailable, cnpgOperatorNamespace: "databases" }, storage: { storageClassName: "nfs" } });
+        const cluster = kubernetesObjects(registered).find((o) => o.kind === "Cluster");
+        // CloudNativePG's pods: the Cluster's inherited labels on each instance.
+        const pg = [1, 2, 3].map((i) => pod(`chat-pg-${i}`, { ...cluster.spec.inheritedMetadata.labels, "cnpg.io/cluster": "chat-pg" }, `10.0.110.${i}`));
+        // No object store flow: the kubelet mounts the shared volume (DNS stands in for the store).
+        const { ok, no } = commonFlows(w, nps, { db: [pg[0], 5432], redis: [w.valkey, 6379], store: [DNS, 53] });
+        const operator = pod("cnpg-controller", { "app.kubernetes.io/name": "cloudnative-pg" }, "10.0.90.1", "databases");
+        ok(w.app, w.sentinel, 26379, "app -> sentinel");
+        ok(w.migrations, w.valkey, 6379, "migrations -> valkey");
+        ok(w.migrations, w.sentinel, 26379, "migrations -> sentinel");
+        ok(pg[1], pg[0], 5432, "replica -> primary (streaming replication)");
+        ok(pg[0], pg[2], 5432, "primary -> replica (pg_rewind, switchover)");
+        ok(operator, pg[0], 8000, "operator -> instance status port");
+        ok(pg[0], ip("10.96.0.1"), 443, "instance manager -> Kubernetes API");
+        ok(pg[0], DNS, 53, "instance -> DNS", "UDP");
+        ok(w.valkey, w.valkey, 6379, "valkey replica -> primary");
+        ok(w.valkey, w.sentinel, 26379, "valkey start -> sentinel (who is primary)");
+        ok(w.sentinel, w.valkey, 6379, "sentinel -> valkey (monitor, failover)");
+        ok(w.sentinel, w.sentinel, 26379, "sentinel -> sentinel (gossip, votes)");
+        no(OTHER, pg[0], 5432, "another pod -> postgres");
+        no(pod("x", {}, "10.0.91.1", "cnpg-system"), pg[0], 8000, "the default operator namespace when another is named");
+        no(operator, pg[0], 5432, "operator namespace -> 5432");
+        no(OTHER, w.valkey, 6379, "another pod -> valkey");
+        no(OTHER, w.sentinel, 26379, "another pod -> sentinel");
+        no(w.valkey, pg[0], 5432, "valkey -> postgres");
+        no(w.sentinel, ip("198.51.100.1"), 443, "sentinel -> internet");
+        no(w.valkey, ip("10.96.0.1"), 443, "valkey -> Kubernetes API");
+        no(pg[0], ip("198.51.100.1"), 80, "postgres -> internet:80");
+        no(pg[0], w.valkey, 6379, "postgres -> valkey");
+        no(w.app, ip("198.51.100.7"), 8333, "no object store flow with a shared volume");
+        assert.ok(!w.postgres && !w.redis && !w.objects && !w["db-bootstrap"], "no single-instance service, no bootstrap Job");
+    });
+
     it("kubernetes target: Gateway API, routing none, egressToInternet, allowedEgress, defaultDeny=false", async () => {
         let r = await build({ target: CloudTarget.Kubernetes, kubernetes: { gateway: { name: "gw", namespace: "gateways" }, ingressControllerPodLabels: { "gateway.networking.k8s.io/gateway-name": "gw" } } });
         const gw = pod("envoy", { "gateway.networking.k8s.io/gateway-name": "gw" }, "10.0.51.1", "gateways");
@@ -176,6 +210,33 @@ describe("NetworkPolicy flows", function () {
         assert.ok(allowed(narrowed.nps, ip("10.225.0.4"), narrowed.w.app, 8080));
         assert.ok(!allowed(narrowed.nps, OTHER, narrowed.w.app, 8080), "narrowed to the AGC subnet: another pod is refused");
         ok(w.app, ip("20.190.1.1"), 443, "app -> Entra ID");
+    });
+
+    it("the import Job (importFrom): exactly the app's egress, no ingress; a Postgres source on 5432", async () => {
+        const egressOf = (nps: Policy[], suffix: string) => nps.find((p) => p.metadata.name === `chat-${suffix}`)!.spec.egress;
+        let r = await build({ target: CloudTarget.Kubernetes, importFrom: { dataDirClaim: "open-webui" } });
+        const imp = r.w.import;
+        assert.ok(imp, "the import Job's pods");
+        assert.deepStrictEqual(egressOf(r.nps, "import"), egressOf(r.nps, "app"), "the app's egress, exactly");
+        for (const [dst, port, what] of [[r.w.postgres, 5432, "postgres"], [r.w.redis, 6379, "redis"], [r.w.objects, 8333, "object store"], [r.w["otel-collector"], 4317, "collector"]] as const) {
+            assert.ok(allowed(r.nps, imp, dst, port), `import -> ${what} must be allowed`);
+        }
+        assert.ok(allowed(r.nps, imp, DNS, 53, "UDP"), "import -> DNS");
+        for (const src of [OTHER, r.w.app, r.w.migrations]) assert.ok(!allowed(r.nps, src, imp, 8080), `${src.name} -> import must be denied`);
+        assert.ok(!allowed(r.nps, imp, ip("203.0.113.9"), 5432), "no source Postgres without databaseUrlSecret");
+        assert.ok(!allowed(r.nps, imp, r.w.objects, 9333), "import -> SeaweedFS master");
+        r = await build({ target: CloudTarget.Kubernetes, importFrom: { databaseUrlSecret: { name: "old-db", key: "url" } } });
+        assert.ok(allowed(r.nps, r.w.import, ip("203.0.113.9"), 5432), "import -> the source Postgres");
+        assert.ok(!allowed(r.nps, r.w.app, ip("203.0.113.9"), 5432), "the app does not reach it");
+        r = await build({ target: CloudTarget.Kubernetes, database: { mode: "inClusterHa" }, redis: { mode: "inClusterHa" }, importFrom: { dataDirClaim: "open-webui" } });
+        const pgHa = pod("chat-pg-1", { "app.kubernetes.io/instance": "chat", "app.kubernetes.io/component": "postgres-ha" }, "10.0.120.1");
+        assert.ok(allowed(r.nps, r.w.import, pgHa, 5432), "import -> HA Postgres (admitted wherever the app is)");
+        assert.ok(!allowed(r.nps, OTHER, pgHa, 5432));
+        const aws = { vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"], eks: { clusterName: "prod", securityGroupIds: ["sg-1"] }, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab", route53ZoneId: "Z1" };
+        r = await build({ target: CloudTarget.Aws, aws, importFrom: { dataDirClaim: "open-webui" } });
+        assert.ok(allowed(r.nps, r.w.import, ip("169.254.170.23"), 80), "import -> EKS Pod Identity agent (bucket access)");
+        assert.ok(allowed(r.nps, r.w.import, ip("52.218.1.1"), 443), "import -> S3");
+        assert.ok(allowed(r.nps, r.w.import, ip("10.0.20.5"), 5432), "import -> Aurora");
     });
 
     it("bad network args fail at construction, naming the field", async () => {

@@ -325,7 +325,7 @@ describe("openwebui plan: the examples", () => {
     });
 
     it("finds the examples to plan", () => {
-        assert.deepStrictEqual(examples.sort(), ["aws", "azure", "gcp", "kubernetes"], `examples: ${examples.join(", ")}`);
+        assert.deepStrictEqual(examples.sort(), ["aws", "azure", "gcp", "kubernetes", "kubernetes-ha"], `examples: ${examples.join(", ")}`);
     });
 
     for (const ex of examples) {
@@ -367,10 +367,15 @@ describe("openwebui plan: the examples", () => {
                 assert.strictEqual(loud.length, 1, `notes: ${r.notes.join(" | ")}`);
                 for (const role of ["postgres", "redis", "objects"]) assert.match(loud[0], new RegExp(`chat-${role} \\(${role}\\)`));
                 assert.match(renderText(r), /^note: NOT HIGHLY AVAILABLE/m);
-            } else assert.deepStrictEqual(loud, [], "managed services are HA: no such note");
+            } else assert.deepStrictEqual(loud, [], "managed services and the HA data tier are HA: no such note");
+            // Every mode says per service whether it is HA (the kubernetes-ha example: all three).
+            const tier = r.notes.find((n) => n.startsWith("data tier: "));
+            assert.ok(tier, `notes: ${r.notes.join(" | ")}`);
+            if (ex === "kubernetes-ha") assert.match(tier!, /^data tier: database inClusterHa: HA .*; redis inClusterHa: HA .*; storage sharedVolume: HA /);
+            if (ex === "kubernetes") assert.match(tier!, /database inCluster: NOT HA .*redis inCluster: NOT HA .*storage inCluster: NOT HA/);
             // nothing fabricated: some inputs are only known after apply, and no secret leaks into YAML
             const all = JSON.stringify(r.resources.map((x) => x.props));
-            assert.ok(all.includes(COMPUTED) || ex === "kubernetes");
+            assert.ok(all.includes(COMPUTED) || ex.startsWith("kubernetes"));
             assert.ok(all.includes(SECRET_MASK));
         });
     }

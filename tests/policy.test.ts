@@ -185,8 +185,12 @@ describe("policy pack: structure", () => {
             "owui-network-default-deny": "advisory",
             "owui-security-headers": "advisory",
             "load-balancer-access-logs": "advisory",
+            "bucket-access-logs": "advisory",
+            "azure-diagnostic-settings": "advisory",
+            "storage-deletion-protection": "advisory",
             "owui-pods-non-root": "mandatory",
             "database-deletion-protection": "advisory",
+            "owui-import-keeps-data": "advisory",
         });
     });
 

@@ -1,11 +1,18 @@
-// Hardening rules: default-deny NetworkPolicies, security response headers, load balancer
-// request logs, the managed cache protected from deletion. Advisory: each reports a default the
-// component sets and the user turned off (`network.defaultDeny`, `hardening.*`).
+// Hardening rules: default-deny NetworkPolicies, security response headers, load balancer and
+// bucket access logs, Azure diagnostic settings, the managed cache and the Azure storage account
+// protected from deletion. Advisory: each reports a default the component sets and the user
+// turned off (`network.defaultDeny`, `hardening.*`).
+import type { PolicyResource } from "@pulumi/policy";
 import { TYPES, isUnknown, raw, get, arr, resourceRule, stackRule } from "./shape";
 import { findOwuiWorkloads, has, patternOf, plainValue } from "./workloads";
 
 const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const BACKEND_CONFIG = "kubernetes:cloud.google.com/v1:BackendConfig";
+const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
+const ALB = "alb.ingress.kubernetes.io";
+const S3_LOGGING = new Set(["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"]);
+const DIAGNOSTIC_SETTINGS = new Set(["azure-native:monitor:DiagnosticSetting", "azure-native:insights:DiagnosticSetting"]);
+const LOCKS = new Set<string>([TYPES.lockByScope, TYPES.lockAtResourceLevel, TYPES.lockAtResourceGroupLevel]);
 
 /** Whether a label selector (matchLabels only; expressions count as matching) selects `labels`. */
 function selects(selector: any, labels: Record<string, any>): boolean {
@@ -58,17 +65,114 @@ export const securityHeaders = stackRule({
     },
 });
 
+/** An AWS Load Balancer Controller Ingress (its class, or any `alb.ingress.kubernetes.io/` annotation). */
+function isAlbIngress(p: any): boolean {
+    const ann = get(p, "metadata", "annotations") ?? {};
+    return get(p, "spec", "ingressClassName") === "alb" || ann["kubernetes.io/ingress.class"] === "alb" || Object.keys(ann).some((k) => k.startsWith(`${ALB}/`));
+}
+
+/** `k=v` pairs of an ALB `load-balancer-attributes` annotation (undefined when unknown). */
+function albAttributes(p: any): Map<string, string> | undefined {
+    const v = get(p, "metadata", "annotations", `${ALB}/load-balancer-attributes`);
+    if (isUnknown(v)) return undefined;
+    return new Map(String(v ?? "").split(",").filter((kv) => kv.includes("=")).map((kv) => [kv.slice(0, kv.indexOf("=")).trim(), kv.slice(kv.indexOf("=") + 1).trim()]));
+}
+
 export const loadBalancerLogs = resourceRule({
     name: "load-balancer-access-logs",
-    description: "GKE load balancer request logs on: BackendConfig spec.logging.enable=true (off with hardening.accessLogs=false).",
-    remediation: "Keep hardening.accessLogs (default true), or set spec.logging: { enable: true, sampleRate: 1 } on the BackendConfig.",
+    description: "Load balancer request logs on: GKE BackendConfig spec.logging.enable=true; AWS ALB Ingress load-balancer-attributes access_logs.s3.enabled=true with a bucket (off with hardening.accessLogs=false).",
+    remediation: "Keep hardening.accessLogs (default true); or set spec.logging: { enable: true, sampleRate: 1 } on the BackendConfig, and alb.ingress.kubernetes.io/load-balancer-attributes: access_logs.s3.enabled=true,access_logs.s3.bucket=<log bucket> on the ALB Ingress.",
     enforcementLevel: "advisory",
     severity: "low",
     tags: ["audit", "logging"],
     validateResource: (args, report) => {
-        if (args.type !== BACKEND_CONFIG) return;
-        const enable = get(raw(args.props), "spec", "logging", "enable");
-        if (enable !== true && !isUnknown(enable)) report(`BackendConfig '${args.name}' has no request logging (spec.logging.enable=${enable}).`);
+        const p = raw(args.props);
+        if (args.type === BACKEND_CONFIG) {
+            const enable = get(p, "spec", "logging", "enable");
+            if (enable !== true && !isUnknown(enable)) report(`BackendConfig '${args.name}' has no request logging (spec.logging.enable=${enable}).`);
+        }
+        if (args.type === INGRESS && isAlbIngress(p)) {
+            const attrs = albAttributes(p);
+            if (attrs && (attrs.get("access_logs.s3.enabled") !== "true" || !attrs.get("access_logs.s3.bucket"))) report(`ALB Ingress '${args.name}' has no access logs (load-balancer-attributes without access_logs.s3.enabled=true and a bucket).`);
+        }
+    },
+});
+
+/** Whether `r`'s `prop` names `target`: by name/ARM-id suffix, or through the engine's property dependencies. */
+function refersTo(r: PolicyResource, prop: string, value: unknown, target: PolicyResource, names: unknown[]): boolean {
+    if (typeof value === "string" && !isUnknown(value)) {
+        const v = value.toLowerCase();
+        if (names.some((n) => typeof n === "string" && n !== "" && !isUnknown(n) && (v === n.toLowerCase() || v.endsWith(`/${n.toLowerCase()}`) || v.includes(`/${n.toLowerCase()}/`)))) return true;
+    }
+    return arr((r as any).propertyDependencies?.[prop]).some((d: PolicyResource) => d === target || d?.urn === target.urn);
+}
+
+export const bucketAccessLogs = stackRule({
+    name: "bucket-access-logs",
+    description: "Upload buckets log their requests: S3 server access logging (a BucketLogging), GCS usage logs (logging.logBucket). A bucket that receives logs is exempt (off with hardening.accessLogs=false).",
+    remediation: "Keep hardening.accessLogs (default true); or add an aws.s3.BucketLogging for the bucket into a log bucket, or set logging { logBucket } on the GCS bucket.",
+    enforcementLevel: "advisory",
+    severity: "low",
+    tags: ["audit", "logging"],
+    validateStack: (args, report) => {
+        const logging = args.resources.filter((r) => S3_LOGGING.has(r.type));
+        const albs = args.resources.filter((r) => r.type === INGRESS && isAlbIngress(raw(r.props))).map((r) => albAttributes(raw(r.props)));
+        for (const b of args.resources.filter((r) => r.type === TYPES.s3Bucket || r.type === TYPES.s3BucketV2)) {
+            const bp = raw(b.props);
+            const names = [bp.bucket, bp.id].filter((n) => typeof n === "string" && n !== "" && !isUnknown(n));
+            const logged = logging.some((l) => refersTo(l, "bucket", raw(l.props).bucket, b, names));
+            const target = logging.some((l) => refersTo(l, "targetBucket", raw(l.props).targetBucket, b, names))
+                || albs.some((a) => a === undefined || names.includes(a.get("access_logs.s3.bucket")));
+            if (!logged && !target) report(`S3 bucket '${b.name}' has no server access logging (no BucketLogging names it).`, b.urn);
+        }
+        const gcs = args.resources.filter((r) => r.type === TYPES.gcsBucket);
+        for (const b of gcs) {
+            const logBucket = get(raw(b.props), "logging", "logBucket");
+            if (isUnknown(logBucket) || (typeof logBucket === "string" && logBucket !== "")) continue;
+            const target = gcs.some((o) => o !== b && refersTo(o, "logging", get(raw(o.props), "logging", "logBucket"), b, [raw(b.props).name]));
+            if (!target) report(`GCS bucket '${b.name}' has no usage logs (logging.logBucket unset).`, b.urn);
+        }
+    },
+});
+
+export const azureDiagnosticSettings = stackRule({
+    name: "azure-diagnostic-settings",
+    description: "The Azure data services send their logs to Log Analytics: a diagnostic setting on each PostgreSQL flexible server, Azure Managed Redis cluster (or its database) and storage account (or its blob service) (off with hardening.accessLogs=false).",
+    remediation: "Keep hardening.accessLogs (default true); or add an azure-native monitor.DiagnosticSetting (categoryGroup allLogs, AllMetrics/Transaction) with a workspaceId on each.",
+    enforcementLevel: "advisory",
+    severity: "low",
+    tags: ["audit", "logging"],
+    validateStack: (args, report) => {
+        const settings = args.resources.filter((r) => DIAGNOSTIC_SETTINGS.has(r.type));
+        const targets: [string, string, string][] = [[TYPES.pgFlexibleServer, "serverName", "PostgreSQL server"], [TYPES.redisEnterprise, "clusterName", "Azure Managed Redis"], [TYPES.storageAccount, "accountName", "Storage account"]];
+        for (const [type, nameProp, label] of targets) {
+            for (const t of args.resources.filter((r) => r.type === type)) {
+                const covered = settings.some((d) => isUnknown(raw(d.props).resourceUri) || refersTo(d, "resourceUri", raw(d.props).resourceUri, t, [raw(t.props)[nameProp]]));
+                if (!covered) report(`${label} '${t.name}' has no diagnostic setting.`, t.urn);
+            }
+        }
+    },
+});
+
+export const storageDeletionProtection = stackRule({
+    name: "storage-deletion-protection",
+    description: "An Azure storage account holding uploads has a CanNotDelete (or ReadOnly) management lock: Azure deletes an account with all its blobs, S3 and GCS refuse to delete a bucket that holds objects (off with hardening.storageDeletionProtection=false).",
+    remediation: "Keep hardening.storageDeletionProtection (default true), or add a ManagementLockByScope (level CanNotDelete) scoped to the storage account.",
+    enforcementLevel: "advisory",
+    severity: "medium",
+    tags: ["durability"],
+    validateStack: (args, report) => {
+        const locks = args.resources.filter((r) => LOCKS.has(r.type) && (isUnknown(raw(r.props).level) || ["CanNotDelete", "ReadOnly"].includes(raw(r.props).level)));
+        for (const a of args.resources.filter((r) => r.type === TYPES.storageAccount)) {
+            const ap = raw(a.props);
+            const locked = locks.some((l) => {
+                const lp = raw(l.props);
+                if (l.type === TYPES.lockAtResourceGroupLevel) return typeof ap.resourceGroupName === "string" && lp.resourceGroupName === ap.resourceGroupName;
+                if (l.type === TYPES.lockAtResourceLevel) return lp.resourceName === ap.accountName && /storageAccounts/i.test(String(lp.resourceType));
+                return isUnknown(lp.scope) || refersTo(l, "scope", lp.scope, a, [ap.accountName]);
+            });
+            if (!locked) report(`Storage account '${a.name}' has no CanNotDelete management lock in the stack.`, a.urn);
+        }
     },
 });
 

@@ -8,6 +8,7 @@ import type { LoadBalancer, ProviderContext } from "../interface";
 import { AwsLoadBalancerScheme } from "./args";
 import { DEFAULT_IDLE_TIMEOUT, DEFAULT_SSL_POLICY, deregistrationDelay } from "./catalog";
 import { awsArgs, regionArg } from "./shared";
+import { accessLogsOn, albAccessLogAttributes } from "./accessLogs";
 
 const A = "alb.ingress.kubernetes.io";
 
@@ -26,6 +27,14 @@ function tagsAnnotation(tags: { [key: string]: string }): string {
         .join(",");
 }
 
+/** `load-balancer-attributes`: websocket idle timeout, invalid header fields dropped, access logs (hardening.accessLogs). */
+function loadBalancerAttributes(ctx: ProviderContext): pulumi.Input<string> {
+    // Websockets (Socket.IO at /ws/socket.io) stay open far longer than the 60 s default.
+    const base = `idle_timeout.timeout_seconds=${awsArgs(ctx).loadBalancer?.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT},routing.http.drop_invalid_header_fields.enabled=true`;
+    if (!accessLogsOn(ctx.spec)) return base;
+    return pulumi.interpolate`${base},${albAccessLogAttributes(ctx)}`;
+}
+
 export function ingressAnnotations(ctx: ProviderContext): { [key: string]: pulumi.Input<string> } {
     const spec = ctx.spec;
     const aws = awsArgs(ctx);
@@ -38,8 +47,7 @@ export function ingressAnnotations(ctx: ProviderContext): { [key: string]: pulum
         [`${A}/backend-protocol`]: "HTTP",
         [`${A}/healthcheck-path`]: "/health",
         [`${A}/success-codes`]: "200",
-        // Websockets (Socket.IO at /ws/socket.io) stay open far longer than the 60 s default.
-        [`${A}/load-balancer-attributes`]: `idle_timeout.timeout_seconds=${o.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT},routing.http.drop_invalid_header_fields.enabled=true`,
+        [`${A}/load-balancer-attributes`]: loadBalancerAttributes(ctx),
         [`${A}/target-group-attributes`]: `deregistration_delay.timeout_seconds=${deregistrationDelay(spec)}`,
     };
     if (tls) {

@@ -73,6 +73,18 @@ export function kmsKey(ctx: ProviderContext): pulumi.Output<string> {
     return s.kmsKeyArn;
 }
 
+/** The bucket policy statement refusing every request not made over TLS. */
+export function denyInsecureTransport(bucketArn: string): object {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}
+
 /** Strips the scheme of an OIDC issuer URL: IAM condition keys use `oidc.eks.<region>.amazonaws.com/id/<ID>`. */
 export function issuerHost(url: string): string {
     return url.replace(/^https:\/\//, "").replace(/\/+$/, "");

@@ -4,7 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as s3 from "@pulumi/aws/s3";
 import type { ManagedObjectStore, ProviderContext } from "../interface";
-import { kmsKey, regionArg, state } from "./shared";
+import { denyInsecureTransport, kmsKey, regionArg, state } from "./shared";
+import { accessLogsOn, uploadsAccessLogging } from "./accessLogs";
 
 export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
     const spec = ctx.spec;
@@ -70,22 +71,15 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
             policy: bucket.arn.apply((arn) =>
                 JSON.stringify({
                     Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "DenyInsecureTransport",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:*",
-                            Resource: [arn, `${arn}/*`],
-                            Condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
-                    ],
+                    Statement: [denyInsecureTransport(arn)],
                 }),
             ),
             ...region,
         },
         opts({ dependsOn: [publicAccess] }),
     );
+    // hardening.accessLogs: S3 server access logs into the component's log bucket.
+    if (accessLogsOn(spec)) uploadsAccessLogging(ctx, bucket, opts());
     s.bucketArn = bucket.arn;
     return {
         env: { STORAGE_PROVIDER: "s3", S3_BUCKET_NAME: bucket.bucket, S3_REGION_NAME: s.region },

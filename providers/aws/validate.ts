@@ -11,6 +11,7 @@ import { Aws, AwsCacheEngine, AwsDatabaseEngine, AwsIdentityMode, AwsLoadBalance
 /** RDS for PostgreSQL gp3 allocated storage ceiling (64 TiB). */
 const RDS_GP3_MAX_GB = 65536;
 import { PG_ENGINE_VERSION, cacheEngine, cacheEngineVersion, cacheFamily, cacheReplicas, classMaxConnections, dbInstanceClass } from "./catalog";
+import { logRetentionProblem } from "../logRetention";
 
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -211,5 +212,6 @@ export function validateAws(spec: ResolvedSpec): string[] {
             p.push(problem(`aws.loadBalancer.extraAnnotations.${k}`, k, "use a valid annotation key, e.g. alb.ingress.kubernetes.io/wafv2-acl-arn"));
         }
     }
+    p.push(...logRetentionProblem(spec, 1, 3650, "the log bucket's expiry"));
     return p;
 }

@@ -143,6 +143,13 @@ export interface Azure {
      * identity. Default: none (Microsoft-managed keys).
      */
     customerManagedKey?: AzureCustomerManagedKey;
+    /**
+     * ARM id of an existing Log Analytics workspace
+     * (`/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>`)
+     * that receives the diagnostic settings of `hardening.accessLogs`. Default: none; the component
+     * creates a workspace `<name>-logs` (PerGB2018, retention `hardening.accessLogRetentionDays`).
+     */
+    logAnalyticsWorkspaceId?: pulumi.Input<string>;
 }
 
 /** A Key Vault key and the identity the services read it with. */

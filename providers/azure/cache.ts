@@ -8,6 +8,7 @@ import type { ResolvedSpec } from "../../components/spec";
 import { SizePreset } from "../../components/types";
 import { REDIS_SKUS } from "./catalog";
 import { privateEndpoint, shared } from "./shared";
+import { diagnosticSetting, present } from "./diagnostics";
 
 /** AMR serves every database on port 10000 (TLS). */
 export const REDIS_PORT = 10000;
@@ -50,13 +51,18 @@ export function createCache(ctx: ProviderContext): ManagedCache {
     }, ctx.opts());
 
     const pe = privateEndpoint(ctx, "redis", cluster.id, "redisEnterprise", REDIS_ZONE, a.redisPrivateDnsZoneId, [cluster]);
+    // hardening.accessLogs: the cluster's metrics; the database's connection events (its only log category).
+    const diagnostics = present(
+        diagnosticSetting(ctx, "redis", cluster.id, { logs: false, metrics: "AllMetrics" }, [cluster]),
+        diagnosticSetting(ctx, "redis-db", database.id, { logs: true }, [database]),
+    );
     // Azure has no deletion flag on the cache: a CanNotDelete lock (hardening.cacheDeletionProtection).
     if (ctx.spec.hardening.cacheDeletionProtection !== false) {
         new authorization.ManagementLockByScope(`${ctx.name}-redis-lock`, {
             scope: cluster.id,
             level: "CanNotDelete",
             notes: "Open WebUI cache: set hardening.cacheDeletionProtection=false to allow deletion.",
-        }, ctx.opts({ dependsOn: [database] }));
+        }, ctx.opts({ dependsOn: [database, ...diagnostics] }));
     }
 
     const keys = redisenterprise.listDatabaseKeysOutput({

@@ -12,6 +12,7 @@ import { SizePreset } from "../../components/types";
 import { POSTGRES_SKUS, POSTGRES_MAX_CONNECTIONS, provisioningMaxConnections } from "./catalog";
 import { VNET_ID, dnsLabel, shared } from "./shared";
 import type { AzureCustomerManagedKey } from "./args";
+import { diagnosticSetting, present } from "./diagnostics";
 
 export const DEFAULT_ADMIN_LOGIN = "openwebuiadmin";
 export const DEFAULT_STORAGE_GB = 128;
@@ -163,12 +164,13 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
 
     // Azure has no deletion-protection flag on the server: a CanNotDelete lock stops deletion from
     // the portal/CLI/other tools; `protect` stops `pulumi destroy` (which would remove the lock first).
+    const diagnostics = diagnosticSetting(ctx, "postgres", server.id, { logs: true, metrics: "AllMetrics" }, [server]);
     if (spec.database.deletionProtection) {
         new authorization.ManagementLockByScope(`${ctx.name}-postgres-lock`, {
             scope: server.id,
             level: "CanNotDelete",
             notes: "Open WebUI database: set database.deletionProtection=false to allow deletion.",
-        }, ctx.opts({ dependsOn: [database, ...configurations] }));
+        }, ctx.opts({ dependsOn: [database, ...configurations, ...present(diagnostics)] }));
     }
 
     return {

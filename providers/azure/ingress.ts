@@ -8,6 +8,7 @@ import type { LoadBalancer, ProviderContext } from "../interface";
 import type { ResolvedSpec } from "../../components/spec";
 import { AzureIngressController } from "./args";
 import { dnsLabel, shared } from "./shared";
+import { diagnosticSetting } from "./diagnostics";
 
 export const AGC_GATEWAY_CLASS = "azure-alb-external";
 export const AGIC_CLASS = "azure-application-gateway";
@@ -112,6 +113,9 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
         const annotations: { [k: string]: pulumi.Input<string> } = { ...certManager };
         if (agc.resourceId !== undefined) {
             annotations["alb.networking.azure.io/alb-id"] = agc.resourceId;
+            // hardening.accessLogs: the AGC access log (TrafficControllerAccessLog) and metrics. A
+            // controller-managed AGC (albName) or AGIC's gateway has no ARM id the component knows.
+            diagnosticSetting(ctx, "agc", agc.resourceId, { logs: true, metrics: "AllMetrics" });
         } else {
             annotations["alb.networking.azure.io/alb-name"] = agc.albName as string;
             annotations["alb.networking.azure.io/alb-namespace"] = agc.albNamespace as string;

@@ -1,10 +1,13 @@
 // Blob storage for uploads: StorageV2, HTTPS/TLS 1.2 only, no shared keys (Entra only), no public
-// blobs, versioning + soft delete, private container, private endpoint by default.
+// blobs, versioning + soft delete, private container, private endpoint by default; diagnostic
+// settings and a CanNotDelete lock (hardening.accessLogs, hardening.storageDeletionProtection).
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
+import * as authorization from "@pulumi/azure-native/authorization";
 import type { ManagedObjectStore, ProviderContext } from "../interface";
 import { compact, parseKeyId, privateEndpoint, shared, stableSuffix } from "./shared";
 import type { AzureCustomerManagedKey } from "./args";
+import { diagnosticSetting, present } from "./diagnostics";
 
 export const BLOB_ZONE = "privatelink.blob.core.windows.net";
 export const DEFAULT_CONTAINER = "openwebui";
@@ -71,11 +74,16 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
     }, ctx.opts({ dependsOn: [blobService], retainOnDelete: retain }));
 
     let endpoint = account.primaryEndpoints.apply((e) => e.blob.replace(/\/+$/, ""));
+    const guarded: pulumi.Resource[] = [blobService, container];
     if (usePrivateEndpoint) {
         const pe = privateEndpoint(ctx, "blob", account.id, "blob", BLOB_ZONE, a.blobPrivateDnsZoneId, [account]);
         // The pods (which take this env) wait until the private endpoint resolves in DNS.
         endpoint = pulumi.all([endpoint, pe.zoneGroup.id]).apply(([e]) => e);
+        guarded.push(pe.endpoint, pe.zoneGroup);
     }
+    // hardening.accessLogs: StorageRead/Write/Delete and the transaction metrics of the blob service.
+    guarded.push(...present(diagnosticSetting(ctx, "blob", pulumi.interpolate`${account.id}/blobServices/default`, { logs: true, metrics: "Transaction" }, [blobService])));
+    storageLock(ctx, account, guarded);
 
     const store: ManagedObjectStore = {
         env: {
@@ -88,6 +96,21 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
     // Role scope: this container only, not the account.
     containerScopes.set(store, pulumi.interpolate`${account.id}/blobServices/default/containers/${container.name}`);
     return store;
+}
+
+/**
+ * hardening.storageDeletionProtection: a CanNotDelete lock on the account, which Azure deletes with
+ * every blob in one call (S3 and GCS refuse to delete a bucket holding objects). It waits for what
+ * lives under the account (container, endpoint, diagnostic setting), so on destroy it goes first;
+ * kept with a retained account.
+ */
+function storageLock(ctx: ProviderContext, account: storage.StorageAccount, guarded: pulumi.Resource[]): void {
+    if (ctx.spec.hardening.storageDeletionProtection === false) return;
+    new authorization.ManagementLockByScope(`${ctx.name}-storage-lock`, {
+        scope: account.id,
+        level: "CanNotDelete",
+        notes: "Open WebUI uploads: set hardening.storageDeletionProtection=false to allow deletion.",
+    }, ctx.opts({ dependsOn: guarded, retainOnDelete: ctx.spec.storage.retainOnDelete }));
 }
 
 /** Account encryption with the customer's Key Vault key, through its user-assigned identity. */

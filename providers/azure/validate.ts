@@ -9,6 +9,8 @@ import { maxConnections, postgresSku } from "./database";
 import { ingressController } from "./ingress";
 import { SUBNET_ID, VNET_ID, parseKeyId } from "./shared";
 import { unusedServiceSettings } from "../cloudRules";
+import { logRetentionProblem } from "../logRetention";
+import { WORKSPACE_ID } from "./diagnostics";
 
 const REDIS_SKU = /^(Balanced_B|MemoryOptimized_M|ComputeOptimized_X|FlashOptimized_A)\d+$/;
 const EVICTION_POLICIES = ["NoEviction", "VolatileLRU", "VolatileLFU", "VolatileTTL", "VolatileRandom", "AllKeysLRU", "AllKeysLFU", "AllKeysRandom"];
@@ -222,6 +224,10 @@ export function validate(spec: ResolvedSpec): string[] {
         if (sharedGateway) {
             p.push(problem("azure.dnsZoneName", zone, "with an existing Gateway (agc.gatewayName) the Gateway's owner manages its DNS: omit azure.dnsZoneName"));
         }
+    }
+    p.push(...logRetentionProblem(spec, 30, 730, "the Log Analytics workspace's retention"));
+    if (a.logAnalyticsWorkspaceId !== undefined && isKnown(a.logAnalyticsWorkspaceId) && !WORKSPACE_ID.test(a.logAnalyticsWorkspaceId)) {
+        p.push(problem("azure.logAnalyticsWorkspaceId", a.logAnalyticsWorkspaceId, "use the workspace's ARM id /subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name> (az monitor log-analytics workspace show --query id)"));
     }
     return p;
 }

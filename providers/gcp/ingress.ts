@@ -7,6 +7,7 @@ import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import type { LoadBalancer, ProviderContext } from "../interface";
 import { CONTAINER_PORT, HEALTH_PATH, BACKEND_TIMEOUT_SEC, INGRESS_AWAIT_SECONDS } from "./catalog";
 import { slug, gcpLabels, k8sLabels } from "./shared";
+import { routeHosts } from "../../components/routeHosts";
 
 export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
     const spec = ctx.spec;
@@ -93,7 +94,7 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
                 apiVersion: "networking.gke.io/v1",
                 kind: "ManagedCertificate",
                 metadata: { name: certName, namespace: ctx.namespace, labels },
-                spec: { domains: [spec.hostname] },
+                spec: { domains: routeHosts(spec) },
             }, ctx.opts());
             ingressAnnotations["networking.gke.io/managed-certificates"] = certName;
         }

@@ -5,6 +5,7 @@ import { ServiceMode } from "../../components/types";
 import { REDIS_TIERS, REDIS_CONNECT_MODES, SQL_EDITIONS, CLOUD_SQL_PG_VERSIONS, customTierProblem } from "./catalog";
 import { isPlain, maintenance } from "./shared";
 import { gcsBucketProblem, unusedServiceSettings } from "../cloudRules";
+import { logRetentionProblem } from "../logRetention";
 
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
@@ -133,5 +134,6 @@ export function validate(spec: ResolvedSpec): string[] {
     if (spec.redis.mode === ServiceMode.Managed && g.redisTier === undefined && !spec.redis.highAvailability && spec.replicas.min > 1) {
         p.push(problem("redis.highAvailability", false, "BASIC Memorystore has no failover and several replicas share sessions through it: keep STANDARD_HA, or set gcp.redisTier=BASIC explicitly"));
     }
+    p.push(...logRetentionProblem(spec, 1, 3650, "the log bucket's lifecycle age"));
     return p;
 }

@@ -1,5 +1,6 @@
 // Inputs of the generic `kubernetes` target (any conformant cluster).
 import type { RoutingMode } from "../../components/routingMode";
+import type { DataTier } from "../../components/enums";
 
 /** A Gateway API Gateway the HTTPRoute attaches to. */
 export interface GatewayRef {
@@ -23,6 +24,12 @@ export interface KubernetesTarget {
     ingressAnnotations?: { [key: string]: string };
     /** Idle/read timeout in seconds written to controller annotations and the HTTPRoute. Default: 3600 (>= 65 needed for websockets). */
     idleTimeoutSeconds?: number;
+    /**
+     * The cluster's DNS domain (kubelet `--cluster-domain`), in every in-cluster address the
+     * component hands to a client (`<service>.<namespace>.svc.<domain>`: in-cluster Postgres,
+     * Valkey, SeaweedFS, the collector). Applies on every target. Default: `cluster.local`.
+     */
+    clusterDomain?: string;
     /** StorageClass for the in-cluster services' volumes. Default: the cluster's default. */
     storageClassName?: string;
     /**
@@ -34,4 +41,16 @@ export interface KubernetesTarget {
     ingressControllerNamespace?: string;
     /** Labels of those pods within their namespace (narrows the source further). Default: any pod of the namespace. */
     ingressControllerPodLabels?: { [key: string]: string };
+    /**
+     * The in-cluster data tier's preset: the mode `database`, `redis` and `storage` take when
+     * their `mode` is unset. `highlyAvailable`: a CloudNativePG `Cluster` (3 instances; install
+     * the operator first), Valkey with Sentinel (3 + 3 pods) and a ReadWriteMany `sharedVolume`
+     * for uploads. `single`: single-instance StatefulSets (not HA). Default: `single`.
+     */
+    dataTier?: DataTier;
+    /**
+     * Namespace of the CloudNativePG operator (`database.mode: inClusterHa`): the NetworkPolicy
+     * admits its status checks (port 8000) from there. Default: `cnpg-system`.
+     */
+    cnpgOperatorNamespace?: string;
 }

@@ -20,6 +20,10 @@ export interface Emitted {
     serveCommand?: string[];
     /** HTTP paths of the serving container's startup, liveness and readiness probes. */
     probePaths: { startup?: string; liveness?: string; readiness?: string };
+    /** The serving container's volume mounts, with the PersistentVolumeClaim behind each (if any). */
+    mounts: { name: string; mountPath: string; claimName?: string }[];
+    /** The serving container's liveness and readiness probes as emitted (for a kubelet-like Prober). */
+    probes: { liveness: EmittedProbe; readiness: EmittedProbe };
     /** Deployment pod securityContext (runAsUser etc.). */
     podSecurity: any;
     /** Component outputs for the pool plan. */
@@ -57,7 +61,8 @@ function outputValue<T>(o: any): Promise<T> {
 }
 
 /** Evaluates `OpenWebUiCluster` with external Postgres/Redis/S3 pointing at the local servers. */
-export async function emitFor(args: { databaseUrl: string; maxConnections: number; redisUrl: string; replicasMax: number; replicasMin: number; redisSentinelHosts?: string }): Promise<Emitted> {
+/** `storage`: the storage block instead of the external bucket (e.g. `{ mode: "sharedVolume", ... }`). */
+export async function emitFor(args: { databaseUrl: string; maxConnections: number; redisUrl: string; replicasMax: number; replicasMin: number; redisSentinelHosts?: string; storage?: Record<string, unknown> }): Promise<Emitted> {
     reset();
     const c = new OpenWebUiCluster("it", {
         target: CloudTarget.Kubernetes,
@@ -65,7 +70,7 @@ export async function emitFor(args: { databaseUrl: string; maxConnections: numbe
         replicas: { min: args.replicasMin, max: args.replicasMax },
         database: { mode: ServiceMode.External, url: args.databaseUrl, maxConnections: args.maxConnections },
         redis: { mode: ServiceMode.External, url: args.redisUrl, sentinelHosts: args.redisSentinelHosts },
-        storage: { mode: ServiceMode.External, bucketName: "openwebui-it-uploads", s3EndpointUrl: "http://127.0.0.1:1" },
+        storage: (args.storage as any) ?? { mode: ServiceMode.External, bucketName: "openwebui-it-uploads", s3EndpointUrl: "http://127.0.0.1:1" },
         otel: { enabled: false },
     });
     await settle();
@@ -82,6 +87,8 @@ export async function emitFor(args: { databaseUrl: string; maxConnections: numbe
         migrateWorkingDir: mig.workingDir,
         serveCommand: container.command,
         probePaths: { startup: container.startupProbe?.httpGet?.path, liveness: container.livenessProbe?.httpGet?.path, readiness: container.readinessProbe?.httpGet?.path },
+        probes: { liveness: probeOf(container.livenessProbe, "liveness"), readiness: probeOf(container.readinessProbe, "readiness") },
+        mounts: (container.volumeMounts ?? []).map((m: any) => ({ name: m.name, mountPath: m.mountPath, claimName: dep.plain.spec.template.spec.volumes?.find((v: any) => v.name === m.name)?.persistentVolumeClaim?.claimName })),
         podSecurity: dep.plain.spec.template.spec.securityContext,
         outputs: {
             poolSize: await outputValue<number>(c.databasePoolSize),

@@ -37,14 +37,21 @@ export interface OpenWebUi {
 }
 
 /** `open-webui serve` on 127.0.0.1 (the wheel's equivalent of the image's uvicorn start). */
-export async function startOpenWebUi(name: string, env: Env, opts: { uid?: number; gid?: number; timeoutMs?: number; venv?: string } = {}): Promise<OpenWebUi> {
+/**
+ * `launcher`: a command the server is started through (e.g. `unshare --mount ...` to give it a
+ * pod-like filesystem), the server's argv appended; `overrides`: env applied after the local
+ * overrides (e.g. the DATA_DIR path the launcher mounts).
+ */
+export async function startOpenWebUi(name: string, env: Env, opts: { uid?: number; gid?: number; timeoutMs?: number; venv?: string; launcher?: string[]; overrides?: Env } = {}): Promise<OpenWebUi> {
     const owner = opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid ?? opts.uid } : undefined;
     const dataDir = tempDir(`data-${name}`, owner);
     const port = await freePort();
-    const fullEnv: NodeJS.ProcessEnv = { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8", ...env, ...localOverrides(dataDir) };
+    const fullEnv: NodeJS.ProcessEnv = { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8", ...env, ...localOverrides(dataDir), ...opts.overrides };
     const started = Date.now();
     const bin = opts.venv ? path.join(opts.venv, "bin", "open-webui") : OPEN_WEBUI_BIN;
-    const proc = startProcess(`openwebui-${name}`, bin, ["serve", "--host", "127.0.0.1", "--port", String(port)], { env: fullEnv, cwd: dataDir, uid: opts.uid, gid: opts.gid });
+    const argv = [bin, "serve", "--host", "127.0.0.1", "--port", String(port)];
+    const [cmd, ...args] = opts.launcher ? [...opts.launcher, ...argv] : argv;
+    const proc = startProcess(`openwebui-${name}`, cmd, args, { env: fullEnv, cwd: dataDir, uid: opts.uid, gid: opts.gid });
     const base = `http://127.0.0.1:${port}`;
     await waitFor(
         `Open WebUI ${name} /health`,

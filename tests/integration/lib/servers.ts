@@ -61,10 +61,15 @@ export class LocalPostgres {
         return Number(this.superSql("SHOW server_version_num")[0]);
     }
 
-    async start(): Promise<void> {
+    /**
+     * `populate`: fills the data dir instead of `initdb` (a standby's `pg_basebackup`, a restored
+     * backup), run as the server's owner; the server then starts on it as usual.
+     */
+    async start(populate?: (asOwner: { uid?: number; gid?: number; env: NodeJS.ProcessEnv }) => void): Promise<void> {
         this.port = await freePort();
         const asOwner = { uid: this.owner?.uid, gid: this.owner?.gid, env: { PATH: process.env.PATH, LANG: "C.UTF-8" } };
-        run(path.join(this.bin, "initdb"), ["-D", this.dataDir, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"], asOwner);
+        if (populate) populate(asOwner);
+        else run(path.join(this.bin, "initdb"), ["-D", this.dataDir, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"], asOwner);
         let tlsOpts = "";
         if (this.tls) {
             const crt = path.join(this.dataDir, "server.crt");
