@@ -78,6 +78,15 @@ export enum OtlpProtocol {
     Http = "http",
 }
 
+/** Trace sampler of the Open WebUI SDK (`OTEL_TRACES_SAMPLER`); the ratio ones read `otel.samplerRatio`. */
+export enum OtelSampler {
+    ParentBasedTraceIdRatio = "parentbased_traceidratio",
+    ParentBasedAlwaysOn = "parentbased_always_on",
+    TraceIdRatio = "traceidratio",
+    AlwaysOn = "always_on",
+    AlwaysOff = "always_off",
+}
+
 /** How strictly the Open WebUI pods are spread over zones (`topology.kubernetes.io/zone`). */
 export enum ZoneSpread {
     /**

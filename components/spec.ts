@@ -8,6 +8,7 @@ import { trustedCaProblems } from "./trust";
 import { APP_POD_NAMES, mirrorImage, podKnobProblems, registryProblems, ResolvedKnobs, resolveKnobs, WORKLOADS } from "./podKnobs";
 import { enumValues, problem } from "./errors";
 import { envContractProblems } from "./envContract";
+import { otelBackendProblems, resolveOtel } from "./otelSpec";
 import { resolveAdoption } from "./importSpec";
 import { secretNameProblem } from "./secretHygiene";
 import { presetModes, dataTierProblems } from "./dataTier/checks";
@@ -226,22 +227,9 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
     }
 
     // OTEL
-    const otelEnabled = a.otel?.enabled ?? (a.otel?.exporterEndpoint !== undefined || a.otel?.collectorEndpoint !== undefined || a.otel?.debugOnly === true);
-    const otel: ResolvedOtel = {
-        enabled: otelEnabled,
-        deployCollector: otelEnabled && a.otel?.collectorEndpoint === undefined,
-        debugOnly: a.otel?.debugOnly ?? false,
-        collectorEndpoint: a.otel?.collectorEndpoint,
-        exporterEndpoint: a.otel?.exporterEndpoint,
-        exporterProtocol: a.otel?.exporterProtocol ?? OtlpProtocol.Grpc,
-        exporterHeaders: a.otel?.exporterHeaders,
-        traces: a.otel?.traces ?? true,
-        metrics: a.otel?.metrics ?? true,
-        logs: a.otel?.logs ?? false,
-        collectorImage: a.otel?.collectorImage ?? a.workloads?.otelCollector?.image ?? mirrorImage(DEFAULT_OTEL_COLLECTOR_IMAGE, a.imageRegistry),
-        collectorReplicas: a.otel?.collectorReplicas ?? 2,
-    };
+    const otel: ResolvedOtel = resolveOtel(a.target, a.otel, a.otel?.collectorImage ?? a.workloads?.otelCollector?.image ?? mirrorImage(DEFAULT_OTEL_COLLECTOR_IMAGE, a.imageRegistry));
     checkOtel(a.otel, otel, problems);
+    problems.push(...otelBackendProblems(a.target, a.otel, otel));
 
     // RAG
     const engine = a.rag?.embeddingEngine ?? EmbeddingEngine.Openai;

@@ -123,7 +123,7 @@ export function checkOtel(args: Otel | undefined, otel: ResolvedOtel, problems: 
     if (args?.debugOnly && args.exporterEndpoint !== undefined) {
         problems.push(problem("otel.debugOnly", true, "an exporterEndpoint is set: the collector exports there; drop debugOnly"));
     }
-    if (otel.enabled && args?.exporterEndpoint === undefined && args?.collectorEndpoint === undefined && !args?.debugOnly) {
+    if (otel.enabled && !otel.cloudBackend && args?.exporterEndpoint === undefined && args?.collectorEndpoint === undefined && !args?.debugOnly) {
         problems.push(problem("otel.enabled", true, "no destination: a collector without one drops everything. Set otel.exporterEndpoint (your backend), otel.collectorEndpoint (an existing collector), or otel.debugOnly: true to try the pipeline"));
     }
     if (otel.enabled && !otel.traces && !otel.metrics && !otel.logs) {

@@ -17,6 +17,7 @@ import {
     Migrations,
     Oidc,
     OtlpProtocol,
+    OtelSampler,
     PgvectorIndexMethod,
     Pod,
     Rag,
@@ -97,6 +98,8 @@ export interface ResolvedOtel {
     /** Deploy the in-cluster collector (enabled, and no existing collector given). */
     deployCollector: boolean;
     debugOnly: boolean;
+    /** Export to the cloud's own backends (providers/<cloud>/telemetry.ts) through the collector's identity. */
+    cloudBackend: boolean;
     collectorEndpoint?: pulumi.Input<string>;
     exporterEndpoint?: pulumi.Input<string>;
     exporterProtocol: OtlpProtocol;
@@ -104,6 +107,11 @@ export interface ResolvedOtel {
     traces: boolean;
     metrics: boolean;
     logs: boolean;
+    sampler: OtelSampler;
+    samplerRatio: number;
+    logRetentionDays: number;
+    prometheusScrape: boolean;
+    serviceMonitor: boolean;
     collectorImage: string;
     collectorReplicas: number;
 }

@@ -16,7 +16,7 @@ import type { TrustedCa } from "./trustTypes";
 import type { SecretKeyRef } from "./secretKeyRef";
 import type { Hardening, Network } from "./networkTypes";
 import type { ImportFrom } from "./importTypes";
-import { CloudTarget, SizePreset, OtlpProtocol, ZoneSpread, EmbeddingEngine, DefaultUserRole } from "./enums";
+import { CloudTarget, SizePreset, OtlpProtocol, OtelSampler, ZoneSpread, EmbeddingEngine, DefaultUserRole } from "./enums";
 import type { AppService, Database, Redis, Storage, VectorStoreConfig } from "./serviceTypes";
 export * from "./podTypes";
 export * from "./secretKeyRef";
@@ -89,10 +89,36 @@ export interface Oidc {
 /** OpenTelemetry: an in-cluster collector receiving OTLP from Open WebUI and exporting to your backend. */
 export interface Otel {
     /**
-     * Export Open WebUI's telemetry (`ENABLE_OTEL`). Default: true when `exporterEndpoint` or
-     * `collectorEndpoint` is set, else false: a collector with nowhere to send would only drop data.
+     * Export Open WebUI's telemetry (`ENABLE_OTEL`); false turns off the collector, its identity,
+     * its cloud backends and the app's OTEL env at once. Default: true on aws, gcp and azure (the
+     * cloud's own backends, see `cloudBackend`); on kubernetes true when `exporterEndpoint`,
+     * `collectorEndpoint` or `debugOnly` is set, else false (nowhere to send).
      */
     enabled?: boolean;
+    /**
+     * Export to the cloud's own backends through the collector's own workload identity: AWS X-Ray
+     * and CloudWatch Logs (OTLP endpoints, SigV4), GCP Cloud Trace/Logging/Monitoring, Azure
+     * Application Insights (created with its Log Analytics workspace). Not on kubernetes. Default:
+     * true on aws/gcp/azure unless `exporterEndpoint`, `collectorEndpoint` or `debugOnly` is set.
+     */
+    cloudBackend?: boolean;
+    /** Trace sampler in Open WebUI (`OTEL_TRACES_SAMPLER`). Default: `parentbased_traceidratio`. */
+    sampler?: OtelSampler;
+    /** Ratio for the `*traceidratio` samplers, 0..1 (`OTEL_TRACES_SAMPLER_ARG`). Default: 0.1 (one trace in ten). */
+    samplerRatio?: number;
+    /** Days the CloudWatch log group the component creates for the logs keeps them (aws, `cloudBackend`). Default: 30. */
+    logRetentionDays?: number;
+    /**
+     * Expose the collector's metrics pipeline as a Prometheus scrape endpoint (`:8889/metrics`,
+     * Service port `prometheus`). Default: false.
+     */
+    prometheusScrape?: boolean;
+    /**
+     * Also create a `monitoring.coreos.com/v1` ServiceMonitor for that endpoint. The component
+     * cannot see the cluster's CRDs when it is constructed: set this only where the Prometheus
+     * Operator is installed (the apply fails otherwise). Needs `prometheusScrape`. Default: false.
+     */
+    serviceMonitor?: boolean;
     /** OTLP endpoint of your backend; the component deploys a collector that batches and exports to it. Default: none. */
     exporterEndpoint?: pulumi.Input<string>;
     /**
@@ -112,9 +138,13 @@ export interface Otel {
     exporterHeaders?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
     /** Export traces. Default: true. */
     traces?: boolean;
-    /** Export metrics. Default: true. */
+    /**
+     * Export metrics. Default: true with `exporterEndpoint`/`collectorEndpoint`/`debugOnly`; false
+     * with `cloudBackend`: Open WebUI's metrics carry high-cardinality attributes (one deployment saw
+     * ~35M datapoints/hour) and the cloud metric stores bill per series and sample.
+     */
     metrics?: boolean;
-    /** Export logs. Default: false. */
+    /** Export logs (they carry trace ids). Default: true with `cloudBackend`, else false. */
     logs?: boolean;
     /** Collector image. Default: `otel/opentelemetry-collector-contrib:0.139.0`. */
     collectorImage?: string;

@@ -3,6 +3,7 @@ app pods use, `file.path` rewritten to what Open WebUI 0.12.4's provider stores 
 (open_webui/storage/provider.py), and each copy byte-verified (size + sha256)."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import shutil
@@ -13,6 +14,8 @@ from pathlib import Path
 from importer_common import CopyFailure, Progress, Refusal
 
 CHUNK = 1 << 20
+MULTIPART = 8 << 20  # below this a file is one PUT (read into memory once: at most WORKERS x 8 MiB)
+WORKERS = int(os.environ.get("OPENWEBUI_IMPORT_FILE_WORKERS") or 12)
 
 
 def upload_name(path: str | None, file_id: str, filename: str | None) -> str:
@@ -87,15 +90,11 @@ class Target:
         else:
             raise Refusal(f"STORAGE_PROVIDER={self.provider}: the importer supports local, s3, gcs and azure (as Open WebUI 0.12.4)")
 
-    def put(self, src: str, name: str) -> tuple[str, str]:
-        """Streams `src` to the storage; returns (file.path as Open WebUI stores it, sha256 read back)."""
+    def put(self, src: str, name: str, size: int) -> tuple[str, str, str]:
+        """Streams `src` to the storage; returns (file.path as Open WebUI stores it, sha256 of what was
+        sent, how the storage's copy was verified)."""
         if self.provider == "s3":
-            key = os.path.join(self.prefix, name)
-            self.s3.upload_file(src, self.bucket, key)
-            h = hashlib.sha256()
-            for chunk in self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].iter_chunks(CHUNK):
-                h.update(chunk)
-            return f"s3://{self.bucket}/{key}", h.hexdigest()
+            return self._put_s3(src, name, size)
         if self.provider == "gcs":
             blob = self.gcs.blob(name)
             blob.upload_from_filename(src)
@@ -103,54 +102,88 @@ class Target:
             with blob.open("rb") as f:
                 for chunk in iter(lambda: f.read(CHUNK), b""):
                     h.update(chunk)
-            return f"gs://{self.bucket}/{name}", h.hexdigest()
+            return f"gs://{self.bucket}/{name}", h.hexdigest(), "read-back"
         if self.provider == "azure":
             with open(src, "rb") as f:
                 self.az.get_blob_client(name).upload_blob(f, overwrite=True)
             h = hashlib.sha256()
             for chunk in self.az.get_blob_client(name).download_blob().chunks():
                 h.update(chunk)
-            return f"{self.endpoint}/{self.container}/{name}", h.hexdigest()
+            return f"{self.endpoint}/{self.container}/{name}", h.hexdigest(), "read-back"
         dst = self.local_dir / name
         tmp = dst.with_name(dst.name + ".importing")
         with open(src, "rb") as fi, open(tmp, "wb") as fo:
             shutil.copyfileobj(fi, fo, CHUNK)
         os.replace(tmp, dst)
-        return str(dst), sha256_file(str(dst))
+        return str(dst), sha256_file(str(dst)), "read-back"
+
+    def _put_s3(self, src: str, name: str, size: int) -> tuple[str, str, str]:
+        """Small files: one PUT carrying our sha256 (ChecksumSHA256: AWS and stores that implement
+        flexible checksums reject a mismatch and echo it) and our MD5 (Content-MD5, checked by every
+        S3 API; the ETag of a plain single-part PUT is that MD5). Large files: multipart with per-part
+        SHA256. Only when the store confirms neither is the object read back (HEAD size + sha256)."""
+        key = os.path.join(self.prefix, name)
+        url = f"s3://{self.bucket}/{key}"
+        if size <= MULTIPART:
+            with open(src, "rb") as f:
+                data = f.read()
+            digest = hashlib.sha256(data).digest()
+            md5 = hashlib.md5(data)
+            r = self.s3.put_object(Bucket=self.bucket, Key=key, Body=data, ChecksumSHA256=base64.b64encode(digest).decode(), ContentMD5=base64.b64encode(md5.digest()).decode())
+            if r.get("ChecksumSHA256") == base64.b64encode(digest).decode():
+                return url, digest.hex(), "server-sha256"
+            if r.get("ETag", "").strip('"') == md5.hexdigest():
+                return url, digest.hex(), "server-md5"
+            want = digest.hex()
+        else:
+            want = sha256_file(src)
+            self.s3.upload_file(src, self.bucket, key, ExtraArgs={"ChecksumAlgorithm": "SHA256"})
+        head = self.s3.head_object(Bucket=self.bucket, Key=key)
+        if head["ContentLength"] != size:
+            return url, f"size {head['ContentLength']} != {size}", "head"
+        h = hashlib.sha256()
+        for chunk in self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].iter_chunks(CHUNK):
+            h.update(chunk)
+        return url, h.hexdigest() if h.hexdigest() == want else h.hexdigest(), "read-back"
 
 
-def copy_files(conn, todo: list[dict], target: Target, state, progress: Progress, workers: int = 8) -> dict:
-    """Copies what the state table does not record as done; each file's new path is written to
-    `file.path` with its state row in one transaction, so a rerun continues where this one stopped."""
+def copy_files(conn, todo: list[dict], target: Target, state, progress: Progress, workers: int = WORKERS) -> dict:
+    """Copies what the state table does not record as done, `workers` uploads at a time; every 500
+    files their new paths go to `file.path` with their state rows in one transaction (executemany),
+    so a rerun continues where this one stopped."""
     done = state.keys("file")
     rest = [f for f in todo if f["id"] not in done]
-    copied, nbytes, failed = 0, 0, []
+    copied, nbytes, failed, how = 0, 0, [], {}
 
     def one(f: dict):
-        want = sha256_file(f["src"])
-        path, got = target.put(f["src"], f["name"])
+        if target.provider == "s3":
+            path, got, method = target.put(f["src"], f["name"], f["size"])
+            want = got if method.startswith("server") else sha256_file(f["src"])
+        else:
+            want = sha256_file(f["src"])
+            path, got, method = target.put(f["src"], f["name"], f["size"])
         if got != want:
-            raise CopyFailure(f"file {f['id']}: sha256 {got} read back from the storage, {want} in the source")
-        return f, path, want
+            raise CopyFailure(f"file {f['id']}: {got} in the storage ({method}), sha256 {want} in the source")
+        return f, path, want, method
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for i in range(0, len(rest), 200):
-            chunk = rest[i:i + 200]
+        for i in range(0, len(rest), 500):
             results = []
-            for fut in [pool.submit(one, f) for f in chunk]:
+            for fut in [pool.submit(one, f) for f in rest[i:i + 500]]:
                 try:
                     results.append(fut.result())
                 except Exception as e:
                     failed.append(f"{e}")
             with conn.transaction():
                 cur = conn.cursor()
-                cur.executemany('UPDATE "file" SET path = %s WHERE id = %s', [(p, f["id"]) for f, p, _ in results])
-                for f, p, h in results:
-                    state.put("file", f["id"], {"path": p, "size": f["size"], "sha256": h}, cur=cur)
+                cur.executemany('UPDATE "file" SET path = %s WHERE id = %s', [(p, f["id"]) for f, p, _, _ in results])
+                state.put_many("file", [(f["id"], {"path": p, "size": f["size"], "sha256": h, "verified": m}) for f, p, h, m in results], cur)
+            for r in results:
+                how[r[3]] = how.get(r[3], 0) + 1
             copied += len(results)
-            nbytes += sum(f["size"] for f, _, _ in results)
+            nbytes += sum(r[0]["size"] for r in results)
             progress.line("files", f"{len(done) + copied}/{len(todo)} files, {nbytes} bytes", done=len(done) + copied, total=len(todo), bytes=nbytes)
     if failed:
         raise CopyFailure(f"{len(failed)} uploads failed (rerun continues): {failed[0]}")
     total_bytes = sum(f["size"] for f in todo)
-    return {"files": len(todo), "copied_now": copied, "already_done": len(todo) - len(rest), "bytes": total_bytes, "provider": target.provider, "verified": True}
+    return {"files": len(todo), "copied_now": copied, "already_done": len(todo) - len(rest), "bytes": total_bytes, "provider": target.provider, "verified": True, "verified_by": how, "workers": workers}

@@ -36,6 +36,11 @@ class State:
         if cur is None:
             self.conn.commit()
 
+    def put_many(self, kind: str, items: list[tuple[str, object]], cur) -> None:
+        """Upserts many (key, value) rows in the caller's transaction."""
+        sql = f"INSERT INTO {STATE_TABLE} (kind, key, value) VALUES (%s, %s, %s::jsonb) ON CONFLICT (kind, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()"
+        cur.executemany(sql, [(kind, k, json.dumps(v)) for k, v in items])
+
     def reset(self) -> None:
         self.conn.execute(f"DELETE FROM {STATE_TABLE}")
         self.conn.commit()

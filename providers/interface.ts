@@ -81,6 +81,23 @@ export interface WorkloadIdentity {
     dependsOn?: pulumi.Resource[];
 }
 
+/**
+ * The cloud's own telemetry backends for the collector the core deploys (`otel.cloudBackend`):
+ * collector config pieces plus the collector's own identity (providers/<cloud>/telemetry.ts).
+ */
+export interface TelemetryBackend {
+    /** Collector `extensions` by name (e.g. `sigv4auth/xray`); values may hold Outputs. */
+    extensions: pulumi.Input<{ [name: string]: unknown }>;
+    /** Collector `exporters` by name; values may hold Outputs (never secrets: use `secretEnv`). */
+    exporters: pulumi.Input<{ [name: string]: unknown }>;
+    /** Exporter names per signal; an empty list drops that signal's pipeline. */
+    pipelines: { traces: string[]; logs: string[]; metrics: string[] };
+    /** Secret env of the collector (e.g. a connection string), referenced as `${env:NAME}`; stored in its Secret. */
+    secretEnv?: { [key: string]: pulumi.Input<string> };
+    /** Binding of the collector's ServiceAccount (annotations, pod labels). */
+    identity: WorkloadIdentity;
+}
+
 /** How the public endpoint is exposed. */
 export interface LoadBalancer {
     /** `ingress`: the core creates a networking.k8s.io/v1 Ingress; `httpRoute`: a Gateway API HTTPRoute; `none`. */
@@ -133,6 +150,11 @@ export interface CloudPlatform {
     createObjectStore(ctx: ProviderContext): ManagedObjectStore;
     /** Binds the Open WebUI ServiceAccount to a cloud identity allowed to use `store` (and nothing else). */
     createWorkloadIdentity(ctx: ProviderContext, store: ManagedObjectStore | undefined): WorkloadIdentity;
+    /**
+     * Creates the telemetry backends and the collector's own least-privilege identity, bound to
+     * the Kubernetes ServiceAccount `collectorServiceAccount` (called when `otel.cloudBackend`).
+     */
+    createTelemetry?(ctx: ProviderContext, collectorServiceAccount: string): TelemetryBackend;
     /** Returns how to expose the Service (may create cloud resources: static IPs, certificates, CRs). */
     createLoadBalancer(ctx: ProviderContext): LoadBalancer;
 }

@@ -98,6 +98,7 @@ describe("source structure", function () {
             "index.ts": /export const platform: CloudPlatform/,
             "args.ts": /export interface/,
             "shared.ts": /export /,
+            "accessLogs.ts": /export function accessLogsOn\(/,
         };
         for (const cloud of ["aws", "gcp", "azure"]) {
             const dir = path.join(ROOT, "providers", cloud);

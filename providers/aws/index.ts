@@ -6,6 +6,7 @@ import { classMaxConnections } from "./catalog";
 import { createDatabase } from "./database";
 import { createWorkloadIdentity } from "./identity";
 import { createLoadBalancer } from "./ingress";
+import { createTelemetry } from "./telemetry";
 import { createObjectStore } from "./storage";
 import { validateAws } from "./validate";
 
@@ -20,5 +21,6 @@ export const platform: CloudPlatform = {
     createCache,
     createObjectStore,
     createWorkloadIdentity,
+    createTelemetry,
     createLoadBalancer,
 };

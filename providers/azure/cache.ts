@@ -8,7 +8,7 @@ import type { ResolvedSpec } from "../../components/spec";
 import { SizePreset } from "../../components/types";
 import { REDIS_SKUS } from "./catalog";
 import { privateEndpoint, shared } from "./shared";
-import { diagnosticSetting, present } from "./diagnostics";
+import { diagnosticSetting, present } from "./accessLogs";
 
 /** AMR serves every database on port 10000 (TLS). */
 export const REDIS_PORT = 10000;

@@ -12,7 +12,7 @@ import { SizePreset } from "../../components/types";
 import { POSTGRES_SKUS, POSTGRES_MAX_CONNECTIONS, provisioningMaxConnections } from "./catalog";
 import { VNET_ID, dnsLabel, shared } from "./shared";
 import type { AzureCustomerManagedKey } from "./args";
-import { diagnosticSetting, present } from "./diagnostics";
+import { diagnosticSetting, present } from "./accessLogs";
 
 export const DEFAULT_ADMIN_LOGIN = "openwebuiadmin";
 export const DEFAULT_STORAGE_GB = 128;

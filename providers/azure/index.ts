@@ -6,6 +6,7 @@ import { createCache } from "./cache";
 import { createDatabase, maxConnections, postgresSku } from "./database";
 import { createWorkloadIdentity } from "./identity";
 import { createLoadBalancer } from "./ingress";
+import { createTelemetry } from "./telemetry";
 import { createObjectStore } from "./storage";
 import { validate } from "./validate";
 
@@ -35,6 +36,7 @@ export const platform: CloudPlatform = {
     createCache,
     createObjectStore,
     createWorkloadIdentity,
+    createTelemetry,
     createLoadBalancer,
 };
 

@@ -8,7 +8,7 @@ import type { LoadBalancer, ProviderContext } from "../interface";
 import type { ResolvedSpec } from "../../components/spec";
 import { AzureIngressController } from "./args";
 import { dnsLabel, shared } from "./shared";
-import { diagnosticSetting } from "./diagnostics";
+import { diagnosticSetting } from "./accessLogs";
 
 export const AGC_GATEWAY_CLASS = "azure-alb-external";
 export const AGIC_CLASS = "azure-application-gateway";

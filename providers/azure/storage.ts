@@ -7,7 +7,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import type { ManagedObjectStore, ProviderContext } from "../interface";
 import { compact, parseKeyId, privateEndpoint, shared, stableSuffix } from "./shared";
 import type { AzureCustomerManagedKey } from "./args";
-import { diagnosticSetting, present } from "./diagnostics";
+import { diagnosticSetting, present } from "./accessLogs";
 
 export const BLOB_ZONE = "privatelink.blob.core.windows.net";
 export const DEFAULT_CONTAINER = "openwebui";

@@ -10,7 +10,7 @@ import { ingressController } from "./ingress";
 import { SUBNET_ID, VNET_ID, parseKeyId } from "./shared";
 import { unusedServiceSettings } from "../cloudRules";
 import { logRetentionProblem } from "../logRetention";
-import { WORKSPACE_ID } from "./diagnostics";
+import { WORKSPACE_ID } from "./accessLogs";
 
 const REDIS_SKU = /^(Balanced_B|MemoryOptimized_M|ComputeOptimized_X|FlashOptimized_A)\d+$/;
 const EVICTION_POLICIES = ["NoEviction", "VolatileLRU", "VolatileLFU", "VolatileTTL", "VolatileRandom", "AllKeysLRU", "AllKeysLFU", "AllKeysRandom"];

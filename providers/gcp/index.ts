@@ -8,6 +8,7 @@ import { createCache } from "./cache";
 import { createDatabase, databaseMaxConnections } from "./database";
 import { createWorkloadIdentity } from "./identity";
 import { createLoadBalancer } from "./ingress";
+import { createTelemetry } from "./telemetry";
 import { createObjectStore } from "./storage";
 import { validate } from "./validate";
 
@@ -22,5 +23,6 @@ export const platform: CloudPlatform = {
     createCache,
     createObjectStore,
     createWorkloadIdentity,
+    createTelemetry,
     createLoadBalancer,
 };

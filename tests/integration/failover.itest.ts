@@ -178,39 +178,58 @@ describe("Failover drills (Sentinel-managed Redis, replicated PostgreSQL, point-
         }
     });
 
-    it("B. PostgreSQL failover: primary SIGKILLed under a chat-writing load, standby promoted, address moved; 0 acknowledged chats lost", async function () {
-        assert.deepStrictEqual(pgs.replicationState(), { syncState: "sync", state: "streaming" });
+    /**
+     * Chat-writing load, then the primary SIGKILLed (after `stallMs` of stalled replication, if
+     * any); the operator's part at once: promote the standby when the primary refuses
+     * connections, move the -rw address. Figures after 20 s.
+     */
+    async function postgresFailover(stallMs = 0) {
         const load = new Load(fleet.base, auth(token), userMix(2), { workers: 4, pauseMs: 20, timeoutMs: 30_000, maxPerWorker: 3000 }).start();
         await sleep(3000);
+        if (stallMs) await pgs.stallReplication(stallMs);
+        const dying = pgs.current;
         const killedAt = pgs.killPrimary();
-        // The operator's part: the primary no longer answers -> promote the standby -> the -rw address follows it.
-        const detectMs = await waitFor("the primary refuses connections", async () => !(await tcpOpen(pgs.primary.port)), 10_000, 100);
+        const detectMs = await waitFor("the primary refuses connections", async () => !(await tcpOpen(dying.port)), 10_000, 100);
         const promoteMs = await pgs.promote();
-        await proxy.setUpstream(pgs.standby!.port);
+        await proxy.setUpstream(pgs.current.port);
         const movedAt = Date.now();
         await sleep(Math.max(0, 20_000 - (Date.now() - killedAt)));
         const samples = await load.stop();
         const ids = samples.filter((x) => x.method === "POST" && x.status === 200 && x.id).map((x) => x.id!);
         const lost = await unreadable(fleet.base, token, ids);
         const w = faultWindow(samples, killedAt);
-        const r = fleet.restarts(killedAt);
-        report.postgresFailover = {
+        const figures = {
             detectMs,
             promoteMs,
             addressMovedAfterMs: movedAt - killedAt,
             requests: w,
-            servingAgainAfterAddressMovedMs: Math.max(0, w.succeedAgainAfterMs - (movedAt - killedAt)),
             chatsAcknowledged: ids.length,
             chatsLost: lost.length,
             chatPostsFailed: samples.filter((x) => x.method === "POST" && failed(x)).length,
-            proxyRefusedConnections: proxy.refused(),
-            pods: r,
+            pods: fleet.restarts(killedAt),
         };
+        return { figures, lost, w, r: figures.pods, ids };
+    }
+
+    it("B1. PostgreSQL failover: primary SIGKILLed under a chat-writing load, synchronous standby promoted, address moved; 0 acknowledged chats lost", async function () {
+        assert.deepStrictEqual(pgs.replicationState(), { syncState: "sync", state: "streaming" });
+        const { figures, lost, w, r, ids } = await postgresFailover();
+        report.postgresFailover = { ...figures, proxyRefusedConnections: proxy.refused() };
         assert.deepStrictEqual(lost, [], "acknowledged chats lost");
         assert.ok(r.pidsSame && r.exited.length === 0, `an Open WebUI process exited or restarted: ${JSON.stringify(r)}`);
         assert.deepStrictEqual(r.wouldRestart, [0, 0]);
         assert.ok(w.succeedAgainAfterMs < 30_000, `requests failed until ${w.succeedAgainAfterMs} ms after the kill (aim: < 30 s)`);
         assert.ok(ids.length > 20, `only ${ids.length} chats acknowledged`);
+    });
+
+    it("B2. control: an ASYNCHRONOUS standby (CloudNativePG's default) and replication stalled 1.5 s before the kill lose acknowledged chats", async function () {
+        await pgs.addStandby("standby2", false);
+        const { figures, lost, w, r } = await postgresFailover(1500);
+        report.postgresFailoverAsyncStalled = { stalledMs: 1500, ...figures };
+        // What B1's synchronous replication prevents: commits acknowledged but never replicated.
+        assert.ok(lost.length > 0, `no acknowledged chat lost with an asynchronous standby 1.5 s behind (${JSON.stringify(figures)})`);
+        assert.ok(r.pidsSame && r.exited.length === 0, `an Open WebUI process exited or restarted: ${JSON.stringify(r)}`);
+        assert.ok(w.succeedAgainAfterMs < 30_000, `requests failed until ${w.succeedAgainAfterMs} ms after the kill`);
     });
 
     it("C. point-in-time restore: base backup + WAL to a time T in a new data directory, bucket rolled back to T; a fresh pair serves what existed at T", async function () {

@@ -32,16 +32,37 @@ export class PgReplicated {
         this.primary.superSql("ALTER SYSTEM SET wal_keep_size = '256MB'");
         this.primary.stopSync();
         this.primary.startAgain(); // archive_mode needs a restart
-        const standby = new LocalPostgres("standby");
+        await this.addStandby("standby", this.synchronous);
+    }
+
+    /**
+     * A new streaming standby of the current primary (`pg_basebackup -R`); `synchronous`: the
+     * primary's commits wait for it (`synchronous_standby_names = '*'`), else asynchronous.
+     */
+    async addStandby(name: string, synchronous: boolean): Promise<LocalPostgres> {
+        const standby = new LocalPostgres(name);
         await standby.start((o) => this.baseBackupInto(standby.dataDir, o, ["-R"]));
         this.standby = standby;
-        await waitFor("standby streaming", async () => this.primary.superSql("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")[0] === "1", 60_000, 200);
-        if (this.synchronous) {
-            // After the base backup: the standby must not inherit it (alone after a promotion, it would wait forever).
-            this.primary.superSql("ALTER SYSTEM SET synchronous_standby_names = '*'");
-            this.primary.superSql("SELECT pg_reload_conf()");
-            await waitFor("standby synchronous", async () => this.replicationState().syncState === "sync", 30_000, 200);
-        }
+        await waitFor(`${name} streaming`, async () => this.current.superSql("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")[0] === "1", 60_000, 200);
+        // Set after the base backup: a standby must not inherit it (alone after a promotion, it would wait forever).
+        this.current.superSql(`ALTER SYSTEM SET synchronous_standby_names = '${synchronous ? "*" : ""}'`);
+        this.current.superSql("SELECT pg_reload_conf()");
+        await waitFor(`${name} ${synchronous ? "sync" : "async"}`, async () => this.replicationState().syncState === (synchronous ? "sync" : "async"), 30_000, 200);
+        return standby;
+    }
+
+    /** SIGSTOP of the primary's WAL sender for `ms` (replication stalled: a lagging standby), then SIGCONT. */
+    stallReplication(ms: number): Promise<void> {
+        const pid = Number(this.current.superSql("SELECT pid FROM pg_stat_replication")[0]);
+        process.kill(pid, "SIGSTOP");
+        return new Promise((resolve) => setTimeout(() => {
+            try {
+                process.kill(pid, "SIGCONT");
+            } catch {
+                /* killed with the primary */
+            }
+            resolve();
+        }, ms));
     }
 
     /** The primary's view of its standby (`pg_stat_replication`). */
@@ -124,10 +145,5 @@ export class PgReplicated {
         });
         await waitFor("restored server promoted", async () => pg.superSql("SELECT pg_is_in_recovery()")[0] === "f", 120_000, 100);
         return { pg, ms: Date.now() - s };
-    }
-
-    stopAll(): void {
-        this.standby?.stopSync();
-        this.primary.stopSync();
     }
 }

@@ -1,4 +1,4 @@
-// Diagnostic settings (hardening.accessLogs): every log category (categoryGroup `allLogs`) and the
+// Access logs on azure: diagnostic settings (hardening.accessLogs): every log category (categoryGroup `allLogs`) and the
 // metrics of PostgreSQL, Redis, the blob service and a bring-your-own Application Gateway for
 // Containers, sent to one Log Analytics workspace: `azure.logAnalyticsWorkspaceId`, or one the
 // component creates (PerGB2018, retention hardening.accessLogRetentionDays).
@@ -13,7 +13,7 @@ export const DEFAULT_WORKSPACE_RETENTION_DAYS = 30;
 /** ARM id of a Log Analytics workspace. */
 export const WORKSPACE_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i;
 
-export function diagnosticsOn(spec: ResolvedSpec): boolean {
+export function accessLogsOn(spec: ResolvedSpec): boolean {
     return spec.hardening.accessLogs !== false;
 }
 
@@ -54,7 +54,7 @@ export interface Collect {
  * a CanNotDelete lock fails (ScopeLocked), so the lock has to go first on destroy.
  */
 export function diagnosticSetting(ctx: ProviderContext, role: string, resourceUri: pulumi.Input<string>, collect: Collect, dependsOn: pulumi.Resource[] = []): monitor.DiagnosticSetting | undefined {
-    if (!diagnosticsOn(ctx.spec)) return undefined;
+    if (!accessLogsOn(ctx.spec)) return undefined;
     return new monitor.DiagnosticSetting(`${ctx.name}-${role}-diagnostics`, {
         name: `${dnsLabel(ctx.name)}-${role}`,
         resourceUri,
