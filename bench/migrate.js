@@ -138,10 +138,11 @@ async function main() {
         const theirRows = Number(pg.psql("SELECT sum((xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', schemaname, tablename), false, true, '')))[1]::text::int) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'", "community"));
         const ourTableRows = sum.rows;
         const rows = [
-            { tool: "openwebui_import.py (this)", seconds: ours.seconds, tableSeconds: sum.table_seconds, rows: ourTableRows, rowsPerSec: sum.rows_per_second, endToEndRowsPerSec: Math.round(ourTableRows / ours.seconds), files: `${sum.files}/${FILES}`, MBps: +((sum.bytes / 1e6) / ours.seconds).toFixed(1), peakMiB: ours.peakMiB, moves: "rows + files (S3, path rewritten, sha256-verified); vectors: none in the synthetic source (--vectors skip)" },
+            { tool: "openwebui_import.py (this)", seconds: ours.seconds, tableSeconds: sum.table_seconds, rows: ourTableRows, rowsPerSec: sum.rows_per_second, endToEndRowsPerSec: Math.round(ourTableRows / ours.seconds), files: `${sum.files}/${FILES}`, MBps: +((sum.bytes / 1e6) / ours.seconds).toFixed(1), filePhaseMBps: +((sum.bytes / 1e6) / sum.files_result.seconds).toFixed(1), verifiedBy: JSON.stringify(sum.files_result.verified_by), peakMiB: ours.peakMiB, moves: "rows + files (S3, path rewritten, each verified by the store's checksum/ETag or read back); vectors: none in the synthetic source (--vectors skip)" },
             { tool: COMMUNITY, seconds: theirs.seconds, tableSeconds: null, rows: theirRows, rowsPerSec: Math.round(gen.rows / theirs.seconds), endToEndRowsPerSec: Math.round(gen.rows / theirs.seconds), files: `0/${FILES}`, MBps: 0, peakMiB: theirs.peakMiB, moves: `rows only (exit ${theirs.status}); file.path left pointing at the old volume; no vectors` },
         ];
         console.table(rows);
+        console.log(`load average at the end: ${require("os").loadavg().map((x) => x.toFixed(2)).join(", ")}`);
         console.log(JSON.stringify({ generatedRows: gen.rows, chats: CHATS, messagesPerChat: MESSAGES, files: FILES, fileBytes: FILE_BYTES, rows }, null, 1));
         if (theirs.status !== 0) process.stderr.write(`community tool output (tail):\n${(theirs.stdout + theirs.stderr).slice(-1500)}\n`);
     } finally {

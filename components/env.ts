@@ -147,6 +147,8 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
             plain("OTEL_OTLP_SPAN_EXPORTER", OtlpProtocol.Grpc),
             plain("OTEL_SERVICE_NAME", "open-webui"),
             plain("OTEL_RESOURCE_ATTRIBUTES", `deployment.environment=${pulumi.getStack()},service.namespace=${spec.namespace}`),
+            plain("OTEL_TRACES_SAMPLER", spec.otel.sampler),
+            plain("OTEL_TRACES_SAMPLER_ARG", String(spec.otel.samplerRatio)),
         );
     } else {
         env.push(plain("ENABLE_OTEL", false));

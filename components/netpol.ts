@@ -162,8 +162,9 @@ export function appSources(s: ResolvedSpec): NpPeer[] {
     }
 }
 
-/** Egress of the collector: DNS and its exporter's port. */
+/** Egress of the collector: DNS and its exporter's port; with the cloud backend, its identity endpoints and the cloud's APIs on 443. */
 export function collectorExport(s: ResolvedSpec): NpRule[] {
+    if (s.otel.cloudBackend) return [DNS, ...identityEgress(s), anywhere(443)];
     if (s.otel.exporterEndpoint === undefined) return [DNS];
     const port = urlPort(s.otel.exporterEndpoint);
     return [DNS, port !== undefined ? anywhere(port) : anywhere(443, 4317, 4318)];

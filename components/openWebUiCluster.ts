@@ -20,7 +20,8 @@ import { DATA_TIER_ANNOTATION, dataTierAvailability, provisionCnpg, provisionHaR
 import { EnvInputs, REDIS_CA_DIR, SecretRef, buildEnv } from "./env";
 import { ValidationError } from "./errors";
 import { inClusterObjectStore, inClusterRedis, OBJECT_STORE_PORTS } from "./inCluster";
-import { createOtelCollector } from "./otel";
+import { collectorServiceAccountName, createOtelCollector } from "./otel";
+import { createAlerting } from "./otelAlerts";
 import { serviceAccountAnnotations } from "./podKnobs";
 import { ssoSecretValues } from "./sso";
 import { ResolvedSpec, planPools, resolveSpec } from "./spec";
@@ -328,7 +329,9 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             podSecrets.push(caSecret);
         }
 
-        const otel = spec.otel.deployCollector ? createOtelCollector(`${name}`, { otel: spec.otel, namespace, labels, clusterDomain: spec.kubernetes.clusterDomain, knobs: spec.knobs.otelCollector, trustedCa: spec.trustedCa, hashKey: secretKey.hashKey }, k8sOpts()) : undefined;
+        // The cloud's own telemetry backends and the collector's identity (providers/<cloud>/telemetry.ts).
+        const telemetry = spec.otel.deployCollector && spec.otel.cloudBackend ? platform.createTelemetry?.(ctx, collectorServiceAccountName(name)) : undefined;
+        const otel = spec.otel.deployCollector ? createOtelCollector(`${name}`, { otel: spec.otel, namespace, labels, clusterDomain: spec.kubernetes.clusterDomain, knobs: spec.knobs.otelCollector, trustedCa: spec.trustedCa, hashKey: secretKey.hashKey, backend: telemetry }, k8sOpts()) : undefined;
         if (otel) backends.push({ role: "otel-collector", ports: [4317, 4318] });
 
         const envInputs: EnvInputs = {
@@ -364,6 +367,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         const lb = platform.createLoadBalancer(ctx);
         const service = createService(name, pod, lb.serviceAnnotations, k8sOpts());
         createAvailability(name, pod, deployment, k8sOpts());
+        createAlerting(name, spec, namespace, labels, k8sOpts());
         createNetworkPolicies(name, pod, backends, k8sOpts());
         const route = createRoute(name, pod, lb, service, k8sOpts());
         lb.afterRoute?.(route, service);

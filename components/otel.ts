@@ -2,9 +2,10 @@
 // memory limit, and exports to the user's backend (headers from a Kubernetes Secret).
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { stringify } from "yaml";
 import { ResolvedOtel } from "./spec";
-import { OtlpProtocol } from "./types";
+import type { TelemetryBackend } from "../providers/interface";
+import { collectorConfig } from "./otelConfig";
+import { OTEL_PROMETHEUS_PORT } from "./otelSpec";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
 import { ResolvedKnobs, withPodKnobs } from "./podKnobs";
 import { serviceHost } from "./addresses";
@@ -15,6 +16,8 @@ import type { TrustedCa } from "./trustTypes";
 /** Collector Deployment annotation: "true" when it has no backend (debug exporter only; `plan` warns). */
 export const OTEL_DEBUG_ONLY_ANNOTATION = "openwebui.io/otel-debug-only";
 
+export { collectorConfig } from "./otelConfig";
+
 export interface OtelCollector {
     /** OTLP/gRPC endpoint for Open WebUI (`http://<svc>.<ns>.svc.<kubernetes.clusterDomain>:4317`). */
     endpoint: pulumi.Output<string>;
@@ -23,47 +26,23 @@ export interface OtelCollector {
     config: pulumi.Output<string>;
 }
 
-/** Collector config (YAML). Header values are `${env:...}` references, never literals. */
-export function collectorConfig(otel: ResolvedOtel, headerNames: string[]): string {
-    const backend = otel.exporterEndpoint !== undefined;
-    const exporterName = otel.exporterProtocol === OtlpProtocol.Http ? "otlphttp" : "otlp";
-    const headers = Object.fromEntries(headerNames.map((h, i) => [h, `\${env:OTEL_EXPORTER_HEADER_${i}}`]));
-    const exporters: Record<string, unknown> = { debug: { verbosity: "basic" } };
-    if (backend) {
-        exporters[exporterName] = {
-            endpoint: "${env:OTEL_BACKEND_ENDPOINT}",
-            ...(headerNames.length ? { headers } : {}),
-            sending_queue: { enabled: true, queue_size: 5000 },
-            retry_on_failure: { enabled: true, max_elapsed_time: "300s" },
-        };
-    }
-    const pipeline = { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: [backend ? exporterName : "debug"] };
-    const pipelines: Record<string, unknown> = {};
-    if (otel.traces) pipelines.traces = pipeline;
-    if (otel.metrics) pipelines.metrics = pipeline;
-    if (otel.logs) pipelines.logs = pipeline;
-    return stringify({
-        receivers: { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } } },
-        processors: {
-            memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 },
-            batch: { send_batch_size: 1024, timeout: "5s" },
-        },
-        exporters,
-        extensions: { health_check: { endpoint: "0.0.0.0:13133" } },
-        service: { extensions: ["health_check"], pipelines, telemetry: { logs: { level: "info" } } },
-    });
-}
-
 export function createOtelCollector(
     name: string,
-    args: { otel: ResolvedOtel; namespace: pulumi.Input<string>; labels: { [key: string]: string }; knobs: ResolvedKnobs; trustedCa?: TrustedCa; hashKey: pulumi.Input<string>; clusterDomain?: string },
+    args: { otel: ResolvedOtel; namespace: pulumi.Input<string>; labels: { [key: string]: string }; knobs: ResolvedKnobs; trustedCa?: TrustedCa; hashKey: pulumi.Input<string>; clusterDomain?: string; backend?: TelemetryBackend },
     opts: pulumi.CustomResourceOptions,
 ): OtelCollector {
+    const backend = args.backend;
     const labels = { ...args.labels, "app.kubernetes.io/component": "otel-collector" };
     const selector = { "app.kubernetes.io/instance": args.labels["app.kubernetes.io/instance"], "app.kubernetes.io/component": "otel-collector" };
     const headers = pulumi.output(args.otel.exporterHeaders ?? {});
     const headerNames = headers.apply((h) => Object.keys(h).sort());
-    const config = headerNames.apply((names) => collectorConfig(args.otel, names));
+    const config = pulumi.all([headerNames, backend?.config]).apply(([names, cloud]) => collectorConfig(args.otel, names, cloud));
+    // Its own ServiceAccount: on the clouds bound to the collector's identity (telemetry.ts), never the app's.
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+        `${name}-otel-collector`,
+        { metadata: { name: collectorServiceAccountName(name), namespace: args.namespace, labels, annotations: backend?.identity.serviceAccountAnnotations ?? {} }, automountServiceAccountToken: false },
+        { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? []), ...(backend?.identity.dependsOn ?? [])] },
+    );
 
     const secret = new k8s.core.v1.Secret(
         `${name}-otel`,
@@ -71,9 +50,9 @@ export function createOtelCollector(
             metadata: { name: `${name}-otel`, namespace: args.namespace, labels },
             type: "Opaque",
             stringData: pulumi.secret(
-                pulumi.all([headers, args.otel.exporterEndpoint ?? ""]).apply(([h, endpoint]) => {
+                pulumi.all([headers, args.otel.exporterEndpoint ?? "", backend?.secretEnv ?? {}]).apply(([h, endpoint, cloudSecrets]) => {
                     assertOtelTransport(endpoint as string, Object.keys(h).length);
-                    const data: Record<string, string> = { OTEL_BACKEND_ENDPOINT: endpoint as string };
+                    const data: Record<string, string> = { OTEL_BACKEND_ENDPOINT: endpoint as string, ...(cloudSecrets as Record<string, string>) };
                     Object.keys(h).sort().forEach((k, i) => (data[`OTEL_EXPORTER_HEADER_${i}`] = (h as Record<string, string>)[k]));
                     return data;
                 }),
@@ -89,15 +68,16 @@ export function createOtelCollector(
     const deployment = new k8s.apps.v1.Deployment(
         `${name}-otel-collector`,
         {
-            metadata: { name: `${name}-otel-collector`, namespace: args.namespace, labels, annotations: { [OTEL_DEBUG_ONLY_ANNOTATION]: String(args.otel.exporterEndpoint === undefined) } },
+            metadata: { name: `${name}-otel-collector`, namespace: args.namespace, labels, annotations: { [OTEL_DEBUG_ONLY_ANNOTATION]: String(backend === undefined && args.otel.exporterEndpoint === undefined) } },
             spec: {
                 replicas: args.otel.collectorReplicas,
                 selector: { matchLabels: selector },
                 strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
                 // The config and the header Secret are referenced by name: a change rolls the pods through this hash.
                 template: withPodKnobs({
-                    metadata: { labels, annotations: { "openwebui.io/config-hash": configHash } },
+                    metadata: { labels: { ...labels, ...(backend?.identity.podLabels ?? {}) }, annotations: { "openwebui.io/config-hash": configHash } },
                     spec: {
+                        serviceAccountName: collectorServiceAccountName(name),
                         automountServiceAccountToken: false,
                         securityContext: restrictedPodSecurity(10001),
                         topologySpreadConstraints: [
@@ -112,6 +92,7 @@ export function createOtelCollector(
                                     { name: "otlp-grpc", containerPort: 4317 },
                                     { name: "otlp-http", containerPort: 4318 },
                                     { name: "health", containerPort: 13133 },
+                                    ...(args.otel.prometheusScrape ? [{ name: "prometheus", containerPort: OTEL_PROMETHEUS_PORT }] : []),
                                 ],
                                 envFrom: [{ secretRef: { name: `${name}-otel` } }],
                                 env: [{ name: "GOMEMLIMIT", value: "400MiB" }, ...trust.env],
@@ -127,7 +108,7 @@ export function createOtelCollector(
                 }, args.knobs, { main: ["otel-collector"], selector }),
             },
         },
-        { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? []), secret, configMap] },
+        { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? []), secret, configMap, serviceAccount] },
     );
     const service = new k8s.core.v1.Service(
         `${name}-otel-collector`,
@@ -139,6 +120,7 @@ export function createOtelCollector(
                 ports: [
                     { name: "otlp-grpc", port: 4317, targetPort: "otlp-grpc", appProtocol: "grpc" },
                     { name: "otlp-http", port: 4318, targetPort: "otlp-http" },
+                    ...(args.otel.prometheusScrape ? [{ name: "prometheus", port: OTEL_PROMETHEUS_PORT, targetPort: "prometheus" }] : []),
                 ],
             },
         },
@@ -149,6 +131,20 @@ export function createOtelCollector(
         { metadata: { name: `${name}-otel-collector`, namespace: args.namespace, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
         opts,
     );
+    if (args.otel.serviceMonitor) {
+        // Opt-in: the CRD cannot be detected at construction (README "Observability").
+        new k8s.apiextensions.CustomResource(`${name}-otel-collector`, {
+            apiVersion: "monitoring.coreos.com/v1",
+            kind: "ServiceMonitor",
+            metadata: { name: `${name}-otel-collector`, namespace: args.namespace, labels },
+            spec: { selector: { matchLabels: { ...selector } }, endpoints: [{ port: "prometheus", path: "/metrics", interval: "60s" }] },
+        }, { ...opts, dependsOn: [service] });
+    }
     const endpoint = pulumi.interpolate`http://${serviceHost(service.metadata.name, service.metadata.namespace, args.clusterDomain)}:4317`;
     return { endpoint, deployment, service, config };
+}
+
+/** The collector's own Kubernetes ServiceAccount. */
+export function collectorServiceAccountName(name: string): string {
+    return `${name}-otel-collector`;
 }

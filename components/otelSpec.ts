@@ -40,6 +40,8 @@ export function resolveOtel(target: CloudTarget, o: Otel | undefined, collectorI
         logRetentionDays: o?.logRetentionDays ?? DEFAULT_OTEL_LOG_RETENTION_DAYS,
         prometheusScrape: o?.prometheusScrape ?? false,
         serviceMonitor: o?.serviceMonitor ?? false,
+        prometheusRule: o?.prometheusRule ?? false,
+        grafanaDashboard: o?.grafanaDashboard ?? false,
         collectorImage,
         collectorReplicas: o?.collectorReplicas ?? 2,
     };

@@ -112,6 +112,8 @@ export interface ResolvedOtel {
     logRetentionDays: number;
     prometheusScrape: boolean;
     serviceMonitor: boolean;
+    prometheusRule: boolean;
+    grafanaDashboard: boolean;
     collectorImage: string;
     collectorReplicas: number;
 }

@@ -119,6 +119,15 @@ export interface Otel {
      * Operator is installed (the apply fails otherwise). Needs `prometheusScrape`. Default: false.
      */
     serviceMonitor?: boolean;
+    /**
+     * Create a `monitoring.coreos.com/v1` PrometheusRule (any target; needs the Prometheus Operator
+     * and kube-state-metrics): Open WebUI Deployment below `replicas.min` available for 5 min,
+     * a failed migration Job, a cert-manager certificate of the release expiring within 14 days.
+     * Independent of `enabled`. Default: false.
+     */
+    prometheusRule?: boolean;
+    /** Ship a Grafana dashboard (ConfigMap labelled `grafana_dashboard: "1"`, for the Grafana sidecar). Default: false. */
+    grafanaDashboard?: boolean;
     /** OTLP endpoint of your backend; the component deploys a collector that batches and exports to it. Default: none. */
     exporterEndpoint?: pulumi.Input<string>;
     /**
@@ -268,7 +277,7 @@ export interface OpenWebUiClusterArgs {
     oidc?: Oidc;
     /** Google, Microsoft and GitHub sign-in, role/group claims, trusted-header auth. Default: none. */
     sso?: Sso;
-    /** OpenTelemetry. Default: on only with a destination (`exporterEndpoint`: a collector forwarding there; `collectorEndpoint`: an existing collector); off otherwise. */
+    /** OpenTelemetry, alert rules and dashboard. Default: on aws/gcp/azure to the cloud's own backends; on kubernetes only with a destination (`exporterEndpoint`, `collectorEndpoint`, `debugOnly`). */
     otel?: Otel;
     /** RAG and task models. */
     rag?: Rag;

@@ -41,6 +41,7 @@ class State:
         sql = f"INSERT INTO {STATE_TABLE} (kind, key, value) VALUES (%s, %s, %s::jsonb) ON CONFLICT (kind, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()"
         cur.executemany(sql, [(kind, k, json.dumps(v)) for k, v in items])
 
-    def reset(self) -> None:
-        self.conn.execute(f"DELETE FROM {STATE_TABLE}")
+    def reset(self, keep: tuple[str, ...] = ()) -> None:
+        """Forgets what is done, except the kinds in `keep` (merge keeps copied files and vectors)."""
+        self.conn.execute(f"DELETE FROM {STATE_TABLE} WHERE NOT (kind = ANY(%s))", (list(keep),))
         self.conn.commit()

@@ -5,8 +5,8 @@ checksum over the same normalised Python values on both sides)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
+import os
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -17,7 +17,7 @@ from sqlalchemy import types as T
 from importer_common import CopyFailure, Progress, quote_ident as q
 
 SKIP = {"alembic_version", "migratehistory", "openwebui_import_state", "document_chunk"}
-BATCH = 2000
+BATCH = 5000
 MASK = (1 << 64) - 1
 
 
@@ -146,18 +146,64 @@ def drop_orphans(snap: sqlite3.Connection, plans: list[TablePlan]) -> dict[str, 
     return fixed
 
 
-def row_hash(row: tuple) -> int:
-    return int.from_bytes(hashlib.blake2b(repr(row).encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+def rows_checksum(rows) -> int:
+    """Order-independent sum of the rows' hashes (Python's keyed SipHash/xxHash over the tuple, in C).
+    Computed on both sides in this one process, so the key is the same; 1 == True == 1.0 there,
+    which is what the type conversions map onto each other."""
+    return sum(map(hash, rows))
 
 
-def source_rows(snap: sqlite3.Connection, p: TablePlan):
-    conv = [CONVERT[k] for k in p.kinds]
-    cur = snap.execute(f"SELECT {', '.join(q(c) for c in p.cols)} FROM {q(p.name)}")
-    while True:
-        batch = cur.fetchmany(BATCH)
-        if not batch:
-            return
-        yield [tuple(f(v) for f, v in zip(conv, r)) for r in batch]
+def _sqlite_expr(col: str, kind: str) -> str:
+    """The conversion done by SQLite itself (no per-value Python call); ts/date stay for Python."""
+    c = q(col)
+    if kind == "text":
+        return f"replace(CAST({c} AS TEXT), char(0), '')"
+    if kind == "json":
+        return f"CAST({c} AS TEXT)"
+    if kind == "int":
+        return f"CASE WHEN typeof({c}) IN ('integer', 'null') THEN {c} ELSE CAST(round({c}) AS INTEGER) END"
+    if kind == "float":
+        return f"CAST({c} AS REAL)"
+    if kind == "bool":
+        return f"CASE WHEN {c} IS NULL THEN NULL WHEN typeof({c}) IN ('integer', 'real') THEN {c} <> 0 ELSE lower(trim({c})) IN ('1', 'true', 't', 'yes', 'y', 'on') END"
+    return c
+
+
+def _row_converter(p: TablePlan, sqlite: bool):
+    """None when rows can be written as fetched; else one function per row (only ts/date columns
+    from SQLite need Python)."""
+    slow = [i for i, k in enumerate(p.kinds) if k in ("ts", "date")] if sqlite else []
+    if not slow:
+        return None
+    conv = [(i, CONVERT[p.kinds[i]]) for i in slow]
+
+    def row(r):
+        r = list(r)
+        for i, f in conv:
+            r[i] = f(r[i])
+        return tuple(r)
+    return row
+
+
+def source_rows(src, p: TablePlan):
+    """Batches of target-ready tuples from a SQLite snapshot or a read-only Postgres source."""
+    sqlite = isinstance(src, sqlite3.Connection)
+    conv = _row_converter(p, sqlite)
+    if sqlite:
+        cur = src.execute(f"SELECT {', '.join(_sqlite_expr(c, k) for c, k in zip(p.cols, p.kinds))} FROM {q(p.name)}")
+    else:
+        cur = src.cursor(name=f"src_{p.name}")
+        cur.itersize = BATCH
+        cur.execute(f"SELECT {', '.join(q(c) for c in p.cols)} FROM {q(p.name)}")
+    try:
+        while True:
+            batch = cur.fetchmany(BATCH)
+            if not batch:
+                return
+            yield batch if conv is None else [conv(r) for r in batch]
+    finally:
+        if not sqlite:
+            cur.close()
 
 
 def count_source(snap: sqlite3.Connection, plans: list[TablePlan]) -> None:
@@ -165,7 +211,7 @@ def count_source(snap: sqlite3.Connection, plans: list[TablePlan]) -> None:
         p.rows = snap.execute(f"SELECT count(*) FROM {q(p.name)}").fetchone()[0]
 
 
-def _text_loaders(conn) -> None:
+def text_loaders(conn) -> None:
     """json/jsonb read back as their text (json keeps the input text verbatim), like the source."""
     from psycopg.types.string import TextLoader
 
@@ -173,26 +219,54 @@ def _text_loaders(conn) -> None:
         conn.adapters.register_loader(name, TextLoader)
 
 
-def target_checksum(conn, p: TablePlan, keys_from: str | None = None) -> tuple[int, int]:
-    cols = ", ".join(f"t.{q(c)}" for c in p.cols)
-    where = ""
-    if keys_from:
-        on = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in p.pk)
-        where = f" WHERE EXISTS (SELECT 1 FROM {keys_from} s WHERE {on})"
+def target_checksum(conn, p: TablePlan, table: str | None = None) -> tuple[int, int]:
+    """(rows, checksum) of what the target holds: the table, or the merge's staging table (exactly
+    what COPY delivered; the merge then moves rows server-side)."""
+    cols = ", ".join(q(c) for c in p.cols)
     n, total = 0, 0
     with conn.cursor(name=f"ck_{p.name}") as cur:
         cur.itersize = BATCH
-        cur.execute(f"SELECT {cols} FROM {q(p.name)} t{where}")
-        for row in cur:
-            n += 1
-            total = (total + row_hash(tuple(row))) & MASK
-    return n, total
+        cur.execute(f"SELECT {cols} FROM {table or q(p.name)}")
+        while batch := cur.fetchmany(BATCH):
+            n += len(batch)
+            total += rows_checksum(batch)
+    return n, total & MASK
+
+
+def _corrupt_hook(p: TablePlan):
+    """Test only (OPENWEBUI_IMPORT_TEST_CORRUPT=<table>): the first row of that table is written with
+    one text value changed AFTER its checksum was taken, so the verification must catch it."""
+    if os.environ.get("OPENWEBUI_IMPORT_TEST_CORRUPT") != p.name:
+        return None
+    idx = next((i for i, k in enumerate(p.kinds) if k == "text" and p.cols[i] not in p.pk), None)
+    if idx is None:
+        return None
+
+    def corrupt(row):
+        r = list(row)
+        r[idx] = f"{r[idx] or ''}\u2020"
+        return tuple(r)
+    return corrupt
+
+
+def merge_sql(p: TablePlan, staging: str) -> list[str]:
+    """merge: a row the source changed later (newer updated_at) replaces the target's (the final delta
+    of a cutover); new rows are added; any other conflict keeps the target's row. `file` rows are never
+    replaced (their path points at the new storage)."""
+    cols = ", ".join(q(c) for c in p.cols)
+    insert = f"INSERT INTO {q(p.name)} ({cols}) SELECT {cols} FROM {staging} ON CONFLICT DO NOTHING"
+    rest = [c for c in p.cols if c not in p.pk]
+    if not p.pk or p.name == "file" or "updated_at" not in rest:
+        return [insert]
+    sets = ", ".join(f"{q(c)} = s.{q(c)}" for c in rest)
+    on = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in p.pk)
+    return [f"UPDATE {q(p.name)} t SET {sets} FROM {staging} s WHERE {on} AND t.updated_at < s.updated_at", insert]
 
 
 def copy_table(conn, snap: sqlite3.Connection, p: TablePlan, merge: bool, progress: Progress, state, on_done) -> dict:
     """One transaction per table: COPY (or COPY into a staging table + INSERT ... ON CONFLICT DO
     NOTHING when merging), verify, record it done. A failure rolls the table back; a rerun redoes it."""
-    _text_loaders(conn)
+    text_loaders(conn)
     t0 = time.monotonic()
     cols = ", ".join(q(c) for c in p.cols)
     n, total = 0, 0
@@ -203,21 +277,31 @@ def copy_table(conn, snap: sqlite3.Connection, p: TablePlan, merge: bool, progre
             if merge:
                 dest = q(f"_import_{p.name}")
                 cur.execute(f"CREATE TEMP TABLE {dest} (LIKE {q(p.name)} INCLUDING DEFAULTS) ON COMMIT DROP")
+            corrupt = _corrupt_hook(p)
             with cur.copy(f"COPY {dest} ({cols}) FROM STDIN") as cp:
+                write = cp.write_row
                 for batch in source_rows(snap, p):
+                    total += rows_checksum(batch)
+                    if corrupt and n == 0:
+                        batch = [corrupt(batch[0])] + batch[1:]
                     for row in batch:
-                        cp.write_row(row)
-                        total = (total + row_hash(row)) & MASK
+                        write(row)
                     n += len(batch)
                     if n % 50000 < BATCH or n == p.rows:
                         progress.line("table", f"{p.name}: {n}/{p.rows} rows", table=p.name, done=n, total=p.rows)
+            total &= MASK
             inserted = n
             if merge:
-                cur.execute(f"INSERT INTO {q(p.name)} ({cols}) SELECT {cols} FROM {dest} ON CONFLICT DO NOTHING")
-                inserted = cur.rowcount
-            tn, ttotal = target_checksum(conn, p, keys_from=dest if merge and p.pk else None)
+                inserted = 0
+                for sql in merge_sql(p, dest):
+                    cur.execute(sql)
+                    inserted += cur.rowcount
+            tn, ttotal = target_checksum(conn, p, table=dest)
             kept = n - inserted
-            ok = tn == n and (ttotal == total or (merge and kept > 0))
+            if merge and p.pk:  # every source key is in the target now
+                on = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in p.pk)
+                tn = cur.execute(f"SELECT count(*) FROM {q(p.name)} t WHERE EXISTS (SELECT 1 FROM {dest} s WHERE {on})").fetchone()[0]
+            ok = tn == n and ttotal == total
             result = {"rows": n, "inserted": inserted, "kept_existing": kept, "target_rows": tn, "checksum": f"{total:016x}", "target_checksum": f"{ttotal:016x}", "verified": ok, "seconds": round(time.monotonic() - t0, 2)}
             if not ok:
                 raise CopyFailure(f"table {p.name}: verification failed (source {n} rows, checksum {total:016x}; target {tn} rows, checksum {ttotal:016x})")

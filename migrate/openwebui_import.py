@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from importer_common import CopyFailure, Progress, Refusal, open_webui_version, pinned_revisions, psycopg_url, redact, run_open_webui_migrations  # noqa: E402
 import importer_files as files  # noqa: E402
 import importer_source as source  # noqa: E402
+import importer_source_pg as pg_source  # noqa: E402
 import importer_tables as tables  # noqa: E402
 import importer_vectors as vectors  # noqa: E402
 from importer_state import State  # noqa: E402
@@ -36,7 +37,7 @@ from importer_state import State  # noqa: E402
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="openwebui_import.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--source-data-dir", type=Path, help="the old instance's DATA_DIR (read only)")
-    p.add_argument("--source-database-url-env", metavar="NAME", help="env var holding a Postgres source URL (not supported yet: refused)")
+    p.add_argument("--source-database-url-env", metavar="NAME", help="env var holding a Postgres source URL (read only, at the pinned release's revision); --source-data-dir then only supplies uploads/, vector_db/ and the secret key")
     p.add_argument("--uploads-dir", type=Path, help="the old uploads (default: <source-data-dir>/uploads)")
     p.add_argument("--target-uploads-dir", type=Path, help="STORAGE_PROVIDER=local (shared volume): where the app pods' uploads live (default: $DATA_DIR/uploads)")
     p.add_argument("--vectors", choices=["copy", "reembed", "skip"], default="copy")
@@ -48,10 +49,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--dry-run", action="store_true", help="report what would be copied; write nothing")
     p.add_argument("--json", action="store_true", help="progress as JSON lines on stderr")
     a = p.parse_args(argv)
-    if a.source_database_url_env:
-        raise Refusal("--source-database-url-env: a Postgres source is not supported by this importer yet; move it with pg_dump/pg_restore into the target (same Open WebUI version), then run the cluster's migration Job")
-    if not a.source_data_dir:
-        p.error("--source-data-dir is required")
+    if not a.source_data_dir and not a.source_database_url_env:
+        p.error("--source-data-dir (or --source-database-url-env) is required")
     return a
 
 
@@ -67,13 +66,10 @@ class Run:
     def checks(self) -> None:
         """Everything that can refuse, before any write (source snapshot and its migration are in the work dir)."""
         a, P = self.a, self.progress
+        self.snap = None
         self.summary["secret_key"] = source.check_secret_key(source.read_secret_key(a.source_data_dir, a.source_secret_key_env), a.allow_new_secret_key)
         self.head, known = pinned_revisions()
-        self.snap_path, self.fingerprint = source.snapshot_sqlite(a.source_data_dir, self.work)
-        rev = source.sqlite_revision(self.snap_path)
-        P.line("source", f"snapshot {self.snap_path} (with -wal), alembic {rev}, pinned head {self.head}")
-        needs = source.check_revision(rev, self.head, known, "the source webui.db", self.summary["open_webui"])
-        self.summary["source"] = {"revision": rev, "fingerprint": self.fingerprint}
+        needs = self.open_source(known)
         url = os.environ.get("DATABASE_URL", "")
         if not url.startswith(("postgres://", "postgresql")):
             raise Refusal("DATABASE_URL in this environment is not a PostgreSQL URL: run the importer with the app pods' env (the target database)")
@@ -91,26 +87,62 @@ class Run:
         self.resuming = bool(prior and prior.get("fingerprint") == self.fingerprint)
         users = self.scalar('SELECT count(*) FROM "user"') if self.has("user") else 0
         self.conn.commit()
+        if users and not self.resuming and a.on_nonempty == "refuse" and prior:
+            raise Refusal(f"the target database already holds {users} users from an earlier import of a source that has changed since (or of another instance): for the final delta of a cutover pass --on-nonempty merge (adds new rows, takes rows the source updated later); --on-nonempty replace starts over")
         if users and not self.resuming and a.on_nonempty == "refuse":
             raise Refusal(f"the target database already holds {users} users: importing would mix two instances. Use an empty database, or pass --on-nonempty replace (delete the target's rows first) or --on-nonempty merge (keep the target's rows, add the source's)")
         self.truncate = not self.resuming and (a.on_nonempty == "replace" or users == 0)
         if needs:
             run_open_webui_migrations(f"sqlite:///{self.snap_path}", self.work / "scratch", "the source snapshot", P)
-        self.snap = sqlite3.connect(str(self.snap_path))
-        uploads = a.uploads_dir or a.source_data_dir / "uploads"
-        self.files_todo, missing = files.plan_files(self.snap, uploads)
+        if self.pg_url is None:
+            self.snap = sqlite3.connect(str(self.snap_path))
+        uploads = a.uploads_dir or (a.source_data_dir / "uploads" if a.source_data_dir else None)
+        self.files_todo, missing = files.plan_files(self.snap, uploads) if uploads else ([], [])
         if missing and not a.skip_missing_files:
             files.refuse_missing(missing, uploads)
         self.summary["files_missing"] = missing
         self.chroma = None
         self.vector_plan: list[dict] = []
         if a.vectors == "copy":
-            self.chroma = vectors.open_chroma(a.source_data_dir / "vector_db", self.work)
+            self.chroma = vectors.open_chroma(a.source_data_dir / "vector_db", self.work) if a.source_data_dir else None
             self.vector_plan = vectors.plan_vectors(self.chroma)
             vectors.check_dimensions(self.vector_plan, self.conn)
             self.conn.commit()
         if a.vectors != "skip":
             self.summary["knowledge_bases"] = len(vectors.reembed_plan(self.snap)["knowledge_bases"])
+
+    def open_source(self, known: set[str]) -> bool:
+        """The SQLite snapshot, or the read-only Postgres source; True when the snapshot needs migrations."""
+        a, P = self.a, self.progress
+        self.pg_url = None
+        if a.source_database_url_env:
+            self.pg_url = pg_source.source_url(a.source_database_url_env)
+            if pg_source.same_database(self.pg_url, os.environ.get("DATABASE_URL", "")):
+                raise Refusal("the source database is the target database (DATABASE_URL): import into a new, empty database")
+            self.snap = pg_source.connect_read_only(self.pg_url)
+            rev = pg_source.pg_revision(self.snap)
+            pg_source.check_pg_revision(rev, self.head, known, self.summary["open_webui"])
+            self.fingerprint = pg_source.fingerprint(self.snap, rev)
+            P.line("source", f"postgres {redact(self.pg_url)} (read only), alembic {rev}, pinned head {self.head}")
+            self.summary["source"] = {"kind": "postgres", "revision": rev, "fingerprint": self.fingerprint}
+            return False
+        self.snap_path, self.fingerprint = source.snapshot_sqlite(a.source_data_dir, self.work)
+        rev = source.sqlite_revision(self.snap_path)
+        P.line("source", f"snapshot {self.snap_path} (with -wal), alembic {rev}, pinned head {self.head}")
+        needs = source.check_revision(rev, self.head, known, "the source webui.db", self.summary["open_webui"])
+        self.summary["source"] = {"kind": "sqlite", "revision": rev, "fingerprint": self.fingerprint}
+        return needs
+
+    def source_engine(self):
+        import sqlalchemy as sa
+
+        if self.pg_url:
+            return sa.create_engine("postgresql+psycopg://" + self.pg_url.split("://", 1)[1], connect_args={"options": pg_source.READ_ONLY})
+        return sa.create_engine(f"sqlite:///{self.snap_path}")
+
+    def orphans(self, plans) -> dict:
+        """SQLite leaves foreign keys unenforced (fixed on the snapshot); Postgres enforces them."""
+        return {} if self.pg_url else tables.drop_orphans(self.snap, plans)
 
     def has(self, table: str) -> bool:
         return self.scalar("SELECT to_regclass(%s) IS NOT NULL", (f'public."{table}"',))
@@ -121,8 +153,10 @@ class Run:
     def dry_run(self) -> None:
         import sqlalchemy as sa
 
-        plans = tables.reflect(sa.create_engine(f"sqlite:///{self.snap_path}"), sa.create_engine(f"sqlite:///{self.snap_path}"))
-        orphans = tables.drop_orphans(self.snap, plans)
+        src = self.source_engine()
+        plans = tables.reflect(src, src)
+        src.dispose()
+        orphans = self.orphans(plans)
         tables.count_source(self.snap, plans)
         self.summary.update({
             "ok": True, "tables": len(plans), "rows": sum(p.rows for p in plans), "per_table": {p.name: p.rows for p in plans},
@@ -140,12 +174,14 @@ class Run:
             run_open_webui_migrations(url, self.work / "scratch", "the target database", P)
         self.state.create()
         if not self.resuming:
-            self.state.reset()
+            self.state.reset(keep=("file", "vectors") if a.on_nonempty == "merge" else ())
             self.state.put("run", "source", {"fingerprint": self.fingerprint, "phase": "tables", "on_nonempty": a.on_nonempty})
         dst = sa.create_engine("postgresql+psycopg://" + psycopg_url(url).split("://", 1)[1])
-        plans = tables.reflect(sa.create_engine(f"sqlite:///{self.snap_path}"), dst)
+        src = self.source_engine()
+        plans = tables.reflect(src, dst)
         dst.dispose()
-        orphans = tables.drop_orphans(self.snap, plans)
+        src.dispose()
+        orphans = self.orphans(plans)
         tables.count_source(self.snap, plans)
         if self.truncate:
             tables.truncate_all(self.conn, plans)
@@ -162,7 +198,9 @@ class Run:
         sequences = tables.reset_sequences(self.conn, plans)
         self.state.put("run", "source", {"fingerprint": self.fingerprint, "phase": "files", "on_nonempty": a.on_nonempty})
         target_dir = a.target_uploads_dir or Path(os.environ.get("DATA_DIR") or self.work / "scratch") / "uploads"
+        tf = time.monotonic()
         fres = files.copy_files(self.conn, self.files_todo, files.Target(target_dir), self.state, P) if self.files_todo else {"files": 0, "bytes": 0}
+        fres["seconds"] = round(time.monotonic() - tf, 2)
         vres: dict = {"vectors": 0}
         if a.vectors == "copy" and self.vector_plan:
             vres = vectors.copy_vectors(self.chroma, self.vector_plan, self.state, P)

@@ -21,7 +21,7 @@ import { bucketSecurity, s3PublicAccessBlockPresent } from "./rules/storage";
 import { noLiteralSecrets, nonRootPods, noStaticStorageKeys } from "./rules/podsSecrets";
 import { databaseDeletionProtection } from "./rules/durability";
 import { importDataLoss } from "./rules/adoption";
-import { azureDiagnosticSettings, bucketAccessLogs, cacheDeletionProtection, loadBalancerLogs, networkDefaultDeny, securityHeaders, storageDeletionProtection } from "./rules/hardening";
+import { appServiceExposed, azureDiagnosticSettings, bucketAccessLogs, cacheDeletionProtection, loadBalancerLogs, networkDefaultDeny, securityHeaders, storageDeletionProtection } from "./rules/hardening";
 
 export * from "./rules/shape";
 export * from "./rules/workloads";
@@ -59,6 +59,7 @@ export const policies: PackPolicy[] = [
     bucketAccessLogs,
     azureDiagnosticSettings,
     storageDeletionProtection,
+    appServiceExposed,
 ];
 
 export const POLICY_PACK_NAME = "openwebui-ha";

@@ -86,16 +86,24 @@ export interface WorkloadIdentity {
  * collector config pieces plus the collector's own identity (providers/<cloud>/telemetry.ts).
  */
 export interface TelemetryBackend {
-    /** Collector `extensions` by name (e.g. `sigv4auth/xray`); values may hold Outputs. */
-    extensions: pulumi.Input<{ [name: string]: unknown }>;
-    /** Collector `exporters` by name; values may hold Outputs (never secrets: use `secretEnv`). */
-    exporters: pulumi.Input<{ [name: string]: unknown }>;
-    /** Exporter names per signal; an empty list drops that signal's pipeline. */
-    pipelines: { traces: string[]; logs: string[]; metrics: string[] };
+    /** Collector config pieces (may resolve later: region, log group names). Never secrets: use `secretEnv`. */
+    config: pulumi.Input<CollectorBackendConfig>;
+    /** Exporter names per signal (known at construction); an empty list drops that signal's pipeline. */
+    pipelines: CollectorPipelines;
     /** Secret env of the collector (e.g. a connection string), referenced as `${env:NAME}`; stored in its Secret. */
     secretEnv?: { [key: string]: pulumi.Input<string> };
     /** Binding of the collector's ServiceAccount (annotations, pod labels). */
     identity: WorkloadIdentity;
+}
+
+/** Exporter names per signal. */
+export interface CollectorPipelines { traces: string[]; logs: string[]; metrics: string[] }
+
+/** Collector `extensions` and `exporters` by name (e.g. `sigv4auth/xray`, `otlphttp/xray`). */
+export interface CollectorBackendConfig {
+    extensions: { [name: string]: unknown };
+    exporters: { [name: string]: unknown };
+    pipelines: CollectorPipelines;
 }
 
 /** How the public endpoint is exposed. */

@@ -190,6 +190,7 @@ describe("highly available data tier (kubernetes.dataTier highlyAvailable)", fun
         refused({ ...HA, database: { backup: { destinationPath: "backups", credentialsSecretName: "x" } } }, /database\.backup\.destinationPath/);
         refused({ ...BASE, kubernetes: { dataTier: "double" } }, /kubernetes\.dataTier/);
         refused({ ...BASE, storage: { storageClassName: "nfs" } }, /storage\.storageClassName/, /sharedVolume only/);
+        refused({ ...HA, workloads: { postgres: { sidecars: [{ name: "x", image: "busybox" }] } } }, /workloads\.postgres\.sidecars/, /CloudNativePG operator builds/);
     });
 
     it("a version without a pinned image is accepted with workloads.postgres.image", async () => {

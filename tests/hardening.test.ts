@@ -146,4 +146,13 @@ describe("hardening defaults, per target, and the pack's report when off", funct
         assert.strictEqual(env.HSTS, undefined);
         assert.strictEqual(env.XCONTENT_TYPE, "nosniff");
     });
+    it("kubernetes: an app Service of type LoadBalancer or NodePort is reported by the pack; ClusterIP (default) is quiet", async () => {
+        for (const type of ["LoadBalancer", "NodePort"]) {
+            await build("kubernetes", { service: { type }, network: { loadBalancerSourceCidrs: ["203.0.113.0/24"] } });
+            assert.strictEqual(one("kubernetes:core/v1:Service", "chat").plain.spec.type, type);
+            assert.ok((await advisories()).includes("owui-app-service-not-exposed"), type);
+        }
+        await build("kubernetes");
+        assert.ok(!(await advisories()).includes("owui-app-service-not-exposed"));
+    });
 });

@@ -188,6 +188,7 @@ describe("policy pack: structure", () => {
             "bucket-access-logs": "advisory",
             "azure-diagnostic-settings": "advisory",
             "storage-deletion-protection": "advisory",
+            "owui-app-service-not-exposed": "advisory",
             "owui-pods-non-root": "mandatory",
             "database-deletion-protection": "advisory",
             "owui-import-keeps-data": "advisory",

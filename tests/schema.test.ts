@@ -270,7 +270,7 @@ describe("multi-language schema (inferred like `pulumi package get-schema`)", fu
         assert.strictEqual(ref(schema.types["openwebui:index:VectorStoreConfig"].properties.type), "VectorStore");
         assert.strictEqual(ref(schema.types["openwebui:index:KubernetesTarget"].properties.routing), "RoutingMode");
         assert.deepStrictEqual(schema.types["openwebui:index:CloudTarget"].enum.map((e: any) => e.value), ["aws", "gcp", "azure", "kubernetes"]);
-        assert.deepStrictEqual(schema.types["openwebui:index:ServiceMode"].enum.map((e: any) => e.value), ["managed", "external", "inCluster"]);
+        assert.deepStrictEqual(schema.types["openwebui:index:ServiceMode"].enum.map((e: any) => e.value), ["managed", "external", "inCluster", "inClusterHa", "sharedVolume"]);
     });
 
     it("plain where the value decides what is created; Input (accepts outputs and secrets) where it only flows into resources", () => {

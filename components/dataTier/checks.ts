@@ -78,6 +78,11 @@ function cnpgProblems(a: OpenWebUiClusterArgs, db: ResolvedDatabase): string[] {
     if (a.workloads?.postgres?.image === undefined && cnpgPostgresImage(db.version) === undefined) {
         out.push(problem("database.version", db.version, `no CloudNativePG standard image is pinned for Postgres ${db.version}: use ${Object.keys(CNPG_POSTGRES_VERSIONS).join(", ")}, or set workloads.postgres.image to a CloudNativePG operand image with pgvector`));
     }
+    // Knobs the Cluster has no field for (the operator builds the pods): refused, not ignored.
+    const pg = (a.workloads?.postgres ?? {}) as { [k: string]: unknown };
+    for (const k of ["extraVolumes", "extraVolumeMounts", "initContainers", "sidecars", "runtimeClassName", "affinity", "annotations", "labels", "extraResources"]) {
+        if (pg[k] !== undefined) out.push(problem(`workloads.postgres.${k}`, "set", "the CloudNativePG operator builds the instance pods (database.mode inClusterHa), which take image, nodeSelector, tolerations, topologySpreadConstraints, priorityClassName, imagePullSecrets and resources only: remove it"));
+    }
     const b = db.backup;
     if (b !== undefined) {
         if (typeof b.destinationPath !== "string" || !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(b.destinationPath)) {

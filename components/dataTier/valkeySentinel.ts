@@ -78,6 +78,8 @@ for s in $SENTINELS; do
   [ -n "$M" ] && break
 done
 if [ -z "$M" ]; then M="$VALKEY_STS-0.$VALKEY_SVC"; fi
+# Sentinel refuses a monitor whose hostname does not resolve yet (the first pods start together).
+i=0; until getent hosts "$M" >/dev/null 2>&1 || [ $i -ge 60 ]; do i=$((i + 1)); sleep 1; done
 cat > /data/sentinel.conf <<EOF
 port ${SENTINEL_SETTINGS.sentinelPort}
 sentinel resolve-hostnames yes

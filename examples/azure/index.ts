@@ -56,8 +56,7 @@ const chat = new OpenWebUiCluster(
     {
         target: CloudTarget.Azure,
         hostname: config.require("hostname"),
-        // Telemetry is on only with a destination: an OTLP endpoint (the component deploys a collector
-        // that forwards there). Without `otlpEndpoint` no collector is deployed.
+        // Telemetry: with `otlpEndpoint`, a collector forwards to that OTLP backend; unset, it goes to the cloud's own backends through workload identity (README "Observability").
         otel: { exporterEndpoint: config.get("otlpEndpoint") },
         size: (config.get("size") as SizePreset | undefined) ?? SizePreset.Medium,
         replicas: { min: config.getNumber("minReplicas") ?? 3, max: config.getNumber("maxReplicas") ?? 10 },

@@ -189,3 +189,25 @@ export const cacheDeletionProtection = resourceRule({
         if (args.type === TYPES.elasticacheReplicationGroup && (p.finalSnapshotIdentifier === undefined || p.finalSnapshotIdentifier === "")) report(`ElastiCache replication group '${args.name}' has no finalSnapshotIdentifier (deleting it keeps no snapshot).`);
     },
 });
+
+export const appServiceExposed = stackRule({
+    name: "owui-app-service-not-exposed",
+    description: "Open WebUI pods are reached through the ingress or Gateway (TLS, security headers, access logs), not straight through a NodePort or LoadBalancer Service (the component's service.type ClusterIP default).",
+    remediation: "Keep service.type ClusterIP (default) and expose the app through the Ingress or Gateway; if a NodePort or LoadBalancer Service is needed, narrow network.loadBalancerSourceCidrs to the load balancer's addresses and terminate TLS before the pods.",
+    enforcementLevel: "advisory",
+    severity: "medium",
+    tags: ["security", "network"],
+    validateStack: (args, report) => {
+        const workloads = findOwuiWorkloads(args.resources, patternOf(args)).filter((w) => w.type === TYPES.deployment || w.type === TYPES.statefulSet);
+        for (const s of args.resources.filter((r) => r.type === TYPES.service)) {
+            const p = raw(s.props);
+            const type = get(p, "spec", "type");
+            if (type !== "NodePort" && type !== "LoadBalancer") continue;
+            const selector = get(p, "spec", "selector");
+            if (!selector || isUnknown(selector)) continue;
+            const ns = get(p, "metadata", "namespace");
+            const hit = workloads.find((w) => (isUnknown(ns) || (ns ?? "default") === w.namespace) && Object.entries(selector).every(([k, v]) => isUnknown(v) || w.podLabels?.[k] === v));
+            if (hit) report(`Service '${get(p, "metadata", "name") ?? s.name}' of type ${type} exposes the Open WebUI pods of '${hit.objectName ?? hit.name}' outside the ingress.`, s.urn);
+        }
+    },
+});

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
-import type { ProviderContext, TelemetryBackend } from "../interface";
+import type { CollectorBackendConfig, ProviderContext, TelemetryBackend } from "../interface";
 import { AwsIdentityMode } from "./args";
 import { POD_IDENTITY_ANNOTATION } from "./identity";
 import { awsArgs, regionArg, state, trustPolicy } from "./shared";
@@ -23,7 +23,7 @@ export function collectorPolicyDocument(logGroupArn: string, metrics: boolean): 
 }
 
 /** The collector's exporters for `region`, log group and stream (pure: tests render it). */
-export function awsCollectorBackend(region: string, logGroup: string, logStream: string, metrics: boolean): Omit<TelemetryBackend, "identity"> {
+export function awsCollectorBackend(region: string, logGroup: string, logStream: string, metrics: boolean): CollectorBackendConfig {
     const auth = (service: string) => ({ region, service });
     const otlp = (key: string, url: string, authName: string, headers?: Record<string, string>) => ({
         [key]: url,
@@ -80,8 +80,7 @@ export function createTelemetry(ctx: ProviderContext, collectorServiceAccount: s
     }
     const backend = pulumi.all([state(ctx).region, logGroup.name, stream.name]).apply(([r, g, s]) => awsCollectorBackend(r, g, s, otel.metrics));
     return {
-        extensions: backend.apply((b) => b.extensions),
-        exporters: backend.apply((b) => b.exporters),
+        config: backend,
         pipelines: awsCollectorBackend("r", "g", "s", otel.metrics).pipelines,
         identity: { serviceAccountAnnotations: annotations, podLabels: {}, principal: role.arn },
     };

@@ -8,7 +8,7 @@
 // (Entra ID through workload identity) is in preview. Neither module is served by the Go module
 // proxy here, so this config cannot be loaded by the validation collector (tests say so).
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
-import type { ProviderContext, TelemetryBackend } from "../interface";
+import type { CollectorBackendConfig, ProviderContext, TelemetryBackend } from "../interface";
 import { logWorkspaceId } from "./accessLogs";
 import { shared } from "./shared";
 
@@ -16,7 +16,7 @@ import { shared } from "./shared";
 export const APPINSIGHTS_ENV = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
 /** The collector's exporter (pure: tests render it). */
-export function azureCollectorBackend(metrics: boolean): Omit<TelemetryBackend, "identity" | "secretEnv"> {
+export function azureCollectorBackend(metrics: boolean): CollectorBackendConfig {
     return {
         extensions: {},
         exporters: {
@@ -41,8 +41,10 @@ export function createTelemetry(ctx: ProviderContext): TelemetryBackend {
         retentionInDays: ctx.spec.otel.logRetentionDays,
         tags: ctx.tags,
     }, ctx.opts());
+    const backend = azureCollectorBackend(ctx.spec.otel.metrics);
     return {
-        ...azureCollectorBackend(ctx.spec.otel.metrics),
+        config: backend,
+        pipelines: backend.pipelines,
         secretEnv: { [APPINSIGHTS_ENV]: insights.connectionString },
         identity: { serviceAccountAnnotations: {}, podLabels: {}, principal: insights.appId },
     };

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as projects from "@pulumi/gcp/projects";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
-import type { ProviderContext, TelemetryBackend } from "../interface";
+import type { CollectorBackendConfig, ProviderContext, TelemetryBackend } from "../interface";
 import { defaultServiceAccountId, workloadPool } from "./shared";
 
 /** Writer roles of the collector's service account (metricWriter only with metrics on). */
@@ -13,7 +13,7 @@ export function collectorRoles(metrics: boolean): string[] {
 }
 
 /** The collector's exporter for `project` (pure: tests render it). */
-export function gcpCollectorBackend(project: string, metrics: boolean): Omit<TelemetryBackend, "identity"> {
+export function gcpCollectorBackend(project: string, metrics: boolean): CollectorBackendConfig {
     return {
         extensions: {},
         exporters: {
@@ -47,7 +47,8 @@ export function createTelemetry(ctx: ProviderContext, collectorServiceAccount: s
     );
     const backend = gcpCollectorBackend(g.project, ctx.spec.otel.metrics);
     return {
-        ...backend,
+        config: backend,
+        pipelines: backend.pipelines,
         identity: { serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": gsa.email }, podLabels: {}, principal: gsa.email, dependsOn: grants },
     };
 }

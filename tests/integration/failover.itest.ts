@@ -179,14 +179,17 @@ describe("Failover drills (Sentinel-managed Redis, replicated PostgreSQL, point-
     });
 
     /**
-     * Chat-writing load, then the primary SIGKILLed (after `stallMs` of stalled replication, if
-     * any); the operator's part at once: promote the standby when the primary refuses
+     * Chat-writing load, then the primary SIGKILLed (after its WAL sender stalled for `stallMs`,
+     * if any); the operator's part at once: promote the standby when the primary refuses
      * connections, move the -rw address. Figures after 20 s.
      */
     async function postgresFailover(stallMs = 0) {
         const load = new Load(fleet.base, auth(token), userMix(2), { workers: 4, pauseMs: 20, timeoutMs: 30_000, maxPerWorker: 3000 }).start();
         await sleep(3000);
-        if (stallMs) await pgs.stallReplication(stallMs);
+        if (stallMs) {
+            pgs.stallReplication();
+            await sleep(stallMs);
+        }
         const dying = pgs.current;
         const killedAt = pgs.killPrimary();
         const detectMs = await waitFor("the primary refuses connections", async () => !(await tcpOpen(dying.port)), 10_000, 100);

@@ -2,7 +2,9 @@
 // through their own API, stopped with SIGTERM (recent rows in webui.db-wal); the importer
 // (migrate/openwebui_import.py) moves each into PostgreSQL + pgvector and the S3 server with the env
 // the component emits for the HA pair (AWS target); then two 0.12.4 replicas behind nginx serve it.
-// Bad sources and a non-empty target are refused (exit 2) and change nothing.
+// Bad sources and a non-empty target are refused (exit 2) and change nothing. A copy of the imported
+// database then serves as a read-only Postgres source (older revision refused, a corrupted value
+// caught by the verification, the final delta merged).
 import "../harness"; // setMocks first
 import * as assert from "assert";
 import * as crypto from "crypto";
@@ -151,6 +153,70 @@ describe("Import a single-instance Open WebUI (SQLite, uploads, Chroma) into the
         assert.strictEqual(r.status, 2, r.stderr.slice(-1500));
         assert.match(r.stderr, /already holds 3 users.*--on-nonempty replace/s);
         assert.deepStrictEqual(pg.superSql('SELECT count(*), max(id) FROM "user"', DB["0.12.4"]), before);
+    });
+
+    it("imports from a read-only Postgres source; a corrupted value fails verification (exit 1, table rolled back); merge takes a final delta without duplicates", function () {
+        const s = seeded["0.12.4"];
+        const [src, old, dst] = ["owui_pgsrc", "owui_pgold", "owui_frompg"];
+        // The source: a copy of the database the SQLite seed was imported into (a Postgres instance at the pinned release).
+        for (const d of [src, old]) pg.superSql(`CREATE DATABASE ${d} TEMPLATE ${DB["0.12.4"]} OWNER ${ADMIN.user}`);
+        bootstrapDb(pg, ADMIN, dst, appPassword());
+        const env = (d: string): Env => ({ ...importEnv(s, dst), OPENWEBUI_IMPORT_SOURCE_DATABASE_URL: envFor(d).DATABASE_URL });
+        const args = ["--source-database-url-env", "OPENWEBUI_IMPORT_SOURCE_DATABASE_URL", "--source-data-dir", s.dataDir, "--json"];
+        const content = (d: string) => ["chat", "user", "file", "config", "alembic_version"].map((t) => pg.superSql(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM "${t}" t`, d)[0]);
+        const count = (sql: string, d = dst) => Number(pg.superSql(sql, d)[0]);
+        const before = content(src);
+        const r: Record<string, any> = (report.postgresSource = {});
+
+        // An older source revision is refused before any write (the importer never migrates a source in place).
+        const older = report["import_0.11.4"]?.sourceRevision;
+        assert.ok(older && older !== pg.superSql("SELECT version_num FROM alembic_version", src)[0], `no older revision to test with (${older})`);
+        pg.superSql(`UPDATE alembic_version SET version_num = '${older}'`, old);
+        const refused = runImporter(env(old), args);
+        r.olderRevision = { status: refused.status, message: (/refused: (.*)/.exec(refused.stderr)?.[1] ?? "").slice(0, 160) };
+        assert.strictEqual(refused.status, 2, refused.stderr.slice(-1500));
+        assert.match(refused.stderr, new RegExp(`${older}, older than open-webui.*never migrates a source in place.*pg_dump`, "s"));
+        assert.strictEqual(tablesIn(dst), 0, "the target got tables");
+
+        // A value corrupted in flight (after its checksum was taken): exit 1, the chat table not committed.
+        const bad = runImporter({ ...env(src), OPENWEBUI_IMPORT_TEST_CORRUPT: "chat" }, args);
+        r.corrupted = { status: bad.status, ms: bad.ms };
+        assert.strictEqual(bad.status, 1, bad.stderr.slice(-1500));
+        assert.match(bad.stderr, /table chat: verification failed \(source \d+ rows, checksum [0-9a-f]+; target \d+ rows, checksum [0-9a-f]+\)/);
+        assert.strictEqual(count("SELECT count(*) FROM chat"), 0, "the corrupted chat table was committed");
+        assert.strictEqual(count('SELECT count(*) FROM "user"'), 3, "tables before chat were not kept for the resume");
+
+        // The rerun resumes and verifies everything; the source is unchanged.
+        const ok = runImporter(env(src), args);
+        assert.strictEqual(ok.status, 0, ok.stderr.slice(-3000));
+        r.import = { ms: ok.ms, rows: ok.summary.rows, files: ok.summary.files, vectors: ok.summary.vectors, resumed: ok.summary.resumed, kind: ok.summary.source.kind };
+        assert.strictEqual(ok.summary.resumed, true);
+        assert.ok(Object.values(ok.summary.verification).every((x: any) => x.verified));
+        assert.strictEqual(count("SELECT count(*) FROM chat"), count("SELECT count(*) FROM chat", src));
+        assert.ok(pg.superSql("SELECT path FROM file", dst).every((x) => x.startsWith(`s3://${em.serveEnv.S3_BUCKET_NAME}/`)));
+        assert.ok(ok.summary.vectors >= 3, `vectors ${ok.summary.vectors}`);
+        assert.deepStrictEqual(content(src), before, "the importer wrote to the Postgres source");
+
+        // Final delta: one chat added and one renamed (later updated_at) in the source; a plain rerun is refused, merge takes both.
+        const [cid, cupd] = pg.superSql("SELECT id, updated_at FROM chat ORDER BY id LIMIT 1", src)[0].split("|");
+        pg.superSql(`INSERT INTO chat (id, user_id, title, chat, created_at, updated_at, archived, pinned, meta) SELECT 'delta-chat', user_id, 'final delta', chat, created_at, updated_at + 1, archived, pinned, meta FROM chat WHERE id = '${cid}'`, src);
+        pg.superSql(`UPDATE chat SET title = 'renamed before cutover', updated_at = ${Number(cupd) + 10} WHERE id = '${cid}'`, src);
+        const afterDelta = content(src);
+        const plain = runImporter(env(src), args);
+        assert.strictEqual(plain.status, 2, plain.stderr.slice(-1500));
+        assert.match(plain.stderr, /earlier import.*--on-nonempty merge/s);
+        const merged = runImporter(env(src), [...args, "--on-nonempty", "merge"]);
+        assert.strictEqual(merged.status, 0, merged.stderr.slice(-3000));
+        r.merge = { ms: merged.ms, chat: merged.summary.verification.chat, filesCopiedNow: merged.summary.files_result.copied_now };
+        assert.ok(Object.values(merged.summary.verification).every((x: any) => x.verified));
+        assert.strictEqual(merged.summary.verification.chat.inserted, 2, JSON.stringify(merged.summary.verification.chat));
+        assert.strictEqual(pg.superSql("SELECT title FROM chat WHERE id = 'delta-chat'", dst)[0], "final delta");
+        assert.strictEqual(pg.superSql(`SELECT title FROM chat WHERE id = '${cid}'`, dst)[0], "renamed before cutover");
+        for (const t of ["chat", "user", "file", "chat_message"]) {
+            assert.strictEqual(count(`SELECT count(*) FROM "${t}"`), count(`SELECT count(*) FROM "${t}"`, src), `${t}: rows duplicated or lost`);
+        }
+        assert.strictEqual(merged.summary.files_result.copied_now, 0, "merge copied the files again");
+        assert.deepStrictEqual(content(src), afterDelta, "the importer wrote to the Postgres source");
     });
 
     for (const v of ["0.12.4", "0.11.4"]) {

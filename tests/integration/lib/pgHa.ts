@@ -51,18 +51,10 @@ export class PgReplicated {
         return standby;
     }
 
-    /** SIGSTOP of the primary's WAL sender for `ms` (replication stalled: a lagging standby), then SIGCONT. */
-    stallReplication(ms: number): Promise<void> {
+    /** SIGSTOP of the primary's WAL sender: replication stalls (a lagging standby) until the primary dies with it. */
+    stallReplication(): void {
         const pid = Number(this.current.superSql("SELECT pid FROM pg_stat_replication")[0]);
         process.kill(pid, "SIGSTOP");
-        return new Promise((resolve) => setTimeout(() => {
-            try {
-                process.kill(pid, "SIGCONT");
-            } catch {
-                /* killed with the primary */
-            }
-            resolve();
-        }, ms));
     }
 
     /** The primary's view of its standby (`pg_stat_replication`). */
