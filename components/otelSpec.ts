@@ -47,6 +47,12 @@ export function resolveOtel(target: CloudTarget, o: Otel | undefined, collectorI
     };
 }
 
+/** Retention values the backends accept: CloudWatch Logs (aws), Application Insights (azure). GCP: Cloud Logging's bucket retention, not set here. */
+const RETENTION_DAYS: { [t: string]: number[] } = {
+    [CloudTarget.Aws]: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653],
+    [CloudTarget.Azure]: [30, 60, 90, 120, 180, 270, 365, 550, 730],
+};
+
 /** The args this file adds; each message names the field, the value and the fix. */
 export function otelBackendProblems(target: CloudTarget, o: Otel | undefined, r: ResolvedOtel): string[] {
     const out: string[] = [];
@@ -58,7 +64,8 @@ export function otelBackendProblems(target: CloudTarget, o: Otel | undefined, r:
     }
     if (!enumValues(OtelSampler).includes(r.sampler)) out.push(problem("otel.sampler", r.sampler, `use one of ${enumValues(OtelSampler).join(", ")}`));
     if (typeof r.samplerRatio !== "number" || !(r.samplerRatio >= 0 && r.samplerRatio <= 1)) out.push(problem("otel.samplerRatio", r.samplerRatio, "use a number from 0 to 1 (0.1 keeps one trace in ten)"));
-    if (!Number.isInteger(r.logRetentionDays) || r.logRetentionDays < 1 || r.logRetentionDays > 3653) out.push(problem("otel.logRetentionDays", r.logRetentionDays, "use a whole number of days from 1 to 3653 (CloudWatch rounds to its nearest allowed value)"));
+    const allowed = RETENTION_DAYS[target];
+    if (allowed && !allowed.includes(r.logRetentionDays)) out.push(problem("otel.logRetentionDays", r.logRetentionDays, `use one of ${allowed.join(", ")} (the values ${target === CloudTarget.Aws ? "CloudWatch Logs" : "Application Insights"} accepts)`));
     if (r.serviceMonitor && !r.prometheusScrape) out.push(problem("otel.serviceMonitor", true, "it scrapes the collector's Prometheus endpoint: set otel.prometheusScrape: true too"));
     if (r.prometheusScrape && (!r.deployCollector || !r.metrics)) out.push(problem("otel.prometheusScrape", true, "needs the collector the component deploys with metrics on: set otel.metrics: true and no collectorEndpoint"));
     return out;

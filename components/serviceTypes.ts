@@ -60,6 +60,16 @@ export interface Database {
     /** `inClusterHa` mode: CloudNativePG instances (one primary, the rest streaming replicas), 2 to 9. Default: 3. */
     instances?: number;
     /**
+     * `inClusterHa` mode: standbys that must confirm every commit before Open WebUI is answered
+     * (CloudNativePG `postgresql.synchronous`, method `any`). 0 is CloudNativePG's default,
+     * asynchronous replication: a failover can lose acknowledged writes (measured in
+     * `tests/integration/failover.itest.ts` B2); with 1, none were lost (B1). Durability is
+     * `required` (writes wait while too few standbys are healthy) when an instance is left to spare
+     * (`instances` >= `synchronousReplicas` + 2), otherwise `preferred` (the quorum shrinks so writes
+     * go on while a standby is down). 0 to `instances` - 1. Default: 1.
+     */
+    synchronousReplicas?: number;
+    /**
      * `inClusterHa` mode: base backups and WAL archive to an S3-compatible bucket (CloudNativePG's
      * in-tree Barman object store, deprecated since 1.26 in favour of the Barman Cloud plugin,
      * which needs cert-manager) and a daily `ScheduledBackup`. Default: none: no backups (`plan`
@@ -95,8 +105,8 @@ export interface Redis {
     /**
      * External mode: Sentinel hosts (`host[:port],...`, one port for all: Open WebUI takes the host
      * names in `REDIS_SENTINEL_HOSTS` and one `REDIS_SENTINEL_PORT`, default 26379); the URL host is
-     * then the Sentinel master name. The Sentinels must not require a password (Open WebUI's
-     * websocket manager does not authenticate to them; see README, Redis Sentinel). Default: none.
+     * then the Sentinel master name. Sentinels with a password must use the master's (the URL's):
+     * Open WebUI 0.12.1+ sends it to them (see README, Redis Sentinel). Default: none.
      */
     sentinelHosts?: string;
     /** Key prefix. Default: `open-webui`. */

@@ -142,6 +142,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         highAvailability: a.database?.highAvailability ?? true,
         storageGb: a.database?.storageGb ?? 20,
         instances: a.database?.instances ?? 3,
+        synchronousReplicas: a.database?.synchronousReplicas ?? 1,
         backup: a.database?.backup,
         connectTimeoutSeconds: a.database?.connectTimeoutSeconds ?? 10,
         tcpUserTimeoutSeconds: a.database?.tcpUserTimeoutSeconds ?? 15,

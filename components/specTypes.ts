@@ -64,6 +64,8 @@ export interface ResolvedDatabase {
     storageGb: number;
     /** `inClusterHa`: CloudNativePG instances. */
     instances: number;
+    /** `inClusterHa`: standbys that confirm each commit (0: asynchronous). */
+    synchronousReplicas: number;
     /** `inClusterHa`: backups to S3 (none when unset). */
     backup?: DatabaseBackup;
     connectTimeoutSeconds: number;

@@ -106,7 +106,11 @@ export interface Otel {
     sampler?: OtelSampler;
     /** Ratio for the `*traceidratio` samplers, 0..1 (`OTEL_TRACES_SAMPLER_ARG`). Default: 0.1 (one trace in ten). */
     samplerRatio?: number;
-    /** Days the CloudWatch log group the component creates for the logs keeps them (aws, `cloudBackend`). Default: 30. */
+    /**
+     * Days the telemetry backend keeps the logs: the CloudWatch log group (aws: 1, 3, 5, 7, 14, 30,
+     * 60, 90 ... 3653) or Application Insights (azure: 30, 60, 90, 120, 180, 270, 365, 550, 730).
+     * Unused on gcp (Cloud Logging's `_Default` bucket keeps 30 days). Default: 30.
+     */
     logRetentionDays?: number;
     /**
      * Expose the collector's metrics pipeline as a Prometheus scrape endpoint (`:8889/metrics`,

@@ -1,6 +1,7 @@
 """Uploads: every `file` row's upload copied (streamed, never read whole into memory) to the storage the
-app pods use, `file.path` rewritten to what Open WebUI 0.12.4's provider stores there
-(open_webui/storage/provider.py), and each copy byte-verified (size + sha256)."""
+app pods use, WORKERS at a time, `file.path` rewritten to what Open WebUI 0.12.4's provider stores there
+(open_webui/storage/provider.py), and each copy verified: by the store (S3 ChecksumSHA256 echoed, or
+the single-part ETag equal to our MD5) or else by HEAD size + a sha256 read-back."""
 from __future__ import annotations
 
 import base64

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Moves a single-instance Open WebUI (DATA_DIR: webui.db + -wal/-shm, uploads/, vector_db/) into the
+"""Moves a single-instance Open WebUI (DATA_DIR: webui.db + -wal/-shm, uploads/, vector_db/; or a Postgres
+database at the pinned release's revision, read only, named by an env var) into the
 HA cluster's PostgreSQL (+pgvector) and object storage, with the pinned release's own migrations.
 
 Runs inside the pinned Open WebUI image (or a venv with that open-webui), with the app pods' env
@@ -7,7 +8,7 @@ Runs inside the pinned Open WebUI image (or a venv with that open-webui), with t
 DATA_DIR = a scratch dir). Never writes to the source. Exit 0 success (last stdout line: a JSON
 summary), 2 refused before any write, 1 failed during the copy (rerun continues).
 
-  python3 openwebui_import.py --source-data-dir DIR [--uploads-dir DIR] [--vectors copy|reembed|skip]
+  python3 openwebui_import.py --source-data-dir DIR [--source-database-url-env NAME] [--uploads-dir DIR] [--vectors copy|reembed|skip]
       [--on-nonempty refuse|merge|replace] [--work-dir DIR] [--dry-run] [--json]
 """
 from __future__ import annotations

@@ -19,7 +19,7 @@ import { haMigrations, haPdb, haPostgres, haProbes, haRedis, haSharedSecretKey, 
 import { noPublicDataStores, postgresEncryption, redisEncryption } from "./rules/dataServices";
 import { bucketSecurity, s3PublicAccessBlockPresent } from "./rules/storage";
 import { noLiteralSecrets, nonRootPods, noStaticStorageKeys } from "./rules/podsSecrets";
-import { databaseDeletionProtection } from "./rules/durability";
+import { cnpgDurability, databaseDeletionProtection } from "./rules/durability";
 import { importDataLoss } from "./rules/adoption";
 import { appServiceExposed, azureDiagnosticSettings, bucketAccessLogs, cacheDeletionProtection, loadBalancerLogs, networkDefaultDeny, securityHeaders, storageDeletionProtection } from "./rules/hardening";
 
@@ -51,6 +51,7 @@ export const policies: PackPolicy[] = [
     noStaticStorageKeys,
     nonRootPods,
     databaseDeletionProtection,
+    cnpgDurability,
     importDataLoss,
     cacheDeletionProtection,
     networkDefaultDeny,

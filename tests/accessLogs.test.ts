@@ -178,7 +178,8 @@ describe("access logs and diagnostics", function () {
         });
 
         it("accessLogs=false and storageDeletionProtection=false: no workspace, settings or storage lock; the pack reports each", async () => {
-            await build("azure", { hardening: { accessLogs: false, storageDeletionProtection: false } });
+            // Telemetry off too: its Application Insights would use (and so create) a workspace.
+            await build("azure", { hardening: { accessLogs: false, storageDeletionProtection: false }, otel: { enabled: false } });
             assert.strictEqual(ofType("azure-native:operationalinsights:Workspace").length, 0);
             assert.strictEqual(ofType("azure-native:monitor:DiagnosticSetting").length, 0);
             assert.ok(!ofType("azure-native:authorization:ManagementLockByScope").some((l) => l.name.endsWith("-storage-lock")));

@@ -295,7 +295,7 @@ describe("aws target", function () {
         });
 
         it("pod role: trusted by EKS Pod Identity for this namespace/ServiceAccount/cluster only", () => {
-            const role = one("aws:iam/role:Role");
+            const role = one("aws:iam/role:Role", "chat-pod-role");
             const trust = JSON.parse(role.plain.assumeRolePolicy);
             assert.deepStrictEqual(trust.Statement, [
                 {
@@ -312,13 +312,13 @@ describe("aws target", function () {
                     },
                 },
             ]);
-            const assoc = one("aws:eks/podIdentityAssociation:PodIdentityAssociation").plain;
+            const assoc = one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "chat-pod-identity").plain;
             assert.deepStrictEqual(
                 { clusterName: assoc.clusterName, namespace: assoc.namespace, serviceAccount: assoc.serviceAccount, roleArn: assoc.roleArn, disableSessionTags: assoc.disableSessionTags },
                 { clusterName: "prod", namespace: "open-webui", serviceAccount: "chat", roleArn: "arn:aws:iam::123456789012:role/chat-pod-role", disableSessionTags: false },
             );
             // The ServiceAccount the pods use is the associated one, and waits for the association.
-            const sa = one("kubernetes:core/v1:ServiceAccount").plain;
+            const sa = one("kubernetes:core/v1:ServiceAccount", "chat-serviceaccount").plain;
             assert.strictEqual(sa.metadata.name, "chat");
             assert.strictEqual(sa.metadata.namespace, "open-webui");
             assert.strictEqual(sa.metadata.annotations["openwebui/pod-identity-association"], "a-chat-pod-identity");
@@ -327,7 +327,8 @@ describe("aws target", function () {
         });
 
         it("pod role policy: the uploads bucket and its key only (parsed)", () => {
-            const pols = ofType("aws:iam/rolePolicy:RolePolicy");
+            // The collector's own policy (chat-otel-export) is asserted in tests/telemetry.test.ts.
+            const pols = ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name !== "chat-otel-export");
             assert.deepStrictEqual(pols.map((p) => p.name), ["chat-uploads-access"]);
             assert.strictEqual(pols[0].plain.role, "chat-pod-role-id");
             const doc = policyOf(pols[0]);
@@ -406,6 +407,7 @@ describe("aws target", function () {
             const aws = registered.filter((r) => r.type.startsWith("aws:"));
             assert.ok(aws.length >= 20, `only ${aws.length} AWS resources`);
             const untaggable = new Set([
+                "aws:cloudwatch/logStream:LogStream",
                 "aws:iam/rolePolicy:RolePolicy",
                 "aws:route53/record:Record",
                 "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -482,7 +484,7 @@ describe("aws target", function () {
         assert.deepStrictEqual(policyOf(pol).Statement, [
             { Sid: "ConnectAsAppRoleOnly", Effect: "Allow", Action: "rds-db:connect", Resource: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:cluster-ABCDEF/openwebui_app" },
         ]);
-        assert.strictEqual(ofType("aws:iam/role:Role").length, 1);
+        assert.strictEqual(ofType("aws:iam/role:Role").filter((r) => r.name !== "chat-otel-role").length, 1);
         const env = envOf(podSpec());
         assert.strictEqual(env.DATABASE_ENABLE_IAM_TOKEN_AUTH.value, "true");
         assert.match(appSecret().plain.stringData.DATABASE_URL, /^postgresql:\/\/openwebui_app@chat-db\.cluster-abc[^?]*\?sslmode=verify-full&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000$/);
@@ -501,7 +503,7 @@ describe("aws target", function () {
                 },
             }),
         );
-        const trust = JSON.parse(one("aws:iam/role:Role").plain.assumeRolePolicy);
+        const trust = JSON.parse(one("aws:iam/role:Role", "chat-pod-role").plain.assumeRolePolicy);
         assert.deepStrictEqual(trust.Statement, [
             {
                 Sid: "OpenWebUiServiceAccountOnly",
@@ -517,7 +519,7 @@ describe("aws target", function () {
             },
         ]);
         assert.strictEqual(ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").length, 0);
-        const sa = one("kubernetes:core/v1:ServiceAccount").plain;
+        const sa = one("kubernetes:core/v1:ServiceAccount", "chat-serviceaccount").plain;
         assert.deepStrictEqual(sa.metadata.annotations, { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/chat-pod-role" });
         assert.strictEqual(sa.metadata.namespace, "ai");
         // Two cluster security groups: one rule each, per backing service.
@@ -604,7 +606,7 @@ describe("aws target", function () {
         assert.strictEqual(one("aws:s3/bucket:Bucket", "-uploads").plain.bucket, "acme-chat-uploads");
         assert.strictEqual(optsOf("aws:s3/bucket:Bucket", "chat-uploads").retainOnDelete, false);
         assert.strictEqual(envOf(podSpec()).S3_REGION_NAME.value, "eu-central-1");
-        assert.strictEqual(policyOf(one("aws:iam/rolePolicy:RolePolicy")).Statement[2].Resource, myKey);
+        assert.strictEqual(policyOf(one("aws:iam/rolePolicy:RolePolicy", "chat-uploads-access")).Statement[2].Resource, myKey);
         for (const r of registered.filter((x) => x.type.startsWith("aws:") && !x.type.startsWith("aws:iam/") && x.type !== "aws:route53/record:Record")) {
             assert.strictEqual(r.plain.region, "eu-central-1", `${r.type} ${r.name}`);
         }
@@ -718,7 +720,7 @@ describe("aws target", function () {
             assert.strictEqual(await value(mod.bucketName), "chat-uploads-bucket");
             assert.ok(one("aws:rds/cluster:Cluster"));
             assert.ok(one("aws:elasticache/replicationGroup:ReplicationGroup"));
-            assert.ok(one("aws:eks/podIdentityAssociation:PodIdentityAssociation"));
+            assert.ok(one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "chat-pod-identity"));
             const prov = one("pulumi:providers:kubernetes");
             // Every Kubernetes object goes through the example's provider.
             for (const r of registered.filter((x) => x.type.startsWith("kubernetes:") && x.custom)) {
@@ -755,7 +757,7 @@ describe("aws target", function () {
             assert.deepStrictEqual(kc.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", "prod", "--region", "eu-west-1"]);
             assert.strictEqual(ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").length, 0);
             assert.strictEqual(ofType("aws:route53/record:Record").length, 0);
-            assert.ok(one("kubernetes:core/v1:ServiceAccount").plain.metadata.annotations["eks.amazonaws.com/role-arn"]);
+            assert.ok(one("kubernetes:core/v1:ServiceAccount", "chat-serviceaccount").plain.metadata.annotations["eks.amazonaws.com/role-arn"]);
         });
     });
 });

@@ -420,6 +420,8 @@ describe("azure target", function () {
                 [T.redis]: 1, [T.redisDb]: 1, [T.account]: 1, [T.blobService]: 1, [T.container]: 1, [T.identity]: 1, [T.fic]: 1, [T.role]: 1, [T.record]: 1,
                 // hardening.accessLogs (tests/accessLogs.test.ts): postgres, redis, redis-db, blob, agc; the workspace they send to.
                 "azure-native:monitor:DiagnosticSetting": 5, "azure-native:operationalinsights:Workspace": 1,
+                // Telemetry on by default (tests/telemetry.test.ts): Application Insights on that workspace.
+                "azure-native:applicationinsights:Component": 1,
             });
         });
 

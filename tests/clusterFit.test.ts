@@ -52,7 +52,7 @@ async function schemaValid(): Promise<void> {
 const service = () => one("kubernetes:core/v1:Service", "chat").plain;
 const deployment = () => ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "chat")!.plain;
 const migrateJob = () => ofType("kubernetes:batch/v1:Job").find((j) => j.name === "chat-migrate")!.plain;
-const serviceAccount = () => one("kubernetes:core/v1:ServiceAccount").plain;
+const serviceAccount = () => one("kubernetes:core/v1:ServiceAccount", "chat-serviceaccount").plain;
 const ingress = () => one("kubernetes:networking.k8s.io/v1:Ingress").plain;
 const httpRoute = () => ofType("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").find((r) => r.name === "chat")!.plain;
 

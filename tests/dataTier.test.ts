@@ -11,6 +11,7 @@ import { SENTINEL_SETTINGS, SENTINEL_START, VALKEY_START } from "../components/d
 import { DATA_TIER_ANNOTATION, dataTierAvailability } from "../components/dataTier/availability";
 import { dataTierNotes } from "../cli/render";
 import { resolveSpec } from "../components/spec";
+import { runPolicies, urnFor } from "../policy/runner";
 
 /** Every Kubernetes object of the stack against its schema (CloudNativePG's: the upstream CRD, tests/k8sSchema.ts). */
 async function validateAll(): Promise<any[]> {
@@ -66,6 +67,9 @@ describe("highly available data tier (kubernetes.dataTier highlyAvailable)", fun
         assert.strictEqual(s.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");
         assert.strictEqual(s.topologySpreadConstraints[0].whenUnsatisfiable, "ScheduleAnyway");
         assert.deepStrictEqual(s.storage, { size: "20Gi", storageClass: "fast" });
+        // Synchronous replication by default: a promoted standby holds every acknowledged commit
+        // (failover.itest.ts B1; B2 shows asynchronous replication losing chats).
+        assert.deepStrictEqual(s.postgresql.synchronous, { method: "any", number: 1, dataDurability: "required" });
         assert.strictEqual(s.inheritedMetadata.labels["app.kubernetes.io/instance"], "chat");
         const secret = objs.find((o) => o.kind === "Secret" && o.metadata.name === s.bootstrap.initdb.secret.name);
         assert.strictEqual(secret.type, "kubernetes.io/basic-auth");
@@ -185,6 +189,8 @@ describe("highly available data tier (kubernetes.dataTier highlyAvailable)", fun
         refused({ ...BASE, storage: { mode: ServiceMode.InClusterHa } }, /storage\.mode/, /sharedVolume/);
         refused({ ...BASE, database: { mode: ServiceMode.SharedVolume } }, /database\.mode/, /storage only/);
         refused({ ...HA, database: { instances: 1 } }, /database\.instances/, /2 to 9/);
+        refused({ ...HA, database: { instances: 3, synchronousReplicas: 3 } }, /database\.synchronousReplicas: got 3/, /0 .* to 2/);
+        refused({ ...BASE, database: { synchronousReplicas: 1 } }, /database\.synchronousReplicas/, /inClusterHa only/);
         refused({ ...HA, database: { version: "14" } }, /database\.version/, /workloads\.postgres\.image/);
         refused({ ...BASE, database: { instances: 3 } }, /database\.instances/, /inClusterHa only/);
         refused({ ...HA, database: { backup: { destinationPath: "backups", credentialsSecretName: "x" } } }, /database\.backup\.destinationPath/);
@@ -217,5 +223,27 @@ describe("highly available data tier (kubernetes.dataTier highlyAvailable)", fun
         const aws = { target: CloudTarget.Aws, hostname: "chat.example.com", aws: { vpcId: "v", privateSubnetIds: ["a", "b"], eks: { clusterName: "c" } }, redis: { highAvailability: false }, replicas: { min: 2 }, migrations: {} };
         const { spec } = resolveSpec(aws as any);
         assert.deepStrictEqual(dataTierAvailability(spec).map((t) => t.ha), [true, false, true]);
+    });
+
+    it("the policy pack flags a CloudNativePG Cluster without backups (advisory), not one with them", async () => {
+        const flagged = async (args: any) => {
+            await build(args);
+            const resources = registered.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, urn: urnFor(r.type, r.name), props: r.plain }));
+            return (await runPolicies(resources)).filter((v) => v.policyName === "cnpg-cluster-durability").map((v) => `${v.enforcementLevel}: ${v.message}`);
+        };
+        const none = await flagged(HA);
+        assert.strictEqual(none.length, 1, none.join("\n"));
+        assert.match(none[0], /^advisory: CloudNativePG Cluster 'chat-pg' has no backups/);
+        assert.deepStrictEqual(await flagged({ ...HA, database: { backup: { destinationPath: "s3://backups/p", credentialsSecretName: "s" } } }), []);
+        const async = await flagged({ ...HA, database: { synchronousReplicas: 0, backup: { destinationPath: "s3://backups/p", credentialsSecretName: "s" } } });
+        assert.strictEqual(async.length, 1, async.join("\n"));
+        assert.match(async[0], /replicates asynchronously/);
+    });
+
+    it("synchronousReplicas: 0 is asynchronous; with no instance to spare durability is preferred", async () => {
+        const sync = async (database: any) => (await build({ ...HA, database })).find((o) => o.kind === "Cluster").spec.postgresql.synchronous;
+        assert.strictEqual(await sync({ synchronousReplicas: 0 }), undefined);
+        assert.deepStrictEqual(await sync({ instances: 2 }), { method: "any", number: 1, dataDurability: "preferred" });
+        assert.deepStrictEqual(await sync({ instances: 5, synchronousReplicas: 2 }), { method: "any", number: 2, dataDurability: "required" });
     });
 });

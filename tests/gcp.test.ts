@@ -236,11 +236,11 @@ describe("gcp target", function () {
         });
 
         it("binds exactly namespace/ksa to the GSA and grants it objectAdmin on that bucket only", () => {
-            const gsa = one(T.gsa).plain;
+            const gsa = one(T.gsa, "chat-gsa").plain;
             assert.strictEqual(gsa.project, "proj-123");
             assert.match(gsa.accountId, /^owui-chat-[0-9a-f]{6}$/);
             assert.strictEqual(gsa.accountId, defaultServiceAccountId("chat"));
-            const wi = one(T.gsaIam).plain;
+            const wi = one(T.gsaIam, "chat-gsa-wi").plain;
             assert.strictEqual(wi.role, "roles/iam.workloadIdentityUser");
             assert.strictEqual(wi.member, "serviceAccount:proj-123.svc.id.goog[open-webui/chat]");
             assert.strictEqual(wi.serviceAccountId, "projects/proj/serviceAccounts/chat-gsa");
@@ -250,15 +250,16 @@ describe("gcp target", function () {
             assert.strictEqual(iam.member, `serviceAccount:${gsa.accountId}@proj.iam.gserviceaccount.com`);
             // No project-, folder- or organization-level grants anywhere.
             const broad = registered.filter((r) => /^gcp:(projects|organizations|folders)\//.test(r.type) || /IAM(Member|Binding|Policy)$/.test(r.type));
-            // Bucket-level grants only: the GSA on the uploads, Google's usage-log writer on the log bucket.
-            assert.deepStrictEqual(broad.map((r) => r.name).sort(), ["chat-access-logs-writer", "chat-gsa-bucket", "chat-gsa-wi"].sort());
+            // Bucket-level grants only: the GSA on the uploads, Google's usage-log writer on the log bucket;
+            // plus the collector's own GSA (telemetry.ts): trace/log writers exist only at project level.
+            assert.deepStrictEqual(broad.map((r) => r.name).sort(), ["chat-access-logs-writer", "chat-gsa-bucket", "chat-gsa-wi", "chat-otel-cloudtrace-agent", "chat-otel-gsa-wi", "chat-otel-logging-logwriter"].sort());
         });
 
         it("annotates the Kubernetes ServiceAccount with the GSA email and runs the pods as it", () => {
-            const sa = one(T.sa).plain;
+            const sa = one(T.sa, "chat-serviceaccount").plain;
             assert.strictEqual(sa.metadata.name, "chat");
             assert.strictEqual(sa.metadata.namespace, "open-webui");
-            assert.deepStrictEqual(sa.metadata.annotations, { "iam.gke.io/gcp-service-account": `${one(T.gsa).plain.accountId}@proj.iam.gserviceaccount.com` });
+            assert.deepStrictEqual(sa.metadata.annotations, { "iam.gke.io/gcp-service-account": `${one(T.gsa, "chat-gsa").plain.accountId}@proj.iam.gserviceaccount.com` });
             assert.strictEqual(appDeployment().spec.template.spec.serviceAccountName, "chat");
         });
 
@@ -321,7 +322,7 @@ describe("gcp target", function () {
             );
             assert.strictEqual(await new Promise((r) => c.url.apply(r)), "https://chat.example.com");
             assert.strictEqual(envOf(appDeployment().spec.template.spec).WEBUI_URL.value, "https://chat.example.com");
-            assert.strictEqual(await new Promise((r) => c.identityPrincipal.apply(r)), `${one(T.gsa).plain.accountId}@proj.iam.gserviceaccount.com`);
+            assert.strictEqual(await new Promise((r) => c.identityPrincipal.apply(r)), `${one(T.gsa, "chat-gsa").plain.accountId}@proj.iam.gserviceaccount.com`);
             assert.strictEqual(await new Promise((r) => c.redisEndpoint.apply(r)), "10.10.1.4:6378");
         });
 
@@ -406,7 +407,7 @@ describe("gcp target", function () {
         assert.strictEqual(r.redisVersion, "REDIS_7_0");
         assert.strictEqual(r.maintenancePolicy.weeklyMaintenanceWindows[0].day, "TUESDAY");
         assert.strictEqual(r.maintenancePolicy.weeklyMaintenanceWindows[0].startTime.hours, 22);
-        assert.strictEqual(one(T.gsa).plain.accountId, "openwebui-prod");
+        assert.strictEqual(one(T.gsa, "chat-gsa").plain.accountId, "openwebui-prod");
         assert.deepStrictEqual(one(T.bucket, "-uploads").plain.lifecycleRules, []);
         assert.strictEqual(one(T.bucket, "-uploads").plain.location, "EU");
     });
@@ -454,9 +455,9 @@ describe("gcp target", function () {
 
     it("custom namespace and workload pool; brings its own TLS Secret, SSL policy and Cloud Armor policy", async () => {
         await build({ namespace: "ai", tls: { secretName: "chat-tls" }, gcp: { workloadIdentityPool: "hub-project.svc.id.goog", sslPolicy: "corp-tls13", securityPolicy: "corp-armor" } }, "team-chat");
-        assert.strictEqual(one(T.gsaIam).plain.member, "serviceAccount:hub-project.svc.id.goog[ai/team-chat]");
-        assert.strictEqual(one(T.sa).plain.metadata.namespace, "ai");
-        assert.strictEqual(one(T.sa).plain.metadata.name, "team-chat");
+        assert.strictEqual(one(T.gsaIam, "chat-gsa-wi").plain.member, "serviceAccount:hub-project.svc.id.goog[ai/team-chat]");
+        assert.strictEqual(one(T.sa, "chat-serviceaccount").plain.metadata.namespace, "ai");
+        assert.strictEqual(one(T.sa, "chat-serviceaccount").plain.metadata.name, "team-chat");
         assert.strictEqual(one(T.backendConfig).plain.metadata.namespace, "ai");
         assert.strictEqual(one(T.backendConfig).plain.metadata.name, "team-chat-backend");
         assert.strictEqual(ofType(T.cert).length, 0);
@@ -528,7 +529,7 @@ describe("gcp target", function () {
             assert.strictEqual(ofType(T.connection).length, 0);
             assert.strictEqual(one(T.redis).plain.tier, "STANDARD_HA");
             assert.strictEqual(one(T.bucket, "-uploads").plain.location, "US-CENTRAL1");
-            assert.strictEqual(one(T.gsaIam).plain.member, "serviceAccount:acme-ai-prod.svc.id.goog[open-webui/chat]");
+            assert.strictEqual(one(T.gsaIam, "chat-gsa-wi").plain.member, "serviceAccount:acme-ai-prod.svc.id.goog[open-webui/chat]");
             assert.strictEqual(one(T.record).plain.name, "chat.acme.dev.");
             assert.strictEqual(one(T.record).plain.managedZone, "acme-dev");
             assert.deepStrictEqual(one(T.cert).plain.spec.domains, ["chat.acme.dev"]);

@@ -85,7 +85,7 @@ describe("importFrom: the import Job on every target", function () {
             assert.deepStrictEqual(jobOpts.replaceOnChanges, ["spec"]);
             assert.strictEqual(jobOpts.customTimeouts?.create, "360m");
             assert.ok(depNames(optsOf(opts, "kubernetes:batch/v1:Job::chat-migrate")).includes("chat-import"), "the migration Job waits for the import");
-            assert.ok(depNames(optsOf(opts, "kubernetes:apps/v1:Deployment::chat")).some((n) => n.startsWith("chat-migrate")));
+            assert.ok(depNames([...opts].find(([k]) => k === "kubernetes:apps/v1:Deployment::chat")?.[1]).some((n) => n.startsWith("chat-migrate")));
             // The adopted key: every Open WebUI container reads the user's Secret; nothing generated.
             for (const p of [pod, app, jobNamed("chat-migrate")?.plain.spec.template.spec ?? ofType("kubernetes:batch/v1:Job").find((j) => j.name.startsWith("chat-migrate"))!.plain.spec.template.spec]) {
                 assert.deepStrictEqual(envOf(p).WEBUI_SECRET_KEY.valueFrom.secretKeyRef, OLD_KEY);

@@ -191,6 +191,7 @@ describe("policy pack: structure", () => {
             "owui-app-service-not-exposed": "advisory",
             "owui-pods-non-root": "mandatory",
             "database-deletion-protection": "advisory",
+            "cnpg-cluster-durability": "advisory",
             "owui-import-keeps-data": "advisory",
         });
     });

@@ -99,6 +99,7 @@ describe("source structure", function () {
             "args.ts": /export interface/,
             "shared.ts": /export /,
             "accessLogs.ts": /export function accessLogsOn\(/,
+            "telemetry.ts": /export function createTelemetry\(/,
         };
         for (const cloud of ["aws", "gcp", "azure"]) {
             const dir = path.join(ROOT, "providers", cloud);

@@ -105,11 +105,28 @@ describe("telemetry on by default on aws, gcp and azure", () => {
         assert.deepStrictEqual((await collectorConfig()).service.pipelines.metrics.exporters, ["otlp", "prometheus"]);
     });
 
+    it("opt-in PrometheusRule (min Available, migration failed, certificate expiry) and Grafana dashboard, on any target", async () => {
+        await build({ target: CloudTarget.Kubernetes, replicas: { min: 3, max: 6 }, otel: { prometheusRule: true, grafanaDashboard: true } });
+        const rule = kubernetesObjects(registered).find((o) => o.kind === "PrometheusRule");
+        assert.ok(rule && rule.apiVersion === "monitoring.coreos.com/v1");
+        const rules = rule.spec.groups[0].rules;
+        assert.deepStrictEqual(rules.map((r: any) => r.alert), ["OpenWebUiBelowMinimumAvailable", "OpenWebUiMigrationJobFailed", "OpenWebUiCertificateExpiring"]);
+        assert.match(rules[0].expr, /deployment="chat"} < 3$/);
+        const cm = k8s("ConfigMap", "chat-dashboard");
+        assert.strictEqual(cm.metadata.labels.grafana_dashboard, "1");
+        assert.ok(JSON.parse(cm.data["open-webui.json"]).panels.length >= 4);
+        await validateK8sObject(cm);
+        await build({ target: CloudTarget.Kubernetes });
+        assert.ok(!kubernetesObjects(registered).some((o) => o.kind === "PrometheusRule" || o.metadata?.name === "chat-dashboard"), "off by default");
+    });
+
     it("bad telemetry args fail at construction naming the field and the fix", async () => {
         const bad: [any, RegExp][] = [
             [{ target: CloudTarget.Kubernetes, otel: { cloudBackend: true } }, /otel\.cloudBackend.*kubernetes target has no cloud backend/],
             [{ target: CloudTarget.Aws, aws: AWS, otel: { samplerRatio: 2 } }, /otel\.samplerRatio.*0 to 1/],
             [{ target: CloudTarget.Aws, aws: AWS, otel: { serviceMonitor: true } }, /otel\.serviceMonitor.*prometheusScrape/],
+            [{ target: CloudTarget.Aws, aws: AWS, otel: { logRetentionDays: 10 } }, /otel\.logRetentionDays: got 10; use one of 1, 3, 5, 7, 14/],
+            [{ target: CloudTarget.Azure, tls: { secretName: "chat-tls" }, azure: AZURE_ARGS, otel: { logRetentionDays: 14 } }, /otel\.logRetentionDays.*Application Insights/],
         ];
         for (const [args, re] of bad) {
             reset();

@@ -44,7 +44,7 @@ export function dataTierProblems(
     if (r.storage.mode === ServiceMode.InClusterHa) out.push(problem("storage.mode", r.storage.mode, "there is no in-cluster HA object store: use sharedVolume (a ReadWriteMany volume) or external (an S3 bucket with redundancy, e.g. Rook-Ceph or a replicated SeaweedFS)"));
     if (r.database.mode === ServiceMode.InClusterHa) out.push(...cnpgProblems(a, r.database));
     else {
-        for (const f of ["instances", "backup"] as const) {
+        for (const f of ["instances", "synchronousReplicas", "backup"] as const) {
             if (a.database?.[f] !== undefined) out.push(problem(`database.${f}`, f === "backup" ? "set" : a.database[f], `applies to database.mode inClusterHa only (mode is ${r.database.mode})`));
         }
     }
@@ -74,6 +74,10 @@ function cnpgProblems(a: OpenWebUiClusterArgs, db: ResolvedDatabase): string[] {
     const out: string[] = [];
     if (!Number.isInteger(db.instances) || db.instances < 2 || db.instances > 9) {
         out.push(problem("database.instances", db.instances, "use 2 to 9 instances (one primary and streaming replicas; 3 survives a node loss with a replica to spare)"));
+    }
+    const sync = db.synchronousReplicas;
+    if (!Number.isInteger(sync) || sync < 0 || (Number.isInteger(db.instances) && sync > db.instances - 1)) {
+        out.push(problem("database.synchronousReplicas", sync, `use 0 (asynchronous: a failover can lose acknowledged writes) to ${Math.max(0, (db.instances | 0) - 1)} (instances - 1); 1 is the default`));
     }
     if (a.workloads?.postgres?.image === undefined && cnpgPostgresImage(db.version) === undefined) {
         out.push(problem("database.version", db.version, `no CloudNativePG standard image is pinned for Postgres ${db.version}: use ${Object.keys(CNPG_POSTGRES_VERSIONS).join(", ")}, or set workloads.postgres.image to a CloudNativePG operand image with pgvector`));

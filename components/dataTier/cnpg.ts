@@ -47,6 +47,11 @@ export function cnpgClusterSpec(spec: ResolvedSpec, o: { cluster: string; appSec
                 max_connections: String(db.maxConnections),
                 password_encryption: "scram-sha-256",
             },
+            // database.synchronousReplicas: a commit is acknowledged once that many standbys have it,
+            // so a promoted standby holds every acknowledged chat (failover.itest.ts B1 vs B2).
+            ...(db.synchronousReplicas > 0
+                ? { synchronous: { method: "any", number: db.synchronousReplicas, dataDurability: db.instances >= db.synchronousReplicas + 2 ? "required" : "preferred" } }
+                : {}),
         },
         bootstrap: {
             initdb: {

@@ -49,3 +49,27 @@ export const databaseDeletionProtection = stackRule({
 });
 
 // ---------------------------------------------------------------------------------------------
+
+/** The CloudNativePG `Cluster` kind (`database.mode: inClusterHa`). */
+const CNPG_CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster";
+
+export const cnpgDurability = stackRule({
+    name: "cnpg-cluster-durability",
+    description: "A CloudNativePG Cluster holding Open WebUI's data keeps its PodDisruptionBudgets (enablePDB), runs 2+ instances, replicates synchronously (postgresql.synchronous) and backs up to an object store (spec.backup or a Barman Cloud plugin).",
+    remediation: "Set database.backup (s3:// destination and a credentials Secret) for backups; keep enablePDB true, database.instances >= 2 and database.synchronousReplicas >= 1 (the component's defaults).",
+    enforcementLevel: "advisory",
+    severity: "high",
+    tags: ["durability", "ha"],
+    validateStack: (args, report) => {
+        for (const r of args.resources.filter((x) => x.type === CNPG_CLUSTER)) {
+            const spec = raw(r.props).spec ?? {};
+            if (spec.enablePDB === false) report(`CloudNativePG Cluster '${r.name}' has enablePDB=false: a node drain may take every instance at once.`, r.urn);
+            if (typeof spec.instances === "number" && spec.instances < 2) report(`CloudNativePG Cluster '${r.name}' runs ${spec.instances} instance: no failover.`, r.urn);
+            const sync = get(spec, "postgresql", "synchronous");
+            if (!isUnknown(sync) && typeof spec.instances === "number" && spec.instances >= 2 && !(Number(get(sync, "number")) > 0)) report(`CloudNativePG Cluster '${r.name}' replicates asynchronously (no postgresql.synchronous): a failover can lose acknowledged writes.`, r.urn);
+            const plugins = Array.isArray(spec.plugins) && spec.plugins.some((p: any) => /barman/i.test(String(p?.name)));
+            if (spec.backup === undefined && !plugins && !isUnknown(spec.backup)) report(`CloudNativePG Cluster '${r.name}' has no backups (no spec.backup, no Barman Cloud plugin): losing the volumes loses the data.`, r.urn);
+        }
+    },
+});
+

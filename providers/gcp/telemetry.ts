@@ -43,7 +43,7 @@ export function createTelemetry(ctx: ProviderContext, collectorServiceAccount: s
         member: `serviceAccount:${workloadPool(g)}[${ctx.namespace}/${collectorServiceAccount}]`,
     }, ctx.opts());
     const grants = collectorRoles(ctx.spec.otel.metrics).map((role) =>
-        new projects.IAMMember(`${ctx.name}-otel-${role.split("/")[1].replace(/\./g, "-")}`, { project: g.project, role, member: pulumi.interpolate`serviceAccount:${gsa.email}` }, ctx.opts()),
+        new projects.IAMMember(`${ctx.name}-otel-${role.split("/")[1].replace(/\./g, "-").toLowerCase()}`, { project: g.project, role, member: pulumi.interpolate`serviceAccount:${gsa.email}` }, ctx.opts()),
     );
     const backend = gcpCollectorBackend(g.project, ctx.spec.otel.metrics);
     return {

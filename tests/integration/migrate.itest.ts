@@ -184,7 +184,7 @@ describe("Import a single-instance Open WebUI (SQLite, uploads, Chroma) into the
         assert.strictEqual(bad.status, 1, bad.stderr.slice(-1500));
         assert.match(bad.stderr, /table chat: verification failed \(source \d+ rows, checksum [0-9a-f]+; target \d+ rows, checksum [0-9a-f]+\)/);
         assert.strictEqual(count("SELECT count(*) FROM chat"), 0, "the corrupted chat table was committed");
-        assert.strictEqual(count('SELECT count(*) FROM "user"'), 3, "tables before chat were not kept for the resume");
+        assert.strictEqual(count("SELECT count(*) FROM auth"), 3, "tables copied before chat (auth) were not kept for the resume");
 
         // The rerun resumes and verifies everything; the source is unchanged.
         const ok = runImporter(env(src), args);

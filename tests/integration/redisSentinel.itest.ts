@@ -23,8 +23,8 @@ const PASSWORD = "it-sentinel-Pw";
 /** Open WebUI's two Redis paths under the given env; prints one JSON line. */
 const PROBE = [
     "import asyncio, json, os",
-    "from open_webui.env import WEBSOCKET_REDIS_URL, WEBSOCKET_SENTINEL_HOSTS, WEBSOCKET_SENTINEL_PORT",
-    "from open_webui.utils.redis import build_sentinel_url, get_redis_client",
+    "from open_webui.env import WEBSOCKET_REDIS_URL, WEBSOCKET_REDIS_OPTIONS, WEBSOCKET_SENTINEL_HOSTS, WEBSOCKET_SENTINEL_PORT",
+    "from open_webui.utils.redis import build_sentinel_kwargs, build_sentinel_url, get_redis_client",
     "import socketio",
     "out = {}",
     "try:",
@@ -35,7 +35,9 @@ const PROBE = [
     "try:",
     "    url = build_sentinel_url(WEBSOCKET_REDIS_URL, WEBSOCKET_SENTINEL_HOSTS, WEBSOCKET_SENTINEL_PORT)",
     "    out['wsNodes'] = url.split('@')[-1]",
-    "    mgr = socketio.AsyncRedisManager(url, redis_options=json.loads(os.environ.get('WEBSOCKET_REDIS_OPTIONS', '{}')))",
+    // Built as 0.12.4's socket/main.py builds it: the Sentinel credentials from the URL (0.12.1, #32240).
+    "    opts = {'sentinel_kwargs': build_sentinel_kwargs(WEBSOCKET_REDIS_URL, WEBSOCKET_REDIS_OPTIONS), **WEBSOCKET_REDIS_OPTIONS}",
+    "    mgr = socketio.AsyncRedisManager(url, redis_options=opts)",
     "    mgr._redis_connect()",
     "    out['ws'] = 'published to %s' % asyncio.run(mgr.redis.publish('it-sentinel-channel', 'x'))",
     "except Exception as e:",
@@ -56,13 +58,13 @@ describe("Redis Sentinel: the emitted env reaches the master through a real Sent
         sentinelPort = await freePort();
         const dir = tempDir("sentinel");
         const conf = path.join(dir, "sentinel.conf");
-        // Sentinel rewrites its config file: it must be writable. No requirepass on the Sentinel:
-        // python-socketio 5.16 does not authenticate to Sentinels (README: Redis Sentinel).
-        fs.writeFileSync(conf, [`port ${sentinelPort}`, "bind 127.0.0.1", `dir ${dir}`, `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${master.port} 1`, `sentinel auth-pass ${MASTER_NAME} ${PASSWORD}`, ""].join("\n"));
+        // Sentinel rewrites its config file: it must be writable. The Sentinel requires the
+        // master's password, as the component's own Sentinels do (Open WebUI 0.12.1+ sends it).
+        fs.writeFileSync(conf, [`port ${sentinelPort}`, "bind 127.0.0.1", `dir ${dir}`, `requirepass ${PASSWORD}`, `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${master.port} 1`, `sentinel auth-pass ${MASTER_NAME} ${PASSWORD}`, ""].join("\n"));
         sentinel = startProcess("sentinel", "redis-server", [conf, "--sentinel"], { env: { PATH: process.env.PATH } });
         await waitFor(
             "Sentinel knows the master",
-            async () => run("redis-cli", ["-h", "127.0.0.1", "-p", String(sentinelPort), "SENTINEL", "get-master-addr-by-name", MASTER_NAME], { check: false }).stdout.includes(String(master.port)),
+            async () => run("redis-cli", ["-h", "127.0.0.1", "-p", String(sentinelPort), "--no-auth-warning", "-a", PASSWORD, "SENTINEL", "get-master-addr-by-name", MASTER_NAME], { check: false }).stdout.includes(String(master.port)),
             20_000,
             200,
             () => (sentinel.exited ? `sentinel exited: ${tail(sentinel.logFile)}` : undefined),

@@ -1,8 +1,8 @@
 // A Sentinel-managed Redis as the kubernetes target's HA mode runs it: a primary and a replica
 // (Debian's redis-server, AUTH on both, `masterauth` so either can follow the other) and three
 // Sentinels on 127.0.0.1, 127.0.0.2 and 127.0.0.3, all on ONE port (Open WebUI takes one
-// REDIS_SENTINEL_PORT for every Sentinel host). Sentinels without a password: python-socketio
-// does not authenticate to Sentinels (README, Redis Sentinel). Started and stopped by PID.
+// REDIS_SENTINEL_PORT for every Sentinel host). The Sentinels require the same password, as the
+// component's own Sentinels do (Open WebUI 0.12.1+ authenticates to them with REDIS_URL's password). Started and stopped by PID.
 import * as fs from "fs";
 import * as path from "path";
 import { SENTINEL_SETTINGS } from "../../../components/dataTier/valkeySentinel";
@@ -67,6 +67,7 @@ export class SentinelRedis {
             fs.writeFileSync(conf, [
                 `port ${this.sentinelPort}`, `bind ${host}`, `dir ${dir}`, `sentinel announce-ip ${host}`, `bind-source-addr ${host}`,
                 `sentinel monitor ${this.masterName} 127.0.0.1 ${this.nodes[0].port} ${t.quorum}`,
+                `requirepass ${this.password}`,
                 `sentinel auth-pass ${this.masterName} ${this.password}`,
                 `sentinel down-after-milliseconds ${this.masterName} ${t.downAfterMs}`,
                 `sentinel failover-timeout ${this.masterName} ${t.failoverTimeoutMs}`,
@@ -87,7 +88,7 @@ export class SentinelRedis {
     }
 
     sentinelCli(host: string, args: string[]): string {
-        return run("redis-cli", ["-h", host, "-p", String(this.sentinelPort), ...args], { check: false, timeoutMs: 5000 }).stdout;
+        return run("redis-cli", ["-h", host, "-p", String(this.sentinelPort), "--no-auth-warning", "-a", this.password, ...args], { check: false, timeoutMs: 5000 }).stdout;
     }
 
     /** The primary's port as the first Sentinel that answers reports it. */
