@@ -208,6 +208,12 @@ describe("hostile configuration (issue 23)", function () {
             accepted(k8s({ otel: { exporterEndpoint: "http://otlp.observability.svc:4318" } }));
             await refused(k8s({ otel: { collectorEndpoint: "https://u:pw-Zq9x@collector.example.com" } }), /otel\.collectorEndpoint: got "<redacted>"; credentials in the URL would be a literal secret/, "pw-Zq9x");
         });
+
+        it("GCP resource names that reach objects are names: a Cloud Armor policy given as a URL with credentials is refused, masked", async () => {
+            await refused(gcp({}, { securityPolicy: "https://u:Zq9SECRETxpw@svc.example.com" }), /gcp\.securityPolicy: got "https:\/\/\*\*\*@svc\.example\.com"; give the name of an existing Cloud Armor security policy/, "Zq9SECRETxpw");
+            await refused(gcp({}, { securityPolicy: "Corp_Armor" }), /gcp\.securityPolicy: got "Corp_Armor"/);
+            accepted(gcp({}, { securityPolicy: "corp-armor" }));
+        });
     });
 
     describe("5. TLS weakened through supported fields", () => {

@@ -104,6 +104,9 @@ export function validate(spec: ResolvedSpec): string[] {
     if (g.sslPolicy !== undefined && !RFC1035.test(g.sslPolicy)) {
         p.push(problem("gcp.sslPolicy", g.sslPolicy, "give the name of an existing Compute SSL policy"));
     }
+    if (g.securityPolicy !== undefined && !RFC1035.test(g.securityPolicy)) {
+        p.push(problem("gcp.securityPolicy", g.securityPolicy, "give the name of an existing Cloud Armor security policy (lowercase letters, digits and '-', starting with a letter, at most 63)"));
+    }
     if (g.serviceAccountId !== undefined && !ACCOUNT_ID.test(g.serviceAccountId)) {
         p.push(problem("gcp.serviceAccountId", g.serviceAccountId, "use 6-30 lowercase letters, digits and '-', starting with a letter"));
     }
