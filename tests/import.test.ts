@@ -6,6 +6,7 @@
 import "./harness";
 import * as assert from "assert";
 import * as fs from "fs";
+import { execFileSync } from "child_process";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { envOf, ofType, registered, reset, settle, value } from "./harness";
@@ -147,8 +148,10 @@ describe("importFrom: the import Job on every target", function () {
         assert.deepStrictEqual(importScripts(path.join(ROOT, "bin", "components")), fromSource);
         assert.strictEqual(fromSource[IMPORT_SCRIPT], importer());
         assert.throws(() => importScripts("/nonexistent/components"), /migrate\/openwebui_import\.py is missing/);
-        const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-        assert.ok(pkg.files.includes("migrate/"), "the importer ships in the package");
+        // What `npm pack` takes (scripts/pack.js stages exactly that): every importer module, no bytecode.
+        const listing = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" }))[0].files.map((f: any) => f.path);
+        for (const f of Object.keys(fromSource)) assert.ok(listing.includes(`migrate/${f}`), `migrate/${f} ships in the package`);
+        assert.deepStrictEqual(listing.filter((f: string) => f.startsWith("migrate/") && !f.endsWith(".py")), []);
     });
 });
 
