@@ -10,13 +10,15 @@ import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { APP_DB_USER, BOOTSTRAP_SQL } from "../../components/database";
+import { APP_DB_USER } from "../../components/database";
 import { Env, EmittedManaged, emitManagedAws } from "./lib/component";
 import { Load, poller, Prober, Sample, WsClient, summary } from "./lib/drills";
 import { LocalNginx, LocalS3 } from "./lib/lb";
 import { OPEN_WEBUI_BIN, OpenWebUi, PYTHON, startOpenWebUi, stopOpenWebUi } from "./lib/openwebui";
 import { IT_HOME, cleanupAll, request, run, runDir, sleep, tempDir, waitFor } from "./lib/procs";
 import { LocalPostgres, LocalRedis } from "./lib/servers";
+import { bootstrapDatabase } from "./lib/appData";
+import { localizeAws } from "./lib/localEnv";
 
 const ORIGIN = "https://chat.example.com";
 const ADMIN = { user: "cloudadmin", password: "admin-Pw_0123456789" };
@@ -25,54 +27,10 @@ const PREV_VERSION = process.env.OWUI_PREV_VERSION ?? "0.11.4";
 const PREV_VENV = path.join(IT_HOME, `venv-prev-${PREV_VERSION}`);
 const report: Record<string, any> = {};
 
-/** `url` with host, port (and optionally query params) replaced; user, password, path kept. */
-function relocate(url: string, port: number, query: Record<string, string> = {}): string {
-    const u = new URL(url);
-    u.hostname = "127.0.0.1";
-    u.port = String(port);
-    for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
-    return u.toString();
-}
-
-/**
- * The emitted env with only what cannot exist on this machine replaced, each for a stated reason:
- * - DATABASE_URL / PGVECTOR_DB_URL, REDIS_URL / WEBSOCKET_REDIS_URL: host and port of the local
- *   servers (user, password, database, sslmode and scheme as emitted: the local servers are
- *   started with the emitted passwords). Postgres: `sslrootcert` is the local test CA, where the
- *   pod mounts Amazon's RDS CAs (the emitted sslmode=verify-full is kept). Redis: `ssl_ca_certs`
- *   is the local test CA, where the pod trusts ElastiCache's Amazon CA from the image's system store.
- * - S3_ENDPOINT_URL + AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: the pod reaches the regional S3
- *   endpoint with EKS Pod Identity credentials (boto3's default chain); here, moto with keys.
- * - ENABLE_OTEL=false: no collector here (the collector is proven in the e2e suite).
- * DATA_DIR/STATIC_DIR are replaced per process by startOpenWebUi (the pod's emptyDir).
- */
-function localize(env: Env, pg: LocalPostgres, redis: LocalRedis, s3: LocalS3): Env {
-    return {
-        ...env,
-        DATABASE_URL: relocate(env.DATABASE_URL, pg.port, { sslrootcert: pg.ca!.caCert }),
-        PGVECTOR_DB_URL: relocate(env.PGVECTOR_DB_URL, pg.port, { sslrootcert: pg.ca!.caCert }),
-        REDIS_URL: relocate(env.REDIS_URL, redis.port, { ssl_ca_certs: redis.ca!.caCert }),
-        WEBSOCKET_REDIS_URL: relocate(env.WEBSOCKET_REDIS_URL, redis.port, { ssl_ca_certs: redis.ca!.caCert }),
-        S3_ENDPOINT_URL: s3.endpoint,
-        AWS_ACCESS_KEY_ID: s3.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-        ENABLE_OTEL: "false",
-    };
-}
-
 function passwordOf(url: string): string {
     return decodeURIComponent(new URL(url).password);
 }
 
-/** Creates `db` like the cloud does (admin-owned, vector allowed), then runs the bootstrap Job's SQL. */
-function bootstrapDatabase(pg: LocalPostgres, db: string, appPassword: string): void {
-    pg.superSql(`CREATE DATABASE ${db} OWNER ${ADMIN.user}`);
-    pg.superSql("CREATE EXTENSION vector", db);
-    const sqlFile = path.join(tempDir("bootstrap"), "bootstrap.sql");
-    fs.writeFileSync(sqlFile, BOOTSTRAP_SQL);
-    const env = { ...pg.tcpEnv({ user: ADMIN.user, password: ADMIN.password, database: db }), APP_DB_PASSWORD: appPassword, APP_DB_USER, APP_DB_IAM_AUTH: "false" };
-    run(path.join(pg.clientBin, "psql"), ["--no-psqlrc", "-f", sqlFile], { env });
-}
 
 /** The migration Job's command with its env (the image's layout flag and a temp data dir aside). */
 function migrate(env: Env, venv?: string): { ms: number; version: string } {
@@ -224,15 +182,15 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         pgMain = new LocalPostgres("ha", 300, undefined, true);
         await pgMain.start();
         pgMain.superSql(`CREATE ROLE ${ADMIN.user} LOGIN CREATEROLE CREATEDB PASSWORD '${ADMIN.password}'`);
-        bootstrapDatabase(pgMain, "openwebui", passwordOf(em.serveEnv.DATABASE_URL));
+        bootstrapDatabase(pgMain, "openwebui", passwordOf(em.serveEnv.DATABASE_URL), ADMIN);
         // Redis over TLS (ElastiCache in-transit encryption), with the emitted auth token.
         redis = new LocalRedis(passwordOf(em.serveEnv.REDIS_URL), true);
         await redis.start();
         s3 = new LocalS3();
         await s3.start();
         s3.boto3(PYTHON, `s3.create_bucket(Bucket="${em.serveEnv.S3_BUCKET_NAME}", CreateBucketConfiguration={"LocationConstraint": sys.argv[1]})`);
-        env = localize(em.serveEnv, pgMain, redis, s3);
-        report.migration = migrate(localize(em.migrateEnv, pgMain, redis, s3));
+        env = localizeAws(em.serveEnv, pgMain, redis, s3);
+        report.migration = migrate(localizeAws(em.migrateEnv, pgMain, redis, s3));
         // The Job also seeded the config defaults and created the vector table: pods starting
         // together must not race to insert or create them.
         assert.deepStrictEqual(pgMain.superSql("SELECT tableowner FROM pg_tables WHERE tablename = 'document_chunk'", "openwebui"), [APP_DB_USER]);
@@ -659,9 +617,9 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
 
     /** A release serving `db` (fresh: bootstrap + that release's migration), with an admin and 20 chats. */
     async function previousRelease(db: string, replicas: string[]) {
-        bootstrapDatabase(pgMain, db, passwordOf(em.serveEnv.DATABASE_URL));
+        bootstrapDatabase(pgMain, db, passwordOf(em.serveEnv.DATABASE_URL), ADMIN);
         const e = onDatabase(env, db);
-        const migratedOld = migrate(onDatabase(localize(em.migrateEnv, pgMain, redis, s3), db), PREV_VENV);
+        const migratedOld = migrate(onDatabase(localizeAws(em.migrateEnv, pgMain, redis, s3), db), PREV_VENV);
         const f = new Fleet(e, PREV_VENV);
         await f.startLb();
         await Promise.all(replicas.map((n) => f.add(n)));
@@ -685,7 +643,7 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         const load = new Load(f.lb.base, headers, userMix(), { workers: 4, pauseMs: 50, timeoutMs: 60_000, maxPerWorker: 20_000 }).start();
         const t0 = Date.now();
         await sleep(2000);
-        const mig = migrate(onDatabase(localize(em.migrateEnv, pgMain, redis, s3), "openwebui_rolling"));
+        const mig = migrate(onDatabase(localizeAws(em.migrateEnv, pgMain, redis, s3), "openwebui_rolling"));
         const migratedAt = Date.now();
         await sleep(5000); // the old release serving on the new schema
         // The Deployment's rollout: a new pod ready before an old one terminates (maxUnavailable 0).
@@ -729,7 +687,7 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         const downStart = Date.now();
         for (const o of f.live()) await f.drain(o);
         // ... then the migration Job runs alone, then the Deployment scales back to replicas.min.
-        const mig = migrate(onDatabase(localize(em.migrateEnv, pgMain, redis, s3), "openwebui_maint"));
+        const mig = migrate(onDatabase(localizeAws(em.migrateEnv, pgMain, redis, s3), "openwebui_maint"));
         await Promise.all(["new-m1", "new-m2"].map((n) => f.add(n, e, "")));
         const upAt = Date.now();
         await sleep(2000);

@@ -12,7 +12,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Env, EmittedManaged, emitManagedAws } from "./lib/component";
 import { EmbedServer } from "./lib/embedServer";
-import { bootstrapDb, copyDataDir, localizeFor, runImporter, runMigrationJob, sqlite3Exec, treeHashes } from "./lib/importer";
+import { copyDataDir, localizeFor, runImporter, runMigrationJob, sqlite3Exec, treeHashes } from "./lib/importer";
+import { bootstrapDatabase } from "./lib/appData";
 import { LocalNginx, LocalS3 } from "./lib/lb";
 import { OpenWebUi, PYTHON, startOpenWebUi, stopOpenWebUi } from "./lib/openwebui";
 import { IT_HOME, cleanupAll, request } from "./lib/procs";
@@ -54,7 +55,7 @@ describe("Import a single-instance Open WebUI (SQLite, uploads, Chroma) into the
         pg = new LocalPostgres("mig", 200, undefined, true);
         await pg.start();
         pg.superSql(`CREATE ROLE ${ADMIN.user} LOGIN CREATEROLE CREATEDB PASSWORD '${ADMIN.password}'`);
-        for (const db of Object.values(DB)) bootstrapDb(pg, ADMIN, db, appPassword());
+        for (const db of Object.values(DB)) bootstrapDatabase(pg, db, appPassword(), ADMIN);
         redis = new LocalRedis(decodeURIComponent(new URL(em.serveEnv.REDIS_URL).password), true);
         await redis.start();
         s3 = new LocalS3();
@@ -160,7 +161,7 @@ describe("Import a single-instance Open WebUI (SQLite, uploads, Chroma) into the
         const [src, old, dst] = ["owui_pgsrc", "owui_pgold", "owui_frompg"];
         // The source: a copy of the database the SQLite seed was imported into (a Postgres instance at the pinned release).
         for (const d of [src, old]) pg.superSql(`CREATE DATABASE ${d} TEMPLATE ${DB["0.12.4"]} OWNER ${ADMIN.user}`);
-        bootstrapDb(pg, ADMIN, dst, appPassword());
+        bootstrapDatabase(pg, dst, appPassword(), ADMIN);
         const env = (d: string): Env => ({ ...importEnv(s, dst), OPENWEBUI_IMPORT_SOURCE_DATABASE_URL: envFor(d).DATABASE_URL });
         const args = ["--source-database-url-env", "OPENWEBUI_IMPORT_SOURCE_DATABASE_URL", "--source-data-dir", s.dataDir, "--json"];
         const content = (d: string) => ["chat", "user", "file", "config", "alembic_version"].map((t) => pg.superSql(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM "${t}" t`, d)[0]);

@@ -13,10 +13,14 @@ import { PYTHON } from "./openwebui";
 import { request, run, sleep, tempDir } from "./procs";
 import { LocalPostgres } from "./servers";
 
-/** Creates `db` owned by a non-superuser admin with `vector` allowed, then runs the bootstrap Job's SQL as that admin. */
-export function bootstrapDatabase(pg: LocalPostgres, db: string, appPassword: string): void {
-    const admin = { user: "clusteradmin", password: "admin-Pw_0123456789" };
-    pg.superSql(`CREATE ROLE ${admin.user} LOGIN CREATEROLE CREATEDB PASSWORD '${admin.password}'`);
+/**
+ * Creates `db` owned by a non-superuser admin with `vector` allowed (as the cloud does), then runs
+ * the bootstrap Job's SQL as that admin. `admin`: a role the caller created; without it, the role
+ * `clusteradmin` is created here (once per server).
+ */
+export function bootstrapDatabase(pg: LocalPostgres, db: string, appPassword: string, given?: { user: string; password: string }): void {
+    const admin = given ?? { user: "clusteradmin", password: "admin-Pw_0123456789" };
+    if (!given) pg.superSql(`CREATE ROLE ${admin.user} LOGIN CREATEROLE CREATEDB PASSWORD '${admin.password}'`);
     pg.superSql(`CREATE DATABASE ${db} OWNER ${admin.user}`);
     pg.superSql("CREATE EXTENSION vector", db);
     const sqlFile = path.join(tempDir("bootstrap"), "bootstrap.sql");

@@ -4,55 +4,19 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { APP_DB_USER, BOOTSTRAP_SQL } from "../../../components/database";
 import { Env } from "./component";
 import { LocalS3 } from "./lb";
 import { PYTHON } from "./openwebui";
 import { run, tempDir } from "./procs";
 import { LocalPostgres, LocalRedis } from "./servers";
+import { localizeAws } from "./localEnv";
 
 export const IMPORTER = path.resolve(__dirname, "..", "..", "..", "migrate", "openwebui_import.py");
 
-export function relocate(url: string, port: number, query: Record<string, string> = {}, database?: string): string {
-    const u = new URL(url);
-    u.hostname = "127.0.0.1";
-    u.port = String(port);
-    if (database) u.pathname = `/${database}`;
-    for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
-    return u.toString();
-}
 
-/**
- * The emitted env with what cannot exist here replaced (as ha.itest.ts does, same reasons): the
- * database/Redis host, port and CA; the S3 endpoint + static keys (the pod uses Pod Identity); no
- * OTEL collector; `database` selects one of the test's databases. The embedding API base URL/key
- * point at the loopback embedding server (the pod calls the provider's API).
- */
+/** The shared local env (lib/localEnv.ts) on `database`, embeddings through the loopback embedding server. */
 export function localizeFor(env: Env, pg: LocalPostgres, redis: LocalRedis, s3: LocalS3, database: string, embedBase: string): Env {
-    const ca = { sslrootcert: pg.ca!.caCert };
-    return {
-        ...env,
-        DATABASE_URL: relocate(env.DATABASE_URL, pg.port, ca, database),
-        PGVECTOR_DB_URL: relocate(env.PGVECTOR_DB_URL, pg.port, ca, database),
-        REDIS_URL: relocate(env.REDIS_URL, redis.port, { ssl_ca_certs: redis.ca!.caCert }),
-        WEBSOCKET_REDIS_URL: relocate(env.WEBSOCKET_REDIS_URL, redis.port, { ssl_ca_certs: redis.ca!.caCert }),
-        S3_ENDPOINT_URL: s3.endpoint,
-        AWS_ACCESS_KEY_ID: s3.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-        ENABLE_OTEL: "false",
-        RAG_OPENAI_API_BASE_URL: embedBase,
-        RAG_OPENAI_API_KEY: "sk-loopback",
-    };
-}
-
-/** Creates `db` like the cloud does (admin-owned, vector allowed), then the bootstrap Job's SQL. */
-export function bootstrapDb(pg: LocalPostgres, admin: { user: string; password: string }, db: string, appPassword: string): void {
-    pg.superSql(`CREATE DATABASE ${db} OWNER ${admin.user}`);
-    pg.superSql("CREATE EXTENSION vector", db);
-    const sqlFile = path.join(tempDir("bootstrap"), "bootstrap.sql");
-    fs.writeFileSync(sqlFile, BOOTSTRAP_SQL);
-    const env = { ...pg.tcpEnv({ user: admin.user, password: admin.password, database: db }), APP_DB_PASSWORD: appPassword, APP_DB_USER, APP_DB_IAM_AUTH: "false" };
-    run(path.join(pg.clientBin, "psql"), ["--no-psqlrc", "-f", sqlFile], { env });
+    return { ...localizeAws(env, pg, redis, s3, database), RAG_OPENAI_API_BASE_URL: embedBase, RAG_OPENAI_API_KEY: "sk-loopback" };
 }
 
 export interface ImportRun {
