@@ -9,21 +9,15 @@
 // - an annotation key the load balancer sets is refused: silently overriding it would detach the
 //   cloud's load balancer, silently dropping the user's value would hide their intent.
 import { enumValues, problem } from "./errors";
-import { CloudTarget } from "./enums";
 import { AppServiceType, ExternalTrafficPolicy } from "./serviceTypes";
 import { LABEL_KEY } from "./podKnobs";
 import type { AppService } from "./serviceTypes";
 import type { ResolvedSpec } from "./specTypes";
 
-/** Service annotations each target's load balancer sets (providers/<target>/ingress.ts); tests/clusterFit.test.ts keeps this list true. */
-export const LB_SERVICE_ANNOTATIONS: Record<string, string[]> = {
-    [CloudTarget.Gcp]: ["cloud.google.com/backend-config", "cloud.google.com/neg"],
-};
-
 const EXTERNAL = [AppServiceType.NodePort, AppServiceType.LoadBalancer] as string[];
 
-/** Problems of `service`, given the target and the network args. */
-export function appServiceProblems(target: unknown, s: AppService | undefined, network: { defaultDeny?: boolean; loadBalancerSourceCidrs?: string[] } | undefined): string[] {
+/** Problems of `service`, given the network args (keys the target's load balancer sets: ownedAnnotationProblems in clusterFit.ts). */
+export function appServiceProblems(s: AppService | undefined, network: { defaultDeny?: boolean; loadBalancerSourceCidrs?: string[] } | undefined): string[] {
     if (!s) return [];
     const out: string[] = [];
     const type = s.type ?? AppServiceType.ClusterIP;
@@ -31,9 +25,6 @@ export function appServiceProblems(target: unknown, s: AppService | undefined, n
     const external = EXTERNAL.includes(type);
     for (const [k, v] of Object.entries(s.annotations ?? {})) {
         if (!LABEL_KEY.test(k)) out.push(problem(`service.annotations.${k}`, k, "use a valid Kubernetes key (optional DNS prefix and '/', then at most 63 alphanumerics, '-', '_', '.')"));
-        else if ((LB_SERVICE_ANNOTATIONS[String(target)] ?? []).includes(k)) {
-            out.push(problem(`service.annotations.${k}`, v, `the ${target} target's load balancer sets ${k} on this Service itself (container-native load balancing): remove it`));
-        }
     }
     if (s.appProtocol !== undefined && (typeof s.appProtocol !== "string" || !LABEL_KEY.test(s.appProtocol))) {
         out.push(problem("service.appProtocol", s.appProtocol, "use an IANA service name (http, https, h2c) or a prefixed name such as kubernetes.io/h2c, kubernetes.io/ws or example.com/proto"));
@@ -73,7 +64,7 @@ export function appServiceSpec(spec: ResolvedSpec, selector: { [key: string]: st
 
 /**
  * The Service's annotations: the user's, then the load balancer's. A key in both is refused at
- * construction (LB_SERVICE_ANNOTATIONS); should a cloud set a key the list misses, this throws
+ * construction (the platform's `ownedAnnotations.service`); should a cloud set a key the list misses, this throws
  * rather than let either value win silently.
  */
 export function appServiceAnnotations<T>(spec: ResolvedSpec, lb: { [key: string]: T } | undefined): { [key: string]: T | string } | undefined {

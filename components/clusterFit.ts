@@ -2,6 +2,7 @@
 // (appService.ts), more names on the route (routeHosts.ts), hostAliases, command/args and
 // ServiceAccount annotations of the Open WebUI pods (podKnobs.ts). One entry for spec.ts.
 import { clusterDomainProblems } from "./addresses";
+import { problem } from "./errors";
 import { appServiceProblems } from "./appService";
 import { appPodProblems } from "./podKnobs";
 import { additionalHostnameProblems } from "./routeHosts";
@@ -13,10 +14,27 @@ import type { ResolvedSpec } from "./specTypes";
 export function clusterFitProblems(a: OpenWebUiClusterArgs): string[] {
     return [
         ...clusterDomainProblems(a.kubernetes?.clusterDomain),
-        ...appServiceProblems(a.target, a.service, a.network),
+        ...appServiceProblems(a.service, a.network),
         ...additionalHostnameProblems(a),
-        ...appPodProblems(a.target, a.pod),
+        ...appPodProblems(a.pod),
     ];
+}
+
+/**
+ * `service.annotations` and `pod.serviceAccountAnnotations` keys the target sets itself (its
+ * `CloudPlatform.ownedAnnotations`): refused, since overriding one would detach the cloud's load
+ * balancer or switch the pods' identity, and dropping the user's value would hide their intent.
+ */
+export function ownedAnnotationProblems(spec: ResolvedSpec, owned: { service: string[]; serviceAccount: string[] }): string[] {
+    const t = spec.target;
+    const out: string[] = [];
+    for (const [k, v] of Object.entries(spec.service?.annotations ?? {})) {
+        if (owned.service.includes(k)) out.push(problem(`service.annotations.${k}`, v, `the ${t} target's load balancer sets ${k} on this Service itself (container-native load balancing): remove it`));
+    }
+    for (const [k, v] of Object.entries(spec.pod.serviceAccountAnnotations ?? {})) {
+        if (owned.serviceAccount.includes(k)) out.push(problem(`pod.serviceAccountAnnotations.${k}`, v, `the component binds this ServiceAccount to the ${t} workload identity it creates with ${k}: remove it (the identity is not overridable; bring your own role through the ${t} block instead)`));
+    }
+    return out;
 }
 
 /** The resolved `additionalHostnames` and `service` (type defaulted to ClusterIP). */

@@ -14,6 +14,7 @@ import * as random from "@pulumi/random";
 import { createAppWorkloads } from "./workloadOrder";
 import { webuiSecretKey } from "./webuiSecretKey";
 import { loadPlatform } from "../providers";
+import { ownedAnnotationProblems } from "./clusterFit";
 import type { CloudPlatform, ManagedObjectStore, ProviderContext } from "../providers/interface";
 import { provisionDatabase, WiringContext } from "./database";
 import { DATA_TIER_ANNOTATION, dataTierAvailability, provisionCnpg, provisionHaRedis, provisionSharedVolume } from "./dataTier/wiring";
@@ -47,8 +48,7 @@ export function prepareSpec(args: OpenWebUiClusterArgs, name?: string): { spec: 
     problems.unshift(...unknownKeyProblems(OPEN_WEBUI_CLUSTER_TYPE, args));
     if (problems.some((p) => p.startsWith("target:"))) throw new ValidationError(problems);
     const platform = loadPlatform(spec.target);
-    problems.push(...platform.validate(spec));
-    problems.push(...exposureProblems(spec));
+    problems.push(...platform.validate(spec), ...ownedAnnotationProblems(spec, platform.ownedAnnotations), ...exposureProblems(spec));
     problems.push(...unreported(problems, k8sRuleProblems(name, args, spec)));
     problems.push(...unreportedSoft(types.soft, problems));
     if (problems.length === 0) {

@@ -148,24 +148,12 @@ function hostAliasProblems(field: string, list: WorkloadPod["hostAliases"]): str
     return out;
 }
 
-/**
- * ServiceAccount annotations the target's workload identity sets (providers/<cloud>/identity.ts;
- * tests/clusterFit.test.ts keeps this list true). On aws both keys, whichever mode is on: an IRSA
- * role-arn next to Pod Identity would switch the pods to another role.
- */
-export const IDENTITY_ANNOTATIONS: Record<string, string[]> = {
-    aws: ["eks.amazonaws.com/role-arn", "openwebui/pod-identity-association"],
-    gcp: ["iam.gke.io/gcp-service-account"],
-    azure: ["azure.workload.identity/client-id"],
-};
-
-/** Problems of `pod.serviceAccountAnnotations` (`pod.command`/`pod.args` are string lists: the schema check covers them). */
-export function appPodProblems(target: unknown, p: AppPod | undefined): string[] {
+/** Problems of `pod.serviceAccountAnnotations` keys (the identity's own keys: ownedAnnotationProblems in clusterFit.ts; `pod.command`/`pod.args` are string lists: the schema check covers them). */
+export function appPodProblems(p: AppPod | undefined): string[] {
     const out: string[] = [];
-    for (const [k, v] of Object.entries(p?.serviceAccountAnnotations ?? {})) {
+    for (const k of Object.keys(p?.serviceAccountAnnotations ?? {})) {
         const f = `pod.serviceAccountAnnotations.${k}`;
         if (!LABEL_KEY.test(k)) out.push(problem(f, k, "use a valid Kubernetes key (optional DNS prefix and '/', then at most 63 alphanumerics, '-', '_', '.')"));
-        else if ((IDENTITY_ANNOTATIONS[String(target)] ?? []).includes(k)) out.push(problem(f, v, `the component binds this ServiceAccount to the ${target} workload identity it creates with ${k}: remove it (the identity is not overridable; bring your own role through the ${target} block instead)`));
     }
     return out;
 }

@@ -18,7 +18,6 @@ import {
     DefaultUserRole,
     EmbeddingEngine,
     OpenWebUiClusterArgs,
-    OtlpProtocol,
     PgvectorIndexMethod,
     RoutingMode,
     ServiceMode,

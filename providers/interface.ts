@@ -142,6 +142,13 @@ export interface CloudPlatform {
      * `problem()` from components/errors.ts). Called before any resource is registered.
      */
     validate(spec: ResolvedSpec): string[];
+    /**
+     * Annotation keys this target sets itself: on the Open WebUI Service (its load balancer, e.g.
+     * GKE's NEG and BackendConfig) and on the ServiceAccount (its workload identity). The core
+     * refuses them in `service.annotations` and `pod.serviceAccountAnnotations`;
+     * tests/clusterFit.test.ts checks each list against what the target really sets.
+     */
+    readonly ownedAnnotations: { service: string[]; serviceAccount: string[] };
     /** `max_connections` of the managed Postgres for this spec's size (known at plan time). */
     databaseMaxConnections(spec: ResolvedSpec): number;
     /** Whether the managed Redis of this spec is cluster-mode (sets `REDIS_CLUSTER`). */

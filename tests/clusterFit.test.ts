@@ -12,8 +12,7 @@ import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { allowed, Policy } from "./npEval";
 import { baseSpec, leaves, Target } from "./schemaWalk";
 import { OpenWebUiCluster, ValidationError } from "../index";
-import { LB_SERVICE_ANNOTATIONS } from "../components/appService";
-import { IDENTITY_ANNOTATIONS } from "../components/podKnobs";
+import { loadPlatform } from "../providers";
 
 const DOMAIN = "k8s.corp.example";
 const IRSA = {
@@ -147,9 +146,9 @@ describe("what other clusters need (issue 25 part 6)", function () {
         });
 
         for (const target of ["kubernetes", "aws", "gcp", "azure"] as Target[]) {
-            it(`${target}: LB_SERVICE_ANNOTATIONS lists exactly the keys the load balancer sets on the Service`, async () => {
+            it(`${target}: ownedAnnotations.service lists exactly the keys the load balancer sets on the Service`, async () => {
                 await build(spec(target));
-                assert.deepStrictEqual(Object.keys(service().metadata.annotations ?? {}).sort(), (LB_SERVICE_ANNOTATIONS[target] ?? []).slice().sort());
+                assert.deepStrictEqual(Object.keys(service().metadata.annotations ?? {}).sort(), loadPlatform(target as any).ownedAnnotations.service.slice().sort());
             });
         }
 
@@ -261,11 +260,11 @@ describe("what other clusters need (issue 25 part 6)", function () {
 
         const identityCases: [Target, any, string][] = [["aws", {}, "aws Pod Identity"], ["aws", { eks: IRSA }, "aws IRSA"], ["gcp", {}, "gcp"], ["azure", {}, "azure"]];
         for (const [target, cloud, label] of identityCases) {
-            it(`${label}: every key the workload identity sets is in IDENTITY_ANNOTATIONS, and refused from the user`, async () => {
+            it(`${label}: every key the workload identity sets is in ownedAnnotations.serviceAccount, and refused from the user`, async () => {
                 await build(spec(target, { [target]: cloud }));
                 const keys = Object.keys(serviceAccount().metadata.annotations ?? {});
                 assert.ok(keys.length > 0);
-                for (const k of keys) assert.ok(IDENTITY_ANNOTATIONS[target].includes(k), `${k} not listed`);
+                for (const k of keys) assert.ok(loadPlatform(target as any).ownedAnnotations.serviceAccount.includes(k), `${k} not listed`);
                 await refused(spec(target, { [target]: cloud, pod: { serviceAccountAnnotations: { [keys[0]]: "mine" } } }), new RegExp(`pod\\.serviceAccountAnnotations\\.${keys[0].replace(/[./]/g, "\\$&")}: got "mine"; the component binds this ServiceAccount to the ${target} workload identity`));
             });
         }

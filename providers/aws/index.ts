@@ -13,6 +13,8 @@ import { validateAws } from "./validate";
 export const platform: CloudPlatform = {
     validate: validateAws,
     // Unknown classes are refused by validate unless database.maxConnections is set (the core then uses it).
+    // Both identity keys whichever mode is on: an IRSA role-arn next to Pod Identity would switch the pods to another role.
+    ownedAnnotations: { service: [], serviceAccount: ["eks.amazonaws.com/role-arn", "openwebui/pod-identity-association"] },
     databaseMaxConnections: (spec) => classMaxConnections(spec) ?? spec.database.maxConnections,
     cacheIsCluster: (spec) => spec.redis.cluster,
     // ALB target-group readiness gates: a rollout only proceeds once new pods are healthy in the ALB.

@@ -29,6 +29,7 @@ export function dropApiVersionAliases(args: pulumi.ResourceTransformationArgs): 
 
 export const platform: CloudPlatform = {
     validate,
+    ownedAnnotations: { service: [], serviceAccount: ["azure.workload.identity/client-id"] },
     databaseMaxConnections: (spec) => maxConnections(spec),
     cacheIsCluster: () => false,
     childTransformations: [dropApiVersionAliases],

@@ -19,6 +19,7 @@ export const platform: CloudPlatform = {
     validate,
     databaseMaxConnections,
     cacheIsCluster: () => false,
+    ownedAnnotations: { service: ["cloud.google.com/backend-config", "cloud.google.com/neg"], serviceAccount: ["iam.gke.io/gcp-service-account"] },
     createDatabase,
     createCache,
     createObjectStore,

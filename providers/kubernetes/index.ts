@@ -30,6 +30,7 @@ export const platform: CloudPlatform = {
         }
         return problems;
     },
+    ownedAnnotations: { service: [], serviceAccount: [] },
     databaseMaxConnections: () => 0,
     cacheIsCluster: () => false,
     createDatabase: () => noManaged("database"),
