@@ -2,17 +2,10 @@
 // read from the planned resources' inputs (instance classes, HA replicas, provisioned storage) and
 // the dated table in cli/prices.ts. An estimate: on-demand list prices, no discounts, usage-billed
 // items listed apart, anything the table does not hold reported as not priced.
-import { PRICES, PriceTable, UsagePrice } from "./prices";
+import { CostInput, PRICES, PriceTable, UsagePrice } from "./prices";
 
-/** The planned resource fields the estimate reads (cli/planTypes.ts's PlannedResource). */
-export interface CostInput {
-    type: string;
-    name: string;
-    custom: boolean;
-    read?: boolean;
-    /** Display inputs (unknowns "(computed)", secrets masked). */
-    props: any;
-}
+export type { CostInput };
+import { Cloud, telemetryCost } from "./telemetryCost";
 
 export interface CostLine {
     /** Resource name in the plan. */
@@ -26,6 +19,8 @@ export interface CostLine {
     unitPrice: number;
     /** USD per month. */
     monthly: number;
+    /** The volume assumed for a usage-billed line (telemetry), so the math can be redone. */
+    note?: string;
 }
 
 export interface Unpriced {
@@ -59,8 +54,6 @@ export interface CostEstimate {
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 const known = (v: any): boolean => v !== undefined && v !== null && v !== "(computed)";
-
-type Cloud = "aws" | "gcp" | "azure";
 
 function cloudOf(type: string): Cloud | undefined {
     if (type.startsWith("aws:")) return "aws";
@@ -110,9 +103,9 @@ export function estimateCost(resources: CostInput[], config: Record<string, stri
     const usage: UsageLine[] = [];
     const unpriced: Unpriced[] = [];
     const sources = new Set<string>();
-    const line = (c: Cloud, r: CostInput, item: string, quantity: number, unit: string, basePrice: number, source: string) => {
+    const line = (c: Cloud, r: CostInput, item: string, quantity: number, unit: string, basePrice: number, source: string, note?: string) => {
         const unitPrice = basePrice * factorOf(c);
-        lines.push({ resource: r.name, type: r.type, item, quantity, unit, unitPrice: Math.round(unitPrice * 1e6) / 1e6, monthly: round2(quantity * unitPrice) });
+        lines.push({ resource: r.name, type: r.type, item, quantity, unit, unitPrice: Math.round(unitPrice * 1e6) / 1e6, monthly: round2(quantity * unitPrice), ...(note ? { note } : {}) });
         sources.add(source);
     };
     const use = (c: Cloud, r: CostInput, items: UsagePrice[], source: string) => {
@@ -237,6 +230,7 @@ export function estimateCost(resources: CostInput[], config: Record<string, stri
             }
         }
     }
+    telemetryCost(created, table, { line, notPriced });
     return {
         estimate: true,
         currency: table.currency,
@@ -261,7 +255,10 @@ export function renderCost(e: CostEstimate | undefined): string[] {
     for (const r of e.regions) {
         out.push(`  ${r.cloud} region ${r.region}: ${r.inTable ? (r.factor === 1 ? "reference prices" : `reference prices x ${r.factor} (approximate regional factor)`) : "not in the price table, priced at the reference region's prices"}`);
     }
-    for (const l of e.lines) out.push(`  ${usd(l.monthly).padStart(11)}  ${l.resource}: ${l.item} (${l.quantity} ${l.unit} x $${l.unitPrice})`);
+    for (const l of e.lines) {
+        out.push(`  ${usd(l.monthly).padStart(11)}  ${l.resource}: ${l.item} (${l.quantity} ${l.unit} x $${l.unitPrice})`);
+        if (l.note) out.push(`               ${l.note}`);
+    }
     out.push(`  ${usd(e.monthlyTotal).padStart(11)}  total of the priced items`);
     if (e.usage.length) out.push(`  billed by use, not in the total: ${[...new Set(e.usage.map((u) => `${u.item} $${u.price}/${u.unit}`))].join("; ")}`);
     for (const u of e.unpriced) out.push(`  not priced: ${u.resource} (${u.type}): ${u.reason}`);

@@ -19,6 +19,35 @@ export interface UsagePrice {
     unit: string;
 }
 
+/**
+ * Per-pod list prices the collector pods' requests are priced at: the clouds' pod-billed
+ * offerings (EKS Fargate, GKE Autopilot, Azure Container Instances), a proxy for the node
+ * capacity the requests reserve (the nodes themselves are not estimated).
+ */
+export interface PodPrices {
+    /** What the figures are, for the line's note. */
+    offering: string;
+    vcpuHour: number;
+    /** Per GiB-hour (Fargate and ACI say GB; the figure is the same unit in practice). */
+    memoryGibHour: number;
+}
+
+/** Telemetry backend prices (usage-billed; `plan` turns them into lines with TELEMETRY_ASSUMPTIONS). */
+export interface TelemetryPrices {
+    /** Per GiB ingested: spans (when billed by volume) and logs. */
+    spansIngestGib?: number;
+    /** Per million spans ingested (when billed by count). */
+    spansPerMillion?: number;
+    logsIngestGib: number;
+    /** Per GiB-month stored beyond `freeRetentionDays`. */
+    logsStorageGibMonth: number;
+    /** Days of retention included in the ingestion price (0: every stored GiB-month is billed). */
+    freeRetentionDays: number;
+    /** The free allotments, named in the notes, not subtracted: they are shared with the rest of the account or project. */
+    freeSpans: string;
+    freeLogs: string;
+}
+
 export interface CloudPrices {
     /** Region the hourly and monthly prices are for. */
     referenceRegion: string;
@@ -42,6 +71,8 @@ export interface AwsPrices extends CloudPrices {
     elasticacheNodeHour: { [engine: string]: { [nodeType: string]: number } };
     kmsKeyMonth: number;
     albHour: number;
+    pods: PodPrices;
+    telemetry: TelemetryPrices;
     usage: { aurora: UsagePrice[]; s3: UsagePrice[]; alb: UsagePrice[] };
 }
 
@@ -53,6 +84,8 @@ export interface GcpPrices extends CloudPrices {
     /** Memorystore for Redis, Standard tier, per GB-hour by capacity tier (upper bound in GB inclusive). */
     memorystoreStandardGbHour: { upToGb: number; price: number }[];
     forwardingRuleHour: number;
+    pods: PodPrices;
+    telemetry: TelemetryPrices;
     usage: { cloudSql: UsagePrice[]; gcs: UsagePrice[]; loadBalancer: UsagePrice[] };
 }
 
@@ -62,6 +95,8 @@ export interface AzurePrices extends CloudPrices {
     /** Premium SSD storage per GiB-month; HA doubles it. */
     postgresStorageGbMonth: number;
     privateEndpointHour: number;
+    pods: PodPrices;
+    telemetry: TelemetryPrices;
     usage: { privateEndpoint: UsagePrice[] };
 }
 
@@ -75,6 +110,21 @@ export interface PriceTable {
     gcp: GcpPrices;
     azure: AzurePrices;
 }
+
+/**
+ * The volume `plan` assumes to price telemetry (nothing in the spec says how busy the service is).
+ * Each figure is named in the line's note so a user can redo the math with their own.
+ */
+export const TELEMETRY_ASSUMPTIONS = {
+    /** HTTP requests per Open WebUI replica per day (page loads, API calls, chat turns). */
+    requestsPerReplicaDay: 100_000,
+    /** Spans per sampled trace (the request, its database and Redis calls). */
+    spansPerTrace: 10,
+    /** Stored size of one span, KiB. */
+    spanKib: 1,
+    /** Log volume per Open WebUI replica per day, GiB. */
+    logGibPerReplicaDay: 0.25,
+};
 
 export const PRICES: PriceTable = {
     asOf: "2026-12-03",
@@ -90,6 +140,8 @@ export const PRICES: PriceTable = {
             kms: "https://aws.amazon.com/kms/pricing/",
             alb: "https://aws.amazon.com/elasticloadbalancing/pricing/",
             s3: "https://aws.amazon.com/s3/pricing/",
+            cloudwatch: "https://aws.amazon.com/cloudwatch/pricing/",
+            fargate: "https://aws.amazon.com/fargate/pricing/",
         },
         auroraInstanceHour: { "db.t4g.medium": 0.073, "db.r6g.large": 0.26, "db.r6g.xlarge": 0.519, "db.r6g.2xlarge": 1.038, "db.r6g.4xlarge": 2.076 },
         rdsInstanceHour: { "db.t4g.medium": 0.065, "db.r6g.large": 0.225, "db.r6g.xlarge": 0.449, "db.r6g.2xlarge": 0.898, "db.r6g.4xlarge": 1.796 },
@@ -101,6 +153,12 @@ export const PRICES: PriceTable = {
         },
         kmsKeyMonth: 1,
         albHour: 0.0225,
+        // Telemetry and pod figures: well-known us-east-1 list prices, written down 2026-12-06 (pages in `sources`).
+        pods: { offering: "EKS Fargate", vcpuHour: 0.04048, memoryGibHour: 0.004445 },
+        // X-Ray's OTLP endpoint needs Transaction Search, which ingests spans as CloudWatch Logs
+        // (log group aws/spans) at the logs price, 1 % indexed free; the classic $5 per million
+        // traces recorded does not apply to it.
+        telemetry: { spansIngestGib: 0.5, logsIngestGib: 0.5, logsStorageGibMonth: 0.03, freeRetentionDays: 0, freeSpans: "5 GB/month of CloudWatch Logs per account, shared with the logs", freeLogs: "5 GB/month per account" },
         usage: {
             aurora: [
                 { item: "Aurora storage used", price: 0.1, unit: "GB-month" },
@@ -118,6 +176,8 @@ export const PRICES: PriceTable = {
             memorystore: "https://cloud.google.com/memorystore/docs/redis/pricing",
             loadBalancer: "https://cloud.google.com/vpc/network-pricing#lb",
             gcs: "https://cloud.google.com/storage/pricing",
+            observability: "https://cloud.google.com/stackdriver/pricing",
+            autopilot: "https://cloud.google.com/kubernetes-engine/pricing",
         },
         cloudSqlVcpuHour: 0.0413,
         cloudSqlMemoryGbHour: 0.007,
@@ -130,6 +190,9 @@ export const PRICES: PriceTable = {
             { upToGb: 300, price: 0.016 },
         ],
         forwardingRuleHour: 0.025,
+        // Telemetry and pod figures: well-known us-central1 list prices, written down 2026-12-06 (pages in `sources`).
+        pods: { offering: "GKE Autopilot general-purpose Pods", vcpuHour: 0.0445, memoryGibHour: 0.0049225 },
+        telemetry: { spansPerMillion: 0.2, logsIngestGib: 0.5, logsStorageGibMonth: 0.01, freeRetentionDays: 30, freeSpans: "2.5 million spans/month per billing account", freeLogs: "50 GiB/month per project" },
         usage: {
             cloudSql: [{ item: "Cloud SQL backups", price: 0.08, unit: "GB-month" }],
             gcs: [{ item: "Cloud Storage Standard (regional)", price: 0.02, unit: "GB-month" }],
@@ -144,10 +207,27 @@ export const PRICES: PriceTable = {
             privateLink: "https://azure.microsoft.com/pricing/details/private-link/",
             managedRedis: "https://azure.microsoft.com/pricing/details/managed-redis/",
             blob: "https://azure.microsoft.com/pricing/details/storage/blobs/",
+            monitor: "https://azure.microsoft.com/pricing/details/monitor/",
+            containerInstances: "https://azure.microsoft.com/pricing/details/container-instances/",
         },
         postgresFlexibleHour: { Standard_D2ds_v5: 0.178, Standard_D4ds_v5: 0.356, Standard_D8ds_v5: 0.712, Standard_D16ds_v5: 1.424 },
         postgresStorageGbMonth: 0.115,
         privateEndpointHour: 0.01,
+        // Telemetry and pod figures: well-known eastus list prices, written down 2026-12-06 (pages in `sources`).
+        // ACI: $0.0000135 per vCPU-second, $0.0000015 per GB-second.
+        pods: { offering: "Azure Container Instances (Linux)", vcpuHour: 0.0486, memoryGibHour: 0.0054 },
+        // Application Insights (workspace-based) is billed as Log Analytics Analytics Logs; its data keeps 90 days free.
+        telemetry: { spansIngestGib: 2.3, logsIngestGib: 2.3, logsStorageGibMonth: 0.1, freeRetentionDays: 90, freeSpans: "5 GB/month per billing account, shared with the logs", freeLogs: "5 GB/month per billing account" },
         usage: { privateEndpoint: [{ item: "Private Link data processed", price: 0.01, unit: "GB" }] },
     },
 };
+
+/** The planned resource fields the estimate reads (cli/planTypes.ts's PlannedResource). */
+export interface CostInput {
+    type: string;
+    name: string;
+    custom: boolean;
+    read?: boolean;
+    /** Display inputs (unknowns "(computed)", secrets masked). */
+    props: any;
+}

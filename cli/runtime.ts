@@ -54,6 +54,9 @@ export const DEFAULT_INVOKE_ANSWERS: Record<string, any | ((inputs: any, config:
         cidrBlock: "10.0.0.0/24",
     }),
     "aws:lb/getHostedZoneId:getHostedZoneId": () => ({ id: "ZPLANPLACEHOLDER" }),
+    // The ALB and target group the AWS Load Balancer Controller creates for the Ingress (alarms): they exist only after deploy.
+    "aws:lb/getLoadBalancer:getLoadBalancer": (i: any) => ({ arn: UNKNOWN_SENTINEL, arnSuffix: UNKNOWN_SENTINEL, name: UNKNOWN_SENTINEL, tags: i.tags ?? {}, id: UNKNOWN_SENTINEL }),
+    "aws:lb/getTargetGroup:getTargetGroup": (i: any) => ({ arn: UNKNOWN_SENTINEL, arnSuffix: UNKNOWN_SENTINEL, name: UNKNOWN_SENTINEL, tags: i.tags ?? {}, id: UNKNOWN_SENTINEL }),
     "aws:eks/getCluster:getCluster": (i: any, c: Record<string, string>) => ({
         id: i.name,
         name: i.name,

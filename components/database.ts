@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
 import { ResolvedKnobs, withPodKnobs } from "./podKnobs";
 import * as random from "@pulumi/random";
-import type { CloudPlatform, ProviderContext } from "../providers/interface";
+import type { CloudPlatform, ManagedDatabase, ProviderContext } from "../providers/interface";
 import type { SecretRef } from "./env";
 import { inClusterPostgres } from "./inCluster";
 import type { ResolvedSpec } from "./spec";
@@ -202,6 +202,8 @@ export interface DatabaseWiring {
     /** What must finish before migrations (the bootstrap Job). */
     ready: pulumi.Resource[];
     createVectorExtension: boolean;
+    /** The managed server (`database.mode: managed`), for the cloud's alarms. */
+    managed?: ManagedDatabase;
 }
 
 /**
@@ -217,6 +219,7 @@ export function provisionDatabase(w: WiringContext, appSecretData: { [key: strin
     let dbCaConfigMapName: pulumi.Input<string> | undefined;
     let dbReady: pulumi.Resource[] = [];
     let createVectorExtension = spec.database.createVectorExtension ?? true;
+    let managed: ManagedDatabase | undefined;
     if (spec.database.mode === ServiceMode.External) {
         if (spec.database.urlSecret) {
             userDbUrlRef = spec.database.urlSecret;
@@ -231,6 +234,7 @@ export function provisionDatabase(w: WiringContext, appSecretData: { [key: strin
         let admin: { host: pulumi.Input<string>; port: number; user: pulumi.Input<string>; password: pulumi.Input<string>; sslMode?: string; caCertificate?: pulumi.Input<string>; iamAuth: boolean; dependsOn: pulumi.Input<pulumi.Resource>[] };
         if (spec.database.mode === ServiceMode.Managed) {
             const db = platform.createDatabase(ctx);
+            managed = db;
             admin = { host: db.host, port: db.port, user: db.adminUsername, password: db.adminPassword, sslMode: db.sslMode, caCertificate: db.caCertificate, iamAuth: db.iamAuth, dependsOn: db.dependsOn };
         } else {
             const superPassword = new random.RandomPassword(`${name}-postgres-password`, { length: 40, special: false }, child());
@@ -286,5 +290,5 @@ export function provisionDatabase(w: WiringContext, appSecretData: { [key: strin
         appSecretData.DATABASE_URL = databaseUrl;
         databaseEndpoint = pulumi.interpolate`${admin.host}:${admin.port}`;
     }
-    return { userDbUrlRef, endpoint: databaseEndpoint, url: databaseUrl, caConfigMapName: dbCaConfigMapName, ready: dbReady, createVectorExtension };
+    return { userDbUrlRef, endpoint: databaseEndpoint, url: databaseUrl, caConfigMapName: dbCaConfigMapName, ready: dbReady, createVectorExtension, managed };
 }

@@ -8,6 +8,9 @@ import { ssoEnv } from "./sso";
 import { assembleEnv, decidedEnv } from "./envContract";
 import { pythonTrust } from "./trust";
 
+/** Probe and health-check paths the FastAPI instrumentation skips (a regex; the probes in workloads.ts). */
+export const OTEL_UNTRACED_URLS = "/health(/db)?$";
+
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
 /** Where a secret value is read from: a key of a Kubernetes Secret. */
@@ -149,6 +152,11 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
             plain("OTEL_RESOURCE_ATTRIBUTES", `deployment.environment=${pulumi.getStack()},service.namespace=${spec.namespace}`),
             plain("OTEL_TRACES_SAMPLER", spec.otel.sampler),
             plain("OTEL_TRACES_SAMPLER_ARG", String(spec.otel.samplerRatio)),
+            // Stable HTTP conventions: the server metrics carry the route template, not the raw
+            // target with chat and file ids (unbounded series; tests/integration/telemetry.itest.ts).
+            plain("OTEL_SEMCONV_STABILITY_OPT_IN", "http"),
+            // kubelet's probes and the load balancer's health checks are not traced.
+            plain("OTEL_PYTHON_FASTAPI_EXCLUDED_URLS", OTEL_UNTRACED_URLS),
         );
     } else {
         env.push(plain("ENABLE_OTEL", false));

@@ -6,7 +6,7 @@ import type { OpenWebUiClusterArgs } from "./types";
 /** The Open WebUI release this package is tested against (PyPI 0.12.4; see tests/integration). */
 export const DEFAULT_IMAGE_REPOSITORY = "ghcr.io/open-webui/open-webui";
 export const DEFAULT_IMAGE_TAG = "v0.12.4";
-export const DEFAULT_OTEL_COLLECTOR_IMAGE = "otel/opentelemetry-collector-contrib:0.139.0";
+export const DEFAULT_OTEL_COLLECTOR_IMAGE = "otel/opentelemetry-collector-contrib:0.165.0";
 /** psql of the database bootstrap Job. */
 export const PSQL_IMAGE = "postgres:17.6-alpine";
 /** In-cluster services. MinIO is not used: its images stopped in Oct 2025. */

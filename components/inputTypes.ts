@@ -19,7 +19,7 @@ import { problem } from "./errors";
 import { loadSchema, SchemaProperty } from "./unknownKeys";
 
 /** Number properties that take fractions (`<type token>.<property>`); every other number is whole. */
-export const FRACTIONAL = new Set(["openwebui:index:Database.connectionBudgetFraction", "openwebui:index:Redis.socketTimeoutSeconds"]);
+export const FRACTIONAL = new Set(["openwebui:index:Database.connectionBudgetFraction", "openwebui:index:Redis.socketTimeoutSeconds", "openwebui:index:Otel.samplerRatio"]);
 /** Plain env values, which config gives as booleans or numbers when set with --path. */
 const ENV_VALUE = /^extraEnv\.[^.]+$/;
 /** The largest number any property takes: Kubernetes' int32 fields (replicas, seconds, ports). */

@@ -7,7 +7,7 @@
 //   4. workload identity -> ServiceAccount
 //   5. app Secret -> env -> [import Job] -> migration Job -> Deployment (dependsOn the Jobs; in maintenance mode the
 //      Deployment goes to 0 first and the Job depends on it)
-//   6. Service, PDB, HPA, NetworkPolicies, route (Ingress/HTTPRoute), OTEL collector
+//   6. Service, PDB, HPA, NetworkPolicies, route (Ingress/HTTPRoute), OTEL collector, cloud alarms (not on kubernetes)
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
@@ -15,7 +15,7 @@ import { createAppWorkloads } from "./workloadOrder";
 import { webuiSecretKey } from "./webuiSecretKey";
 import { loadPlatform } from "../providers";
 import { ownedAnnotationProblems } from "./clusterFit";
-import type { CloudPlatform, ManagedObjectStore, ProviderContext } from "../providers/interface";
+import type { CloudPlatform, ManagedCache, ManagedObjectStore, ProviderContext } from "../providers/interface";
 import { provisionDatabase, WiringContext } from "./database";
 import { DATA_TIER_ANNOTATION, dataTierAvailability, provisionCnpg, provisionHaRedis, provisionSharedVolume } from "./dataTier/wiring";
 import { EnvInputs, REDIS_CA_DIR, SecretRef, buildEnv } from "./env";
@@ -194,7 +194,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         let redisEndpoint: pulumi.Output<string>;
         let redisCa: pulumi.Output<string> | undefined;
         let redisReady: pulumi.Resource[] = [];
-        let sentinel: { hosts: string; port: number } | undefined;
+        let sentinel: { hosts: string; port: number } | undefined, managedCache: ManagedCache | undefined;
         if (spec.redis.mode === ServiceMode.External) {
             if (spec.redis.urlSecret) {
                 redisUrlRef = spec.redis.urlSecret;
@@ -205,7 +205,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
                 redisEndpoint = pulumi.unsecret(u.apply((s) => { try { const x = new URL(s); return `${x.hostname}:${x.port || 6379}`; } catch { return "external"; } }));
             }
         } else if (spec.redis.mode === ServiceMode.Managed) {
-            const cache = platform.createCache(ctx);
+            const cache = (managedCache = platform.createCache(ctx));
             redisCa = cache.caCertificate;
             const query = cache.caCertificate
                 ? `?ssl_cert_reqs=required&ssl_ca_certs=${REDIS_CA_DIR}/ca.crt${cache.skipHostnameCheck ? "&ssl_check_hostname=false" : ""}`
@@ -371,6 +371,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         createNetworkPolicies(name, pod, backends, k8sOpts());
         const route = createRoute(name, pod, lb, service, k8sOpts());
         lb.afterRoute?.(route, service);
+        if (spec.alarms.enabled) platform.createAlarms?.(ctx, { database: db.managed, cache: managedCache, maxConnections: spec.pools?.maxConnections ?? spec.database.maxConnections, deployment: { name, namespace }, route, notificationTargets: spec.alarms.notificationTargets });
 
         const outputs = {
             url: lb.url,

@@ -9,6 +9,7 @@ import { APP_POD_NAMES, mirrorImage, podKnobProblems, registryProblems, Resolved
 import { enumValues, problem } from "./errors";
 import { envContractProblems } from "./envContract";
 import { otelBackendProblems, resolveOtel } from "./otelSpec";
+import { alarmsProblems, resolveAlarms } from "./alarmsSpec";
 import { resolveAdoption } from "./importSpec";
 import { secretNameProblem } from "./secretHygiene";
 import { presetModes, dataTierProblems } from "./dataTier/checks";
@@ -230,6 +231,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
     const otel: ResolvedOtel = resolveOtel(a.target, a.otel, a.otel?.collectorImage ?? a.workloads?.otelCollector?.image ?? mirrorImage(DEFAULT_OTEL_COLLECTOR_IMAGE, a.imageRegistry));
     checkOtel(a.otel, otel, problems);
     problems.push(...otelBackendProblems(a.target, a.otel, otel));
+    problems.push(...alarmsProblems(a.target, a.alarms));
 
     // RAG
     const engine = a.rag?.embeddingEngine ?? EmbeddingEngine.Openai;
@@ -324,6 +326,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
         oidc: a.oidc,
         sso: a.sso,
         otel,
+        alarms: resolveAlarms(a.target, a.alarms),
         rag: { ...a.rag, embeddingEngine: engine, embeddingModel: a.rag?.embeddingModel ?? "text-embedding-3-small", hybridSearch: a.rag?.hybridSearch ?? false },
         migrations: { maintenanceMode: a.migrations?.maintenanceMode ?? false, timeoutMinutes },
         importFrom: adoption.importFrom,

@@ -120,6 +120,12 @@ export interface ResolvedOtel {
     collectorReplicas: number;
 }
 
+/** `alarms`, defaulted: `enabled` is false on kubernetes whatever was asked. */
+export interface ResolvedAlarms {
+    enabled: boolean;
+    notificationTargets: string[];
+}
+
 export interface ResolvedSpec {
     target: CloudTarget;
     hostname: string;
@@ -142,6 +148,8 @@ export interface ResolvedSpec {
     oidc?: Oidc;
     sso?: Sso;
     otel: ResolvedOtel;
+    /** Cloud alarms (components/alarmsSpec.ts). */
+    alarms: ResolvedAlarms;
     rag: Rag & { embeddingEngine: EmbeddingEngine; embeddingModel: string; hybridSearch: boolean };
     migrations: Required<Migrations>;
     /** The existing Open WebUI to import (importJob.ts), when given. */

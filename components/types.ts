@@ -51,6 +51,27 @@ export interface Image {
     pullPolicy?: string;
 }
 
+/**
+ * Cloud alarms as code (CloudWatch on aws, Cloud Monitoring on gcp, Azure Monitor on azure) on the
+ * managed database, cache and load balancer; thresholds in README's Observability table
+ * (`ALARM_THRESHOLDS`, components/alarmsSpec.ts).
+ */
+export interface Alarms {
+    /**
+     * Create the cloud alarms. Default: true on aws, gcp and azure. Ignored on kubernetes (no cloud
+     * alarms there: `otel.prometheusRule` is the route, with Alertmanager delivering them).
+     */
+    enabled?: boolean;
+    /**
+     * Where the alarms notify (at most 5): SNS topic ARNs on aws (`arn:aws:sns:<region>:<account>:<topic>`,
+     * in the alarms' region), Cloud Monitoring notification channels on gcp
+     * (`projects/<project>/notificationChannels/<id>`), Action Group resource ids on azure
+     * (`/subscriptions/<id>/resourceGroups/<rg>/providers/microsoft.insights/actionGroups/<name>`).
+     * Default: none (the alarms are created and visible in the console, but notify no one).
+     */
+    notificationTargets?: string[];
+}
+
 /** Public hostname and TLS. */
 export interface Tls {
     /** Serve HTTPS (and redirect HTTP). Default: true. Turning it off is refused unless `allowInsecureHttp` is set. */
@@ -159,7 +180,7 @@ export interface Otel {
     metrics?: boolean;
     /** Export logs (they carry trace ids). Default: true with `cloudBackend`, else false. */
     logs?: boolean;
-    /** Collector image. Default: `otel/opentelemetry-collector-contrib:0.139.0`. */
+    /** Collector image. Default: `otel/opentelemetry-collector-contrib:0.165.0`. */
     collectorImage?: string;
     /** Collector replicas. Default: 2. */
     collectorReplicas?: number;
@@ -283,6 +304,8 @@ export interface OpenWebUiClusterArgs {
     sso?: Sso;
     /** OpenTelemetry, alert rules and dashboard. Default: on aws/gcp/azure to the cloud's own backends; on kubernetes only with a destination (`exporterEndpoint`, `collectorEndpoint`, `debugOnly`). */
     otel?: Otel;
+    /** Cloud alarms on the managed database, cache and load balancer. Default: on (aws/gcp/azure), notifying no one until `notificationTargets` is set. */
+    alarms?: Alarms;
     /** RAG and task models. */
     rag?: Rag;
     /** Migrations and upgrades. */

@@ -21,6 +21,8 @@ import { bucketSecurity, s3PublicAccessBlockPresent } from "./rules/storage";
 import { noLiteralSecrets, nonRootPods, noStaticStorageKeys } from "./rules/podsSecrets";
 import { cnpgDurability, databaseDeletionProtection } from "./rules/durability";
 import { importDataLoss } from "./rules/adoption";
+import { telemetryOn } from "./rules/telemetry";
+import { cloudAlarms } from "./rules/alarms";
 import { appServiceExposed, azureDiagnosticSettings, bucketAccessLogs, cacheDeletionProtection, loadBalancerLogs, networkDefaultDeny, securityHeaders, storageDeletionProtection } from "./rules/hardening";
 
 export * from "./rules/shape";
@@ -32,6 +34,8 @@ export * from "./rules/podsSecrets";
 export * from "./rules/durability";
 export * from "./rules/adoption";
 export * from "./rules/hardening";
+export * from "./rules/telemetry";
+export * from "./rules/alarms";
 
 /** Every policy of the pack, in report order. */
 export const policies: PackPolicy[] = [
@@ -61,6 +65,8 @@ export const policies: PackPolicy[] = [
     azureDiagnosticSettings,
     storageDeletionProtection,
     appServiceExposed,
+    telemetryOn,
+    cloudAlarms,
 ];
 
 export const POLICY_PACK_NAME = "openwebui-ha";

@@ -44,6 +44,8 @@ export interface ManagedDatabase {
     iamAuth: boolean;
     /** Resources the bootstrap Job must wait for (e.g. parameter groups, extension allow-lists). */
     dependsOn: pulumi.Resource[];
+    /** What the cloud's alarms watch: RDS instance / Aurora cluster identifier, Cloud SQL `project:instance`, Azure server resource id. */
+    alarmScope?: pulumi.Output<string>;
 }
 
 /** A managed Redis the cloud created. */
@@ -59,6 +61,10 @@ export interface ManagedCache {
     /** Skip hostname verification (e.g. TLS to an IP endpoint whose certificate has no IP SAN). */
     skipHostnameCheck?: boolean;
     dependsOn: pulumi.Resource[];
+    /** What the cloud's alarms watch: ElastiCache replication group id, Memorystore instance id, Azure Managed Redis cluster resource id. */
+    alarmScope?: pulumi.Output<string>;
+    /** Per-node ids where the cloud's cache metrics are per node (ElastiCache member cache clusters). */
+    alarmMembers?: pulumi.Output<string[]>;
 }
 
 /** A managed object store the cloud created, wired through the pod identity (no static keys). */
@@ -134,6 +140,22 @@ export interface LoadBalancer {
     afterRoute?(route: pulumi.CustomResource | undefined, service: pulumi.CustomResource): void;
 }
 
+/** What the core knows when it asks a cloud for its alarms (providers/<cloud>/alarms.ts). */
+export interface AlarmInputs {
+    /** The managed database (`database.mode: managed`), else none. */
+    database?: ManagedDatabase;
+    /** The managed cache (`redis.mode: managed`), else none. */
+    cache?: ManagedCache;
+    /** The server's `max_connections` the pool math used: the connections alarm fires above 80 % of it. */
+    maxConnections: number;
+    /** The serving Deployment. */
+    deployment: { name: string; namespace: string };
+    /** The Ingress / HTTPRoute the core created (its load balancer is the controller's). */
+    route?: pulumi.CustomResource;
+    /** Where the alarms notify (validated by the cloud's `validate`); empty: nowhere. */
+    notificationTargets: string[];
+}
+
 /** One cloud. Every method but `validate` and `databaseMaxConnections` creates resources. */
 export interface CloudPlatform {
     /**
@@ -172,4 +194,6 @@ export interface CloudPlatform {
     createTelemetry?(ctx: ProviderContext, collectorServiceAccount: string): TelemetryBackend;
     /** Returns how to expose the Service (may create cloud resources: static IPs, certificates, CRs). */
     createLoadBalancer(ctx: ProviderContext): LoadBalancer;
+    /** Creates the cloud's alarms (`alarms.enabled`), after the route exists. */
+    createAlarms?(ctx: ProviderContext, inputs: AlarmInputs): void;
 }

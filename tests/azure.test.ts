@@ -422,6 +422,8 @@ describe("azure target", function () {
                 "azure-native:monitor:DiagnosticSetting": 5, "azure-native:operationalinsights:Workspace": 1,
                 // Telemetry on by default (tests/telemetry.test.ts): Application Insights on that workspace.
                 "azure-native:applicationinsights:Component": 1,
+                // Alarms on by default (tests/alarms.test.ts): postgres connections, CPU, storage; redis memory, evictions.
+                "azure-native:monitor:MetricAlert": 5,
             });
         });
 

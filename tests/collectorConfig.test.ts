@@ -3,12 +3,11 @@
 // `validate --config` on each target x mode. Without the binary the validation is skipped with
 // the reason printed; under CI=true a missing binary fails (.ci/run builds it first).
 import * as assert from "assert";
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import { CloudTarget, OtlpProtocol, Otel } from "../components/types";
 import { collectorConfig } from "../components/otelConfig";
 import { resolveOtel } from "../components/otelSpec";
@@ -16,15 +15,8 @@ import { awsCollectorBackend } from "../providers/aws/telemetry";
 import { gcpCollectorBackend } from "../providers/gcp/telemetry";
 import { azureCollectorBackend } from "../providers/azure/telemetry";
 import type { CollectorBackendConfig } from "../providers/interface";
-
-const ROOT = path.join(__dirname, "..");
-/** The binary build.sh caches: `$OTELCOL_BIN`, else ~/.cache/openwebui-otelcol/<hash of manifest + build.sh>/. */
-export function collectorBinary(): string {
-    if (process.env.OTELCOL_BIN) return process.env.OTELCOL_BIN;
-    const dir = path.join(ROOT, "scripts", "collector");
-    const key = crypto.createHash("sha256").update(Buffer.concat([fs.readFileSync(path.join(dir, "manifest.yaml")), fs.readFileSync(path.join(dir, "build.sh"))])).digest("hex").slice(0, 16);
-    return path.join(process.env.OTELCOL_CACHE ?? path.join(os.homedir(), ".cache", "openwebui-otelcol"), key, "otelcol-openwebui");
-}
+import { DEFAULT_OTEL_COLLECTOR_IMAGE } from "../components/images";
+import { collectorBinary, fileOverlay } from "./collectorLib";
 
 interface Case { label: string; target: CloudTarget; otel?: Otel; headers?: string[]; cloud?: (metrics: boolean) => CollectorBackendConfig; unbuildable?: string }
 const aws = (m: boolean) => awsCollectorBackend("eu-west-1", "/openwebui/ns/chat", "open-webui", m);
@@ -43,18 +35,8 @@ export const CASES: Case[] = [
 ];
 
 export function render(c: Case): string {
-    const otel = resolveOtel(c.target, c.otel, "otel/opentelemetry-collector-contrib:0.139.0");
+    const otel = resolveOtel(c.target, c.otel, DEFAULT_OTEL_COLLECTOR_IMAGE);
     return collectorConfig(otel, c.headers ?? [], c.cloud?.(otel.metrics));
-}
-
-/** The end-to-end overlay: every exporter of a pipeline replaced by one file exporter, nothing else changed. */
-export function fileOverlay(yaml: string, dir: string): string {
-    const cfg = parse(yaml);
-    for (const p of Object.values(cfg.service.pipelines) as { exporters: string[] }[]) p.exporters = p.exporters.map((e) => (e === "prometheus" ? e : "file"));
-    cfg.exporters = { ...(cfg.exporters.prometheus ? { prometheus: cfg.exporters.prometheus } : {}), file: { path: path.join(dir, "telemetry.jsonl") } };
-    cfg.service.extensions = ["health_check"];
-    cfg.extensions = { health_check: cfg.extensions.health_check };
-    return stringify(cfg);
 }
 
 function validate(bin: string, yaml: string): { status: number | null; out: string } {

@@ -6,7 +6,11 @@ import * as assert from "assert";
 import * as path from "path";
 import { plan, PlanResult, renderJson, renderText } from "../cli/plan";
 import { CostEstimate, estimateCost } from "../cli/cost";
-import { PRICES } from "../cli/prices";
+import { PRICES, TELEMETRY_ASSUMPTIONS } from "../cli/prices";
+import { cpuCores, memoryGib, sampledFraction } from "../cli/telemetryCost";
+import { registered, reset, settle, value } from "./harness";
+import { TARGET_ARGS } from "./cloudFixtures";
+import { OpenWebUiCluster } from "../index";
 import { SizePreset } from "../components/types";
 import { CACHE_NODE_TYPE, DB_INSTANCE_CLASS } from "../providers/aws/catalog";
 import { GCP_DATABASE_SIZING, GCP_REDIS_MEMORY_GB } from "../providers/gcp";
@@ -74,7 +78,7 @@ describe("plan: cost estimate", function () {
     it("the examples' totals at medium (a price-table change shows here in review)", async () => {
         const totals: Record<string, number> = {};
         for (const c of ["aws", "gcp", "azure"]) totals[c] = cost(await planned(c)).monthlyTotal;
-        assert.deepStrictEqual(totals, { aws: 1055.69, gcp: 575.52, azure: 648.38 });
+        assert.deepStrictEqual(totals, { aws: 1082.05, gcp: 599.21, azure: 742.17 });
     });
 
     it("another region: the table's factor, or the reference prices flagged as such", async () => {
@@ -113,12 +117,104 @@ describe("plan: cost estimate", function () {
         const r = await planned("gcp");
         const text = renderText(r);
         assert.match(text, new RegExp(`Estimated monthly cost \\(ESTIMATE: on-demand list prices as of ${PRICES.asOf}, USD, 730 h/month`));
-        assert.match(text, /\$575\.52 {2}total of the priced items/);
+        assert.match(text, /\$599\.21 {2}total of the priced items/);
         assert.match(text, /sources: .*https:\/\/cloud\.google\.com\/sql\/pricing/);
         const json = JSON.parse(renderJson(r));
         assert.strictEqual(json.cost.estimate, true);
         assert.strictEqual(json.cost.pricesAsOf, PRICES.asOf);
-        assert.strictEqual(json.cost.monthlyTotal, 575.52);
+        assert.strictEqual(json.cost.monthlyTotal, 599.21);
         assert.ok(json.cost.sources.length >= 3);
+    });
+});
+
+// ---- telemetry: the collector pods and the cloud backends' ingestion ----------------------------
+
+/** The estimate of the component built with the test harness (the plan above runs the examples). */
+async function built(cloud: string, extra: any = {}): Promise<CostEstimate> {
+    reset();
+    new OpenWebUiCluster("chat", { hostname: "chat.example.com", ...TARGET_ARGS[cloud], ...extra });
+    await settle();
+    const resources = await Promise.all(registered.map(async (r) => ({ type: r.type, name: r.name, custom: r.custom, props: await value(r.plain) })));
+    return estimateCost(resources)!;
+}
+const TELEMETRY = /^OpenTelemetry collector pods|spans|Cloud Trace|traces ingested|Logs ingested|Logging ingested|logs ingested|retention \(/;
+const telemetryLines = (e: CostEstimate) => e.lines.filter((l) => TELEMETRY.test(l.item));
+const traceLine = (e: CostEstimate) => e.lines.find((l) => /spans|Cloud Trace|traces ingested/.test(l.item))!;
+const A = TELEMETRY_ASSUMPTIONS;
+const DAYS = H / 24;
+
+describe("plan: cost estimate, telemetry", function () {
+    this.timeout(180_000);
+
+    for (const [cloud, region] of [["aws", "eu-west-1"], ["gcp", "europe-west1"], ["azure", "westeurope"]] as const) {
+        it(`${cloud} (example, medium): collector pods, traces after sampling and logs, each with the volume it assumes`, async () => {
+            const e = cost(await planned(cloud));
+            const f = (PRICES[cloud].regionFactors as Record<string, number>)[region];
+            const P = PRICES[cloud];
+            const [cpu, mem] = linesOf(e, /^OpenTelemetry collector pods/);
+            assert.strictEqual(cpu.quantity, 0.1 * 2 * H, "100m x 2 replicas");
+            near(cpu.monthly, 0.1 * 2 * H * P.pods.vcpuHour * f, "collector vCPU");
+            near(mem.monthly, 0.25 * 2 * H * P.pods.memoryGibHour * f, "collector memory");
+            const requests = A.requestsPerReplicaDay * 3 * DAYS;
+            const spans = requests * 0.1 * A.spansPerTrace;
+            const t = traceLine(e);
+            if (cloud === "gcp") near(t.monthly, (spans / 1e6) * P.telemetry.spansPerMillion! * f, "Cloud Trace");
+            else near(t.monthly, ((spans * A.spanKib) / 2 ** 20) * P.telemetry.spansIngestGib! * f, "spans by volume");
+            assert.match(t.note!, /100,000 requests\/day per app replica x 3 replicas .* 0\.1 \(otel\.samplerRatio\) = 912,500 traces x 10 spans/);
+            const [logs] = linesOf(e, /Logs ingested|Logging ingested|logs ingested/);
+            near(logs.monthly, A.logGibPerReplicaDay * 3 * DAYS * P.telemetry.logsIngestGib * f, "logs ingestion");
+            assert.match(logs.note!, /0\.25 GiB\/day per app replica x 3 replicas/);
+            // CloudWatch bills every stored GiB-month; Cloud Logging and Application Insights include 30 and 90 days.
+            assert.strictEqual(linesOf(e, /retention \(/).length, cloud === "aws" ? 1 : 0);
+            assert.match(renderText(await planned(cloud)), /\n {15}assumes 100,000 requests\/day/);
+        });
+    }
+
+    it("trace lines scale with otel.samplerRatio; logs and pods do not", async () => {
+        for (const cloud of ["aws", "gcp", "azure"]) {
+            const [tenth, fifth, none] = [await built(cloud), await built(cloud, { otel: { samplerRatio: 0.2 } }), await built(cloud, { otel: { samplerRatio: 0 } })];
+            near(traceLine(fifth).quantity, 2 * traceLine(tenth).quantity, `${cloud} traces at 0.2`);
+            assert.ok(traceLine(tenth).monthly > 0, cloud);
+            assert.strictEqual(traceLine(none).monthly, 0, `${cloud} keeps no traces at 0`);
+            const rest = (e: CostEstimate) => telemetryLines(e).filter((l) => l !== traceLine(e)).map((l) => l.monthly);
+            assert.deepStrictEqual(rest(fifth), rest(tenth), cloud);
+        }
+    });
+
+    it("more app replicas, more traces and logs; a longer Application Insights retention is billed past 90 days", async () => {
+        const three = await built("gcp");
+        const six = await built("gcp", { replicas: { min: 6, max: 10 } });
+        near(traceLine(six).quantity, 2 * traceLine(three).quantity, "spans x replicas");
+        const long = await built("azure", { otel: { logRetentionDays: 180 } });
+        const [kept] = linesOf(long, /retention \(180 days/);
+        near(kept.quantity, A.logGibPerReplicaDay * 3 * 90, "90 billed days");
+    });
+
+    it("no telemetry lines with otel.enabled: false", async () => {
+        for (const cloud of ["aws", "gcp", "azure"]) {
+            const on = await built(cloud);
+            assert.ok(telemetryLines(on).length >= 4, `${cloud}: ${on.lines.map((l) => l.item)}`);
+            const off = await built(cloud, { otel: { enabled: false } });
+            assert.deepStrictEqual(telemetryLines(off), [], cloud);
+            assert.ok(off.monthlyTotal < on.monthlyTotal, cloud);
+        }
+    });
+
+    it("telemetry to the user's own backend: no lines, 'your backend, not priced'", async () => {
+        const e = cost(await planned("aws", ["otlpEndpoint=https://otlp.example.com:4317"]));
+        assert.deepStrictEqual(telemetryLines(e), []);
+        assert.ok(e.unpriced.some((u) => u.resource === "chat-otel-collector" && /your backend, not priced/.test(u.reason)), JSON.stringify(e.unpriced));
+    });
+
+    it("metrics to the cloud backend are reported as not priced, never guessed", async () => {
+        const e = await built("gcp", { otel: { metrics: true } });
+        assert.ok(e.unpriced.some((u) => /metrics .* billed per series/.test(u.reason)));
+    });
+
+    it("quantities and samplers are read as Kubernetes and OpenTelemetry write them", () => {
+        assert.deepStrictEqual([cpuCores("100m"), cpuCores("2"), cpuCores("x")], [0.1, 2, undefined]);
+        assert.deepStrictEqual([memoryGib("256Mi"), memoryGib("1Gi"), memoryGib("1G")], [0.25, 1, 1e9 / 2 ** 30]);
+        assert.deepStrictEqual(["always_on", "always_off", "parentbased_always_on"].map((s) => sampledFraction(s, "0.5")), [1, 0, 1]);
+        assert.deepStrictEqual([sampledFraction("parentbased_traceidratio", "0.1"), sampledFraction("traceidratio", "2"), sampledFraction("traceidratio", undefined)], [0.1, undefined, 1]);
     });
 });

@@ -53,9 +53,9 @@ export function cloudOutputs(args: pulumi.runtime.MockResourceArgs): Record<stri
         }
         case "aws:rds/cluster:Cluster":
         case "aws:rds/instance:Instance":
-            return { endpoint: `${n}.cluster-abc.eu-west-1.rds.amazonaws.com`, address: `${n}.abc.eu-west-1.rds.amazonaws.com`, port: 5432, arn: `arn:aws:rds:eu-west-1:123456789012:cluster:${n}`, clusterResourceId: "cluster-ABCDEF", resourceId: "db-ABCDEF" };
+            return { endpoint: `${n}.cluster-abc.eu-west-1.rds.amazonaws.com`, address: `${n}.abc.eu-west-1.rds.amazonaws.com`, port: 5432, arn: `arn:aws:rds:eu-west-1:123456789012:cluster:${n}`, clusterResourceId: "cluster-ABCDEF", resourceId: "db-ABCDEF", clusterIdentifier: `${n}-c1`, identifier: `${n}-i1` };
         case "aws:elasticache/replicationGroup:ReplicationGroup":
-            return { primaryEndpointAddress: `master.${n}.abc.euw1.cache.amazonaws.com`, configurationEndpointAddress: `clustercfg.${n}.abc.euw1.cache.amazonaws.com`, port: 6379, arn: `arn:aws:elasticache:eu-west-1:123456789012:replicationgroup:${n}` };
+            return { primaryEndpointAddress: `master.${n}.abc.euw1.cache.amazonaws.com`, configurationEndpointAddress: `clustercfg.${n}.abc.euw1.cache.amazonaws.com`, port: 6379, arn: `arn:aws:elasticache:eu-west-1:123456789012:replicationgroup:${n}`, memberClusters: Array.from({ length: args.inputs.numCacheClusters ?? (args.inputs.numNodeGroups ?? 1) * (1 + (args.inputs.replicasPerNodeGroup ?? 0)) }, (_, i) => `${n}-00${i + 1}`) };
         case "aws:s3/bucket:Bucket":
         case "aws:s3/bucketV2:BucketV2":
             return { bucket: args.inputs.bucket ?? `${n}-bucket`, arn: `arn:aws:s3:::${args.inputs.bucket ?? `${n}-bucket`}` };
@@ -131,6 +131,9 @@ export const invokes: Record<string, (inputs: any) => Record<string, any>> = {
     // AZ derived from the subnet id so that distinct ids usually land in distinct AZs.
     "aws:ec2/getSubnet:getSubnet": (i) => ({ id: i.id, vpcId: "vpc-0a1b2c3d", availabilityZone: `eu-west-1${"abc"[[...String(i.id)].reduce((s, ch) => s + ch.charCodeAt(0), 0) % 3]}` }),
     "aws:lb/getHostedZoneId:getHostedZoneId": () => ({ id: "Z32O12XQLNTSW2" }),
+    // The ALB and target group the AWS Load Balancer Controller created for the Ingress (found by its tags).
+    "aws:lb/getLoadBalancer:getLoadBalancer": (i) => ({ arn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/k8s-chat-0123456789/50dc6c495c0c9188", arnSuffix: "app/k8s-chat-0123456789/50dc6c495c0c9188", tags: i.tags }),
+    "aws:lb/getTargetGroup:getTargetGroup": (i) => ({ arn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/k8s-chat-abcdef/73e2d6bc24d8a067", arnSuffix: "targetgroup/k8s-chat-abcdef/73e2d6bc24d8a067", tags: i.tags }),
     "gcp:organizations/getProject:getProject": (i) => ({ projectId: i.projectId ?? "proj", number: "123456789" }),
     "azure-native:authorization:getClientConfig": () => ({ clientId: "c", objectId: "o", subscriptionId: "00000000-0000-0000-0000-000000000000", tenantId: "t" }),
     // Access keys are base64: the '/', '+' and '=' test the URL encoding.

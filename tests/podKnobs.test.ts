@@ -125,7 +125,7 @@ describe("pod knobs and images on every workload", function () {
             assert.ok(images.includes("harbor.corp.example/proxy/open-webui/open-webui:v0.12.4"));
             assert.ok(images.includes("harbor.corp.example/proxy/library/postgres:17.6-alpine"));
             assert.ok(images.includes("harbor.corp.example/proxy/pgvector/pgvector:0.8.1-pg16"));
-            assert.ok(images.includes("harbor.corp.example/proxy/otel/opentelemetry-collector-contrib:0.139.0"));
+            assert.ok(images.includes("harbor.corp.example/proxy/otel/opentelemetry-collector-contrib:0.165.0"));
         });
 
         it("an image set explicitly is used as given, also under imageRegistry", async () => {

@@ -128,6 +128,7 @@ describe("policy pack: structure", () => {
             s3BucketAcl: ["@pulumi/aws/s3", "BucketAcl"],
             s3BucketAclV2: ["@pulumi/aws/s3", "BucketAclV2"],
             iamAccessKey: ["@pulumi/aws/iam", "AccessKey"],
+            cloudwatchMetricAlarm: ["@pulumi/aws/cloudwatch", "MetricAlarm"],
             sqlInstance: ["@pulumi/gcp/sql", "DatabaseInstance"],
             memorystoreInstance: ["@pulumi/gcp/redis", "Instance"],
             memorystoreCluster: ["@pulumi/gcp/redis", "Cluster"],
@@ -135,6 +136,7 @@ describe("policy pack: structure", () => {
             gcsBucketIamMember: ["@pulumi/gcp/storage", "BucketIAMMember"],
             gcsBucketIamBinding: ["@pulumi/gcp/storage", "BucketIAMBinding"],
             gcpServiceAccountKey: ["@pulumi/gcp/serviceaccount", "Key"],
+            monitoringAlertPolicy: ["@pulumi/gcp/monitoring", "AlertPolicy"],
             pgFlexibleServer: ["@pulumi/azure-native/dbforpostgresql", "Server"],
             pgConfiguration: ["@pulumi/azure-native/dbforpostgresql", "Configuration"],
             pgFirewallRule: ["@pulumi/azure-native/dbforpostgresql", "FirewallRule"],
@@ -146,6 +148,7 @@ describe("policy pack: structure", () => {
             lockByScope: ["@pulumi/azure-native/authorization", "ManagementLockByScope"],
             lockAtResourceLevel: ["@pulumi/azure-native/authorization", "ManagementLockAtResourceLevel"],
             lockAtResourceGroupLevel: ["@pulumi/azure-native/authorization", "ManagementLockAtResourceGroupLevel"],
+            monitorMetricAlert: ["@pulumi/azure-native/monitor", "MetricAlert"],
         };
         assert.deepStrictEqual(Object.keys(classes).sort(), Object.keys(P.TYPES).sort());
         for (const [key, [mod, cls]] of Object.entries(classes)) {
@@ -193,6 +196,8 @@ describe("policy pack: structure", () => {
             "database-deletion-protection": "advisory",
             "cnpg-cluster-durability": "advisory",
             "owui-import-keeps-data": "advisory",
+            "owui-alarms": "advisory",
+            "owui-telemetry": "advisory",
         });
     });
 

@@ -100,6 +100,7 @@ describe("source structure", function () {
             "shared.ts": /export /,
             "accessLogs.ts": /export function accessLogsOn\(/,
             "telemetry.ts": /export function createTelemetry\(/,
+            "alarms.ts": /export function createAlarms\(/,
         };
         for (const cloud of ["aws", "gcp", "azure"]) {
             const dir = path.join(ROOT, "providers", cloud);

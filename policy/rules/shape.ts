@@ -35,6 +35,7 @@ export const TYPES = {
     s3BucketAcl: "aws:s3/bucketAcl:BucketAcl",
     s3BucketAclV2: "aws:s3/bucketAclV2:BucketAclV2",
     iamAccessKey: "aws:iam/accessKey:AccessKey",
+    cloudwatchMetricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     // GCP
     sqlInstance: "gcp:sql/databaseInstance:DatabaseInstance",
     memorystoreInstance: "gcp:redis/instance:Instance",
@@ -43,6 +44,7 @@ export const TYPES = {
     gcsBucketIamMember: "gcp:storage/bucketIAMMember:BucketIAMMember",
     gcsBucketIamBinding: "gcp:storage/bucketIAMBinding:BucketIAMBinding",
     gcpServiceAccountKey: "gcp:serviceaccount/key:Key",
+    monitoringAlertPolicy: "gcp:monitoring/alertPolicy:AlertPolicy",
     // Azure
     pgFlexibleServer: "azure-native:dbforpostgresql:Server",
     pgConfiguration: "azure-native:dbforpostgresql:Configuration",
@@ -55,6 +57,7 @@ export const TYPES = {
     lockByScope: "azure-native:authorization:ManagementLockByScope",
     lockAtResourceLevel: "azure-native:authorization:ManagementLockAtResourceLevel",
     lockAtResourceGroupLevel: "azure-native:authorization:ManagementLockAtResourceGroupLevel",
+    monitorMetricAlert: "azure-native:monitor:MetricAlert",
 } as const;
 
 // ---------------------------------------------------------------------------------------------

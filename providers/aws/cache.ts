@@ -94,6 +94,8 @@ export function createCache(ctx: ProviderContext): ManagedCache {
         endpoint: pulumi.interpolate`${host}:${REDIS_PORT}`,
         cluster,
         dependsOn: [group],
+        alarmScope: group.id,
+        alarmMembers: group.memberClusters,
     };
 }
 

@@ -129,6 +129,7 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
 
     let host: pulumi.Output<string>;
     let resourceId: pulumi.Output<string>;
+    let alarmScope: pulumi.Output<string>;
     const dependsOn: pulumi.Resource[] = [];
     if (engine === AwsDatabaseEngine.Aurora) {
         const clusterParams = new rds.ClusterParameterGroup(
@@ -188,6 +189,7 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         dependsOn.unshift(cluster);
         host = cluster.endpoint;
         resourceId = cluster.clusterResourceId;
+        alarmScope = cluster.clusterIdentifier;
     } else {
         const params = new rds.ParameterGroup(
             `${ctx.name}-db-params`,
@@ -220,6 +222,7 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         dependsOn.push(instance);
         host = instance.address;
         resourceId = instance.resourceId;
+        alarmScope = instance.identifier;
     }
 
     if (spec.database.iamAuth) {
@@ -252,5 +255,6 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         maxConnections,
         iamAuth: spec.database.iamAuth,
         dependsOn,
+        alarmScope,
     };
 }

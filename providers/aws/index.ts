@@ -1,6 +1,7 @@
 // The aws target: EKS + Aurora/RDS PostgreSQL + ElastiCache (Valkey) + S3 + ALB, wired into
 // the Kubernetes layer by the neutral core. Loaded only when `target: "aws"` is chosen.
 import type { CloudPlatform } from "../interface";
+import { createAlarms } from "./alarms";
 import { createCache } from "./cache";
 import { classMaxConnections } from "./catalog";
 import { createDatabase } from "./database";
@@ -25,4 +26,5 @@ export const platform: CloudPlatform = {
     createWorkloadIdentity,
     createTelemetry,
     createLoadBalancer,
+    createAlarms,
 };

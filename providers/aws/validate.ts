@@ -12,6 +12,10 @@ import { Aws, AwsCacheEngine, AwsDatabaseEngine, AwsIdentityMode, AwsLoadBalance
 const RDS_GP3_MAX_GB = 65536;
 import { PG_ENGINE_VERSION, cacheEngine, cacheEngineVersion, cacheFamily, cacheReplicas, classMaxConnections, dbInstanceClass } from "./catalog";
 import { logRetentionProblem } from "../logRetention";
+import { alarmTargetProblems } from "../../components/alarmsSpec";
+
+/** An SNS topic ARN (standard or FIFO name). */
+const SNS_TOPIC_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:sns:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -213,5 +217,12 @@ export function validateAws(spec: ResolvedSpec): string[] {
         }
     }
     p.push(...logRetentionProblem(spec, 1, 3650, "the log bucket's expiry"));
+    p.push(...alarmTargetProblems(spec, SNS_TOPIC_ARN, "give an SNS topic ARN, arn:aws:sns:<region>:<12-digit account>:<topic name>"));
+    if (a.region !== undefined) {
+        spec.alarms.notificationTargets.forEach((t, i) => {
+            const region = SNS_TOPIC_ARN.test(t) ? t.split(":")[3] : undefined;
+            if (region !== undefined && region !== a.region) p.push(problem(`alarms.notificationTargets[${i}]`, t, `CloudWatch alarms notify SNS topics of their own region: use a topic in ${a.region}`));
+        });
+    }
     return p;
 }

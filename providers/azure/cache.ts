@@ -79,5 +79,6 @@ export function createCache(ctx: ProviderContext): ManagedCache {
         endpoint: pulumi.interpolate`${host}:${REDIS_PORT}`,
         cluster: false,
         dependsOn: [database, pe.endpoint, pe.zoneGroup],
+        alarmScope: cluster.id,
     };
 }

@@ -184,6 +184,7 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         maxConnections: planned,
         iamAuth: false,
         dependsOn: [database, ...configurations],
+        alarmScope: server.id,
     };
 }
 

@@ -2,6 +2,7 @@
 // Identity and AKS routing (Application Gateway for Containers by default).
 import * as pulumi from "@pulumi/pulumi";
 import type { CloudPlatform } from "../interface";
+import { createAlarms } from "./alarms";
 import { createCache } from "./cache";
 import { createDatabase, maxConnections, postgresSku } from "./database";
 import { createWorkloadIdentity } from "./identity";
@@ -39,6 +40,7 @@ export const platform: CloudPlatform = {
     createWorkloadIdentity,
     createTelemetry,
     createLoadBalancer,
+    createAlarms,
 };
 
 export { postgresSku };

@@ -11,6 +11,10 @@ import { SUBNET_ID, VNET_ID, parseKeyId } from "./shared";
 import { unusedServiceSettings } from "../cloudRules";
 import { logRetentionProblem } from "../logRetention";
 import { WORKSPACE_ID } from "./accessLogs";
+import { alarmTargetProblems } from "../../components/alarmsSpec";
+
+/** An Action Group resource id (ARM; the provider segment in any case). */
+const ACTION_GROUP_ID = /^\/subscriptions\/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\/resourceGroups\/[-\w.()]{1,90}\/providers\/microsoft\.insights\/actionGroups\/[-\w.()]{1,260}$/i;
 
 const REDIS_SKU = /^(Balanced_B|MemoryOptimized_M|ComputeOptimized_X|FlashOptimized_A)\d+$/;
 const EVICTION_POLICIES = ["NoEviction", "VolatileLRU", "VolatileLFU", "VolatileTTL", "VolatileRandom", "AllKeysLRU", "AllKeysLFU", "AllKeysRandom"];
@@ -229,6 +233,7 @@ export function validate(spec: ResolvedSpec): string[] {
     if (a.logAnalyticsWorkspaceId !== undefined && isKnown(a.logAnalyticsWorkspaceId) && !WORKSPACE_ID.test(a.logAnalyticsWorkspaceId)) {
         p.push(problem("azure.logAnalyticsWorkspaceId", a.logAnalyticsWorkspaceId, "use the workspace's ARM id /subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name> (az monitor log-analytics workspace show --query id)"));
     }
+    p.push(...alarmTargetProblems(spec, ACTION_GROUP_ID, "give an Action Group resource id, /subscriptions/<id>/resourceGroups/<group>/providers/microsoft.insights/actionGroups/<name> (az monitor action-group show --query id)"));
     return p;
 }
 

@@ -46,5 +46,7 @@ export function createCache(ctx: ProviderContext): ManagedCache {
         // checks hostnames by default, which fails against it. The CA is still verified.
         skipHostnameCheck: true,
         dependsOn: [instance],
+        // Cloud Monitoring's `instance_id` label: projects/<p>/locations/<region>/instances/<name>, the resource id.
+        alarmScope: instance.id,
     };
 }

@@ -108,5 +108,7 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         maxConnections,
         iamAuth: false,
         dependsOn: [instance, database, user],
+        // Cloud Monitoring's `database_id` label: `<project>:<instance>`.
+        alarmScope: pulumi.interpolate`${g.project}:${instance.name}`,
     };
 }

@@ -4,6 +4,7 @@
 // submodules it uses. Every cloud child is named `${name}-<role>` and created with
 // `ctx.opts()` so it is parented to the component.
 import type { CloudPlatform } from "../interface";
+import { createAlarms } from "./alarms";
 import { createCache } from "./cache";
 import { createDatabase, databaseMaxConnections } from "./database";
 import { createWorkloadIdentity } from "./identity";
@@ -26,4 +27,5 @@ export const platform: CloudPlatform = {
     createWorkloadIdentity,
     createTelemetry,
     createLoadBalancer,
+    createAlarms,
 };

@@ -6,6 +6,10 @@ import { REDIS_TIERS, REDIS_CONNECT_MODES, SQL_EDITIONS, CLOUD_SQL_PG_VERSIONS, 
 import { isPlain, maintenance } from "./shared";
 import { gcsBucketProblem, unusedServiceSettings } from "../cloudRules";
 import { logRetentionProblem } from "../logRetention";
+import { alarmTargetProblems } from "../../components/alarmsSpec";
+
+/** A Cloud Monitoring notification channel (`projects/<project id>/notificationChannels/<numeric id>`). */
+const NOTIFICATION_CHANNEL = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/notificationChannels\/\d{1,24}$/;
 
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
@@ -138,5 +142,6 @@ export function validate(spec: ResolvedSpec): string[] {
         p.push(problem("redis.highAvailability", false, "BASIC Memorystore has no failover and several replicas share sessions through it: keep STANDARD_HA, or set gcp.redisTier=BASIC explicitly"));
     }
     p.push(...logRetentionProblem(spec, 1, 3650, "the log bucket's lifecycle age"));
+    p.push(...alarmTargetProblems(spec, NOTIFICATION_CHANNEL, "give a Cloud Monitoring notification channel, projects/<project id>/notificationChannels/<numeric id> (gcloud beta monitoring channels list --format='value(name)')"));
     return p;
 }

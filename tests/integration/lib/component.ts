@@ -170,6 +170,8 @@ export interface EmittedManaged {
     lbIdleTimeoutSeconds: number;
     /** The load balancer's health-check path as emitted. */
     lbHealthPath: string;
+    /** The collector the component deploys (telemetry is on by default on aws): its config as emitted. */
+    collectorConfig?: string;
 }
 
 function probeOf(p: any, what: string): EmittedProbe {
@@ -183,12 +185,15 @@ function probeOf(p: any, what: string): EmittedProbe {
  * migration env with secrets resolved, the probes, preStop and grace period, and the ALB's idle
  * timeout and health-check path from the Ingress annotations.
  */
-export async function emitManagedAws(replicas: { min: number; max: number }): Promise<EmittedManaged> {
+export async function emitManagedAws(replicas: { min: number; max: number }, extra: { otel?: Record<string, unknown>; size?: string } = {}): Promise<EmittedManaged> {
     reset();
     new OpenWebUiCluster("ha", {
         target: CloudTarget.Aws,
         hostname: "chat.example.com",
         replicas,
+        ...(extra.otel ? { otel: extra.otel } : {}),
+        // `size`: the size preset (small/medium/large); without it the component's default.
+        ...(extra.size ? { size: extra.size } : {}),
         aws: {
             vpcId: "vpc-0a1b2c3d",
             privateSubnetIds: ["subnet-0a1", "subnet-0b2", "subnet-0c3"],
@@ -223,5 +228,6 @@ export async function emitManagedAws(replicas: { min: number; max: number }): Pr
         terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds ?? 30,
         lbIdleTimeoutSeconds: Number(idle[1]),
         lbHealthPath: health,
+        collectorConfig: ofType("kubernetes:core/v1:ConfigMap").find((m) => m.name === "ha-otel")?.plain.data?.["config.yaml"],
     };
 }

@@ -1,0 +1,75 @@
+// Azure Monitor metric alerts (alarms.enabled, default on): PostgreSQL Flexible Server
+// connections, CPU and storage; Azure Managed Redis memory and evictions. Each notifies
+// `alarms.notificationTargets` (Action Groups). Thresholds: ALARM_THRESHOLDS (components/alarmsSpec.ts).
+//
+// No load balancer alarm: the default route is Application Gateway for Containers through a
+// Gateway whose traffic controller the ALB Controller owns (or an existing shared one); AGIC and
+// NGINX are the user's. None is a resource this component could scope an alert to.
+import * as pulumi from "@pulumi/pulumi";
+import * as monitor from "@pulumi/azure-native/monitor";
+import { ALARM_THRESHOLDS as T, connectionsThreshold } from "../../components/alarmsSpec";
+import type { AlarmInputs, ProviderContext } from "../interface";
+import { shared } from "./shared";
+
+export const POSTGRES_NAMESPACE = "Microsoft.DBforPostgreSQL/flexibleServers";
+export const REDIS_NAMESPACE = "Microsoft.Cache/redisEnterprise";
+
+interface Rule {
+    scope: pulumi.Input<string>;
+    namespace: string;
+    metricName: string;
+    aggregation: string;
+    threshold: number;
+    /** ISO 8601 window, e.g. PT5M. */
+    window: string;
+    severity: number;
+}
+
+function metricAlert(ctx: ProviderContext, targets: string[], what: string, summary: string, r: Rule): monitor.MetricAlert {
+    return new monitor.MetricAlert(`${ctx.name}-alarm-${what}`, {
+        resourceGroupName: shared(ctx).resourceGroupName,
+        location: "global",
+        description: `Open WebUI ${ctx.name}: ${summary}`,
+        enabled: true,
+        autoMitigate: true,
+        severity: r.severity,
+        scopes: [r.scope],
+        evaluationFrequency: r.namespace === REDIS_NAMESPACE ? "PT5M" : "PT1M",
+        windowSize: r.window,
+        criteria: {
+            odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+            allOf: [{ criterionType: "StaticThresholdCriterion", name: what, metricNamespace: r.namespace, metricName: r.metricName, operator: "GreaterThan", threshold: r.threshold, timeAggregation: r.aggregation }],
+        },
+        actions: targets.map((actionGroupId) => ({ actionGroupId })),
+        tags: ctx.tags,
+    }, ctx.opts());
+}
+
+export function createAlarms(ctx: ProviderContext, inputs: AlarmInputs): void {
+    const targets = inputs.notificationTargets;
+    const window = `PT${T.windowMinutes}M`;
+    const server = inputs.database?.alarmScope;
+    if (server) {
+        const pg = { scope: server, namespace: POSTGRES_NAMESPACE, window };
+        const limit = connectionsThreshold(inputs.maxConnections);
+        metricAlert(ctx, targets, "db-connections", `database connections above ${limit} (${T.databaseConnectionsPercent} % of max_connections ${inputs.maxConnections})`, {
+            ...pg, metricName: "active_connections", aggregation: "Maximum", threshold: limit, severity: 1,
+        });
+        metricAlert(ctx, targets, "db-cpu", `database CPU above ${T.databaseCpuPercent} % for ${T.databaseCpuMinutes} minutes`, {
+            ...pg, metricName: "cpu_percent", aggregation: "Average", threshold: T.databaseCpuPercent, window: `PT${T.databaseCpuMinutes}M`, severity: 2,
+        });
+        metricAlert(ctx, targets, "db-storage", `database storage above ${T.databaseStoragePercent} % used`, {
+            ...pg, metricName: "storage_percent", aggregation: "Maximum", threshold: T.databaseStoragePercent, severity: 1,
+        });
+    }
+    const cache = inputs.cache?.alarmScope;
+    if (cache) {
+        const redis = { scope: cache, namespace: REDIS_NAMESPACE, window };
+        metricAlert(ctx, targets, "cache-memory", `Redis memory above ${T.cacheMemoryPercent} %`, {
+            ...redis, metricName: "usedmemorypercentage", aggregation: "Maximum", threshold: T.cacheMemoryPercent, severity: 2,
+        });
+        metricAlert(ctx, targets, "cache-evictions", "Redis evicted keys (sessions, websocket and config state may be lost)", {
+            ...redis, metricName: "evictedkeys", aggregation: "Total", threshold: T.cacheEvictions, severity: 1,
+        });
+    }
+}
