@@ -54,6 +54,8 @@ const chat = new OpenWebUiCluster(
         hostname: config.require("hostname"),
         // Telemetry: with `otlpEndpoint`, a collector forwards to that OTLP backend; unset, it goes to the cloud's own backends through workload identity (README "Observability").
         otel: { exporterEndpoint: config.get("otlpEndpoint") },
+        // Where the cloud alarms notify (SNS topic ARNs / notification channels / Action Group ids); none: console only.
+        alarms: { notificationTargets: config.getObject<string[]>("alarmTargets") },
         size: (config.get("size") as SizePreset | undefined) ?? SizePreset.Medium,
         replicas: { min: config.getNumber("minReplicas") ?? 3, max: config.getNumber("maxReplicas") ?? 10 },
         tags: { project: pulumi.getProject(), stack: pulumi.getStack() },

@@ -26,6 +26,8 @@ const chat = new OpenWebUiCluster(
         hostname: config.require("hostname"),
         // Telemetry: with `otlpEndpoint`, a collector forwards to that OTLP backend; unset, it goes to the cloud's own backends through workload identity (README "Observability").
         otel: { exporterEndpoint: config.get("otlpEndpoint") },
+        // Where the cloud alarms notify (SNS topic ARNs / notification channels / Action Group ids); none: console only.
+        alarms: { notificationTargets: config.getObject<string[]>("alarmTargets") },
         namespace: config.get("namespace") ?? "open-webui",
         size: (config.get("size") ?? SizePreset.Medium) as SizePreset,
         gcp: {
