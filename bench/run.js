@@ -19,6 +19,10 @@ if (process.argv[2] === "migrate") {
     });
     return;
 }
+if (process.argv[2] === "capacity") {
+    require("./capacity.js");
+    return;
+}
 if (process.argv[2] === "plan") {
     require("./plan.js");
     return;
