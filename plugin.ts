@@ -13,7 +13,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
-import { OpenWebUiCluster } from "./components/openWebUiCluster";
+// The package entry: it also installs the cloud module loader the component uses.
+import { OpenWebUiCluster } from "./index";
 
 /** The package root: this file is `plugin.ts` there, or `bin/plugin.js` once compiled. */
 const ROOT = [__dirname, path.join(__dirname, "..")].find((d) => fs.existsSync(path.join(d, "schema.json")) && fs.existsSync(path.join(d, "package.json")));

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
 import { ResolvedKnobs, withPodKnobs } from "./podKnobs";
 import * as random from "@pulumi/random";
-import type { CloudPlatform, ManagedDatabase, ProviderContext } from "../providers/interface";
+import type { CloudPlatform, ManagedDatabase, ProviderContext } from "./platform/port";
 import type { SecretRef } from "./env";
 import { inClusterPostgres } from "./inCluster";
 import type { ResolvedSpec } from "./spec";

@@ -3,10 +3,10 @@
 // became `DatabaseArgsArgs` in Python, Go and C#. TypeScript code written against the old names
 // keeps compiling through these aliases; they are not part of the multi-language schema.
 import type * as t from "./types";
-import type * as aws from "../providers/aws/args";
-import type * as gcp from "../providers/gcp/args";
-import type * as azure from "../providers/azure/args";
-import type * as kubernetes from "../providers/kubernetes/args";
+import type * as aws from "./platform/awsArgs";
+import type * as gcp from "./platform/gcpArgs";
+import type * as azure from "./platform/azureArgs";
+import type * as kubernetes from "./platform/kubernetesArgs";
 
 /** @deprecated Renamed to `SecretKeyRef`. */ export type SecretKeyRefArgs = t.SecretKeyRef;
 /** @deprecated Renamed to `Replicas`. */ export type ReplicasArgs = t.Replicas;

@@ -1,7 +1,7 @@
 // OpenWebUiCluster: one provider-neutral spec in, a production HA Open WebUI out.
 //
 // Order of construction (each step only uses what the previous ones produced):
-//   1. resolve + validate the spec, plan the database pools      (nothing registered on failure)
+//   1. resolve + validate the spec, plan the database pools      (prepareSpec.ts; nothing registered on failure)
 //   2. namespace, generated secrets
 //   3. backing services: managed (cloud module) | external | in-cluster
 //   4. workload identity -> ServiceAccount
@@ -13,52 +13,26 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { createAppWorkloads } from "./workloadOrder";
 import { webuiSecretKey } from "./webuiSecretKey";
-import { loadPlatform } from "../providers";
-import { ownedAnnotationProblems } from "./clusterFit";
-import type { CloudPlatform, ManagedCache, ManagedObjectStore, ProviderContext } from "../providers/interface";
+import type { CloudPlatform, ManagedCache, ManagedObjectStore, ProviderContext } from "./platform/port";
 import { provisionDatabase, WiringContext } from "./database";
 import { DATA_TIER_ANNOTATION, dataTierAvailability, provisionCnpg, provisionHaRedis, provisionSharedVolume } from "./dataTier/wiring";
 import { EnvInputs, REDIS_CA_DIR, SecretRef, buildEnv } from "./env";
-import { ValidationError } from "./errors";
 import { inClusterObjectStore, inClusterRedis, OBJECT_STORE_PORTS } from "./inCluster";
 import { collectorServiceAccountName, createOtelCollector } from "./otel";
 import { createAlerting } from "./otelAlerts";
 import { serviceAccountAnnotations } from "./podKnobs";
 import { ssoSecretValues } from "./sso";
-import { ResolvedSpec, planPools, resolveSpec } from "./spec";
+import type { ResolvedSpec } from "./spec";
+import { OPEN_WEBUI_CLUSTER_TYPE, prepareSpec } from "./prepareSpec";
 import { isOwnedEnv } from "./envContract";
 import { keyedHash } from "./secretHygiene";
-import { exposureProblems } from "./exposure";
-import { unknownKeyProblems } from "./unknownKeys";
-import { inputTypeProblems, unreportedSoft } from "./inputTypes";
-import { k8sRuleProblems, unreported } from "./k8sRules";
 import { EmbeddingEngine, OpenWebUiClusterArgs, ServiceMode } from "./types";
 import { PodInputs } from "./workloads";
 import { createAvailability, createNetworkPolicies, createRoute, createService } from "./serving";
+import { OpenWebUiClusterResources, recordResources, resourcesOf } from "./resources";
 
-/** Pulumi type token; also the multi-language token `<package>:index:<Class>`. */
-export const OPEN_WEBUI_CLUSTER_TYPE = "openwebui:index:OpenWebUiCluster";
-
-/** Validates args and loads the target's cloud module; throws ValidationError listing every problem. */
-export function prepareSpec(args: OpenWebUiClusterArgs, name?: string): { spec: ResolvedSpec; platform: CloudPlatform } {
-    // Types first (schema-driven): no other check reads a value of the wrong type or an Output.
-    const types = inputTypeProblems(OPEN_WEBUI_CLUSTER_TYPE, args);
-    if (types.hard.length) throw new ValidationError([...unknownKeyProblems(OPEN_WEBUI_CLUSTER_TYPE, args), ...types.hard]);
-    const { spec, problems } = resolveSpec(args);
-    problems.unshift(...unknownKeyProblems(OPEN_WEBUI_CLUSTER_TYPE, args));
-    if (problems.some((p) => p.startsWith("target:"))) throw new ValidationError(problems);
-    const platform = loadPlatform(spec.target);
-    problems.push(...platform.validate(spec), ...ownedAnnotationProblems(spec, platform.ownedAnnotations), ...exposureProblems(spec));
-    problems.push(...unreported(problems, k8sRuleProblems(name, args, spec)));
-    problems.push(...unreportedSoft(types.soft, problems));
-    if (problems.length === 0) {
-        const poolProblem = planPools(spec, spec.database.mode === ServiceMode.Managed ? platform.databaseMaxConnections(spec) : undefined);
-        if (poolProblem) problems.push(poolProblem);
-        if (spec.redis.mode === ServiceMode.Managed) spec.redis.cluster = platform.cacheIsCluster(spec);
-    }
-    if (problems.length) throw new ValidationError(problems);
-    return { spec, platform };
-}
+// Validation before registration lives in prepareSpec.ts; re-exported for the tests that call it.
+export { OPEN_WEBUI_CLUSTER_TYPE, prepareSpec };
 
 /**
  * Runs `f` with V8's stack capture off (restored after; `OPENWEBUI_PROMISE_STACKS=1` keeps it).
@@ -121,6 +95,8 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
     public readonly image!: pulumi.Output<string>;
     /** OTLP endpoint of the in-cluster collector (empty when OTEL is off). */
     public readonly otelCollectorEndpoint!: pulumi.Output<string>;
+    /** The underlying resources (Deployment, Service, database, bucket, identity, ...) to attach your own to; TypeScript only. */
+    public get resources(): OpenWebUiClusterResources { return resourcesOf(this); }
 
     constructor(name: string, args: OpenWebUiClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything.
@@ -144,9 +120,8 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         const selector = { "app.kubernetes.io/instance": name, "app.kubernetes.io/component": "app" };
 
         // 2. Namespace and generated secrets
-        let nsDeps: pulumi.Resource[] = [];
-        if (spec.createNamespace) {
-            const ns = new k8s.core.v1.Namespace(
+        const ns = spec.createNamespace
+            ? new k8s.core.v1.Namespace(
                 `${name}-namespace`,
                 {
                     metadata: {
@@ -161,9 +136,9 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
                     },
                 },
                 child(),
-            );
-            nsDeps = [ns];
-        }
+            )
+            : undefined;
+        const nsDeps: pulumi.Resource[] = ns ? [ns] : [];
         const k8sOpts = (extra?: pulumi.CustomResourceOptions) => child({ dependsOn: nsDeps, ...extra });
         const namespace = spec.namespace;
         const serviceAccountName = name;
@@ -366,7 +341,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         // 6. Availability, network, route, load balancer
         const lb = platform.createLoadBalancer(ctx);
         const service = createService(name, pod, lb.serviceAnnotations, k8sOpts());
-        createAvailability(name, pod, deployment, k8sOpts());
+        const { pdb, hpa } = createAvailability(name, pod, deployment, k8sOpts());
         createAlerting(name, spec, namespace, labels, k8sOpts());
         createNetworkPolicies(name, pod, backends, k8sOpts());
         const route = createRoute(name, pod, lb, service, k8sOpts());
@@ -394,6 +369,10 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             otelCollectorEndpoint: otel ? otel.endpoint : pulumi.output(spec.otel.enabled ? spec.otel.collectorEndpoint ?? "" : ""),
         };
         Object.assign(this, outputs);
+        recordResources(this, {
+            namespace: ns, serviceAccount, deployment, migrationJob: migrate, service, podDisruptionBudget: pdb, horizontalPodAutoscaler: hpa, collector: otel?.deployment, route,
+            database: db.managed?.resource, cache: managedCache?.resource, bucket: store?.resource, storageAccount: store?.account, identity: identity.resource,
+        });
         this.registerOutputs(outputs);
     }
 }

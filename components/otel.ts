@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ResolvedOtel } from "./spec";
-import type { TelemetryBackend } from "../providers/interface";
+import type { TelemetryBackend } from "./platform/port";
 import { collectorConfig } from "./otelConfig";
 import { OTEL_PROMETHEUS_PORT } from "./otelSpec";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";

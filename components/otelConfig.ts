@@ -2,7 +2,7 @@
 // `otel.cloudBackend`, the cloud's backend pieces (providers/<cloud>/telemetry.ts). Pure: the
 // validation test (tests/collectorConfig.test.ts) loads every mode's output into a real collector.
 import { stringify } from "yaml";
-import type { CollectorBackendConfig } from "../providers/interface";
+import type { CollectorBackendConfig } from "./platform/port";
 import { OtlpProtocol } from "./enums";
 import { OTEL_PROMETHEUS_PORT } from "./otelSpec";
 import type { ResolvedOtel } from "./specTypes";

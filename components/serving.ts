@@ -2,7 +2,7 @@
 // NetworkPolicies and the route (Ingress / HTTPRoute).
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { LoadBalancer } from "../providers/interface";
+import type { LoadBalancer } from "./platform/port";
 import { APP_PORT, PodInputs } from "./workloads";
 import { networkPolicySpecs } from "./netpol";
 import { appServiceAnnotations, appServiceSpec } from "./appService";
@@ -112,7 +112,7 @@ export function createRoute(
     lb: LoadBalancer,
     service: k8s.core.v1.Service,
     opts: pulumi.CustomResourceOptions,
-): pulumi.CustomResource | undefined {
+): k8s.networking.v1.Ingress | k8s.apiextensions.CustomResource | undefined {
     const hosts = routeHosts(p.spec);
     if (lb.kind === "ingress") {
         return new k8s.networking.v1.Ingress(

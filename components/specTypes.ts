@@ -32,10 +32,10 @@ import {
     Workloads,
     ZoneSpread,
 } from "./types";
-import type { Aws } from "../providers/aws/args";
-import type { Gcp } from "../providers/gcp/args";
-import type { Azure } from "../providers/azure/args";
-import type { KubernetesTarget } from "../providers/kubernetes/args";
+import type { Aws } from "./platform/awsArgs";
+import type { Gcp } from "./platform/gcpArgs";
+import type { Azure } from "./platform/azureArgs";
+import type { KubernetesTarget } from "./platform/kubernetesArgs";
 
 /** pgvector's index limits: `vector` up to 2000 dimensions, `halfvec` up to 4000. */
 export const PGVECTOR_MAX_VECTOR_DIMENSIONS = 2000;

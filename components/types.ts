@@ -6,10 +6,10 @@
 // values so they can be validated at construction; values that only flow into resources
 // (hostnames, ARNs, secrets) are `pulumi.Input`s.
 import * as pulumi from "@pulumi/pulumi";
-import type { Aws } from "../providers/aws/args";
-import type { Gcp } from "../providers/gcp/args";
-import type { Azure } from "../providers/azure/args";
-import type { KubernetesTarget } from "../providers/kubernetes/args";
+import type { Aws } from "./platform/awsArgs";
+import type { Gcp } from "./platform/gcpArgs";
+import type { Azure } from "./platform/azureArgs";
+import type { KubernetesTarget } from "./platform/kubernetesArgs";
 import type { AppPod, Workloads } from "./podTypes";
 import type { Sso } from "./ssoTypes";
 import type { TrustedCa } from "./trustTypes";

@@ -1,8 +1,9 @@
 // Loads the one cloud module the target needs. `require` is deliberate: a static import
 // would load every cloud SDK (tens of MB each) whatever the target. The cloud SDKs are optional
 // peer dependencies (package.json): a consumer installs only its target's, and a missing one
-// fails with the exact `npm install`.
-import type { CloudPlatform } from "./interface";
+// fails with the exact `npm install`. The package entry (index.ts) hands `loadPlatform` to the core
+// (components/platform/loader.ts), which never imports this folder.
+import type { CloudPlatform } from "../components/platform/port";
 import { CloudTarget } from "../components/types";
 
 /** Each cloud target's SDK and the range this package supports (package.json peerDependencies; a unit test keeps them equal). */

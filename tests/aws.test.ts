@@ -17,7 +17,7 @@ import {
     AwsDatabaseEngine,
     AwsIdentityMode,
     AwsLoadBalancerScheme,
-} from "../providers/aws/args";
+} from "../components/platform/awsArgs";
 import { AURORA_MAX_CONNECTIONS, RDS_MAX_CONNECTIONS } from "../providers/aws/catalog";
 import { redisUrl } from "../providers/aws/cache";
 import { computePools } from "../components/sizing";

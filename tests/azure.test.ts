@@ -13,7 +13,7 @@ import { POSTGRES_MAX_CONNECTIONS, POSTGRES_SKUS, provisioningMaxConnections } f
 import { warnIfRestartPending } from "../providers/azure/database";
 import { dropApiVersionAliases } from "../providers/azure";
 import { prepareSpec } from "../components/openWebUiCluster";
-import type { ProviderContext } from "../providers/interface";
+import type { ProviderContext } from "../components/platform/port";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000";

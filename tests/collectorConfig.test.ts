@@ -14,7 +14,7 @@ import { resolveOtel } from "../components/otelSpec";
 import { awsCollectorBackend } from "../providers/aws/telemetry";
 import { gcpCollectorBackend } from "../providers/gcp/telemetry";
 import { azureCollectorBackend } from "../providers/azure/telemetry";
-import type { CollectorBackendConfig } from "../providers/interface";
+import type { CollectorBackendConfig } from "../components/platform/port";
 import { DEFAULT_OTEL_COLLECTOR_IMAGE } from "../components/images";
 import { collectorBinary, fileOverlay } from "./collectorLib";
 

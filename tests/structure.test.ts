@@ -1,5 +1,6 @@
-// Source layout rules a reader relies on: no import cycles, the neutral core takes nothing but
-// types from providers/, every cloud has the same files for the same concerns, and files stay small.
+// Source layout rules a reader relies on: no import cycles, the neutral core owns its port and
+// imports nothing from providers/ (not even types: the arrow points one way), every cloud has the
+// same files for the same concerns, and files stay small.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -44,7 +45,8 @@ describe("source structure", function () {
 
     it("the import scanner sees the imports (control: index.ts imports the component)", () => {
         assert.ok(graph.get("index.ts")!.some((i) => i.to === path.join("components", "index.ts") || i.to.startsWith("components")), JSON.stringify(graph.get("index.ts")));
-        assert.ok(graph.get(path.join("components", "types.ts"))!.some((i) => i.typeOnly && i.to.startsWith("providers")), "type-only imports detected");
+        assert.ok(graph.get(path.join("providers", "aws", "index.ts"))!.some((i) => i.typeOnly && i.to === path.join("components", "platform", "port.ts")), "type-only imports detected");
+        assert.ok(graph.get("index.ts")!.some((i) => !i.typeOnly && i.to === path.join("providers", "index.ts")), "the entry hands the loader in");
     });
 
     it("no import cycles (type-only imports included)", () => {
@@ -65,11 +67,16 @@ describe("source structure", function () {
         assert.deepStrictEqual(cycles, []);
     });
 
-    it("the neutral core (components/) takes only types from providers/; the component file alone loads a provider", () => {
+    it("the neutral core (components/) imports nothing from providers/, values or types: the port lives in the core", () => {
         const bad: string[] = [];
         for (const [f, imps] of graph) {
-            if (!f.startsWith("components" + path.sep) || f === path.join("components", "openWebUiCluster.ts")) continue;
-            for (const i of imps) if (i.to.startsWith("providers" + path.sep) && !i.typeOnly) bad.push(`${f} -> ${i.to}`);
+            if (!f.startsWith("components" + path.sep)) continue;
+            for (const i of imps) if (i.to.startsWith("providers" + path.sep)) bad.push(`${f} -> ${i.to}${i.typeOnly ? " (type)" : ""}`);
+            // `require("../providers")` or a dynamic `import("../providers/...")` is an arrow up as well.
+            const text = fs.readFileSync(path.join(ROOT, f), "utf8");
+            for (const m of text.matchAll(/(?:require|import)\(\s*"(\.[^"]+)"\s*\)/g)) {
+                if (path.normalize(path.join(path.dirname(f), m[1])).startsWith("providers")) bad.push(`${f} -> ${m[1]} (dynamic)`);
+            }
         }
         assert.deepStrictEqual(bad, []);
     });
@@ -96,7 +103,6 @@ describe("source structure", function () {
             "identity.ts": /export function createWorkloadIdentity\(/,
             "ingress.ts": /export function createLoadBalancer\(/,
             "index.ts": /export const platform: CloudPlatform/,
-            "args.ts": /export interface/,
             "shared.ts": /export /,
             "accessLogs.ts": /export function accessLogsOn\(/,
             "telemetry.ts": /export function createTelemetry\(/,

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as s3 from "@pulumi/aws/s3";
 import type { ResolvedSpec } from "../../components/spec";
-import type { ProviderContext } from "../interface";
+import type { ProviderContext } from "../../components/platform/port";
 import { denyInsecureTransport, regionArg, state } from "./shared";
 
 export const ALB_LOG_PREFIX = "alb";

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as elasticache from "@pulumi/aws/elasticache";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import type { ManagedCache, ProviderContext } from "../interface";
+import type { ManagedCache, ProviderContext } from "../../components/platform/port";
 import { cacheEngine, cacheEngineVersion, cacheFamily, cacheNodeType, cacheReplicas, cacheShards } from "./catalog";
 import { privateSecurityGroup } from "./database";
 import { awsArgs, kmsKey, regionArg } from "./shared";
@@ -96,6 +96,7 @@ export function createCache(ctx: ProviderContext): ManagedCache {
         dependsOn: [group],
         alarmScope: group.id,
         alarmMembers: group.memberClusters,
+        resource: group,
     };
 }
 

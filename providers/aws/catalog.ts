@@ -2,7 +2,7 @@
 // pinned engine versions. Plain data, no SDK import (validate() uses it before any resource).
 import { SizePreset } from "../../components/types";
 import type { ResolvedSpec } from "../../components/spec";
-import { AwsCacheEngine, AwsDatabaseEngine } from "./args";
+import { AwsCacheEngine, AwsDatabaseEngine } from "../../components/platform/awsArgs";
 
 /**
  * Database instance class per size. Memory-optimised Graviton (r6g) rather than burstable t4g:

@@ -9,9 +9,9 @@ import * as vpc from "@pulumi/aws/vpc";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import { RandomString } from "@pulumi/random/randomString";
 import { APP_DB_USER } from "../../components/database";
-import type { ManagedDatabase, ProviderContext } from "../interface";
+import type { ManagedDatabase, ProviderContext } from "../../components/platform/port";
 import { rdsCaBundle } from "../databaseCa";
-import { AwsDatabaseEngine } from "./args";
+import { AwsDatabaseEngine } from "../../components/platform/awsArgs";
 import { ADMIN_DB_USER, classMaxConnections, dbEngine, dbEngineVersion, dbInstanceClass } from "./catalog";
 import { awsArgs, kmsKey, podRole, regionArg, state } from "./shared";
 
@@ -130,6 +130,7 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
     let host: pulumi.Output<string>;
     let resourceId: pulumi.Output<string>;
     let alarmScope: pulumi.Output<string>;
+    let server: rds.Cluster | rds.Instance;
     const dependsOn: pulumi.Resource[] = [];
     if (engine === AwsDatabaseEngine.Aurora) {
         const clusterParams = new rds.ClusterParameterGroup(
@@ -187,6 +188,7 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
             dependsOn.push(inst);
         }
         dependsOn.unshift(cluster);
+        server = cluster;
         host = cluster.endpoint;
         resourceId = cluster.clusterResourceId;
         alarmScope = cluster.clusterIdentifier;
@@ -220,6 +222,7 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
             ctx.opts(),
         );
         dependsOn.push(instance);
+        server = instance;
         host = instance.address;
         resourceId = instance.resourceId;
         alarmScope = instance.identifier;
@@ -256,5 +259,6 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         iamAuth: spec.database.iamAuth,
         dependsOn,
         alarmScope,
+        resource: server,
     };
 }

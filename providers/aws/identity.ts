@@ -3,8 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
-import type { ManagedObjectStore, ProviderContext, WorkloadIdentity } from "../interface";
-import { AwsIdentityMode } from "./args";
+import type { ManagedObjectStore, ProviderContext, WorkloadIdentity } from "../../components/platform/port";
+import { AwsIdentityMode } from "../../components/platform/awsArgs";
 import { awsArgs, kmsKey, podRole, regionArg, state } from "./shared";
 
 /** Annotation carrying the Pod Identity association id: the ServiceAccount (and so the pods) wait for the association. */
@@ -57,5 +57,5 @@ export function createWorkloadIdentity(ctx: ProviderContext, store: ManagedObjec
         // Pod Identity credentials are injected at pod creation: the pods must not start before the association.
         annotations[POD_IDENTITY_ANNOTATION] = association.associationId;
     }
-    return { serviceAccountAnnotations: annotations, podLabels: {}, principal: role.arn };
+    return { serviceAccountAnnotations: annotations, podLabels: {}, principal: role.arn, resource: role };
 }

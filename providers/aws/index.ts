@@ -1,6 +1,6 @@
 // The aws target: EKS + Aurora/RDS PostgreSQL + ElastiCache (Valkey) + S3 + ALB, wired into
 // the Kubernetes layer by the neutral core. Loaded only when `target: "aws"` is chosen.
-import type { CloudPlatform } from "../interface";
+import type { CloudPlatform } from "../../components/platform/port";
 import { createAlarms } from "./alarms";
 import { createCache } from "./cache";
 import { classMaxConnections } from "./catalog";

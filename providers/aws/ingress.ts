@@ -4,8 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as lb from "@pulumi/aws/lb";
 import * as route53 from "@pulumi/aws/route53";
-import type { LoadBalancer, ProviderContext } from "../interface";
-import { AwsLoadBalancerScheme } from "./args";
+import type { LoadBalancer, ProviderContext } from "../../components/platform/port";
+import { AwsLoadBalancerScheme } from "../../components/platform/awsArgs";
 import { DEFAULT_IDLE_TIMEOUT, DEFAULT_SSL_POLICY, deregistrationDelay } from "./catalog";
 import { awsArgs, regionArg } from "./shared";
 import { accessLogsOn, albAccessLogAttributes } from "./accessLogs";

@@ -7,8 +7,8 @@ import * as kms from "@pulumi/aws/kms";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
-import type { ProviderContext } from "../interface";
-import { Aws, AwsIdentityMode } from "./args";
+import type { ProviderContext } from "../../components/platform/port";
+import { Aws, AwsIdentityMode } from "../../components/platform/awsArgs";
 
 export interface AwsState {
     region: pulumi.Output<string>;

@@ -3,7 +3,7 @@
 // it through their role (see identity.ts).
 import * as pulumi from "@pulumi/pulumi";
 import * as s3 from "@pulumi/aws/s3";
-import type { ManagedObjectStore, ProviderContext } from "../interface";
+import type { ManagedObjectStore, ProviderContext } from "../../components/platform/port";
 import { denyInsecureTransport, kmsKey, regionArg, state } from "./shared";
 import { accessLogsOn, uploadsAccessLogging } from "./accessLogs";
 
@@ -84,5 +84,6 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
     return {
         env: { STORAGE_PROVIDER: "s3", S3_BUCKET_NAME: bucket.bucket, S3_REGION_NAME: s.region },
         bucketName: bucket.bucket,
+        resource: bucket,
     };
 }

@@ -6,8 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
-import type { CollectorBackendConfig, ProviderContext, TelemetryBackend } from "../interface";
-import { AwsIdentityMode } from "./args";
+import type { CollectorBackendConfig, ProviderContext, TelemetryBackend } from "../../components/platform/port";
+import { AwsIdentityMode } from "../../components/platform/awsArgs";
 import { POD_IDENTITY_ANNOTATION } from "./identity";
 import { awsArgs, regionArg, state, trustPolicy } from "./shared";
 

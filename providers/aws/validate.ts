@@ -6,7 +6,7 @@ import type { ResolvedSpec } from "../../components/spec";
 import { ALB_TLS12_POLICY } from "../../components/exposure";
 import { s3BucketProblem } from "../cloudRules";
 import { ServiceMode } from "../../components/types";
-import { Aws, AwsCacheEngine, AwsDatabaseEngine, AwsIdentityMode, AwsLoadBalancerScheme } from "./args";
+import { Aws, AwsCacheEngine, AwsDatabaseEngine, AwsIdentityMode, AwsLoadBalancerScheme } from "../../components/platform/awsArgs";
 
 /** RDS for PostgreSQL gp3 allocated storage ceiling (64 TiB). */
 const RDS_GP3_MAX_GB = 65536;

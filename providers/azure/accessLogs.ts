@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import type { ResolvedSpec } from "../../components/spec";
-import type { ProviderContext } from "../interface";
+import type { ProviderContext } from "../../components/platform/port";
 import { dnsLabel, shared } from "./shared";
 
 export const DEFAULT_WORKSPACE_RETENTION_DAYS = 30;

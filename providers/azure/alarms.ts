@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { ALARM_THRESHOLDS as T, connectionsThreshold } from "../../components/alarmsSpec";
-import type { AlarmInputs, ProviderContext } from "../interface";
+import type { AlarmInputs, ProviderContext } from "../../components/platform/port";
 import { shared } from "./shared";
 
 export const POSTGRES_NAMESPACE = "Microsoft.DBforPostgreSQL/flexibleServers";

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as redisenterprise from "@pulumi/azure-native/redisenterprise";
 import * as authorization from "@pulumi/azure-native/authorization";
-import type { ManagedCache, ProviderContext } from "../interface";
+import type { ManagedCache, ProviderContext } from "../../components/platform/port";
 import type { ResolvedSpec } from "../../components/spec";
 import { SizePreset } from "../../components/types";
 import { REDIS_SKUS } from "./catalog";
@@ -80,5 +80,6 @@ export function createCache(ctx: ProviderContext): ManagedCache {
         cluster: false,
         dependsOn: [database, pe.endpoint, pe.zoneGroup],
         alarmScope: cluster.id,
+        resource: cluster,
     };
 }

@@ -5,13 +5,13 @@ import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as network from "@pulumi/azure-native/network";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import type { ManagedDatabase, ProviderContext } from "../interface";
+import type { ManagedDatabase, ProviderContext } from "../../components/platform/port";
 import { azurePostgresCaBundle } from "../databaseCa";
 import type { ResolvedSpec } from "../../components/spec";
 import { SizePreset } from "../../components/types";
 import { POSTGRES_SKUS, POSTGRES_MAX_CONNECTIONS, provisioningMaxConnections } from "./catalog";
 import { VNET_ID, dnsLabel, shared } from "./shared";
-import type { AzureCustomerManagedKey } from "./args";
+import type { AzureCustomerManagedKey } from "../../components/platform/azureArgs";
 import { diagnosticSetting, present } from "./accessLogs";
 
 export const DEFAULT_ADMIN_LOGIN = "openwebuiadmin";
@@ -185,6 +185,7 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         iamAuth: false,
         dependsOn: [database, ...configurations],
         alarmScope: server.id,
+        resource: server,
     };
 }
 

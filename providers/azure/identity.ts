@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as authorization from "@pulumi/azure-native/authorization";
-import type { ManagedObjectStore, ProviderContext, WorkloadIdentity } from "../interface";
+import type { ManagedObjectStore, ProviderContext, WorkloadIdentity } from "../../components/platform/port";
 import { shared } from "./shared";
 import { containerScopes } from "./storage";
 
@@ -48,5 +48,6 @@ export function createWorkloadIdentity(ctx: ProviderContext, store: ManagedObjec
         serviceAccountAnnotations: { "azure.workload.identity/client-id": clientId },
         podLabels: { "azure.workload.identity/use": "true" },
         principal: identity.clientId,
+        resource: identity,
     };
 }

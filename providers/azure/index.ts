@@ -1,7 +1,7 @@
 // The azure target: PostgreSQL Flexible Server, Azure Managed Redis, Blob storage, AKS Workload
 // Identity and AKS routing (Application Gateway for Containers by default).
 import * as pulumi from "@pulumi/pulumi";
-import type { CloudPlatform } from "../interface";
+import type { CloudPlatform } from "../../components/platform/port";
 import { createAlarms } from "./alarms";
 import { createCache } from "./cache";
 import { createDatabase, maxConnections, postgresSku } from "./database";
@@ -11,7 +11,7 @@ import { createTelemetry } from "./telemetry";
 import { createObjectStore } from "./storage";
 import { validate } from "./validate";
 
-export { Azure, AzureIngressController } from "./args";
+export { Azure, AzureIngressController } from "../../components/platform/azureArgs";
 export { validate };
 
 /** An alias azure-native adds for each API version of a type (`azure-native:<module>/v2023...:<Type>`, `azure-nextgen:...`). */

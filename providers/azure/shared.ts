@@ -6,8 +6,8 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as network from "@pulumi/azure-native/network";
-import type { ProviderContext } from "../interface";
-import type { Azure } from "./args";
+import type { ProviderContext } from "../../components/platform/port";
+import type { Azure } from "../../components/platform/azureArgs";
 
 export interface AzureShared {
     args: Azure;

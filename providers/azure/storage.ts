@@ -4,9 +4,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
 import * as authorization from "@pulumi/azure-native/authorization";
-import type { ManagedObjectStore, ProviderContext } from "../interface";
+import type { ManagedObjectStore, ProviderContext } from "../../components/platform/port";
 import { compact, parseKeyId, privateEndpoint, shared, stableSuffix } from "./shared";
-import type { AzureCustomerManagedKey } from "./args";
+import type { AzureCustomerManagedKey } from "../../components/platform/azureArgs";
 import { diagnosticSetting, present } from "./accessLogs";
 
 export const BLOB_ZONE = "privatelink.blob.core.windows.net";
@@ -92,6 +92,8 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
             AZURE_STORAGE_CONTAINER_NAME: container.name,
         },
         bucketName: container.name,
+        resource: container,
+        account,
     };
     // Role scope: this container only, not the account.
     containerScopes.set(store, pulumi.interpolate`${account.id}/blobServices/default/containers/${container.name}`);

@@ -8,7 +8,7 @@
 // (Entra ID through workload identity) is in preview. Neither module is served by the Go module
 // proxy here, so this config cannot be loaded by the validation collector (tests say so).
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
-import type { CollectorBackendConfig, ProviderContext, TelemetryBackend } from "../interface";
+import type { CollectorBackendConfig, ProviderContext, TelemetryBackend } from "../../components/platform/port";
 import { logWorkspaceId } from "./accessLogs";
 import { shared } from "./shared";
 

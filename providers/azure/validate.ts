@@ -3,7 +3,7 @@ import type { ResolvedSpec } from "../../components/spec";
 import { checkUrl, cidrProblem, isDnsName } from "../../components/addresses";
 import { enumValues, isKnown, problem } from "../../components/errors";
 import { ServiceMode } from "../../components/types";
-import { Azure, AzureIngressController } from "./args";
+import { Azure, AzureIngressController } from "../../components/platform/azureArgs";
 import { POSTGRES_MAX_CONNECTIONS_RANGE, provisioningMaxConnections } from "./catalog";
 import { maxConnections, postgresSku } from "./database";
 import { ingressController } from "./ingress";

@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/gcp/storage";
 import type { ResolvedSpec } from "../../components/spec";
-import type { ProviderContext } from "../interface";
+import type { ProviderContext } from "../../components/platform/port";
 import { gcpLabels } from "./shared";
 
 export const USAGE_LOG_WRITER = "group:cloud-storage-analytics@google.com";

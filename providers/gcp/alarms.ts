@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitoring from "@pulumi/gcp/monitoring";
 import { ALARM_THRESHOLDS as T, connectionsThreshold } from "../../components/alarmsSpec";
-import type { AlarmInputs, ProviderContext } from "../interface";
+import type { AlarmInputs, ProviderContext } from "../../components/platform/port";
 import { gcpLabels } from "./shared";
 
 /** One condition: a metric of one resource above a threshold for a duration. */

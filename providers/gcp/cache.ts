@@ -1,7 +1,7 @@
 // Memorystore for Redis: Standard tier (HA) with AUTH and in-transit encryption over private services access.
 import * as pulumi from "@pulumi/pulumi";
 import * as redis from "@pulumi/gcp/redis";
-import type { ManagedCache, ProviderContext } from "../interface";
+import type { ManagedCache, ProviderContext } from "../../components/platform/port";
 import { GCP_REDIS_MEMORY_GB, REDIS_DAYS } from "./catalog";
 import { gcpLabels, maintenance, redisTier, privateServiceAccess } from "./shared";
 
@@ -48,5 +48,6 @@ export function createCache(ctx: ProviderContext): ManagedCache {
         dependsOn: [instance],
         // Cloud Monitoring's `instance_id` label: projects/<p>/locations/<region>/instances/<name>, the resource id.
         alarmScope: instance.id,
+        resource: instance,
     };
 }

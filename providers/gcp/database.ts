@@ -5,7 +5,7 @@ import * as sql from "@pulumi/gcp/sql";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import type { ResolvedSpec } from "../../components/spec";
 import { SizePreset } from "../../components/types";
-import type { ManagedDatabase, ProviderContext } from "../interface";
+import type { ManagedDatabase, ProviderContext } from "../../components/platform/port";
 import { GCP_DATABASE_SIZING, ADMIN_USER, transactionLogDays } from "./catalog";
 import { gcpLabels, maintenance, privateServiceAccess } from "./shared";
 
@@ -110,5 +110,6 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         dependsOn: [instance, database, user],
         // Cloud Monitoring's `database_id` label: `<project>:<instance>`.
         alarmScope: pulumi.interpolate`${g.project}:${instance.name}`,
+        resource: instance,
     };
 }

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
-import type { ManagedObjectStore, ProviderContext, WorkloadIdentity } from "../interface";
+import type { ManagedObjectStore, ProviderContext, WorkloadIdentity } from "../../components/platform/port";
 import { defaultServiceAccountId, workloadPool } from "./shared";
 
 export function createWorkloadIdentity(ctx: ProviderContext, store: ManagedObjectStore | undefined): WorkloadIdentity {
@@ -34,5 +34,6 @@ export function createWorkloadIdentity(ctx: ProviderContext, store: ManagedObjec
         serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": gsa.email },
         podLabels: {},
         principal: gsa.email,
+        resource: gsa,
     };
 }

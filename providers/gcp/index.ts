@@ -3,7 +3,7 @@
 // Loaded only when `target: "gcp"` (see providers/index.ts). Imports only the @pulumi/gcp
 // submodules it uses. Every cloud child is named `${name}-<role>` and created with
 // `ctx.opts()` so it is parented to the component.
-import type { CloudPlatform } from "../interface";
+import type { CloudPlatform } from "../../components/platform/port";
 import { createAlarms } from "./alarms";
 import { createCache } from "./cache";
 import { createDatabase, databaseMaxConnections } from "./database";

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/gcp/compute";
 import * as dns from "@pulumi/gcp/dns";
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
-import type { LoadBalancer, ProviderContext } from "../interface";
+import type { LoadBalancer, ProviderContext } from "../../components/platform/port";
 import { CONTAINER_PORT, HEALTH_PATH, BACKEND_TIMEOUT_SEC, INGRESS_AWAIT_SECONDS } from "./catalog";
 import { slug, gcpLabels, k8sLabels } from "./shared";
 import { routeHosts } from "../../components/routeHosts";

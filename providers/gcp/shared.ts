@@ -5,8 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/gcp/compute";
 import * as servicenetworking from "@pulumi/gcp/servicenetworking";
 import type { ResolvedSpec } from "../../components/spec";
-import type { ProviderContext } from "../interface";
-import type { Gcp } from "./args";
+import type { ProviderContext } from "../../components/platform/port";
+import type { Gcp } from "../../components/platform/gcpArgs";
 
 export function isPlain(v: unknown): v is string {
     return typeof v === "string";

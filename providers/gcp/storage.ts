@@ -1,7 +1,7 @@
 // The uploads bucket (GCS): uniform access, public access prevention, versioning, usage logs
 // into the component's log bucket (hardening.accessLogs, accessLogs.ts).
 import * as storage from "@pulumi/gcp/storage";
-import type { ManagedObjectStore, ProviderContext } from "../interface";
+import type { ManagedObjectStore, ProviderContext } from "../../components/platform/port";
 import { gcpLabels } from "./shared";
 import { USAGE_LOG_PREFIX, accessLogsOn, usageLogBucket } from "./accessLogs";
 
@@ -31,5 +31,6 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
         // No GOOGLE_APPLICATION_CREDENTIALS_JSON: the client uses Workload Identity.
         env: { STORAGE_PROVIDER: "gcs", GCS_BUCKET_NAME: bucket.name },
         bucketName: bucket.name,
+        resource: bucket,
     };
 }

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as projects from "@pulumi/gcp/projects";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
-import type { CollectorBackendConfig, ProviderContext, TelemetryBackend } from "../interface";
+import type { CollectorBackendConfig, ProviderContext, TelemetryBackend } from "../../components/platform/port";
 import { defaultServiceAccountId, workloadPool } from "./shared";
 
 /** Writer roles of the collector's service account (metricWriter only with metrics on). */

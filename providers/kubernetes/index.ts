@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { problem } from "../../components/errors";
 import type { ResolvedSpec } from "../../components/spec";
 import { RoutingMode } from "../../components/types";
-import type { CloudPlatform, LoadBalancer, ProviderContext } from "../interface";
+import type { CloudPlatform, LoadBalancer, ProviderContext } from "../../components/platform/port";
 
 /** Websocket-safe idle timeout written to controller annotations. */
 export const DEFAULT_IDLE_TIMEOUT_SECONDS = 3600;

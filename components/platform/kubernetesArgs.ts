@@ -1,6 +1,6 @@
 // Inputs of the generic `kubernetes` target (any conformant cluster).
-import type { RoutingMode } from "../../components/routingMode";
-import type { DataTier } from "../../components/enums";
+import type { RoutingMode } from "../routingMode";
+import type { DataTier } from "../enums";
 
 /** A Gateway API Gateway the HTTPRoute attaches to. */
 export interface GatewayRef {

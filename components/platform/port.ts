@@ -1,8 +1,8 @@
-// The one small interface every cloud implements. The neutral core (components/) calls
-// it; a cloud module (providers/<cloud>/index.ts) is loaded only when its target is chosen,
-// so loading the package never loads an unused cloud SDK.
+// The port: the one small interface every cloud implements. The neutral core (components/) owns
+// and calls it; a cloud module (providers/<cloud>/index.ts) implements it and is loaded only when
+// its target is chosen (./loader.ts), so loading the package never loads an unused cloud SDK.
 import * as pulumi from "@pulumi/pulumi";
-import type { ResolvedSpec } from "../components/spec";
+import type { ResolvedSpec } from "../spec";
 
 /** What the core hands to a cloud module when it creates resources. */
 export interface ProviderContext {
@@ -46,6 +46,8 @@ export interface ManagedDatabase {
     dependsOn: pulumi.Resource[];
     /** What the cloud's alarms watch: RDS instance / Aurora cluster identifier, Cloud SQL `project:instance`, Azure server resource id. */
     alarmScope?: pulumi.Output<string>;
+    /** The server resource, reachable as `OpenWebUiCluster.resources.database`: aws `rds.Cluster` (aurora) or `rds.Instance` (rdsMultiAz), gcp `sql.DatabaseInstance`, azure `dbforpostgresql.Server`. */
+    resource: pulumi.CustomResource;
 }
 
 /** A managed Redis the cloud created. */
@@ -65,6 +67,8 @@ export interface ManagedCache {
     alarmScope?: pulumi.Output<string>;
     /** Per-node ids where the cloud's cache metrics are per node (ElastiCache member cache clusters). */
     alarmMembers?: pulumi.Output<string[]>;
+    /** The cache resource (`resources.cache`): aws `elasticache.ReplicationGroup`, gcp `redis.Instance`, azure `redisenterprise.RedisEnterprise`. */
+    resource: pulumi.CustomResource;
 }
 
 /** A managed object store the cloud created, wired through the pod identity (no static keys). */
@@ -73,6 +77,10 @@ export interface ManagedObjectStore {
     env: { [key: string]: pulumi.Input<string> };
     /** Bucket / container name. */
     bucketName: pulumi.Output<string>;
+    /** The bucket resource (`resources.bucket`): aws `s3.Bucket`, gcp `storage.Bucket`, azure `storage.BlobContainer`. */
+    resource: pulumi.CustomResource;
+    /** The account holding the bucket where the cloud has one (`resources.storageAccount`): azure `storage.StorageAccount`. */
+    account?: pulumi.CustomResource;
 }
 
 /** The cloud identity the Open WebUI ServiceAccount is bound to. */
@@ -85,6 +93,8 @@ export interface WorkloadIdentity {
     principal: pulumi.Output<string>;
     /** Resources the ServiceAccount (and so every pod) must wait for (e.g. identity associations). */
     dependsOn?: pulumi.Resource[];
+    /** The identity resource (`resources.identity`): aws `iam.Role`, gcp `serviceaccount.Account`, azure `managedidentity.UserAssignedIdentity`; none on kubernetes. */
+    resource?: pulumi.CustomResource;
 }
 
 /**
