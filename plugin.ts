@@ -20,13 +20,14 @@ import { OpenWebUiCluster } from "./index";
 const ROOT = [__dirname, path.join(__dirname, "..")].find((d) => fs.existsSync(path.join(d, "schema.json")) && fs.existsSync(path.join(d, "package.json")));
 
 class CommittedSchemaProvider extends ComponentProvider {
+    // eslint-disable-next-line @typescript-eslint/require-await -- overrides ComponentProvider.getSchema (a Promise); async turns a read error into a rejection
     async getSchema(): Promise<string> {
         const text = fs.readFileSync(path.join(ROOT!, "schema.json"), "utf8");
         const schema = JSON.parse(text);
         // What ComponentProvider.construct reads after inference: each component's output names.
         const self = this as unknown as { cachedSchema?: string; componentDefinitions?: Record<string, { outputs: Record<string, unknown> }> };
         self.componentDefinitions = {};
-        for (const [token, res] of Object.entries<any>(schema.resources ?? {})) self.componentDefinitions[token.split(":")[2]] = { outputs: res.properties ?? {} };
+        for (const [token, res] of Object.entries<{ properties?: Record<string, unknown> }>(schema.resources ?? {})) self.componentDefinitions[token.split(":")[2]] = { outputs: res.properties ?? {} };
         self.cachedSchema = text;
         return text;
     }
@@ -36,7 +37,7 @@ class CommittedSchemaProvider extends ComponentProvider {
 async function servePlugin(): Promise<void> {
     if (!ROOT) throw new Error(`schema.json not found next to ${__dirname}: the openwebui package is incomplete`);
     const provider = new CommittedSchemaProvider({ components: [OpenWebUiCluster], name: "openwebui", dirname: ROOT });
-    await pulumi.provider.main(provider as unknown as pulumi.provider.Provider, process.argv.slice(2));
+    await pulumi.provider.main(provider, process.argv.slice(2));
 }
 
 export = servePlugin;

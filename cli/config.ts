@@ -11,12 +11,13 @@ export class ProgramError extends Error {}
 export interface ProgramInfo {
     project: string;
     /** `config:` block of Pulumi.yaml (declared keys with defaults / provider values). */
-    projectConfig: Record<string, any>;
+    projectConfig: Record<string, unknown>;
     entry: string;
     stack: string;
     stackFile?: string;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a YAML document (Pulumi.yaml, a stack file): untyped, read field by field
 function readYaml(file: string): any {
     return YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
 }
@@ -110,7 +111,7 @@ export function pathValue(raw: string): string | number | boolean {
  * CLI cannot place: an index past the end of a list (only the next index appends), a name inside
  * a list, an index inside an object, or a path through a plain value.
  */
-export function placeAtPath(current: any, segments: (string | number)[], value: any, key: string): any {
+export function placeAtPath(current: unknown, segments: (string | number)[], value: unknown, key: string): unknown {
     if (segments.length === 0) return value;
     const [seg, ...rest] = segments;
     const where = (s: (string | number)[]) => s.map((x) => (typeof x === "number" ? `[${x}]` : `.${x}`)).join("");
@@ -126,7 +127,7 @@ export function placeAtPath(current: any, segments: (string | number)[], value: 
     if (current === null || typeof current !== "object" || Array.isArray(current)) {
         throw new UsageError(`--config ${key}: .${seg}${where(rest)} needs an object, but the value there is ${JSON.stringify(current)}; fix the path or the stack config`);
     }
-    return { ...current, [seg]: placeAtPath(current[seg], rest, value, key) };
+    return { ...current, [seg]: placeAtPath((current as Record<string, unknown>)[seg], rest, value, key) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -143,9 +144,9 @@ export function buildConfig(info: ProgramInfo, overrides: string[], notes: strin
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     const fullKey = (k: string) => (k.includes(":") ? k : `${info.project}:${k}`);
-    const str = (v: any) => (typeof v === "string" ? v : JSON.stringify(v));
+    const str = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
     // Pulumi.yaml defaults first: `key: { default }` (project keys), `ns:key: { value }` or a bare value.
-    for (const [k, v] of Object.entries<any>(info.projectConfig ?? {})) {
+    for (const [k, v] of Object.entries(info.projectConfig ?? {})) {
         if (v && typeof v === "object" && !Array.isArray(v)) {
             if ("value" in v) config[fullKey(k)] = str(v.value);
             else if ("default" in v) config[fullKey(k)] = str(v.default);
@@ -155,7 +156,7 @@ export function buildConfig(info: ProgramInfo, overrides: string[], notes: strin
     }
     if (info.stackFile) {
         const doc = readYaml(info.stackFile);
-        for (const [k, v] of Object.entries<any>(doc.config ?? {})) {
+        for (const [k, v] of Object.entries<unknown>(doc.config ?? {})) {
             const key = fullKey(k);
             if (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "secure" in v) {
                 config[key] = "plan-placeholder-secret";
@@ -193,7 +194,7 @@ export function buildConfig(info: ProgramInfo, overrides: string[], notes: strin
             config[key] = str(v);
             continue;
         }
-        let current: any;
+        let current: unknown;
         if (key in config) {
             try {
                 current = JSON.parse(config[key]);

@@ -53,7 +53,7 @@ export interface CostEstimate {
 }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
-const known = (v: any): boolean => v !== undefined && v !== null && v !== "(computed)";
+const known = (v: unknown): boolean => v !== undefined && v !== null && v !== "(computed)";
 
 function cloudOf(type: string): Cloud | undefined {
     if (type.startsWith("aws:")) return "aws";
@@ -68,7 +68,7 @@ function cloudOf(type: string): Cloud | undefined {
  */
 function regionsOf(resources: CostInput[], config: Record<string, string>): Partial<Record<Cloud, string>> {
     const out: Partial<Record<Cloud, string>> = {};
-    const set = (c: Cloud, v: any) => {
+    const set = (c: Cloud, v: unknown) => {
         // Azure's global resources (private DNS zones) say "global".
         if (!out[c] && typeof v === "string" && known(v) && v && v.toLowerCase() !== "global") out[c] = v.toLowerCase();
     };

@@ -71,7 +71,7 @@ export function typeScriptTools(programDir: string): TypeScriptTools {
 
 /** Compiler options as the host sets them: its defaults under the project's tsconfig. */
 function hostCompilerOptions(typescript: string, esm: boolean): Record<string, unknown> {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program's own TypeScript, found at run time in its node_modules
     const version = String(require(typescript).version ?? "0");
     const [major, minor] = version.split(".").map(Number);
     const nodeNext = major > 4 || (major === 4 && minor >= 7);
@@ -87,7 +87,7 @@ let registeredEsm = false;
 function tsNodeOptions(programDir: string, tools: TypeScriptTools, esm: boolean): Record<string, unknown> {
     const configured = process.env.PULUMI_NODEJS_TSCONFIG_PATH;
     const tsconfig = path.resolve(programDir, configured ?? "tsconfig.json");
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program's own TypeScript, found at run time in its node_modules
     const ts = require(tools.typescript);
     let fromFile: Record<string, unknown> = {};
     if (fs.existsSync(tsconfig)) {
@@ -113,7 +113,7 @@ function prepare(entry: string, programDir: string): void {
     if (!esm) {
         if (registeredCjs || require.extensions[".ts"]) return;
         const tools = typeScriptTools(programDir);
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program's own ts-node, found at run time in its node_modules
         require(tools.tsNode).register(tsNodeOptions(programDir, tools, false));
         registeredCjs = true;
         return;
@@ -125,7 +125,7 @@ function prepare(entry: string, programDir: string): void {
             `${entry} is a TypeScript ES module ("type": "module"): like \`pulumi preview\`, plan needs ts-node >= 10 in the project for that (npm install --save-dev ts-node)`,
         );
     }
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- module.register is looked up when an ES module program needs it
     const { register } = require("module");
     // cli/esmHooks.js sits beside this file in a checkout, two levels up from bin/cli/ when compiled.
     const hooks = [path.join(__dirname, "esmHooks.js"), path.join(__dirname, "..", "..", "cli", "esmHooks.js")].find((f) => fs.existsSync(f));
@@ -137,15 +137,16 @@ function prepare(entry: string, programDir: string): void {
 let generation = 0;
 
 /** Loads the program's entry module and returns its exports (CommonJS or ES module). */
-export async function loadProgram(entry: string, programDir: string): Promise<any> {
+export async function loadProgram(entry: string, programDir: string): Promise<unknown> {
     prepare(entry, programDir);
     if (!isEsmEntry(entry)) {
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the user's program entry, a path known only at run time
         return require(entry);
     }
     // ES modules cannot be evicted from the loader's cache: a fresh URL per plan re-evaluates the entry.
     const url = `${pathToFileURL(entry).href}?openwebui-plan=${++generation}`;
     // A real dynamic import, which TypeScript's CommonJS output would turn into require().
-    const importer = new Function("u", "return import(u)") as (u: string) => Promise<any>;
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a constant body: the only way to keep import() in CommonJS output
+    const importer = new Function("u", "return import(u)") as (u: string) => Promise<unknown>;
     return importer(url);
 }

@@ -10,6 +10,8 @@ import * as path from "path";
 import { AnalyzedResource, runPolicies } from "../policy/runner";
 import { UsageError } from "./config";
 import { estimateCost } from "./cost";
+import { planningCapacity } from "./capacity";
+import { POOL_CHURN_ANNOTATION } from "../components/sizing";
 import { PlanOptions, PlanResult, resourceCount } from "./planTypes";
 import { evaluate } from "./runtime";
 import { dataTierNotes, exitCodeOf, importNotes, mandatoryViolations, renderJson, renderText, writeYaml } from "./render";
@@ -37,8 +39,13 @@ export async function plan(opts: PlanOptions): Promise<PlanResult> {
     if (debugOnly.length) {
         notes.unshift(`TELEMETRY IS DROPPED: ${debugOnly.map((r) => r.name).join(", ")} has only the debug exporter (otel.debugOnly): it logs a summary and keeps nothing. Set otel.exporterEndpoint (your backend) or otel.collectorEndpoint (an existing collector).`);
     }
+    for (const r of resources) {
+        const churn = r.type === "kubernetes:apps/v1:Deployment" ? r.analyzerProps?.metadata?.annotations?.[POOL_CHURN_ANNOTATION] : undefined;
+        if (typeof churn === "string") notes.push(`DATABASE POOL BELOW STEADY USE: ${r.name}: ${churn}`);
+    }
     notes.push(...importNotes(resources));
     base.cost = estimateCost(resources, regionConfig);
+    base.capacity = planningCapacity(resources);
     if (opts.out !== false) base.k8sFiles = writeYaml(resources, path.resolve(opts.out ?? path.join("plan-out", info.project)));
     if (opts.noPolicy) base.policySkipped = true;
     else {

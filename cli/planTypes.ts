@@ -1,6 +1,12 @@
 // Types of `openwebui plan`: its options, the planned resources and the result.
 import type { PackConfig, Violation } from "../policy/runner";
+import type { runtime as pulumiRuntime } from "@pulumi/pulumi";
 import type { CostEstimate } from "./cost";
+
+/** An invoke's inputs as the program passes them (the SDK's `MockCallArgs.inputs`). */
+export type InvokeInputs = pulumiRuntime.MockCallArgs["inputs"];
+/** An invoke's offline answer: a fixed result, or one computed from the inputs and the stack config. */
+export type InvokeAnswer = Record<string, unknown> | ((inputs: InvokeInputs, config: Record<string, string>) => Record<string, unknown>);
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -20,7 +26,7 @@ export interface PlanOptions {
     /** Output directory for Kubernetes YAML. Default: ./plan-out/<project>. `false` writes nothing. */
     out?: string | false;
     /** Extra invoke answers: `{ "<token>": { ...result } }`. */
-    invokeAnswers?: Record<string, any>;
+    invokeAnswers?: Record<string, InvokeAnswer>;
     /** Policy pack config (`{ "<policy>": "advisory" | { enforcementLevel } }`). */
     policyConfig?: PackConfig;
     /** Skip the policy pack. */
@@ -38,8 +44,10 @@ export interface PlannedResource {
     parent?: string;
     custom: boolean;
     /** Inputs for display: secrets "[secret]", unknowns "(computed)". */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a resource's inputs: untyped JSON of every provider, read field by field (cost, render)
     props: any;
     /** Inputs as the policy analyzer sees them (unknown sentinels, secrets unwrapped). */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as props: handed to the policy pack as the engine would
     analyzerProps: any;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
@@ -47,12 +55,24 @@ export interface PlannedResource {
     read?: boolean;
 }
 
+/** One release's planning capacity (cli/capacity.ts). */
+export interface CapacityLine {
+    /** The HorizontalPodAutoscaler's name in the plan. */
+    resource: string;
+    usersPerReplica: number;
+    minReplicas: number;
+    maxReplicas: number;
+    usersAtMin: number;
+    usersAtMax: number;
+    basis: string;
+}
+
 export interface PlanResult {
     project: string;
     stack: string;
     programDir: string;
     resources: PlannedResource[];
-    outputs: any;
+    outputs: Record<string, unknown> | undefined;
     k8sFiles: string[];
     violations: Violation[];
     notes: string[];
@@ -62,6 +82,8 @@ export interface PlanResult {
     policySkipped?: boolean;
     /** Estimated monthly list price of the managed services (undefined: none, or the program failed). */
     cost?: CostEstimate;
+    /** Users the release carries at the HPA's minimum and maximum (cli/capacity.ts). */
+    capacity?: CapacityLine[];
 }
 
 export const SECRET_MASK = "[secret]";

@@ -229,5 +229,6 @@ export interface CostInput {
     custom: boolean;
     read?: boolean;
     /** Display inputs (unknowns "(computed)", secrets masked). */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a planned resource's inputs: untyped JSON of every provider, read field by field
     props: any;
 }

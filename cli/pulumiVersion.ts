@@ -15,8 +15,11 @@ export const SUPPORTED_PULUMI = { range: ">=3.270.0 <4", lowest: "3.270.0", majo
 export interface PulumiInternals {
     version: string;
     root: string;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the program's own @pulumi/pulumi, loaded by path (its version is checked, its typings are not ours)
     pulumi: any;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- that copy's runtime/state internals (no public typings)
     state: any;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- that copy's runtime/rpc internals (no public typings)
     rpc: any;
 }
 
@@ -52,11 +55,11 @@ export function pulumiInternals(programDir: string): PulumiInternals {
     const root = pulumiRoot(programDir);
     const version = String(JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).version);
     checkPulumiVersion(version, root);
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program's own @pulumi/pulumi copy, a path known only at run time
     const pulumi = require(root);
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- that copy's runtime internals (no public typings)
     const state = require(path.join(root, "runtime", "state"));
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- that copy's runtime internals (no public typings)
     const rpc = require(path.join(root, "runtime", "rpc"));
     const missing = [
         typeof pulumi.runtime?.setMocks !== "function" && "runtime.setMocks",

@@ -5,6 +5,7 @@ import * as YAML from "yaml";
 import type { EnforcementLevel } from "@pulumi/policy";
 import type { Violation } from "../policy/runner";
 import { renderCost } from "./cost";
+import { renderCapacity } from "./capacity";
 import { DATA_TIER_ANNOTATION, DataServiceAvailability } from "../components/dataTier/availability";
 import { COMPUTED, PlannedResource, PlanResult, resourceCount, SECRET_MASK } from "./planTypes";
 
@@ -13,7 +14,10 @@ import { COMPUTED, PlannedResource, PlanResult, resourceCount, SECRET_MASK } fro
 // ---------------------------------------------------------------------------------------------
 
 /** Kubernetes objects among the planned resources (display form: secrets masked). */
-export function kubernetesObjects(resources: PlannedResource[]): { resource: PlannedResource; object: any }[] {
+/** A Kubernetes object as planned (display form; its shape is the object's own). */
+export type KubernetesObject = { kind: string; apiVersion: string; metadata?: { name?: string; namespace?: string }; [key: string]: unknown };
+
+export function kubernetesObjects(resources: PlannedResource[]): { resource: PlannedResource; object: KubernetesObject }[] {
     return resources
         .filter((r) => r.type.startsWith("kubernetes:") && r.custom && r.props && typeof r.props.kind === "string" && typeof r.props.apiVersion === "string")
         .map((r) => {
@@ -38,7 +42,7 @@ export function writeYaml(resources: PlannedResource[], outDir: string): string[
     const used = new Set<string>();
     const files: string[] = [];
     for (const { resource, object } of kubernetesObjects(resources)) {
-        const base = [object.kind, object.metadata.namespace, object.metadata.name ?? resource.name]
+        const base = [object.kind, object.metadata?.namespace, object.metadata?.name ?? resource.name]
             .filter((x) => typeof x === "string" && x !== "")
             .join("-")
             .toLowerCase()
@@ -120,7 +124,7 @@ export function exitCodeOf(r: PlanResult): number {
 // Rendering
 // ---------------------------------------------------------------------------------------------
 
-function scalar(v: any): string {
+function scalar(v: unknown): string {
     if (typeof v === "string") return v.length > 80 ? JSON.stringify(v.slice(0, 77) + "...") : JSON.stringify(v);
     return JSON.stringify(v);
 }
@@ -135,9 +139,9 @@ export function keyProperties(r: PlannedResource): [string, string][] {
         const spec = p.spec ?? {};
         if (spec.replicas !== undefined) out.push(["replicas", scalar(spec.replicas)]);
         const pod = p.kind === "Pod" ? spec : p.kind === "CronJob" ? spec.jobTemplate?.spec?.template?.spec : spec.template?.spec;
-        const images = [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])].map((c: any) => c?.image).filter(Boolean);
+        const images = [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])].map((c: { image?: string } | undefined) => c?.image).filter(Boolean);
         if (images.length) out.push(["images", images.join(", ")]);
-        if (p.kind === "Service") out.push(["service", `${spec.type ?? "ClusterIP"} ${(spec.ports ?? []).map((x: any) => `${x.port}->${x.targetPort ?? x.port}`).join(",")}`]);
+        if (p.kind === "Service") out.push(["service", `${spec.type ?? "ClusterIP"} ${(spec.ports ?? []).map((x: { port?: number; targetPort?: number | string }) => `${x.port}->${x.targetPort ?? x.port}`).join(",")}`]);
         if (p.kind === "HorizontalPodAutoscaler") out.push(["scale", `${spec.minReplicas ?? 1}..${spec.maxReplicas} -> ${spec.scaleTargetRef?.kind}/${spec.scaleTargetRef?.name}`]);
         if (p.kind === "Secret") out.push(["keys", Object.keys({ ...(typeof p.stringData === "object" ? p.stringData : {}), ...(typeof p.data === "object" ? p.data : {}) }).join(", ") || scalar(p.stringData ?? p.data)]);
         if (p.kind === "ConfigMap" && p.data && typeof p.data === "object") out.push(["keys", Object.keys(p.data).join(", ")]);
@@ -183,6 +187,8 @@ export function renderText(r: PlanResult): string {
     // The error itself goes to stderr once (main); stdout only says the plan is incomplete.
     if (r.error) return [...lines, "", "plan incomplete: the program failed (error on stderr)"].join("\n");
     lines.push("", ...renderCost(r.cost), "");
+    const capacity = renderCapacity(r.capacity ?? []);
+    if (capacity.length) lines.push(...capacity, "");
     if (r.policySkipped) lines.push("Policy pack openwebui-ha: not run (--no-policy).");
     else if (r.violations.length === 0) lines.push("Policy pack openwebui-ha: no violations.");
     else {
@@ -212,6 +218,7 @@ export function renderJson(r: PlanResult): string {
             violations: r.violations,
             policySkipped: r.policySkipped ?? false,
             cost: r.cost ?? null,
+            capacity: r.capacity ?? [],
         },
         null,
         2,

@@ -4,13 +4,14 @@
 // shown as "(computed)"; an `apply` on such a value never runs, exactly as in `pulumi preview`.
 // Secrets are shown as "[secret]" (the policies see the plaintext, as the real analyzer does).
 import * as fs from "fs";
+import type { runtime as pulumiRuntime } from "@pulumi/pulumi";
 import * as path from "path";
 import { buildConfig, discoverProgram, ProgramInfo } from "./config";
 import { shouldTypeCheck, typeCheck } from "./typecheck";
 import { transformRunner } from "./transforms";
 import { loadProgram } from "./loader";
 import { pulumiInternals } from "./pulumiVersion";
-import { COMPUTED, isCounted, PlanOptions, PlannedResource, SECRET_MASK } from "./planTypes";
+import { COMPUTED, InvokeAnswer, InvokeInputs, isCounted, PlanOptions, PlannedResource, SECRET_MASK } from "./planTypes";
 
 const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -21,7 +22,7 @@ function fromConfig(config: Record<string, string>, key: string): string {
     return config[key] ?? UNKNOWN_SENTINEL;
 }
 /** The AWS region an invoke runs in: its own `region` input, else the stack's `aws:region`. */
-const awsRegion = (i: any, c: Record<string, string>): string => i?.region ?? fromConfig(c, "aws:region");
+const awsRegion = (i: InvokeInputs, c: Record<string, string>): string => i?.region ?? fromConfig(c, "aws:region");
 const known = (v: string): boolean => v !== UNKNOWN_SENTINEL;
 
 /**
@@ -29,24 +30,24 @@ const known = (v: string): boolean => v !== UNKNOWN_SENTINEL;
  * projects and locations follow the stack config (`aws:region`, `gcp:project`, `gcp:region`,
  * `azure-native:location`) and are unknown when it has none.
  */
-export const DEFAULT_INVOKE_ANSWERS: Record<string, any | ((inputs: any, config: Record<string, string>) => any)> = {
-    "aws:index/getRegion:getRegion": (i: any, c: Record<string, string>) => {
+export const DEFAULT_INVOKE_ANSWERS: Record<string, InvokeAnswer> = {
+    "aws:index/getRegion:getRegion": (i: InvokeInputs, c: Record<string, string>) => {
         const r = awsRegion(i, c);
         return { name: r, region: r, id: r, description: "plan: from the stack config", endpoint: known(r) ? `ec2.${r}.amazonaws.com` : UNKNOWN_SENTINEL };
     },
     "aws:index/getCallerIdentity:getCallerIdentity": { accountId: "000000000000", arn: "arn:aws:iam::000000000000:user/plan-placeholder", userId: "PLANPLACEHOLDER", id: "000000000000" },
     "aws:index/getPartition:getPartition": { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" },
-    "aws:index/getAvailabilityZones:getAvailabilityZones": (i: any, c: Record<string, string>) => {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": (i: InvokeInputs, c: Record<string, string>) => {
         const r = awsRegion(i, c);
         // Zone names are the region plus a letter; their ids differ per account: unknown.
         return { names: known(r) ? [`${r}a`, `${r}b`, `${r}c`] : [UNKNOWN_SENTINEL, UNKNOWN_SENTINEL, UNKNOWN_SENTINEL], zoneIds: [UNKNOWN_SENTINEL, UNKNOWN_SENTINEL, UNKNOWN_SENTINEL], id: r };
     },
-    "gcp:organizations/getProject:getProject": (i: any, c: Record<string, string>) => {
+    "gcp:organizations/getProject:getProject": (i: InvokeInputs, c: Record<string, string>) => {
         const p = i?.projectId ?? fromConfig(c, "gcp:project");
         return { projectId: p, number: UNKNOWN_SENTINEL, name: p, id: known(p) ? `projects/${p}` : UNKNOWN_SENTINEL };
     },
-    "gcp:organizations/getClientConfig:getClientConfig": (_i: any, c: Record<string, string>) => ({ project: fromConfig(c, "gcp:project"), region: fromConfig(c, "gcp:region"), zone: fromConfig(c, "gcp:zone"), accessToken: "plan-placeholder-token", id: "plan" }),
-    "aws:ec2/getSubnet:getSubnet": (i: any, c: Record<string, string>) => ({
+    "gcp:organizations/getClientConfig:getClientConfig": (_i: InvokeInputs, c: Record<string, string>) => ({ project: fromConfig(c, "gcp:project"), region: fromConfig(c, "gcp:region"), zone: fromConfig(c, "gcp:zone"), accessToken: "plan-placeholder-token", id: "plan" }),
+    "aws:ec2/getSubnet:getSubnet": (i: InvokeInputs, c: Record<string, string>) => ({
         id: i.id ?? "subnet-planplaceholder",
         // Which zone a subnet is in is known only to AWS.
         availabilityZone: known(awsRegion(i, c)) ? `${awsRegion(i, c)}${"abc"[[...String(i.id ?? "")].reduce((a, ch) => a + ch.charCodeAt(0), 0) % 3]}` : UNKNOWN_SENTINEL,
@@ -55,9 +56,9 @@ export const DEFAULT_INVOKE_ANSWERS: Record<string, any | ((inputs: any, config:
     }),
     "aws:lb/getHostedZoneId:getHostedZoneId": () => ({ id: "ZPLANPLACEHOLDER" }),
     // The ALB and target group the AWS Load Balancer Controller creates for the Ingress (alarms): they exist only after deploy.
-    "aws:lb/getLoadBalancer:getLoadBalancer": (i: any) => ({ arn: UNKNOWN_SENTINEL, arnSuffix: UNKNOWN_SENTINEL, name: UNKNOWN_SENTINEL, tags: i.tags ?? {}, id: UNKNOWN_SENTINEL }),
-    "aws:lb/getTargetGroup:getTargetGroup": (i: any) => ({ arn: UNKNOWN_SENTINEL, arnSuffix: UNKNOWN_SENTINEL, name: UNKNOWN_SENTINEL, tags: i.tags ?? {}, id: UNKNOWN_SENTINEL }),
-    "aws:eks/getCluster:getCluster": (i: any, c: Record<string, string>) => ({
+    "aws:lb/getLoadBalancer:getLoadBalancer": (i: InvokeInputs) => ({ arn: UNKNOWN_SENTINEL, arnSuffix: UNKNOWN_SENTINEL, name: UNKNOWN_SENTINEL, tags: i.tags ?? {}, id: UNKNOWN_SENTINEL }),
+    "aws:lb/getTargetGroup:getTargetGroup": (i: InvokeInputs) => ({ arn: UNKNOWN_SENTINEL, arnSuffix: UNKNOWN_SENTINEL, name: UNKNOWN_SENTINEL, tags: i.tags ?? {}, id: UNKNOWN_SENTINEL }),
+    "aws:eks/getCluster:getCluster": (i: InvokeInputs, c: Record<string, string>) => ({
         id: i.name,
         name: i.name,
         arn: known(awsRegion(i, c)) ? `arn:aws:eks:${awsRegion(i, c)}:000000000000:cluster/${i.name}` : UNKNOWN_SENTINEL,
@@ -68,7 +69,7 @@ export const DEFAULT_INVOKE_ANSWERS: Record<string, any | ((inputs: any, config:
         version: "1.33",
         status: "ACTIVE",
     }),
-    "azure-native:containerservice:getManagedCluster": (i: any, c: Record<string, string>) => {
+    "azure-native:containerservice:getManagedCluster": (i: InvokeInputs, c: Record<string, string>) => {
         const rg = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${i.resourceGroupName ?? "plan-placeholder-rg"}`;
         const loc = fromConfig(c, "azure-native:location");
         return {
@@ -95,26 +96,27 @@ export const DEFAULT_INVOKE_ANSWERS: Record<string, any | ((inputs: any, config:
 /** The @pulumi/pulumi the program under evaluation registers with (set by evaluate). */
 let activePulumiRoot = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 
-function isUnknownValue(v: any): boolean {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+function isUnknownValue(v: unknown): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the active @pulumi/pulumi copy's internals, a path known only at run time
     const output = require(path.join(activePulumiRoot, "output"));
     return output.isUnknown(v) || v === UNKNOWN_SENTINEL;
 }
 
-function convert(v: any, mode: "display" | "analyzer", seen = new Set<any>(), inSecret = false): any {
+function convert(v: unknown, mode: "display" | "analyzer", seen = new Set<unknown>(), inSecret = false): unknown {
     if (isUnknownValue(v)) return mode === "display" ? (inSecret ? SECRET_MASK : COMPUTED) : UNKNOWN_SENTINEL;
     if (v === null || typeof v !== "object") return mode === "display" && inSecret && v !== null ? SECRET_MASK : v;
     // A secret's structure stays visible (keys of a Secret's stringData), its leaves are masked.
-    if (v[SIG] === SECRET_SIG) return convert(v.value, mode, seen, mode === "display");
+    const secret = v as { [SIG]?: unknown; value?: unknown };
+    if (secret[SIG] === SECRET_SIG) return convert(secret.value, mode, seen, mode === "display");
     if (seen.has(v)) return undefined;
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the active @pulumi/pulumi copy, a path known only at run time
     const pulumi = require(activePulumiRoot);
     if (pulumi.Resource.isInstance(v)) return mode === "display" ? "<resource reference>" : UNKNOWN_SENTINEL;
     if (pulumi.asset.Asset.isInstance(v) || pulumi.asset.Archive.isInstance(v)) return "<asset>";
     seen.add(v);
     try {
         if (Array.isArray(v)) return v.map((x) => convert(x, mode, seen, inSecret));
-        const out: any = {};
+        const out: Record<string, unknown> = {};
         for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = convert(x, mode, seen, inSecret);
         return out;
     } finally {
@@ -151,10 +153,11 @@ function cliResolution(name: string): { name: string; from: string } {
 
 /** Resolves the CLI's own package name to the repo root so examples run without `npm link`. */
 function installResolveHook(): () => void {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- Module._resolveFilename is a Node internal absent from the typings
     const Module = require("module");
     const root = packageRoot();
     const original = Module._resolveFilename;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Node's internal resolver: its parent module and extra arguments are passed through untouched
     Module._resolveFilename = function (request: string, parent: any, ...rest: any[]) {
         const target = ownPackagePath(request);
         if (target !== undefined) {
@@ -169,7 +172,7 @@ function installResolveHook(): () => void {
         } catch (e) {
             // A program outside this repo without its own node_modules (a newcomer's first try):
             // fall back to the packages installed next to the CLI (@pulumi/*, ...).
-            if ((e as any)?.code !== "MODULE_NOT_FOUND" || request.startsWith(".") || path.isAbsolute(request)) throw e;
+            if ((e as NodeJS.ErrnoException | undefined)?.code !== "MODULE_NOT_FOUND" || request.startsWith(".") || path.isAbsolute(request)) throw e;
             try {
                 return original.call(this, request, { ...parent, paths: Module._nodeModulePaths(root) }, ...rest);
             } catch {
@@ -200,7 +203,7 @@ function clearProgramModules(dir: string): void {
 }
 
 /** Evaluates the program under preview mocks and returns the planned resources (no policies, no files). */
-export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise<{ info: ProgramInfo; resources: PlannedResource[]; outputs: any; error?: string; regionConfig: Record<string, string> }> {
+export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise<{ info: ProgramInfo; resources: PlannedResource[]; outputs: Record<string, unknown> | undefined; error?: string; regionConfig: Record<string, string> }> {
     const info = discoverProgram(opts.programDir, opts.stack);
     const { config, secretKeys } = buildConfig(info, opts.config ?? [], notes, { path: opts.configPath });
     const regionConfig: Record<string, string> = {};
@@ -229,21 +232,21 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
     const resources: PlannedResource[] = [];
     const errors: string[] = [];
     const invokeErrors: string[] = [];
-    const onRejection = (e: any) => errors.push(errorText(e));
-    const onException = (e: any) => errors.push(errorText(e));
+    const onRejection = (e: unknown) => errors.push(errorText(e));
+    const onException = (e: unknown) => errors.push(errorText(e));
     process.on("unhandledRejection", onRejection);
     process.on("uncaughtException", onException);
     const restoreHook = installResolveHook();
-    let outputs: any;
+    let outputs: Record<string, unknown> | undefined;
     try {
         // A private async store: the mocks, config and stack of this run do not leak into the
         // caller's (e.g. a test process whose harness has its own mocks).
         await state.withLocalStorage(async () => {
-            const mocks = {
-                newResource(_args: any): { id: string | undefined; state: any } {
+            const mocks: pulumiRuntime.Mocks & { registerTransform?: (t: Parameters<typeof transforms.addStackTransform>[0]) => void } = {
+                newResource(): { id: string | undefined; state: Record<string, unknown> } {
                     throw new Error("replaced below");
                 },
-                call(args: any): any {
+                call(args: pulumiRuntime.MockCallArgs): Record<string, unknown> {
                     const answer = answers[args.token];
                     if (answer === undefined) {
                         invokeErrors.push(args.token);
@@ -255,12 +258,13 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
                     return typeof answer === "function" ? answer(args.inputs, config) : answer;
                 },
             };
-            pulumi.runtime.setMocks(mocks as any, info.project, info.stack, true);
+            pulumi.runtime.setMocks(mocks, info.project, info.stack, true);
             pulumi.runtime.setAllConfig(config, secretKeys);
             const monitor = state.getStore().settings.monitor;
             // Record every registration with its parent and dependencies (the mock API hides them).
             const origRegister = monitor.registerResource.bind(monitor);
             const origRead = monitor.readResource.bind(monitor);
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mock monitor's gRPC request, response and callback (the program's own @pulumi/pulumi copy)
             const record = (req: any, read: boolean, cb: any) => (err: any, resp: any) => {
                 if (!err && resp) {
                     const inputs = rpc.deserializeProperties(read ? req.getProperties() : req.getObject(), true);
@@ -285,10 +289,12 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
                 cb(err, resp);
             };
             const transforms = transformRunner(monitor, rpc);
-            (mocks as any).registerTransform = (t: any) => transforms.addStackTransform(t);
+            mocks.registerTransform = (t) => transforms.addStackTransform(t);
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mock monitor's gRPC request and callback (the program's own @pulumi/pulumi copy)
             monitor.registerResource = (req: any, cb: any) => {
                 transforms.apply(req).then(
-                    (chain: any[]) =>
+                    (chain) =>
+                        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the monitor's gRPC error and response
                         origRegister(req, (err: any, resp: any) => {
                             if (!err && resp) transforms.remember(resp.getUrn(), chain);
                             record(req, false, cb)(err, resp);
@@ -296,18 +302,20 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
                     (e: unknown) => cb(e, undefined),
                 );
             };
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mock monitor's gRPC request and callback (the program's own @pulumi/pulumi copy)
             monitor.readResource = (req: any, cb: any) => origRead(req, record(req, true, cb));
             // State = inputs only: nothing the cloud would compute is invented. Ids are unknown.
-            mocks.newResource = (args: any) => ({ id: args.id || undefined, state: args.inputs });
+            mocks.newResource = (args) => ({ id: args.id || undefined, state: args.inputs });
 
             clearProgramModules(path.resolve(opts.programDir));
             if (!path.resolve(info.entry).startsWith(path.resolve(opts.programDir) + path.sep)) clearProgramModules(path.dirname(info.entry));
-            let exported: any;
+            let exported: unknown;
             try {
                 await pulumi.runtime.runInPulumiStack(async () => {
                     let mod = await loadProgram(info.entry, opts.programDir);
-                    if (mod && mod.__esModule && typeof mod.default === "function" && Object.keys(mod).length <= 2) mod = mod.default;
-                    if (typeof mod === "function") mod = await mod();
+                    const esm = mod as { __esModule?: boolean; default?: unknown } | undefined;
+                    if (esm && esm.__esModule && typeof esm.default === "function" && Object.keys(esm).length <= 2) mod = esm.default;
+                    if (typeof mod === "function") mod = await (mod as () => unknown)();
                     exported = mod;
                     return mod;
                 });
@@ -321,16 +329,16 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
             }
             // Stack outputs one by one (one unknown output must not hide the known ones).
             if (exported && typeof exported === "object") {
-                outputs = {};
+                const out: Record<string, unknown> = (outputs = {});
                 for (const [k, v] of Object.entries(exported)) {
                     if (k === "__esModule" || typeof v === "function") continue;
                     try {
                         const o = pulumi.output(v);
                         const [known, secret] = await Promise.all([o.isKnown, o.isSecret]);
-                        outputs[k] = secret ? SECRET_MASK : !known ? COMPUTED : convert(await o.promise(), "display");
+                        out[k] = secret ? SECRET_MASK : !known ? COMPUTED : convert(await o.promise(), "display");
                     } catch (e) {
                         errors.push(errorText(e));
-                        outputs[k] = "(error)";
+                        out[k] = "(error)";
                     }
                 }
             }
@@ -352,7 +360,7 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
     return { info, regionConfig, resources, outputs, error: unique.length ? unique.join("\n") : undefined };
 }
 
-function errorText(e: any): string {
+function errorText(e: unknown): string {
     if (e instanceof Error) {
         // Resource registration errors carry the useful part in the message; keep the stack short.
         return e.message || String(e);
@@ -360,7 +368,7 @@ function errorText(e: any): string {
     return String(e);
 }
 
-async function settle(state: any, resources: PlannedResource[]): Promise<void> {
+async function settle(state: { getStore(): { settings: { rpcDone: Promise<unknown> } } }, resources: PlannedResource[]): Promise<void> {
     let stableRounds = 0;
     for (let i = 0; i < 2000 && stableRounds < 3; i++) {
         const before = resources.length;

@@ -18,18 +18,18 @@ export interface TelemetrySink {
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const COMPONENT = "app.kubernetes.io/component";
 const INSTANCE = "app.kubernetes.io/instance";
-const labelsOf = (r: CostInput): Record<string, any> => r.props?.metadata?.labels ?? {};
+const labelsOf = (r: CostInput): Record<string, unknown> => r.props?.metadata?.labels ?? {};
 const sameRelease = (a: CostInput, b: CostInput): boolean =>
     labelsOf(a)[INSTANCE] === labelsOf(b)[INSTANCE] && a.props?.metadata?.namespace === b.props?.metadata?.namespace;
 const fmt = (n: number): string => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
 const DAYS_PER_MONTH = (h: number): number => h / 24;
 
 /** Kubernetes quantity -> cores / GiB ("100m", "1", "256Mi", "1Gi"); undefined when not plain. */
-export function cpuCores(q: any): number | undefined {
+export function cpuCores(q: string | number | undefined): number | undefined {
     const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(String(q ?? ""));
     return m ? Number(m[1]) / (m[2] ? 1000 : 1) : undefined;
 }
-export function memoryGib(q: any): number | undefined {
+export function memoryGib(q: string | number | undefined): number | undefined {
     const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(String(q ?? ""));
     if (!m) return undefined;
     const f: Record<string, number> = { "": 2 ** -30, Ki: 2 ** -20, Mi: 2 ** -10, Gi: 1, Ti: 1024, k: 1e3 / 2 ** 30, M: 1e6 / 2 ** 30, G: 1e9 / 2 ** 30, T: 1e12 / 2 ** 30 };
@@ -37,7 +37,7 @@ export function memoryGib(q: any): number | undefined {
 }
 
 /** Fraction of new traces kept by an OTEL_TRACES_SAMPLER / _ARG pair; undefined when not known. */
-export function sampledFraction(sampler: any, arg: any): number | undefined {
+export function sampledFraction(sampler: string | undefined, arg: string | undefined): number | undefined {
     const s = String(sampler ?? "parentbased_always_on");
     if (/always_on$/.test(s)) return 1;
     if (/always_off$/.test(s)) return 0;
@@ -60,7 +60,7 @@ interface Release {
     pipelines: Record<string, string[]>;
     app?: CostInput;
     replicas: number;
-    env: Record<string, any>;
+    env: Record<string, string | undefined>;
 }
 
 function releaseOf(collector: CostInput, created: CostInput[]): Release | undefined {
@@ -68,11 +68,11 @@ function releaseOf(collector: CostInput, created: CostInput[]): Release | undefi
     const yaml = cm?.props?.data?.["config.yaml"];
     if (typeof yaml !== "string" || yaml === "(computed)") return undefined;
     const pipes = parse(yaml)?.service?.pipelines ?? {};
-    const pipelines = Object.fromEntries(Object.entries(pipes).map(([k, v]: [string, any]) => [k, (v?.exporters ?? []) as string[]]));
+    const pipelines = Object.fromEntries(Object.entries(pipes as Record<string, { exporters?: string[] } | null>).map(([k, v]) => [k, v?.exporters ?? []]));
     const app = created.find((r) => r.type === DEPLOYMENT && labelsOf(r)[COMPONENT] === "app" && sameRelease(r, collector));
     const hpa = app && created.find((r) => r.type.endsWith(":HorizontalPodAutoscaler") && r.props?.spec?.scaleTargetRef?.name === app.props?.metadata?.name && sameRelease(r, app));
     const replicas = Number(hpa?.props?.spec?.minReplicas ?? app?.props?.spec?.replicas ?? 1);
-    const env = Object.fromEntries((app?.props?.spec?.template?.spec?.containers?.[0]?.env ?? []).map((e: any) => [e.name, e.value]));
+    const env = Object.fromEntries((app?.props?.spec?.template?.spec?.containers?.[0]?.env ?? []).map((e: { name: string; value?: string }) => [e.name, e.value]));
     return { collector, pipelines, app, replicas: Number.isFinite(replicas) && replicas > 0 ? replicas : 1, env };
 }
 

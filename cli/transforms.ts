@@ -4,20 +4,23 @@
 // This runs the same chain the engine does, before the registration is recorded: the resource's
 // own transforms, then its ancestors', then the stack's, each seeing the previous one's props.
 // Option changes a transform returns (e.g. `protect`) are not modelled; props are.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- google-protobuf ships no typings
 const structproto = require("google-protobuf/google/protobuf/struct_pb");
 
-type Transform = (args: { type: string; name: string; custom: boolean; props: Record<string, unknown>; opts: Record<string, unknown> }) => any;
+type TransformResult = { props?: Record<string, unknown> } | undefined;
+type Transform = (args: { type: string; name: string; custom: boolean; props: Record<string, unknown>; opts: Record<string, unknown> }) => TransformResult | Promise<TransformResult>;
 
 export interface TransformRunner {
     /** For the mocks' `registerTransform` hook: a stack transform, applied to every later resource. */
     addStackTransform(t: Transform): void;
     /** Rewrites the request's inputs through the chain; returns what the children inherit. */
-    apply(req: any): Promise<Transform[]>;
+    apply(req: RegisterResourceRequest): Promise<Transform[]>;
     /** Children of `urn` inherit `chain`. */
     remember(urn: string, chain: Transform[]): void;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the program's own @pulumi/pulumi runtime/rpc module, loaded at run time
 export function transformRunner(monitor: { transformCallbacks: Map<string, Transform> }, rpc: any): TransformRunner {
     const inherited = new Map<string, Transform[]>();
     const stack: Transform[] = [];
@@ -25,7 +28,7 @@ export function transformRunner(monitor: { transformCallbacks: Map<string, Trans
         addStackTransform: (t) => void stack.push(t),
         remember: (urn, chain) => void inherited.set(urn, chain),
         async apply(req) {
-            const own = (req.getTransformsList() as any[]).map((cb) => monitor.transformCallbacks.get(cb.getToken())).filter((t): t is Transform => t !== undefined);
+            const own = req.getTransformsList().map((cb) => monitor.transformCallbacks.get(cb.getToken())).filter((t): t is Transform => t !== undefined);
             const chain = [...own, ...(inherited.get(req.getParent()) ?? [])];
             const all = [...chain, ...stack];
             if (!all.length) return chain;

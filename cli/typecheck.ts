@@ -24,7 +24,7 @@ const sourceCache = new Map<string, TS.SourceFile>();
 
 function loadTypeScript(programDir: string): typeof TS {
     // The program's own compiler first, else the one @pulumi/pulumi vendors (the language host's choice).
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program's own TypeScript, found at run time in its node_modules
     return require(typeScriptTools(programDir).typescript);
 }
 
@@ -48,7 +48,7 @@ function compilerOptions(ts: typeof TS, programDir: string): TS.CompilerOptions 
         if (configured) throw new Error(`tsconfig path was set to ${configured} but the file was not found`);
         return defaults;
     }
-    const read = ts.readConfigFile(configFile, ts.sys.readFile);
+    const read = ts.readConfigFile(configFile, (f: string) => ts.sys.readFile(f));
     if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, "\n"));
     const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configFile), undefined, configFile);
     return { ...defaults, ...parsed.options };

@@ -42,7 +42,7 @@ const CLOUDS: string[] = [CloudTarget.Aws, CloudTarget.Gcp, CloudTarget.Azure];
 export function resolveAlarms(target: CloudTarget, a: Alarms | undefined): ResolvedAlarms {
     return {
         enabled: CLOUDS.includes(target) && (a?.enabled ?? true),
-        notificationTargets: Array.isArray(a?.notificationTargets) ? [...a!.notificationTargets] : [],
+        notificationTargets: Array.isArray(a?.notificationTargets) ? [...a.notificationTargets] : [],
     };
 }
 

@@ -23,7 +23,7 @@ export function appServiceProblems(s: AppService | undefined, network: { default
     const type = s.type ?? AppServiceType.ClusterIP;
     if (!enumValues(AppServiceType).includes(type)) out.push(problem("service.type", type, `use one of ${enumValues(AppServiceType).join(", ")}`));
     const external = EXTERNAL.includes(type);
-    for (const [k, v] of Object.entries(s.annotations ?? {})) {
+    for (const k of Object.keys(s.annotations ?? {})) {
         if (!LABEL_KEY.test(k)) out.push(problem(`service.annotations.${k}`, k, "use a valid Kubernetes key (optional DNS prefix and '/', then at most 63 alphanumerics, '-', '_', '.')"));
     }
     if (s.appProtocol !== undefined && (typeof s.appProtocol !== "string" || !LABEL_KEY.test(s.appProtocol))) {

@@ -12,13 +12,18 @@ export enum CloudTarget {
     Kubernetes = "kubernetes",
 }
 
-/** Size preset; each cloud maps it to instance classes, and the core to pod resources. */
+/**
+ * Size preset; each cloud maps it to instance classes, and the core to pod resources and pools.
+ * Planning capacity, measured (`npm run bench -- capacity`, README "Sizing: users per replica"):
+ * about 75 chat users per replica core within p95 2 s and first token p95 3 s; a replica uses at
+ * most one core (one uvicorn worker). `openwebui plan` prints users at replicas.min and max.
+ */
 export enum SizePreset {
-    /** Up to ~200 active users. */
+    /** 500m CPU per replica: ~37 users per replica (~110 at 3 replicas); small database and cache classes. */
     Small = "small",
-    /** Up to ~1,000 active users. */
+    /** 1 CPU per replica: ~75 users per replica (~225 at 3, ~750 at 10 replicas). */
     Medium = "medium",
-    /** Several thousand active users. */
+    /** 2 CPU per replica (the second core for sync work: extraction, tools): ~75 users per replica; the largest database and cache classes. Scale users with replicas.max. */
     Large = "large",
 }
 

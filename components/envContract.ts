@@ -108,7 +108,7 @@ export function envContractProblems(a: OpenWebUiClusterArgs): string[] {
     if (extra !== undefined && (pulumi.Output.isInstance(extra) || extra instanceof Promise || typeof extra !== "object" || Array.isArray(extra))) {
         out.push(problem("extraEnv", pulumi.Output.isInstance(extra) || extra instanceof Promise ? "an Output" : typeof extra, `give a map of plain strings checked at construction; for values known only at deploy time or secret, ${SECRET_FIX.replace("move it to", "use")}`));
     }
-    const extraEnv: Record<string, unknown> = out.length ? {} : ((extra ?? {}) as Record<string, unknown>);
+    const extraEnv: Record<string, unknown> = out.length ? {} : (extra ?? {});
     const seen = new Map<string, string>();
     const once = (field: string, k: string) => {
         const first = seen.get(k);

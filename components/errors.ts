@@ -33,8 +33,10 @@ function render(value: unknown): string {
     if (value === undefined) return "nothing";
     let text: string;
     try {
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the fallback for what JSON cannot render (a function, a symbol): its own text
         text = JSON.stringify(knownParts(value)) ?? String(value);
     } catch {
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the fallback for what JSON cannot render (a cycle, a BigInt): its own text
         text = String(value);
     }
     // Keys, tokens, JWTs, PEM blocks and connection strings are masked too (components/credentials.ts).

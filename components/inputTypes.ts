@@ -98,7 +98,7 @@ function check(v: unknown, p: SchemaProperty, field: string, owner: string, out:
         }
         for (const k of t?.required ?? []) {
             const x = (v as Record<string, unknown>)[k];
-            if (x === undefined || x === null) out.soft.set(`${field}.${k}`, `${field}.${k}: got nothing; it is required here (${decides(t!.properties![k])}): set it`);
+            if (x === undefined || x === null) out.soft.set(`${field}.${k}`, `${field}.${k}: got nothing; it is required here (${decides(t.properties![k])}): set it`);
         }
         for (const [k, sub] of Object.entries(t?.properties ?? {})) check((v as Record<string, unknown>)[k], sub, `${field}.${k}`, `${name}.${k}`, out, secret || secretKey(k));
         return;
@@ -146,8 +146,9 @@ function check(v: unknown, p: SchemaProperty, field: string, owner: string, out:
 function checkNumber(v: unknown, field: string, fractional: boolean, out: TypeProblems, secret: boolean): void {
     const bad = (fix: string) => refused(field, v, fix, secret);
     if (typeof v !== "number") {
-        const n = typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
-        out.hard.push(bad(Number.isFinite(n) ? `use the number ${n}, not the string "${v}"; pulumi.Config.getNumber reads it` : "use a number"));
+        const text = typeof v === "string" && v.trim() !== "" ? v : undefined;
+        const n = text === undefined ? NaN : Number(text);
+        out.hard.push(bad(Number.isFinite(n) ? `use the number ${n}, not the string "${text}"; pulumi.Config.getNumber reads it` : "use a number"));
         return;
     }
     // NaN passes every range comparison and shows as `null` in JSON: hard. A finite number out of

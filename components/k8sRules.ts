@@ -15,6 +15,9 @@ import { isKnown, problem } from "./errors";
 import { loadSchema, SchemaProperty } from "./unknownKeys";
 import type { OpenWebUiClusterArgs, Workloads } from "./types";
 import type { ResolvedSpec } from "./specTypes";
+import { parseQuantity } from "./quantity";
+
+export { parseQuantity };
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -56,19 +59,6 @@ export function componentNameProblems(name: unknown, spec: Parameters<typeof max
     return [];
 }
 
-/** Kubernetes' quantity grammar (`<number><suffix>`, suffix binary Ki..Ei, decimal n u m k M G T P E, or an exponent), as its value. */
-export function parseQuantity(q: unknown): number | undefined {
-    if (typeof q !== "string") return undefined;
-    const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/.exec(q);
-    if (!m) return undefined;
-    const n = Number(m[1]);
-    const s = m[2] ?? "";
-    const binary: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-    const decimal: Record<string, number> = { "": 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-    if (s in binary) return n * binary[s];
-    if (s in decimal) return n * decimal[s];
-    return n * 10 ** Number(s.slice(1));
-}
 
 /**
  * Requests and limits of each workload's main containers when the knobs set neither (the values in
@@ -104,11 +94,18 @@ function resourceProblems(field: string, k: Knobs, defaults: { container: string
     }
 }
 
+/**
+ * User-given Kubernetes JSON (an extra container, a volume, a knob block): any field may be
+ * absent, an Output or of the wrong type, so each is probed where it is read.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped user JSON, probed field by field below
+type Probed = any;
+
 /** `x` when it is a plain value, else undefined (an Output inside a Kubernetes object is left to the API server). */
-const known = (x: any): any => (isKnown(x) ? x : undefined);
+const known = (x: Probed): Probed => (isKnown(x) ? x : undefined);
 
 /** Restricted Pod Security problems of one extra container (init container or sidecar). */
-function containerProblems(f: string, c: Record<string, any>, out: string[]): void {
+function containerProblems(f: string, c: Record<string, Probed>, out: string[]): void {
     const sc = isKnown(c.securityContext) ? c.securityContext : undefined; // an Output is checked by the API server
     const fix = "the namespace enforces the restricted Pod Security level, which refuses the pod";
     if (sc !== undefined && sc !== null && typeof sc === "object") {
@@ -135,18 +132,18 @@ function containerProblems(f: string, c: Record<string, any>, out: string[]): vo
     } else if (sc !== undefined && sc !== null) {
         out.push(problem(`${f}.securityContext`, sc, "give a Kubernetes SecurityContext object, or omit it to get the restricted one"));
     }
-    (Array.isArray(c.ports) ? c.ports : []).forEach((p: any, j: number) => {
+    (Array.isArray(c.ports) ? c.ports : []).forEach((p: Probed, j: number) => {
         if (p && typeof p === "object" && isKnown(p) && p.hostPort !== undefined && p.hostPort !== 0) out.push(problem(`${f}.ports[${j}].hostPort`, p.hostPort, `${fix}: host ports are not allowed; drop hostPort and reach the container through a Service`));
     });
 }
 
 /** Restricted Pod Security, quantity and label problems of one knob block (`pod` or `workloads.<name>`). */
-function knobProblems(field: string, k: Record<string, any> | undefined, defaults: Parameters<typeof resourceProblems>[2], out: string[]): void {
+function knobProblems(field: string, k: Record<string, Probed> | undefined, defaults: Parameters<typeof resourceProblems>[2], out: string[]): void {
     if (!k || typeof k !== "object") return;
     for (const key of Object.keys(k.labels ?? {})) {
         if (SELECTOR_LABELS.includes(key)) out.push(problem(`${field}.labels.${key}`, k.labels[key], `${key} is a selector label the component sets: a different value would detach the pods from their Deployment, Service and PodDisruptionBudget; use another key`));
     }
-    (Array.isArray(k.extraVolumes) ? k.extraVolumes : []).forEach((v: any, i: number) => {
+    (Array.isArray(k.extraVolumes) ? k.extraVolumes : []).forEach((v: Probed, i: number) => {
         if (!v || typeof v !== "object" || !isKnown(v)) return;
         const sources = Object.keys(v).filter((s) => s !== "name" && v[s] !== undefined && v[s] !== null);
         const bad = sources.filter((s) => !RESTRICTED_VOLUMES.includes(s));
@@ -155,7 +152,7 @@ function knobProblems(field: string, k: Record<string, any> | undefined, default
         }
     });
     for (const key of ["initContainers", "sidecars"] as const) {
-        (Array.isArray(k[key]) ? k[key] : []).forEach((c: any, i: number) => c && typeof c === "object" && !Array.isArray(c) && isKnown(c) && containerProblems(`${field}.${key}[${i}]`, c, out));
+        (Array.isArray(k[key]) ? k[key] : []).forEach((c: Probed, i: number) => c && typeof c === "object" && !Array.isArray(c) && isKnown(c) && containerProblems(`${field}.${key}[${i}]`, c, out));
     }
     resourceProblems(field, k, defaults, out);
 }
@@ -190,8 +187,8 @@ export function k8sRuleProblems(name: string | undefined, a: OpenWebUiClusterArg
         if (SELECTOR_LABELS.includes(key)) out.push(problem(`labels.${key}`, a.labels![key], `${key} is a selector label the component sets on every object: use another key`));
     }
     const appDefaults = [{ container: "open-webui", cpuRequest: spec.pod.cpuRequest, memoryRequest: spec.pod.memoryRequest, memoryLimit: spec.pod.memoryLimit }];
-    knobProblems("pod", a.pod as Record<string, any> | undefined, appDefaults, out);
-    for (const w of Object.keys(WORKLOAD_RESOURCES) as (keyof Workloads)[]) knobProblems(`workloads.${w}`, a.workloads?.[w] as Record<string, any> | undefined, WORKLOAD_RESOURCES[w], out);
+    knobProblems("pod", a.pod as Record<string, Probed> | undefined, appDefaults, out);
+    for (const w of Object.keys(WORKLOAD_RESOURCES) as (keyof Workloads)[]) knobProblems(`workloads.${w}`, a.workloads?.[w] as Record<string, Probed> | undefined, WORKLOAD_RESOURCES[w], out);
 
     const k = a.kubernetes ?? {};
     nameProblem("kubernetes.storageClassName", k.storageClassName, DNS_SUBDOMAIN, 253, "StorageClass name (DNS subdomain)", out);

@@ -51,8 +51,8 @@ export function createOtelCollector(
             type: "Opaque",
             stringData: pulumi.secret(
                 pulumi.all([headers, args.otel.exporterEndpoint ?? "", backend?.secretEnv ?? {}]).apply(([h, endpoint, cloudSecrets]) => {
-                    assertOtelTransport(endpoint as string, Object.keys(h).length);
-                    const data: Record<string, string> = { OTEL_BACKEND_ENDPOINT: endpoint as string, ...(cloudSecrets as Record<string, string>) };
+                    assertOtelTransport(endpoint, Object.keys(h).length);
+                    const data: Record<string, string> = { OTEL_BACKEND_ENDPOINT: endpoint, ...(cloudSecrets as Record<string, string>) };
                     Object.keys(h).sort().forEach((k, i) => (data[`OTEL_EXPORTER_HEADER_${i}`] = (h as Record<string, string>)[k]));
                     return data;
                 }),

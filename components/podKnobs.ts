@@ -86,7 +86,7 @@ export function podKnobProblems(field: string, k: (WorkloadPod & { image?: strin
         const f = `${field}.topologySpreadConstraints[${i}]`;
         if (isKnown(c.maxSkew) && (!Number.isInteger(c.maxSkew) || c.maxSkew < 1)) out.push(problem(`${f}.maxSkew`, c.maxSkew, "use a whole number >= 1"));
         if (isKnown(c.topologyKey) && (typeof c.topologyKey !== "string" || !LABEL_KEY.test(c.topologyKey))) out.push(problem(`${f}.topologyKey`, c.topologyKey, "give a node label key such as topology.kubernetes.io/zone"));
-        if (isKnown(c.whenUnsatisfiable) && !["DoNotSchedule", "ScheduleAnyway"].includes(c.whenUnsatisfiable as string)) out.push(problem(`${f}.whenUnsatisfiable`, c.whenUnsatisfiable, "use DoNotSchedule or ScheduleAnyway"));
+        if (isKnown(c.whenUnsatisfiable) && !["DoNotSchedule", "ScheduleAnyway"].includes(c.whenUnsatisfiable)) out.push(problem(`${f}.whenUnsatisfiable`, c.whenUnsatisfiable, "use DoNotSchedule or ScheduleAnyway"));
     });
     checkName(`${field}.priorityClassName`, k.priorityClassName, DNS_SUBDOMAIN, "PriorityClass name (DNS subdomain)", out);
     checkName(`${field}.runtimeClassName`, k.runtimeClassName, DNS_SUBDOMAIN, "RuntimeClass name (DNS subdomain)", out);
@@ -182,13 +182,18 @@ export function workloadImage(w: Workload | undefined, pinned: string, registry:
     return w?.image ?? mirrorImage(pinned, registry);
 }
 
+/** An extra init container or sidecar as the user gives it. */
+type UserContainer = NonNullable<WorkloadPod["initContainers"]>[number];
+
 /** A user's container: the restricted context when it sets none; one it sets gets what the restricted level requires and it leaves out (escalation off, ALL dropped). */
-function userContainer(c: { [key: string]: any }): Container {
-    const sc = c.securityContext;
-    if (sc === undefined || sc === null) return { ...c, securityContext: restrictedContainerSecurity() } as Container;
-    const restricted = (s: any) => ({ allowPrivilegeEscalation: false, ...s, capabilities: { ...(s?.capabilities ?? {}), drop: s?.capabilities?.drop ?? ["ALL"] } });
-    if (!isKnown(sc)) return { ...c, securityContext: pulumi.output(sc as pulumi.Input<any>).apply(restricted) } as Container;
-    return (typeof sc === "object" ? { ...c, securityContext: restricted(sc) } : c) as Container;
+function userContainer(given: UserContainer): Container {
+    const c = given as Container; // as the user gives it: its shape is checked in k8sRules.ts
+    const sc: unknown = c.securityContext;
+    if (sc === undefined || sc === null) return { ...c, securityContext: restrictedContainerSecurity() };
+    type Context = { capabilities?: { drop?: string[] } };
+    const restricted = (s: Context | undefined) => ({ allowPrivilegeEscalation: false, ...s, capabilities: { ...(s?.capabilities ?? {}), drop: s?.capabilities?.drop ?? ["ALL"] } });
+    if (!isKnown(sc)) return { ...c, securityContext: pulumi.output(sc as pulumi.Input<Context>).apply(restricted) };
+    return typeof sc === "object" ? { ...c, securityContext: restricted(sc) } : c;
 }
 
 function withResources(c: Container, k: ResolvedKnobs): Container {
@@ -208,12 +213,13 @@ export function withPodKnobs(template: PodTemplate, k: ResolvedKnobs, o: { main:
     const main = (c: Container) => o.main.includes(c.name as string);
     const containers = (spec.containers as Container[]).map((c) => {
         if (!main(c)) return c;
-        const mounted = k.extraVolumeMounts?.length ? { ...c, volumeMounts: [...((c.volumeMounts as any[]) ?? []), ...k.extraVolumeMounts] } : c;
+        const mounted = k.extraVolumeMounts?.length ? { ...c, volumeMounts: [...((c.volumeMounts as pulumi.Input<k8s.types.input.core.v1.VolumeMount>[] | undefined) ?? []), ...k.extraVolumeMounts] } : c;
         return withResources(mounted, k);
     });
+    const nodeSelector = spec.nodeSelector as Record<string, string> | undefined;
     const merged: PodSpec = {
         ...spec,
-        ...(k.nodeSelector ? { nodeSelector: { ...((spec.nodeSelector as Record<string, string>) ?? {}), ...k.nodeSelector } } : {}),
+        ...(k.nodeSelector ? { nodeSelector: { ...(nodeSelector ?? {}), ...k.nodeSelector } } : {}),
         ...(k.tolerations?.length ? { tolerations: k.tolerations } : {}),
         ...(k.affinity ? { affinity: k.affinity } : {}),
         ...(k.priorityClassName ? { priorityClassName: k.priorityClassName } : {}),
@@ -223,7 +229,7 @@ export function withPodKnobs(template: PodTemplate, k: ResolvedKnobs, o: { main:
             ? { topologySpreadConstraints: k.topologySpreadConstraints.map((c) => ({ ...c, labelSelector: c.labelSelector ?? { matchLabels: o.selector } })) }
             : {}),
         ...(k.imagePullSecrets.length ? { imagePullSecrets: k.imagePullSecrets.map((name) => ({ name })) } : {}),
-        ...(k.extraVolumes?.length ? { volumes: [...((spec.volumes as any[]) ?? []), ...k.extraVolumes] } : {}),
+        ...(k.extraVolumes?.length ? { volumes: [...((spec.volumes as pulumi.Input<k8s.types.input.core.v1.Volume>[] | undefined) ?? []), ...k.extraVolumes] } : {}),
         ...(k.initContainers?.length ? { initContainers: [...((spec.initContainers as Container[]) ?? []), ...k.initContainers.map(userContainer)] } : {}),
         containers: [...containers, ...(k.sidecars ?? []).map(userContainer)],
     };

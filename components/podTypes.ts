@@ -45,8 +45,10 @@ export interface WorkloadPod {
      * container without `securityContext` gets the component's restricted one (the namespace
      * enforces the `restricted` Pod Security Standard). Default: none.
      */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a Kubernetes Container given as-is (the schema's Any values); checked in k8sRules.ts
     initContainers?: { [key: string]: any }[];
     /** Sidecar containers (Kubernetes `Container` objects), beside the main container; securityContext defaulted as for `initContainers`. Default: none. */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a Kubernetes Container given as-is (the schema's Any values); checked in k8sRules.ts
     sidecars?: { [key: string]: any }[];
     /** CPU request override (e.g. `500m`). Default: the workload's own (Open WebUI: from `size`). */
     cpuRequest?: string;

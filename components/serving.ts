@@ -7,6 +7,7 @@ import { APP_PORT, PodInputs } from "./workloads";
 import { networkPolicySpecs } from "./netpol";
 import { appServiceAnnotations, appServiceSpec } from "./appService";
 import { routeHosts } from "./routeHosts";
+import { PLANNING_BASIS_ANNOTATION, PLANNING_CAPACITY_BASIS, PLANNING_USERS_ANNOTATION, planningUsersPerReplica } from "./sizing";
 
 /** The app Service: `service` (type, appProtocol, ...), its annotations merged with the load balancer's (`lbAnnotations`, e.g. GKE BackendConfig). */
 export function createService(name: string, p: PodInputs, lbAnnotations: { [key: string]: pulumi.Input<string> } | undefined, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
@@ -34,7 +35,13 @@ export function createAvailability(name: string, p: PodInputs, deployment: k8s.a
     const hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
         name,
         {
-            metadata: { name, namespace: p.namespace, labels: p.labels },
+            metadata: {
+                name,
+                namespace: p.namespace,
+                labels: p.labels,
+                // What `openwebui plan` prints as the planning capacity (sizing.ts).
+                annotations: { [PLANNING_USERS_ANNOTATION]: String(planningUsersPerReplica(spec.size, spec.pod.cpuRequest)), [PLANNING_BASIS_ANNOTATION]: PLANNING_CAPACITY_BASIS },
+            },
             spec: {
                 scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
                 minReplicas: spec.replicas.min,

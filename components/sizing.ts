@@ -1,4 +1,5 @@
-// Size presets (pod resources, thread pools) and the database pool computation.
+// Size presets (pod resources, thread pools), their planning capacity, and the database pool computation.
+import { parseQuantity } from "./quantity";
 import { SizePreset } from "./types";
 
 /** Pod resources and tuning per size preset (cloud instance classes live in each provider). */
@@ -6,17 +7,63 @@ export interface PodSizing {
     cpuRequest: string;
     memoryRequest: string;
     memoryLimit: string;
+    /**
+     * `THREAD_POOL_SIZE` (the thread limiter of Open WebUI's sync work). Measured with
+     * `npm run bench -- capacity`: 0.12.4 ran at most 15 OS threads per replica at saturation
+     * (runtime threads included), so the old 100/200/400 were never used; these keep 2-5x headroom
+     * for sync-heavy work (document extraction, tools) without inviting a thread pile-up.
+     */
     threadPoolSize: number;
-    /** Preferred per-engine pool and overflow before the connection budget caps them. */
+    /**
+     * Preferred per-engine pool and overflow before the connection budget caps them. The pool
+     * holds the steady use at the preset's planning capacity (measured: the async engine held its
+     * whole 10 + 10 at 75 users on one core and reopened overflow connections, 1.7 new Postgres
+     * sessions/s), so that overflow, whose connections SQLAlchemy closes on return, covers bursts only.
+     */
     preferredPool: number;
     preferredOverflow: number;
 }
 
 export const POD_SIZING: { [size in SizePreset]: PodSizing } = {
-    [SizePreset.Small]: { cpuRequest: "500m", memoryRequest: "1Gi", memoryLimit: "2Gi", threadPoolSize: 100, preferredPool: 5, preferredOverflow: 5 },
-    [SizePreset.Medium]: { cpuRequest: "1", memoryRequest: "2Gi", memoryLimit: "3Gi", threadPoolSize: 200, preferredPool: 10, preferredOverflow: 10 },
-    [SizePreset.Large]: { cpuRequest: "2", memoryRequest: "3Gi", memoryLimit: "4Gi", threadPoolSize: 400, preferredPool: 15, preferredOverflow: 15 },
+    [SizePreset.Small]: { cpuRequest: "500m", memoryRequest: "1Gi", memoryLimit: "2Gi", threadPoolSize: 20, preferredPool: 15, preferredOverflow: 5 },
+    [SizePreset.Medium]: { cpuRequest: "1", memoryRequest: "2Gi", memoryLimit: "3Gi", threadPoolSize: 40, preferredPool: 25, preferredOverflow: 10 },
+    [SizePreset.Large]: { cpuRequest: "2", memoryRequest: "3Gi", memoryLimit: "4Gi", threadPoolSize: 80, preferredPool: 30, preferredOverflow: 10 },
 };
+
+/**
+ * Planning capacity: simulated users one Open WebUI 0.12.4 replica carries per CPU core while plain
+ * requests stay under p95 2 s, the first streamed token under p95 3 s and errors under 1 %.
+ * Measured with `npm run bench -- capacity` (one replica pinned to one core, the emitted env of each
+ * preset, a user streaming a 200-token answer at 50 tokens/s every 4-6 s of think time; README
+ * "Sizing: users per replica"): 75 users on every preset, CPU-bound (the replica at 85-87 % of its
+ * core; at 100 users 95 % and the first token past 3 s). A planning figure for this chat workload,
+ * not a guarantee: RAG queries, file uploads and tools cost more per user.
+ */
+export const PLANNING_USERS_PER_CPU: { [size in SizePreset]: number } = {
+    [SizePreset.Small]: 75,
+    [SizePreset.Medium]: 75,
+    [SizePreset.Large]: 75,
+};
+/**
+ * Cores one replica's event loop can use: the component runs one uvicorn worker per pod
+ * (`UVICORN_WORKERS=1`), so CPU above one core serves only the thread pool (sync work such as
+ * document extraction), not more users. Scale out with replicas, not bigger pods.
+ */
+export const EVENT_LOOP_CORES = 1;
+/** Where the figures come from (printed by `plan` beside the estimate). */
+export const PLANNING_CAPACITY_BASIS =
+    "npm run bench -- capacity: one replica on one pinned core, 0.12.4, chat users (list, open, a streamed 200-token answer, save, 4-6 s think); 75 users per core within p95 2 s / first token p95 3 s; one uvicorn worker per pod uses at most one core";
+
+/** Users one replica carries at the pod's CPU request (`pod.cpuRequest`, else the preset's), at most one core's worth. */
+export function planningUsersPerReplica(size: SizePreset, cpuRequest: string): number {
+    return Math.floor(PLANNING_USERS_PER_CPU[size] * Math.min(parseQuantity(cpuRequest) ?? 0, EVENT_LOOP_CORES));
+}
+
+/** Deployment annotation with `PoolPlan.churn` (plan prints it; the policy pack flags it). */
+export const POOL_CHURN_ANNOTATION = "openwebui.io/pool-churn";
+/** HPA annotations `plan` reads to print the planning capacity (cli/capacity.ts). */
+export const PLANNING_USERS_ANNOTATION = "openwebui.io/planning-users-per-replica";
+export const PLANNING_BASIS_ANNOTATION = "openwebui.io/planning-basis";
 
 /** `max_connections` the in-cluster Postgres is started with. */
 export const IN_CLUSTER_MAX_CONNECTIONS = 500;
@@ -48,6 +95,8 @@ export interface PoolPlan {
     perPodMax: number;
     /** Worst case for the release: perPodMax x maxConcurrentPods. Always <= budget. */
     worstCaseTotal: number;
+    /** Set when the pool is below the preset's steady use (reconnect churn under load): why, and the fix. */
+    churn?: string;
 }
 
 /** Surge pods during a rolling update (maxSurge 25%, rounded up, as the Deployment sets it). */
@@ -96,7 +145,8 @@ export function computePools(input: {
                 `raise the database size / database.maxConnections or lower replicas.max`
             );
         }
-        poolSize = Math.min(input.preferredPool, Math.ceil(perEngineCap / 2));
+        // The pool first (steady use), then what is left for bursts.
+        poolSize = Math.min(input.preferredPool, perEngineCap);
         maxOverflow = Math.min(input.maxOverflow ?? input.preferredOverflow, perEngineCap - poolSize);
     }
     const perPodMax = enginesPerPod * (poolSize + maxOverflow);
@@ -108,9 +158,16 @@ export function computePools(input: {
             `(max_connections=${input.maxConnections} x ${input.budgetFraction}); lower them (at most ${perEngineCap} per engine) or omit them to compute`
         );
     }
+    const churn = poolSize < input.preferredPool
+        ? `DATABASE_POOL_SIZE ${poolSize} is below the ${input.preferredPool} the size preset needs at its planning capacity ` +
+          `(${input.poolSize !== undefined ? "database.poolSize" : `the budget of ${budget} connections over ${maxConcurrentPods} pods x ${enginesPerPod} engines`}): ` +
+          `under that load each replica opens and closes connections (a new Postgres login per request past the pool). ` +
+          `Fix: a bigger database or database.maxConnections, fewer replicas.max, or accept it for a small rollout`
+        : undefined;
     return {
         maxConnections: input.maxConnections,
         budget,
+        churn,
         maxConcurrentPods,
         enginesPerPod,
         poolSize,

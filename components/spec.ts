@@ -55,9 +55,9 @@ export * from "./specTypes";
  */
 export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; problems: string[] } {
     const problems: string[] = [];
-    const a = (args ?? {}) as OpenWebUiClusterArgs;
+    const a = args ?? {};
 
-    if (!enumValues(CloudTarget).includes(a.target as string)) {
+    if (!enumValues(CloudTarget).includes(a.target)) {
         problems.push(problem("target", a.target, `use one of ${enumValues(CloudTarget).join(", ")}`));
     }
     const cloud = a.target !== CloudTarget.Kubernetes;
@@ -109,7 +109,7 @@ export function resolveSpec(args: OpenWebUiClusterArgs): { spec: ResolvedSpec; p
     if (!["Always", "IfNotPresent", "Never"].includes(pullPolicy)) {
         problems.push(problem("image.pullPolicy", pullPolicy, "use Always, IfNotPresent or Never"));
     }
-    if (a.pod?.zoneSpread !== undefined && !enumValues(ZoneSpread).includes(a.pod.zoneSpread as string)) {
+    if (a.pod?.zoneSpread !== undefined && !enumValues(ZoneSpread).includes(a.pod.zoneSpread)) {
         problems.push(problem("pod.zoneSpread", a.pod.zoneSpread, `use one of ${enumValues(ZoneSpread).join(", ")}`));
     }
     const ref = `${repository}:${tag}${a.image?.digest ? `@${a.image.digest}` : ""}`;

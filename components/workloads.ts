@@ -8,6 +8,7 @@ import { VectorStore, ZoneSpread } from "./types";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./security";
 import { withPodKnobs } from "./podKnobs";
 import { pythonTrust } from "./trust";
+import { POOL_CHURN_ANNOTATION } from "./sizing";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -199,7 +200,7 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
                 name,
                 namespace: p.namespace,
                 labels: { ...p.labels, "app.kubernetes.io/component": "app" },
-                annotations: { [SERVING_ANNOTATION]: String(serving) },
+                annotations: { [SERVING_ANNOTATION]: String(serving), ...(spec.pools?.churn ? { [POOL_CHURN_ANNOTATION]: spec.pools.churn } : {}) },
             },
             spec: {
                 // Created at replicas.min so `pulumi up` waits for that many Available pods (without

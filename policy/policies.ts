@@ -23,6 +23,7 @@ import { cnpgDurability, databaseDeletionProtection } from "./rules/durability";
 import { importDataLoss } from "./rules/adoption";
 import { telemetryOn } from "./rules/telemetry";
 import { cloudAlarms } from "./rules/alarms";
+import { poolChurn } from "./rules/capacity";
 import { appServiceExposed, azureDiagnosticSettings, bucketAccessLogs, cacheDeletionProtection, loadBalancerLogs, networkDefaultDeny, securityHeaders, storageDeletionProtection } from "./rules/hardening";
 
 export * from "./rules/shape";
@@ -36,6 +37,7 @@ export * from "./rules/adoption";
 export * from "./rules/hardening";
 export * from "./rules/telemetry";
 export * from "./rules/alarms";
+export * from "./rules/capacity";
 
 /** Every policy of the pack, in report order. */
 export const policies: PackPolicy[] = [
@@ -67,6 +69,7 @@ export const policies: PackPolicy[] = [
     appServiceExposed,
     telemetryOn,
     cloudAlarms,
+    poolChurn,
 ];
 
 export const POLICY_PACK_NAME = "openwebui-ha";

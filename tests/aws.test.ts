@@ -20,7 +20,7 @@ import {
 } from "../components/platform/awsArgs";
 import { AURORA_MAX_CONNECTIONS, RDS_MAX_CONNECTIONS } from "../providers/aws/catalog";
 import { redisUrl } from "../providers/aws/cache";
-import { computePools } from "../components/sizing";
+import { computePools, POD_SIZING } from "../components/sizing";
 import { runPolicies, urnFor } from "../policy/runner";
 
 // Options the mock monitor does not pass on (retainOnDelete) are recorded by an in-process
@@ -285,7 +285,7 @@ describe("aws target", function () {
         });
 
         it("pools sized against db.r6g.xlarge's max_connections (3479)", async () => {
-            const plan = computePools({ maxConnections: 3479, budgetFraction: 0.8, maxReplicas: 10, pgvector: true, preferredPool: 10, preferredOverflow: 10 });
+            const plan = computePools({ maxConnections: 3479, budgetFraction: 0.8, maxReplicas: 10, pgvector: true, preferredPool: POD_SIZING.medium.preferredPool, preferredOverflow: POD_SIZING.medium.preferredOverflow });
             assert.ok(typeof plan !== "string");
             const env = envOf(podSpec());
             assert.strictEqual(env.DATABASE_POOL_SIZE.value, String(plan.poolSize));
@@ -433,10 +433,10 @@ describe("aws target", function () {
         assert.strictEqual(one("aws:rds/clusterInstance:ClusterInstance", "writer").plain.instanceClass, "db.r6g.large");
         assert.strictEqual(one("aws:elasticache/replicationGroup:ReplicationGroup").plain.nodeType, "cache.t4g.medium");
         assert.strictEqual(AURORA_MAX_CONNECTIONS["db.r6g.large"], 1722);
-        // budget floor(1722 x 0.8) = 1377; pods 40 + 10 surge + 1 Job = 51; 3 engines -> 9 per engine -> pool 5 + overflow 4.
+        // budget floor(1722 x 0.8) = 1377; pods 40 + 10 surge + 1 Job = 51; 3 engines -> 9 per engine -> all of it pool (steady use first), no overflow.
         const env = envOf(podSpec());
-        assert.strictEqual(env.DATABASE_POOL_SIZE.value, "5");
-        assert.strictEqual(env.DATABASE_POOL_MAX_OVERFLOW.value, "4");
+        assert.strictEqual(env.DATABASE_POOL_SIZE.value, "9");
+        assert.strictEqual(env.DATABASE_POOL_MAX_OVERFLOW.value, "0");
         assert.strictEqual(await value(c.databaseServerMaxConnections), 1722);
         assert.ok((await value(c.databaseMaxClientConnections)) <= 1377);
     });
@@ -467,12 +467,12 @@ describe("aws target", function () {
         assert.deepStrictEqual(pg.parameters, [{ name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" }]);
         assert.strictEqual(p.parameterGroupName, "chat-db-params-id");
         assert.strictEqual(await value(c.databaseEndpoint), "chat-db.abc.eu-west-1.rds.amazonaws.com:5432");
-        // 1621 (90% of the 1802 ceiling) -> budget 1296 -> 8 per engine -> pool 4 + overflow 4.
+        // 1621 (90% of the 1802 ceiling) -> budget 1296 -> 8 per engine -> pool 8, no overflow.
         assert.strictEqual(RDS_MAX_CONNECTIONS["db.r6g.large"], 1621);
         assert.strictEqual(await value(c.databaseServerMaxConnections), 1621);
         const env = envOf(podSpec());
-        assert.strictEqual(env.DATABASE_POOL_SIZE.value, "4");
-        assert.strictEqual(env.DATABASE_POOL_MAX_OVERFLOW.value, "4");
+        assert.strictEqual(env.DATABASE_POOL_SIZE.value, "8");
+        assert.strictEqual(env.DATABASE_POOL_MAX_OVERFLOW.value, "0");
     });
 
     it("IAM auth: enabled on the cluster, rds-db:connect for openwebui_app only on the pod role, token auth in env", async () => {

@@ -890,7 +890,6 @@ describe("azure target: azure-native's API-version aliases", function () {
     it("control: the SDK classes add one alias per API version (a PrivateEndpoint built outside the component has dozens)", async () => {
         reset();
         const seen: any[] = [];
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
         const network = require("@pulumi/azure-native/network");
         new network.PrivateEndpoint("bare", { resourceGroupName: "rg" }, { transformations: [(a: any) => { seen.push(a.opts); return undefined; }] });
         await settle();

@@ -17,11 +17,8 @@ import { isSecretInput, one, ofType, registered, reset, settle, unwrapSecrets } 
 import { CloudTarget, EmbeddingEngine, OpenWebUiCluster, OpenWebUiClusterArgs, OtlpProtocol, PgvectorIndexMethod, RoutingMode, ServiceMode, SizePreset, VectorStore } from "../index";
 import { sharedProvider } from "../scripts/schema";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const rpc = require("@pulumi/pulumi/runtime/rpc");
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { deserializeInputs } = require("@pulumi/pulumi/provider/server");
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 
 const TOKEN = "openwebui:index:OpenWebUiCluster";

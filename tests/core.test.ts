@@ -123,7 +123,7 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.strictEqual(env.WEBUI_URL.value, "https://chat.example.com");
         assert.strictEqual(env.STORAGE_PROVIDER.value, "s3");
         assert.strictEqual(env.S3_ENDPOINT_URL.value, "http://chat-objects.open-webui.svc.cluster.local:8333");
-        assert.strictEqual(env.THREAD_POOL_SIZE.value, "200");
+        assert.strictEqual(env.THREAD_POOL_SIZE.value, "40");
         assert.strictEqual(env.CORS_ALLOW_ORIGIN.value, "https://chat.example.com", "Socket.IO origins pinned to the public URL");
         assert.strictEqual(env.WEBUI_SESSION_COOKIE_SECURE.value, "true");
         assert.strictEqual(env.WEBUI_AUTH_COOKIE_SECURE.value, "true");
@@ -144,7 +144,8 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.ok(worst <= 0.8 * 500, `worst case ${worst} > 400`);
         assert.strictEqual(await value(c.databaseMaxClientConnections), worst);
         assert.strictEqual(await value(c.databaseServerMaxConnections), 500);
-        assert.deepStrictEqual([pool, overflow], [5, 4]);
+        // 400 / 14 pods / 3 engines = 9 per engine: all of it pool (steady use first), no overflow.
+        assert.deepStrictEqual([pool, overflow], [9, 0]);
         const pg = ofType("kubernetes:apps/v1:StatefulSet").find((s) => s.name === "chat-postgres")!;
         assert.ok(pg.plain.spec.template.spec.containers[0].args.includes("max_connections=500"));
     });
@@ -439,9 +440,9 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
         assert.strictEqual(secret.plain.stringData.REDIS_URL, "rediss://:tok@redis.internal:6380/0");
         const env = envOf(podOf());
         assert.strictEqual(env.DATABASE_URL.value, undefined);
-        // 300 x 0.8 = 240 connections / 14 pods / 3 engines = 5 per engine -> pool 3 + overflow 2
-        assert.strictEqual(env.DATABASE_POOL_SIZE.value, "3");
-        assert.strictEqual(env.DATABASE_POOL_MAX_OVERFLOW.value, "2");
+        // 300 x 0.8 = 240 connections / 14 pods / 3 engines = 5 per engine -> pool 5, no overflow
+        assert.strictEqual(env.DATABASE_POOL_SIZE.value, "5");
+        assert.strictEqual(env.DATABASE_POOL_MAX_OVERFLOW.value, "0");
     });
 
     it("OIDC: client secret through the Secret, Redis-backed sessions for multi-replica logins", async () => {

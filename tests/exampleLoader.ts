@@ -12,7 +12,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const Module = require("module");
 
 const aliases = new Map<string, string>();

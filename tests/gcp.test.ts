@@ -329,7 +329,10 @@ describe("gcp target", function () {
         it("the stack passes the openwebui-ha policy pack with no violation at all", async () => {
             const violations = await runPolicies(analyzed(registered));
             // owui-alarms is advisory by design here: by default the alarms notify no one (tests/alarms.test.ts).
-            assert.deepStrictEqual(violations.filter((v) => v.policyName !== "owui-alarms").map((v) => `${v.enforcementLevel} ${v.policyName}: ${v.message}`), []);
+            // owui-pool-churn too: Cloud SQL medium's 500 connections over 14 pods x 3 engines leave a pool of 9, below the preset's 25 (tests/capacity.test.ts).
+            const expected = new Set(["owui-alarms", "owui-pool-churn"]);
+            assert.deepStrictEqual(violations.filter((v) => !expected.has(v.policyName)).map((v) => `${v.enforcementLevel} ${v.policyName}: ${v.message}`), []);
+            assert.deepStrictEqual(violations.filter((v) => v.policyName === "owui-pool-churn").map((v) => v.enforcementLevel), ["advisory"]);
             assert.deepStrictEqual(violations.filter((v) => v.policyName === "owui-alarms").map((v) => v.enforcementLevel), ["advisory"]);
         });
 

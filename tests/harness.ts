@@ -158,7 +158,6 @@ export function reset(): void {
 
 /** Waits until every pending registration and apply has run, without recording the stack for the policy pass. */
 export async function drain(): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const state = require("@pulumi/pulumi/runtime/state");
     for (let i = 0; i < 50; i++) {
         const before = registered.length;

@@ -56,11 +56,8 @@ describe("input types, from schema.json: refused at construction with the field,
 
     it("values from another language through construct (plain JSON: strings from config) are checked the same way", async function () {
         this.timeout(60_000);
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
         const { deserializeInputs } = require("@pulumi/pulumi/provider/server");
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
         const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
         const { sharedProvider } = require("../scripts/schema");
         reset();
         const inputs = await deserializeInputs(Struct.fromJavaScript({ ...ok, replicas: { min: "3" }, migrations: { maintenanceMode: "false" } }), new Map());

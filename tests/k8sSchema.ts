@@ -90,7 +90,6 @@ function upstreamCrdSchema(apiVersion: string, kind: string): object | undefined
 
 const compiled = new WeakMap<object, any>();
 function validateCrd(obj: any, schema: object): void {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const Ajv = require("ajv").default;
     if (!compiled.has(schema)) compiled.set(schema, new Ajv({ allErrors: true, strict: false, logger: false }).compile(schema));
     const validate = compiled.get(schema);
@@ -109,14 +108,14 @@ export async function validateK8sObject(obj: any): Promise<void> {
     try {
         mod = path.startsWith("@kubernetes-models/gke") ? require(path) : await dynamicImport(path);
     } catch (e) {
-        throw new Error(`no schema model for ${obj.apiVersion} ${obj.kind} (${path}): ${(e as Error).message}`);
+        throw new Error(`no schema model for ${obj.apiVersion} ${obj.kind} (${path}): ${(e as Error).message}`, { cause: e });
     }
     const Model = mod[obj.kind] ?? mod.default;
     const instance = new Model(JSON.parse(JSON.stringify(obj)));
     try {
         instance.validate();
     } catch (e) {
-        throw new Error(`${obj.kind} ${obj.metadata?.name}: ${(e as Error).message}`);
+        throw new Error(`${obj.kind} ${obj.metadata?.name}: ${(e as Error).message}`, { cause: e });
     }
 }
 

@@ -231,7 +231,6 @@ describe("openwebui plan: errors and invokes", () => {
     });
 
     it("leaves the caller's Pulumi runtime settings alone (private async store)", async () => {
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
         const settings = require("@pulumi/pulumi/runtime/settings");
         const before = [settings.isDryRun(), settings.getProject(), settings.getStack()];
         await plan({ programDir: BROKEN, out: false, noPolicy: true });
@@ -466,9 +465,7 @@ describe("openwebui plan: TypeScript programs are type-checked, as `pulumi previ
 });
 
 describe("openwebui plan: what it can load, and the Pulumi it drives", () => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { checkPulumiVersion, SUPPORTED_PULUMI } = require("../cli/pulumiVersion");
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { isEsmEntry, typeScriptTools } = require("../cli/loader");
 
     it("refuses a @pulumi/pulumi outside the tested range, naming the range and the fix", () => {
@@ -518,7 +515,6 @@ describe("openwebui plan: what it can load, and the Pulumi it drives", () => {
 });
 
 describe("openwebui plan: a warm plan skips a type check whose inputs did not change", () => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { typeCheck } = require("../cli/typecheck");
     const fallback = (name: string) => ({ name, from: path.join(ROOT, "__x__.ts") });
 

@@ -7,7 +7,6 @@ import { reset, settle } from "./harness";
 import { CloudTarget, OpenWebUiCluster } from "../index";
 import { withoutPromiseStacks } from "../components/openWebUiCluster";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { debuggablePromise } = require("@pulumi/pulumi/runtime/debuggable");
 const stackOf = (): string => {
     const p: any = Promise.resolve();

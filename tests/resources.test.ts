@@ -10,7 +10,10 @@ import * as aws from "@pulumi/aws";
 import { OpenWebUiCluster, OpenWebUiClusterResources } from "../index";
 import { TARGET_ARGS } from "./cloudFixtures";
 
-type Expected = { [K in keyof OpenWebUiClusterResources]-?: [type: string, name: string] | undefined };
+/** The registered resource's type and name, or undefined where none is created. */
+type Slot = readonly [type: string, name: string] | undefined;
+// A Record, not a `-?` mapped type: `-?` would strip the `undefined` that the expectations use.
+type Expected = Record<keyof OpenWebUiClusterResources, Slot>;
 
 const K8S = {
     namespace: ["kubernetes:core/v1:Namespace", "chat-namespace"],

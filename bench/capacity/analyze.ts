@@ -8,6 +8,8 @@ export interface ReplicaFigures {
     name: string;
     cpuPct: number;
     rssMb: number;
+    /** Most OS threads the replica's process tree had (the thread pool in use + the runtime's own). */
+    threadsMax: number;
     /** Most connections this replica held at once, and by state (at that sample). */
     pgConnsMax: number;
     pgConnsByState: Record<string, number>;
@@ -54,6 +56,7 @@ function replicaFigures(name: string, snaps: Snapshot[], sampler: Sampler, from:
         name,
         cpuPct: cpuPct(snaps, (s) => s.replicas[name]?.ticks),
         rssMb: Math.round(Math.max(0, ...snaps.map((s) => s.replicas[name]?.rss ?? 0)) / 2 ** 20),
+        threadsMax: Math.max(0, ...snaps.map((s) => s.replicas[name]?.threads ?? 0)),
         pgConnsMax: max,
         pgConnsByState: byState,
         healthP95Ms: pct(sampler.healthMs(name, from, to), 0.95),
@@ -160,6 +163,7 @@ export function tableRows(steps: StepFigures[]): Record<string, string | number>
         "err st/to/net/ws": `${s.errors.status}/${s.errors.timeout}/${s.errors.network}/${s.errors.wsDisconnect}`,
         "cpu %": s.replicas.map((r) => r.cpuPct).join(","),
         "rss MB": s.replicas.map((r) => r.rssMb).join(","),
+        threads: s.replicas.map((r) => r.threadsMax).join(","),
         "health p95": s.replicas.map((r) => r.healthP95Ms).join(","),
         "pg conns": s.replicas.map((r) => r.pgConnsMax).join(","),
         "pg act/idle/iit": `${s.pg.byState.active ?? 0}/${s.pg.byState.idle ?? 0}/${s.pg.byState["idle in transaction"] ?? 0}`,

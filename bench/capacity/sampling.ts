@@ -18,6 +18,7 @@ interface ProcRow {
     ticks: number;
     childTicks: number;
     rss: number;
+    threads: number;
 }
 
 export function procTable(): ProcRow[] {
@@ -27,7 +28,7 @@ export function procTable(): ProcRow[] {
         try {
             const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
             const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-            rows.push({ pid: Number(d), ppid: Number(f[1]), pgrp: Number(f[2]), ticks: Number(f[11]) + Number(f[12]), childTicks: Number(f[13]) + Number(f[14]), rss: Number(f[21]) * PAGE });
+            rows.push({ pid: Number(d), ppid: Number(f[1]), pgrp: Number(f[2]), ticks: Number(f[11]) + Number(f[12]), childTicks: Number(f[13]) + Number(f[14]), rss: Number(f[21]) * PAGE, threads: Number(f[17]) });
         } catch {
             /* exited meanwhile */
         }
@@ -43,9 +44,9 @@ export function descendants(rows: ProcRow[], root: number): ProcRow[] {
 }
 
 /** CPU ticks (the live tree plus the reaped children the root accounted) and RSS of a process tree. */
-function usage(rows: ProcRow[], root: number): { ticks: number; rss: number } {
+function usage(rows: ProcRow[], root: number): { ticks: number; rss: number; threads: number } {
     const tree = descendants(rows, root);
-    return { ticks: tree.reduce((a, r) => a + r.ticks, 0) + (tree[0]?.childTicks ?? 0), rss: tree.reduce((a, r) => a + r.rss, 0) };
+    return { ticks: tree.reduce((a, r) => a + r.ticks, 0) + (tree[0]?.childTicks ?? 0), rss: tree.reduce((a, r) => a + r.rss, 0), threads: tree.reduce((a, r) => a + r.threads, 0) };
 }
 
 export function postmasterPid(pg: LocalPostgres): number {
@@ -54,7 +55,7 @@ export function postmasterPid(pg: LocalPostgres): number {
 
 export interface Snapshot {
     at: number;
-    replicas: Record<string, { ticks: number; rss: number }>;
+    replicas: Record<string, { ticks: number; rss: number; threads: number }>;
     pgTicks: number;
     /** Postgres connections to the app database: replica (application_name) -> state -> count. */
     conns?: Record<string, Record<string, number>>;

@@ -26,7 +26,7 @@ export const DEFAULT_CNPG_OPERATOR_NAMESPACE = "cnpg-system";
 export const cnpgClusterName = (name: string): string => `${name}-pg`;
 
 /** The `Cluster` object's spec (pure: tested against the CRD schema). */
-export function cnpgClusterSpec(spec: ResolvedSpec, o: { cluster: string; appSecretName: string; labels: { [key: string]: string }; image: string }): any {
+export function cnpgClusterSpec(spec: ResolvedSpec, o: { cluster: string; appSecretName: string; labels: { [key: string]: string }; image: string }) {
     const db = spec.database;
     const selector = { "cnpg.io/cluster": o.cluster };
     const whenUnsatisfiable = spec.pod.zoneSpread === ZoneSpread.Required ? "DoNotSchedule" : "ScheduleAnyway";

@@ -1,12 +1,12 @@
 // Adoption rules: an import Job (the component's `importFrom`, or any Job running the package's
 // importer openwebui_import.py) whose choices lose or destroy data.
-import { TYPES, raw, get, arr, resourceRule } from "./shape";
+import { TYPES, raw, get, arr, resourceRule, type Json } from "./shape";
 
 /** The importer's arguments of each container of a Job that runs openwebui_import.py. */
-function importerArgs(props: any): string[][] {
+function importerArgs(props: Json): string[][] {
     const containers = arr(get(raw(props), "spec", "template", "spec", "containers"));
     return containers
-        .map((c: any) => [...arr(raw(c)?.command), ...arr(raw(c)?.args)].filter((x: unknown): x is string => typeof x === "string"))
+        .map((c: Json) => [...arr(raw(c)?.command), ...arr(raw(c)?.args)].filter((x: unknown): x is string => typeof x === "string"))
         .filter((argv) => argv.some((a) => /openwebui_import\.py$/.test(a)));
 }
 

@@ -3,14 +3,14 @@
 // Monitor MetricAlert), and the alarms notify someone. Advisory: the component creates them by
 // default (`alarms.enabled`) but needs `alarms.notificationTargets` to page anyone.
 import type { PolicyResource } from "@pulumi/policy";
-import { TYPES, arr, isUnknown, raw, stackRule } from "./shape";
+import { TYPES, arr, isUnknown, raw, stackRule, type Json } from "./shape";
 import { findOwuiWorkloads, patternOf } from "./workloads";
 
 /** Per cloud: what the alarms watch, the alarm type, and whether one alarm notifies someone. */
-const CLOUDS: { cloud: string; watched: string[]; alarm: string; notifies: (p: any) => boolean }[] = [
+const CLOUDS: { cloud: string; watched: string[]; alarm: string; notifies: (p: Json) => boolean }[] = [
     { cloud: "aws", watched: [TYPES.rdsCluster, TYPES.rdsInstance, TYPES.elasticacheReplicationGroup], alarm: TYPES.cloudwatchMetricAlarm, notifies: (p) => present(p.alarmActions) },
     { cloud: "gcp", watched: [TYPES.sqlInstance, TYPES.memorystoreInstance], alarm: TYPES.monitoringAlertPolicy, notifies: (p) => present(p.notificationChannels) },
-    { cloud: "azure", watched: [TYPES.pgFlexibleServer, TYPES.redisEnterprise], alarm: TYPES.monitorMetricAlert, notifies: (p) => isUnknown(p.actions) || arr(p.actions).some((a: any) => isUnknown(a) || present([raw(a)?.actionGroupId])) },
+    { cloud: "azure", watched: [TYPES.pgFlexibleServer, TYPES.redisEnterprise], alarm: TYPES.monitorMetricAlert, notifies: (p) => isUnknown(p.actions) || arr(p.actions).some((a: Json) => isUnknown(a) || present([raw(a)?.actionGroupId])) },
 ];
 
 /** A non-empty list of targets (or one not known yet). */

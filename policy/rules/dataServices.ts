@@ -1,6 +1,6 @@
 // Data services rules: Postgres and Redis not reachable from the internet, encrypted at rest
 // and in transit, on every cloud.
-import { TYPES, isUnknown, raw, get, arr, isTrueOrUnknown, resourceRule } from "./shape";
+import { TYPES, isUnknown, raw, get, arr, isTrueOrUnknown, resourceRule, type Json } from "./shape";
 import { objName, numberish } from "./workloads";
 
 // ---- Security: network exposure ------------------------------------------------------------
@@ -8,7 +8,7 @@ import { objName, numberish } from "./workloads";
 const DATA_PORTS = [5432, 6379, 6380, 10000];
 const OPEN_CIDRS = new Set(["0.0.0.0/0", "::/0"]);
 
-function coversDataPort(from: any, to: any, protocol: any): number | undefined {
+function coversDataPort(from: Json, to: Json, protocol: Json): number | undefined {
     const proto = typeof protocol === "string" ? protocol.toLowerCase() : protocol;
     if (proto === "-1" || proto === "all" || proto === -1) return DATA_PORTS[0];
     const f = numberish(from);
@@ -85,7 +85,7 @@ export const noPublicDataStores = resourceRule({
 
 // ---- Security: encryption ------------------------------------------------------------------
 
-const isPostgresFamily = (f: any): boolean => typeof f === "string" && /^(aurora-postgresql|postgres)/.test(f);
+const isPostgresFamily = (f: unknown): boolean => typeof f === "string" && /^(aurora-postgresql|postgres)/.test(f);
 
 export const postgresEncryption = resourceRule({
     name: "postgres-encryption-at-rest-and-in-transit",

@@ -1,10 +1,10 @@
 // Durability rules: the database protected from deletion on every cloud.
-import { TYPES, isUnknown, raw, get, isTrueOrUnknown, stackRule } from "./shape";
+import { TYPES, isUnknown, raw, get, isTrueOrUnknown, stackRule, type Json } from "./shape";
 import { dependsOn } from "./workloads";
 
 // ---- Durability ------------------------------------------------------------------------------
 
-function lockLevelOk(level: any): boolean {
+function lockLevelOk(level: unknown): boolean {
     return level === "CanNotDelete" || level === "ReadOnly" || isUnknown(level);
 }
 
@@ -67,7 +67,7 @@ export const cnpgDurability = stackRule({
             if (typeof spec.instances === "number" && spec.instances < 2) report(`CloudNativePG Cluster '${r.name}' runs ${spec.instances} instance: no failover.`, r.urn);
             const sync = get(spec, "postgresql", "synchronous");
             if (!isUnknown(sync) && typeof spec.instances === "number" && spec.instances >= 2 && !(Number(get(sync, "number")) > 0)) report(`CloudNativePG Cluster '${r.name}' replicates asynchronously (no postgresql.synchronous): a failover can lose acknowledged writes.`, r.urn);
-            const plugins = Array.isArray(spec.plugins) && spec.plugins.some((p: any) => /barman/i.test(String(p?.name)));
+            const plugins = Array.isArray(spec.plugins) && spec.plugins.some((p: Json) => /barman/i.test(String(p?.name)));
             if (spec.backup === undefined && !plugins && !isUnknown(spec.backup)) report(`CloudNativePG Cluster '${r.name}' has no backups (no spec.backup, no Barman Cloud plugin): losing the volumes loses the data.`, r.urn);
         }
     },

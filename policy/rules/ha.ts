@@ -1,6 +1,6 @@
 // HA rules: what every multi-replica Open WebUI needs (Postgres, Redis, an external vector
 // store, one shared WEBUI_SECRET_KEY, migrations off on replicas, probes, a PDB).
-import { TYPES, isUnknown, raw, get, arr, stackRule } from "./shape";
+import { TYPES, isUnknown, raw, get, arr, stackRule, type Json } from "./shape";
 import { SERVING_TYPES, workloadNamespace, plainValue, dependsOn, findOwuiWorkloads, describe, imagePatternSchema, patternOf, forHaWorkloads, has, maybeFrom, redactUrl } from "./workloads";
 
 // ---- HA ------------------------------------------------------------------------------------
@@ -143,7 +143,7 @@ export const haMigrations = stackRule({
     },
 });
 
-function probePath(p: any): string | undefined {
+function probePath(p: Json): string | undefined {
     const path = get(p, "httpGet", "path");
     return typeof path === "string" ? path : undefined;
 }
@@ -167,7 +167,7 @@ export const haProbes = stackRule({
     }),
 });
 
-function selectorMatches(selector: any, labels: Record<string, any>): boolean | undefined {
+function selectorMatches(selector: Json, labels: Record<string, Json>): boolean | undefined {
     const sel = raw(selector);
     if (!sel || isUnknown(sel)) return undefined;
     const ml = sel.matchLabels;

@@ -3,7 +3,7 @@
 // protected from deletion. Advisory: each reports a default the component sets and the user
 // turned off (`network.defaultDeny`, `hardening.*`).
 import type { PolicyResource } from "@pulumi/policy";
-import { TYPES, isUnknown, raw, get, arr, resourceRule, stackRule } from "./shape";
+import { TYPES, isUnknown, raw, get, arr, resourceRule, stackRule, type Json } from "./shape";
 import { findOwuiWorkloads, has, patternOf, plainValue } from "./workloads";
 
 const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
@@ -15,7 +15,7 @@ const DIAGNOSTIC_SETTINGS = new Set(["azure-native:monitor:DiagnosticSetting", "
 const LOCKS = new Set<string>([TYPES.lockByScope, TYPES.lockAtResourceLevel, TYPES.lockAtResourceGroupLevel]);
 
 /** Whether a label selector (matchLabels only; expressions count as matching) selects `labels`. */
-function selects(selector: any, labels: Record<string, any>): boolean {
+function selects(selector: Json, labels: Record<string, Json>): boolean {
     if (isUnknown(selector)) return true;
     const ml = get(selector, "matchLabels") ?? {};
     if (isUnknown(ml)) return true;
@@ -66,13 +66,13 @@ export const securityHeaders = stackRule({
 });
 
 /** An AWS Load Balancer Controller Ingress (its class, or any `alb.ingress.kubernetes.io/` annotation). */
-function isAlbIngress(p: any): boolean {
+function isAlbIngress(p: Json): boolean {
     const ann = get(p, "metadata", "annotations") ?? {};
     return get(p, "spec", "ingressClassName") === "alb" || ann["kubernetes.io/ingress.class"] === "alb" || Object.keys(ann).some((k) => k.startsWith(`${ALB}/`));
 }
 
 /** `k=v` pairs of an ALB `load-balancer-attributes` annotation (undefined when unknown). */
-function albAttributes(p: any): Map<string, string> | undefined {
+function albAttributes(p: Json): Map<string, string> | undefined {
     const v = get(p, "metadata", "annotations", `${ALB}/load-balancer-attributes`);
     if (isUnknown(v)) return undefined;
     return new Map(String(v ?? "").split(",").filter((kv) => kv.includes("=")).map((kv) => [kv.slice(0, kv.indexOf("=")).trim(), kv.slice(kv.indexOf("=") + 1).trim()]));
@@ -104,7 +104,7 @@ function refersTo(r: PolicyResource, prop: string, value: unknown, target: Polic
         const v = value.toLowerCase();
         if (names.some((n) => typeof n === "string" && n !== "" && !isUnknown(n) && (v === n.toLowerCase() || v.endsWith(`/${n.toLowerCase()}`) || v.includes(`/${n.toLowerCase()}/`)))) return true;
     }
-    return arr((r as any).propertyDependencies?.[prop]).some((d: PolicyResource) => d === target || d?.urn === target.urn);
+    return arr((r as Partial<PolicyResource>).propertyDependencies?.[prop]).some((d: PolicyResource) => d === target || d?.urn === target.urn);
 }
 
 export const bucketAccessLogs = stackRule({

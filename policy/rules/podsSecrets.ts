@@ -1,5 +1,5 @@
 // Pods and secrets rules: no literal secrets in pod env, no static cloud storage keys, non-root pods.
-import { TYPES, isUnknown, raw, get, arr, isTrueOrUnknown, resourceRule } from "./shape";
+import { TYPES, isUnknown, raw, get, arr, isTrueOrUnknown, resourceRule, type Json } from "./shape";
 import { WORKLOAD_TYPES, podSpecOf, containersOf, owuiContainers, objName, imagePatternSchema, patternOf, redactUrl, urlHasPassword } from "./workloads";
 
 // ---- Security: secrets and identity ---------------------------------------------------------
@@ -22,7 +22,7 @@ export const SECRET_ENV_NAMES = [
 export const URL_ENV_NAMES = ["DATABASE_URL", "PGVECTOR_DB_URL", "REDIS_URL", "WEBSOCKET_REDIS_URL"];
 
 
-function literalSecretProblems(name: string, value: any): string | undefined {
+function literalSecretProblems(name: string, value: Json): string | undefined {
     if (SECRET_ENV_NAMES.includes(name)) {
         if (value === undefined || value === null || value === "") return undefined;
         return `${name} is a literal value`;
@@ -80,7 +80,7 @@ export const noStaticStorageKeys = resourceRule({
         for (const c of containersOf(podSpec)) {
             // An S3-compatible store other than AWS S3 (in-cluster SeaweedFS, Ceph RGW, ...) has no
             // workload identity to offer: its keys are the only way in, so they are not reported.
-            const endpoint = arr(c?.env).find((e: any) => e?.name === "S3_ENDPOINT_URL")?.value;
+            const endpoint = arr(c?.env).find((e: Json) => e?.name === "S3_ENDPOINT_URL")?.value;
             const nonAwsS3 = typeof endpoint === "string" && endpoint !== "" && !/(^|[./])amazonaws\.com(\.cn)?(:\d+)?(\/|$)/.test(endpoint.replace(/^[a-z]+:\/\//, ""));
             for (const e of arr(c?.env)) {
                 if (e?.name === "S3_SECRET_ACCESS_KEY" && nonAwsS3) continue;

@@ -79,13 +79,22 @@ export function isUnknown(v: unknown): boolean {
     return typeof v === "string" && UNKNOWN_SENTINELS.has(v);
 }
 
+/**
+ * A value read from a resource's properties as the Pulumi engine hands them to a policy
+ * (`ResourceValidationArgs.props` is a `Record<string, any>`): untyped JSON that may also be an
+ * unknown marker or the policy SDK's proxy. Rules narrow it where they read it (`get`, `arr`,
+ * `typeof`); this alias is the policy pack's one boundary with the untyped engine data.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the engine's resource props are untyped JSON (see above)
+export type Json = any;
+
 /** Strips the policy SDK's unknown-checking proxy so rules can test for unknowns themselves. */
-export function raw<T = any>(v: T): T {
-    if (v && typeof v === "object" && (v as any).__isSpecialProxy === true) return (v as any).__getSpecialProxyTarget;
+export function raw<T = Json>(v: T): T {
+    if (v && typeof v === "object" && (v as Json).__isSpecialProxy === true) return (v as Json).__getSpecialProxyTarget;
     return v;
 }
 
-export const get = (o: any, ...path: (string | number)[]): any => {
+export const get = (o: Json, ...path: (string | number)[]): Json => {
     let cur = raw(o);
     for (const p of path) {
         if (cur === undefined || cur === null || isUnknown(cur) || typeof cur !== "object") return isUnknown(cur) ? cur : undefined;
@@ -94,9 +103,9 @@ export const get = (o: any, ...path: (string | number)[]): any => {
     return cur;
 };
 
-export const arr = (v: any): any[] => (Array.isArray(v) ? v : []);
+export const arr = (v: Json): Json[] => (Array.isArray(v) ? v : []);
 /** `true` or a value that cannot be known yet. */
-export const isTrueOrUnknown = (v: any): boolean => v === true || isUnknown(v);
+export const isTrueOrUnknown = (v: unknown): boolean => v === true || isUnknown(v);
 
 
 // ---------------------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ export const s3PublicAccessBlockPresent = stackRule({
             const found = blocks.some((pab) => {
                 const target = raw(pab.props).bucket;
                 if (typeof target === "string" && ids.includes(target)) return true;
-                const deps = (pab as any).propertyDependencies?.bucket;
+                const deps = (pab as Partial<PolicyResource>).propertyDependencies?.bucket;
                 return arr(deps).some((d: PolicyResource) => d === b || d?.urn === b.urn);
             });
             if (!found) report(`S3 bucket '${b.name}' has no BucketPublicAccessBlock.`, b.urn);

@@ -1,7 +1,7 @@
 // Kubernetes workload views the rules share: pod specs, Open WebUI containers, their env with
 // Secret/ConfigMap sources resolved inside the stack, and which workloads run as HA.
 import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
-import { TYPES, isUnknown, raw, get, arr } from "./shape";
+import { TYPES, isUnknown, raw, get, arr, type Json } from "./shape";
 
 // ---------------------------------------------------------------------------------------------
 // Kubernetes workload helpers
@@ -11,7 +11,7 @@ export const WORKLOAD_TYPES = new Set<string>([TYPES.deployment, TYPES.statefulS
 export const SERVING_TYPES = new Set<string>([TYPES.deployment, TYPES.statefulSet, TYPES.replicaSet, TYPES.pod]);
 
 /** Pod spec of a workload object, or undefined. */
-export function podSpecOf(type: string, props: any): any {
+export function podSpecOf(type: string, props: Json): Json {
     switch (type) {
         case TYPES.pod:
             return get(props, "spec");
@@ -22,13 +22,13 @@ export function podSpecOf(type: string, props: any): any {
     }
 }
 
-export function podLabelsOf(type: string, props: any): Record<string, any> {
+export function podLabelsOf(type: string, props: Json): Record<string, Json> {
     if (type === TYPES.pod) return get(props, "metadata", "labels") ?? {};
     if (type === TYPES.cronJob) return get(props, "spec", "jobTemplate", "spec", "template", "metadata", "labels") ?? {};
     return get(props, "spec", "template", "metadata", "labels") ?? {};
 }
 
-export function containersOf(podSpec: any, includeInit = true): any[] {
+export function containersOf(podSpec: Json, includeInit = true): Json[] {
     if (!podSpec || typeof podSpec !== "object" || isUnknown(podSpec)) return [];
     const main = arr(podSpec.containers);
     return includeInit ? [...arr(podSpec.initContainers), ...main] : main;
@@ -42,7 +42,7 @@ export const OPEN_WEBUI_IMAGE_PATTERN = "open-webui";
  * contains the pattern: `ghcr.io/open-webui/open-webui:v0.12.4`, `mirror.corp/open-webui:1`,
  * but not the organisation's other images (`ghcr.io/open-webui/pipelines`, `.../mcpo`).
  */
-export function isOwuiImage(image: any, pattern = OPEN_WEBUI_IMAGE_PATTERN): boolean {
+export function isOwuiImage(image: Json, pattern = OPEN_WEBUI_IMAGE_PATTERN): boolean {
     if (typeof image !== "string" || isUnknown(image)) return false;
     const withoutDigest = image.split("@")[0];
     const last = withoutDigest.split("/").pop() ?? "";
@@ -51,15 +51,15 @@ export function isOwuiImage(image: any, pattern = OPEN_WEBUI_IMAGE_PATTERN): boo
 }
 
 /** Containers of a pod spec running the Open WebUI image (main containers only). */
-export function owuiContainers(podSpec: any, pattern?: string): any[] {
+export function owuiContainers(podSpec: Json, pattern?: string): Json[] {
     return containersOf(podSpec, false).filter((c) => isOwuiImage(c?.image, pattern));
 }
 
 /** Where an environment variable's value comes from. */
 export type EnvSource =
-    | { kind: "literal"; value: any }
-    | { kind: "secret"; name?: any; key?: any }
-    | { kind: "configMap"; name?: any; key?: any; value?: any; known: boolean }
+    | { kind: "literal"; value: Json }
+    | { kind: "secret"; name?: Json; key?: Json }
+    | { kind: "configMap"; name?: Json; key?: Json; value?: Json; known: boolean }
     | { kind: "other" };
 
 export interface EnvView {
@@ -68,19 +68,19 @@ export interface EnvView {
     opaqueSources: string[];
 }
 
-export function workloadNamespace(props: any): string {
+export function workloadNamespace(props: Json): string {
     const ns = get(props, "metadata", "namespace");
     return typeof ns === "string" && !isUnknown(ns) ? ns : "default";
 }
 
-export function objName(props: any): string | undefined {
+export function objName(props: Json): string | undefined {
     const n = get(props, "metadata", "name");
     return typeof n === "string" && !isUnknown(n) ? n : undefined;
 }
 
 /** Index of the stack's ConfigMaps and Secrets, to resolve envFrom / configMapKeyRef. */
 export interface StackIndex {
-    configMaps: Map<string, { data: any }>;
+    configMaps: Map<string, { data: Json }>;
     secrets: Map<string, { keys: string[] | undefined }>;
 }
 
@@ -104,7 +104,7 @@ export function indexStack(resources: PolicyResource[]): StackIndex {
 }
 
 /** Resolves the environment of one container (envFrom first, then env, as Kubernetes does). */
-export function envOf(container: any, namespace: string, idx?: StackIndex): EnvView {
+export function envOf(container: Json, namespace: string, idx?: StackIndex): EnvView {
     const vars = new Map<string, EnvSource>();
     const opaqueSources: string[] = [];
     for (const ef of arr(raw(container)?.envFrom)) {
@@ -170,19 +170,19 @@ export interface OwuiWorkload {
     ha: boolean;
     /** Why it counts as HA, for messages. */
     haReason: string;
-    containers: { container: any; env: EnvView }[];
-    podLabels: Record<string, any>;
+    containers: { container: Json; env: EnvView }[];
+    podLabels: Record<string, Json>;
 }
 
-export function numberish(v: any): number | undefined {
+export function numberish(v: unknown): number | undefined {
     if (typeof v === "number") return v;
     if (typeof v === "string" && /^\d+$/.test(v.trim())) return Number(v.trim());
     return undefined;
 }
 
 export function dependsOn(r: PolicyResource, target: PolicyResource): boolean {
-    if (arr((r as any).dependencies).some((d: PolicyResource) => d === target || d?.urn === target.urn)) return true;
-    for (const deps of Object.values((r as any).propertyDependencies ?? {})) {
+    if (arr((r as Partial<PolicyResource>).dependencies).some((d: PolicyResource) => d === target || d?.urn === target.urn)) return true;
+    for (const deps of Object.values((r as Partial<PolicyResource>).propertyDependencies ?? {})) {
         if (arr(deps).some((d: PolicyResource) => d === target || d?.urn === target.urn)) return true;
     }
     return false;
@@ -274,7 +274,7 @@ export function patternOf(args: { getConfig<T extends object>(): T }): string {
 
 /** Runs `check` for every HA Open WebUI workload and container of the stack. */
 export function forHaWorkloads(
-    check: (w: OwuiWorkload, c: { container: any; env: EnvView }, report: (msg: string) => void) => void,
+    check: (w: OwuiWorkload, c: { container: Json; env: EnvView }, report: (msg: string) => void) => void,
 ): (args: StackValidationArgs, report: ReportViolation) => void {
     return (args, report) => {
         for (const w of findOwuiWorkloads(args.resources, patternOf(args))) {

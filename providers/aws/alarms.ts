@@ -75,7 +75,7 @@ function cacheAlarms(ctx: ProviderContext, targets: string[], cache: ManagedCach
     const spec = ctx.spec;
     const nodes = (spec.redis.cluster ? cacheShards(spec) : 1) * (1 + cacheReplicas(spec));
     if (nodes > MAX_ALARM_METRICS) {
-        pulumi.log.warn(`alarms: the cache has ${nodes} nodes; CloudWatch alarms take at most ${MAX_ALARM_METRICS} metrics, so the memory and eviction alarms watch the first ${MAX_ALARM_METRICS} only`, ctx.parent);
+        void pulumi.log.warn(`alarms: the cache has ${nodes} nodes; CloudWatch alarms take at most ${MAX_ALARM_METRICS} metrics, so the memory and eviction alarms watch the first ${MAX_ALARM_METRICS} only`, ctx.parent);
     }
     const queries = (metricName: string, stat: string, reduce: string) =>
         cache.alarmMembers!.apply((ids) => {

@@ -75,7 +75,7 @@ function spreadAzs(ctx: ProviderContext): { writer: pulumi.Output<string | undef
     const reader = azs.apply((z) => {
         const other = z[1];
         if (other === undefined) {
-            pulumi.log.warn(`aws.privateSubnetIds: all subnets are in ${z[0]}; the database reader cannot be placed in another AZ. Use subnets in at least two AZs.`, ctx.parent);
+            void pulumi.log.warn(`aws.privateSubnetIds: all subnets are in ${z[0]}; the database reader cannot be placed in another AZ. Use subnets in at least two AZs.`, ctx.parent);
         }
         return other;
     });
@@ -169,7 +169,7 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
                 `${ctx.name}-db-${m.role}`,
                 {
                     clusterIdentifier: cluster.id,
-                    engine: "aurora-postgresql" as rds.ClusterInstanceArgs["engine"],
+                    engine: "aurora-postgresql",
                     engineVersion: version,
                     instanceClass,
                     availabilityZone: m.az,

@@ -76,7 +76,7 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
             if (aws.route53ZoneId === undefined || route === undefined) return;
             // The controller writes the ALB's DNS name into the Ingress status once the ALB exists.
             const albHostname = pulumi
-                .output((route as unknown as { status: pulumi.Output<any> }).status)
+                .output((route as unknown as { status: pulumi.Output<{ loadBalancer?: { ingress?: { hostname?: string }[] } } | undefined> }).status)
                 .apply((st) => st?.loadBalancer?.ingress?.[0]?.hostname as string);
             const albZone = lb.getHostedZoneIdOutput({ loadBalancerType: "application", ...regionArg(ctx) }, { parent: ctx.parent });
             new route53.Record(

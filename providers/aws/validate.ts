@@ -6,7 +6,7 @@ import type { ResolvedSpec } from "../../components/spec";
 import { ALB_TLS12_POLICY } from "../../components/exposure";
 import { s3BucketProblem } from "../cloudRules";
 import { ServiceMode } from "../../components/types";
-import { Aws, AwsCacheEngine, AwsDatabaseEngine, AwsIdentityMode, AwsLoadBalancerScheme } from "../../components/platform/awsArgs";
+import { AwsCacheEngine, AwsDatabaseEngine, AwsIdentityMode, AwsLoadBalancerScheme } from "../../components/platform/awsArgs";
 
 /** RDS for PostgreSQL gp3 allocated storage ceiling (64 TiB). */
 const RDS_GP3_MAX_GB = 65536;
@@ -21,7 +21,7 @@ const SNS_TOPIC_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:sns:[a-z]{2}
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 export function validateAws(spec: ResolvedSpec): string[] {
-    const a = spec.aws as Aws | undefined;
+    const a = spec.aws;
     if (!a) return []; // the core reports the missing block
     const p: string[] = [];
 
@@ -40,7 +40,7 @@ export function validateAws(spec: ResolvedSpec): string[] {
     } else if (!Array.isArray(subnets) || subnets.length < 2) {
         p.push(problem("aws.privateSubnetIds", subnets, "give at least two private subnet ids in different availability zones (the database and the cache fail over across AZs)"));
     } else {
-        const plain = subnets.filter((s) => isKnown(s)) as string[];
+        const plain = subnets.filter<string>((s) => isKnown(s));
         for (const s of plain) {
             if (!/^subnet-[0-9a-f]+$/.test(s)) p.push(problem("aws.privateSubnetIds", s, "use subnet ids of the form subnet-0123456789abcdef0"));
         }
@@ -80,7 +80,7 @@ export function validateAws(spec: ResolvedSpec): string[] {
         if (!Array.isArray(sgs) || sgs.length === 0) {
             p.push(problem("aws.eks.securityGroupIds", sgs, "give the security group(s) of the nodes/pods running Open WebUI (e.g. the EKS cluster security group): the database and cache admit only them"));
         } else {
-            for (const g of sgs.filter((x) => isKnown(x)) as string[]) {
+            for (const g of sgs.filter<string>((x) => isKnown(x))) {
                 if (!/^sg-[0-9a-f]+$/.test(g)) p.push(problem("aws.eks.securityGroupIds", g, "use security group ids of the form sg-0123456789abcdef0"));
             }
         }

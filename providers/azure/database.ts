@@ -43,7 +43,7 @@ export function extensionsValue(spec: ResolvedSpec): string {
 export function warnIfRestartPending(config: dbforpostgresql.Configuration, planned: number, serverName: pulumi.Input<string>, resourceGroup: pulumi.Input<string>): void {
     pulumi.all([config.isConfigPendingRestart, serverName, resourceGroup]).apply(([pending, name, group]) => {
         if (pending !== true) return;
-        pulumi.log.warn(
+        void pulumi.log.warn(
             `max_connections=${planned} on PostgreSQL server ${name} is pending a restart (a static parameter): until then the server keeps its previous value, ` +
             `and the Open WebUI pools are already sized for ${planned}. After a size increase, restart it now: az postgres flexible-server restart -g ${group} -n ${name}`,
             config,

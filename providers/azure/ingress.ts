@@ -48,8 +48,8 @@ function dnsRecord(ctx: ProviderContext, target: pulumi.Output<{ ip?: string; ho
         relativeRecordSetName: relativeRecordName(ctx.spec.hostname, zone),
         recordType: target.apply((t) => (t.ip ? "A" : "CNAME")),
         ttl: 300,
-        aRecords: target.apply((t) => (t.ip ? [{ ipv4Address: t.ip }] : undefined)) as pulumi.Output<{ ipv4Address: string }[]>,
-        cnameRecord: target.apply((t) => (t.ip ? undefined : { cname: t.hostname })) as pulumi.Output<{ cname: string }>,
+        aRecords: target.apply((t) => (t.ip ? [{ ipv4Address: t.ip }] : undefined)),
+        cnameRecord: target.apply((t) => (t.ip ? undefined : { cname: t.hostname })),
     }, ctx.opts()); // `target` comes from the route's status: the record waits for it
 }
 
@@ -62,13 +62,18 @@ function dnsRecord(ctx: ProviderContext, target: pulumi.Output<{ ip?: string; ho
  * `azure.ingress.requestTimeoutSeconds`, so streamed replies and websockets last an hour as on
  * the other load balancers.
  */
+/** The status fields read back from a Gateway (`addresses`) and an Ingress (`loadBalancer`). */
+type RouteStatus = { addresses?: { value?: string }[]; loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined;
+/** A route or Gateway created as a CustomResource: its metadata and status are outputs the SDK does not type. */
+type RouteFields = { metadata: pulumi.Output<{ name: string }>; status: pulumi.Output<RouteStatus> };
+
 function agcRoutePolicy(ctx: ProviderContext, route: pulumi.CustomResource, timeoutSeconds: string, labels: { [k: string]: string }): void {
     new apiextensions.CustomResource(`${ctx.name}-route-policy`, {
         apiVersion: "alb.networking.azure.io/v1",
         kind: "RoutePolicy",
         metadata: { name: `${dnsLabel(ctx.name)}-route-policy`, namespace: ctx.namespace, labels },
         spec: {
-            targetRef: { group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: (route as any).metadata.name, namespace: ctx.namespace },
+            targetRef: { group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: (route as unknown as RouteFields).metadata.name, namespace: ctx.namespace },
             default: { timeouts: { routeTimeout: `${timeoutSeconds}s` } },
         },
     }, ctx.opts({ dependsOn: [route] }));
@@ -121,7 +126,7 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
             annotations["alb.networking.azure.io/alb-namespace"] = agc.albNamespace as string;
         }
         const sameNamespace = { namespaces: { from: "Same" } };
-        const listeners: any[] = [
+        const listeners: Record<string, unknown>[] = [
             { name: "http", port: 80, protocol: "HTTP", hostname: spec.hostname, allowedRoutes: sameNamespace },
         ];
         if (spec.tls.enabled) {
@@ -167,8 +172,8 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
             afterRoute(route) {
                 if (route) agcRoutePolicy(ctx, route, timeout, labels);
                 // AGC reports its frontend FQDN with type "IPAddress": decide by the value, not the type.
-                const target = (gateway as any).status.apply((st: any) => {
-                    const v = st?.addresses?.[0]?.value as string | undefined;
+                const target = (gateway as unknown as RouteFields).status.apply((st) => {
+                    const v = st?.addresses?.[0]?.value;
                     return v !== undefined && IPV4.test(v) ? { ip: v } : { hostname: v };
                 });
                 dnsRecord(ctx, target);
@@ -220,7 +225,7 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
         url,
         afterRoute(route) {
             if (!route) return;
-            const target = (route as any).status.apply((st: any) => {
+            const target = (route as unknown as RouteFields).status.apply((st) => {
                 const lb = st?.loadBalancer?.ingress?.[0] ?? {};
                 return { ip: lb.ip, hostname: lb.hostname };
             });

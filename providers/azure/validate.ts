@@ -30,7 +30,7 @@ function missing(v: unknown): boolean {
 }
 
 export function validate(spec: ResolvedSpec): string[] {
-    const a = spec.azure as Azure | undefined;
+    const a = spec.azure;
     if (!a) return []; // the core reports the missing block
     const p: string[] = [];
     const dbManaged = spec.database.mode === ServiceMode.Managed;

@@ -16,7 +16,6 @@ import { stagedPackage } from "../e2e/package";
 const HOME = path.join(WORK, "consumer");
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 const REQUIRED_PEERS = Object.keys(PKG.peerDependencies).filter((p) => !PKG.peerDependenciesMeta?.[p]?.optional);
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const semver = require("semver");
 
 /** The lowest and the newest registry version of a range. */

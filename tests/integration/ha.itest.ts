@@ -15,7 +15,7 @@ import { Env, EmittedManaged, emitManagedAws } from "./lib/component";
 import { Load, poller, Prober, Sample, WsClient, summary } from "./lib/drills";
 import { LocalNginx, LocalS3 } from "./lib/lb";
 import { OPEN_WEBUI_BIN, OpenWebUi, PYTHON, startOpenWebUi, stopOpenWebUi } from "./lib/openwebui";
-import { IT_HOME, cleanupAll, request, run, runDir, sleep, tempDir, waitFor } from "./lib/procs";
+import { IT_HOME, cleanupAll, request, run, sleep, tempDir, waitFor } from "./lib/procs";
 import { LocalPostgres, LocalRedis } from "./lib/servers";
 import { bootstrapDatabase } from "./lib/appData";
 import { localizeAws } from "./lib/localEnv";

@@ -291,7 +291,7 @@ describe("Open WebUI integration (real PostgreSQL, Redis, Open WebUI 0.12.4)", f
             const url = pgMain.url({ user: APP_DB_USER, password: APP_PASSWORD }, db);
             const env: Env = { ...emitted.serveEnv, DATABASE_URL: url, PGVECTOR_DB_URL: url };
             assert.strictEqual(env.ENABLE_DB_MIGRATIONS, "false");
-            let outcome = "";
+            let outcome: string;
             try {
                 const o = await startOpenWebUi("empty-db", env, { timeoutMs: 120_000 });
                 outcome = "started";

@@ -112,7 +112,7 @@ describe("Redis Sentinel: the emitted env reaches the master through a real Sent
     });
 
     it("control: the env emitted before (host:port passed through) finds no master on either path", () => {
-        const before = { ...emitted, REDIS_SENTINEL_HOSTS: `127.0.0.1:${sentinelPort}`, WEBSOCKET_SENTINEL_HOSTS: `127.0.0.1:${sentinelPort}` };
+        const before: Env = { ...emitted, REDIS_SENTINEL_HOSTS: `127.0.0.1:${sentinelPort}`, WEBSOCKET_SENTINEL_HOSTS: `127.0.0.1:${sentinelPort}` };
         delete before.REDIS_SENTINEL_PORT;
         delete before.WEBSOCKET_SENTINEL_PORT;
         master.cli(["DEL", "it-sentinel-key"]);

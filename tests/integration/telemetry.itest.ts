@@ -223,12 +223,14 @@ describe("telemetry end to end (Open WebUI 0.12.4 -> the emitted collector confi
     });
 
     it("overhead of telemetry on versus off under the same load (measured, reported)", async function () {
-        const kinds: [string, OpenWebUi][] = [["default", dflt], ["off", off], ["everything", on]];
+        // As deployed against off (the figure the issue asks for); the every-signal replica's overhead
+        // was measured the same way once and is in README (it would add a third of this test's time).
+        const kinds: [string, OpenWebUi][] = [["default", dflt], ["off", off]];
         const rounds: Record<string, { p50: number[]; cpuPerReq: number[]; reqs: number }> = {};
         for (const [k] of kinds) rounds[k] = { p50: [], cpuPerReq: [], reqs: 0 };
         for (let r = 0; r < 4; r++) {
-            // Rotated order: each replica runs first, second and last once.
-            for (const [k, o] of [...kinds.slice(r), ...kinds.slice(0, r)]) {
+            // Alternating order: each replica runs first in half the rounds.
+            for (const [k, o] of [...kinds.slice(r % kinds.length), ...kinds.slice(0, r % kinds.length)]) {
                 const x = await load(o, 10_000);
                 assert.strictEqual(summary(x.samples).failed, 0, `${k}: ${JSON.stringify(summary(x.samples).statuses)}`);
                 rounds[k].p50.push(summary(x.samples).p50Ms);
@@ -247,10 +249,9 @@ describe("telemetry end to end (Open WebUI 0.12.4 -> the emitted collector confi
             rounds: { p50Ms: rounds[k].p50, cpuMsPerRequest: rounds[k].cpuPerReq.map((x) => Math.round(x * 10) / 10) },
         });
         report.overhead = {
-            conditions: "4 rotated rounds x 10 s per replica, 3 workers, 50 ms pause; mix: chats list, settings, config, a chat completion (fake LLM) every 4th; medians of the rounds",
+            conditions: "4 alternating rounds x 10 s per replica, 3 workers, 50 ms pause; mix: chats list, settings, config, a chat completion (fake LLM) every 4th; medians of the rounds",
             off: { p50Ms: med(rounds.off.p50), cpuMsPerRequest: Math.round(med(rounds.off.cpuPerReq) * 10) / 10, requests: rounds.off.reqs, rounds: { p50Ms: rounds.off.p50, cpuMsPerRequest: rounds.off.cpuPerReq.map((x) => Math.round(x * 10) / 10) } },
             default: { what: "as deployed: traces (parentbased_traceidratio 0.1) + logs", ...vsOff("default") },
-            everything: { what: "samplerRatio 1 (every request traced) + logs + metrics", ...vsOff("everything") },
             collector: await col.selfMetrics().then((m) => ({ acceptedSpans: m.otelcol_receiver_accepted_spans, refusedSpans: m.otelcol_receiver_refused_spans, sentSpans: m.otelcol_exporter_sent_spans, acceptedLogRecords: m.otelcol_receiver_accepted_log_records }), (e) => String(e)),
         };
         // The figures are this machine's (2 shared cores); the note reports them, no timing bound here.

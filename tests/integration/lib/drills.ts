@@ -167,6 +167,7 @@ export class WsClient {
     readonly channelEvents: { at: number; messageId: string; content: string }[] = [];
 
     constructor(readonly base: string, readonly token: string, origin: string) {
+        // eslint-disable-next-line @typescript-eslint/no-this-alias -- the nested class's methods have their own `this`
         const self = this;
         // The ws package's WebSocket emits `upgrade` with the 101 response: read the upstream there.
         class Tracing extends NodeWebSocket {

@@ -41,7 +41,7 @@ export class FakeLlm {
             res.writeHead(404, { "content-type": "application/json" }).end("{}");
             return;
         }
-        let body: { stream?: boolean; model?: string } = {};
+        let body: { stream?: boolean; model?: string };
         try {
             body = JSON.parse(raw || "{}");
         } catch {
