@@ -111,7 +111,13 @@ function assertPlanned(r: Run, min = 20): void {
     assert.strictEqual(r.code, 0, `openwebui plan exited ${r.code}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
     const m = /^(\d+) resources \(/m.exec(r.stdout);
     assert.ok(m && Number(m[1]) >= min, `plan registered ${m?.[1]} resources (expected >= ${min})`);
-    assert.match(r.stdout, /Policy pack openwebui-ha: no violations\./, "the example passes the package's own pack with zero advisories");
+    // One advisory is expected on the defaults: owui-pool-churn. The in-cluster Postgres's 500
+    // connections over 14 pods x 3 engines leave a pool of 9, below the medium preset's 25 (measured
+    // steady use at its planning capacity; tests/capacity.test.ts). Nothing else may fire.
+    const m2 = /Policy pack openwebui-ha: (no violations\.|0 mandatory, (\d+) advisory violation\(s\))/.exec(r.stdout);
+    assert.ok(m2, `the example fails the package's own pack:\n${r.stdout.slice(-3000)}`);
+    const advisories = [...r.stdout.matchAll(/^ {2}\[advisory\] ([a-z0-9-]+):/gm)].map((x) => x[1]);
+    assert.deepStrictEqual(advisories.filter((a) => a !== "owui-pool-churn"), [], "the example passes the package's own pack with no advisory but the pool note");
 }
 
 describe("consumer: the packed package installed into a fresh project", function () {
