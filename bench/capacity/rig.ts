@@ -17,7 +17,8 @@ import { OpenWebUi, PYTHON, startOpenWebUi, stopOpenWebUi } from "../../tests/in
 import { request, run, waitFor } from "../../tests/integration/lib/procs";
 import { LocalPostgres, LocalRedis } from "../../tests/integration/lib/servers";
 import { BenchConfig } from "./config";
-import { descendants, postmasterPid, procTable } from "./sampling";
+import { postmasterPid } from "./sampling";
+import { descendants, procTable } from "../../tests/integration/lib/procStat";
 
 const ADMIN_DB = { user: "cloudadmin", password: "admin-Pw_0123456789" };
 const ADMIN = { name: "Admin", email: "admin@example.com", password: "Adm1n-Passw0rd!" };

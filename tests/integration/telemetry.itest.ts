@@ -24,6 +24,7 @@ import { LocalPostgres, LocalRedis } from "./lib/servers";
 import { auth, bootstrapDatabase, migrate } from "./lib/appData";
 import { localizeAws } from "./lib/localEnv";
 import { collectorBinary } from "../collectorLib";
+import { HZ, procTable, usage } from "./lib/procStat";
 
 const ADMIN = { user: "cloudadmin", password: "admin-Pw_0123456789" };
 const USER = { name: "Admin", email: "admin@example.com", password: "Adm1n-Passw0rd!" };
@@ -37,22 +38,8 @@ const ID_LIKE = /[0-9a-f]{8}-[0-9a-f]{4}-|@/i;
 const report: Record<string, any> = {};
 const passwordOf = (url: string) => decodeURIComponent(new URL(url).password);
 
-/** CPU seconds (user + system) of every process in the process group `pgid` (the replica). */
-function cpuSeconds(pgid: number): number {
-    const hz = 100;
-    let ticks = 0;
-    for (const d of fs.readdirSync("/proc")) {
-        if (!/^\d+$/.test(d)) continue;
-        try {
-            const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-            const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-            if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
-        } catch {
-            /* gone */
-        }
-    }
-    return ticks / hz;
-}
+/** CPU seconds (user + system) of the replica's process tree. */
+const cpuSeconds = (pid: number): number => usage(procTable(), pid).ticks / HZ;
 
 const p = (xs: number[], q: number) => {
     const s = [...xs].sort((a, b) => a - b);
