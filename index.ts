@@ -7,9 +7,9 @@ import { loadPlatform } from "./providers";
 // requires only the chosen target's cloud module (and so its SDK).
 setPlatformLoader(loadPlatform);
 
-export * from "./components/types";
+export * from "./components/args/types";
 export { OpenWebUiCluster } from "./components/openWebUiCluster";
-export { ValidationError } from "./components/errors";
+export { ValidationError } from "./components/spec/errors";
 // `OpenWebUiCluster.resources`: the underlying resources, for TypeScript programs.
 export type { OpenWebUiClusterResources } from "./components/resources";
 // Cloud-specific arg types and enums (type-only modules: no cloud SDK is loaded by these).
@@ -18,4 +18,4 @@ export * from "./components/platform/gcpArgs";
 export * from "./components/platform/azureArgs";
 export * from "./components/platform/kubernetesArgs";
 // The pre-0.2 type names (`DatabaseArgs`, ...), deprecated aliases for TypeScript users.
-export * from "./components/legacyNames";
+export * from "./components/args/legacyNames";

@@ -1,7 +1,7 @@
 // `openwebui plan`'s planning capacity: users the release carries at the HPA's minimum and maximum,
 // from the per-replica figure the component writes on its HorizontalPodAutoscaler (measured per
-// size preset: components/sizing.ts PLANNING_USERS_PER_CPU, `npm run bench -- capacity`).
-import { PLANNING_BASIS_ANNOTATION, PLANNING_USERS_ANNOTATION } from "../components/sizing";
+// size preset: components/spec/sizing.ts PLANNING_USERS_PER_CPU, `npm run bench -- capacity`).
+import { PLANNING_BASIS_ANNOTATION, PLANNING_USERS_ANNOTATION } from "../components/spec/sizing";
 import type { CapacityLine, PlannedResource } from "./planTypes";
 
 export type { CapacityLine };

@@ -11,7 +11,7 @@ import { AnalyzedResource, runPolicies } from "../policy/runner";
 import { UsageError } from "./config";
 import { estimateCost } from "./cost";
 import { planningCapacity } from "./capacity";
-import { POOL_CHURN_ANNOTATION } from "../components/sizing";
+import { POOL_CHURN_ANNOTATION } from "../components/spec/sizing";
 import { PlanOptions, PlanResult, resourceCount } from "./planTypes";
 import { evaluate } from "./runtime";
 import { dataTierNotes, exitCodeOf, importNotes, mandatoryViolations, renderJson, renderText, writeYaml } from "./render";

@@ -6,7 +6,7 @@ import type { EnforcementLevel } from "@pulumi/policy";
 import type { Violation } from "../policy/runner";
 import { renderCost } from "./cost";
 import { renderCapacity } from "./capacity";
-import { DATA_TIER_ANNOTATION, DataServiceAvailability } from "../components/dataTier/availability";
+import { DATA_TIER_ANNOTATION, DataServiceAvailability } from "../components/data/availability";
 import { COMPUTED, PlannedResource, PlanResult, resourceCount, SECRET_MASK } from "./planTypes";
 
 // ---------------------------------------------------------------------------------------------

@@ -1,3 +1,3 @@
-export * from "./types";
+export * from "./args/types";
 export { OpenWebUiCluster, OPEN_WEBUI_CLUSTER_TYPE } from "./openWebUiCluster";
-export { ValidationError } from "./errors";
+export { ValidationError } from "./spec/errors";

@@ -2,7 +2,7 @@
 // construction, not by the cloud API after the database and cache were created), and cloud
 // settings given for a service the cloud does not create (mode external/inCluster) refused the way
 // aws.database / aws.cache already are, instead of being silently ignored.
-import { isKnown, problem } from "../components/errors";
+import { isKnown, problem } from "../components/spec/errors";
 
 const IP_SHAPED = /^\d{1,3}(\.\d{1,3}){3}$/;
 

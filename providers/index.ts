@@ -4,7 +4,7 @@
 // fails with the exact `npm install`. The package entry (index.ts) hands `loadPlatform` to the core
 // (components/platform/loader.ts), which never imports this folder.
 import type { CloudPlatform } from "../components/platform/port";
-import { CloudTarget } from "../components/types";
+import { CloudTarget } from "../components/args/types";
 
 /** Each cloud target's SDK and the range this package supports (package.json peerDependencies; a unit test keeps them equal). */
 export const CLOUD_SDKS: Record<string, { name: string; range: string }> = {

@@ -6,7 +6,7 @@ import "./harness";
 import * as assert from "assert";
 import { invokes, one, ofType, registered, reset, settle, value } from "./harness";
 import { CloudTarget, OpenWebUiCluster } from "../index";
-import { ValidationError } from "../components/errors";
+import { ValidationError } from "../components/spec/errors";
 import { AZURE_ARGS, SUB } from "./cloudFixtures";
 import { runPolicies, urnFor } from "../policy/runner";
 import { cloudAlarms } from "../policy/policies";

@@ -10,7 +10,7 @@ import { envOf, invokes, isSecretInput, ofType, one, registered, reset, settle, 
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { clearExampleConfig, loadExample } from "./exampleLoader";
 import { CloudTarget, OpenWebUiCluster, OpenWebUiClusterArgs, SizePreset } from "../index";
-import { ValidationError } from "../components/errors";
+import { ValidationError } from "../components/spec/errors";
 import {
     Aws,
     AwsCacheEngine,
@@ -20,7 +20,7 @@ import {
 } from "../components/platform/awsArgs";
 import { AURORA_MAX_CONNECTIONS, RDS_MAX_CONNECTIONS } from "../providers/aws/catalog";
 import { redisUrl } from "../providers/aws/cache";
-import { computePools, POD_SIZING } from "../components/sizing";
+import { computePools, POD_SIZING } from "../components/spec/sizing";
 import { runPolicies, urnFor } from "../policy/runner";
 
 // Options the mock monitor does not pass on (retainOnDelete) are recorded by an in-process

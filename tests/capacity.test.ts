@@ -5,8 +5,8 @@ import * as assert from "assert";
 import * as path from "path";
 import { ofType, reset, settle } from "./harness";
 import { OpenWebUiCluster } from "../index";
-import { CloudTarget, SizePreset } from "../components/types";
-import { EVENT_LOOP_CORES, PLANNING_USERS_ANNOTATION, PLANNING_USERS_PER_CPU, POOL_CHURN_ANNOTATION, planningUsersPerReplica } from "../components/sizing";
+import { CloudTarget, SizePreset } from "../components/args/types";
+import { EVENT_LOOP_CORES, PLANNING_USERS_ANNOTATION, PLANNING_USERS_PER_CPU, POOL_CHURN_ANNOTATION, planningUsersPerReplica } from "../components/spec/sizing";
 import { plan, renderText } from "../cli/plan";
 
 const ROOT = path.join(__dirname, "..");
@@ -46,7 +46,7 @@ describe("planning capacity (users per replica, measured per size preset)", () =
 });
 
 describe("database pools hold the preset's steady use (no reconnect churn)", () => {
-    const { computePools, POD_SIZING } = require("../components/sizing");
+    const { computePools, POD_SIZING } = require("../components/spec/sizing");
     const P = require("../policy/policies");
     it("the pool takes the preset's steady use first; overflow only what the budget leaves", () => {
         const plan = computePools({ maxConnections: 5000, budgetFraction: 0.8, maxReplicas: 10, pgvector: true, preferredPool: POD_SIZING.medium.preferredPool, preferredOverflow: POD_SIZING.medium.preferredOverflow });

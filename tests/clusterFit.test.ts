@@ -93,7 +93,7 @@ describe("what other clusters need (issue 25 part 6)", function () {
 
         it("no source outside the one helper writes the cluster domain", () => {
             const root = path.join(__dirname, "..");
-            const helper = path.join(root, "components", "addresses.ts");
+            const helper = path.join(root, "components", "spec", "addresses.ts");
             const offenders: string[] = [];
             const walk = (dir: string) => {
                 for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

@@ -8,14 +8,14 @@ import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { parse } from "yaml";
-import { CloudTarget, OtlpProtocol, Otel } from "../components/types";
-import { collectorConfig } from "../components/otelConfig";
-import { resolveOtel } from "../components/otelSpec";
+import { CloudTarget, OtlpProtocol, Otel } from "../components/args/types";
+import { collectorConfig } from "../components/telemetry/otelConfig";
+import { resolveOtel } from "../components/telemetry/otelSpec";
 import { awsCollectorBackend } from "../providers/aws/telemetry";
 import { gcpCollectorBackend } from "../providers/gcp/telemetry";
 import { azureCollectorBackend } from "../providers/azure/telemetry";
 import type { CollectorBackendConfig } from "../components/platform/port";
-import { DEFAULT_OTEL_COLLECTOR_IMAGE } from "../components/images";
+import { DEFAULT_OTEL_COLLECTOR_IMAGE } from "../components/spec/images";
 import { collectorBinary, fileOverlay } from "./collectorLib";
 
 interface Case { label: string; target: CloudTarget; otel?: Otel; headers?: string[]; cloud?: (metrics: boolean) => CollectorBackendConfig; unbuildable?: string }

@@ -6,9 +6,9 @@ import { envOf, isSecretInput, ofType, one, registered, reset, settle, value } f
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import * as pulumi from "@pulumi/pulumi";
 import { CloudTarget, EmbeddingEngine, OpenWebUiCluster, OpenWebUiClusterArgs, RoutingMode, ServiceMode, VectorStore, ZoneSpread } from "../index";
-import { BOOTSTRAP_SQL } from "../components/database";
-import { computePools } from "../components/sizing";
-import { SEED_DATA_SCRIPT } from "../components/workloads";
+import { BOOTSTRAP_SQL } from "../components/data/database";
+import { computePools } from "../components/spec/sizing";
+import { SEED_DATA_SCRIPT } from "../components/kubernetes/workloads";
 
 const base: OpenWebUiClusterArgs = { target: CloudTarget.Kubernetes, hostname: "chat.example.com" };
 

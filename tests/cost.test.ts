@@ -11,7 +11,7 @@ import { cpuCores, memoryGib, sampledFraction } from "../cli/telemetryCost";
 import { registered, reset, settle, value } from "./harness";
 import { TARGET_ARGS } from "./cloudFixtures";
 import { OpenWebUiCluster } from "../index";
-import { SizePreset } from "../components/types";
+import { SizePreset } from "../components/args/types";
 import { CACHE_NODE_TYPE, DB_INSTANCE_CLASS } from "../providers/aws/catalog";
 import { GCP_DATABASE_SIZING, GCP_REDIS_MEMORY_GB } from "../providers/gcp";
 import { POSTGRES_SKUS } from "../providers/azure/catalog";

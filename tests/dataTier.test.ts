@@ -6,11 +6,11 @@ import * as assert from "assert";
 import { envOf, ofType, one, registered, reset, settle } from "./harness";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { CloudTarget, DataTier, OpenWebUiCluster, ServiceMode } from "../index";
-import { ValidationError } from "../components/errors";
-import { SENTINEL_SETTINGS, SENTINEL_START, VALKEY_START } from "../components/dataTier/valkeySentinel";
-import { DATA_TIER_ANNOTATION, dataTierAvailability } from "../components/dataTier/availability";
+import { ValidationError } from "../components/spec/errors";
+import { SENTINEL_SETTINGS, SENTINEL_START, VALKEY_START } from "../components/data/valkeySentinel";
+import { DATA_TIER_ANNOTATION, dataTierAvailability } from "../components/data/availability";
 import { dataTierNotes } from "../cli/render";
-import { resolveSpec } from "../components/spec";
+import { resolveSpec } from "../components/spec/spec";
 import { runPolicies, urnFor } from "../policy/runner";
 
 /** Every Kubernetes object of the stack against its schema (CloudNativePG's: the upstream CRD, tests/k8sSchema.ts). */

@@ -7,8 +7,8 @@ import "./harness";
 import * as assert from "assert";
 import { envOf, ofType, reset, settle } from "./harness";
 import { CloudTarget, OpenWebUiCluster, OpenWebUiClusterArgs, ServiceMode } from "../index";
-import { networkTimeoutParams, withNetworkTimeouts } from "../components/database";
-import { ValidationError } from "../components/errors";
+import { networkTimeoutParams, withNetworkTimeouts } from "../components/data/database";
+import { ValidationError } from "../components/spec/errors";
 
 const base: OpenWebUiClusterArgs = { target: CloudTarget.Kubernetes, hostname: "chat.example.com" };
 const DEFAULTS = "connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000";

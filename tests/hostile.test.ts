@@ -7,11 +7,11 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { envOf, ofType, one, registered, reset, settle, value } from "./harness";
 import { CloudTarget, DefaultUserRole, OpenWebUiCluster, OpenWebUiClusterArgs, RoutingMode, ServiceMode, VectorStore } from "../index";
-import { ValidationError } from "../components/errors";
+import { ValidationError } from "../components/spec/errors";
 import { prepareSpec } from "../components/openWebUiCluster";
-import { buildEnv, EnvInputs } from "../components/env";
-import { assembleEnv, DECIDED_ENV, OWNED_ENV } from "../components/envContract";
-import { maskCredentials } from "../components/credentials";
+import { buildEnv, EnvInputs } from "../components/env/env";
+import { assembleEnv, DECIDED_ENV, OWNED_ENV } from "../components/env/envContract";
+import { maskCredentials } from "../components/spec/credentials";
 import { AZURE_ARGS } from "./cloudFixtures";
 
 const K8S: OpenWebUiClusterArgs = { target: CloudTarget.Kubernetes, hostname: "chat.example.com" };
@@ -129,7 +129,7 @@ describe("hostile configuration (issue 23)", function () {
             }
             for (const n of seen) assert.ok(OWNED_ENV.includes(n), `${n} is emitted but not owned`);
             assert.ok(seen.size > 100, `only ${seen.size} names covered`);
-            assert.throws(() => assembleEnv([{ name: "NEW_MANAGED_VAR", value: "x" }], []), /emits NEW_MANAGED_VAR but components\/envContract\.ts does not list it/);
+            assert.throws(() => assembleEnv([{ name: "NEW_MANAGED_VAR", value: "x" }], []), /emits NEW_MANAGED_VAR but components\/env\/envContract\.ts does not list it/);
             assert.throws(() => assembleEnv([{ name: "ENV", value: "prod" }], [{ name: "X", value: "1" }, { name: "X", value: "2" }]), /sets X twice/);
             assert.throws(() => assembleEnv([], [{ name: "WEBUI_AUTH", value: "false" }]), /WEBUI_AUTH is managed by the component/);
         });

@@ -12,8 +12,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { envOf, ofType, registered, reset, settle, value } from "./harness";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { CloudTarget, ImportOnNonEmpty, ImportVectors, OpenWebUiCluster } from "../index";
-import { ValidationError } from "../components/errors";
-import { importScripts, IMPORT_SCRIPT } from "../components/importJob";
+import { ValidationError } from "../components/spec/errors";
+import { importScripts, IMPORT_SCRIPT } from "../components/kubernetes/importJob";
 import { AZURE_ARGS } from "./cloudFixtures";
 import { runPolicies, urnFor } from "../policy/runner";
 

@@ -8,8 +8,8 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { one, registered, reset, settle } from "./harness";
 import { OpenWebUiCluster } from "../index";
-import { ValidationError } from "../components/errors";
-import { parseQuantity } from "../components/k8sRules";
+import { ValidationError } from "../components/spec/errors";
+import { parseQuantity } from "../components/kubernetes/k8sRules";
 import { baseSpec, leaves, setPath, targetOf } from "./schemaWalk";
 
 const ok = { target: "kubernetes", hostname: "chat.example.com" };

@@ -8,7 +8,7 @@ import { ofType, registered, reset, settle } from "./harness";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { allowed, Endpoint, inCidr, Pod, Policy } from "./npEval";
 import { CloudTarget, DataTier, OpenWebUiCluster, RoutingMode } from "../index";
-import { ValidationError } from "../components/errors";
+import { ValidationError } from "../components/spec/errors";
 import { AZURE_ARGS } from "./cloudFixtures";
 
 const NS = "open-webui";

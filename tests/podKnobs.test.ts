@@ -5,8 +5,8 @@ import * as assert from "assert";
 import { ofType, registered, reset, settle } from "./harness";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { CloudTarget, OpenWebUiCluster, OpenWebUiClusterArgs, ValidationError, Workload } from "../index";
-import { IN_CLUSTER_IMAGES, PSQL_IMAGE, DEFAULT_OTEL_COLLECTOR_IMAGE } from "../components/images";
-import { mirrorImage } from "../components/podKnobs";
+import { IN_CLUSTER_IMAGES, PSQL_IMAGE, DEFAULT_OTEL_COLLECTOR_IMAGE } from "../components/spec/images";
+import { mirrorImage } from "../components/kubernetes/podKnobs";
 
 const base: OpenWebUiClusterArgs = { target: CloudTarget.Kubernetes, hostname: "chat.example.com", otel: { exporterEndpoint: "https://otlp.example.com:4317" } };
 

@@ -16,8 +16,8 @@ import * as fc from "fast-check";
 import { drain, registered, reset } from "./harness";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { OpenWebUiCluster } from "../index";
-import { ValidationError } from "../components/errors";
-import { parseQuantity, RESTRICTED_VOLUMES } from "../components/k8sRules";
+import { ValidationError } from "../components/spec/errors";
+import { parseQuantity, RESTRICTED_VOLUMES } from "../components/kubernetes/k8sRules";
 import { baseSpec, Leaf, leaves, schema, setPath, Target, TARGETS, targetOf, TOKEN } from "./schemaWalk";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);

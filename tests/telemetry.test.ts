@@ -8,7 +8,7 @@ import { envOf, ofType, one, registered, reset, settle, value } from "./harness"
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { allowed, Pod, Policy } from "./npEval";
 import { CloudTarget, OpenWebUiCluster } from "../index";
-import { ValidationError } from "../components/errors";
+import { ValidationError } from "../components/spec/errors";
 import { AZURE_ARGS } from "./cloudFixtures";
 
 const AWS = { vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"], eks: { clusterName: "prod", securityGroupIds: ["sg-1"] }, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab", route53ZoneId: "Z1", region: "eu-west-1" };

@@ -8,7 +8,7 @@ import * as assert from "assert";
 import { ofType, registered, reset, settle } from "./harness";
 import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { CloudTarget, OpenWebUiCluster, OpenWebUiClusterArgs, ValidationError } from "../index";
-import { CA_BUNDLE_FILE, TRUSTED_CA_SCRIPT } from "../components/trust";
+import { CA_BUNDLE_FILE, TRUSTED_CA_SCRIPT } from "../components/spec/trust";
 import { azurePostgresCaBundle, rdsCaBundle } from "../providers/databaseCa";
 
 const base: OpenWebUiClusterArgs = { target: CloudTarget.Kubernetes, hostname: "chat.example.com", otel: { exporterEndpoint: "https://otlp.corp.example:4318" } };

@@ -4,7 +4,7 @@ import "./harness";
 import * as assert from "assert";
 import { isSecretInput, ofType, registered, reset, settle } from "./harness";
 import { CloudTarget, OpenWebUiCluster, OpenWebUiClusterArgs, ServiceMode, VectorStore } from "../index";
-import { ValidationError } from "../components/errors";
+import { ValidationError } from "../components/spec/errors";
 
 const ok: OpenWebUiClusterArgs = { target: CloudTarget.Kubernetes, hostname: "chat.example.com" };
 

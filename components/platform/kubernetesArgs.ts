@@ -1,6 +1,6 @@
 // Inputs of the generic `kubernetes` target (any conformant cluster).
-import type { RoutingMode } from "../routingMode";
-import type { DataTier } from "../enums";
+import type { RoutingMode } from "../args/routingMode";
+import type { DataTier } from "../args/enums";
 
 /** A Gateway API Gateway the HTTPRoute attaches to. */
 export interface GatewayRef {

@@ -2,7 +2,7 @@
 // way: providers implement the port in ./port.ts); the package entry (index.ts) hands the loader in
 // with `setPlatformLoader`, and the loader requires only the chosen target's module and SDK.
 import type { CloudPlatform } from "./port";
-import type { CloudTarget } from "../types";
+import type { CloudTarget } from "../args/types";
 
 /** Returns the cloud module of one target (providers/index.ts `loadPlatform`). */
 export type PlatformLoader = (target: CloudTarget) => CloudPlatform;

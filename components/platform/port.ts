@@ -2,7 +2,7 @@
 // and calls it; a cloud module (providers/<cloud>/index.ts) implements it and is loaded only when
 // its target is chosen (./loader.ts), so loading the package never loads an unused cloud SDK.
 import * as pulumi from "@pulumi/pulumi";
-import type { ResolvedSpec } from "../spec";
+import type { ResolvedSpec } from "../spec/spec";
 
 /** What the core hands to a cloud module when it creates resources. */
 export interface ProviderContext {
@@ -171,7 +171,7 @@ export interface CloudPlatform {
     /**
      * Checks the cloud-specific args (spec.aws / spec.gcp / spec.azure) and returns one
      * message per problem, each naming the field, the bad value and the fix (use
-     * `problem()` from components/errors.ts). Called before any resource is registered.
+     * `problem()` from components/spec/errors.ts). Called before any resource is registered.
      */
     validate(spec: ResolvedSpec): string[];
     /**

@@ -1,9 +1,9 @@
 // Database pools below the steady use of the size preset: the component writes the reason on the
-// serving Deployment (components/sizing.ts PoolPlan.churn) when the connection budget, or an explicit
+// serving Deployment (components/spec/sizing.ts PoolPlan.churn) when the connection budget, or an explicit
 // database.poolSize, leaves the pool smaller than the preset needs at its planning capacity.
 import { TYPES, get, raw, resourceRule } from "./shape";
 
-/** The component's annotation (components/sizing.ts POOL_CHURN_ANNOTATION; tests/capacity.test.ts keeps them equal). The pack ships without the component. */
+/** The component's annotation (components/spec/sizing.ts POOL_CHURN_ANNOTATION; tests/capacity.test.ts keeps them equal). The pack ships without the component. */
 export const POOL_CHURN_ANNOTATION = "openwebui.io/pool-churn";
 
 export const poolChurn = resourceRule({

@@ -4,7 +4,7 @@
 // BucketOwnerEnforced, TLS-only, objects expire after hardening.accessLogRetentionDays.
 import * as pulumi from "@pulumi/pulumi";
 import * as s3 from "@pulumi/aws/s3";
-import type { ResolvedSpec } from "../../components/spec";
+import type { ResolvedSpec } from "../../components/spec/spec";
 import type { ProviderContext } from "../../components/platform/port";
 import { denyInsecureTransport, regionArg, state } from "./shared";
 

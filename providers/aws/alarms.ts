@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as lb from "@pulumi/aws/lb";
-import { ALARM_THRESHOLDS as T, connectionsThreshold } from "../../components/alarmsSpec";
+import { ALARM_THRESHOLDS as T, connectionsThreshold } from "../../components/telemetry/alarmsSpec";
 import type { AlarmInputs, ManagedCache, ProviderContext } from "../../components/platform/port";
 import { AwsDatabaseEngine } from "../../components/platform/awsArgs";
 import { cacheReplicas, cacheShards, dbEngine } from "./catalog";

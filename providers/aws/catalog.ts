@@ -1,7 +1,7 @@
 // AWS facts the aws target relies on: instance classes per size, max_connections per class,
 // pinned engine versions. Plain data, no SDK import (validate() uses it before any resource).
-import { SizePreset } from "../../components/types";
-import type { ResolvedSpec } from "../../components/spec";
+import { SizePreset } from "../../components/args/types";
+import type { ResolvedSpec } from "../../components/spec/spec";
 import { AwsCacheEngine, AwsDatabaseEngine } from "../../components/platform/awsArgs";
 
 /**

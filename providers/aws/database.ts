@@ -8,7 +8,7 @@ import * as rds from "@pulumi/aws/rds";
 import * as vpc from "@pulumi/aws/vpc";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import { RandomString } from "@pulumi/random/randomString";
-import { APP_DB_USER } from "../../components/database";
+import { APP_DB_USER } from "../../components/data/database";
 import type { ManagedDatabase, ProviderContext } from "../../components/platform/port";
 import { rdsCaBundle } from "../databaseCa";
 import { AwsDatabaseEngine } from "../../components/platform/awsArgs";

@@ -1,18 +1,18 @@
 // Checks spec.aws before any resource exists. Values that are Outputs cannot be checked here
 // (they are checked by AWS at deploy time); plain values are checked for shape and consistency.
 import * as pulumi from "@pulumi/pulumi";
-import { enumValues, isKnown, problem } from "../../components/errors";
-import type { ResolvedSpec } from "../../components/spec";
-import { ALB_TLS12_POLICY } from "../../components/exposure";
+import { enumValues, isKnown, problem } from "../../components/spec/errors";
+import type { ResolvedSpec } from "../../components/spec/spec";
+import { ALB_TLS12_POLICY } from "../../components/spec/exposure";
 import { s3BucketProblem } from "../cloudRules";
-import { ServiceMode } from "../../components/types";
+import { ServiceMode } from "../../components/args/types";
 import { AwsCacheEngine, AwsDatabaseEngine, AwsIdentityMode, AwsLoadBalancerScheme } from "../../components/platform/awsArgs";
 
 /** RDS for PostgreSQL gp3 allocated storage ceiling (64 TiB). */
 const RDS_GP3_MAX_GB = 65536;
 import { PG_ENGINE_VERSION, cacheEngine, cacheEngineVersion, cacheFamily, cacheReplicas, classMaxConnections, dbInstanceClass } from "./catalog";
 import { logRetentionProblem } from "../logRetention";
-import { alarmTargetProblems } from "../../components/alarmsSpec";
+import { alarmTargetProblems } from "../../components/telemetry/alarmsSpec";
 
 /** An SNS topic ARN (standard or FIFO name). */
 const SNS_TOPIC_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:sns:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;

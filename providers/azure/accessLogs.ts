@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
-import type { ResolvedSpec } from "../../components/spec";
+import type { ResolvedSpec } from "../../components/spec/spec";
 import type { ProviderContext } from "../../components/platform/port";
 import { dnsLabel, shared } from "./shared";
 

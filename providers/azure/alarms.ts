@@ -1,13 +1,13 @@
 // Azure Monitor metric alerts (alarms.enabled, default on): PostgreSQL Flexible Server
 // connections, CPU and storage; Azure Managed Redis memory and evictions. Each notifies
-// `alarms.notificationTargets` (Action Groups). Thresholds: ALARM_THRESHOLDS (components/alarmsSpec.ts).
+// `alarms.notificationTargets` (Action Groups). Thresholds: ALARM_THRESHOLDS (components/telemetry/alarmsSpec.ts).
 //
 // No load balancer alarm: the default route is Application Gateway for Containers through a
 // Gateway whose traffic controller the ALB Controller owns (or an existing shared one); AGIC and
 // NGINX are the user's. None is a resource this component could scope an alert to.
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
-import { ALARM_THRESHOLDS as T, connectionsThreshold } from "../../components/alarmsSpec";
+import { ALARM_THRESHOLDS as T, connectionsThreshold } from "../../components/telemetry/alarmsSpec";
 import type { AlarmInputs, ProviderContext } from "../../components/platform/port";
 import { shared } from "./shared";
 

@@ -1,6 +1,6 @@
 // Azure facts the azure target relies on: SKUs per size preset and the max_connections each is
 // provisioned with. Plain data, no SDK import.
-import { SizePreset } from "../../components/types";
+import { SizePreset } from "../../components/args/types";
 
 /** Size preset -> General Purpose SKU (Burstable has no HA). */
 export const POSTGRES_SKUS: { [size in SizePreset]: string } = {

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as dns from "@pulumi/azure-native/dns";
 import type { LoadBalancer, ProviderContext } from "../../components/platform/port";
-import type { ResolvedSpec } from "../../components/spec";
+import type { ResolvedSpec } from "../../components/spec/spec";
 import { AzureIngressController } from "../../components/platform/azureArgs";
 import { dnsLabel, shared } from "./shared";
 import { diagnosticSetting } from "./accessLogs";

@@ -1,8 +1,8 @@
 // Construction-time checks of the `azure` block: every problem names the field, the value and the fix.
-import type { ResolvedSpec } from "../../components/spec";
-import { checkUrl, cidrProblem, isDnsName } from "../../components/addresses";
-import { enumValues, isKnown, problem } from "../../components/errors";
-import { ServiceMode } from "../../components/types";
+import type { ResolvedSpec } from "../../components/spec/spec";
+import { checkUrl, cidrProblem, isDnsName } from "../../components/spec/addresses";
+import { enumValues, isKnown, problem } from "../../components/spec/errors";
+import { ServiceMode } from "../../components/args/types";
 import { Azure, AzureIngressController } from "../../components/platform/azureArgs";
 import { POSTGRES_MAX_CONNECTIONS_RANGE, provisioningMaxConnections } from "./catalog";
 import { maxConnections, postgresSku } from "./database";
@@ -11,7 +11,7 @@ import { SUBNET_ID, VNET_ID, parseKeyId } from "./shared";
 import { unusedServiceSettings } from "../cloudRules";
 import { logRetentionProblem } from "../logRetention";
 import { WORKSPACE_ID } from "./accessLogs";
-import { alarmTargetProblems } from "../../components/alarmsSpec";
+import { alarmTargetProblems } from "../../components/telemetry/alarmsSpec";
 
 /** An Action Group resource id (ARM; the provider segment in any case). */
 const ACTION_GROUP_ID = /^\/subscriptions\/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\/resourceGroups\/[-\w.()]{1,90}\/providers\/microsoft\.insights\/actionGroups\/[-\w.()]{1,260}$/i;

@@ -7,7 +7,7 @@
 // are in Cloud Logging already (BackendConfig `logging`, ingress.ts).
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/gcp/storage";
-import type { ResolvedSpec } from "../../components/spec";
+import type { ResolvedSpec } from "../../components/spec/spec";
 import type { ProviderContext } from "../../components/platform/port";
 import { gcpLabels } from "./shared";
 

@@ -1,13 +1,13 @@
 // Cloud Monitoring alert policies (alarms.enabled, default on): Cloud SQL connections, CPU and
 // disk; Memorystore memory and evictions. Each notifies `alarms.notificationTargets`
-// (notification channels). Thresholds: ALARM_THRESHOLDS (components/alarmsSpec.ts).
+// (notification channels). Thresholds: ALARM_THRESHOLDS (components/telemetry/alarmsSpec.ts).
 //
 // No load balancer alarm: the GKE Ingress's URL map is named by ingress-gce
 // (`k8s2-um-<hash>-<namespace>-<name>-<hash>`, truncated), not by Pulumi, so a filter cannot be
 // sure to select this release's load balancer only.
 import * as pulumi from "@pulumi/pulumi";
 import * as monitoring from "@pulumi/gcp/monitoring";
-import { ALARM_THRESHOLDS as T, connectionsThreshold } from "../../components/alarmsSpec";
+import { ALARM_THRESHOLDS as T, connectionsThreshold } from "../../components/telemetry/alarmsSpec";
 import type { AlarmInputs, ProviderContext } from "../../components/platform/port";
 import { gcpLabels } from "./shared";
 

@@ -1,6 +1,6 @@
 // GCP facts the gcp target relies on: Cloud SQL tiers and max_connections per size, Memorystore
 // sizes, accepted enums, timeouts. Plain data, no SDK import.
-import { SizePreset } from "../../components/types";
+import { SizePreset } from "../../components/args/types";
 
 /**
  * Cloud SQL tier and explicit `max_connections` per size preset.

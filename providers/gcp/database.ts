@@ -3,8 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as sql from "@pulumi/gcp/sql";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import type { ResolvedSpec } from "../../components/spec";
-import { SizePreset } from "../../components/types";
+import type { ResolvedSpec } from "../../components/spec/spec";
+import { SizePreset } from "../../components/args/types";
 import type { ManagedDatabase, ProviderContext } from "../../components/platform/port";
 import { GCP_DATABASE_SIZING, ADMIN_USER, transactionLogDays } from "./catalog";
 import { gcpLabels, maintenance, privateServiceAccess } from "./shared";

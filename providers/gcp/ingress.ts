@@ -7,7 +7,7 @@ import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import type { LoadBalancer, ProviderContext } from "../../components/platform/port";
 import { CONTAINER_PORT, HEALTH_PATH, BACKEND_TIMEOUT_SEC, INGRESS_AWAIT_SECONDS } from "./catalog";
 import { slug, gcpLabels, k8sLabels } from "./shared";
-import { routeHosts } from "../../components/routeHosts";
+import { routeHosts } from "../../components/kubernetes/routeHosts";
 
 export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
     const spec = ctx.spec;

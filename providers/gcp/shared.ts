@@ -4,7 +4,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/gcp/compute";
 import * as servicenetworking from "@pulumi/gcp/servicenetworking";
-import type { ResolvedSpec } from "../../components/spec";
+import type { ResolvedSpec } from "../../components/spec/spec";
 import type { ProviderContext } from "../../components/platform/port";
 import type { Gcp } from "../../components/platform/gcpArgs";
 

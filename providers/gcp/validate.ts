@@ -1,12 +1,12 @@
 // Construction-time checks of the `gcp` block: every problem names the field, the value and the fix.
-import { problem } from "../../components/errors";
-import type { ResolvedSpec } from "../../components/spec";
-import { ServiceMode } from "../../components/types";
+import { problem } from "../../components/spec/errors";
+import type { ResolvedSpec } from "../../components/spec/spec";
+import { ServiceMode } from "../../components/args/types";
 import { REDIS_TIERS, REDIS_CONNECT_MODES, SQL_EDITIONS, CLOUD_SQL_PG_VERSIONS, customTierProblem } from "./catalog";
 import { isPlain, maintenance } from "./shared";
 import { gcsBucketProblem, unusedServiceSettings } from "../cloudRules";
 import { logRetentionProblem } from "../logRetention";
-import { alarmTargetProblems } from "../../components/alarmsSpec";
+import { alarmTargetProblems } from "../../components/telemetry/alarmsSpec";
 
 /** A Cloud Monitoring notification channel (`projects/<project id>/notificationChannels/<numeric id>`). */
 const NOTIFICATION_CHANNEL = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/notificationChannels\/\d{1,24}$/;

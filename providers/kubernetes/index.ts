@@ -1,9 +1,9 @@
 // The generic `kubernetes` target: no cloud SDK. Backing services are external or in-cluster
 // (handled by the core); this module only decides how the endpoint is exposed.
 import * as pulumi from "@pulumi/pulumi";
-import { problem } from "../../components/errors";
-import type { ResolvedSpec } from "../../components/spec";
-import { RoutingMode } from "../../components/types";
+import { problem } from "../../components/spec/errors";
+import type { ResolvedSpec } from "../../components/spec/spec";
+import { RoutingMode } from "../../components/args/types";
 import type { CloudPlatform, LoadBalancer, ProviderContext } from "../../components/platform/port";
 
 /** Websocket-safe idle timeout written to controller annotations. */

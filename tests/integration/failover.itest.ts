@@ -18,10 +18,10 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
-import { APP_DB_USER } from "../../components/database";
+import { APP_DB_USER } from "../../components/data/database";
 import { auth, createChat, eventProducer, failed, faultWindow, firstAdmin, migrate, unreadable, uploadFile, userMix, bootstrapDatabase } from "./lib/appData";
 import { Emitted, emitFor, Env } from "./lib/component";
-import { ServiceMode } from "../../components/types";
+import { ServiceMode } from "../../components/args/types";
 import { Load, summary, WsClient } from "./lib/drills";
 import { PodFleet } from "./lib/fleet";
 import { LocalS3 } from "./lib/lb";
@@ -96,7 +96,7 @@ describe("Failover drills (Sentinel-managed Redis, replicated PostgreSQL, point-
         s3.boto3(PYTHON, `s3.create_bucket(Bucket="${bucket}", CreateBucketConfiguration={"LocationConstraint": sys.argv[1]})\ns3.put_bucket_versioning(Bucket="${bucket}", VersioningConfiguration={"Status": "Enabled"})`);
         env = localize(em.serveEnv, s3);
         report.setup = {
-            sentinel: { ...COMPONENT_SENTINEL_TIMING, sentinels: SENTINEL_HOSTS.length, dataNodes: 2, source: "SENTINEL_SETTINGS (components/dataTier/valkeySentinel.ts)" },
+            sentinel: { ...COMPONENT_SENTINEL_TIMING, sentinels: SENTINEL_HOSTS.length, dataNodes: 2, source: "SENTINEL_SETTINGS (components/data/valkeySentinel.ts)" },
             postgres: { synchronous: pgs.synchronous, standby: "pg_basebackup -R, streaming", address: "TCP proxy (the -rw Service)" },
             pool: { size: env.DATABASE_POOL_SIZE, overflow: env.DATABASE_POOL_MAX_OVERFLOW },
             migrationMs: migrate(em.migrateCommand, localize(em.migrateEnv, s3)),

@@ -10,7 +10,7 @@ import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { APP_DB_USER } from "../../components/database";
+import { APP_DB_USER } from "../../components/data/database";
 import { Env, EmittedManaged, emitManagedAws } from "./lib/component";
 import { Load, poller, Prober, Sample, WsClient, summary } from "./lib/drills";
 import { LocalNginx, LocalS3 } from "./lib/lb";

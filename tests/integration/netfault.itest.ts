@@ -17,7 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { io } from "socket.io-client";
 import { NodeWebSocket } from "engine.io-client";
-import { APP_DB_USER, BOOTSTRAP_SQL } from "../../components/database";
+import { APP_DB_USER, BOOTSTRAP_SQL } from "../../components/data/database";
 import { EmittedManaged, Env, emitManagedAws } from "./lib/component";
 import { Load, poller, Prober, Sample, summary } from "./lib/drills";
 import { LocalNginx } from "./lib/lb";

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ofType, one, reset, settle } from "../harness";
 import { OpenWebUiCluster } from "../../index";
-import { CloudTarget } from "../../components/types";
+import { CloudTarget } from "../../components/args/types";
 import { IT_HOME, cleanupAll, run, startProcess, stopProcess, tail, tempDir, Tracked, waitFor } from "./lib/procs";
 import * as net from "net";
 

@@ -16,8 +16,8 @@ import { resolveEnv, Env } from "./lib/component";
 import { startOpenWebUi, stopOpenWebUi, OpenWebUi } from "./lib/openwebui";
 import { cleanupAll, request } from "./lib/procs";
 import { OpenWebUiCluster, OpenWebUiClusterArgs } from "../../index";
-import { CloudTarget } from "../../components/types";
-import { SSO_ENV } from "../../components/sso";
+import { CloudTarget } from "../../components/args/types";
+import { SSO_ENV } from "../../components/spec/sso";
 
 /** The emitted serving env, reduced to sign-in variables (Redis-backed sessions left out: no Redis here). */
 async function signInEnv(args: Partial<OpenWebUiClusterArgs>): Promise<Env> {

@@ -6,7 +6,7 @@ import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { APP_DB_USER, BOOTSTRAP_SQL } from "../../../components/database";
+import { APP_DB_USER, BOOTSTRAP_SQL } from "../../../components/data/database";
 import { Env } from "./component";
 import { Sample, WsClient } from "./drills";
 import { PYTHON } from "./openwebui";

@@ -4,7 +4,7 @@
 import "../../harness";
 import { one, ofType, registered, reset, settle } from "../../harness";
 import { OpenWebUiCluster } from "../../../index";
-import { CloudTarget, ServiceMode } from "../../../components/types";
+import { CloudTarget, ServiceMode } from "../../../components/args/types";
 
 export type Env = Record<string, string>;
 

@@ -5,7 +5,7 @@
 // component's own Sentinels do (Open WebUI 0.12.1+ authenticates to them with REDIS_URL's password). Started and stopped by PID.
 import * as fs from "fs";
 import * as path from "path";
-import { SENTINEL_SETTINGS } from "../../../components/dataTier/valkeySentinel";
+import { SENTINEL_SETTINGS } from "../../../components/data/valkeySentinel";
 import { freePort, run, sleep, startProcess, stopProcess, tail, tempDir, Tracked, waitFor } from "./procs";
 
 /** Sentinel timing of a drill. */
