@@ -52,7 +52,7 @@ const local = {
 };
 
 export default defineConfig(
-    { ignores: ["node_modules/**", ".e2e/**", "plan-out/**", "bin/**", "dist/**", "examples/**", "program/**", "tests/fixtures/**", "**/*.d.ts"] },
+    { ignores: ["node_modules/**", ".e2e/**", "plan-out/**", "bin/**", "dist/**", "examples/**", "program/**", "tests/fixtures/**", "bench/.build/**", "**/*.d.ts"] },
     {
         linterOptions: { reportUnusedDisableDirectives: "error" },
         languageOptions: { globals: { ...globals.node } },

@@ -17,9 +17,14 @@ const path = require("path");
 const [mode, target, countArg, recordFile] = process.argv.slice(2);
 const count = Number(countArg);
 const t0 = process.hrtime.bigint();
-// Both modes load the test harness's mocks (same cost), which answer with plausible cloud outputs.
-require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "tsconfig.json") });
-const harness = require("../tests/harness");
+// Every mode loads the test harness's mocks (same cost), which answer with plausible cloud outputs.
+// BENCH_LOADER=tsnode (default): under ts-node, as a TypeScript program runs (source-map-support
+// formats every stack Pulumi captures). BENCH_LOADER=compiled: no ts-node at all, the harness
+// compiled by run.js into bench/.build/ (what a JavaScript program and the published package run).
+const harness =
+    process.env.BENCH_LOADER === "compiled"
+        ? require("./.build/tests/harness.js")
+        : (require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "tsconfig.json") }), require("../tests/harness"));
 const registered = harness.registered;
 const { specFor } = require("./specs");
 const pulumi = require("@pulumi/pulumi");

@@ -89,6 +89,23 @@ function regionsOf(resources: CostInput[], config: Record<string, string>): Part
     return out;
 }
 
+/** Where the estimate's items go (lines priced per month, usage unit prices, unpriced), the region's factor applied. */
+interface Pricer {
+    table: PriceTable;
+    /** Hours per month. */
+    H: number;
+    lines: CostLine[];
+    usage: UsageLine[];
+    unpriced: Unpriced[];
+    sources: Set<string>;
+    line: (
+        c: Cloud, r: CostInput, item: string, quantity: number, unit: string,
+        basePrice: number, source: string, note?: string,
+    ) => void;
+    use: (c: Cloud, r: CostInput, items: UsagePrice[], source: string) => void;
+    notPriced: (r: CostInput, reason: string) => void;
+}
+
 /** Estimates the monthly list price of the managed services among `resources`; undefined when there are none (kubernetes target). */
 export function estimateCost(resources: CostInput[], config: Record<string, string> = {}, table: PriceTable = PRICES): CostEstimate | undefined {
     const created = resources.filter((r) => r.custom && !r.read && !r.type.startsWith("pulumi:providers:"));
@@ -98,7 +115,33 @@ export function estimateCost(resources: CostInput[], config: Record<string, stri
     const regionOf = (c: Cloud): string => found[c] ?? table[c].referenceRegion;
     const factorOf = (c: Cloud): number => table[c].regionFactors[regionOf(c)] ?? 1;
     const regions: CostEstimate["regions"] = [...clouds].map((c) => ({ cloud: c, region: regionOf(c), factor: factorOf(c), inTable: table[c].regionFactors[regionOf(c)] !== undefined }));
-    const H = table.hoursPerMonth;
+    const pr = pricer(table, factorOf);
+    const albGroups = new Set<string>();
+    for (const r of created) {
+        priceDatabase(r, pr);
+        priceCache(r, pr);
+        priceStorage(r, pr);
+        priceKeysAndLogs(r, pr);
+        priceNetwork(r, pr);
+        priceLoadBalancer(r, pr, albGroups);
+    }
+    telemetryCost(created, table, { line: pr.line, notPriced: pr.notPriced });
+    return {
+        estimate: true,
+        currency: table.currency,
+        pricesAsOf: table.asOf,
+        hoursPerMonth: pr.H,
+        regions,
+        lines: pr.lines,
+        monthlyTotal: round2(pr.lines.reduce((s, l) => s + l.monthly, 0)),
+        usage: pr.usage,
+        unpriced: pr.unpriced,
+        sources: [...pr.sources].sort(),
+    };
+}
+
+/** An empty estimate and its recorders: each price is multiplied by its cloud's region factor. */
+function pricer(table: PriceTable, factorOf: (c: Cloud) => number): Pricer {
     const lines: CostLine[] = [];
     const usage: UsageLine[] = [];
     const unpriced: Unpriced[] = [];
@@ -113,136 +156,174 @@ export function estimateCost(resources: CostInput[], config: Record<string, stri
         sources.add(source);
     };
     const notPriced = (r: CostInput, reason: string) => unpriced.push({ resource: r.name, type: r.type, reason });
+    return { table, H: table.hoursPerMonth, lines, usage, unpriced, sources, line, use, notPriced };
+}
 
-    const aws = table.aws;
-    const gcp = table.gcp;
-    const az = table.azure;
-    const albGroups = new Set<string>();
-    for (const r of created) {
-        const p = r.props ?? {};
-        switch (r.type) {
-            // ---- AWS ----
-            case "aws:rds/clusterInstance:ClusterInstance": {
-                const price = aws.auroraInstanceHour[p.instanceClass];
-                if (price === undefined) notPriced(r, `Aurora instance class ${p.instanceClass} is not in the price table`);
-                else line("aws", r, `Aurora PostgreSQL ${p.instanceClass} instance (${p.promotionTier === 0 ? "writer" : "reader / failover target"})`, H, "hours", price, aws.sources.aurora);
-                break;
-            }
-            case "aws:rds/cluster:Cluster":
-                if (p.storageType === "aurora-iopt1") notPriced(r, "Aurora I/O-Optimized prices its instances and storage differently; the table holds Aurora Standard");
-                else use("aws", r, aws.usage.aurora, aws.sources.aurora);
-                break;
-            case "aws:rds/instance:Instance": {
-                const price = aws.rdsInstanceHour[p.instanceClass];
-                const copies = p.multiAz === true ? 2 : 1;
-                const az2 = copies === 2 ? "Multi-AZ" : "Single-AZ";
-                if (price === undefined) notPriced(r, `RDS instance class ${p.instanceClass} is not in the price table`);
-                else line("aws", r, `RDS for PostgreSQL ${p.instanceClass} ${az2} (${copies} instance${copies > 1 ? "s" : ""})`, H, "hours", price * copies, aws.sources.rds);
-                if (typeof p.allocatedStorage === "number" && (p.storageType ?? "gp3") === "gp3") line("aws", r, `gp3 storage provisioned (${az2})`, p.allocatedStorage, "GB-month", aws.rdsGp3GbMonth * copies, aws.sources.rds);
-                else if (typeof p.allocatedStorage === "number") notPriced(r, `RDS storage type ${p.storageType} is not in the price table`);
-                break;
-            }
-            case "aws:elasticache/replicationGroup:ReplicationGroup": {
-                const engine = String(p.engine ?? "redis");
-                const nodes = typeof p.numCacheClusters === "number" ? p.numCacheClusters : typeof p.numNodeGroups === "number" ? p.numNodeGroups * ((p.replicasPerNodeGroup ?? 0) + 1) : 1;
-                const price = aws.elasticacheNodeHour[engine]?.[p.nodeType];
-                if (price === undefined) notPriced(r, `ElastiCache ${engine} node type ${p.nodeType} is not in the price table`);
-                else line("aws", r, `ElastiCache ${engine} ${p.nodeType} x ${nodes} node${nodes > 1 ? "s" : ""} (primary${nodes > 1 ? " + replicas" : ""})`, H * nodes, "node-hours", price, aws.sources.elasticache);
-                break;
-            }
-            case "aws:kms/key:Key":
-                line("aws", r, "KMS customer managed key", 1, "key-month", aws.kmsKeyMonth, aws.sources.kms);
-                break;
-            case "aws:s3/bucket:Bucket":
-            case "aws:s3/bucketV2:BucketV2":
-                use("aws", r, aws.usage.s3, aws.sources.s3);
-                break;
-            // ---- GCP ----
-            case "gcp:sql/databaseInstance:DatabaseInstance": {
-                const s = p.settings ?? {};
-                const m = /^db-custom-(\d+)-(\d+)$/.exec(String(s.tier ?? ""));
-                const ha = s.availabilityType === "REGIONAL" ? 2 : 1;
-                const label = ha === 2 ? "regional HA (primary + standby)" : "zonal";
-                if (s.edition === "ENTERPRISE_PLUS") notPriced(r, "Cloud SQL Enterprise Plus is not in the price table (Enterprise edition only)");
-                else if (!m) notPriced(r, `Cloud SQL tier ${s.tier} is not a custom tier (db-custom-<vCPU>-<MiB>); shared-core and predefined tiers are not in the price table`);
-                else {
-                    const vcpu = Number(m[1]);
-                    const gb = Number(m[2]) / 1024;
-                    line("gcp", r, `Cloud SQL ${s.tier} vCPUs, ${label}`, H * vcpu, "vCPU-hours", gcp.cloudSqlVcpuHour * ha, gcp.sources.cloudSql);
-                    line("gcp", r, `Cloud SQL ${s.tier} memory (${gb} GB), ${label}`, round2(H * gb), "GB-hours", gcp.cloudSqlMemoryGbHour * ha, gcp.sources.cloudSql);
-                }
-                if (typeof s.diskSize === "number" && (s.diskType ?? "PD_SSD") === "PD_SSD") line("gcp", r, `Cloud SQL SSD storage provisioned, ${label}`, s.diskSize, "GB-month", gcp.cloudSqlSsdGbMonth * ha, gcp.sources.cloudSql);
-                use("gcp", r, gcp.usage.cloudSql, gcp.sources.cloudSql);
-                break;
-            }
-            case "gcp:redis/instance:Instance": {
-                const gb = Number(p.memorySizeGb);
-                const tierPrice = gcp.memorystoreStandardGbHour.find((t) => gb <= t.upToGb)?.price;
-                if (p.tier !== "STANDARD_HA") notPriced(r, `Memorystore tier ${p.tier} is not in the price table (Standard tier only)`);
-                else if (!Number.isFinite(gb) || tierPrice === undefined) notPriced(r, `Memorystore size ${p.memorySizeGb} GB is not in the price table`);
-                else line("gcp", r, `Memorystore for Redis Standard tier (primary + replica), ${gb} GB`, H * gb, "GB-hours", tierPrice, gcp.sources.memorystore);
-                break;
-            }
-            case "gcp:storage/bucket:Bucket":
-                use("gcp", r, gcp.usage.gcs, gcp.sources.gcs);
-                break;
-            // ---- Azure ----
-            case "azure-native:dbforpostgresql:Server": {
-                const sku = p.sku?.name;
-                const ha = p.highAvailability?.mode === "ZoneRedundant" || p.highAvailability?.mode === "SameZone" ? 2 : 1;
-                const label = ha === 2 ? `HA ${p.highAvailability.mode} (primary + standby)` : "no HA";
-                const price = az.postgresFlexibleHour[sku];
-                if (price === undefined) notPriced(r, `PostgreSQL Flexible Server SKU ${sku} is not in the price table`);
-                else line("azure", r, `PostgreSQL Flexible Server ${sku} compute, ${label}`, H, "hours", price * ha, az.sources.postgres);
-                const gb = p.storage?.storageSizeGB;
-                if (typeof gb === "number") line("azure", r, `PostgreSQL Flexible Server storage provisioned, ${label}`, gb, "GiB-month", az.postgresStorageGbMonth * ha, az.sources.postgres);
-                break;
-            }
-            case "azure-native:redisenterprise:RedisEnterprise":
-                notPriced(r, `Azure Managed Redis ${p.sku?.name ?? ""} is not in the price table (see ${az.sources.managedRedis})`);
-                break;
-            case "azure-native:network:PrivateEndpoint":
-                line("azure", r, "Private endpoint", H, "hours", az.privateEndpointHour, az.sources.privateLink);
-                use("azure", r, az.usage.privateEndpoint, az.sources.privateLink);
-                break;
-            case "azure-native:storage:StorageAccount":
-                notPriced(r, `Blob storage (${p.sku?.name ?? "?"}, ${p.accessTier ?? "Hot"}) is billed by use; its per-GB price is not in the table (see ${az.sources.blob})`);
-                break;
-            case "azure-native:operationalinsights:Workspace":
-                notPriced(r, `Log Analytics (${p.sku?.name ?? "PerGB2018"}, ${p.retentionInDays ?? 30} days) is billed per GB ingested and per GB-month retained past 31 days; not in the table`);
-                break;
-            default:
-                break;
+/** Databases: Aurora instances and cluster, RDS, Cloud SQL, PostgreSQL Flexible Server. */
+function priceDatabase(r: CostInput, pr: Pricer): void {
+    const { H, line, use, notPriced } = pr;
+    const p = r.props ?? {};
+    const aws = pr.table.aws;
+    switch (r.type) {
+        case "aws:rds/clusterInstance:ClusterInstance": {
+            const price = aws.auroraInstanceHour[p.instanceClass];
+            if (price === undefined) notPriced(r, `Aurora instance class ${p.instanceClass} is not in the price table`);
+            else line("aws", r, `Aurora PostgreSQL ${p.instanceClass} instance (${p.promotionTier === 0 ? "writer" : "reader / failover target"})`, H, "hours", price, aws.sources.aurora);
+            break;
         }
-        // Load balancers the cluster's controllers create from the component's Kubernetes objects.
-        if (r.type === "kubernetes:networking.k8s.io/v1:Ingress") {
-            const ann = p.metadata?.annotations ?? {};
-            if (p.spec?.ingressClassName === "alb" || ann["kubernetes.io/ingress.class"] === "alb") {
-                const group = ann["alb.ingress.kubernetes.io/group.name"] ?? `ingress:${p.metadata?.namespace ?? ""}/${p.metadata?.name ?? r.name}`;
-                if (!albGroups.has(group)) {
-                    albGroups.add(group);
-                    line("aws", r, "Application Load Balancer (created by the AWS Load Balancer Controller)", H, "hours", aws.albHour, aws.sources.alb);
-                    use("aws", r, aws.usage.alb, aws.sources.alb);
-                }
-            } else if (ann["kubernetes.io/ingress.class"] === "gce") {
-                line("gcp", r, "External Application Load Balancer forwarding rule (created by GKE Ingress)", H, "hours", gcp.forwardingRuleHour, gcp.sources.loadBalancer);
-                use("gcp", r, gcp.usage.loadBalancer, gcp.sources.loadBalancer);
-            }
-        }
+        case "aws:rds/cluster:Cluster":
+            if (p.storageType === "aurora-iopt1") notPriced(r, "Aurora I/O-Optimized prices its instances and storage differently; the table holds Aurora Standard");
+            else use("aws", r, aws.usage.aurora, aws.sources.aurora);
+            break;
+        case "aws:rds/instance:Instance":
+            priceRdsInstance(r, p, pr);
+            break;
+        case "gcp:sql/databaseInstance:DatabaseInstance":
+            priceCloudSql(r, p, pr);
+            break;
+        case "azure-native:dbforpostgresql:Server":
+            priceAzurePostgres(r, p, pr);
+            break;
     }
-    telemetryCost(created, table, { line, notPriced });
-    return {
-        estimate: true,
-        currency: table.currency,
-        pricesAsOf: table.asOf,
-        hoursPerMonth: H,
-        regions,
-        lines,
-        monthlyTotal: round2(lines.reduce((s, l) => s + l.monthly, 0)),
-        usage,
-        unpriced,
-        sources: [...sources].sort(),
-    };
+}
+
+/** RDS for PostgreSQL: the instance and its gp3 storage, both doubled for Multi-AZ. */
+function priceRdsInstance(r: CostInput, p: CostInput["props"], pr: Pricer): void {
+    const { H, line, notPriced } = pr;
+    const aws = pr.table.aws;
+    const price = aws.rdsInstanceHour[p.instanceClass];
+    const copies = p.multiAz === true ? 2 : 1;
+    const az2 = copies === 2 ? "Multi-AZ" : "Single-AZ";
+    if (price === undefined) notPriced(r, `RDS instance class ${p.instanceClass} is not in the price table`);
+    else line("aws", r, `RDS for PostgreSQL ${p.instanceClass} ${az2} (${copies} instance${copies > 1 ? "s" : ""})`, H, "hours", price * copies, aws.sources.rds);
+    if (typeof p.allocatedStorage === "number" && (p.storageType ?? "gp3") === "gp3") line("aws", r, `gp3 storage provisioned (${az2})`, p.allocatedStorage, "GB-month", aws.rdsGp3GbMonth * copies, aws.sources.rds);
+    else if (typeof p.allocatedStorage === "number") notPriced(r, `RDS storage type ${p.storageType} is not in the price table`);
+}
+
+/** Cloud SQL Enterprise: vCPUs, memory and SSD of a custom tier, doubled for regional HA; its usage prices. */
+function priceCloudSql(r: CostInput, p: CostInput["props"], pr: Pricer): void {
+    const { H, line, use, notPriced } = pr;
+    const gcp = pr.table.gcp;
+    const s = p.settings ?? {};
+    const m = /^db-custom-(\d+)-(\d+)$/.exec(String(s.tier ?? ""));
+    const ha = s.availabilityType === "REGIONAL" ? 2 : 1;
+    const label = ha === 2 ? "regional HA (primary + standby)" : "zonal";
+    if (s.edition === "ENTERPRISE_PLUS") notPriced(r, "Cloud SQL Enterprise Plus is not in the price table (Enterprise edition only)");
+    else if (!m) notPriced(r, `Cloud SQL tier ${s.tier} is not a custom tier (db-custom-<vCPU>-<MiB>); shared-core and predefined tiers are not in the price table`);
+    else {
+        const vcpu = Number(m[1]);
+        const gb = Number(m[2]) / 1024;
+        line("gcp", r, `Cloud SQL ${s.tier} vCPUs, ${label}`, H * vcpu, "vCPU-hours", gcp.cloudSqlVcpuHour * ha, gcp.sources.cloudSql);
+        line("gcp", r, `Cloud SQL ${s.tier} memory (${gb} GB), ${label}`, round2(H * gb), "GB-hours", gcp.cloudSqlMemoryGbHour * ha, gcp.sources.cloudSql);
+    }
+    if (typeof s.diskSize === "number" && (s.diskType ?? "PD_SSD") === "PD_SSD") line("gcp", r, `Cloud SQL SSD storage provisioned, ${label}`, s.diskSize, "GB-month", gcp.cloudSqlSsdGbMonth * ha, gcp.sources.cloudSql);
+    use("gcp", r, gcp.usage.cloudSql, gcp.sources.cloudSql);
+}
+
+/** PostgreSQL Flexible Server: compute and provisioned storage, doubled with HA. */
+function priceAzurePostgres(r: CostInput, p: CostInput["props"], pr: Pricer): void {
+    const { H, line, notPriced } = pr;
+    const az = pr.table.azure;
+    const sku = p.sku?.name;
+    const ha = p.highAvailability?.mode === "ZoneRedundant" || p.highAvailability?.mode === "SameZone" ? 2 : 1;
+    const label = ha === 2 ? `HA ${p.highAvailability.mode} (primary + standby)` : "no HA";
+    const price = az.postgresFlexibleHour[sku];
+    if (price === undefined) notPriced(r, `PostgreSQL Flexible Server SKU ${sku} is not in the price table`);
+    else line("azure", r, `PostgreSQL Flexible Server ${sku} compute, ${label}`, H, "hours", price * ha, az.sources.postgres);
+    const gb = p.storage?.storageSizeGB;
+    if (typeof gb === "number") line("azure", r, `PostgreSQL Flexible Server storage provisioned, ${label}`, gb, "GiB-month", az.postgresStorageGbMonth * ha, az.sources.postgres);
+}
+
+/** Caches: ElastiCache nodes, Memorystore Standard, Azure Managed Redis (not priced). */
+function priceCache(r: CostInput, pr: Pricer): void {
+    const { H, line, notPriced } = pr;
+    const p = r.props ?? {};
+    const { aws, gcp, azure: az } = pr.table;
+    switch (r.type) {
+        case "aws:elasticache/replicationGroup:ReplicationGroup": {
+            const engine = String(p.engine ?? "redis");
+            const nodes = typeof p.numCacheClusters === "number" ? p.numCacheClusters : typeof p.numNodeGroups === "number" ? p.numNodeGroups * ((p.replicasPerNodeGroup ?? 0) + 1) : 1;
+            const price = aws.elasticacheNodeHour[engine]?.[p.nodeType];
+            if (price === undefined) notPriced(r, `ElastiCache ${engine} node type ${p.nodeType} is not in the price table`);
+            else line("aws", r, `ElastiCache ${engine} ${p.nodeType} x ${nodes} node${nodes > 1 ? "s" : ""} (primary${nodes > 1 ? " + replicas" : ""})`, H * nodes, "node-hours", price, aws.sources.elasticache);
+            break;
+        }
+        case "gcp:redis/instance:Instance": {
+            const gb = Number(p.memorySizeGb);
+            const tierPrice = gcp.memorystoreStandardGbHour.find((t) => gb <= t.upToGb)?.price;
+            if (p.tier !== "STANDARD_HA") notPriced(r, `Memorystore tier ${p.tier} is not in the price table (Standard tier only)`);
+            else if (!Number.isFinite(gb) || tierPrice === undefined) notPriced(r, `Memorystore size ${p.memorySizeGb} GB is not in the price table`);
+            else line("gcp", r, `Memorystore for Redis Standard tier (primary + replica), ${gb} GB`, H * gb, "GB-hours", tierPrice, gcp.sources.memorystore);
+            break;
+        }
+        case "azure-native:redisenterprise:RedisEnterprise":
+            notPriced(r, `Azure Managed Redis ${p.sku?.name ?? ""} is not in the price table (see ${az.sources.managedRedis})`);
+            break;
+    }
+}
+
+/** Object storage: S3 and GCS usage prices; a Blob storage account is billed by use and not in the table. */
+function priceStorage(r: CostInput, pr: Pricer): void {
+    const { use, notPriced } = pr;
+    const p = r.props ?? {};
+    const { aws, gcp, azure: az } = pr.table;
+    switch (r.type) {
+        case "aws:s3/bucket:Bucket":
+        case "aws:s3/bucketV2:BucketV2":
+            use("aws", r, aws.usage.s3, aws.sources.s3);
+            break;
+        case "gcp:storage/bucket:Bucket":
+            use("gcp", r, gcp.usage.gcs, gcp.sources.gcs);
+            break;
+        case "azure-native:storage:StorageAccount":
+            notPriced(r, `Blob storage (${p.sku?.name ?? "?"}, ${p.accessTier ?? "Hot"}) is billed by use; its per-GB price is not in the table (see ${az.sources.blob})`);
+            break;
+    }
+}
+
+/** A KMS customer managed key; a Log Analytics workspace (billed per GB, not in the table). */
+function priceKeysAndLogs(r: CostInput, pr: Pricer): void {
+    const { line, notPriced } = pr;
+    const p = r.props ?? {};
+    const aws = pr.table.aws;
+    switch (r.type) {
+        case "aws:kms/key:Key":
+            line("aws", r, "KMS customer managed key", 1, "key-month", aws.kmsKeyMonth, aws.sources.kms);
+            break;
+        case "azure-native:operationalinsights:Workspace":
+            notPriced(r, `Log Analytics (${p.sku?.name ?? "PerGB2018"}, ${p.retentionInDays ?? 30} days) is billed per GB ingested and per GB-month retained past 31 days; not in the table`);
+            break;
+    }
+}
+
+/** Azure private endpoints: hourly, plus their per-GB usage prices. */
+function priceNetwork(r: CostInput, pr: Pricer): void {
+    const { H, line, use } = pr;
+    const az = pr.table.azure;
+    if (r.type === "azure-native:network:PrivateEndpoint") {
+        line("azure", r, "Private endpoint", H, "hours", az.privateEndpointHour, az.sources.privateLink);
+        use("azure", r, az.usage.privateEndpoint, az.sources.privateLink);
+    }
+}
+
+/** Load balancers the cluster's controllers create from the component's Ingresses (one ALB per group). */
+function priceLoadBalancer(r: CostInput, pr: Pricer, albGroups: Set<string>): void {
+    const { H, line, use } = pr;
+    if (r.type !== "kubernetes:networking.k8s.io/v1:Ingress") return;
+    const p = r.props ?? {};
+    const { aws, gcp } = pr.table;
+    const ann = p.metadata?.annotations ?? {};
+    if (p.spec?.ingressClassName === "alb" || ann["kubernetes.io/ingress.class"] === "alb") {
+        const group = ann["alb.ingress.kubernetes.io/group.name"] ?? `ingress:${p.metadata?.namespace ?? ""}/${p.metadata?.name ?? r.name}`;
+        if (!albGroups.has(group)) {
+            albGroups.add(group);
+            line("aws", r, "Application Load Balancer (created by the AWS Load Balancer Controller)", H, "hours", aws.albHour, aws.sources.alb);
+            use("aws", r, aws.usage.alb, aws.sources.alb);
+        }
+    } else if (ann["kubernetes.io/ingress.class"] === "gce") {
+        line("gcp", r, "External Application Load Balancer forwarding rule (created by GKE Ingress)", H, "hours", gcp.forwardingRuleHour, gcp.sources.loadBalancer);
+        use("gcp", r, gcp.usage.loadBalancer, gcp.sources.loadBalancer);
+    }
 }
 
 const usd = (n: number): string => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

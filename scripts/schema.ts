@@ -17,9 +17,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
+import { argsShapeModule } from "../components/spec/unknownKeys";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const SCHEMA_PATH = path.join(ROOT, "schema.json");
+/** The args' shape the input checks read at run time (components/spec/unknownKeys.ts). */
+export const ARGS_SHAPE_PATH = path.join(ROOT, "components", "spec", "argsShape.generated.ts");
 export const REGENERATE = "npm run schema   (node -r ts-node/register/transpile-only scripts/schema.ts)";
 
 /** Provider name and namespace from package.json, as run-plugin/run.js derives them. */
@@ -77,6 +80,7 @@ if (require.main === module) {
             const text = formatSchema(schema);
             const before = fs.existsSync(SCHEMA_PATH) ? fs.readFileSync(SCHEMA_PATH, "utf8") : "";
             fs.writeFileSync(SCHEMA_PATH, text);
+            fs.writeFileSync(ARGS_SHAPE_PATH, argsShapeModule(schema));
             const types = Object.keys(schema.types ?? {}).length;
             const res = Object.keys(schema.resources ?? {});
             console.log(

@@ -7,7 +7,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import * as YAML from "yaml";
-import { REGENERATE, ROOT, SCHEMA_PATH, entryComponents, formatSchema, providerName, sharedProvider } from "../scripts/schema";
+import { ARGS_SHAPE_PATH, REGENERATE, ROOT, SCHEMA_PATH, entryComponents, formatSchema, providerName, sharedProvider } from "../scripts/schema";
+import { argsShapeModule } from "../components/spec/unknownKeys";
+import { ARGS_SHAPE } from "../components/spec/argsShape.generated";
 
 const TOKEN = "openwebui:index:OpenWebUiCluster";
 const typeName = (ref: string) => ref.replace("#/types/openwebui:index:", "");
@@ -292,6 +294,15 @@ describe("multi-language schema (inferred like `pulumi package get-schema`)", fu
         for (const [p, label] of inputs) assert.strictEqual(p.plain, undefined, `${label} must be an Input`);
         assert.deepStrictEqual(ins.extraSecretEnv.additionalProperties, { type: "string" });
         assert.deepStrictEqual(type("Rag").openaiApiKeys.items, { type: "string" });
+    });
+
+    it(`the args' shape the input checks read (components/spec/argsShape.generated.ts) is schema.json's (${REGENERATE})`, () => {
+        const committed = JSON.parse(fs.readFileSync(SCHEMA_PATH, "utf8"));
+        assert.strictEqual(fs.readFileSync(ARGS_SHAPE_PATH, "utf8"), argsShapeModule(committed), "argsShape.generated.ts is out of date");
+        // Every key the runtime checks know is a key of schema.json, and the reverse.
+        assert.deepStrictEqual(Object.keys(ARGS_SHAPE.types).sort(), Object.keys(committed.types).sort());
+        const token = Object.keys(committed.resources)[0];
+        assert.deepStrictEqual(Object.keys(ARGS_SHAPE.resources[token].inputProperties).sort(), Object.keys(committed.resources[token].inputProperties).sort());
     });
 
     it(`matches the committed schema.json (on purpose changes: ${REGENERATE})`, () => {

@@ -1,9 +1,11 @@
 // Source layout rules a reader relies on: no import cycles, the neutral core owns its port and
 // imports nothing from providers/ (not even types: the arrow points one way), every cloud has the
-// same files for the same concerns, and files stay small.
+// same files for the same concerns, components/ in rooms by concern, and files and functions stay
+// small (a function over 80 lines decides more than one thing).
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import * as ts from "typescript";
 
 const ROOT = path.join(__dirname, "..");
 const DIRS = ["components", "providers", "cli", "policy"];
@@ -118,5 +120,64 @@ describe("source structure", function () {
     it("no source file over 400 lines", () => {
         const over = files.map((f) => ({ f, lines: fs.readFileSync(path.join(ROOT, f), "utf8").split("\n").length })).filter((x) => x.lines > 400);
         assert.deepStrictEqual(over, []);
+    });
+});
+
+/** Functions (declarations, methods, arrows, function expressions) with their body's length in lines, nested ones included. */
+function functionLengths(file: string): { name: string; line: number; lines: number }[] {
+    const sf = ts.createSourceFile(file, fs.readFileSync(path.join(ROOT, file), "utf8"), ts.ScriptTarget.Latest, true);
+    const out: { name: string; line: number; lines: number }[] = [];
+    const nameOf = (n: ts.Node): string => {
+        const named = n as ts.Node & { name?: ts.Node };
+        if (named.name) return named.name.getText(sf);
+        if (ts.isVariableDeclaration(n.parent) || ts.isPropertyAssignment(n.parent)) return n.parent.name.getText(sf);
+        return "<anonymous>";
+    };
+    const visit = (n: ts.Node) => {
+        if (ts.isFunctionLike(n) && "body" in n && n.body) {
+            const body = n.body as ts.Node;
+            const first = sf.getLineAndCharacterOfPosition(body.getStart(sf)).line;
+            const last = sf.getLineAndCharacterOfPosition(body.end).line;
+            out.push({ name: nameOf(n), line: first + 1, lines: last - first + 1 });
+        }
+        ts.forEachChild(n, visit);
+    };
+    visit(sf);
+    return out;
+}
+
+describe("source structure: rooms and function size", function () {
+    const files = sources();
+    const FUNCTION_LIMIT = 80;
+
+    it(`no function over ${FUNCTION_LIMIT} lines`, () => {
+        const long = files.flatMap((f) => functionLengths(f).filter((x) => x.lines > FUNCTION_LIMIT).map((x) => `${f}:${x.line} ${x.name} (${x.lines} lines)`));
+        assert.deepStrictEqual(long, []);
+    });
+
+    it("control: the measure sees a long function (one of 81 lines is over the limit)", () => {
+        const tmp = path.join("tests", ".structure-probe.ts");
+        fs.writeFileSync(path.join(ROOT, tmp), `export function probe(): number {\n${"    let x = 1;\n".repeat(78)}    return 1;\n}\n`);
+        try {
+            assert.deepStrictEqual(functionLengths(tmp).map((x) => [x.name, x.lines]), [["probe", 81]]);
+        } finally {
+            fs.rmSync(path.join(ROOT, tmp));
+        }
+    });
+
+    it("components/ is in rooms by concern: no loose files but the component, its context and its resources", () => {
+        const loose = fs.readdirSync(path.join(ROOT, "components"), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+        assert.deepStrictEqual(loose, ["index.ts", "openWebUiCluster.ts", "resources.ts", "wiring.ts"]);
+        const rooms = fs.readdirSync(path.join(ROOT, "components"), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+        assert.deepStrictEqual(rooms, ["args", "data", "env", "kubernetes", "platform", "spec", "telemetry"]);
+    });
+
+    it("the arg types (components/args/) are types only: no resource, no Output, no function", () => {
+        const bad: string[] = [];
+        for (const f of files.filter((x) => x.startsWith(path.join("components", "args") + path.sep))) {
+            const code = fs.readFileSync(path.join(ROOT, f), "utf8").split("\n").filter((l) => !/^\s*(\/\/|\/?\*)/.test(l)).join("\n");
+            if (/\bnew\s+[A-Za-z_.]+\(|pulumi\.(output|all|interpolate|secret)\(|^export (async )?function/m.test(code)) bad.push(f);
+        }
+        assert.deepStrictEqual(bad, []);
     });
 });

@@ -33,7 +33,7 @@ export * from "./serviceTypes";
 export interface Replicas {
     /** Minimum serving replicas (HPA floor). Default: 3. Must be >= 2 for HA. */
     min?: number;
-    /** Maximum serving replicas (HPA ceiling); also sizes the database pools. Default: 10. */
+    /** Maximum serving replicas (HPA ceiling); also sizes the database pools. Default: the larger of 10 and `min`. */
     max?: number;
     /** Target average CPU utilization (%) for the HPA. Default: 70. */
     targetCpuUtilization?: number;
@@ -120,7 +120,7 @@ export interface Otel {
      * Export to the cloud's own backends through the collector's own workload identity: AWS X-Ray
      * and CloudWatch Logs (OTLP endpoints, SigV4), GCP Cloud Trace/Logging/Monitoring, Azure
      * Application Insights (created with its Log Analytics workspace). Not on kubernetes. Default:
-     * true on aws/gcp/azure unless `exporterEndpoint`, `collectorEndpoint` or `debugOnly` is set.
+     * true on aws/gcp/azure unless `exporterEndpoint`, `collectorEndpoint` or `debugOnly` is set; false on kubernetes.
      */
     cloudBackend?: boolean;
     /** Trace sampler in Open WebUI (`OTEL_TRACES_SAMPLER`). Default: `parentbased_traceidratio`. */
@@ -282,7 +282,7 @@ export interface OpenWebUiClusterArgs {
     createNamespace?: boolean;
     /** Size preset. Default: `medium`. */
     size?: SizePreset;
-    /** Serving replicas and autoscaling. Default: min 3, max 10. */
+    /** Serving replicas and autoscaling. Default: min 3, max the larger of 10 and `min`. */
     replicas?: Replicas;
     /** Open WebUI image. Default: `ghcr.io/open-webui/open-webui:v0.12.4`. */
     image?: Image;
@@ -336,7 +336,7 @@ export interface OpenWebUiClusterArgs {
      * `workloads.<name>.image`, `otel.collectorImage`) are used as given. Default: none.
      */
     imageRegistry?: string;
-    /** `THREAD_POOL_SIZE`. Default: from `size` (100/200/400). */
+    /** `THREAD_POOL_SIZE`. Default: from `size` (20/40/80). */
     threadPoolSize?: number;
     /** Allow new sign-ups with the local form (`ENABLE_SIGNUP`). Default: false. */
     enableSignup?: boolean;

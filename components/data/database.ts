@@ -7,11 +7,13 @@ import * as k8s from "@pulumi/kubernetes";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernetes/security";
 import { ResolvedKnobs, withPodKnobs } from "../kubernetes/podKnobs";
 import * as random from "@pulumi/random";
-import type { CloudPlatform, ManagedDatabase, ProviderContext } from "../platform/port";
+import type { ManagedDatabase } from "../platform/port";
+import type { Backend, WiringContext } from "../wiring";
+import { inClusterCommon, serviceCredentials } from "./serviceCredentials";
 import type { SecretRef } from "../env/env";
 import { inClusterPostgres } from "./inCluster";
-import type { ResolvedSpec } from "../spec/spec";
 import { ServiceMode } from "../args/types";
+import { hostPortOf } from "../spec/addresses";
 import { DB_CA_DIR, DB_CA_FILE } from "../spec/trust";
 
 /** Name of the application role the bootstrap creates. */
@@ -177,20 +179,6 @@ export function postgresUrl(u: { user: pulumi.Input<string>; password?: pulumi.I
 }
 
 /** What the component shares with the code that wires its backing services. */
-export interface WiringContext {
-    name: string;
-    spec: ResolvedSpec;
-    platform: CloudPlatform;
-    ctx: ProviderContext;
-    namespace: string;
-    labels: { [key: string]: string };
-    nsDeps: pulumi.Resource[];
-    /** Options of a direct child of the component. */
-    child: (extra?: pulumi.CustomResourceOptions) => pulumi.CustomResourceOptions;
-    /** Options of a namespaced Kubernetes child (depends on the Namespace when one is created). */
-    k8sOpts: (extra?: pulumi.CustomResourceOptions) => pulumi.CustomResourceOptions;
-}
-
 /** The database as the rest of the component uses it. */
 export interface DatabaseWiring {
     /** A user-provided Secret holding the URL; otherwise the URL goes into the app Secret. */
@@ -206,89 +194,105 @@ export interface DatabaseWiring {
     managed?: ManagedDatabase;
 }
 
-/**
- * The database of every mode: external (URL or existing Secret), managed (the cloud module) or
- * in-cluster, then the bootstrap Job (app role, pgvector) and the app's URL. Adds DATABASE_URL to
- * `appSecretData` and the in-cluster server to `backends` (NetworkPolicy egress).
- */
-export function provisionDatabase(w: WiringContext, appSecretData: { [key: string]: pulumi.Input<string> }, backends: { role: string; ports: number[] }[]): DatabaseWiring {
-    const { name, spec, platform, ctx, namespace, labels, nsDeps, child, k8sOpts } = w;
+type AppSecretData = { [key: string]: pulumi.Input<string> };
+
+/** The server's administrative access, which the bootstrap Job uses. */
+interface AdminAccess {
+    host: pulumi.Input<string>;
+    port: number;
+    user: pulumi.Input<string>;
+    password: pulumi.Input<string>;
+    sslMode?: string;
+    caCertificate?: pulumi.Input<string>;
+    iamAuth: boolean;
+    dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+/** The user's database: its URL (with the network timeouts) in the app Secret, or their Secret by reference. */
+function externalDatabase(w: WiringContext, appSecretData: AppSecretData): DatabaseWiring {
+    const db = w.spec.database;
     let userDbUrlRef: SecretRef | undefined;
-    let databaseEndpoint: pulumi.Output<string>;
-    let databaseUrl: pulumi.Output<string>;
-    let dbCaConfigMapName: pulumi.Input<string> | undefined;
-    let dbReady: pulumi.Resource[] = [];
-    let createVectorExtension = spec.database.createVectorExtension ?? true;
-    let managed: ManagedDatabase | undefined;
-    if (spec.database.mode === ServiceMode.External) {
-        if (spec.database.urlSecret) {
-            userDbUrlRef = spec.database.urlSecret;
-            databaseUrl = pulumi.secret(pulumi.output("(in an existing Kubernetes Secret)"));
-        } else {
-            databaseUrl = pulumi.secret(pulumi.output(spec.database.url!).apply((u) => withNetworkTimeouts(u, spec.database)));
-            appSecretData.DATABASE_URL = databaseUrl;
-        }
-        databaseEndpoint = databaseUrl.apply((u) => { try { const x = new URL(u); return `${x.hostname}:${x.port || 5432}`; } catch { return "external"; } });
+    let url: pulumi.Output<string>;
+    if (db.urlSecret) {
+        userDbUrlRef = db.urlSecret;
+        url = pulumi.secret(pulumi.output("(in an existing Kubernetes Secret)"));
     } else {
-        const appPassword = new random.RandomPassword(`${name}-db-app-password`, { length: 40, special: false }, child());
-        let admin: { host: pulumi.Input<string>; port: number; user: pulumi.Input<string>; password: pulumi.Input<string>; sslMode?: string; caCertificate?: pulumi.Input<string>; iamAuth: boolean; dependsOn: pulumi.Input<pulumi.Resource>[] };
-        if (spec.database.mode === ServiceMode.Managed) {
-            const db = platform.createDatabase(ctx);
-            managed = db;
-            admin = { host: db.host, port: db.port, user: db.adminUsername, password: db.adminPassword, sslMode: db.sslMode, caCertificate: db.caCertificate, iamAuth: db.iamAuth, dependsOn: db.dependsOn };
-        } else {
-            const superPassword = new random.RandomPassword(`${name}-postgres-password`, { length: 40, special: false }, child());
-            const pgSecret = new k8s.core.v1.Secret(
-                `${name}-postgres`,
-                { metadata: { name: `${name}-postgres`, namespace, labels }, type: "Opaque", stringData: { PGPASSWORD: superPassword.result } },
-                k8sOpts(),
-            );
-            const pg = inClusterPostgres(name, { namespace, labels, clusterDomain: spec.kubernetes.clusterDomain, storageClassName: spec.kubernetes.storageClassName, image: spec.images.postgres, knobs: spec.knobs.postgres, version: spec.database.version, database: spec.database.name, secretName: `${name}-postgres`, storageGb: spec.database.storageGb }, k8sOpts({ dependsOn: [...nsDeps, pgSecret] }));
-            admin = { host: pg.host, port: 5432, user: "postgres", password: superPassword.result, iamAuth: false, dependsOn: [pg.statefulSet, pg.service] };
-            backends.push({ role: "postgres", ports: [5432] });
-        }
-        // The server's CA, for every client that verifies it (bootstrap psql, migrations, pods).
-        if (admin.caCertificate !== undefined) {
-            const dbCa = new k8s.core.v1.ConfigMap(`${name}-db-ca`, { metadata: { name: `${name}-db-ca`, namespace, labels }, data: { "ca.crt": admin.caCertificate } }, k8sOpts());
-            dbCaConfigMapName = dbCa.metadata.name;
-        }
-        const adminSecret = new k8s.core.v1.Secret(
-            `${name}-db-admin`,
-            {
-                metadata: { name: `${name}-db-admin`, namespace, labels: { ...labels, "app.kubernetes.io/component": "db-bootstrap" } },
-                type: "Opaque",
-                stringData: {
-                    PGHOST: admin.host,
-                    PGPORT: String(admin.port),
-                    PGDATABASE: spec.database.name,
-                    PGUSER: admin.user,
-                    PGPASSWORD: pulumi.secret(admin.password),
-                    PGSSLMODE: admin.sslMode ?? "prefer",
-                    APP_DB_PASSWORD: appPassword.result,
-                },
-            },
-            k8sOpts(),
-        );
-        const bootstrap = createBootstrapJob(
-            name,
-            { namespace, labels, adminSecretName: adminSecret.metadata.name, caConfigMapName: dbCaConfigMapName, iamAuth: admin.iamAuth, timeoutMinutes: spec.migrations.timeoutMinutes, connectTimeoutSeconds: spec.database.connectTimeoutSeconds, dependsOn: admin.dependsOn, image: spec.images.dbBootstrap, knobs: spec.knobs.dbBootstrap },
-            k8sOpts(),
-        );
-        dbReady = [bootstrap];
-        // The bootstrap created the extension with admin rights; the app role need not.
-        createVectorExtension = spec.database.createVectorExtension ?? false;
-        databaseUrl = postgresUrl({
-            user: APP_DB_USER,
-            password: admin.iamAuth ? undefined : appPassword.result,
-            host: admin.host,
-            port: admin.port,
-            database: spec.database.name,
-            sslMode: admin.sslMode,
-            sslRootCert: dbCaConfigMapName !== undefined ? DB_CA_FILE : undefined,
-            timeouts: spec.database,
-        });
-        appSecretData.DATABASE_URL = databaseUrl;
-        databaseEndpoint = pulumi.interpolate`${admin.host}:${admin.port}`;
+        url = pulumi.secret(pulumi.output(db.url!).apply((u) => withNetworkTimeouts(u, db)));
+        appSecretData.DATABASE_URL = url;
     }
-    return { userDbUrlRef, endpoint: databaseEndpoint, url: databaseUrl, caConfigMapName: dbCaConfigMapName, ready: dbReady, createVectorExtension, managed };
+    return { userDbUrlRef, endpoint: url.apply((u) => hostPortOf(u, 5432)), url, ready: [], createVectorExtension: db.createVectorExtension ?? true };
+}
+
+/** One in-cluster Postgres with a generated superuser password (evaluation; not highly available). */
+function inClusterDatabase(w: WiringContext, backends: Backend[]): AdminAccess {
+    const { name, spec } = w;
+    const creds = serviceCredentials(w, "postgres", { superuser: { resource: "postgres-password" } }, (v) => ({ PGPASSWORD: v.superuser }));
+    const common = inClusterCommon(w, spec.images.postgres, spec.knobs.postgres, creds.secretName, spec.database.storageGb);
+    const pg = inClusterPostgres(name, { ...common, version: spec.database.version, database: spec.database.name }, creds.afterSecret);
+    backends.push({ role: "postgres", ports: [5432] });
+    return { host: pg.host, port: 5432, user: "postgres", password: creds.values.superuser, iamAuth: false, dependsOn: [pg.statefulSet, pg.service] };
+}
+
+/** The Secret the bootstrap Job connects with: the admin's libpq env and the app role's password. */
+function adminSecret(w: WiringContext, admin: AdminAccess, appPassword: pulumi.Output<string>): k8s.core.v1.Secret {
+    const { name, spec, namespace, labels } = w;
+    const stringData = {
+        PGHOST: admin.host,
+        PGPORT: String(admin.port),
+        PGDATABASE: spec.database.name,
+        PGUSER: admin.user,
+        PGPASSWORD: pulumi.secret(admin.password),
+        PGSSLMODE: admin.sslMode ?? "prefer",
+        APP_DB_PASSWORD: appPassword,
+    };
+    const metadata = { name: `${name}-db-admin`, namespace, labels: { ...labels, "app.kubernetes.io/component": "db-bootstrap" } };
+    return new k8s.core.v1.Secret(`${name}-db-admin`, { metadata, type: "Opaque", stringData }, w.k8sOpts());
+}
+
+/**
+ * A server the component administers (managed or in-cluster): the app role's password, the
+ * server's CA for every client that verifies it, the bootstrap Job (app role, pgvector), and the
+ * app's URL as the app role.
+ */
+function administeredDatabase(w: WiringContext, appSecretData: AppSecretData, backends: Backend[]): DatabaseWiring {
+    const { name, spec, platform, ctx, namespace, labels, k8sOpts } = w;
+    const appPassword = new random.RandomPassword(`${name}-db-app-password`, { length: 40, special: false }, w.child());
+    const managed = spec.database.mode === ServiceMode.Managed ? platform.createDatabase(ctx) : undefined;
+    const admin: AdminAccess = managed
+        ? { host: managed.host, port: managed.port, user: managed.adminUsername, password: managed.adminPassword, sslMode: managed.sslMode, caCertificate: managed.caCertificate, iamAuth: managed.iamAuth, dependsOn: managed.dependsOn }
+        : inClusterDatabase(w, backends);
+    let caConfigMapName: pulumi.Input<string> | undefined;
+    if (admin.caCertificate !== undefined) {
+        const dbCa = new k8s.core.v1.ConfigMap(`${name}-db-ca`, { metadata: { name: `${name}-db-ca`, namespace, labels }, data: { "ca.crt": admin.caCertificate } }, k8sOpts());
+        caConfigMapName = dbCa.metadata.name;
+    }
+    const secret = adminSecret(w, admin, appPassword.result);
+    const bootstrap = createBootstrapJob(
+        name,
+        { namespace, labels, adminSecretName: secret.metadata.name, caConfigMapName, iamAuth: admin.iamAuth, timeoutMinutes: spec.migrations.timeoutMinutes, connectTimeoutSeconds: spec.database.connectTimeoutSeconds, dependsOn: admin.dependsOn, image: spec.images.dbBootstrap, knobs: spec.knobs.dbBootstrap },
+        k8sOpts(),
+    );
+    const url = postgresUrl({
+        user: APP_DB_USER,
+        password: admin.iamAuth ? undefined : appPassword.result,
+        host: admin.host,
+        port: admin.port,
+        database: spec.database.name,
+        sslMode: admin.sslMode,
+        sslRootCert: caConfigMapName !== undefined ? DB_CA_FILE : undefined,
+        timeouts: spec.database,
+    });
+    appSecretData.DATABASE_URL = url;
+    // The bootstrap created the extension with admin rights; the app role need not.
+    const createVectorExtension = spec.database.createVectorExtension ?? false;
+    return { endpoint: pulumi.interpolate`${admin.host}:${admin.port}`, url, caConfigMapName, ready: [bootstrap], createVectorExtension, managed };
+}
+
+/**
+ * The database of every mode but `inClusterHa` (cnpg.ts): external (URL or existing Secret),
+ * managed (the cloud module) or in-cluster, then the bootstrap Job and the app's URL. Adds
+ * DATABASE_URL to `appSecretData` and the in-cluster server to `backends` (NetworkPolicy egress).
+ */
+export function provisionDatabase(w: WiringContext, appSecretData: AppSecretData, backends: Backend[]): DatabaseWiring {
+    return w.spec.database.mode === ServiceMode.External ? externalDatabase(w, appSecretData) : administeredDatabase(w, appSecretData, backends);
 }

@@ -7,9 +7,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { DEFAULT_CLUSTER_DOMAIN } from "../spec/addresses";
-import { ResolvedKnobs, withPodKnobs } from "../kubernetes/podKnobs";
+import { withPodKnobs } from "../kubernetes/podKnobs";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernetes/security";
 import { HA_ANNOTATIONS } from "./availability";
+import type { InClusterCommon } from "./serviceCredentials";
 
 /**
  * The Sentinel settings the component emits, one constant for the failover drills
@@ -34,17 +35,8 @@ export const SENTINEL_SETTINGS = {
 export const VALKEY_ROLE = "valkey";
 export const SENTINEL_ROLE = "sentinel";
 
-export interface ValkeySentinelArgs {
-    namespace: string;
-    labels: { [key: string]: string };
-    clusterDomain?: string;
-    storageClassName?: string;
-    image: string;
-    knobs: ResolvedKnobs;
-    /** Secret with REDIS_PASSWORD (Valkey `requirepass`/`masterauth`, Sentinel `requirepass`/`auth-pass`). */
-    secretName: string;
-    storageGb: number;
-}
+/** The common in-cluster args; `secretName` holds REDIS_PASSWORD (Valkey `requirepass`/`masterauth`, Sentinel `requirepass`/`auth-pass`). */
+export type ValkeySentinelArgs = InClusterCommon;
 
 /** `<service>.<namespace>.svc.<domain>` as a plain string (the namespace is known at construction). */
 const svcHost = (svc: string, ns: string, domain: string | undefined): string => `${svc}.${ns}.svc.${domain ?? DEFAULT_CLUSTER_DOMAIN}`;

@@ -73,17 +73,13 @@ export function websocketRedisOptions(spec: ResolvedSpec): Record<string, number
     };
 }
 
-/**
- * Builds the container env. `migrations` is true only for the migration Job: every
- * serving replica gets ENABLE_DB_MIGRATIONS=false.
- */
-export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean): EnvVar[] {
-    const app = (key: string): SecretRef => ({ name: inp.appSecretName, key });
+/** Server, secret key, process model and the database pools. */
+function serverAndDatabaseEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean): EnvVar[] {
     const p = spec.pools;
     const env: EnvVar[] = [
         plain("WEBUI_URL", spec.url),
         plain("ENV", "prod"),
-        fromSecret("WEBUI_SECRET_KEY", inp.secretKey ?? app("WEBUI_SECRET_KEY")),
+        fromSecret("WEBUI_SECRET_KEY", inp.secretKey ?? { name: inp.appSecretName, key: "WEBUI_SECRET_KEY" }),
         // One process per pod: the orchestrator scales, not uvicorn.
         plain("UVICORN_WORKERS", 1),
         plain("THREAD_POOL_SIZE", spec.threadPoolSize),
@@ -99,12 +95,12 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
         plain("DATABASE_USER_ACTIVE_STATUS_UPDATE_INTERVAL", 300),
     ];
     if (inp.database.iamAuth) env.push(plain("DATABASE_ENABLE_IAM_TOKEN_AUTH", true));
+    return env;
+}
 
-    // Vector store
-    env.push(...vectorEnv(spec, inp));
-
-    // Redis: app state, websockets, sessions
-    env.push(
+/** Redis: app state, websockets, sessions; cluster and Sentinel modes. */
+function redisEnv(spec: ResolvedSpec, inp: EnvInputs): EnvVar[] {
+    const env: EnvVar[] = [
         fromSecret("REDIS_URL", inp.redis.url),
         plain("REDIS_KEY_PREFIX", spec.redis.keyPrefix),
         plain("REDIS_SOCKET_CONNECT_TIMEOUT", spec.redis.socketConnectTimeoutSeconds),
@@ -116,7 +112,7 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
         fromSecret("WEBSOCKET_REDIS_URL", inp.redis.url),
         // The Socket.IO manager's own client ignores the REDIS_SOCKET_* settings: same bounds here.
         plain("WEBSOCKET_REDIS_OPTIONS", JSON.stringify(websocketRedisOptions(spec))),
-    );
+    ];
     if (inp.redis.cluster) env.push(plain("REDIS_CLUSTER", true), plain("WEBSOCKET_REDIS_CLUSTER", true));
     if (inp.redis.sentinelHosts) {
         // Host names only, one port for all (Open WebUI's get_sentinels_from_env).
@@ -128,50 +124,63 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
             plain("WEBSOCKET_SENTINEL_PORT", port),
         );
     }
+    return env;
+}
 
-    // Files
-    env.push(plain("DATA_DIR", DATA_DIR), plain("STATIC_DIR", STATIC_DIR), plain("HOME", "/tmp"));
+/** Files: data and static directories, the pip user base for tools, the storage env. */
+function filesEnv(inp: EnvInputs): EnvVar[] {
+    const env = [plain("DATA_DIR", DATA_DIR), plain("STATIC_DIR", STATIC_DIR), plain("HOME", "/tmp")];
     // Tool/function requirements: pip installs into the user base on the data volume (see PYTHON_USER_BASE).
     env.push(plain("PYTHONUSERBASE", PYTHON_USER_BASE), plain("PIP_USER", 1), plain("PIP_CACHE_DIR", "/tmp/pip-cache"));
     for (const [k, v] of Object.entries(inp.storageEnv)) env.push(plain(k, v));
     for (const [k, ref] of Object.entries(inp.storageSecretEnv)) env.push(fromSecret(k, ref));
+    return env;
+}
 
-    // Observability
-    if (inp.otelCollectorEndpoint !== undefined) {
-        env.push(
-            plain("ENABLE_OTEL", true),
-            plain("ENABLE_OTEL_TRACES", spec.otel.traces),
-            plain("ENABLE_OTEL_METRICS", spec.otel.metrics),
-            plain("ENABLE_OTEL_LOGS", spec.otel.logs),
-            plain("OTEL_EXPORTER_OTLP_ENDPOINT", inp.otelCollectorEndpoint),
-            // Pod -> in-cluster collector stays inside the cluster (NetworkPolicy-restricted); the
-            // collector exports with TLS. An existing collector: TLS exactly when its URL says https.
-            plain("OTEL_EXPORTER_OTLP_INSECURE", spec.otel.deployCollector ? "true" : pulumi.output(spec.otel.collectorEndpoint ?? "").apply((u) => String(!u.startsWith("https://")))),
-            plain("OTEL_OTLP_SPAN_EXPORTER", OtlpProtocol.Grpc),
-            plain("OTEL_SERVICE_NAME", "open-webui"),
-            plain("OTEL_RESOURCE_ATTRIBUTES", `deployment.environment=${pulumi.getStack()},service.namespace=${spec.namespace}`),
-            plain("OTEL_TRACES_SAMPLER", spec.otel.sampler),
-            plain("OTEL_TRACES_SAMPLER_ARG", String(spec.otel.samplerRatio)),
-            // Stable HTTP conventions: the server metrics carry the route template, not the raw
-            // target with chat and file ids (unbounded series; tests/integration/telemetry.itest.ts).
-            plain("OTEL_SEMCONV_STABILITY_OPT_IN", "http"),
-            // kubelet's probes and the load balancer's health checks are not traced.
-            plain("OTEL_PYTHON_FASTAPI_EXCLUDED_URLS", OTEL_UNTRACED_URLS),
-        );
-    } else {
-        env.push(plain("ENABLE_OTEL", false));
-    }
+/** OpenTelemetry: to the in-cluster collector (or yours), sampling, resource attributes; off without one. */
+function otelEnv(spec: ResolvedSpec, inp: EnvInputs): EnvVar[] {
+    if (inp.otelCollectorEndpoint === undefined) return [plain("ENABLE_OTEL", false)];
+    // Pod -> in-cluster collector stays inside the cluster (NetworkPolicy-restricted); the
+    // collector exports with TLS. An existing collector: TLS exactly when its URL says https.
+    const insecure = spec.otel.deployCollector ? "true" : pulumi.output(spec.otel.collectorEndpoint ?? "").apply((u) => String(!u.startsWith("https://")));
+    return [
+        plain("ENABLE_OTEL", true),
+        plain("ENABLE_OTEL_TRACES", spec.otel.traces),
+        plain("ENABLE_OTEL_METRICS", spec.otel.metrics),
+        plain("ENABLE_OTEL_LOGS", spec.otel.logs),
+        plain("OTEL_EXPORTER_OTLP_ENDPOINT", inp.otelCollectorEndpoint),
+        plain("OTEL_EXPORTER_OTLP_INSECURE", insecure),
+        plain("OTEL_OTLP_SPAN_EXPORTER", OtlpProtocol.Grpc),
+        plain("OTEL_SERVICE_NAME", "open-webui"),
+        plain("OTEL_RESOURCE_ATTRIBUTES", `deployment.environment=${pulumi.getStack()},service.namespace=${spec.namespace}`),
+        plain("OTEL_TRACES_SAMPLER", spec.otel.sampler),
+        plain("OTEL_TRACES_SAMPLER_ARG", String(spec.otel.samplerRatio)),
+        // Stable HTTP conventions: the server metrics carry the route template, not the raw
+        // target with chat and file ids (unbounded series; tests/integration/telemetry.itest.ts).
+        plain("OTEL_SEMCONV_STABILITY_OPT_IN", "http"),
+        // kubelet's probes and the load balancer's health checks are not traced.
+        plain("OTEL_PYTHON_FASTAPI_EXCLUDED_URLS", OTEL_UNTRACED_URLS),
+    ];
+}
 
-    // Sign-in. Socket.IO takes its allowed origins from CORS_ALLOW_ORIGIN: pin it to the public URL.
-    env.push(plain("ENABLE_SIGNUP", spec.enableSignup), plain("CORS_ALLOW_ORIGIN", spec.url), plain("ENABLE_PERSISTENT_CONFIG", spec.persistentConfig));
-    // Authentication on, default role, cookie flags: decided on every pod (envContract.ts).
-    env.push(...decidedEnv(spec));
-    env.push(...ssoEnv(spec, spec.url, inp.appSecretName));
-    env.push(...securityHeaderEnv(spec));
+/** Sign-in: signup, CORS pinned to the public URL (Socket.IO's allowed origins), decided auth, SSO, headers. */
+function signInEnv(spec: ResolvedSpec, inp: EnvInputs): EnvVar[] {
+    return [
+        plain("ENABLE_SIGNUP", spec.enableSignup),
+        plain("CORS_ALLOW_ORIGIN", spec.url),
+        plain("ENABLE_PERSISTENT_CONFIG", spec.persistentConfig),
+        // Authentication on, default role, cookie flags: decided on every pod (envContract.ts).
+        ...decidedEnv(spec),
+        ...ssoEnv(spec, spec.url, inp.appSecretName),
+        ...securityHeaderEnv(spec),
+    ];
+}
 
-    // RAG and task models
+/** RAG and task models: embedding engine and endpoint, model gateways and their keys. */
+function modelsEnv(spec: ResolvedSpec, inp: EnvInputs): EnvVar[] {
+    const app = (key: string): SecretRef => ({ name: inp.appSecretName, key });
     const r = spec.rag;
-    env.push(plain("RAG_EMBEDDING_ENGINE", r.embeddingEngine), plain("RAG_EMBEDDING_MODEL", r.embeddingModel), plain("ENABLE_RAG_HYBRID_SEARCH", r.hybridSearch));
+    const env = [plain("RAG_EMBEDDING_ENGINE", r.embeddingEngine), plain("RAG_EMBEDDING_MODEL", r.embeddingModel), plain("ENABLE_RAG_HYBRID_SEARCH", r.hybridSearch)];
     if (r.contentExtractionEngine) env.push(plain("CONTENT_EXTRACTION_ENGINE", r.contentExtractionEngine));
     if (r.taskModel) env.push(plain("TASK_MODEL", r.taskModel));
     if (r.taskModelExternal) env.push(plain("TASK_MODEL_EXTERNAL", r.taskModelExternal));
@@ -185,10 +194,25 @@ export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean
     if (embeddingUrl) env.push(plain(ollama ? "RAG_OLLAMA_BASE_URL" : "RAG_OPENAI_API_BASE_URL", embeddingUrl));
     const embeddingKey = r.embeddingApiKeyRef ?? (inp.secretKeys.embeddingApiKey ? app("RAG_EMBEDDING_API_KEY") : undefined);
     if (embeddingKey) env.push(fromSecret(ollama ? "RAG_OLLAMA_API_KEY" : "RAG_OPENAI_API_KEY", embeddingKey));
+    return env;
+}
 
-    // A private CA for every TLS client (trust.ts).
-    env.push(...pythonTrust(spec.trustedCa, undefined, spec.image).env);
-
+/**
+ * Builds the container env. `migrations` is true only for the migration Job: every
+ * serving replica gets ENABLE_DB_MIGRATIONS=false.
+ */
+export function buildEnv(spec: ResolvedSpec, inp: EnvInputs, migrations: boolean): EnvVar[] {
+    const env: EnvVar[] = [
+        ...serverAndDatabaseEnv(spec, inp, migrations),
+        ...vectorEnv(spec, inp),
+        ...redisEnv(spec, inp),
+        ...filesEnv(inp),
+        ...otelEnv(spec, inp),
+        ...signInEnv(spec, inp),
+        ...modelsEnv(spec, inp),
+        // A private CA for every TLS client (trust.ts).
+        ...pythonTrust(spec.trustedCa, undefined, spec.image).env,
+    ];
     // Escape hatches (names the component owns were refused at validation). The one place the
     // final env is assembled: no owned name from the user, no name twice (envContract.ts).
     const user: EnvVar[] = [

@@ -7,6 +7,8 @@ import { APP_PORT, PodInputs } from "./workloads";
 import { networkPolicySpecs } from "./netpol";
 import { appServiceAnnotations, appServiceSpec } from "./appService";
 import { routeHosts } from "./routeHosts";
+import { createAlerting } from "../telemetry/otelAlerts";
+import type { WiringContext } from "../wiring";
 import { PLANNING_BASIS_ANNOTATION, PLANNING_CAPACITY_BASIS, PLANNING_USERS_ANNOTATION, planningUsersPerReplica } from "../spec/sizing";
 
 /** The app Service: `service` (type, appProtocol, ...), its annotations merged with the load balancer's (`lbAnnotations`, e.g. GKE BackendConfig). */
@@ -161,4 +163,30 @@ export function createRoute(
         );
     }
     return undefined;
+}
+
+/** The serving side of the release, as the component's outputs and `resources` use it. */
+export interface Serving {
+    lb: LoadBalancer;
+    service: k8s.core.v1.Service;
+    pdb: k8s.policy.v1.PodDisruptionBudget;
+    hpa?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
+    route?: k8s.networking.v1.Ingress | k8s.apiextensions.CustomResource;
+}
+
+/**
+ * openWebUiCluster.ts step 6: the target's load balancer, the Service, PDB and HPA, the
+ * Kubernetes-level alerting, the NetworkPolicies (egress to `backends`), then the route, which the
+ * load balancer may complete (`afterRoute`).
+ */
+export function createServing(w: WiringContext, pod: PodInputs, deployment: k8s.apps.v1.Deployment, backends: { role: string; ports: number[] }[]): Serving {
+    const { name, spec, k8sOpts } = w;
+    const lb = w.platform.createLoadBalancer(w.ctx);
+    const service = createService(name, pod, lb.serviceAnnotations, k8sOpts());
+    const { pdb, hpa } = createAvailability(name, pod, deployment, k8sOpts());
+    createAlerting(name, spec, w.namespace, w.labels, k8sOpts());
+    createNetworkPolicies(name, pod, backends, k8sOpts());
+    const route = createRoute(name, pod, lb, service, k8sOpts());
+    lb.afterRoute?.(route, service);
+    return { lb, service, pdb, hpa, route };
 }

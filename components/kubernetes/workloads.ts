@@ -187,6 +187,48 @@ function seedDataContainer(spec: ResolvedSpec): k8s.types.input.core.v1.Containe
     };
 }
 
+/** Spread over zones (hard with `pod.zoneSpread: required`) and hosts. */
+function spreadConstraints(spec: ResolvedSpec, selector: { [key: string]: string }): k8s.types.input.core.v1.TopologySpreadConstraint[] {
+    return [
+        {
+            maxSkew: 1,
+            topologyKey: "topology.kubernetes.io/zone",
+            whenUnsatisfiable: spec.pod.zoneSpread === ZoneSpread.Required ? "DoNotSchedule" : "ScheduleAnyway",
+            labelSelector: { matchLabels: selector },
+        },
+        { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+    ];
+}
+
+/** The serving container: probes on /health and /health/db, a preStop drain, restricted security. */
+function servingContainer(
+    spec: ResolvedSpec,
+    env: EnvVar[],
+    from: k8s.types.input.core.v1.EnvFromSource[] | undefined,
+    mounts: k8s.types.input.core.v1.VolumeMount[],
+): k8s.types.input.core.v1.Container {
+    return {
+        name: "open-webui",
+        image: spec.image.ref,
+        imagePullPolicy: spec.image.pullPolicy,
+        // pod.command / pod.args (the chart's); unset, the image's entrypoint.
+        ...(spec.pod.command?.length ? { command: spec.pod.command } : {}),
+        ...(spec.pod.args?.length ? { args: spec.pod.args } : {}),
+        ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
+        env,
+        envFrom: from,
+        startupProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
+        livenessProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+        // /health/db waits for a pooled connection: give it time before calling a busy pod unready.
+        readinessProbe: { httpGet: { path: "/health/db", port: "http" }, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 3 },
+        // Keep serving while the load balancer deregisters the pod, then drain.
+        lifecycle: { preStop: { exec: { command: ["sleep", "15"] } } },
+        volumeMounts: mounts,
+        securityContext: restrictedContainerSecurity(spec.pod.readOnlyRootFilesystem),
+        resources: resources(spec),
+    };
+}
+
 /** The serving Deployment: never fewer ready pods than desired during a rollout. */
 export function createDeployment(name: string, p: PodInputs, env: EnvVar[], dependsOn: pulumi.Input<pulumi.Resource>[], opts: pulumi.CustomResourceOptions): k8s.apps.v1.Deployment {
     const spec = p.spec;
@@ -224,37 +266,8 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
                         securityContext: podSecurity(),
                         terminationGracePeriodSeconds: spec.pod.terminationGracePeriodSeconds,
                         initContainers: [seedDataContainer(spec), ...v.initContainers],
-                        topologySpreadConstraints: [
-                            {
-                                maxSkew: 1,
-                                topologyKey: "topology.kubernetes.io/zone",
-                                whenUnsatisfiable: spec.pod.zoneSpread === ZoneSpread.Required ? "DoNotSchedule" : "ScheduleAnyway",
-                                labelSelector: { matchLabels: p.selector },
-                            },
-                            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: p.selector } },
-                        ],
-                        containers: [
-                            {
-                                name: "open-webui",
-                                image: spec.image.ref,
-                                imagePullPolicy: spec.image.pullPolicy,
-                                // pod.command / pod.args (the chart's); unset, the image's entrypoint.
-                                ...(spec.pod.command?.length ? { command: spec.pod.command } : {}),
-                                ...(spec.pod.args?.length ? { args: spec.pod.args } : {}),
-                                ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
-                                env,
-                                envFrom: envFrom(p),
-                                startupProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
-                                livenessProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
-                                // /health/db waits for a pooled connection: give it time before calling a busy pod unready.
-                                readinessProbe: { httpGet: { path: "/health/db", port: "http" }, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 3 },
-                                // Keep serving while the load balancer deregisters the pod, then drain.
-                                lifecycle: { preStop: { exec: { command: ["sleep", "15"] } } },
-                                volumeMounts: v.mounts,
-                                securityContext: restrictedContainerSecurity(spec.pod.readOnlyRootFilesystem),
-                                resources: resources(spec),
-                            },
-                        ],
+                        topologySpreadConstraints: spreadConstraints(spec, p.selector),
+                        containers: [servingContainer(spec, env, envFrom(p), v.mounts)],
                         volumes: v.volumes,
                     },
                 }, spec.knobs.app, { main: ["open-webui"], selector: p.selector }),

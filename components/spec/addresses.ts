@@ -154,3 +154,13 @@ function isIpv6(s: string): boolean {
 export function isIp(v: unknown): v is string {
     return typeof v === "string" && (ipv4(v) !== undefined || isIpv6(v));
 }
+
+/** `host:port` of a service URL (the scheme's port when none is given), or "external" when it does not parse. */
+export function hostPortOf(url: string, defaultPort: number): string {
+    try {
+        const x = new URL(url);
+        return `${x.hostname}:${x.port || defaultPort}`;
+    } catch {
+        return "external";
+    }
+}

@@ -2,11 +2,12 @@
 // their resolution (an explicit override as given, else the default under `imageRegistry`).
 import { mirrorImage } from "../kubernetes/podKnobs";
 import type { OpenWebUiClusterArgs } from "../args/types";
+import { DEFAULTS } from "./defaults";
 
 /** The Open WebUI release this package is tested against (PyPI 0.12.4; see tests/integration). */
-export const DEFAULT_IMAGE_REPOSITORY = "ghcr.io/open-webui/open-webui";
-export const DEFAULT_IMAGE_TAG = "v0.12.4";
-export const DEFAULT_OTEL_COLLECTOR_IMAGE = "otel/opentelemetry-collector-contrib:0.165.0";
+export const DEFAULT_IMAGE_REPOSITORY = DEFAULTS["image.repository"].value;
+export const DEFAULT_IMAGE_TAG = DEFAULTS["image.tag"].value;
+export const DEFAULT_OTEL_COLLECTOR_IMAGE = DEFAULTS["otel.collectorImage"].value;
 /** psql of the database bootstrap Job. */
 export const PSQL_IMAGE = "postgres:17.6-alpine";
 /** In-cluster services. MinIO is not used: its images stopped in Oct 2025. */

@@ -1,6 +1,7 @@
 // The adoption inputs at construction (`importFrom`, `webuiSecretKeyRef`): each problem names the
 // field, the value and the fix; defaults resolved. Secret names and keys are checked with every
 // SecretKeyRef of the args (k8sRules.ts). The Job they describe is built by importJob.ts.
+import { DEFAULTS } from "./defaults";
 import { enumValues, isKnown, problem } from "./errors";
 import { ImportFrom, ImportOnNonEmpty, ImportVectors } from "../args/importTypes";
 import type { SecretKeyRef } from "../args/secretKeyRef";
@@ -78,11 +79,11 @@ export function resolveAdoption(a: OpenWebUiClusterArgs): { importFrom?: Resolve
         dataDirClaim: f.dataDirClaim,
         databaseUrlSecret: f.databaseUrlSecret,
         uploadsClaim: f.uploadsClaim,
-        vectors: f.vectors ?? ImportVectors.Copy,
-        onNonEmpty: f.onNonEmpty ?? ImportOnNonEmpty.Refuse,
-        allowNewSecretKey: f.allowNewSecretKey ?? false,
-        workDirSize: f.workDirSize ?? "20Gi",
-        timeoutMinutes: f.timeoutMinutes ?? 360,
+        vectors: f.vectors ?? DEFAULTS["importFrom.vectors"].value,
+        onNonEmpty: f.onNonEmpty ?? DEFAULTS["importFrom.onNonEmpty"].value,
+        allowNewSecretKey: f.allowNewSecretKey ?? DEFAULTS["importFrom.allowNewSecretKey"].value,
+        workDirSize: f.workDirSize ?? DEFAULTS["importFrom.workDirSize"].value,
+        timeoutMinutes: f.timeoutMinutes ?? DEFAULTS["importFrom.timeoutMinutes"].value,
     };
     return { importFrom, webuiSecretKeyRef: ref, problems };
 }

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { checkUrl } from "./addresses";
+import { DEFAULTS } from "./defaults";
 import { isKnown, problem } from "./errors";
 import type { Oidc, OpenWebUiClusterArgs, SecretKeyRef } from "../args/types";
 import type { Sso, SsoClient } from "../args/ssoTypes";
@@ -47,9 +48,9 @@ function field(p: Provider): string {
 /** The shared sign-in settings: `sso.*`, else `oidc.*`, else Open WebUI's defaults. */
 export function signInSettings(a: { oidc?: Oidc; sso?: Sso }): { enableSignup: boolean; mergeAccountsByEmail: boolean; disablePasswordLogin: boolean } {
     return {
-        enableSignup: a.sso?.enableSignup ?? a.oidc?.enableSignup ?? true,
-        mergeAccountsByEmail: a.sso?.mergeAccountsByEmail ?? a.oidc?.mergeAccountsByEmail ?? false,
-        disablePasswordLogin: a.sso?.disablePasswordLogin ?? a.oidc?.disablePasswordLogin ?? false,
+        enableSignup: a.sso?.enableSignup ?? a.oidc?.enableSignup ?? DEFAULTS["oidc.enableSignup"].value,
+        mergeAccountsByEmail: a.sso?.mergeAccountsByEmail ?? a.oidc?.mergeAccountsByEmail ?? DEFAULTS["oidc.mergeAccountsByEmail"].value,
+        disablePasswordLogin: a.sso?.disablePasswordLogin ?? a.oidc?.disablePasswordLogin ?? DEFAULTS["oidc.disablePasswordLogin"].value,
     };
 }
 
@@ -128,8 +129,8 @@ export function ssoEnv(a: { oidc?: Oidc; sso?: Sso }, url: string, appSecretName
             secretOf("oidc", oidc),
             plain("OPENID_PROVIDER_URL", oidc.providerUrl),
             plain("OPENID_REDIRECT_URI", `${url}/oauth/oidc/callback`),
-            plain("OAUTH_SCOPES", oidc.scopes ?? "openid email profile"),
-            plain("OAUTH_PROVIDER_NAME", oidc.providerName ?? "SSO"),
+            plain("OAUTH_SCOPES", oidc.scopes ?? DEFAULTS["oidc.scopes"].value),
+            plain("OAUTH_PROVIDER_NAME", oidc.providerName ?? DEFAULTS["oidc.providerName"].value),
         );
     }
     if (sso?.google) {
@@ -156,12 +157,12 @@ export function ssoEnv(a: { oidc?: Oidc; sso?: Sso }, url: string, appSecretName
         );
         if (sso?.allowedDomains?.length) env.push(plain("OAUTH_ALLOWED_DOMAINS", sso.allowedDomains.join(",")));
         if (sso?.roles) {
-            env.push(plain("ENABLE_OAUTH_ROLE_MANAGEMENT", true), plain("OAUTH_ROLES_CLAIM", sso.roles.claim ?? "roles"));
+            env.push(plain("ENABLE_OAUTH_ROLE_MANAGEMENT", true), plain("OAUTH_ROLES_CLAIM", sso.roles.claim ?? DEFAULTS["sso.roles.claim"].value));
             if (sso.roles.allowedRoles) env.push(plain("OAUTH_ALLOWED_ROLES", sso.roles.allowedRoles.join(",")));
             if (sso.roles.adminRoles) env.push(plain("OAUTH_ADMIN_ROLES", sso.roles.adminRoles.join(",")));
         }
         if (sso?.groups) {
-            env.push(plain("ENABLE_OAUTH_GROUP_MANAGEMENT", true), plain("OAUTH_GROUP_CLAIM", sso.groups.claim ?? "groups"), plain("ENABLE_OAUTH_GROUP_CREATION", sso.groups.createGroups ?? false));
+            env.push(plain("ENABLE_OAUTH_GROUP_MANAGEMENT", true), plain("OAUTH_GROUP_CLAIM", sso.groups.claim ?? DEFAULTS["sso.groups.claim"].value), plain("ENABLE_OAUTH_GROUP_CREATION", sso.groups.createGroups ?? DEFAULTS["sso.groups.createGroups"].value));
         }
     }
     const th = sso?.trustedHeader;

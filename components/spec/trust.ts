@@ -11,6 +11,7 @@
 //   Go reads every file of every listed directory, on top of its system bundle.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { DEFAULTS } from "./defaults";
 import { isKnown, problem } from "./errors";
 import { DNS_SUBDOMAIN } from "../kubernetes/podKnobs";
 import { restrictedContainerSecurity } from "../kubernetes/security";
@@ -49,7 +50,7 @@ export function trustedCaProblems(t: TrustedCa | undefined): string[] {
 
 /** The `trusted-ca` volume: the bundle as `ca.crt`. */
 export function trustedCaVolume(t: TrustedCa): Volume {
-    const items = [{ key: t.key ?? "ca.crt", path: "ca.crt" }];
+    const items = [{ key: t.key ?? DEFAULTS["trustedCa.key"].value, path: "ca.crt" }];
     return t.secretName !== undefined ? { name: "trusted-ca", secret: { secretName: t.secretName, items } } : { name: "trusted-ca", configMap: { name: t.configMapName!, items } };
 }
 

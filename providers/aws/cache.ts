@@ -6,6 +6,7 @@ import * as elasticache from "@pulumi/aws/elasticache";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import type { ManagedCache, ProviderContext } from "../../components/platform/port";
 import { cacheEngine, cacheEngineVersion, cacheFamily, cacheNodeType, cacheReplicas, cacheShards } from "./catalog";
+import type { AwsCacheEngine } from "../../components/platform/awsArgs";
 import { privateSecurityGroup } from "./database";
 import { awsArgs, kmsKey, regionArg } from "./shared";
 
@@ -35,27 +36,8 @@ export function createCache(ctx: ProviderContext): ManagedCache {
         ctx.opts(),
     );
     const sg = privateSecurityGroup(ctx, "cache", REDIS_PORT, "Redis");
-    const params = new elasticache.ParameterGroup(
-        `${ctx.name}-cache-params`,
-        {
-            family: cacheFamily(engine, version)!,
-            description: `Open WebUI ${ctx.name}: close idle clients after 30 min`,
-            parameters: [
-                // Open WebUI docs: reap idle connections so they do not pile up (maxclients is fixed at 65000 on ElastiCache).
-                { name: "timeout", value: "1800" },
-                ...(cluster ? [{ name: "cluster-enabled", value: "yes" }] : []),
-            ],
-            tags,
-            ...region,
-        },
-        ctx.opts(),
-    );
-    // 16-128 printable characters; specials limited to the ones ElastiCache accepts.
-    const token = new RandomPassword(
-        `${ctx.name}-cache-auth-token`,
-        { length: 64, special: true, overrideSpecial: AUTH_TOKEN_SPECIALS, minSpecial: 2, minUpper: 2, minLower: 2, minNumeric: 2 },
-        ctx.opts(),
-    );
+    const params = createCacheParams(ctx, engine, version);
+    const token = createAuthToken(ctx);
     const topology = cluster
         ? { clusterMode: "enabled", numNodeGroups: cacheShards(spec), replicasPerNodeGroup: replicas }
         : { clusterMode: "disabled", numCacheClusters: 1 + replicas };
@@ -98,6 +80,37 @@ export function createCache(ctx: ProviderContext): ManagedCache {
         alarmMembers: group.memberClusters,
         resource: group,
     };
+}
+
+/** The parameter group: idle clients closed after 30 min, and cluster mode when redis.cluster. */
+function createCacheParams(ctx: ProviderContext, engine: AwsCacheEngine, version: string): elasticache.ParameterGroup {
+    const cluster = ctx.spec.redis.cluster;
+    const tags = ctx.tags;
+    const region = regionArg(ctx);
+    return new elasticache.ParameterGroup(
+        `${ctx.name}-cache-params`,
+        {
+            family: cacheFamily(engine, version)!,
+            description: `Open WebUI ${ctx.name}: close idle clients after 30 min`,
+            parameters: [
+                // Open WebUI docs: reap idle connections so they do not pile up (maxclients is fixed at 65000 on ElastiCache).
+                { name: "timeout", value: "1800" },
+                ...(cluster ? [{ name: "cluster-enabled", value: "yes" }] : []),
+            ],
+            tags,
+            ...region,
+        },
+        ctx.opts(),
+    );
+}
+
+/** The AUTH token: 16-128 printable characters; specials limited to the ones ElastiCache accepts. */
+function createAuthToken(ctx: ProviderContext): RandomPassword {
+    return new RandomPassword(
+        `${ctx.name}-cache-auth-token`,
+        { length: 64, special: true, overrideSpecial: AUTH_TOKEN_SPECIALS, minSpecial: 2, minUpper: 2, minLower: 2, minNumeric: 2 },
+        ctx.opts(),
+    );
 }
 
 /** Name of the replication group's final snapshot (letters, digits, hyphens; starts with a letter). */

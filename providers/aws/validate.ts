@@ -7,6 +7,7 @@ import { ALB_TLS12_POLICY } from "../../components/spec/exposure";
 import { s3BucketProblem } from "../cloudRules";
 import { ServiceMode } from "../../components/args/types";
 import { AwsCacheEngine, AwsDatabaseEngine, AwsIdentityMode, AwsLoadBalancerScheme } from "../../components/platform/awsArgs";
+import type { Aws, AwsEks } from "../../components/platform/awsArgs";
 
 /** RDS for PostgreSQL gp3 allocated storage ceiling (64 TiB). */
 const RDS_GP3_MAX_GB = 65536;
@@ -23,8 +24,25 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 export function validateAws(spec: ResolvedSpec): string[] {
     const a = spec.aws;
     if (!a) return []; // the core reports the missing block
-    const p: string[] = [];
+    return [
+        ...networkProblems(a),
+        ...eksProblems(a),
+        ...certificateProblems(spec, a),
+        ...zoneAndKeyProblems(a),
+        ...databaseProblems(spec, a),
+        ...cacheProblems(spec, a),
+        ...storageProblems(spec),
+        ...loadBalancerProblems(spec, a),
+        ...logRetentionProblem(spec, 1, 3650, "the log bucket's expiry"),
+        ...alarmTargetProblems(spec, SNS_TOPIC_ARN,
+            "give an SNS topic ARN, arn:aws:sns:<region>:<12-digit account>:<topic name>"),
+        ...alarmRegionProblems(spec, a),
+    ];
+}
 
+/** Problems of the network: the region, the VPC id and the private subnets. */
+function networkProblems(a: Aws): string[] {
+    const p: string[] = [];
     if (a.region !== undefined && !REGION.test(a.region)) {
         p.push(problem("aws.region", a.region, "use an AWS region code such as eu-west-1, or omit it to use the provider's region"));
     }
@@ -46,8 +64,12 @@ export function validateAws(spec: ResolvedSpec): string[] {
         }
         if (new Set(plain).size !== plain.length) p.push(problem("aws.privateSubnetIds", subnets, "list each subnet once (two distinct subnets in two AZs at least)"));
     }
+    return p;
+}
 
-    // EKS and identity
+/** Problems of aws.eks: the cluster name, the identity mode and the node security groups. */
+function eksProblems(a: Aws): string[] {
+    const p: string[] = [];
     const eks = a.eks;
     if (!eks) {
         p.push(problem("aws.eks", undefined, "give the EKS cluster: { clusterName, securityGroupIds } (and the OIDC provider for irsa)"));
@@ -59,20 +81,7 @@ export function validateAws(spec: ResolvedSpec): string[] {
         if (!enumValues(AwsIdentityMode).includes(mode)) {
             p.push(problem("aws.eks.identityMode", mode, `use one of ${enumValues(AwsIdentityMode).join(", ")}`));
         } else if (mode === AwsIdentityMode.Irsa) {
-            if (eks.oidcProviderArn === undefined) {
-                p.push(problem("aws.eks.oidcProviderArn", undefined, "identityMode irsa needs the ARN of the cluster's IAM OIDC provider"));
-            } else if (isKnown(eks.oidcProviderArn) && !/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+/.test(eks.oidcProviderArn)) {
-                p.push(problem("aws.eks.oidcProviderArn", eks.oidcProviderArn, "use the IAM OIDC provider ARN: arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>"));
-            }
-            if (eks.oidcIssuerUrl === undefined) {
-                p.push(problem("aws.eks.oidcIssuerUrl", undefined, "identityMode irsa needs the cluster's OIDC issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer)"));
-            } else if (isKnown(eks.oidcIssuerUrl) && !/^https:\/\/[^/\s]+\/\S+$/.test(eks.oidcIssuerUrl)) {
-                p.push(problem("aws.eks.oidcIssuerUrl", eks.oidcIssuerUrl, "use the https:// issuer URL, e.g. https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123"));
-            }
-            if (isKnown(eks.oidcProviderArn) && isKnown(eks.oidcIssuerUrl) && /^https:\/\//.test(eks.oidcIssuerUrl)
-                && !eks.oidcProviderArn.endsWith(`:oidc-provider/${eks.oidcIssuerUrl.replace(/^https:\/\//, "").replace(/\/+$/, "")}`)) {
-                p.push(problem("aws.eks.oidcProviderArn", eks.oidcProviderArn, `it does not match aws.eks.oidcIssuerUrl (${eks.oidcIssuerUrl}): use the provider of this cluster's issuer, or the trust policy will never match`));
-            }
+            p.push(...irsaProblems(eks));
         } else if (eks.oidcProviderArn !== undefined || eks.oidcIssuerUrl !== undefined) {
             p.push(problem("aws.eks.identityMode", mode, "oidcProviderArn/oidcIssuerUrl are used only with identityMode irsa: set identityMode irsa or remove them"));
         }
@@ -85,8 +94,32 @@ export function validateAws(spec: ResolvedSpec): string[] {
             }
         }
     }
+    return p;
+}
 
-    // TLS and DNS
+/** Problems of identityMode irsa: the OIDC provider ARN and issuer URL, and whether they match. */
+function irsaProblems(eks: AwsEks): string[] {
+    const p: string[] = [];
+    if (eks.oidcProviderArn === undefined) {
+        p.push(problem("aws.eks.oidcProviderArn", undefined, "identityMode irsa needs the ARN of the cluster's IAM OIDC provider"));
+    } else if (isKnown(eks.oidcProviderArn) && !/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+/.test(eks.oidcProviderArn)) {
+        p.push(problem("aws.eks.oidcProviderArn", eks.oidcProviderArn, "use the IAM OIDC provider ARN: arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>"));
+    }
+    if (eks.oidcIssuerUrl === undefined) {
+        p.push(problem("aws.eks.oidcIssuerUrl", undefined, "identityMode irsa needs the cluster's OIDC issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer)"));
+    } else if (isKnown(eks.oidcIssuerUrl) && !/^https:\/\/[^/\s]+\/\S+$/.test(eks.oidcIssuerUrl)) {
+        p.push(problem("aws.eks.oidcIssuerUrl", eks.oidcIssuerUrl, "use the https:// issuer URL, e.g. https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123"));
+    }
+    if (isKnown(eks.oidcProviderArn) && isKnown(eks.oidcIssuerUrl) && /^https:\/\//.test(eks.oidcIssuerUrl)
+        && !eks.oidcProviderArn.endsWith(`:oidc-provider/${eks.oidcIssuerUrl.replace(/^https:\/\//, "").replace(/\/+$/, "")}`)) {
+        p.push(problem("aws.eks.oidcProviderArn", eks.oidcProviderArn, `it does not match aws.eks.oidcIssuerUrl (${eks.oidcIssuerUrl}): use the provider of this cluster's issuer, or the trust policy will never match`));
+    }
+    return p;
+}
+
+/** Problems of TLS on the ALB: the ACM certificate, and TLS settings the ALB does not use. */
+function certificateProblems(spec: ResolvedSpec, a: Aws): string[] {
+    const p: string[] = [];
     if (spec.tls.enabled && (a.certificateArn === undefined || a.certificateArn === "")) {
         p.push(problem("aws.certificateArn", a.certificateArn, `tls is enabled: give an ACM certificate ARN covering ${spec.hostname} in the ALB's region (the ALB terminates TLS), or set tls.enabled=false with tls.allowInsecureHttp=true for an evaluation`));
     } else if (isKnown(a.certificateArn)) {
@@ -101,14 +134,24 @@ export function validateAws(spec: ResolvedSpec): string[] {
     if (spec.tls.secretName !== undefined || spec.tls.clusterIssuer !== undefined) {
         p.push(problem(spec.tls.secretName !== undefined ? "tls.secretName" : "tls.clusterIssuer", "set", "on aws the ALB terminates TLS with the ACM certificate in aws.certificateArn; a Kubernetes TLS Secret or cert-manager issuer is not used: remove it"));
     }
+    return p;
+}
+
+/** Problems of the Route 53 zone id and the KMS key ARN. */
+function zoneAndKeyProblems(a: Aws): string[] {
+    const p: string[] = [];
     if (isKnown(a.route53ZoneId) && !/^Z[A-Z0-9]{1,32}$/.test(a.route53ZoneId)) {
         p.push(problem("aws.route53ZoneId", a.route53ZoneId, "use a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (no /hostedzone/ prefix)"));
     }
     if (isKnown(a.kmsKeyArn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/.test(a.kmsKeyArn)) {
         p.push(problem("aws.kmsKeyArn", a.kmsKeyArn, "use a KMS key ARN: arn:aws:kms:<region>:<account>:key/<id> (a key ARN, not an alias)"));
     }
+    return p;
+}
 
-    // Database
+/** Problems of aws.database against the managed database (or its presence when the database is not managed). */
+function databaseProblems(spec: ResolvedSpec, a: Aws): string[] {
+    const p: string[] = [];
     const d = a.database ?? {};
     if (spec.database.mode === ServiceMode.Managed) {
         const engine = d.engine ?? AwsDatabaseEngine.Aurora;
@@ -146,8 +189,12 @@ export function validateAws(spec: ResolvedSpec): string[] {
     } else if (a.database !== undefined) {
         p.push(problem("aws.database", "set", `database.mode is ${spec.database.mode}: aws.database applies to the managed database only; remove it`));
     }
+    return p;
+}
 
-    // Cache
+/** Problems of aws.cache against the managed cache (or its presence when the cache is not managed). */
+function cacheProblems(spec: ResolvedSpec, a: Aws): string[] {
+    const p: string[] = [];
     const c = a.cache ?? {};
     if (spec.redis.mode === ServiceMode.Managed) {
         const engine = cacheEngine(spec);
@@ -179,13 +226,22 @@ export function validateAws(spec: ResolvedSpec): string[] {
     } else if (a.cache !== undefined) {
         p.push(problem("aws.cache", "set", `redis.mode is ${spec.redis.mode}: aws.cache applies to the managed cache only; remove it`));
     }
+    return p;
+}
 
+/** Problems of the managed S3 bucket's name. */
+function storageProblems(spec: ResolvedSpec): string[] {
+    const p: string[] = [];
     if (spec.storage.mode === ServiceMode.Managed) {
         const bucket = s3BucketProblem("storage.bucketName", spec.storage.bucketName);
         if (bucket) p.push(bucket);
     }
+    return p;
+}
 
-    // Load balancer
+/** Problems of aws.loadBalancer: scheme, timeouts, group, TLS policy, class and annotation keys. */
+function loadBalancerProblems(spec: ResolvedSpec, a: Aws): string[] {
+    const p: string[] = [];
     const lb = a.loadBalancer ?? {};
     const scheme = lb.scheme ?? AwsLoadBalancerScheme.InternetFacing;
     if (!enumValues(AwsLoadBalancerScheme).includes(scheme)) {
@@ -216,8 +272,12 @@ export function validateAws(spec: ResolvedSpec): string[] {
             p.push(problem(`aws.loadBalancer.extraAnnotations.${k}`, k, "use a valid annotation key, e.g. alb.ingress.kubernetes.io/wafv2-acl-arn"));
         }
     }
-    p.push(...logRetentionProblem(spec, 1, 3650, "the log bucket's expiry"));
-    p.push(...alarmTargetProblems(spec, SNS_TOPIC_ARN, "give an SNS topic ARN, arn:aws:sns:<region>:<12-digit account>:<topic name>"));
+    return p;
+}
+
+/** Problems of alarm targets in another region than aws.region (CloudWatch notifies same-region topics only). */
+function alarmRegionProblems(spec: ResolvedSpec, a: Aws): string[] {
+    const p: string[] = [];
     if (a.region !== undefined) {
         spec.alarms.notificationTargets.forEach((t, i) => {
             const region = SNS_TOPIC_ARN.test(t) ? t.split(":")[3] : undefined;

@@ -11,7 +11,7 @@ import type { ResolvedSpec } from "../../components/spec/spec";
 import { SizePreset } from "../../components/args/types";
 import { POSTGRES_SKUS, POSTGRES_MAX_CONNECTIONS, provisioningMaxConnections } from "./catalog";
 import { VNET_ID, dnsLabel, shared } from "./shared";
-import type { AzureCustomerManagedKey } from "../../components/platform/azureArgs";
+import type { Azure, AzureCustomerManagedKey } from "../../components/platform/azureArgs";
 import { diagnosticSetting, present } from "./accessLogs";
 
 export const DEFAULT_ADMIN_LOGIN = "openwebuiadmin";
@@ -57,101 +57,17 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
     const spec = ctx.spec;
     const rg = s.resourceGroupName;
 
-    // Delegated subnet: the user's, or one created in the VNet.
-    let subnetId: pulumi.Input<string>;
-    const serverDeps: pulumi.Resource[] = [];
-    if (a.postgresSubnetId !== undefined) {
-        subnetId = a.postgresSubnetId;
-    } else {
-        const parsed = pulumi.output(a.vnetId).apply((id) => {
-            const m = VNET_ID.exec(id);
-            if (!m) throw new Error(`azure.vnetId: got ${JSON.stringify(id)}; use the ARM id /subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>`);
-            return { resourceGroupName: m[1], vnetName: m[2] };
-        });
-        const subnet = new network.Subnet(`${ctx.name}-postgres-subnet`, {
-            resourceGroupName: parsed.resourceGroupName,
-            virtualNetworkName: parsed.vnetName,
-            subnetName: `${dnsLabel(ctx.name)}-postgres`,
-            addressPrefix: a.postgresSubnetCidr,
-            delegations: [{ name: "postgres-flexible-server", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" }],
-            defaultOutboundAccess: false,
-        }, ctx.opts());
-        subnetId = subnet.id;
-        serverDeps.push(subnet);
-    }
-
+    const { subnetId, serverDeps } = delegatedSubnet(ctx, a);
     // Private DNS zone: must end in .postgres.database.azure.com and differ from the server name.
     const zone = s.privateZone("postgres", `${dnsLabel(ctx.name)}.private.postgres.database.azure.com`, a.postgresPrivateDnsZoneId);
     serverDeps.push(...zone.dependsOn);
 
-    const password = new RandomPassword(`${ctx.name}-postgres-admin-password`, {
-        length: 40,
-        special: false, // goes into a postgresql:// URL: keep it URL-safe
-        minUpper: 2,
-        minLower: 2,
-        minNumeric: 2,
-    }, ctx.opts());
+    const password = adminPassword(ctx);
     const adminLogin = a.postgresAdminLogin ?? DEFAULT_ADMIN_LOGIN;
-    const tier = a.skus?.postgresSkuTier ?? "GeneralPurpose";
+    const server = createServer(ctx, { subnetId, zoneId: zone.id, serverDeps, password: password.result, adminLogin });
 
-    const server = new dbforpostgresql.Server(`${ctx.name}-postgres`, {
-        resourceGroupName: rg,
-        location: s.location,
-        version: spec.database.version,
-        sku: { name: postgresSku(spec), tier },
-        administratorLogin: adminLogin,
-        administratorLoginPassword: password.result,
-        authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Disabled" },
-        highAvailability: { mode: spec.database.highAvailability ? a.skus?.postgresHighAvailabilityMode ?? "ZoneRedundant" : "Disabled" },
-        network: {
-            delegatedSubnetResourceId: subnetId,
-            privateDnsZoneArmResourceId: zone.id,
-            publicNetworkAccess: "Disabled",
-        },
-        storage: {
-            storageSizeGB: a.skus?.postgresStorageGb ?? DEFAULT_STORAGE_GB,
-            autoGrow: "Enabled",
-            type: "Premium_LRS",
-        },
-        backup: {
-            backupRetentionDays: spec.database.backupRetentionDays,
-            geoRedundantBackup: a.postgresGeoRedundantBackup ? "Enabled" : "Disabled",
-        },
-        maintenanceWindow: {
-            customWindow: "Enabled",
-            dayOfWeek: a.postgresMaintenanceWindow?.dayOfWeek ?? 0,
-            startHour: a.postgresMaintenanceWindow?.startHour ?? 3,
-            startMinute: 0,
-        },
-        createMode: "Create",
-        ...cmkServerArgs(a.customerManagedKey),
-        tags: ctx.tags,
-    }, ctx.opts({
-        dependsOn: serverDeps,
-        protect: spec.database.deletionProtection,
-        additionalSecretOutputs: ["administratorLoginPassword"],
-    }));
-
-    // Server parameters. Flexible Server applies one configuration change at a time, so chain them.
     const planned = spec.database.maxConnections || maxConnections(spec);
-    const parameters: [string, string, string][] = [
-        ["extensions", "azure.extensions", extensionsValue(spec)],
-        ["tls", "require_secure_transport", "on"],
-        ["tls-min", "ssl_min_protocol_version", "TLSv1.2"],
-        ["max-connections", "max_connections", String(planned)],
-    ];
-    const configurations: dbforpostgresql.Configuration[] = [];
-    for (const [role, configurationName, value] of parameters) {
-        const previous = configurations[configurations.length - 1];
-        configurations.push(new dbforpostgresql.Configuration(`${ctx.name}-postgres-${role}`, {
-            resourceGroupName: rg,
-            serverName: server.name,
-            configurationName,
-            value,
-            source: "user-override",
-        }, ctx.opts({ dependsOn: previous ? [previous] : [] })));
-    }
-
+    const configurations = serverParameters(ctx, server, spec, planned);
     warnIfRestartPending(configurations[configurations.length - 1], planned, server.name, rg);
 
     const database = new dbforpostgresql.Database(`${ctx.name}-postgres-db`, {
@@ -187,6 +103,116 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         alarmScope: server.id,
         resource: server,
     };
+}
+
+/** The delegated subnet: the user's, or one created in the VNet (then the server depends on it). */
+function delegatedSubnet(
+    ctx: ProviderContext, a: Azure,
+): { subnetId: pulumi.Input<string>; serverDeps: pulumi.Resource[] } {
+    if (a.postgresSubnetId !== undefined) return { subnetId: a.postgresSubnetId, serverDeps: [] };
+    const parsed = pulumi.output(a.vnetId).apply((id) => {
+        const m = VNET_ID.exec(id);
+        if (!m) throw new Error(`azure.vnetId: got ${JSON.stringify(id)}; use the ARM id /subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>`);
+        return { resourceGroupName: m[1], vnetName: m[2] };
+    });
+    const subnet = new network.Subnet(`${ctx.name}-postgres-subnet`, {
+        resourceGroupName: parsed.resourceGroupName,
+        virtualNetworkName: parsed.vnetName,
+        subnetName: `${dnsLabel(ctx.name)}-postgres`,
+        addressPrefix: a.postgresSubnetCidr,
+        delegations: [{ name: "postgres-flexible-server", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" }],
+        defaultOutboundAccess: false,
+    }, ctx.opts());
+    return { subnetId: subnet.id, serverDeps: [subnet] };
+}
+
+/** The server administrator's generated password (URL-safe: it goes into a postgresql:// URL). */
+function adminPassword(ctx: ProviderContext): RandomPassword {
+    return new RandomPassword(`${ctx.name}-postgres-admin-password`, {
+        length: 40,
+        special: false, // goes into a postgresql:// URL: keep it URL-safe
+        minUpper: 2,
+        minLower: 2,
+        minNumeric: 2,
+    }, ctx.opts());
+}
+
+/** Where the server is reached and who administers it (decided before it is created). */
+interface ServerPlacement {
+    subnetId: pulumi.Input<string>;
+    zoneId: pulumi.Input<string>;
+    serverDeps: pulumi.Resource[];
+    password: pulumi.Output<string>;
+    adminLogin: string;
+}
+
+/** The Flexible Server: private access only, HA, storage auto-grow, backups, maintenance window, optional CMK. */
+function createServer(ctx: ProviderContext, at: ServerPlacement): dbforpostgresql.Server {
+    const s = shared(ctx);
+    const a = s.args;
+    const spec = ctx.spec;
+    const tier = a.skus?.postgresSkuTier ?? "GeneralPurpose";
+    return new dbforpostgresql.Server(`${ctx.name}-postgres`, {
+        resourceGroupName: s.resourceGroupName,
+        location: s.location,
+        version: spec.database.version,
+        sku: { name: postgresSku(spec), tier },
+        administratorLogin: at.adminLogin,
+        administratorLoginPassword: at.password,
+        authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Disabled" },
+        highAvailability: { mode: spec.database.highAvailability ? a.skus?.postgresHighAvailabilityMode ?? "ZoneRedundant" : "Disabled" },
+        network: {
+            delegatedSubnetResourceId: at.subnetId,
+            privateDnsZoneArmResourceId: at.zoneId,
+            publicNetworkAccess: "Disabled",
+        },
+        storage: {
+            storageSizeGB: a.skus?.postgresStorageGb ?? DEFAULT_STORAGE_GB,
+            autoGrow: "Enabled",
+            type: "Premium_LRS",
+        },
+        backup: {
+            backupRetentionDays: spec.database.backupRetentionDays,
+            geoRedundantBackup: a.postgresGeoRedundantBackup ? "Enabled" : "Disabled",
+        },
+        maintenanceWindow: {
+            customWindow: "Enabled",
+            dayOfWeek: a.postgresMaintenanceWindow?.dayOfWeek ?? 0,
+            startHour: a.postgresMaintenanceWindow?.startHour ?? 3,
+            startMinute: 0,
+        },
+        createMode: "Create",
+        ...cmkServerArgs(a.customerManagedKey),
+        tags: ctx.tags,
+    }, ctx.opts({
+        dependsOn: at.serverDeps,
+        protect: spec.database.deletionProtection,
+        additionalSecretOutputs: ["administratorLoginPassword"],
+    }));
+}
+
+/** Server parameters (extensions, TLS, max_connections), chained: Flexible Server applies one change at a time. */
+function serverParameters(
+    ctx: ProviderContext, server: dbforpostgresql.Server, spec: ResolvedSpec, planned: number,
+): dbforpostgresql.Configuration[] {
+    const parameters: [string, string, string][] = [
+        ["extensions", "azure.extensions", extensionsValue(spec)],
+        ["tls", "require_secure_transport", "on"],
+        ["tls-min", "ssl_min_protocol_version", "TLSv1.2"],
+        ["max-connections", "max_connections", String(planned)],
+    ];
+    const configurations: dbforpostgresql.Configuration[] = [];
+    for (const [role, configurationName, value] of parameters) {
+        const previous = configurations[configurations.length - 1];
+        configurations.push(new dbforpostgresql.Configuration(`${ctx.name}-postgres-${role}`, {
+            resourceGroupName: shared(ctx).resourceGroupName,
+            serverName: server.name,
+            configurationName,
+            value,
+            source: "user-override",
+        }, ctx.opts({ dependsOn: previous ? [previous] : [] })));
+    }
+    return configurations;
 }
 
 /** Data encryption with the customer's Key Vault key, through its user-assigned identity. */

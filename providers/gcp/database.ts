@@ -14,18 +14,18 @@ export function databaseMaxConnections(spec: ResolvedSpec): number {
     return (GCP_DATABASE_SIZING[spec.size] ?? GCP_DATABASE_SIZING[SizePreset.Medium]).maxConnections;
 }
 
-export function createDatabase(ctx: ProviderContext): ManagedDatabase {
+/** The Cloud SQL instance: private IP only, TLS only, regional HA, PITR backups, flags, maintenance, insights. */
+function createSqlInstance(ctx: ProviderContext, maxConnections: number): sql.DatabaseInstance {
     const spec = ctx.spec;
     const g = spec.gcp!;
     const psa = privateServiceAccess(ctx);
     const sizing = GCP_DATABASE_SIZING[spec.size] ?? GCP_DATABASE_SIZING[SizePreset.Medium];
-    const maxConnections = databaseMaxConnections(spec);
     const edition = g.databaseEdition ?? "ENTERPRISE";
     const retention = spec.database.backupRetentionDays;
     const mw = maintenance(g);
     const protect = spec.database.deletionProtection;
 
-    const instance = new sql.DatabaseInstance(`${ctx.name}-postgres`, {
+    return new sql.DatabaseInstance(`${ctx.name}-postgres`, {
         project: g.project,
         region: g.region,
         databaseVersion: `POSTGRES_${spec.database.version}`,
@@ -70,6 +70,14 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         // Auto-resize grows the disk; never shrink it back to the declared size.
         ignoreChanges: ["settings.diskSize"],
     }));
+}
+
+export function createDatabase(ctx: ProviderContext): ManagedDatabase {
+    const spec = ctx.spec;
+    const g = spec.gcp!;
+    const maxConnections = databaseMaxConnections(spec);
+    const protect = spec.database.deletionProtection;
+    const instance = createSqlInstance(ctx, maxConnections);
 
     const database = new sql.Database(`${ctx.name}-db`, {
         project: g.project,
