@@ -52,7 +52,20 @@ const local = {
 };
 
 export default defineConfig(
-    { ignores: ["node_modules/**", ".e2e/**", "plan-out/**", "bin/**", "dist/**", "examples/**", "program/**", "tests/fixtures/**", "bench/.build/**", "**/*.d.ts"] },
+    {
+        ignores: [
+            "node_modules/**",
+            ".e2e/**",
+            "plan-out/**",
+            "bin/**",
+            "dist/**",
+            "examples/**",
+            "program/**",
+            "tests/fixtures/**",
+            "bench/.build/**",
+            "**/*.d.ts",
+        ],
+    },
     {
         linterOptions: { reportUnusedDisableDirectives: "error" },
         languageOptions: { globals: { ...globals.node } },
@@ -72,7 +85,10 @@ export default defineConfig(
         files: ALL_TS,
         rules: {
             // `_`-prefixed names are deliberately unused (positional parameters, rest-omission).
-            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true }],
+            "@typescript-eslint/no-unused-vars": [
+                "error",
+                { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true },
+            ],
         },
     },
     {

@@ -27,7 +27,8 @@ class CommittedSchemaProvider extends ComponentProvider {
         // What ComponentProvider.construct reads after inference: each component's output names.
         const self = this as unknown as { cachedSchema?: string; componentDefinitions?: Record<string, { outputs: Record<string, unknown> }> };
         self.componentDefinitions = {};
-        for (const [token, res] of Object.entries<{ properties?: Record<string, unknown> }>(schema.resources ?? {})) self.componentDefinitions[token.split(":")[2]] = { outputs: res.properties ?? {} };
+        for (const [token, res] of Object.entries<{ properties?: Record<string, unknown> }>(schema.resources ?? {}))
+            self.componentDefinitions[token.split(":")[2]] = { outputs: res.properties ?? {} };
         self.cachedSchema = text;
         return text;
     }

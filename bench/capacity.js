@@ -8,7 +8,10 @@
 require("ts-node").register({ transpileOnly: true, project: require("path").join(__dirname, "..", "tsconfig.json") });
 require("./capacity/main.ts")
     .main()
-    .then((code) => process.exit(code), (e) => {
-        console.error(e);
-        process.exit(1);
-    });
+    .then(
+        (code) => process.exit(code),
+        (e) => {
+            console.error(e);
+            process.exit(1);
+        },
+    );

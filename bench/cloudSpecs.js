@@ -16,9 +16,16 @@ module.exports = {
             location: "westeurope",
             vnetId: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet",
             postgresSubnetCidr: "10.240.8.0/28",
-            privateEndpointSubnetId: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pe",
+            privateEndpointSubnetId:
+                "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pe",
             aksOidcIssuerUrl: "https://westeurope.oic.prod-aks.azure.com/tenant/uuid/",
-            ingress: { agc: { resourceId: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.ServiceNetworking/trafficControllers/agc", frontendName: "owui-frontend" } },
+            ingress: {
+                agc: {
+                    resourceId:
+                        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.ServiceNetworking/trafficControllers/agc",
+                    frontendName: "owui-frontend",
+                },
+            },
         },
     },
 };

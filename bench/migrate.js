@@ -19,7 +19,11 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES || 4);
 const FILES = Number(process.env.BENCH_FILES || 5000);
 const FILE_BYTES = Number(process.env.BENCH_FILE_BYTES || 8192);
 const COMMUNITY = "open-webui-postgres-migration==1.1.0";
-const PG_BIN = fs.readdirSync("/usr/lib/postgresql").sort((a, b) => a - b).map((v) => `/usr/lib/postgresql/${v}/bin`).pop();
+const PG_BIN = fs
+    .readdirSync("/usr/lib/postgresql")
+    .sort((a, b) => a - b)
+    .map((v) => `/usr/lib/postgresql/${v}/bin`)
+    .pop();
 const IMPORTER = path.join(__dirname, "..", "migrate", "openwebui_import.py");
 const children = [];
 
@@ -89,8 +93,14 @@ async function startPostgres() {
     if (process.getuid() === 0) execFileSync("chown", ["-R", "postgres", d]);
     asPostgres(`${PG_BIN}/initdb`, ["-D", `${d}/data`, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
     asPostgres(`${PG_BIN}/pg_ctl`, ["-D", `${d}/data`, "-l", `${d}/log`, "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${d} -c fsync=off`, "start"]);
-    const psql = (sql, db = "postgres") => execFileSync(`${PG_BIN}/psql`, ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", db, "-Atqc", sql], { encoding: "utf8" });
-    return { port, psql, stop: () => asPostgres(`${PG_BIN}/pg_ctl`, ["-D", `${d}/data`, "-m", "fast", "-w", "stop"]), url: (db) => `postgresql://postgres@127.0.0.1:${port}/${db}` };
+    const psql = (sql, db = "postgres") =>
+        execFileSync(`${PG_BIN}/psql`, ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", db, "-Atqc", sql], { encoding: "utf8" });
+    return {
+        port,
+        psql,
+        stop: () => asPostgres(`${PG_BIN}/pg_ctl`, ["-D", `${d}/data`, "-m", "fast", "-w", "stop"]),
+        url: (db) => `postgresql://postgres@127.0.0.1:${port}/${db}`,
+    };
 }
 
 /** Runs `cmd` under /usr/bin/time -v: wall seconds and peak RSS (MiB) of the process tree's largest member. */
@@ -106,7 +116,15 @@ async function main() {
     fs.mkdirSync(DIR, { recursive: true });
     const src = path.join(DIR, "source");
     let t = Date.now();
-    const gen = JSON.parse(execFileSync(PY, ["-c", GEN, src, String(CHATS), String(MESSAGES), String(FILES), String(FILE_BYTES), path.dirname(IMPORTER)], { encoding: "utf8", maxBuffer: 64 << 20 }).trim().split("\n").pop());
+    const gen = JSON.parse(
+        execFileSync(PY, ["-c", GEN, src, String(CHATS), String(MESSAGES), String(FILES), String(FILE_BYTES), path.dirname(IMPORTER)], {
+            encoding: "utf8",
+            maxBuffer: 64 << 20,
+        })
+            .trim()
+            .split("\n")
+            .pop(),
+    );
     process.stderr.write(`bench migrate: generated ${gen.rows} rows, ${FILES} files in ${((Date.now() - t) / 1000).toFixed(1)}s\n`);
     const pg = await startPostgres();
     const s3port = await freePort();
@@ -116,16 +134,37 @@ async function main() {
         for (const db of ["ours", "community"]) pg.psql(`CREATE DATABASE ${db}`);
         pg.psql("CREATE EXTENSION vector", "ours");
         await new Promise((r) => setTimeout(r, 3000));
-        const s3env = { STORAGE_PROVIDER: "s3", S3_BUCKET_NAME: "bench", S3_REGION_NAME: "eu-west-1", S3_ENDPOINT_URL: `http://127.0.0.1:${s3port}`, AWS_ACCESS_KEY_ID: "AKIABENCH0000000000", AWS_SECRET_ACCESS_KEY: "bench-secret" };
-        execFileSync(PY, ["-c", `import boto3; boto3.client("s3", endpoint_url="${s3env.S3_ENDPOINT_URL}", aws_access_key_id="x", aws_secret_access_key="y", region_name="eu-west-1").create_bucket(Bucket="bench", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})`]);
+        const s3env = {
+            STORAGE_PROVIDER: "s3",
+            S3_BUCKET_NAME: "bench",
+            S3_REGION_NAME: "eu-west-1",
+            S3_ENDPOINT_URL: `http://127.0.0.1:${s3port}`,
+            AWS_ACCESS_KEY_ID: "AKIABENCH0000000000",
+            AWS_SECRET_ACCESS_KEY: "bench-secret",
+        };
+        execFileSync(PY, [
+            "-c",
+            `import boto3; boto3.client("s3", endpoint_url="${s3env.S3_ENDPOINT_URL}", aws_access_key_id="x", aws_secret_access_key="y", region_name="eu-west-1").create_bucket(Bucket="bench", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})`,
+        ]);
         const scratch = path.join(DIR, "scratch");
         fs.mkdirSync(scratch, { recursive: true });
-        const env = { PATH: process.env.PATH, LANG: "C.UTF-8", DATABASE_URL: pg.url("ours"), VECTOR_DB: "pgvector", WEBUI_SECRET_KEY: "bench-key", DATA_DIR: scratch, ...s3env };
+        const env = {
+            PATH: process.env.PATH,
+            LANG: "C.UTF-8",
+            DATABASE_URL: pg.url("ours"),
+            VECTOR_DB: "pgvector",
+            WEBUI_SECRET_KEY: "bench-key",
+            DATA_DIR: scratch,
+            ...s3env,
+        };
         const ours = timed(PY, [IMPORTER, "--source-data-dir", src, "--work-dir", scratch, "--vectors", "skip"], { env });
         if (ours.status !== 0) throw new Error(`importer exit ${ours.status}: ${ours.stderr.slice(-3000)}`);
         const sum = JSON.parse(ours.stdout.trim().split("\n").pop());
         // The community tool needs a Postgres initialised by the same Open WebUI version, and a copy (it rewrites its source).
-        execFileSync(PY, ["-c", `import sys; sys.path.insert(0, "${path.dirname(IMPORTER)}"); from importer_common import _ALEMBIC; exec(_ALEMBIC)`], { env: { ...env, DATABASE_URL: pg.url("community") }, stdio: "ignore" });
+        execFileSync(PY, ["-c", `import sys; sys.path.insert(0, "${path.dirname(IMPORTER)}"); from importer_common import _ALEMBIC; exec(_ALEMBIC)`], {
+            env: { ...env, DATABASE_URL: pg.url("community") },
+            stdio: "ignore",
+        });
         const venv = path.join(DIR, "..", "owui-bench-community-venv");
         if (!fs.existsSync(path.join(venv, "bin", "open-webui-migrate"))) {
             execFileSync("python3", ["-m", "venv", venv]);
@@ -134,22 +173,68 @@ async function main() {
         const copy = path.join(DIR, "community-source.db");
         fs.copyFileSync(path.join(src, "webui.db"), copy);
         const answers = [copy, "127.0.0.1", String(pg.port), "community", "postgres", "", "y", "500", "y", "y", "y"].join("\n") + "\n";
-        const theirs = timed(path.join(venv, "bin", "open-webui-migrate"), [], { input: answers, env: { PATH: process.env.PATH, LANG: "C.UTF-8", COLUMNS: "200", TERM: "dumb" } });
-        const theirRows = Number(pg.psql("SELECT sum((xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', schemaname, tablename), false, true, '')))[1]::text::int) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'", "community"));
+        const theirs = timed(path.join(venv, "bin", "open-webui-migrate"), [], {
+            input: answers,
+            env: { PATH: process.env.PATH, LANG: "C.UTF-8", COLUMNS: "200", TERM: "dumb" },
+        });
+        const theirRows = Number(
+            pg.psql(
+                "SELECT sum((xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', schemaname, tablename), false, true, '')))[1]::text::int) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'",
+                "community",
+            ),
+        );
         const ourTableRows = sum.rows;
         const rows = [
-            { tool: "openwebui_import.py (this)", seconds: ours.seconds, tableSeconds: sum.table_seconds, rows: ourTableRows, rowsPerSec: sum.rows_per_second, endToEndRowsPerSec: Math.round(ourTableRows / ours.seconds), files: `${sum.files}/${FILES}`, MBps: +((sum.bytes / 1e6) / ours.seconds).toFixed(1), filePhaseMBps: +((sum.bytes / 1e6) / sum.files_result.seconds).toFixed(1), verifiedBy: JSON.stringify(sum.files_result.verified_by), peakMiB: ours.peakMiB, moves: "rows + files (S3, path rewritten, each verified by the store's checksum/ETag or read back); vectors: none in the synthetic source (--vectors skip)" },
-            { tool: COMMUNITY, seconds: theirs.seconds, tableSeconds: null, rows: theirRows, rowsPerSec: Math.round(gen.rows / theirs.seconds), endToEndRowsPerSec: Math.round(gen.rows / theirs.seconds), files: `0/${FILES}`, MBps: 0, peakMiB: theirs.peakMiB, moves: `rows only (exit ${theirs.status}); file.path left pointing at the old volume; no vectors` },
+            {
+                tool: "openwebui_import.py (this)",
+                seconds: ours.seconds,
+                tableSeconds: sum.table_seconds,
+                rows: ourTableRows,
+                rowsPerSec: sum.rows_per_second,
+                endToEndRowsPerSec: Math.round(ourTableRows / ours.seconds),
+                files: `${sum.files}/${FILES}`,
+                MBps: +(sum.bytes / 1e6 / ours.seconds).toFixed(1),
+                filePhaseMBps: +(sum.bytes / 1e6 / sum.files_result.seconds).toFixed(1),
+                verifiedBy: JSON.stringify(sum.files_result.verified_by),
+                peakMiB: ours.peakMiB,
+                moves: "rows + files (S3, path rewritten, each verified by the store's checksum/ETag or read back); vectors: none in the synthetic source (--vectors skip)",
+            },
+            {
+                tool: COMMUNITY,
+                seconds: theirs.seconds,
+                tableSeconds: null,
+                rows: theirRows,
+                rowsPerSec: Math.round(gen.rows / theirs.seconds),
+                endToEndRowsPerSec: Math.round(gen.rows / theirs.seconds),
+                files: `0/${FILES}`,
+                MBps: 0,
+                peakMiB: theirs.peakMiB,
+                moves: `rows only (exit ${theirs.status}); file.path left pointing at the old volume; no vectors`,
+            },
         ];
         console.table(rows);
-        console.log(`load average at the end: ${require("os").loadavg().map((x) => x.toFixed(2)).join(", ")}`);
+        console.log(
+            `load average at the end: ${require("os")
+                .loadavg()
+                .map((x) => x.toFixed(2))
+                .join(", ")}`,
+        );
         console.log(JSON.stringify({ generatedRows: gen.rows, chats: CHATS, messagesPerChat: MESSAGES, files: FILES, fileBytes: FILE_BYTES, rows }, null, 1));
         if (theirs.status !== 0) process.stderr.write(`community tool output (tail):\n${(theirs.stdout + theirs.stderr).slice(-1500)}\n`);
     } finally {
-        for (const c of children) try { process.kill(-c.pid, "SIGTERM"); } catch { /* gone */ }
+        for (const c of children)
+            try {
+                process.kill(-c.pid, "SIGTERM");
+            } catch {
+                /* gone */
+            }
         pg.stop();
     }
 }
 
 module.exports = { main };
-if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
+if (require.main === module)
+    main().catch((e) => {
+        console.error(e);
+        process.exit(1);
+    });

@@ -16,12 +16,23 @@ const WARM_TARGET_S = 3;
 function project() {
     if (process.env.BENCH_PLAN_PROJECT) return path.resolve(process.env.BENCH_PLAN_PROJECT);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "owui-plan-bench-"));
-    const tarball = execFileSync(process.execPath, [path.join(root, "scripts", "pack.js"), path.join(dir, "dist")], { encoding: "utf8" }).trim().split("\n").pop();
+    const tarball = execFileSync(process.execPath, [path.join(root, "scripts", "pack.js"), path.join(dir, "dist")], { encoding: "utf8" })
+        .trim()
+        .split("\n")
+        .pop();
     const ex = path.join(root, "examples", "kubernetes");
     for (const f of ["index.ts", "Pulumi.yaml", "Pulumi.dev.yaml"]) fs.copyFileSync(path.join(ex, f), path.join(dir, f));
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "plan-bench", main: "index.ts", devDependencies: { "@types/node": "^20" } }));
-    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, outDir: "bin", target: "es2020", module: "commonjs", moduleResolution: "node", sourceMap: true }, files: ["index.ts"] }));
-    const peers = Object.keys(require(path.join(root, "package.json")).peerDependencies).filter((p) => ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/random"].includes(p));
+    fs.writeFileSync(
+        path.join(dir, "tsconfig.json"),
+        JSON.stringify({
+            compilerOptions: { strict: true, outDir: "bin", target: "es2020", module: "commonjs", moduleResolution: "node", sourceMap: true },
+            files: ["index.ts"],
+        }),
+    );
+    const peers = Object.keys(require(path.join(root, "package.json")).peerDependencies).filter((p) =>
+        ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/random"].includes(p),
+    );
     execFileSync("npm", ["install", "--no-audit", "--no-fund", tarball, ...peers, "typescript@^5"], { cwd: dir, stdio: "ignore" });
     return dir;
 }
@@ -51,10 +62,16 @@ for (let i = 0; i < runs; i++) {
 const r2 = (xs) => xs.map((x) => +x.toFixed(2));
 // Wall time is the target (what a user waits); CPU seconds say how much of it a loaded machine added.
 const row = {
-    project: dir, runs, loadAverage: os.loadavg().map((x) => +x.toFixed(2)),
-    coldSeconds: +median(cold).toFixed(2), warmSeconds: +median(warm).toFixed(2), warmTargetSeconds: WARM_TARGET_S,
-    coldCpuSeconds: +median(coldCpu).toFixed(2), warmCpuSeconds: +median(warmCpu).toFixed(2),
-    cold: r2(cold), warm: r2(warm),
+    project: dir,
+    runs,
+    loadAverage: os.loadavg().map((x) => +x.toFixed(2)),
+    coldSeconds: +median(cold).toFixed(2),
+    warmSeconds: +median(warm).toFixed(2),
+    warmTargetSeconds: WARM_TARGET_S,
+    coldCpuSeconds: +median(coldCpu).toFixed(2),
+    warmCpuSeconds: +median(warmCpu).toFixed(2),
+    cold: r2(cold),
+    warm: r2(warm),
 };
 console.log(JSON.stringify(row, null, 2));
 if (row.warmSeconds > WARM_TARGET_S) {

@@ -47,7 +47,13 @@ function recordRegistrations() {
     const original = rt.registerResource;
     rt.registerResource = function (res, parent, t, name, custom, ...rest) {
         index.set(res, records.length);
-        records.push({ type: t, name, custom, parent: parent && index.has(parent) ? index.get(parent) : undefined, provider: t.startsWith("pulumi:providers:") });
+        records.push({
+            type: t,
+            name,
+            custom,
+            parent: parent && index.has(parent) ? index.get(parent) : undefined,
+            provider: t.startsWith("pulumi:providers:"),
+        });
         return original.call(this, res, parent, t, name, custom, ...rest);
     };
     return records;
@@ -100,7 +106,7 @@ function replay(record, viaSdk) {
         // Inputs as the engine received them (resolved, secrets unwrapped), matched in order.
         const byKey = new Map();
         for (const x of registered) byKey.set(`${x.type}::${x.name}`, x.plain);
-        for (const r of records) r.inputs = r.custom ? byKey.get(`${r.type}::${r.name}`) ?? {} : undefined;
+        for (const r of records) r.inputs = r.custom ? (byKey.get(`${r.type}::${r.name}`) ?? {}) : undefined;
         const modules = Object.keys(require.cache).filter((m) => PULUMI_MODULE.test(m));
         fs.writeFileSync(recordFile, JSON.stringify({ target, count, modules, resources: records }));
     }

@@ -17,10 +17,12 @@
 //
 //   BENCH_TARGETS=aws,gcp BENCH_COUNTS=1,10,50 BENCH_RUNS=3 BENCH_LOADERS=compiled npm run bench
 if (process.argv[2] === "migrate") {
-    require("./migrate.js").main().catch((e) => {
-        console.error(e);
-        process.exit(1);
-    });
+    require("./migrate.js")
+        .main()
+        .catch((e) => {
+            console.error(e);
+            process.exit(1);
+        });
     return;
 }
 if (process.argv[2] === "capacity") {
@@ -56,7 +58,26 @@ if (loaders.includes("compiled")) {
     const root = path.join(__dirname, "..");
     const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
     const outDir = path.join(__dirname, ".build");
-    execFileSync(process.execPath, [tsc, "--outDir", outDir, "--rootDir", root, "--module", "commonjs", "--target", "es2022", "--esModuleInterop", "--skipLibCheck", "--types", "node", path.join(root, "tests", "harness.ts")], { stdio: "inherit" });
+    execFileSync(
+        process.execPath,
+        [
+            tsc,
+            "--outDir",
+            outDir,
+            "--rootDir",
+            root,
+            "--module",
+            "commonjs",
+            "--target",
+            "es2022",
+            "--esModuleInterop",
+            "--skipLibCheck",
+            "--types",
+            "node",
+            path.join(root, "tests", "harness.ts"),
+        ],
+        { stdio: "inherit" },
+    );
 }
 /** Alternating component/floor pairs under one loader: the medians and the ratios. */
 function measure(target, count, record, loader) {

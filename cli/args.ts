@@ -69,7 +69,8 @@ export function parseArgs(argv: string[]): { opts: PlanOptions; json: boolean; h
         }
     };
     if (v.out !== undefined && v["no-out"]) throw new UsageError("--out and --no-out exclude each other");
-    if (parsed.positionals.length > 1) throw new UsageError(`one program directory expected, got ${parsed.positionals.map((x) => JSON.stringify(x)).join(" and ")}`);
+    if (parsed.positionals.length > 1)
+        throw new UsageError(`one program directory expected, got ${parsed.positionals.map((x) => JSON.stringify(x)).join(" and ")}`);
     const opts: PlanOptions = {
         programDir: parsed.positionals[0] ?? "",
         config: v.config ?? [],

@@ -41,11 +41,18 @@ export function discoverProgram(programDir: string, stack?: string): ProgramInfo
     else {
         const pkgFile = path.join(mainDir, "package.json");
         const pkgMain = fs.existsSync(pkgFile) ? JSON.parse(fs.readFileSync(pkgFile, "utf8")).main : undefined;
-        const candidates = [...(pkgMain ? [path.resolve(mainDir, pkgMain), path.resolve(mainDir, pkgMain.replace(/\.js$/, ".ts"))] : []), path.join(mainDir, "index.ts"), path.join(mainDir, "index.js")];
+        const candidates = [
+            ...(pkgMain ? [path.resolve(mainDir, pkgMain), path.resolve(mainDir, pkgMain.replace(/\.js$/, ".ts"))] : []),
+            path.join(mainDir, "index.ts"),
+            path.join(mainDir, "index.js"),
+        ];
         entry = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
     }
     if (!entry) throw new UsageError(`no program entry point in ${dir} (looked for Pulumi.yaml main, package.json main, index.ts, index.js)`);
-    const stackFiles = fs.readdirSync(dir).filter((f) => /^Pulumi\.[^.]+\.ya?ml$/.test(f)).sort();
+    const stackFiles = fs
+        .readdirSync(dir)
+        .filter((f) => /^Pulumi\.[^.]+\.ya?ml$/.test(f))
+        .sort();
     let stackName = stack;
     let stackFile: string | undefined;
     if (stackName) {
@@ -75,7 +82,7 @@ export function parsePropertyPath(key: string): (string | number)[] {
             if (close < 0) throw bad("missing ]");
             const inner = key.slice(i + 1, close);
             if (/^"([^"]*)"$/.test(inner)) {
-                if (inner.length === 2) throw bad("empty key in [\"\"]");
+                if (inner.length === 2) throw bad('empty key in [""]');
                 segments.push(inner.slice(1, -1));
             } else if (/^\d+$/.test(inner)) segments.push(Number(inner));
             else throw bad(`[${inner}] is neither an index nor a quoted key`);
@@ -117,15 +124,21 @@ export function placeAtPath(current: unknown, segments: (string | number)[], val
     const where = (s: (string | number)[]) => s.map((x) => (typeof x === "number" ? `[${x}]` : `.${x}`)).join("");
     if (typeof seg === "number") {
         if (current === undefined) current = [];
-        if (!Array.isArray(current)) throw new UsageError(`--config ${key}: [${seg}] indexes a list, but the value there is ${JSON.stringify(current)}; fix the path or the stack config`);
-        if (seg > current.length) throw new UsageError(`--config ${key}: index ${seg} is past the end of the list (length ${current.length}); set [${current.length}] first`);
+        if (!Array.isArray(current))
+            throw new UsageError(
+                `--config ${key}: [${seg}] indexes a list, but the value there is ${JSON.stringify(current)}; fix the path or the stack config`,
+            );
+        if (seg > current.length)
+            throw new UsageError(`--config ${key}: index ${seg} is past the end of the list (length ${current.length}); set [${current.length}] first`);
         const out = [...current];
         out[seg] = placeAtPath(current[seg], rest, value, key);
         return out;
     }
     if (current === undefined) current = {};
     if (current === null || typeof current !== "object" || Array.isArray(current)) {
-        throw new UsageError(`--config ${key}: .${seg}${where(rest)} needs an object, but the value there is ${JSON.stringify(current)}; fix the path or the stack config`);
+        throw new UsageError(
+            `--config ${key}: .${seg}${where(rest)} needs an object, but the value there is ${JSON.stringify(current)}; fix the path or the stack config`,
+        );
     }
     return { ...current, [seg]: placeAtPath((current as Record<string, unknown>)[seg], rest, value, key) };
 }
@@ -140,7 +153,12 @@ export function placeAtPath(current: unknown, segments: (string | number)[], val
  * is a path (`--path`, as `pulumi config set --path` / `pulumi preview --config-path`); without
  * it a key that looks like a path is refused, since the program would never read it.
  */
-export function buildConfig(info: ProgramInfo, overrides: string[], notes: string[], opts: { path?: boolean } = {}): { config: Record<string, string>; secretKeys: string[] } {
+export function buildConfig(
+    info: ProgramInfo,
+    overrides: string[],
+    notes: string[],
+    opts: { path?: boolean } = {},
+): { config: Record<string, string>; secretKeys: string[] } {
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     const fullKey = (k: string) => (k.includes(":") ? k : `${info.project}:${k}`);
@@ -201,7 +219,8 @@ export function buildConfig(info: ProgramInfo, overrides: string[], notes: strin
             } catch {
                 current = config[key];
             }
-            if (secretKeys.includes(key)) throw new UsageError(`--config ${rawKey}: ${key} is encrypted in the stack file; a path cannot be set inside it offline`);
+            if (secretKeys.includes(key))
+                throw new UsageError(`--config ${rawKey}: ${key} is encrypted in the stack file; a path cannot be set inside it offline`);
         }
         config[key] = JSON.stringify(placeAtPath(current, segments, pathValue(raw), rawKey));
     }

@@ -74,7 +74,8 @@ function regionsOf(resources: CostInput[], config: Record<string, string>): Part
     };
     for (const r of resources) {
         const p = r.props ?? {};
-        if (r.type === "aws:rds/clusterInstance:ClusterInstance" && typeof p.availabilityZone === "string") set("aws", p.availabilityZone.replace(/[a-z]$/, ""));
+        if (r.type === "aws:rds/clusterInstance:ClusterInstance" && typeof p.availabilityZone === "string")
+            set("aws", p.availabilityZone.replace(/[a-z]$/, ""));
         if (r.type.startsWith("gcp:")) set("gcp", p.region);
         if (r.type.startsWith("azure-native:")) set("azure", p.location);
     }
@@ -98,10 +99,7 @@ interface Pricer {
     usage: UsageLine[];
     unpriced: Unpriced[];
     sources: Set<string>;
-    line: (
-        c: Cloud, r: CostInput, item: string, quantity: number, unit: string,
-        basePrice: number, source: string, note?: string,
-    ) => void;
+    line: (c: Cloud, r: CostInput, item: string, quantity: number, unit: string, basePrice: number, source: string, note?: string) => void;
     use: (c: Cloud, r: CostInput, items: UsagePrice[], source: string) => void;
     notPriced: (r: CostInput, reason: string) => void;
 }
@@ -114,7 +112,12 @@ export function estimateCost(resources: CostInput[], config: Record<string, stri
     const found = regionsOf(resources, config);
     const regionOf = (c: Cloud): string => found[c] ?? table[c].referenceRegion;
     const factorOf = (c: Cloud): number => table[c].regionFactors[regionOf(c)] ?? 1;
-    const regions: CostEstimate["regions"] = [...clouds].map((c) => ({ cloud: c, region: regionOf(c), factor: factorOf(c), inTable: table[c].regionFactors[regionOf(c)] !== undefined }));
+    const regions: CostEstimate["regions"] = [...clouds].map((c) => ({
+        cloud: c,
+        region: regionOf(c),
+        factor: factorOf(c),
+        inTable: table[c].regionFactors[regionOf(c)] !== undefined,
+    }));
     const pr = pricer(table, factorOf);
     const albGroups = new Set<string>();
     for (const r of created) {
@@ -148,7 +151,16 @@ function pricer(table: PriceTable, factorOf: (c: Cloud) => number): Pricer {
     const sources = new Set<string>();
     const line = (c: Cloud, r: CostInput, item: string, quantity: number, unit: string, basePrice: number, source: string, note?: string) => {
         const unitPrice = basePrice * factorOf(c);
-        lines.push({ resource: r.name, type: r.type, item, quantity, unit, unitPrice: Math.round(unitPrice * 1e6) / 1e6, monthly: round2(quantity * unitPrice), ...(note ? { note } : {}) });
+        lines.push({
+            resource: r.name,
+            type: r.type,
+            item,
+            quantity,
+            unit,
+            unitPrice: Math.round(unitPrice * 1e6) / 1e6,
+            monthly: round2(quantity * unitPrice),
+            ...(note ? { note } : {}),
+        });
         sources.add(source);
     };
     const use = (c: Cloud, r: CostInput, items: UsagePrice[], source: string) => {
@@ -168,11 +180,21 @@ function priceDatabase(r: CostInput, pr: Pricer): void {
         case "aws:rds/clusterInstance:ClusterInstance": {
             const price = aws.auroraInstanceHour[p.instanceClass];
             if (price === undefined) notPriced(r, `Aurora instance class ${p.instanceClass} is not in the price table`);
-            else line("aws", r, `Aurora PostgreSQL ${p.instanceClass} instance (${p.promotionTier === 0 ? "writer" : "reader / failover target"})`, H, "hours", price, aws.sources.aurora);
+            else
+                line(
+                    "aws",
+                    r,
+                    `Aurora PostgreSQL ${p.instanceClass} instance (${p.promotionTier === 0 ? "writer" : "reader / failover target"})`,
+                    H,
+                    "hours",
+                    price,
+                    aws.sources.aurora,
+                );
             break;
         }
         case "aws:rds/cluster:Cluster":
-            if (p.storageType === "aurora-iopt1") notPriced(r, "Aurora I/O-Optimized prices its instances and storage differently; the table holds Aurora Standard");
+            if (p.storageType === "aurora-iopt1")
+                notPriced(r, "Aurora I/O-Optimized prices its instances and storage differently; the table holds Aurora Standard");
             else use("aws", r, aws.usage.aurora, aws.sources.aurora);
             break;
         case "aws:rds/instance:Instance":
@@ -195,8 +217,18 @@ function priceRdsInstance(r: CostInput, p: CostInput["props"], pr: Pricer): void
     const copies = p.multiAz === true ? 2 : 1;
     const az2 = copies === 2 ? "Multi-AZ" : "Single-AZ";
     if (price === undefined) notPriced(r, `RDS instance class ${p.instanceClass} is not in the price table`);
-    else line("aws", r, `RDS for PostgreSQL ${p.instanceClass} ${az2} (${copies} instance${copies > 1 ? "s" : ""})`, H, "hours", price * copies, aws.sources.rds);
-    if (typeof p.allocatedStorage === "number" && (p.storageType ?? "gp3") === "gp3") line("aws", r, `gp3 storage provisioned (${az2})`, p.allocatedStorage, "GB-month", aws.rdsGp3GbMonth * copies, aws.sources.rds);
+    else
+        line(
+            "aws",
+            r,
+            `RDS for PostgreSQL ${p.instanceClass} ${az2} (${copies} instance${copies > 1 ? "s" : ""})`,
+            H,
+            "hours",
+            price * copies,
+            aws.sources.rds,
+        );
+    if (typeof p.allocatedStorage === "number" && (p.storageType ?? "gp3") === "gp3")
+        line("aws", r, `gp3 storage provisioned (${az2})`, p.allocatedStorage, "GB-month", aws.rdsGp3GbMonth * copies, aws.sources.rds);
     else if (typeof p.allocatedStorage === "number") notPriced(r, `RDS storage type ${p.storageType} is not in the price table`);
 }
 
@@ -209,14 +241,16 @@ function priceCloudSql(r: CostInput, p: CostInput["props"], pr: Pricer): void {
     const ha = s.availabilityType === "REGIONAL" ? 2 : 1;
     const label = ha === 2 ? "regional HA (primary + standby)" : "zonal";
     if (s.edition === "ENTERPRISE_PLUS") notPriced(r, "Cloud SQL Enterprise Plus is not in the price table (Enterprise edition only)");
-    else if (!m) notPriced(r, `Cloud SQL tier ${s.tier} is not a custom tier (db-custom-<vCPU>-<MiB>); shared-core and predefined tiers are not in the price table`);
+    else if (!m)
+        notPriced(r, `Cloud SQL tier ${s.tier} is not a custom tier (db-custom-<vCPU>-<MiB>); shared-core and predefined tiers are not in the price table`);
     else {
         const vcpu = Number(m[1]);
         const gb = Number(m[2]) / 1024;
         line("gcp", r, `Cloud SQL ${s.tier} vCPUs, ${label}`, H * vcpu, "vCPU-hours", gcp.cloudSqlVcpuHour * ha, gcp.sources.cloudSql);
         line("gcp", r, `Cloud SQL ${s.tier} memory (${gb} GB), ${label}`, round2(H * gb), "GB-hours", gcp.cloudSqlMemoryGbHour * ha, gcp.sources.cloudSql);
     }
-    if (typeof s.diskSize === "number" && (s.diskType ?? "PD_SSD") === "PD_SSD") line("gcp", r, `Cloud SQL SSD storage provisioned, ${label}`, s.diskSize, "GB-month", gcp.cloudSqlSsdGbMonth * ha, gcp.sources.cloudSql);
+    if (typeof s.diskSize === "number" && (s.diskType ?? "PD_SSD") === "PD_SSD")
+        line("gcp", r, `Cloud SQL SSD storage provisioned, ${label}`, s.diskSize, "GB-month", gcp.cloudSqlSsdGbMonth * ha, gcp.sources.cloudSql);
     use("gcp", r, gcp.usage.cloudSql, gcp.sources.cloudSql);
 }
 
@@ -231,7 +265,8 @@ function priceAzurePostgres(r: CostInput, p: CostInput["props"], pr: Pricer): vo
     if (price === undefined) notPriced(r, `PostgreSQL Flexible Server SKU ${sku} is not in the price table`);
     else line("azure", r, `PostgreSQL Flexible Server ${sku} compute, ${label}`, H, "hours", price * ha, az.sources.postgres);
     const gb = p.storage?.storageSizeGB;
-    if (typeof gb === "number") line("azure", r, `PostgreSQL Flexible Server storage provisioned, ${label}`, gb, "GiB-month", az.postgresStorageGbMonth * ha, az.sources.postgres);
+    if (typeof gb === "number")
+        line("azure", r, `PostgreSQL Flexible Server storage provisioned, ${label}`, gb, "GiB-month", az.postgresStorageGbMonth * ha, az.sources.postgres);
 }
 
 /** Caches: ElastiCache nodes, Memorystore Standard, Azure Managed Redis (not priced). */
@@ -242,10 +277,24 @@ function priceCache(r: CostInput, pr: Pricer): void {
     switch (r.type) {
         case "aws:elasticache/replicationGroup:ReplicationGroup": {
             const engine = String(p.engine ?? "redis");
-            const nodes = typeof p.numCacheClusters === "number" ? p.numCacheClusters : typeof p.numNodeGroups === "number" ? p.numNodeGroups * ((p.replicasPerNodeGroup ?? 0) + 1) : 1;
+            const nodes =
+                typeof p.numCacheClusters === "number"
+                    ? p.numCacheClusters
+                    : typeof p.numNodeGroups === "number"
+                      ? p.numNodeGroups * ((p.replicasPerNodeGroup ?? 0) + 1)
+                      : 1;
             const price = aws.elasticacheNodeHour[engine]?.[p.nodeType];
             if (price === undefined) notPriced(r, `ElastiCache ${engine} node type ${p.nodeType} is not in the price table`);
-            else line("aws", r, `ElastiCache ${engine} ${p.nodeType} x ${nodes} node${nodes > 1 ? "s" : ""} (primary${nodes > 1 ? " + replicas" : ""})`, H * nodes, "node-hours", price, aws.sources.elasticache);
+            else
+                line(
+                    "aws",
+                    r,
+                    `ElastiCache ${engine} ${p.nodeType} x ${nodes} node${nodes > 1 ? "s" : ""} (primary${nodes > 1 ? " + replicas" : ""})`,
+                    H * nodes,
+                    "node-hours",
+                    price,
+                    aws.sources.elasticache,
+                );
             break;
         }
         case "gcp:redis/instance:Instance": {
@@ -276,7 +325,10 @@ function priceStorage(r: CostInput, pr: Pricer): void {
             use("gcp", r, gcp.usage.gcs, gcp.sources.gcs);
             break;
         case "azure-native:storage:StorageAccount":
-            notPriced(r, `Blob storage (${p.sku?.name ?? "?"}, ${p.accessTier ?? "Hot"}) is billed by use; its per-GB price is not in the table (see ${az.sources.blob})`);
+            notPriced(
+                r,
+                `Blob storage (${p.sku?.name ?? "?"}, ${p.accessTier ?? "Hot"}) is billed by use; its per-GB price is not in the table (see ${az.sources.blob})`,
+            );
             break;
     }
 }
@@ -291,7 +343,10 @@ function priceKeysAndLogs(r: CostInput, pr: Pricer): void {
             line("aws", r, "KMS customer managed key", 1, "key-month", aws.kmsKeyMonth, aws.sources.kms);
             break;
         case "azure-native:operationalinsights:Workspace":
-            notPriced(r, `Log Analytics (${p.sku?.name ?? "PerGB2018"}, ${p.retentionInDays ?? 30} days) is billed per GB ingested and per GB-month retained past 31 days; not in the table`);
+            notPriced(
+                r,
+                `Log Analytics (${p.sku?.name ?? "PerGB2018"}, ${p.retentionInDays ?? 30} days) is billed per GB ingested and per GB-month retained past 31 days; not in the table`,
+            );
             break;
     }
 }
@@ -321,7 +376,15 @@ function priceLoadBalancer(r: CostInput, pr: Pricer, albGroups: Set<string>): vo
             use("aws", r, aws.usage.alb, aws.sources.alb);
         }
     } else if (ann["kubernetes.io/ingress.class"] === "gce") {
-        line("gcp", r, "External Application Load Balancer forwarding rule (created by GKE Ingress)", H, "hours", gcp.forwardingRuleHour, gcp.sources.loadBalancer);
+        line(
+            "gcp",
+            r,
+            "External Application Load Balancer forwarding rule (created by GKE Ingress)",
+            H,
+            "hours",
+            gcp.forwardingRuleHour,
+            gcp.sources.loadBalancer,
+        );
         use("gcp", r, gcp.usage.loadBalancer, gcp.sources.loadBalancer);
     }
 }
@@ -332,9 +395,13 @@ const usd = (n: number): string => `$${n.toLocaleString("en-US", { minimumFracti
 export function renderCost(e: CostEstimate | undefined): string[] {
     if (!e) return ["Estimated cost: no managed cloud services in this plan (the in-cluster workloads run on your nodes; node cost is not estimated)."];
     const out: string[] = [];
-    out.push(`Estimated monthly cost (ESTIMATE: on-demand list prices as of ${e.pricesAsOf}, ${e.currency}, ${e.hoursPerMonth} h/month; no discounts, taxes or usage):`);
+    out.push(
+        `Estimated monthly cost (ESTIMATE: on-demand list prices as of ${e.pricesAsOf}, ${e.currency}, ${e.hoursPerMonth} h/month; no discounts, taxes or usage):`,
+    );
     for (const r of e.regions) {
-        out.push(`  ${r.cloud} region ${r.region}: ${r.inTable ? (r.factor === 1 ? "reference prices" : `reference prices x ${r.factor} (approximate regional factor)`) : "not in the price table, priced at the reference region's prices"}`);
+        out.push(
+            `  ${r.cloud} region ${r.region}: ${r.inTable ? (r.factor === 1 ? "reference prices" : `reference prices x ${r.factor} (approximate regional factor)`) : "not in the price table, priced at the reference region's prices"}`,
+        );
     }
     for (const l of e.lines) {
         out.push(`  ${usd(l.monthly).padStart(11)}  ${l.resource}: ${l.item} (${l.quantity} ${l.unit} x $${l.unitPrice})`);

@@ -64,7 +64,9 @@ export function typeScriptTools(programDir: string): TypeScriptTools {
     const typescript = resolveFrom("typescript", dirs) ?? (vendor && path.join(vendor, "typescript@3.8.3", "typescript.js"));
     const tsNode = resolveFrom("ts-node", dirs) ?? (vendor && path.join(vendor, "ts-node@7.0.1"));
     if (!typescript || !tsNode || !fs.existsSync(typescript)) {
-        throw new Error(`cannot load TypeScript for ${programDir}: neither the project nor its @pulumi/pulumi provides typescript and ts-node (npm install --save-dev typescript)`);
+        throw new Error(
+            `cannot load TypeScript for ${programDir}: neither the project nor its @pulumi/pulumi provides typescript and ts-node (npm install --save-dev typescript)`,
+        );
     }
     return { tsNode, typescript, tsNodeEsm: resolveFrom("ts-node/esm", dirs) };
 }

@@ -38,7 +38,9 @@ function main(argv) {
     }
     const probe = spawnSync(python, ["-c", "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('open_webui') else 3)"], { stdio: "ignore" });
     if (probe.error || probe.status !== 0) {
-        process.stderr.write(`openwebui migrate: ${python} cannot import open_webui (${probe.error ? probe.error.message : `exit ${probe.status}`}): pass --python PATH of the pinned Open WebUI's Python, or run the container command in --help\n`);
+        process.stderr.write(
+            `openwebui migrate: ${python} cannot import open_webui (${probe.error ? probe.error.message : `exit ${probe.status}`}): pass --python PATH of the pinned Open WebUI's Python, or run the container command in --help\n`,
+        );
         process.exit(2);
     }
     const r = spawnSync(python, [SCRIPT, ...rest], { stdio: "inherit" });

@@ -23,7 +23,6 @@ export * from "./render";
 export { parseArgs, Io } from "./args";
 export { UsageError, ProgramError, discoverProgram, buildConfig } from "./config";
 
-
 // ---------------------------------------------------------------------------------------------
 // The plan
 // ---------------------------------------------------------------------------------------------
@@ -31,13 +30,32 @@ export { UsageError, ProgramError, discoverProgram, buildConfig } from "./config
 export async function plan(opts: PlanOptions): Promise<PlanResult> {
     const notes: string[] = [];
     const { info, resources, outputs, error, regionConfig } = await evaluate(opts, notes);
-    const base: PlanResult = { project: info.project, stack: info.stack, programDir: path.resolve(opts.programDir), resources, outputs, k8sFiles: [], violations: [], notes, error };
-    if (!info.stackFile) notes.push(opts.stack ? `no Pulumi.${opts.stack}.yaml in ${base.programDir}; running with --config values only` : "no Pulumi.<stack>.yaml found; running with --config values only");
+    const base: PlanResult = {
+        project: info.project,
+        stack: info.stack,
+        programDir: path.resolve(opts.programDir),
+        resources,
+        outputs,
+        k8sFiles: [],
+        violations: [],
+        notes,
+        error,
+    };
+    if (!info.stackFile)
+        notes.push(
+            opts.stack
+                ? `no Pulumi.${opts.stack}.yaml in ${base.programDir}; running with --config values only`
+                : "no Pulumi.<stack>.yaml found; running with --config values only",
+        );
     if (error) return base;
     notes.unshift(...dataTierNotes(resources));
-    const debugOnly = resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" && r.analyzerProps?.metadata?.annotations?.["openwebui.io/otel-debug-only"] === "true");
+    const debugOnly = resources.filter(
+        (r) => r.type === "kubernetes:apps/v1:Deployment" && r.analyzerProps?.metadata?.annotations?.["openwebui.io/otel-debug-only"] === "true",
+    );
     if (debugOnly.length) {
-        notes.unshift(`TELEMETRY IS DROPPED: ${debugOnly.map((r) => r.name).join(", ")} has only the debug exporter (otel.debugOnly): it logs a summary and keeps nothing. Set otel.exporterEndpoint (your backend) or otel.collectorEndpoint (an existing collector).`);
+        notes.unshift(
+            `TELEMETRY IS DROPPED: ${debugOnly.map((r) => r.name).join(", ")} has only the debug exporter (otel.debugOnly): it logs a summary and keeps nothing. Set otel.exporterEndpoint (your backend) or otel.collectorEndpoint (an existing collector).`,
+        );
     }
     for (const r of resources) {
         const churn = r.type === "kubernetes:apps/v1:Deployment" ? r.analyzerProps?.metadata?.annotations?.[POOL_CHURN_ANNOTATION] : undefined;
@@ -51,13 +69,24 @@ export async function plan(opts: PlanOptions): Promise<PlanResult> {
     else {
         const analyzed: AnalyzedResource[] = resources
             .filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))
-            .map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.analyzerProps ?? {}, parent: r.parent, dependencies: r.dependencies, propertyDependencies: r.propertyDependencies }));
+            .map((r) => ({
+                type: r.type,
+                name: r.name,
+                urn: r.urn,
+                props: r.analyzerProps ?? {},
+                parent: r.parent,
+                dependencies: r.dependencies,
+                propertyDependencies: r.propertyDependencies,
+            }));
         base.violations = await runPolicies(analyzed, { config: opts.policyConfig });
     }
     return base;
 }
 
-export async function main(argv: string[], io: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), isTTY: !!process.stderr.isTTY }): Promise<number> {
+export async function main(
+    argv: string[],
+    io: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), isTTY: !!process.stderr.isTTY },
+): Promise<number> {
     let parsed: ReturnType<typeof parseArgs>;
     try {
         if (argv[0] !== undefined && argv[0] !== "plan" && !argv[0].startsWith("-") && argv.length > 0 && !fs.existsSync(argv[0])) {
@@ -97,7 +126,9 @@ export async function main(argv: string[], io: Io = { stdout: (s) => process.std
     if (code === 2) io.stderr(`openwebui plan: program ${result.programDir} failed: ${result.error}\n`);
     if (code === 1) {
         const m = mandatoryViolations(result);
-        io.stderr(`openwebui plan: ${m.length} mandatory policy violation(s): ${[...new Set(m.map((v) => `${v.policyName} (${v.resourceName ?? "stack"})`))].join(", ")}\n`);
+        io.stderr(
+            `openwebui plan: ${m.length} mandatory policy violation(s): ${[...new Set(m.map((v) => `${v.policyName} (${v.resourceName ?? "stack"})`))].join(", ")}\n`,
+        );
     }
     return code;
 }

@@ -132,7 +132,16 @@ export const PRICES: PriceTable = {
     hoursPerMonth: 730,
     aws: {
         referenceRegion: "us-east-1",
-        regionFactors: { "us-east-1": 1, "us-east-2": 1, "us-west-2": 1, "eu-west-1": 1.1, "eu-central-1": 1.15, "eu-west-2": 1.15, "ap-southeast-1": 1.2, "ap-northeast-1": 1.2 },
+        regionFactors: {
+            "us-east-1": 1,
+            "us-east-2": 1,
+            "us-west-2": 1,
+            "eu-west-1": 1.1,
+            "eu-central-1": 1.15,
+            "eu-west-2": 1.15,
+            "ap-southeast-1": 1.2,
+            "ap-northeast-1": 1.2,
+        },
         sources: {
             aurora: "https://aws.amazon.com/rds/aurora/pricing/",
             rds: "https://aws.amazon.com/rds/postgresql/pricing/",
@@ -158,7 +167,14 @@ export const PRICES: PriceTable = {
         // X-Ray's OTLP endpoint needs Transaction Search, which ingests spans as CloudWatch Logs
         // (log group aws/spans) at the logs price, 1 % indexed free; the classic $5 per million
         // traces recorded does not apply to it.
-        telemetry: { spansIngestGib: 0.5, logsIngestGib: 0.5, logsStorageGibMonth: 0.03, freeRetentionDays: 0, freeSpans: "5 GB/month of CloudWatch Logs per account, shared with the logs", freeLogs: "5 GB/month per account" },
+        telemetry: {
+            spansIngestGib: 0.5,
+            logsIngestGib: 0.5,
+            logsStorageGibMonth: 0.03,
+            freeRetentionDays: 0,
+            freeSpans: "5 GB/month of CloudWatch Logs per account, shared with the logs",
+            freeLogs: "5 GB/month per account",
+        },
         usage: {
             aurora: [
                 { item: "Aurora storage used", price: 0.1, unit: "GB-month" },
@@ -170,7 +186,15 @@ export const PRICES: PriceTable = {
     },
     gcp: {
         referenceRegion: "us-central1",
-        regionFactors: { "us-central1": 1, "us-east1": 1, "us-west1": 1, "europe-west1": 1.1, "europe-west4": 1.1, "europe-west3": 1.3, "asia-northeast1": 1.3 },
+        regionFactors: {
+            "us-central1": 1,
+            "us-east1": 1,
+            "us-west1": 1,
+            "europe-west1": 1.1,
+            "europe-west4": 1.1,
+            "europe-west3": 1.3,
+            "asia-northeast1": 1.3,
+        },
         sources: {
             cloudSql: "https://cloud.google.com/sql/pricing",
             memorystore: "https://cloud.google.com/memorystore/docs/redis/pricing",
@@ -192,7 +216,14 @@ export const PRICES: PriceTable = {
         forwardingRuleHour: 0.025,
         // Telemetry and pod figures: well-known us-central1 list prices, written down 2026-12-06 (pages in `sources`).
         pods: { offering: "GKE Autopilot general-purpose Pods", vcpuHour: 0.0445, memoryGibHour: 0.0049225 },
-        telemetry: { spansPerMillion: 0.2, logsIngestGib: 0.5, logsStorageGibMonth: 0.01, freeRetentionDays: 30, freeSpans: "2.5 million spans/month per billing account", freeLogs: "50 GiB/month per project" },
+        telemetry: {
+            spansPerMillion: 0.2,
+            logsIngestGib: 0.5,
+            logsStorageGibMonth: 0.01,
+            freeRetentionDays: 30,
+            freeSpans: "2.5 million spans/month per billing account",
+            freeLogs: "50 GiB/month per project",
+        },
         usage: {
             cloudSql: [{ item: "Cloud SQL backups", price: 0.08, unit: "GB-month" }],
             gcs: [{ item: "Cloud Storage Standard (regional)", price: 0.02, unit: "GB-month" }],
@@ -217,7 +248,14 @@ export const PRICES: PriceTable = {
         // ACI: $0.0000135 per vCPU-second, $0.0000015 per GB-second.
         pods: { offering: "Azure Container Instances (Linux)", vcpuHour: 0.0486, memoryGibHour: 0.0054 },
         // Application Insights (workspace-based) is billed as Log Analytics Analytics Logs; its data keeps 90 days free.
-        telemetry: { spansIngestGib: 2.3, logsIngestGib: 2.3, logsStorageGibMonth: 0.1, freeRetentionDays: 90, freeSpans: "5 GB/month per billing account, shared with the logs", freeLogs: "5 GB/month per billing account" },
+        telemetry: {
+            spansIngestGib: 2.3,
+            logsIngestGib: 2.3,
+            logsStorageGibMonth: 0.1,
+            freeRetentionDays: 90,
+            freeSpans: "5 GB/month per billing account, shared with the logs",
+            freeLogs: "5 GB/month per billing account",
+        },
         usage: { privateEndpoint: [{ item: "Private Link data processed", price: 0.01, unit: "GB" }] },
     },
 };

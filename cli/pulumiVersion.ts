@@ -36,7 +36,10 @@ export function pulumiRoot(programDir: string): string {
 }
 
 function versionTuple(v: string): number[] {
-    return v.split(/[.-]/).slice(0, 3).map((x) => Number.parseInt(x, 10) || 0);
+    return v
+        .split(/[.-]/)
+        .slice(0, 3)
+        .map((x) => Number.parseInt(x, 10) || 0);
 }
 
 /** Refuses a version outside the supported range, naming it and the fix. */
@@ -69,7 +72,9 @@ export function pulumiInternals(programDir: string): PulumiInternals {
         typeof rpc.deserializeProperties !== "function" && "runtime/rpc.deserializeProperties",
     ].filter(Boolean);
     if (missing.length) {
-        throw new UsageError(`@pulumi/pulumi ${version} (${root}) lacks ${missing.join(", ")}, which openwebui plan needs (tested with ${SUPPORTED_PULUMI.range}); use pulumi preview`);
+        throw new UsageError(
+            `@pulumi/pulumi ${version} (${root}) lacks ${missing.join(", ")}, which openwebui plan needs (tested with ${SUPPORTED_PULUMI.range}); use pulumi preview`,
+        );
     }
     return { version, root, pulumi, state, rpc };
 }

@@ -79,7 +79,9 @@ export function importNotes(resources: PlannedResource[]): string[] {
 
 /** The component's per-service availability summary (the app Secret's annotation), when a component was planned. */
 export function dataTierSummary(resources: PlannedResource[]): DataServiceAvailability[] | undefined {
-    const secret = resources.find((r) => r.type === "kubernetes:core/v1:Secret" && typeof r.analyzerProps?.metadata?.annotations?.[DATA_TIER_ANNOTATION] === "string");
+    const secret = resources.find(
+        (r) => r.type === "kubernetes:core/v1:Secret" && typeof r.analyzerProps?.metadata?.annotations?.[DATA_TIER_ANNOTATION] === "string",
+    );
     if (!secret) return undefined;
     try {
         return JSON.parse(secret.analyzerProps.metadata.annotations[DATA_TIER_ANNOTATION]);
@@ -99,7 +101,9 @@ export function dataTierNotes(resources: PlannedResource[]): string[] {
     const tier = dataTierSummary(resources) ?? [];
     const notHa = tier.filter((t) => t.ha === false);
     if (single.length) {
-        notes.push(`NOT HIGHLY AVAILABLE: ${single.join(", ")} run as single-instance in-cluster StatefulSets (evaluation and on-prem defaults of the kubernetes target). The Open WebUI pods are HA; these are not. For production set kubernetes.dataTier highlyAvailable (CloudNativePG, Valkey with Sentinel, a ReadWriteMany volume), database/redis/storage mode external (your HA services), or use target aws/gcp/azure.`);
+        notes.push(
+            `NOT HIGHLY AVAILABLE: ${single.join(", ")} run as single-instance in-cluster StatefulSets (evaluation and on-prem defaults of the kubernetes target). The Open WebUI pods are HA; these are not. For production set kubernetes.dataTier highlyAvailable (CloudNativePG, Valkey with Sentinel, a ReadWriteMany volume), database/redis/storage mode external (your HA services), or use target aws/gcp/azure.`,
+        );
     } else if (notHa.length) {
         notes.push(`NOT HIGHLY AVAILABLE: ${notHa.map((t) => `${t.service} (${t.detail})`).join("; ")}.`);
     }
@@ -141,9 +145,19 @@ export function keyProperties(r: PlannedResource): [string, string][] {
         const pod = p.kind === "Pod" ? spec : p.kind === "CronJob" ? spec.jobTemplate?.spec?.template?.spec : spec.template?.spec;
         const images = [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])].map((c: { image?: string } | undefined) => c?.image).filter(Boolean);
         if (images.length) out.push(["images", images.join(", ")]);
-        if (p.kind === "Service") out.push(["service", `${spec.type ?? "ClusterIP"} ${(spec.ports ?? []).map((x: { port?: number; targetPort?: number | string }) => `${x.port}->${x.targetPort ?? x.port}`).join(",")}`]);
-        if (p.kind === "HorizontalPodAutoscaler") out.push(["scale", `${spec.minReplicas ?? 1}..${spec.maxReplicas} -> ${spec.scaleTargetRef?.kind}/${spec.scaleTargetRef?.name}`]);
-        if (p.kind === "Secret") out.push(["keys", Object.keys({ ...(typeof p.stringData === "object" ? p.stringData : {}), ...(typeof p.data === "object" ? p.data : {}) }).join(", ") || scalar(p.stringData ?? p.data)]);
+        if (p.kind === "Service")
+            out.push([
+                "service",
+                `${spec.type ?? "ClusterIP"} ${(spec.ports ?? []).map((x: { port?: number; targetPort?: number | string }) => `${x.port}->${x.targetPort ?? x.port}`).join(",")}`,
+            ]);
+        if (p.kind === "HorizontalPodAutoscaler")
+            out.push(["scale", `${spec.minReplicas ?? 1}..${spec.maxReplicas} -> ${spec.scaleTargetRef?.kind}/${spec.scaleTargetRef?.name}`]);
+        if (p.kind === "Secret")
+            out.push([
+                "keys",
+                Object.keys({ ...(typeof p.stringData === "object" ? p.stringData : {}), ...(typeof p.data === "object" ? p.data : {}) }).join(", ") ||
+                    scalar(p.stringData ?? p.data),
+            ]);
         if (p.kind === "ConfigMap" && p.data && typeof p.data === "object") out.push(["keys", Object.keys(p.data).join(", ")]);
         return out;
     }
@@ -153,7 +167,6 @@ export function keyProperties(r: PlannedResource): [string, string][] {
     for (const [k, v] of [...scalars.filter(([k]) => important.test(k)), ...scalars.filter(([k]) => !important.test(k))].slice(0, 12)) out.push([k, scalar(v)]);
     return out;
 }
-
 
 export function renderText(r: PlanResult): string {
     const lines: string[] = [];
@@ -178,7 +191,9 @@ export function renderText(r: PlanResult): string {
     };
     walk(undefined, 0);
     lines.push("");
-    lines.push(`${resourceCount(r)} resources (${custom.filter((x) => x.custom).length} custom, ${custom.filter((x) => !x.custom && x.type !== "pulumi:pulumi:Stack").length} components)`);
+    lines.push(
+        `${resourceCount(r)} resources (${custom.filter((x) => x.custom).length} custom, ${custom.filter((x) => !x.custom && x.type !== "pulumi:pulumi:Stack").length} components)`,
+    );
     if (r.outputs && typeof r.outputs === "object" && Object.keys(r.outputs).length) {
         lines.push("Outputs:");
         for (const [k, v] of Object.entries(r.outputs)) lines.push(`  ${k}: ${typeof v === "object" ? JSON.stringify(v) : scalar(v)}`);
@@ -193,7 +208,9 @@ export function renderText(r: PlanResult): string {
     else if (r.violations.length === 0) lines.push("Policy pack openwebui-ha: no violations.");
     else {
         const order: EnforcementLevel[] = ["mandatory", "advisory"];
-        lines.push(`Policy pack openwebui-ha: ${mandatoryViolations(r).length} mandatory, ${r.violations.length - mandatoryViolations(r).length} advisory violation(s)`);
+        lines.push(
+            `Policy pack openwebui-ha: ${mandatoryViolations(r).length} mandatory, ${r.violations.length - mandatoryViolations(r).length} advisory violation(s)`,
+        );
         for (const lvl of order) {
             for (const v of r.violations.filter((x) => x.enforcementLevel === lvl)) {
                 lines.push(`  [${lvl}] ${v.policyName}: ${v.resourceType ? `${v.resourceType} ${v.resourceName}: ` : ""}${v.message}`);
@@ -212,7 +229,15 @@ export function renderJson(r: PlanResult): string {
             stack: r.stack,
             error: r.error,
             notes: r.notes,
-            resources: r.resources.map((x) => ({ urn: x.urn, type: x.type, name: x.name, parent: x.parent, custom: x.custom, read: x.read || undefined, inputs: x.props })),
+            resources: r.resources.map((x) => ({
+                urn: x.urn,
+                type: x.type,
+                name: x.name,
+                parent: x.parent,
+                custom: x.custom,
+                read: x.read || undefined,
+                inputs: x.props,
+            })),
             outputs: r.outputs,
             kubernetesFiles: r.k8sFiles,
             violations: r.violations,

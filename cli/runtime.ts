@@ -200,7 +200,8 @@ export async function evaluate(opts: PlanOptions, notes: string[] = []): Promise
 /** The stack config's regions (`aws:region`, `gcp:region`, `azure-native:location`) that are not secret. */
 function regionConfigOf(config: Record<string, string>, secretKeys: string[]): Record<string, string> {
     const regionConfig: Record<string, string> = {};
-    for (const k of ["aws:region", "gcp:region", "azure-native:location"]) if (typeof config[k] === "string" && !secretKeys.includes(k)) regionConfig[k] = config[k];
+    for (const k of ["aws:region", "gcp:region", "azure-native:location"])
+        if (typeof config[k] === "string" && !secretKeys.includes(k)) regionConfig[k] = config[k];
     return regionConfig;
 }
 
@@ -210,8 +211,10 @@ function typeCheckError(info: ProgramInfo, opts: PlanOptions): string | undefine
     opts.onTypeCheck?.();
     const { errors } = typeCheck(info.entry, opts.programDir, cliResolution);
     if (!errors.length) return undefined;
-    return `TypeScript: ${errors.length} error(s) (as \`pulumi preview\` reports them; ` +
-        `--transpile-only or PULUMI_NODEJS_TRANSPILE_ONLY=true skips the check)\n${errors.join("\n")}`;
+    return (
+        `TypeScript: ${errors.length} error(s) (as \`pulumi preview\` reports them; ` +
+        `--transpile-only or PULUMI_NODEJS_TRANSPILE_ONLY=true skips the check)\n${errors.join("\n")}`
+    );
 }
 
 /** The plan's mocks: `registerTransform` is set once the monitor is hooked, `newResource` is replaced there too. */
@@ -334,9 +337,7 @@ async function runProgram(pulumi: PulumiInternals["pulumi"], run: Run): Promise<
 }
 
 /** Stack outputs one by one (one unknown output must not hide the known ones); undefined when nothing is exported. */
-async function stackOutputs(
-    pulumi: PulumiInternals["pulumi"], exported: unknown, errors: string[],
-): Promise<Record<string, unknown> | undefined> {
+async function stackOutputs(pulumi: PulumiInternals["pulumi"], exported: unknown, errors: string[]): Promise<Record<string, unknown> | undefined> {
     if (!exported || typeof exported !== "object") return undefined;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(exported)) {
@@ -357,11 +358,16 @@ async function stackOutputs(
 function reportedError(info: ProgramInfo, errors: string[], invokeErrors: string[]): string | undefined {
     // An unanswered invoke fails every resource that depends on it with serialization noise: report the cause.
     const causes = invokeErrors.length
-        ? [...new Set(invokeErrors)].map((t) => `the program calls invoke ${t}, which has no offline answer. Provide one with --invoke-answers answers.json, e.g. {"${t}": { ...result fields... }}`)
+        ? [...new Set(invokeErrors)].map(
+              (t) =>
+                  `the program calls invoke ${t}, which has no offline answer. Provide one with --invoke-answers answers.json, e.g. {"${t}": { ...result fields... }}`,
+          )
         : errors;
     const unique = [...new Set(causes)].map((e) => {
         const m = /Missing required configuration variable '([^']+)'/.exec(e);
-        return m ? `${e}\n\tplan: pass it with --config ${m[1].startsWith(info.project + ":") ? m[1].slice(info.project.length + 1) : m[1]}=<value> or add it to Pulumi.${info.stack}.yaml` : e;
+        return m
+            ? `${e}\n\tplan: pass it with --config ${m[1].startsWith(info.project + ":") ? m[1].slice(info.project.length + 1) : m[1]}=<value> or add it to Pulumi.${info.stack}.yaml`
+            : e;
     });
     return unique.length ? unique.join("\n") : undefined;
 }

@@ -32,7 +32,17 @@ export function cpuCores(q: string | number | undefined): number | undefined {
 export function memoryGib(q: string | number | undefined): number | undefined {
     const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(String(q ?? ""));
     if (!m) return undefined;
-    const f: Record<string, number> = { "": 2 ** -30, Ki: 2 ** -20, Mi: 2 ** -10, Gi: 1, Ti: 1024, k: 1e3 / 2 ** 30, M: 1e6 / 2 ** 30, G: 1e9 / 2 ** 30, T: 1e12 / 2 ** 30 };
+    const f: Record<string, number> = {
+        "": 2 ** -30,
+        Ki: 2 ** -20,
+        Mi: 2 ** -10,
+        Gi: 1,
+        Ti: 1024,
+        k: 1e3 / 2 ** 30,
+        M: 1e6 / 2 ** 30,
+        G: 1e9 / 2 ** 30,
+        T: 1e12 / 2 ** 30,
+    };
     return Number(m[1]) * f[m[2] ?? ""];
 }
 
@@ -70,9 +80,15 @@ function releaseOf(collector: CostInput, created: CostInput[]): Release | undefi
     const pipes = parse(yaml)?.service?.pipelines ?? {};
     const pipelines = Object.fromEntries(Object.entries(pipes as Record<string, { exporters?: string[] } | null>).map(([k, v]) => [k, v?.exporters ?? []]));
     const app = created.find((r) => r.type === DEPLOYMENT && labelsOf(r)[COMPONENT] === "app" && sameRelease(r, collector));
-    const hpa = app && created.find((r) => r.type.endsWith(":HorizontalPodAutoscaler") && r.props?.spec?.scaleTargetRef?.name === app.props?.metadata?.name && sameRelease(r, app));
+    const hpa =
+        app &&
+        created.find(
+            (r) => r.type.endsWith(":HorizontalPodAutoscaler") && r.props?.spec?.scaleTargetRef?.name === app.props?.metadata?.name && sameRelease(r, app),
+        );
     const replicas = Number(hpa?.props?.spec?.minReplicas ?? app?.props?.spec?.replicas ?? 1);
-    const env = Object.fromEntries((app?.props?.spec?.template?.spec?.containers?.[0]?.env ?? []).map((e: { name: string; value?: string }) => [e.name, e.value]));
+    const env = Object.fromEntries(
+        (app?.props?.spec?.template?.spec?.containers?.[0]?.env ?? []).map((e: { name: string; value?: string }) => [e.name, e.value]),
+    );
     return { collector, pipelines, app, replicas: Number.isFinite(replicas) && replicas > 0 ? replicas : 1, env };
 }
 
@@ -91,7 +107,11 @@ export function telemetryCost(created: CostInput[], table: PriceTable, sink: Tel
         const dests = new Set(signals.map((s) => backendOf(rel.pipelines[s])));
         const cloud = (["aws", "gcp", "azure"] as Cloud[]).find((c) => dests.has(c));
         if (!cloud) {
-            if (dests.has("own")) sink.notPriced(collector, "telemetry goes to your backend (otel.exporterEndpoint): your backend, not priced; the collector pods run on your nodes like the app's");
+            if (dests.has("own"))
+                sink.notPriced(
+                    collector,
+                    "telemetry goes to your backend (otel.exporterEndpoint): your backend, not priced; the collector pods run on your nodes like the app's",
+                );
             continue;
         }
         const P = table[cloud];
@@ -99,8 +119,12 @@ export function telemetryCost(created: CostInput[], table: PriceTable, sink: Tel
         const src = cloud === "aws" ? P.sources.cloudwatch : cloud === "gcp" ? P.sources.observability : P.sources.monitor;
         const podSrc = cloud === "aws" ? P.sources.fargate : cloud === "gcp" ? P.sources.autopilot : P.sources.containerInstances;
         // The backend resource the component creates for it (holds the retention), else the collector.
-        const store = cloud === "aws" ? created.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && sameTags(r, collector))
-            : cloud === "azure" ? created.find((r) => r.type === "azure-native:applicationinsights:Component" && sameTags(r, collector)) : undefined;
+        const store =
+            cloud === "aws"
+                ? created.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && sameTags(r, collector))
+                : cloud === "azure"
+                  ? created.find((r) => r.type === "azure-native:applicationinsights:Component" && sameTags(r, collector))
+                  : undefined;
 
         // The collector pods: requests x replicas, at the per-pod list price.
         const c = collector.props?.spec?.template?.spec?.containers?.[0];
@@ -108,30 +132,78 @@ export function telemetryCost(created: CostInput[], table: PriceTable, sink: Tel
         const cpu = cpuCores(c?.resources?.requests?.cpu);
         const mem = memoryGib(c?.resources?.requests?.memory);
         const podNote = `${pods} collector replicas (otel.collectorReplicas) x their requests, priced at ${P.pods.offering} list prices as a proxy for the node capacity they reserve`;
-        if (cpu !== undefined) sink.line(cloud, collector, `OpenTelemetry collector pods: ${c.resources.requests.cpu} vCPU requested x ${pods}`, round4(cpu * pods * H), "vCPU-hours", P.pods.vcpuHour, podSrc, podNote);
-        if (mem !== undefined) sink.line(cloud, collector, `OpenTelemetry collector pods: ${c.resources.requests.memory} memory requested x ${pods}`, round4(mem * pods * H), "GiB-hours", P.pods.memoryGibHour, podSrc, podNote);
+        if (cpu !== undefined)
+            sink.line(
+                cloud,
+                collector,
+                `OpenTelemetry collector pods: ${c.resources.requests.cpu} vCPU requested x ${pods}`,
+                round4(cpu * pods * H),
+                "vCPU-hours",
+                P.pods.vcpuHour,
+                podSrc,
+                podNote,
+            );
+        if (mem !== undefined)
+            sink.line(
+                cloud,
+                collector,
+                `OpenTelemetry collector pods: ${c.resources.requests.memory} memory requested x ${pods}`,
+                round4(mem * pods * H),
+                "GiB-hours",
+                P.pods.memoryGibHour,
+                podSrc,
+                podNote,
+            );
 
         const requests = A.requestsPerReplicaDay * rel.replicas * days;
         const base = `${fmt(A.requestsPerReplicaDay)} requests/day per app replica x ${rel.replicas} replicas (HPA min) x ${fmt(days)} days`;
         if (signals.includes("traces") && backendOf(rel.pipelines.traces) === cloud) {
             const ratio = sampledFraction(rel.env.OTEL_TRACES_SAMPLER, rel.env.OTEL_TRACES_SAMPLER_ARG);
-            if (ratio === undefined) sink.notPriced(collector, `trace sampler ${rel.env.OTEL_TRACES_SAMPLER}=${rel.env.OTEL_TRACES_SAMPLER_ARG} is not known at plan time; traces not estimated`);
+            if (ratio === undefined)
+                sink.notPriced(
+                    collector,
+                    `trace sampler ${rel.env.OTEL_TRACES_SAMPLER}=${rel.env.OTEL_TRACES_SAMPLER_ARG} is not known at plan time; traces not estimated`,
+                );
             else {
                 const traces = requests * ratio;
                 const spans = traces * A.spansPerTrace;
                 const note = `assumes ${base} = ${fmt(requests)} requests x sampler ${rel.env.OTEL_TRACES_SAMPLER} ${ratio} (otel.samplerRatio) = ${fmt(traces)} traces x ${A.spansPerTrace} spans`;
                 if (T.spansPerMillion !== undefined) {
-                    sink.line(cloud, collector, "Cloud Trace spans ingested", round4(spans / 1e6), "million spans", T.spansPerMillion, src, `${note}; free tier (${T.freeSpans}) not subtracted`);
+                    sink.line(
+                        cloud,
+                        collector,
+                        "Cloud Trace spans ingested",
+                        round4(spans / 1e6),
+                        "million spans",
+                        T.spansPerMillion,
+                        src,
+                        `${note}; free tier (${T.freeSpans}) not subtracted`,
+                    );
                 } else {
                     const gib = (spans * A.spanKib) / 2 ** 20;
-                    const what = cloud === "aws" ? "X-Ray spans (Transaction Search: ingested as CloudWatch Logs, 1 % indexed free)" : "Application Insights traces ingested (Log Analytics)";
-                    sink.line(cloud, cloud === "azure" ? store ?? collector : collector, what, round4(gib), "GiB", T.spansIngestGib!, src, `${note} x ${A.spanKib} KiB; free tier (${T.freeSpans}) not subtracted`);
+                    const what =
+                        cloud === "aws"
+                            ? "X-Ray spans (Transaction Search: ingested as CloudWatch Logs, 1 % indexed free)"
+                            : "Application Insights traces ingested (Log Analytics)";
+                    sink.line(
+                        cloud,
+                        cloud === "azure" ? (store ?? collector) : collector,
+                        what,
+                        round4(gib),
+                        "GiB",
+                        T.spansIngestGib!,
+                        src,
+                        `${note} x ${A.spanKib} KiB; free tier (${T.freeSpans}) not subtracted`,
+                    );
                 }
             }
         }
         if (signals.includes("logs") && backendOf(rel.pipelines.logs) === cloud) logLines(cloud, rel, store, table, sink, src);
         if (signals.includes("metrics") && backendOf(rel.pipelines.metrics) === cloud) {
-            sink.notPriced(collector, "metrics to the cloud backend (otel.metrics) are billed per series and sample, which depends on Open WebUI's attributes; not estimated");
+            sink.notPriced(
+                collector,
+                "metrics to the cloud backend (otel.metrics) are billed per series and sample, which depends on Open WebUI's attributes; not estimated",
+            );
         }
     }
 }
@@ -145,14 +217,23 @@ function logLines(cloud: Cloud, rel: Release, store: CostInput | undefined, tabl
     // GCP: Cloud Logging's default bucket (30 days, included); the component sets no retention there.
     const retention = Number(store?.props?.retentionInDays ?? 30);
     const owner = store ?? rel.collector;
-    const what = cloud === "aws" ? "CloudWatch Logs ingested" : cloud === "gcp" ? "Cloud Logging ingested" : "Application Insights logs ingested (Log Analytics)";
+    const what =
+        cloud === "aws" ? "CloudWatch Logs ingested" : cloud === "gcp" ? "Cloud Logging ingested" : "Application Insights logs ingested (Log Analytics)";
     const note = `assumes ${A.logGibPerReplicaDay} GiB/day per app replica x ${rel.replicas} replicas (HPA min) x ${fmt(days)} days; free tier (${T.freeLogs}) not subtracted`;
     sink.line(cloud, owner, what, round4(gib), "GiB", T.logsIngestGib, src, note);
     const billedDays = Math.max(0, retention - T.freeRetentionDays);
     if (billedDays > 0) {
         const stored = gibDay * billedDays;
-        sink.line(cloud, owner, `${cloud === "aws" ? "CloudWatch Logs" : "Log Analytics"} retention (${retention} days, otel.logRetentionDays)`, round4(stored), "GiB-months", T.logsStorageGibMonth, src,
-            `${fmt(gibDay)} GiB/day x ${billedDays} billed days kept, uncompressed (an upper bound)${T.freeRetentionDays ? `; the first ${T.freeRetentionDays} days are included` : ""}`);
+        sink.line(
+            cloud,
+            owner,
+            `${cloud === "aws" ? "CloudWatch Logs" : "Log Analytics"} retention (${retention} days, otel.logRetentionDays)`,
+            round4(stored),
+            "GiB-months",
+            T.logsStorageGibMonth,
+            src,
+            `${fmt(gibDay)} GiB/day x ${billedDays} billed days kept, uncompressed (an upper bound)${T.freeRetentionDays ? `; the first ${T.freeRetentionDays} days are included` : ""}`,
+        );
     }
 }
 

@@ -9,7 +9,13 @@ import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 const structproto = require("google-protobuf/google/protobuf/struct_pb");
 
 type TransformResult = { props?: Record<string, unknown> } | undefined;
-type Transform = (args: { type: string; name: string; custom: boolean; props: Record<string, unknown>; opts: Record<string, unknown> }) => TransformResult | Promise<TransformResult>;
+type Transform = (args: {
+    type: string;
+    name: string;
+    custom: boolean;
+    props: Record<string, unknown>;
+    opts: Record<string, unknown>;
+}) => TransformResult | Promise<TransformResult>;
 
 export interface TransformRunner {
     /** For the mocks' `registerTransform` hook: a stack transform, applied to every later resource. */
@@ -28,7 +34,10 @@ export function transformRunner(monitor: { transformCallbacks: Map<string, Trans
         addStackTransform: (t) => void stack.push(t),
         remember: (urn, chain) => void inherited.set(urn, chain),
         async apply(req) {
-            const own = req.getTransformsList().map((cb) => monitor.transformCallbacks.get(cb.getToken())).filter((t): t is Transform => t !== undefined);
+            const own = req
+                .getTransformsList()
+                .map((cb) => monitor.transformCallbacks.get(cb.getToken()))
+                .filter((t): t is Transform => t !== undefined);
             const chain = [...own, ...(inherited.get(req.getParent()) ?? [])];
             const all = [...chain, ...stack];
             if (!all.length) return chain;

@@ -43,7 +43,12 @@ export function shouldTypeCheck(entry: string, programDir: string, transpileOnly
 function compilerOptions(ts: typeof TS, programDir: string): TS.CompilerOptions {
     const configured = process.env.PULUMI_NODEJS_TSCONFIG_PATH;
     const configFile = configured ? path.resolve(programDir, configured) : path.join(programDir, "tsconfig.json");
-    const defaults: TS.CompilerOptions = { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, sourceMap: true };
+    const defaults: TS.CompilerOptions = {
+        target: ts.ScriptTarget.ES2020,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        sourceMap: true,
+    };
     if (!fs.existsSync(configFile)) {
         if (configured) throw new Error(`tsconfig path was set to ${configured} but the file was not found`);
         return defaults;
@@ -71,15 +76,29 @@ export function typeCheck(entry: string, programDir: string, fallback: (name: st
     return { errors: result.errors, files: result.ownFiles.length };
 }
 
-function check(ts: typeof TS, options: TS.CompilerOptions, entry: string, dir: string, fallback: (name: string) => { name: string; from: string }): { errors: string[]; ownFiles: string[] } {
-    const checked: TS.CompilerOptions = { ...options, noEmit: true, declaration: false, declarationMap: false, composite: false, incremental: false, tsBuildInfoFile: undefined };
+function check(
+    ts: typeof TS,
+    options: TS.CompilerOptions,
+    entry: string,
+    dir: string,
+    fallback: (name: string) => { name: string; from: string },
+): { errors: string[]; ownFiles: string[] } {
+    const checked: TS.CompilerOptions = {
+        ...options,
+        noEmit: true,
+        declaration: false,
+        declarationMap: false,
+        composite: false,
+        incremental: false,
+        tsBuildInfoFile: undefined,
+    };
     const host = ts.createCompilerHost(checked, true);
     const own = (f: string) => path.resolve(f).startsWith(dir + path.sep) && !f.includes(`${path.sep}node_modules${path.sep}`);
     const getSourceFile = host.getSourceFile.bind(host);
     host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
         if (own(fileName)) return getSourceFile(fileName, languageVersion, onError, shouldCreate);
         const v = typeof languageVersion === "object" ? languageVersion.languageVersion : languageVersion;
-        const key = `${v}|${typeof languageVersion === "object" ? languageVersion.impliedNodeFormat ?? "" : ""}|${fileName}`;
+        const key = `${v}|${typeof languageVersion === "object" ? (languageVersion.impliedNodeFormat ?? "") : ""}|${fileName}`;
         let sf = sourceCache.get(key);
         if (!sf) {
             sf = getSourceFile(fileName, languageVersion, onError, shouldCreate);
@@ -95,7 +114,12 @@ function check(ts: typeof TS, options: TS.CompilerOptions, entry: string, dir: s
             if (r.resolvedModule || lit.text.startsWith(".") || path.isAbsolute(lit.text)) return r;
             const alt = fallback(lit.text);
             // Resolve as if imported from the CLI's package: its own sources and its node_modules.
-            const again = ts.resolveModuleName(alt.name, alt.from, { ...opts, moduleResolution: ts.ModuleResolutionKind.Node10, module: ts.ModuleKind.CommonJS }, host);
+            const again = ts.resolveModuleName(
+                alt.name,
+                alt.from,
+                { ...opts, moduleResolution: ts.ModuleResolutionKind.Node10, module: ts.ModuleKind.CommonJS },
+                host,
+            );
             return again.resolvedModule ? again : r;
         });
     const program = ts.createProgram({ rootNames: [path.resolve(entry)], options: checked, host });

@@ -31,7 +31,15 @@ function cacheFile(programDir: string): string {
 /** What the check depends on besides the program's own files. */
 export function environmentKey(programDir: string, entry: string, tsVersion: string, options: object): string {
     const parts = [tsVersion, JSON.stringify(options), path.resolve(entry), process.env.PULUMI_NODEJS_TSCONFIG_PATH ?? ""];
-    for (const f of ["tsconfig.json", "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", path.join("node_modules", ".package-lock.json")]) {
+    for (const f of [
+        "tsconfig.json",
+        "package.json",
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        path.join("node_modules", ".package-lock.json"),
+    ]) {
         parts.push(`${f}:${fileHash(path.join(programDir, f)) ?? "-"}`);
     }
     return sha(parts.join("\n"));

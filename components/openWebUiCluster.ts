@@ -98,7 +98,9 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
     /** OTLP endpoint of the in-cluster collector (empty when OTEL is off). */
     public readonly otelCollectorEndpoint!: pulumi.Output<string>;
     /** The underlying resources (Deployment, Service, database, bucket, identity, ...) to attach your own to; TypeScript only. */
-    public get resources(): OpenWebUiClusterResources { return resourcesOf(this); }
+    public get resources(): OpenWebUiClusterResources {
+        return resourcesOf(this);
+    }
 
     constructor(name: string, args: OpenWebUiClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything.
@@ -132,7 +134,14 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         const serving = createServing(w, pod, deployment, backends);
         if (spec.alarms.enabled) {
             const maxConnections = spec.pools?.maxConnections ?? spec.database.maxConnections;
-            platform.createAlarms?.(w.ctx, { database: db.managed, cache: cache.managed, maxConnections, deployment: { name, namespace: spec.namespace }, route: serving.route, notificationTargets: spec.alarms.notificationTargets });
+            platform.createAlarms?.(w.ctx, {
+                database: db.managed,
+                cache: cache.managed,
+                maxConnections,
+                deployment: { name, namespace: spec.namespace },
+                route: serving.route,
+                notificationTargets: spec.alarms.notificationTargets,
+            });
         }
         const outputs = {
             url: serving.lb.url,
@@ -149,13 +158,24 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
             databaseUrl: pulumi.secret(db.url),
             ...poolOutputs(spec),
             image: pulumi.output(spec.image.ref),
-            otelCollectorEndpoint: otel ? otel.endpoint : pulumi.output(spec.otel.enabled ? spec.otel.collectorEndpoint ?? "" : ""),
+            otelCollectorEndpoint: otel ? otel.endpoint : pulumi.output(spec.otel.enabled ? (spec.otel.collectorEndpoint ?? "") : ""),
         };
         Object.assign(this, outputs);
         recordResources(this, {
-            namespace: w.ns, serviceAccount, deployment, migrationJob: migrate, service: serving.service, podDisruptionBudget: serving.pdb, horizontalPodAutoscaler: serving.hpa,
-            collector: otel?.deployment, route: serving.route, database: db.managed?.resource, cache: cache.managed?.resource, bucket: store.managed?.resource,
-            storageAccount: store.managed?.account, identity: identity.resource,
+            namespace: w.ns,
+            serviceAccount,
+            deployment,
+            migrationJob: migrate,
+            service: serving.service,
+            podDisruptionBudget: serving.pdb,
+            horizontalPodAutoscaler: serving.hpa,
+            collector: otel?.deployment,
+            route: serving.route,
+            database: db.managed?.resource,
+            cache: cache.managed?.resource,
+            bucket: store.managed?.resource,
+            storageAccount: store.managed?.account,
+            identity: identity.resource,
         });
         this.registerOutputs(outputs);
     }

@@ -24,7 +24,16 @@ import { importDataLoss } from "./rules/adoption";
 import { telemetryOn } from "./rules/telemetry";
 import { cloudAlarms } from "./rules/alarms";
 import { poolChurn } from "./rules/capacity";
-import { appServiceExposed, azureDiagnosticSettings, bucketAccessLogs, cacheDeletionProtection, loadBalancerLogs, networkDefaultDeny, securityHeaders, storageDeletionProtection } from "./rules/hardening";
+import {
+    appServiceExposed,
+    azureDiagnosticSettings,
+    bucketAccessLogs,
+    cacheDeletionProtection,
+    loadBalancerLogs,
+    networkDefaultDeny,
+    securityHeaders,
+    storageDeletionProtection,
+} from "./rules/hardening";
 
 export * from "./rules/shape";
 export * from "./rules/workloads";

@@ -49,7 +49,8 @@ function levelOf(p: PackPolicy, config: PackConfig, packDefault: EnforcementLeve
 
 function configOf(p: PackPolicy, config: PackConfig): Json {
     const out: Record<string, Json> = {};
-    for (const [k, s] of Object.entries(p.configSchema?.properties ?? {})) if ((s as { default?: unknown }).default !== undefined) out[k] = (s as { default?: unknown }).default;
+    for (const [k, s] of Object.entries(p.configSchema?.properties ?? {}))
+        if ((s as { default?: unknown }).default !== undefined) out[k] = (s as { default?: unknown }).default;
     const c = config[p.name];
     if (c && typeof c === "object") {
         const { enforcementLevel, ...rest } = c;
@@ -144,10 +145,20 @@ export async function runPolicies(resources: AnalyzedResource[], opts: RunOption
         const getConfig = () => configOf(p, config);
         const push = (message: string, urn?: string, lvl: EnforcementLevel = level) => {
             const r = urn ? byUrn.get(urn) : undefined;
-            out.push({ policyName: p.name, enforcementLevel: lvl, message, description: p.description, remediation: p.remediation, urn, resourceName: r?.name, resourceType: r?.type });
+            out.push({
+                policyName: p.name,
+                enforcementLevel: lvl,
+                message,
+                description: p.description,
+                remediation: p.remediation,
+                urn,
+                resourceName: r?.name,
+                resourceType: r?.type,
+            });
         };
         const onError = (e: unknown, urn?: string) => {
-            if (e instanceof UnknownValueError) push(`can't run policy '${p.name}' from policy pack '${POLICY_PACK_NAME}' during preview: ${(e as Error).message}`, urn, "advisory");
+            if (e instanceof UnknownValueError)
+                push(`can't run policy '${p.name}' from policy pack '${POLICY_PACK_NAME}' during preview: ${(e as Error).message}`, urn, "advisory");
             // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- a thrown non-Error is shown as it is
             else if (!(e instanceof NotApplicable)) throw new Error(`Error validating ${urn ?? "stack"} with policy '${p.name}': ${(e as Error).stack ?? e}`);
         };

@@ -42,6 +42,16 @@ export const AZURE_POSTGRES_ROOTS = ["DigiCert Global Root G2", "DigiCert Global
 export function azurePostgresCaBundle(now = new Date()): string {
     const byCn = new Map(tls.rootCertificates.map((p) => [/(?:^|\n)CN=([^\n]*)/.exec(cert(p).subject)?.[1], p]));
     const missing = AZURE_POSTGRES_ROOTS.filter((cn) => !byCn.has(cn));
-    if (missing.length) throw new Error(`this Node.js root store lacks ${missing.join(", ")}: set database.verifyServerCertificate=false or use a Node.js with Mozilla's roots`);
-    return unexpired(AZURE_POSTGRES_ROOTS.map((cn) => byCn.get(cn)!), now).map((p) => p.trim()).join("\n") + "\n";
+    if (missing.length)
+        throw new Error(
+            `this Node.js root store lacks ${missing.join(", ")}: set database.verifyServerCertificate=false or use a Node.js with Mozilla's roots`,
+        );
+    return (
+        unexpired(
+            AZURE_POSTGRES_ROOTS.map((cn) => byCn.get(cn)!),
+            now,
+        )
+            .map((p) => p.trim())
+            .join("\n") + "\n"
+    );
 }

@@ -22,7 +22,9 @@ function requireCloud(target: CloudTarget, load: () => { platform: CloudPlatform
         const sdk = CLOUD_SDKS[target];
         const err = e as NodeJS.ErrnoException;
         if (sdk && err.code === "MODULE_NOT_FOUND" && err.message.includes(`'${sdk.name}`)) {
-            throw new MissingSdkError(`OpenWebUiCluster: target "${target}" needs ${sdk.name}, which is not installed. Install it next to openwebui: npm install ${sdk.name}@"${sdk.range}"`);
+            throw new MissingSdkError(
+                `OpenWebUiCluster: target "${target}" needs ${sdk.name}, which is not installed. Install it next to openwebui: npm install ${sdk.name}@"${sdk.range}"`,
+            );
         }
         throw e;
     }

@@ -15,7 +15,10 @@ function render(schema) {
     };
     const cell = (s) => (s || "").replace(/\|/g, "\\|").replace(/\n+/g, " ");
     const table = (props, required) => {
-        const rows = Object.entries(props).map(([k, p]) => `| \`${k}\`${(required || []).includes(k) ? " (required)" : ""} | ${typeOf(p)}${p.secret ? " (secret)" : ""} | ${cell(p.description)} |`);
+        const rows = Object.entries(props).map(
+            ([k, p]) =>
+                `| \`${k}\`${(required || []).includes(k) ? " (required)" : ""} | ${typeOf(p)}${p.secret ? " (secret)" : ""} | ${cell(p.description)} |`,
+        );
         return ["| Name | Type | Description and default |", "|---|---|---|", ...rows].join("\n");
     };
     const out = [

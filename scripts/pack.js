@@ -50,4 +50,6 @@ const packed = JSON.parse(sh(npm, ["pack", stage, "--json", "--pack-destination"
 fs.rmSync(path.join(out, "stage"), { recursive: true, force: true });
 const tarball = path.join(out, packed.filename);
 process.stdout.write(`${tarball}\n`);
-process.stderr.write(`pack: ${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked\n`);
+process.stderr.write(
+    `pack: ${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked\n`,
+);

@@ -15,7 +15,10 @@ import { logBucketPolicy } from "../providers/aws/accessLogs";
 
 const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab";
 const TARGETS: { [t: string]: any } = {
-    aws: { target: CloudTarget.Aws, aws: { vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"], eks: { clusterName: "prod", securityGroupIds: ["sg-1"] }, certificateArn: CERT } },
+    aws: {
+        target: CloudTarget.Aws,
+        aws: { vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"], eks: { clusterName: "prod", securityGroupIds: ["sg-1"] }, certificateArn: CERT },
+    },
     gcp: { target: CloudTarget.Gcp, gcp: { project: "proj-123", region: "europe-west1", network: "projects/proj-123/global/networks/vpc" } },
     azure: { target: CloudTarget.Azure, tls: { secretName: "chat-tls" }, azure: AZURE_ARGS },
 };
@@ -34,10 +37,14 @@ async function reported(): Promise<string[]> {
 
 function refused(target: string, extra: any, message: RegExp): void {
     reset();
-    assert.throws(() => new OpenWebUiCluster("chat", { hostname: "chat.example.com", ...TARGETS[target], ...extra }), (e: any) => message.test(e.message));
+    assert.throws(
+        () => new OpenWebUiCluster("chat", { hostname: "chat.example.com", ...TARGETS[target], ...extra }),
+        (e: any) => message.test(e.message),
+    );
 }
 
-const albAttributes = () => one("kubernetes:networking.k8s.io/v1:Ingress").plain.metadata.annotations["alb.ingress.kubernetes.io/load-balancer-attributes"] as string;
+const albAttributes = () =>
+    one("kubernetes:networking.k8s.io/v1:Ingress").plain.metadata.annotations["alb.ingress.kubernetes.io/load-balancer-attributes"] as string;
 
 describe("access logs and diagnostics", function () {
     this.timeout(60000);
@@ -54,7 +61,9 @@ describe("access logs and diagnostics", function () {
             assert.deepStrictEqual(sse.plain.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
             const pab = ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").find((r) => r.plain.bucket === b)!.plain;
             assert.deepStrictEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
-            assert.deepStrictEqual(ofType("aws:s3/bucketOwnershipControls:BucketOwnershipControls").find((r) => r.plain.bucket === b)!.plain.rule, { objectOwnership: "BucketOwnerEnforced" });
+            assert.deepStrictEqual(ofType("aws:s3/bucketOwnershipControls:BucketOwnershipControls").find((r) => r.plain.bucket === b)!.plain.rule, {
+                objectOwnership: "BucketOwnerEnforced",
+            });
             const [rule] = ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((r) => r.plain.bucket === b)!.plain.rules;
             assert.deepStrictEqual(rule.expiration, { days: 90 });
             assert.deepStrictEqual(rule.filter, { prefix: "" });
@@ -66,7 +75,13 @@ describe("access logs and diagnostics", function () {
             assert.deepStrictEqual(bySid.DenyInsecureTransport.Condition, { Bool: { "aws:SecureTransport": "false" } });
             assert.deepStrictEqual(bySid.DenyInsecureTransport.Resource, ["arn:aws:s3:::chat-access-logs-bucket", "arn:aws:s3:::chat-access-logs-bucket/*"]);
             const albObjects = "arn:aws:s3:::chat-access-logs-bucket/alb/AWSLogs/123456789012/*";
-            assert.deepStrictEqual(bySid.AlbLogDelivery, { Sid: "AlbLogDelivery", Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: albObjects });
+            assert.deepStrictEqual(bySid.AlbLogDelivery, {
+                Sid: "AlbLogDelivery",
+                Effect: "Allow",
+                Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: albObjects,
+            });
             assert.deepStrictEqual(bySid.AlbLogDeliveryRegionalAccount.Principal, { AWS: "arn:aws:iam::156460612806:root" });
             assert.strictEqual(bySid.AlbLogDeliveryRegionalAccount.Resource, albObjects);
             assert.deepStrictEqual(bySid.S3ServerAccessLogs.Principal, { Service: "logging.s3.amazonaws.com" });
@@ -75,7 +90,8 @@ describe("access logs and diagnostics", function () {
         });
 
         it("a region opened after August 2022 gets the service principal only; GovCloud's account in its partition", () => {
-            const sids = (region: string, partition = "aws") => (logBucketPolicy("arn:aws:s3:::b", "123456789012", partition, region) as any).Statement.map((s: any) => s.Sid);
+            const sids = (region: string, partition = "aws") =>
+                (logBucketPolicy("arn:aws:s3:::b", "123456789012", partition, region) as any).Statement.map((s: any) => s.Sid);
             assert.deepStrictEqual(sids("eu-south-2"), ["DenyInsecureTransport", "AlbLogDelivery", "S3ServerAccessLogs"]);
             const gov = (logBucketPolicy("arn:aws-us-gov:s3:::b", "123456789012", "aws-us-gov", "us-gov-west-1") as any).Statement[2];
             assert.deepStrictEqual(gov.Principal, { AWS: "arn:aws-us-gov:iam::048591011584:root" });
@@ -105,13 +121,20 @@ describe("access logs and diagnostics", function () {
             assert.strictEqual(ofType("aws:s3/bucketLogging:BucketLogging").length, 0);
             assert.doesNotMatch(albAttributes(), /access_logs/);
             const found = await reported();
-            assert.ok(found.some((f) => /^load-balancer-access-logs: ALB Ingress 'chat'/.test(f)), found.join("\n"));
-            assert.ok(found.some((f) => /^bucket-access-logs: S3 bucket 'chat-uploads'/.test(f)), found.join("\n"));
+            assert.ok(
+                found.some((f) => /^load-balancer-access-logs: ALB Ingress 'chat'/.test(f)),
+                found.join("\n"),
+            );
+            assert.ok(
+                found.some((f) => /^bucket-access-logs: S3 bucket 'chat-uploads'/.test(f)),
+                found.join("\n"),
+            );
         });
 
         it("accessLogRetentionDays sets the expiry; storage.retainOnDelete=false lets destroy empty the log bucket; 0 is refused", async () => {
             await build("aws", { hardening: { accessLogRetentionDays: 400 }, storage: { retainOnDelete: false } });
-            const rules = ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((r) => r.plain.bucket === "chat-access-logs-bucket")!.plain.rules;
+            const rules = ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((r) => r.plain.bucket === "chat-access-logs-bucket")!
+                .plain.rules;
             assert.deepStrictEqual(rules[0].expiration, { days: 400 });
             assert.strictEqual(one("aws:s3/bucket:Bucket", "-access-logs").plain.forceDestroy, true);
             refused("aws", { hardening: { accessLogRetentionDays: 0 } }, /hardening\.accessLogRetentionDays: got 0; use a whole number of days from 1 to 3650/);
@@ -127,7 +150,10 @@ describe("access logs and diagnostics", function () {
             assert.deepStrictEqual(logs.lifecycleRules, [{ action: { type: "Delete" }, condition: { age: 90 } }]);
             assert.strictEqual(logs.location, "EUROPE-WEST1");
             const w = one("gcp:storage/bucketIAMMember:BucketIAMMember", "-access-logs-writer").plain;
-            assert.deepStrictEqual([w.bucket, w.role, w.member], ["chat-access-logs", "roles/storage.objectCreator", "group:cloud-storage-analytics@google.com"]);
+            assert.deepStrictEqual(
+                [w.bucket, w.role, w.member],
+                ["chat-access-logs", "roles/storage.objectCreator", "group:cloud-storage-analytics@google.com"],
+            );
             assert.deepStrictEqual(one("gcp:storage/bucket:Bucket", "-uploads").plain.logging, { logBucket: "chat-access-logs", logObjectPrefix: "uploads" });
             assert.deepStrictEqual(await reported(), []);
         });
@@ -137,8 +163,14 @@ describe("access logs and diagnostics", function () {
             assert.strictEqual(ofType("gcp:storage/bucket:Bucket").length, 1);
             assert.strictEqual(one("gcp:storage/bucket:Bucket").plain.logging, undefined);
             const found = await reported();
-            assert.ok(found.some((f) => /^bucket-access-logs: GCS bucket 'chat-uploads'/.test(f)), found.join("\n"));
-            assert.ok(found.some((f) => /^load-balancer-access-logs: BackendConfig/.test(f)), found.join("\n"));
+            assert.ok(
+                found.some((f) => /^bucket-access-logs: GCS bucket 'chat-uploads'/.test(f)),
+                found.join("\n"),
+            );
+            assert.ok(
+                found.some((f) => /^load-balancer-access-logs: BackendConfig/.test(f)),
+                found.join("\n"),
+            );
         });
     });
 
@@ -152,15 +184,30 @@ describe("access logs and diagnostics", function () {
             assert.strictEqual(ofType("azure-native:monitor:DiagnosticSetting").length, 5);
             for (const d of ofType("azure-native:monitor:DiagnosticSetting")) assert.strictEqual(d.plain.workspaceId, "chat-logs-id", d.name);
             const allLogs = [{ categoryGroup: "allLogs", enabled: true }];
-            assert.deepStrictEqual([setting("postgres").resourceUri, setting("postgres").logs, setting("postgres").metrics], ["chat-postgres-id", allLogs, [{ category: "AllMetrics", enabled: true }]]);
-            assert.deepStrictEqual([setting("redis").resourceUri, setting("redis").logs, setting("redis").metrics], ["chat-redis-id", undefined, [{ category: "AllMetrics", enabled: true }]]);
-            assert.deepStrictEqual([setting("redis-db").resourceUri, setting("redis-db").logs, setting("redis-db").metrics], ["chat-redis-db-id", allLogs, undefined]);
-            assert.deepStrictEqual([setting("blob").resourceUri, setting("blob").logs, setting("blob").metrics], ["chat-storage-id/blobServices/default", allLogs, [{ category: "Transaction", enabled: true }]]);
+            assert.deepStrictEqual(
+                [setting("postgres").resourceUri, setting("postgres").logs, setting("postgres").metrics],
+                ["chat-postgres-id", allLogs, [{ category: "AllMetrics", enabled: true }]],
+            );
+            assert.deepStrictEqual(
+                [setting("redis").resourceUri, setting("redis").logs, setting("redis").metrics],
+                ["chat-redis-id", undefined, [{ category: "AllMetrics", enabled: true }]],
+            );
+            assert.deepStrictEqual(
+                [setting("redis-db").resourceUri, setting("redis-db").logs, setting("redis-db").metrics],
+                ["chat-redis-db-id", allLogs, undefined],
+            );
+            assert.deepStrictEqual(
+                [setting("blob").resourceUri, setting("blob").logs, setting("blob").metrics],
+                ["chat-storage-id/blobServices/default", allLogs, [{ category: "Transaction", enabled: true }]],
+            );
             assert.deepStrictEqual([setting("agc").resourceUri, setting("agc").logs], [AZURE_ARGS.ingress.agc.resourceId, allLogs]);
             assert.deepStrictEqual(await reported(), []);
             // `openwebui plan`'s estimate names the workspace as billed by use.
             const est = estimateCost(registered.map((r) => ({ type: r.type, name: r.name, custom: r.custom, props: r.plain })))!;
-            assert.ok(est.unpriced.some((u) => u.type === "azure-native:operationalinsights:Workspace" && /billed per GB ingested/.test(u.reason)), JSON.stringify(est.unpriced));
+            assert.ok(
+                est.unpriced.some((u) => u.type === "azure-native:operationalinsights:Workspace" && /billed per GB ingested/.test(u.reason)),
+                JSON.stringify(est.unpriced),
+            );
         });
 
         it("a CanNotDelete lock on the storage account", () => {
@@ -184,14 +231,30 @@ describe("access logs and diagnostics", function () {
             assert.strictEqual(ofType("azure-native:monitor:DiagnosticSetting").length, 0);
             assert.ok(!ofType("azure-native:authorization:ManagementLockByScope").some((l) => l.name.endsWith("-storage-lock")));
             const found = await reported();
-            for (const what of [/^azure-diagnostic-settings: PostgreSQL server 'chat-postgres'/, /^azure-diagnostic-settings: Azure Managed Redis 'chat-redis'/, /^azure-diagnostic-settings: Storage account 'chat-storage'/, /^storage-deletion-protection: Storage account 'chat-storage'/]) {
-                assert.ok(found.some((f) => what.test(f)), `${what} not in\n${found.join("\n")}`);
+            for (const what of [
+                /^azure-diagnostic-settings: PostgreSQL server 'chat-postgres'/,
+                /^azure-diagnostic-settings: Azure Managed Redis 'chat-redis'/,
+                /^azure-diagnostic-settings: Storage account 'chat-storage'/,
+                /^storage-deletion-protection: Storage account 'chat-storage'/,
+            ]) {
+                assert.ok(
+                    found.some((f) => what.test(f)),
+                    `${what} not in\n${found.join("\n")}`,
+                );
             }
         });
 
         it("a bad workspace id and a retention outside 30-730 are refused with the field", () => {
-            refused("azure", { azure: { ...AZURE_ARGS, logAnalyticsWorkspaceId: "central" } }, /azure\.logAnalyticsWorkspaceId: got "central"; use the workspace's ARM id/);
-            refused("azure", { hardening: { accessLogRetentionDays: 7 } }, /hardening\.accessLogRetentionDays: got 7; use a whole number of days from 30 to 730/);
+            refused(
+                "azure",
+                { azure: { ...AZURE_ARGS, logAnalyticsWorkspaceId: "central" } },
+                /azure\.logAnalyticsWorkspaceId: got "central"; use the workspace's ARM id/,
+            );
+            refused(
+                "azure",
+                { hardening: { accessLogRetentionDays: 7 } },
+                /hardening\.accessLogRetentionDays: got 7; use a whole number of days from 30 to 730/,
+            );
         });
     });
 });

@@ -11,13 +11,7 @@ import { kubernetesObjects, validateK8sObject } from "./k8sSchema";
 import { clearExampleConfig, loadExample } from "./exampleLoader";
 import { CloudTarget, OpenWebUiCluster, OpenWebUiClusterArgs, SizePreset } from "../index";
 import { ValidationError } from "../components/spec/errors";
-import {
-    Aws,
-    AwsCacheEngine,
-    AwsDatabaseEngine,
-    AwsIdentityMode,
-    AwsLoadBalancerScheme,
-} from "../components/platform/awsArgs";
+import { Aws, AwsCacheEngine, AwsDatabaseEngine, AwsIdentityMode, AwsLoadBalancerScheme } from "../components/platform/awsArgs";
 import { AURORA_MAX_CONNECTIONS, RDS_MAX_CONNECTIONS } from "../providers/aws/catalog";
 import { redisUrl } from "../providers/aws/cache";
 import { computePools, POD_SIZING } from "../components/spec/sizing";
@@ -124,17 +118,34 @@ describe("aws target", function () {
             const admin = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-db-admin")!;
             // ... and verify the server: verify-full against Amazon's RDS root CAs, mounted from a ConfigMap.
             assert.strictEqual(admin.plain.stringData.PGSSLMODE, "verify-full");
-            assert.match(appSecret().plain.stringData.DATABASE_URL, /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@chat-db\.cluster-abc\.eu-west-1\.rds\.amazonaws\.com:5432\/openwebui\?sslmode=verify-full&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000$/);
+            assert.match(
+                appSecret().plain.stringData.DATABASE_URL,
+                /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@chat-db\.cluster-abc\.eu-west-1\.rds\.amazonaws\.com:5432\/openwebui\?sslmode=verify-full&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000$/,
+            );
             const ca = ofType("kubernetes:core/v1:ConfigMap").find((x) => x.name === "chat-db-ca")!.plain.data["ca.crt"] as string;
             const subjects = ca.split(/(?=-----BEGIN CERTIFICATE-----)/).map((p) => new crypto.X509Certificate(p).subject);
             assert.ok(subjects.length >= 80 && subjects.every((s) => /OU=Amazon RDS/.test(s)), `${subjects.length} RDS CAs`);
-            for (const g of ["RSA2048 G1", "RSA4096 G1", "ECC384 G1"]) assert.ok(subjects.some((s) => s.includes(`CN=Amazon RDS eu-west-1 Root CA ${g}`)), g);
+            for (const g of ["RSA2048 G1", "RSA4096 G1", "ECC384 G1"])
+                assert.ok(
+                    subjects.some((s) => s.includes(`CN=Amazon RDS eu-west-1 Root CA ${g}`)),
+                    g,
+                );
             const job = ofType("kubernetes:batch/v1:Job").find((j) => j.name === "chat-db-bootstrap")!.plain.spec.template.spec;
-            assert.deepStrictEqual(job.containers[0].env.find((e: any) => e.name === "PGSSLROOTCERT"), { name: "PGSSLROOTCERT", value: "/etc/open-webui/db-ca/ca.crt" });
+            assert.deepStrictEqual(
+                job.containers[0].env.find((e: any) => e.name === "PGSSLROOTCERT"),
+                { name: "PGSSLROOTCERT", value: "/etc/open-webui/db-ca/ca.crt" },
+            );
             assert.deepStrictEqual(job.volumes.find((v: any) => v.name === "db-ca").configMap.name, "chat-db-ca");
-            for (const w of [ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "chat")!, ofType("kubernetes:batch/v1:Job").find((j) => j.name === "chat-migrate")!]) {
+            for (const w of [
+                ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "chat")!,
+                ofType("kubernetes:batch/v1:Job").find((j) => j.name === "chat-migrate")!,
+            ]) {
                 const pod = w.plain.spec.template.spec;
-                assert.deepStrictEqual(pod.containers[0].volumeMounts.find((m: any) => m.name === "db-ca"), { name: "db-ca", mountPath: "/etc/open-webui/db-ca", readOnly: true }, w.name);
+                assert.deepStrictEqual(
+                    pod.containers[0].volumeMounts.find((m: any) => m.name === "db-ca"),
+                    { name: "db-ca", mountPath: "/etc/open-webui/db-ca", readOnly: true },
+                    w.name,
+                );
                 assert.strictEqual(pod.volumes.find((v: any) => v.name === "db-ca").configMap.name, "chat-db-ca");
             }
         });
@@ -162,7 +173,10 @@ describe("aws target", function () {
         });
 
         it("database and cache admit 5432/6379 only from the cluster's security group (no CIDR, no egress)", () => {
-            for (const [role, port] of [["db", 5432], ["cache", 6379]] as const) {
+            for (const [role, port] of [
+                ["db", 5432],
+                ["cache", 6379],
+            ] as const) {
                 const sg = one("aws:ec2/securityGroup:SecurityGroup", `-${role}-sg`);
                 assert.strictEqual(sg.plain.vpcId, "vpc-0a1b2c3d");
                 assert.strictEqual(sg.plain.ingress, undefined);
@@ -239,7 +253,9 @@ describe("aws target", function () {
             );
             assert.deepStrictEqual(uploadsOf("aws:s3/bucketOwnershipControls:BucketOwnershipControls").plain.rule, { objectOwnership: "BucketOwnerEnforced" });
             const sse = uploadsOf("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").plain;
-            assert.deepStrictEqual(sse.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY }, bucketKeyEnabled: true }]);
+            assert.deepStrictEqual(sse.rules, [
+                { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY }, bucketKeyEnabled: true },
+            ]);
             assert.strictEqual(uploadsOf("aws:s3/bucketVersioning:BucketVersioning").plain.versioningConfiguration.status, "Enabled");
             // Lifecycle over the whole bucket through an explicit prefix: `filter {}` is deprecated upstream.
             const [rule] = uploadsOf("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").plain.rules;
@@ -256,11 +272,21 @@ describe("aws target", function () {
                     Condition: { Bool: { "aws:SecureTransport": "false" } },
                 },
             ]);
-            for (const t of ["bucketOwnershipControls:BucketOwnershipControls", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucketVersioning:BucketVersioning", "bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucketPolicy:BucketPolicy"]) {
+            for (const t of [
+                "bucketOwnershipControls:BucketOwnershipControls",
+                "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                "bucketVersioning:BucketVersioning",
+                "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+                "bucketPolicy:BucketPolicy",
+            ]) {
                 assert.strictEqual(uploadsOf(`aws:s3/${t}`).plain.bucket, "chat-uploads-bucket", t);
             }
             // The guards stay with a retained bucket.
-            for (const t of ["bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketPolicy:BucketPolicy", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"]) {
+            for (const t of [
+                "bucketPublicAccessBlock:BucketPublicAccessBlock",
+                "bucketPolicy:BucketPolicy",
+                "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            ]) {
                 const r = uploadsOf(`aws:s3/${t}`);
                 assert.strictEqual(optsOf(r.type, r.name).retainOnDelete, true, t);
             }
@@ -278,14 +304,22 @@ describe("aws target", function () {
             assert.strictEqual(env.STORAGE_PROVIDER.value, "s3");
             assert.strictEqual(env.S3_BUCKET_NAME.value, "chat-uploads-bucket");
             assert.strictEqual(env.S3_REGION_NAME.value, "eu-west-1");
-            for (const k of ["S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) assert.strictEqual(env[k], undefined, k);
+            for (const k of ["S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])
+                assert.strictEqual(env[k], undefined, k);
             assert.deepStrictEqual(env.DATABASE_URL.valueFrom.secretKeyRef, { name: "chat-app", key: "DATABASE_URL" });
             assert.strictEqual(env.DATABASE_URL.value, undefined);
             assert.notStrictEqual(env.DATABASE_ENABLE_IAM_TOKEN_AUTH?.value, "true");
         });
 
         it("pools sized against db.r6g.xlarge's max_connections (3479)", async () => {
-            const plan = computePools({ maxConnections: 3479, budgetFraction: 0.8, maxReplicas: 10, pgvector: true, preferredPool: POD_SIZING.medium.preferredPool, preferredOverflow: POD_SIZING.medium.preferredOverflow });
+            const plan = computePools({
+                maxConnections: 3479,
+                budgetFraction: 0.8,
+                maxReplicas: 10,
+                pgvector: true,
+                preferredPool: POD_SIZING.medium.preferredPool,
+                preferredOverflow: POD_SIZING.medium.preferredOverflow,
+            });
             assert.ok(typeof plan !== "string");
             const env = envOf(podSpec());
             assert.strictEqual(env.DATABASE_POOL_SIZE.value, String(plan.poolSize));
@@ -314,8 +348,20 @@ describe("aws target", function () {
             ]);
             const assoc = one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "chat-pod-identity").plain;
             assert.deepStrictEqual(
-                { clusterName: assoc.clusterName, namespace: assoc.namespace, serviceAccount: assoc.serviceAccount, roleArn: assoc.roleArn, disableSessionTags: assoc.disableSessionTags },
-                { clusterName: "prod", namespace: "open-webui", serviceAccount: "chat", roleArn: "arn:aws:iam::123456789012:role/chat-pod-role", disableSessionTags: false },
+                {
+                    clusterName: assoc.clusterName,
+                    namespace: assoc.namespace,
+                    serviceAccount: assoc.serviceAccount,
+                    roleArn: assoc.roleArn,
+                    disableSessionTags: assoc.disableSessionTags,
+                },
+                {
+                    clusterName: "prod",
+                    namespace: "open-webui",
+                    serviceAccount: "chat",
+                    roleArn: "arn:aws:iam::123456789012:role/chat-pod-role",
+                    disableSessionTags: false,
+                },
             );
             // The ServiceAccount the pods use is the associated one, and waits for the association.
             const sa = one("kubernetes:core/v1:ServiceAccount", "chat-serviceaccount").plain;
@@ -329,16 +375,24 @@ describe("aws target", function () {
         it("pod role policy: the uploads bucket and its key only (parsed)", () => {
             // The collector's own policy (chat-otel-export) is asserted in tests/telemetry.test.ts.
             const pols = ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name !== "chat-otel-export");
-            assert.deepStrictEqual(pols.map((p) => p.name), ["chat-uploads-access"]);
+            assert.deepStrictEqual(
+                pols.map((p) => p.name),
+                ["chat-uploads-access"],
+            );
             assert.strictEqual(pols[0].plain.role, "chat-pod-role-id");
             const doc = policyOf(pols[0]);
             assert.deepStrictEqual(doc.Statement, [
                 { Sid: "ListUploadsBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: "arn:aws:s3:::chat-uploads-bucket" },
-                { Sid: "ReadWriteUploads", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::chat-uploads-bucket/*" },
+                {
+                    Sid: "ReadWriteUploads",
+                    Effect: "Allow",
+                    Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                    Resource: "arn:aws:s3:::chat-uploads-bucket/*",
+                },
                 { Sid: "UseUploadsKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: KEY },
             ]);
             for (const s of doc.Statement) {
-                assert.ok(!JSON.stringify(s.Resource).includes("*\"") || s.Resource.endsWith("/*"), "no wildcard resources");
+                assert.ok(!JSON.stringify(s.Resource).includes('*"') || s.Resource.endsWith("/*"), "no wildcard resources");
                 assert.ok(!s.Action.some((a: string) => a.endsWith("*")), "no wildcard actions");
             }
             assert.strictEqual(ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
@@ -373,7 +427,9 @@ describe("aws target", function () {
             assert.strictEqual(rec.zoneId, "Z0123456789ABC");
             assert.strictEqual(rec.name, "chat.example.com");
             assert.strictEqual(rec.type, "A");
-            assert.deepStrictEqual(rec.aliases, [{ name: "k8s-chat-0123456789.eu-west-1.elb.amazonaws.com", zoneId: "Z32O12XQLNTSW2", evaluateTargetHealth: true }]);
+            assert.deepStrictEqual(rec.aliases, [
+                { name: "k8s-chat-0123456789.eu-west-1.elb.amazonaws.com", zoneId: "Z32O12XQLNTSW2", evaluateTargetHealth: true },
+            ]);
         });
 
         it("outputs: url, endpoints, bucket, role ARN; secrets stay secret", async () => {
@@ -401,8 +457,14 @@ describe("aws target", function () {
             }));
             const violations = await runPolicies(resources);
             // owui-alarms is advisory by design here: by default the alarms notify no one (tests/alarms.test.ts).
-            assert.deepStrictEqual(violations.filter((v) => v.policyName !== "owui-alarms").map((v) => `${v.enforcementLevel} ${v.policyName}: ${v.message}`), []);
-            assert.deepStrictEqual(violations.filter((v) => v.policyName === "owui-alarms").map((v) => v.enforcementLevel), ["advisory"]);
+            assert.deepStrictEqual(
+                violations.filter((v) => v.policyName !== "owui-alarms").map((v) => `${v.enforcementLevel} ${v.policyName}: ${v.message}`),
+                [],
+            );
+            assert.deepStrictEqual(
+                violations.filter((v) => v.policyName === "owui-alarms").map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
         });
 
         it("tags on every taggable AWS resource; children named chat-<role>", () => {
@@ -442,7 +504,12 @@ describe("aws target", function () {
     });
 
     it("rdsMultiAz: RDS for PostgreSQL Multi-AZ instance, gp3 encrypted, TLS parameter group, conservative max_connections", async () => {
-        const c = await build(args({ size: SizePreset.Small, replicas: { min: 3, max: 40 }, database: { backupRetentionDays: 30 } }, { database: { engine: AwsDatabaseEngine.RdsMultiAz } }));
+        const c = await build(
+            args(
+                { size: SizePreset.Small, replicas: { min: 3, max: 40 }, database: { backupRetentionDays: 30 } },
+                { database: { engine: AwsDatabaseEngine.RdsMultiAz } },
+            ),
+        );
         assert.strictEqual(ofType("aws:rds/cluster:Cluster").length, 0);
         const db = one("aws:rds/instance:Instance");
         const p = db.plain;
@@ -479,31 +546,50 @@ describe("aws target", function () {
         // Subnets as an Output list (awsx's vpc.privateSubnetIds): accepted, AZs still spread.
         await build(args({ database: { iamAuth: true } }, { privateSubnetIds: pulumi.output([...SUBNETS].reverse()) }));
         assert.deepStrictEqual(one("aws:rds/subnetGroup:SubnetGroup").plain.subnetIds, [...SUBNETS].reverse());
-        assert.deepStrictEqual(ofType("aws:rds/clusterInstance:ClusterInstance").map((i) => [i.name, i.plain.availabilityZone]).sort(), [["chat-db-reader", "eu-west-1b"], ["chat-db-writer", "eu-west-1a"]]);
+        assert.deepStrictEqual(
+            ofType("aws:rds/clusterInstance:ClusterInstance")
+                .map((i) => [i.name, i.plain.availabilityZone])
+                .sort(),
+            [
+                ["chat-db-reader", "eu-west-1b"],
+                ["chat-db-writer", "eu-west-1a"],
+            ],
+        );
         assert.strictEqual(one("aws:rds/cluster:Cluster").plain.iamDatabaseAuthenticationEnabled, true);
         const pol = one("aws:iam/rolePolicy:RolePolicy", "rds-iam-connect");
         assert.strictEqual(pol.plain.role, "chat-pod-role-id");
         assert.deepStrictEqual(policyOf(pol).Statement, [
-            { Sid: "ConnectAsAppRoleOnly", Effect: "Allow", Action: "rds-db:connect", Resource: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:cluster-ABCDEF/openwebui_app" },
+            {
+                Sid: "ConnectAsAppRoleOnly",
+                Effect: "Allow",
+                Action: "rds-db:connect",
+                Resource: "arn:aws:rds-db:eu-west-1:123456789012:dbuser:cluster-ABCDEF/openwebui_app",
+            },
         ]);
         assert.strictEqual(ofType("aws:iam/role:Role").filter((r) => r.name !== "chat-otel-role").length, 1);
         const env = envOf(podSpec());
         assert.strictEqual(env.DATABASE_ENABLE_IAM_TOKEN_AUTH.value, "true");
-        assert.match(appSecret().plain.stringData.DATABASE_URL, /^postgresql:\/\/openwebui_app@chat-db\.cluster-abc[^?]*\?sslmode=verify-full&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000$/);
+        assert.match(
+            appSecret().plain.stringData.DATABASE_URL,
+            /^postgresql:\/\/openwebui_app@chat-db\.cluster-abc[^?]*\?sslmode=verify-full&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000$/,
+        );
         assert.strictEqual(env.PGCONNECT_TIMEOUT.value, "10");
     });
 
     it("IRSA: federated trust on the OIDC provider, sub = the ServiceAccount, aud = sts; role-arn annotation; no association", async () => {
         await build(
-            args({ namespace: "ai" }, {
-                eks: {
-                    clusterName: "prod",
-                    securityGroupIds: [CLUSTER_SG, "sg-0456cdef"],
-                    identityMode: AwsIdentityMode.Irsa,
-                    oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123",
-                    oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123",
+            args(
+                { namespace: "ai" },
+                {
+                    eks: {
+                        clusterName: "prod",
+                        securityGroupIds: [CLUSTER_SG, "sg-0456cdef"],
+                        identityMode: AwsIdentityMode.Irsa,
+                        oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123",
+                        oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123",
+                    },
                 },
-            }),
+            ),
         );
         const trust = JSON.parse(one("aws:iam/role:Role", "chat-pod-role").plain.assumeRolePolicy);
         assert.deepStrictEqual(trust.Statement, [
@@ -526,8 +612,14 @@ describe("aws target", function () {
         assert.strictEqual(sa.metadata.namespace, "ai");
         // Two cluster security groups: one rule each, per backing service.
         const rules = ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
-        assert.deepStrictEqual(rules.filter((r) => r.name.startsWith("chat-db-")).map((r) => r.plain.referencedSecurityGroupId), [CLUSTER_SG, "sg-0456cdef"]);
-        assert.deepStrictEqual(rules.filter((r) => r.name.startsWith("chat-cache-")).map((r) => r.plain.referencedSecurityGroupId), [CLUSTER_SG, "sg-0456cdef"]);
+        assert.deepStrictEqual(
+            rules.filter((r) => r.name.startsWith("chat-db-")).map((r) => r.plain.referencedSecurityGroupId),
+            [CLUSTER_SG, "sg-0456cdef"],
+        );
+        assert.deepStrictEqual(
+            rules.filter((r) => r.name.startsWith("chat-cache-")).map((r) => r.plain.referencedSecurityGroupId),
+            [CLUSTER_SG, "sg-0456cdef"],
+        );
         for (const o of kubernetesObjects(registered)) await validateK8sObject(o);
     });
 
@@ -545,7 +637,10 @@ describe("aws target", function () {
         assert.strictEqual(p.transitEncryptionEnabled, true);
         const params = one("aws:elasticache/parameterGroup:ParameterGroup").plain;
         assert.strictEqual(params.family, "redis7");
-        assert.deepStrictEqual(params.parameters, [{ name: "timeout", value: "1800" }, { name: "cluster-enabled", value: "yes" }]);
+        assert.deepStrictEqual(params.parameters, [
+            { name: "timeout", value: "1800" },
+            { name: "cluster-enabled", value: "yes" },
+        ]);
         assert.match(appSecret().plain.stringData.REDIS_URL, /^rediss:\/\/:[^@]{64}@clustercfg\.chat-cache\.abc\.euw1\.cache\.amazonaws\.com:6379\/0$/);
         assert.strictEqual(envOf(podSpec()).REDIS_CLUSTER.value, "true");
         assert.strictEqual(await value(c.redisEndpoint), "clustercfg.chat-cache.abc.euw1.cache.amazonaws.com:6379");
@@ -554,16 +649,19 @@ describe("aws target", function () {
 
     it("internal ALB with a group, custom timeouts and extra annotations; no Route 53 zone -> no record", async () => {
         await build(
-            args({ pod: { terminationGracePeriodSeconds: 120 } }, {
-                route53ZoneId: undefined,
-                loadBalancer: {
-                    scheme: AwsLoadBalancerScheme.Internal,
-                    groupName: "shared-internal",
-                    idleTimeoutSeconds: 900,
-                    deregistrationDelaySeconds: 90,
-                    extraAnnotations: { "alb.ingress.kubernetes.io/wafv2-acl-arn": "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/1" },
+            args(
+                { pod: { terminationGracePeriodSeconds: 120 } },
+                {
+                    route53ZoneId: undefined,
+                    loadBalancer: {
+                        scheme: AwsLoadBalancerScheme.Internal,
+                        groupName: "shared-internal",
+                        idleTimeoutSeconds: 900,
+                        deregistrationDelaySeconds: 90,
+                        extraAnnotations: { "alb.ingress.kubernetes.io/wafv2-acl-arn": "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/1" },
+                    },
                 },
-            }),
+            ),
         );
         const a = ingress().plain.metadata.annotations;
         assert.strictEqual(a["alb.ingress.kubernetes.io/scheme"], "internal");
@@ -577,18 +675,27 @@ describe("aws target", function () {
 
     it("a short grace period shortens the deregistration delay to fit it", async () => {
         await build(args({ pod: { terminationGracePeriodSeconds: 20 } }));
-        assert.strictEqual(ingress().plain.metadata.annotations["alb.ingress.kubernetes.io/target-group-attributes"], "deregistration_delay.timeout_seconds=20");
+        assert.strictEqual(
+            ingress().plain.metadata.annotations["alb.ingress.kubernetes.io/target-group-attributes"],
+            "deregistration_delay.timeout_seconds=20",
+        );
     });
 
     it("bring your own KMS key, explicit region, instance class + max_connections written to the server, no DB HA", async () => {
         const myKey = "arn:aws:kms:eu-central-1:123456789012:key/0000-mine";
         const c = await build(
-            args({ database: { maxConnections: 2500, highAvailability: false, deletionProtection: false }, storage: { retainOnDelete: false, bucketName: "acme-chat-uploads" } }, {
-                region: "eu-central-1",
-                kmsKeyArn: myKey,
-                certificateArn: "arn:aws:acm:eu-central-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab",
-                database: { instanceClass: "db.r7i.xlarge", engineVersion: "16.9" },
-            }),
+            args(
+                {
+                    database: { maxConnections: 2500, highAvailability: false, deletionProtection: false },
+                    storage: { retainOnDelete: false, bucketName: "acme-chat-uploads" },
+                },
+                {
+                    region: "eu-central-1",
+                    kmsKeyArn: myKey,
+                    certificateArn: "arn:aws:acm:eu-central-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab",
+                    database: { instanceClass: "db.r7i.xlarge", engineVersion: "16.9" },
+                },
+            ),
         );
         assert.strictEqual(ofType("aws:kms/key:Key").length, 0);
         const db = one("aws:rds/cluster:Cluster").plain;
@@ -599,7 +706,10 @@ describe("aws target", function () {
         assert.strictEqual(db.region, "eu-central-1");
         assert.strictEqual(one("aws:elasticache/replicationGroup:ReplicationGroup").plain.kmsKeyId, myKey);
         const inst = ofType("aws:rds/clusterInstance:ClusterInstance");
-        assert.deepStrictEqual(inst.map((i) => i.name), ["chat-db-writer"]);
+        assert.deepStrictEqual(
+            inst.map((i) => i.name),
+            ["chat-db-writer"],
+        );
         assert.strictEqual(inst[0].plain.instanceClass, "db.r7i.xlarge");
         const ipg = one("aws:rds/parameterGroup:ParameterGroup").plain;
         assert.deepStrictEqual(ipg.parameters, [{ name: "max_connections", value: "2500", applyMethod: "pending-reboot" }]);
@@ -624,36 +734,86 @@ describe("aws target", function () {
 
     describe("invalid AWS input fails at construction, naming the field, with nothing registered", function () {
         const cases: { what: string; args: OpenWebUiClusterArgs; message: RegExp }[] = [
-            { what: "RDS storage over gp3's 64 TiB", args: args({ database: { storageGb: 70000 } }, { database: { engine: AwsDatabaseEngine.RdsMultiAz } }), message: /database\.storageGb: got 70000; RDS for PostgreSQL gp3 storage is 20 to 65536 GiB/ },
-            { what: "RDS storage ceiling over gp3's 64 TiB", args: args({}, { database: { engine: AwsDatabaseEngine.RdsMultiAz, maxAllocatedStorageGb: 100000 } }), message: /aws\.database\.maxAllocatedStorageGb: got 100000; use a whole number of GiB from database\.storageGb \(20\) to 65536/ },
-            { what: "missing VPC", args: args({}, { vpcId: undefined as unknown as string }), message: /aws\.vpcId: got nothing; give the id of the EKS cluster's VPC/ },
+            {
+                what: "RDS storage over gp3's 64 TiB",
+                args: args({ database: { storageGb: 70000 } }, { database: { engine: AwsDatabaseEngine.RdsMultiAz } }),
+                message: /database\.storageGb: got 70000; RDS for PostgreSQL gp3 storage is 20 to 65536 GiB/,
+            },
+            {
+                what: "RDS storage ceiling over gp3's 64 TiB",
+                args: args({}, { database: { engine: AwsDatabaseEngine.RdsMultiAz, maxAllocatedStorageGb: 100000 } }),
+                message: /aws\.database\.maxAllocatedStorageGb: got 100000; use a whole number of GiB from database\.storageGb \(20\) to 65536/,
+            },
+            {
+                what: "missing VPC",
+                args: args({}, { vpcId: undefined as unknown as string }),
+                message: /aws\.vpcId: got nothing; give the id of the EKS cluster's VPC/,
+            },
             { what: "malformed VPC id", args: args({}, { vpcId: "my-vpc" }), message: /aws\.vpcId: got "my-vpc"; use a VPC id of the form vpc-/ },
-            { what: "one subnet", args: args({}, { privateSubnetIds: ["subnet-0a1"] }), message: /aws\.privateSubnetIds: got \["subnet-0a1"\]; give at least two private subnet ids in different availability zones/ },
-            { what: "duplicate subnets", args: args({}, { privateSubnetIds: ["subnet-0a1", "subnet-0a1"] }), message: /aws\.privateSubnetIds: .*list each subnet once/ },
-            { what: "no cluster security group", args: args({}, { eks: { clusterName: "prod", securityGroupIds: [] } }), message: /aws\.eks\.securityGroupIds: got \[\]; give the security group\(s\) of the nodes\/pods/ },
-            { what: "missing EKS cluster name", args: args({}, { eks: { clusterName: "", securityGroupIds: [CLUSTER_SG] } }), message: /aws\.eks\.clusterName: got ""; give the EKS cluster name/ },
+            {
+                what: "one subnet",
+                args: args({}, { privateSubnetIds: ["subnet-0a1"] }),
+                message: /aws\.privateSubnetIds: got \["subnet-0a1"\]; give at least two private subnet ids in different availability zones/,
+            },
+            {
+                what: "duplicate subnets",
+                args: args({}, { privateSubnetIds: ["subnet-0a1", "subnet-0a1"] }),
+                message: /aws\.privateSubnetIds: .*list each subnet once/,
+            },
+            {
+                what: "no cluster security group",
+                args: args({}, { eks: { clusterName: "prod", securityGroupIds: [] } }),
+                message: /aws\.eks\.securityGroupIds: got \[\]; give the security group\(s\) of the nodes\/pods/,
+            },
+            {
+                what: "missing EKS cluster name",
+                args: args({}, { eks: { clusterName: "", securityGroupIds: [CLUSTER_SG] } }),
+                message: /aws\.eks\.clusterName: got ""; give the EKS cluster name/,
+            },
             {
                 what: "IRSA without the OIDC provider",
-                args: args({}, { eks: { clusterName: "prod", securityGroupIds: [CLUSTER_SG], identityMode: AwsIdentityMode.Irsa, oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC" } }),
+                args: args(
+                    {},
+                    {
+                        eks: {
+                            clusterName: "prod",
+                            securityGroupIds: [CLUSTER_SG],
+                            identityMode: AwsIdentityMode.Irsa,
+                            oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+                        },
+                    },
+                ),
                 message: /aws\.eks\.oidcProviderArn: got nothing; identityMode irsa needs the ARN of the cluster's IAM OIDC provider/,
             },
             {
                 what: "IRSA provider of another issuer",
-                args: args({}, {
-                    eks: {
-                        clusterName: "prod", securityGroupIds: [CLUSTER_SG], identityMode: AwsIdentityMode.Irsa,
-                        oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/OTHER",
-                        oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+                args: args(
+                    {},
+                    {
+                        eks: {
+                            clusterName: "prod",
+                            securityGroupIds: [CLUSTER_SG],
+                            identityMode: AwsIdentityMode.Irsa,
+                            oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/OTHER",
+                            oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+                        },
                     },
-                }),
+                ),
                 message: /aws\.eks\.oidcProviderArn: .*does not match aws\.eks\.oidcIssuerUrl/,
             },
             {
                 what: "OIDC settings with Pod Identity",
-                args: args({}, { eks: { clusterName: "prod", securityGroupIds: [CLUSTER_SG], oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC" } }),
+                args: args(
+                    {},
+                    { eks: { clusterName: "prod", securityGroupIds: [CLUSTER_SG], oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC" } },
+                ),
                 message: /aws\.eks\.identityMode: got "podIdentity"; oidcProviderArn\/oidcIssuerUrl are used only with identityMode irsa/,
             },
-            { what: "TLS without an ACM certificate", args: args({}, { certificateArn: undefined }), message: /aws\.certificateArn: got nothing; tls is enabled: give an ACM certificate ARN covering chat\.example\.com/ },
+            {
+                what: "TLS without an ACM certificate",
+                args: args({}, { certificateArn: undefined }),
+                message: /aws\.certificateArn: got nothing; tls is enabled: give an ACM certificate ARN covering chat\.example\.com/,
+            },
             {
                 what: "certificate from another region",
                 args: args({}, { region: "us-east-1" }),
@@ -664,19 +824,72 @@ describe("aws target", function () {
                 args: args({}, { loadBalancer: { deregistrationDelaySeconds: 90 } }),
                 message: /aws\.loadBalancer\.deregistrationDelaySeconds: got 90; it exceeds pod\.terminationGracePeriodSeconds \(60\)/,
             },
-            { what: "idle timeout too short for websockets", args: args({}, { loadBalancer: { idleTimeoutSeconds: 60 } }), message: /aws\.loadBalancer\.idleTimeoutSeconds: got 60; use 65 to 4000 seconds/ },
-            { what: "shards without cluster mode", args: args({}, { cache: { shards: 3 } }), message: /aws\.cache\.shards: got 3; shards apply to cluster mode only: set redis\.cluster=true/ },
-            { what: "HA cache without replicas", args: args({}, { cache: { replicas: 0 } }), message: /aws\.cache\.replicas: got 0; redis\.highAvailability needs at least 1 replica/ },
-            { what: "unsupported cache version", args: args({}, { cache: { engine: AwsCacheEngine.Redis, engineVersion: "6.2" } }), message: /aws\.cache\.engineVersion: got "6\.2"; use a Redis OSS 7\.x version/ },
-            { what: "engine version of another major", args: args({}, { database: { engineVersion: "15.8" } }), message: /aws\.database\.engineVersion: got "15\.8"; it must be a 16\.<minor> version to match database\.version 16/ },
-            { what: "major without a pinned version", args: args({ database: { version: "15" } }), message: /aws\.database\.engineVersion: got nothing; database\.version 15 has no pinned default/ },
-            { what: "unknown instance class without max_connections", args: args({}, { database: { instanceClass: "db.x2g.large" } }), message: /aws\.database\.instanceClass: got "db\.x2g\.large"; its max_connections is not in the built-in table: also set database\.maxConnections/ },
-            { what: "Performance Insights retention", args: args({}, { database: { performanceInsightsRetentionDays: 30 } }), message: /aws\.database\.performanceInsightsRetentionDays: got 30; use 7 \(free tier\) or a multiple of 31/ },
-            { what: "bad identity mode", args: args({}, { eks: { clusterName: "prod", securityGroupIds: [CLUSTER_SG], identityMode: "keys" as AwsIdentityMode } }), message: /aws\.eks\.identityMode: got "keys"; use one of podIdentity, irsa/ },
-            { what: "Route 53 zone with prefix", args: args({}, { route53ZoneId: "/hostedzone/Z0123" }), message: /aws\.route53ZoneId: got "\/hostedzone\/Z0123"; use a Route 53 hosted zone id/ },
-            { what: "KMS alias instead of key ARN", args: args({}, { kmsKeyArn: "alias/openwebui" }), message: /aws\.kmsKeyArn: got "alias\/openwebui"; use a KMS key ARN/ },
-            { what: "a Kubernetes TLS Secret on aws", args: args({ tls: { secretName: "chat-tls" } }), message: /tls\.secretName: got "set"; on aws the ALB terminates TLS with the ACM certificate/ },
-            { what: "missing aws block", args: { target: CloudTarget.Aws, hostname: "chat.example.com" }, message: /aws: got nothing; target aws needs the aws block/ },
+            {
+                what: "idle timeout too short for websockets",
+                args: args({}, { loadBalancer: { idleTimeoutSeconds: 60 } }),
+                message: /aws\.loadBalancer\.idleTimeoutSeconds: got 60; use 65 to 4000 seconds/,
+            },
+            {
+                what: "shards without cluster mode",
+                args: args({}, { cache: { shards: 3 } }),
+                message: /aws\.cache\.shards: got 3; shards apply to cluster mode only: set redis\.cluster=true/,
+            },
+            {
+                what: "HA cache without replicas",
+                args: args({}, { cache: { replicas: 0 } }),
+                message: /aws\.cache\.replicas: got 0; redis\.highAvailability needs at least 1 replica/,
+            },
+            {
+                what: "unsupported cache version",
+                args: args({}, { cache: { engine: AwsCacheEngine.Redis, engineVersion: "6.2" } }),
+                message: /aws\.cache\.engineVersion: got "6\.2"; use a Redis OSS 7\.x version/,
+            },
+            {
+                what: "engine version of another major",
+                args: args({}, { database: { engineVersion: "15.8" } }),
+                message: /aws\.database\.engineVersion: got "15\.8"; it must be a 16\.<minor> version to match database\.version 16/,
+            },
+            {
+                what: "major without a pinned version",
+                args: args({ database: { version: "15" } }),
+                message: /aws\.database\.engineVersion: got nothing; database\.version 15 has no pinned default/,
+            },
+            {
+                what: "unknown instance class without max_connections",
+                args: args({}, { database: { instanceClass: "db.x2g.large" } }),
+                message:
+                    /aws\.database\.instanceClass: got "db\.x2g\.large"; its max_connections is not in the built-in table: also set database\.maxConnections/,
+            },
+            {
+                what: "Performance Insights retention",
+                args: args({}, { database: { performanceInsightsRetentionDays: 30 } }),
+                message: /aws\.database\.performanceInsightsRetentionDays: got 30; use 7 \(free tier\) or a multiple of 31/,
+            },
+            {
+                what: "bad identity mode",
+                args: args({}, { eks: { clusterName: "prod", securityGroupIds: [CLUSTER_SG], identityMode: "keys" as AwsIdentityMode } }),
+                message: /aws\.eks\.identityMode: got "keys"; use one of podIdentity, irsa/,
+            },
+            {
+                what: "Route 53 zone with prefix",
+                args: args({}, { route53ZoneId: "/hostedzone/Z0123" }),
+                message: /aws\.route53ZoneId: got "\/hostedzone\/Z0123"; use a Route 53 hosted zone id/,
+            },
+            {
+                what: "KMS alias instead of key ARN",
+                args: args({}, { kmsKeyArn: "alias/openwebui" }),
+                message: /aws\.kmsKeyArn: got "alias\/openwebui"; use a KMS key ARN/,
+            },
+            {
+                what: "a Kubernetes TLS Secret on aws",
+                args: args({ tls: { secretName: "chat-tls" } }),
+                message: /tls\.secretName: got "set"; on aws the ALB terminates TLS with the ACM certificate/,
+            },
+            {
+                what: "missing aws block",
+                args: { target: CloudTarget.Aws, hostname: "chat.example.com" },
+                message: /aws: got nothing; target aws needs the aws block/,
+            },
         ];
         for (const tc of cases) {
             it(tc.what, () => {
@@ -697,7 +910,11 @@ describe("aws target", function () {
             reset();
             assert.throws(
                 () => new OpenWebUiCluster("chat", args({}, { vpcId: "x", privateSubnetIds: [], certificateArn: undefined })),
-                (e: Error) => /aws\.vpcId/.test(e.message) && /aws\.privateSubnetIds/.test(e.message) && /aws\.certificateArn/.test(e.message) && /3 problems/.test(e.message),
+                (e: Error) =>
+                    /aws\.vpcId/.test(e.message) &&
+                    /aws\.privateSubnetIds/.test(e.message) &&
+                    /aws\.certificateArn/.test(e.message) &&
+                    /3 problems/.test(e.message),
             );
             assert.strictEqual(registered.length, 0);
         });
@@ -708,14 +925,14 @@ describe("aws target", function () {
         it("builds the whole stack from stack config, importing the package by its name", async () => {
             reset();
             const mod = loadExample(path.join(__dirname, "..", "examples", "aws"), {
-                "hostname": "chat.example.com",
-                "vpcId": "vpc-0a1b2c3d",
-                "privateSubnetIds": JSON.stringify(SUBNETS.slice(0, 2)),
-                "clusterName": "prod",
-                "clusterSecurityGroupIds": JSON.stringify([CLUSTER_SG]),
-                "certificateArn": CERT,
-                "route53ZoneId": "Z0123456789ABC",
-                "kubeconfig": "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n",
+                hostname: "chat.example.com",
+                vpcId: "vpc-0a1b2c3d",
+                privateSubnetIds: JSON.stringify(SUBNETS.slice(0, 2)),
+                clusterName: "prod",
+                clusterSecurityGroupIds: JSON.stringify([CLUSTER_SG]),
+                certificateArn: CERT,
+                route53ZoneId: "Z0123456789ABC",
+                kubeconfig: "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n",
             });
             await settle();
             assert.strictEqual(await value(mod.url), "https://chat.example.com");

@@ -63,7 +63,11 @@ async function isSecretOutput(o: pulumi.Output<unknown>): Promise<boolean> {
     return (o as any).isSecret instanceof Promise ? await (o as any).isSecret : false;
 }
 
-interface Recorded { type: string; name: string; opts: pulumi.ResourceOptions }
+interface Recorded {
+    type: string;
+    name: string;
+    opts: pulumi.ResourceOptions;
+}
 
 function azureArgs(extra: any = {}): any {
     return {
@@ -87,7 +91,12 @@ async function build(args: any = {}, name = "chat"): Promise<{ c: OpenWebUiClust
     reset();
     const rec: Recorded[] = [];
     const c = new OpenWebUiCluster(name, argsOf(args), {
-        transformations: [(a) => { rec.push({ type: a.type, name: a.name, opts: a.opts }); return undefined; }],
+        transformations: [
+            (a) => {
+                rec.push({ type: a.type, name: a.name, opts: a.opts });
+                return undefined;
+            },
+        ],
     });
     await settle();
     return { c, rec };
@@ -105,7 +114,12 @@ function dependsOnNames(o: pulumi.ResourceOptions): string[] {
 
 const byName = (type: string, name: string) => {
     const r = ofType(type).find((x) => x.name === name);
-    assert.ok(r, `no ${type} named ${name}; have ${ofType(type).map((x) => x.name).join(", ")}`);
+    assert.ok(
+        r,
+        `no ${type} named ${name}; have ${ofType(type)
+            .map((x) => x.name)
+            .join(", ")}`,
+    );
     return r!.inputs;
 };
 const appDeployment = () => byName(T.deployment, "chat");
@@ -124,7 +138,9 @@ describe("azure target", function () {
     describe("defaults (medium, HA, AGC bring-your-own, DNS zone, created Postgres subnet)", () => {
         let c: OpenWebUiCluster;
         let rec: Recorded[];
-        before(async () => { ({ c, rec } = await build({ azure: { dnsZoneName: "example.com" } })); });
+        before(async () => {
+            ({ c, rec } = await build({ azure: { dnsZoneName: "example.com" } }));
+        });
 
         it("creates a zone-redundant General Purpose Flexible Server with private access only", () => {
             const s = one(T.server).inputs;
@@ -175,7 +191,11 @@ describe("azure target", function () {
                 ["chat-postgres-max-connections", "max_connections", "1718"],
             ];
             for (const [n, key, v] of expected) {
-                assert.deepStrictEqual(cfg(n), { resourceGroupName: "rg-owui", serverName: "chat-postgres-x1y2", configurationName: key, value: v, source: "user-override" }, n);
+                assert.deepStrictEqual(
+                    cfg(n),
+                    { resourceGroupName: "rg-owui", serverName: "chat-postgres-x1y2", configurationName: key, value: v, source: "user-override" },
+                    n,
+                );
             }
             assert.deepStrictEqual(dependsOnNames(optsOf(rec, T.config, "chat-postgres-extensions")), []);
             assert.deepStrictEqual(dependsOnNames(optsOf(rec, T.config, "chat-postgres-tls")), ["chat-postgres-extensions"]);
@@ -200,7 +220,13 @@ describe("azure target", function () {
         });
 
         it("creates the database and sizes the pools under the server's 1718 connections", async () => {
-            assert.deepStrictEqual(one(T.pgDatabase).inputs, { resourceGroupName: "rg-owui", serverName: "chat-postgres-x1y2", databaseName: "openwebui", charset: "UTF8", collation: "en_US.utf8" });
+            assert.deepStrictEqual(one(T.pgDatabase).inputs, {
+                resourceGroupName: "rg-owui",
+                serverName: "chat-postgres-x1y2",
+                databaseName: "openwebui",
+                charset: "UTF8",
+                collation: "en_US.utf8",
+            });
             assert.strictEqual(await value(c.databaseServerMaxConnections), 1718);
             assert.ok((await value(c.databaseMaxClientConnections)) <= Math.floor(1718 * 0.8));
             const pw = byName(T.password, "chat-postgres-admin-password");
@@ -208,7 +234,10 @@ describe("azure target", function () {
             assert.strictEqual(pw.special, false);
             assert.ok((optsOf(rec, T.password, "chat-postgres-admin-password").additionalSecretOutputs ?? []).includes("result"));
             const url = unsecret(appSecretData().DATABASE_URL);
-            assert.match(url, /^postgresql:\/\/openwebui_app:.*@chat-postgres-x1y2\.postgres\.database\.azure\.com:5432\/openwebui\?sslmode=verify-full&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000$/);
+            assert.match(
+                url,
+                /^postgresql:\/\/openwebui_app:.*@chat-postgres-x1y2\.postgres\.database\.azure\.com:5432\/openwebui\?sslmode=verify-full&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000$/,
+            );
         });
 
         it("protects the server: a CanNotDelete lock (Azure side) and `protect` (pulumi destroy)", () => {
@@ -247,7 +276,9 @@ describe("azure target", function () {
         it("reaches Redis through a private endpoint registered in privatelink.redis.azure.net", () => {
             const pe = byName(T.pe, "chat-redis-pe");
             assert.strictEqual(pe.subnet.id, PE_SUBNET);
-            assert.deepStrictEqual(pe.privateLinkServiceConnections, [{ name: "chat-redis", privateLinkServiceId: "chat-redis-id", groupIds: ["redisEnterprise"] }]);
+            assert.deepStrictEqual(pe.privateLinkServiceConnections, [
+                { name: "chat-redis", privateLinkServiceId: "chat-redis-id", groupIds: ["redisEnterprise"] },
+            ]);
             assert.strictEqual(byName(T.zone, "chat-redis-dns").privateZoneName, "privatelink.redis.azure.net");
             assert.deepStrictEqual(byName(T.link, "chat-redis-dns-link").virtualNetwork, { id: VNET });
             const zg = byName(T.zoneGroup, "chat-redis-pe-dns");
@@ -293,7 +324,12 @@ describe("azure target", function () {
                 deleteRetentionPolicy: { enabled: true, days: 14 },
                 containerDeleteRetentionPolicy: { enabled: true, days: 14 },
             });
-            assert.deepStrictEqual(one(T.container).inputs, { resourceGroupName: "rg-owui", accountName: storageAccountName("chat"), containerName: "openwebui", publicAccess: "None" });
+            assert.deepStrictEqual(one(T.container).inputs, {
+                resourceGroupName: "rg-owui",
+                accountName: storageAccountName("chat"),
+                containerName: "openwebui",
+                publicAccess: "None",
+            });
             assert.strictEqual(optsOf(rec, T.account).retainOnDelete, true);
             assert.strictEqual(optsOf(rec, T.container).retainOnDelete, true);
         });
@@ -338,7 +374,9 @@ describe("azure target", function () {
         });
 
         it("annotates the ServiceAccount with the client id and labels the pods azure.workload.identity/use=true", () => {
-            assert.deepStrictEqual(byName(T.sa, "chat-serviceaccount").metadata.annotations, { "azure.workload.identity/client-id": "11111111-2222-3333-4444-555555555555" });
+            assert.deepStrictEqual(byName(T.sa, "chat-serviceaccount").metadata.annotations, {
+                "azure.workload.identity/client-id": "11111111-2222-3333-4444-555555555555",
+            });
             assert.strictEqual(appPod().topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule", "AKS node pools carry zone labels");
             assert.strictEqual(appDeployment().spec.template.metadata.labels["azure.workload.identity/use"], "true");
             assert.strictEqual(byName(T.job, "chat-migrate").spec.template.metadata.labels["azure.workload.identity/use"], "true");
@@ -353,7 +391,10 @@ describe("azure target", function () {
             assert.deepStrictEqual(gw.spec.addresses, [{ type: "alb.networking.azure.io/alb-frontend", value: "owui-frontend" }]);
             assert.deepStrictEqual(gw.spec.listeners, [
                 {
-                    name: "https", port: 443, protocol: "HTTPS", hostname: "chat.example.com",
+                    name: "https",
+                    port: 443,
+                    protocol: "HTTPS",
+                    hostname: "chat.example.com",
                     tls: { mode: "Terminate", certificateRefs: [{ group: "", kind: "Secret", name: "chat-tls" }] },
                     allowedRoutes: { namespaces: { from: "Same" } },
                 },
@@ -379,13 +420,24 @@ describe("azure target", function () {
             const rp = one(T.routePolicy);
             const p = rp.plain;
             assert.strictEqual(p.metadata.namespace, "open-webui");
-            assert.deepStrictEqual(p.spec.targetRef, { group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: byName(T.httpRoute, "chat").metadata.name, namespace: "open-webui" });
+            assert.deepStrictEqual(p.spec.targetRef, {
+                group: "gateway.networking.k8s.io",
+                kind: "HTTPRoute",
+                name: byName(T.httpRoute, "chat").metadata.name,
+                namespace: "open-webui",
+            });
             assert.strictEqual(p.spec.targetRef.name, "chat");
             assert.deepStrictEqual(p.spec.default, { timeouts: { routeTimeout: "3600s" } });
             await validateK8sObject(p);
             // The transcribed schema really rejects a misspelt field and a bad duration.
-            await assert.rejects(validateK8sObject({ ...p, spec: { ...p.spec, default: { timeouts: { requestTimeout: "3600s" } } } }), /additional properties \(requestTimeout\)/);
-            await assert.rejects(validateK8sObject({ ...p, spec: { ...p.spec, default: { timeouts: { routeTimeout: "3600" } } } }), /routeTimeout must match pattern/);
+            await assert.rejects(
+                validateK8sObject({ ...p, spec: { ...p.spec, default: { timeouts: { requestTimeout: "3600s" } } } }),
+                /additional properties \(requestTimeout\)/,
+            );
+            await assert.rejects(
+                validateK8sObject({ ...p, spec: { ...p.spec, default: { timeouts: { routeTimeout: "3600" } } } }),
+                /routeTimeout must match pattern/,
+            );
         });
 
         it("points chat.example.com at the AGC frontend FQDN (CNAME) and publishes https://chat.example.com", async () => {
@@ -416,10 +468,27 @@ describe("azure target", function () {
             const counts: { [t: string]: number } = {};
             for (const r of registered.filter((x) => x.type.startsWith("azure-native:"))) counts[r.type] = (counts[r.type] ?? 0) + 1;
             assert.deepStrictEqual(counts, {
-                [T.server]: 1, [T.config]: 4, [T.pgDatabase]: 1, [T.lock]: 3, [T.subnet]: 1, [T.zone]: 3, [T.link]: 3, [T.pe]: 2, [T.zoneGroup]: 2,
-                [T.redis]: 1, [T.redisDb]: 1, [T.account]: 1, [T.blobService]: 1, [T.container]: 1, [T.identity]: 1, [T.fic]: 1, [T.role]: 1, [T.record]: 1,
+                [T.server]: 1,
+                [T.config]: 4,
+                [T.pgDatabase]: 1,
+                [T.lock]: 3,
+                [T.subnet]: 1,
+                [T.zone]: 3,
+                [T.link]: 3,
+                [T.pe]: 2,
+                [T.zoneGroup]: 2,
+                [T.redis]: 1,
+                [T.redisDb]: 1,
+                [T.account]: 1,
+                [T.blobService]: 1,
+                [T.container]: 1,
+                [T.identity]: 1,
+                [T.fic]: 1,
+                [T.role]: 1,
+                [T.record]: 1,
                 // hardening.accessLogs (tests/accessLogs.test.ts): postgres, redis, redis-db, blob, agc; the workspace they send to.
-                "azure-native:monitor:DiagnosticSetting": 5, "azure-native:operationalinsights:Workspace": 1,
+                "azure-native:monitor:DiagnosticSetting": 5,
+                "azure-native:operationalinsights:Workspace": 1,
                 // Telemetry on by default (tests/telemetry.test.ts): Application Insights on that workspace.
                 "azure-native:applicationinsights:Component": 1,
                 // Alarms on by default (tests/alarms.test.ts): postgres connections, CPU, storage; redis memory, evictions.
@@ -442,7 +511,12 @@ describe("azure target", function () {
                 tls: { clusterIssuer: "letsencrypt" },
                 database: { deletionProtection: false, highAvailability: false },
                 otel: { enabled: false },
-                azure: { storagePrivateEndpoint: false, storageAllowedSubnetIds: [AKS_SUBNET], storageAllowedIpRanges: ["20.50.1.0/28"], ingress: { controller: "appRoutingNginx" } },
+                azure: {
+                    storagePrivateEndpoint: false,
+                    storageAllowedSubnetIds: [AKS_SUBNET],
+                    storageAllowedIpRanges: ["20.50.1.0/28"],
+                    ingress: { controller: "appRoutingNginx" },
+                },
             }));
         });
 
@@ -468,8 +542,16 @@ describe("azure target", function () {
             assert.strictEqual(a.publicNetworkAccess, "Enabled");
             assert.strictEqual(a.allowSharedKeyAccess, false);
             assert.strictEqual(a.enableHttpsTrafficOnly, true);
-            assert.deepStrictEqual(a.networkRuleSet, { defaultAction: "Deny", bypass: "None", virtualNetworkRules: [{ virtualNetworkResourceId: AKS_SUBNET, action: "Allow" }], ipRules: [{ iPAddressOrRange: "20.50.1.0/28", action: "Allow" }] });
-            assert.deepStrictEqual(ofType(T.pe).map((p) => p.name), ["chat-redis-pe"]);
+            assert.deepStrictEqual(a.networkRuleSet, {
+                defaultAction: "Deny",
+                bypass: "None",
+                virtualNetworkRules: [{ virtualNetworkResourceId: AKS_SUBNET, action: "Allow" }],
+                ipRules: [{ iPAddressOrRange: "20.50.1.0/28", action: "Allow" }],
+            });
+            assert.deepStrictEqual(
+                ofType(T.pe).map((p) => p.name),
+                ["chat-redis-pe"],
+            );
         });
 
         it("app-routing NGINX (deprecated option): long proxy timeouts, upload size, cert-manager TLS", async () => {
@@ -492,7 +574,11 @@ describe("azure target", function () {
     describe("large, AGIC, DNS zone", () => {
         let c: OpenWebUiCluster;
         before(async () => {
-            ({ c } = await build({ size: "large", otel: { enabled: false }, azure: { dnsZoneName: "example.com", ingress: { controller: "applicationGatewayIngress", agc: undefined } } }));
+            ({ c } = await build({
+                size: "large",
+                otel: { enabled: false },
+                azure: { dnsZoneName: "example.com", ingress: { controller: "applicationGatewayIngress", agc: undefined } },
+            }));
         });
 
         it("large maps to Standard_D8ds_v5 with max_connections 3000 set explicitly, and Balanced_B5", async () => {
@@ -552,7 +638,14 @@ describe("azure target", function () {
                     postgresPrivateDnsZoneId: pgZone,
                     redisPrivateDnsZoneId: redisZone,
                     blobPrivateDnsZoneId: blobZone,
-                    skus: { postgresSkuName: "Standard_E4ds_v5", postgresSkuTier: "MemoryOptimized", postgresHighAvailabilityMode: "SameZone", postgresStorageGb: 256, redisSkuName: "MemoryOptimized_M10", storageSkuName: "Standard_GZRS" },
+                    skus: {
+                        postgresSkuName: "Standard_E4ds_v5",
+                        postgresSkuTier: "MemoryOptimized",
+                        postgresHighAvailabilityMode: "SameZone",
+                        postgresStorageGb: 256,
+                        redisSkuName: "MemoryOptimized_M10",
+                        storageSkuName: "Standard_GZRS",
+                    },
                     postgresExtensions: ["pg_trgm", "VECTOR", "uuid_ossp"],
                     postgresGeoRedundantBackup: true,
                     postgresAdminLogin: "owuiroot",
@@ -593,7 +686,11 @@ describe("azure target", function () {
         });
 
         it("creates the resource group and puts every resource in it", () => {
-            assert.deepStrictEqual(one(T.rg).inputs, { resourceGroupName: "rg-new", location: "westeurope", tags: { "openwebui-cluster": "chat", "managed-by": "pulumi" } });
+            assert.deepStrictEqual(one(T.rg).inputs, {
+                resourceGroupName: "rg-new",
+                location: "westeurope",
+                tags: { "openwebui-cluster": "chat", "managed-by": "pulumi" },
+            });
             for (const t of [T.server, T.redis, T.account, T.identity, T.pe, T.redisDb, T.config, T.container, T.fic]) {
                 for (const r of ofType(t)) assert.strictEqual(r.inputs.resourceGroupName, "rg-new", `${r.name} not in the created group`);
             }
@@ -643,18 +740,28 @@ describe("azure target", function () {
 
     describe("AGC with an existing shared Gateway", () => {
         before(async () => {
-            await build({ tls: {}, otel: { enabled: false }, azure: { ingress: { agc: { gatewayName: "shared", gatewayNamespace: "gateways", gatewayListenerName: "https-chat" } } } });
+            await build({
+                tls: {},
+                otel: { enabled: false },
+                azure: { ingress: { agc: { gatewayName: "shared", gatewayNamespace: "gateways", gatewayListenerName: "https-chat" } } },
+            });
         });
 
         it("the route attaches to it; no Gateway, redirect route or DNS record is created", () => {
             assert.strictEqual(ofType(T.gateway).length, 0);
-            assert.deepStrictEqual(ofType(T.httpRoute).map((r) => r.name), ["chat"]);
+            assert.deepStrictEqual(
+                ofType(T.httpRoute).map((r) => r.name),
+                ["chat"],
+            );
             assert.deepStrictEqual(byName(T.httpRoute, "chat").spec.parentRefs, [{ name: "shared", namespace: "gateways", sectionName: "https-chat" }]);
             assert.strictEqual(ofType(T.record).length, 0);
         });
 
         it("the route's RoutePolicy (in the app's namespace) still lifts the 60 s request timeout on the shared Gateway", () => {
-            assert.deepStrictEqual(one(T.routePolicy).plain.spec, { targetRef: { group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "chat", namespace: "open-webui" }, default: { timeouts: { routeTimeout: "3600s" } } });
+            assert.deepStrictEqual(one(T.routePolicy).plain.spec, {
+                targetRef: { group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "chat", namespace: "open-webui" },
+                default: { timeouts: { routeTimeout: "3600s" } },
+            });
         });
 
         it("every Kubernetes object passes its OpenAPI schema", async () => {
@@ -669,8 +776,14 @@ describe("azure target", function () {
 
         it("the Gateway has only the HTTP listener, the route attaches to it, no redirect route", async () => {
             const gw = one(T.gateway).inputs;
-            assert.deepStrictEqual(gw.spec.listeners.map((l: any) => [l.name, l.port, l.protocol]), [["http", 80, "HTTP"]]);
-            assert.deepStrictEqual(ofType(T.httpRoute).map((r) => r.name), ["chat"]);
+            assert.deepStrictEqual(
+                gw.spec.listeners.map((l: any) => [l.name, l.port, l.protocol]),
+                [["http", 80, "HTTP"]],
+            );
+            assert.deepStrictEqual(
+                ofType(T.httpRoute).map((r) => r.name),
+                ["chat"],
+            );
             assert.deepStrictEqual(byName(T.httpRoute, "chat").spec.parentRefs, [{ name: "chat-gateway", namespace: "open-webui", sectionName: "http" }]);
             assert.strictEqual(envOf(appPod()).WEBUI_URL.value, "http://chat.example.com");
             await validateAll();
@@ -683,7 +796,12 @@ describe("azure target", function () {
             const { spec, platform } = prepareSpec(argsOf({}));
             const parent = new pulumi.ComponentResource("test:index:Parent", "direct");
             const ctx: ProviderContext = {
-                name: "direct", parent, spec, namespace: "open-webui", serviceAccountName: "direct", tags: {},
+                name: "direct",
+                parent,
+                spec,
+                namespace: "open-webui",
+                serviceAccountName: "direct",
+                tags: {},
                 opts: (extra) => ({ parent, ...extra }),
             };
             const cache = platform.createCache(ctx);
@@ -701,7 +819,8 @@ describe("azure target", function () {
             const identity = platform.createWorkloadIdentity(ctx, store);
             const names = async (o: any) => [...(await o.allResources())].map((r: any) => r.__name).sort();
             const annotationDeps = await names(identity.serviceAccountAnnotations["azure.workload.identity/client-id"]);
-            for (const n of ["direct-identity", "direct-federated-credential", "direct-blob-data-contributor"]) assert.ok(annotationDeps.includes(n), `${n} not in ${annotationDeps}`);
+            for (const n of ["direct-identity", "direct-federated-credential", "direct-blob-data-contributor"])
+                assert.ok(annotationDeps.includes(n), `${n} not in ${annotationDeps}`);
             assert.ok((await names(store.env.AZURE_STORAGE_ENDPOINT)).includes("direct-blob-pe-dns"));
             assert.deepStrictEqual(identity.podLabels, { "azure.workload.identity/use": "true" });
             await settle();
@@ -712,7 +831,12 @@ describe("azure target", function () {
             const { spec, platform } = prepareSpec(argsOf({ azure: { dnsZoneName: "example.com", ingress: { controller: "applicationGatewayIngress" } } }));
             const parent = new pulumi.ComponentResource("test:index:Parent", "direct");
             const ctx: ProviderContext = {
-                name: "direct", parent, spec, namespace: "open-webui", serviceAccountName: "direct", tags: {},
+                name: "direct",
+                parent,
+                spec,
+                namespace: "open-webui",
+                serviceAccountName: "direct",
+                tags: {},
                 opts: (extra) => ({ parent, ...extra }),
             };
             const lb = platform.createLoadBalancer(ctx);
@@ -720,7 +844,10 @@ describe("azure target", function () {
             lb.afterRoute!(route, {} as any);
             await settle();
             const r = one(T.record).inputs;
-            assert.deepStrictEqual([r.recordType, r.relativeRecordSetName, r.aRecords, r.cnameRecord], ["A", "chat", [{ ipv4Address: "20.50.60.70" }], undefined]);
+            assert.deepStrictEqual(
+                [r.recordType, r.relativeRecordSetName, r.aRecords, r.cnameRecord],
+                ["A", "chat", [{ ipv4Address: "20.50.60.70" }], undefined],
+            );
         });
     });
 
@@ -750,7 +877,9 @@ describe("azure target", function () {
             assert.strictEqual(one(T.fic).inputs.issuer, ISSUER);
             const sn = one(T.subnet).inputs;
             assert.deepStrictEqual([sn.resourceGroupName, sn.virtualNetworkName], ["rg-aks", "aks-vnet"]);
-            assert.deepStrictEqual(byName(T.link, "chat-redis-dns-link").virtualNetwork, { id: `${SUB}/resourceGroups/rg-aks/providers/Microsoft.Network/virtualNetworks/aks-vnet` });
+            assert.deepStrictEqual(byName(T.link, "chat-redis-dns-link").virtualNetwork, {
+                id: `${SUB}/resourceGroups/rg-aks/providers/Microsoft.Network/virtualNetworks/aks-vnet`,
+            });
             assert.strictEqual(one(T.gateway).inputs.metadata.annotations["alb.networking.azure.io/alb-id"], AGC_ID);
             assert.strictEqual(one(T.record).inputs.cnameRecord.cname, "abc123.fz42.alb.azure.com");
             assert.strictEqual(one(T.lock, "postgres-lock").inputs.level, "CanNotDelete");
@@ -766,9 +895,21 @@ describe("azure target", function () {
         it("provisioning values follow Microsoft's limits table for every family", () => {
             // learn.microsoft.com/azure/postgresql/configure-maintain/concepts-limits, "Maximum connections".
             const table: [string, number][] = [
-                ["Standard_B1ms", 50], ["Standard_B2s", 429], ["Standard_B2ms", 859], ["Standard_B4ms", 1718], ["Standard_B8ms", 3437], ["Standard_B12ms", 5000],
-                ["Standard_D2ds_v5", 859], ["Standard_D4ds_v5", 1718], ["Standard_D8ds_v5", 3437], ["Standard_D16ds_v5", 5000], ["Standard_D2s_v3", 859], ["Standard_D4ads_v5", 1718],
-                ["Standard_E2ds_v5", 1718], ["Standard_E4ds_v5", 3437], ["Standard_E8ds_v5", 5000],
+                ["Standard_B1ms", 50],
+                ["Standard_B2s", 429],
+                ["Standard_B2ms", 859],
+                ["Standard_B4ms", 1718],
+                ["Standard_B8ms", 3437],
+                ["Standard_B12ms", 5000],
+                ["Standard_D2ds_v5", 859],
+                ["Standard_D4ds_v5", 1718],
+                ["Standard_D8ds_v5", 3437],
+                ["Standard_D16ds_v5", 5000],
+                ["Standard_D2s_v3", 859],
+                ["Standard_D4ads_v5", 1718],
+                ["Standard_E2ds_v5", 1718],
+                ["Standard_E4ds_v5", 3437],
+                ["Standard_E8ds_v5", 5000],
             ];
             for (const [sku, want] of table) assert.strictEqual(provisioningMaxConnections(sku), want, sku);
             assert.strictEqual(provisioningMaxConnections("Standard_M64ms"), undefined);
@@ -783,7 +924,10 @@ describe("azure target", function () {
         it("warns with the restart command while Azure reports the change pending, and only then", async () => {
             const warned: string[] = [];
             const orig = pulumi.log.warn;
-            (pulumi.log as any).warn = (m: string) => { warned.push(m); return Promise.resolve(); };
+            (pulumi.log as any).warn = (m: string) => {
+                warned.push(m);
+                return Promise.resolve();
+            };
             try {
                 warnIfRestartPending({ isConfigPendingRestart: pulumi.output(false) } as any, 1718, "owui-pg", "rg-ai");
                 warnIfRestartPending({ isConfigPendingRestart: pulumi.output(undefined) } as any, 1718, "owui-pg", "rg-ai");
@@ -793,60 +937,186 @@ describe("azure target", function () {
                 (pulumi.log as any).warn = orig;
             }
             assert.strictEqual(warned.length, 1, warned.join("\n"));
-            assert.match(warned[0], /max_connections=1718 on PostgreSQL server owui-pg is pending a restart .*az postgres flexible-server restart -g rg-ai -n owui-pg/);
+            assert.match(
+                warned[0],
+                /max_connections=1718 on PostgreSQL server owui-pg is pending a restart .*az postgres flexible-server restart -g rg-ai -n owui-pg/,
+            );
         });
     });
 
     describe("clear errors for bad Azure inputs, before anything is registered", () => {
         const cases: [string, any, RegExp][] = [
             ["the azure block is missing", { azure: undefined }, /azure: got nothing; target azure needs the azure block/],
-            ["azure.resourceGroupName is missing", { azure: { resourceGroupName: undefined } }, /azure\.resourceGroupName: got nothing; give the resource group/],
+            [
+                "azure.resourceGroupName is missing",
+                { azure: { resourceGroupName: undefined } },
+                /azure\.resourceGroupName: got nothing; give the resource group/,
+            ],
             ["azure.location is missing", { azure: { location: "" } }, /azure\.location: got ""; give the Azure region/],
             ["azure.vnetId is a bare name", { azure: { vnetId: "aks-vnet" } }, /azure\.vnetId: got "aks-vnet"; use the ARM id/],
             ["azure.vnetId is missing", { azure: { vnetId: undefined } }, /azure\.vnetId: got nothing; give the ARM id of the AKS virtual network/],
             ["no Postgres subnet", { azure: { postgresSubnetCidr: undefined } }, /azure\.postgresSubnetId\/postgresSubnetCidr: got nothing; set exactly one/],
             ["both Postgres subnet forms", { azure: { postgresSubnetId: PG_SUBNET } }, /azure\.postgresSubnetId\/postgresSubnetCidr: got "both set"/],
-            ["azure.postgresSubnetCidr too small", { azure: { postgresSubnetCidr: "10.240.8.0/29" } }, /azure\.postgresSubnetCidr: got "10\.240\.8\.0\/29"; use an IPv4 CIDR from \/16 to \/28/],
-            ["azure.postgresSubnetCidr not a network address (Azure: InvalidCIDRNotation, after the rest was created)", { azure: { postgresSubnetCidr: "10.240.8.5/28" } }, /azure\.postgresSubnetCidr: got "10\.240\.8\.5\/28"; the address is not the network address of a \/28: use 10\.240\.8\.0\/28/],
-            ["azure.postgresSubnetCidr octet over 255", { azure: { postgresSubnetCidr: "10.256.8.0/28" } }, /azure\.postgresSubnetCidr: got "10\.256\.8\.0\/28"; use an IPv4 CIDR from \/16 to \/28/],
-            ["azure.aksOidcIssuerUrl with a space", { azure: { aksOidcIssuerUrl: "https://eastus.oic.prod-aks.azure.com/ tenant/" } }, /azure\.aksOidcIssuerUrl: got "https:\/\/eastus\.oic\.prod-aks\.azure\.com\/ tenant\/"; use the https:\/\/ issuer URL/],
-            ["azure.dnsZoneName with a trailing dot", { azure: { dnsZoneName: "example.com." } }, /azure\.dnsZoneName: got "example\.com\."; give the zone's lowercase DNS name without a trailing dot/],
-            ["azure.postgresSubnetId not a subnet id", { azure: { postgresSubnetCidr: undefined, postgresSubnetId: VNET } }, /azure\.postgresSubnetId: got ".*virtualNetworks\/aks-vnet"; use a subnet ARM id/],
-            ["azure.privateEndpointSubnetId is missing", { azure: { privateEndpointSubnetId: undefined } }, /azure\.privateEndpointSubnetId: got nothing; give the ARM id of a subnet/],
+            [
+                "azure.postgresSubnetCidr too small",
+                { azure: { postgresSubnetCidr: "10.240.8.0/29" } },
+                /azure\.postgresSubnetCidr: got "10\.240\.8\.0\/29"; use an IPv4 CIDR from \/16 to \/28/,
+            ],
+            [
+                "azure.postgresSubnetCidr not a network address (Azure: InvalidCIDRNotation, after the rest was created)",
+                { azure: { postgresSubnetCidr: "10.240.8.5/28" } },
+                /azure\.postgresSubnetCidr: got "10\.240\.8\.5\/28"; the address is not the network address of a \/28: use 10\.240\.8\.0\/28/,
+            ],
+            [
+                "azure.postgresSubnetCidr octet over 255",
+                { azure: { postgresSubnetCidr: "10.256.8.0/28" } },
+                /azure\.postgresSubnetCidr: got "10\.256\.8\.0\/28"; use an IPv4 CIDR from \/16 to \/28/,
+            ],
+            [
+                "azure.aksOidcIssuerUrl with a space",
+                { azure: { aksOidcIssuerUrl: "https://eastus.oic.prod-aks.azure.com/ tenant/" } },
+                /azure\.aksOidcIssuerUrl: got "https:\/\/eastus\.oic\.prod-aks\.azure\.com\/ tenant\/"; use the https:\/\/ issuer URL/,
+            ],
+            [
+                "azure.dnsZoneName with a trailing dot",
+                { azure: { dnsZoneName: "example.com." } },
+                /azure\.dnsZoneName: got "example\.com\."; give the zone's lowercase DNS name without a trailing dot/,
+            ],
+            [
+                "azure.postgresSubnetId not a subnet id",
+                { azure: { postgresSubnetCidr: undefined, postgresSubnetId: VNET } },
+                /azure\.postgresSubnetId: got ".*virtualNetworks\/aks-vnet"; use a subnet ARM id/,
+            ],
+            [
+                "azure.privateEndpointSubnetId is missing",
+                { azure: { privateEndpointSubnetId: undefined } },
+                /azure\.privateEndpointSubnetId: got nothing; give the ARM id of a subnet/,
+            ],
             ["azure.aksOidcIssuerUrl is missing", { azure: { aksOidcIssuerUrl: undefined } }, /azure\.aksOidcIssuerUrl: got nothing; give the AKS OIDC issuer/],
-            ["azure.aksOidcIssuerUrl is not https", { azure: { aksOidcIssuerUrl: "http://issuer" } }, /azure\.aksOidcIssuerUrl: got "http:\/\/issuer"; use the https:\/\/ issuer URL/],
-            ["azure.postgresPrivateDnsZoneId has a wrong zone name", { azure: { postgresPrivateDnsZoneId: `${SUB}/resourceGroups/x/providers/Microsoft.Network/privateDnsZones/example.com` } }, /azure\.postgresPrivateDnsZoneId: .*ends in \.postgres\.database\.azure\.com/],
-            ["Burstable with HA", { azure: { skus: { postgresSkuTier: "Burstable", postgresSkuName: "Standard_B2s" } }, database: { maxConnections: 429 } }, /azure\.skus\.postgresSkuTier: got "Burstable"; Burstable servers have no high availability/],
-            ["unknown Postgres SKU without maxConnections", { azure: { skus: { postgresSkuName: "Standard_M64ms" } } }, /azure\.skus\.postgresSkuName: got "Standard_M64ms"; its max_connections is not known here .*set database\.maxConnections/],
+            [
+                "azure.aksOidcIssuerUrl is not https",
+                { azure: { aksOidcIssuerUrl: "http://issuer" } },
+                /azure\.aksOidcIssuerUrl: got "http:\/\/issuer"; use the https:\/\/ issuer URL/,
+            ],
+            [
+                "azure.postgresPrivateDnsZoneId has a wrong zone name",
+                { azure: { postgresPrivateDnsZoneId: `${SUB}/resourceGroups/x/providers/Microsoft.Network/privateDnsZones/example.com` } },
+                /azure\.postgresPrivateDnsZoneId: .*ends in \.postgres\.database\.azure\.com/,
+            ],
+            [
+                "Burstable with HA",
+                { azure: { skus: { postgresSkuTier: "Burstable", postgresSkuName: "Standard_B2s" } }, database: { maxConnections: 429 } },
+                /azure\.skus\.postgresSkuTier: got "Burstable"; Burstable servers have no high availability/,
+            ],
+            [
+                "unknown Postgres SKU without maxConnections",
+                { azure: { skus: { postgresSkuName: "Standard_M64ms" } } },
+                /azure\.skus\.postgresSkuName: got "Standard_M64ms"; its max_connections is not known here .*set database\.maxConnections/,
+            ],
             // Static parameter: above the provisioning value it needs a restart no deploy performs (issue 12 #6).
-            ["max_connections above what the SKU is provisioned with", { azure: { skus: { postgresSkuName: "Standard_E4ds_v5", postgresSkuTier: "MemoryOptimized" } }, database: { maxConnections: 5000 } },
-                /database\.maxConnections: got 5000; max_connections is a static parameter on Flexible Server: Standard_E4ds_v5 is provisioned with 3437, .*only after a server restart.*Use at most 3437, or a larger SKU/],
-            ["max_connections above the default SKU's", { database: { maxConnections: 2000 } }, /database\.maxConnections: got 2000; .*Standard_D4ds_v5 is provisioned with 1718/],
-            ["max_connections over Azure's range", { azure: { skus: { postgresSkuName: "Standard_M64ms" } }, database: { maxConnections: 6000 } }, /database\.maxConnections: got 6000; Azure allows max_connections from 25 to 5000/],
-            ["unknown HA mode", { azure: { skus: { postgresHighAvailabilityMode: "MultiRegion" } } }, /azure\.skus\.postgresHighAvailabilityMode: got "MultiRegion"; use ZoneRedundant or SameZone/],
-            ["Postgres storage size not offered", { azure: { skus: { postgresStorageGb: 100 } } }, /azure\.skus\.postgresStorageGb: got 100; use one of 32, 64, 128/],
-            ["retired Redis SKU", { azure: { skus: { redisSkuName: "Enterprise_E10" } } }, /azure\.skus\.redisSkuName: got "Enterprise_E10"; use an Azure Managed Redis SKU/],
+            [
+                "max_connections above what the SKU is provisioned with",
+                { azure: { skus: { postgresSkuName: "Standard_E4ds_v5", postgresSkuTier: "MemoryOptimized" } }, database: { maxConnections: 5000 } },
+                /database\.maxConnections: got 5000; max_connections is a static parameter on Flexible Server: Standard_E4ds_v5 is provisioned with 3437, .*only after a server restart.*Use at most 3437, or a larger SKU/,
+            ],
+            [
+                "max_connections above the default SKU's",
+                { database: { maxConnections: 2000 } },
+                /database\.maxConnections: got 2000; .*Standard_D4ds_v5 is provisioned with 1718/,
+            ],
+            [
+                "max_connections over Azure's range",
+                { azure: { skus: { postgresSkuName: "Standard_M64ms" } }, database: { maxConnections: 6000 } },
+                /database\.maxConnections: got 6000; Azure allows max_connections from 25 to 5000/,
+            ],
+            [
+                "unknown HA mode",
+                { azure: { skus: { postgresHighAvailabilityMode: "MultiRegion" } } },
+                /azure\.skus\.postgresHighAvailabilityMode: got "MultiRegion"; use ZoneRedundant or SameZone/,
+            ],
+            [
+                "Postgres storage size not offered",
+                { azure: { skus: { postgresStorageGb: 100 } } },
+                /azure\.skus\.postgresStorageGb: got 100; use one of 32, 64, 128/,
+            ],
+            [
+                "retired Redis SKU",
+                { azure: { skus: { redisSkuName: "Enterprise_E10" } } },
+                /azure\.skus\.redisSkuName: got "Enterprise_E10"; use an Azure Managed Redis SKU/,
+            ],
             ["unknown eviction policy", { azure: { redisEvictionPolicy: "LRU" } }, /azure\.redisEvictionPolicy: got "LRU"; use one of NoEviction/],
-            ["redis.cluster on Azure Managed Redis", { redis: { cluster: true } }, /redis\.cluster: got true; Azure Managed Redis is created with the EnterpriseCluster policy/],
+            [
+                "redis.cluster on Azure Managed Redis",
+                { redis: { cluster: true } },
+                /redis\.cluster: got true; Azure Managed Redis is created with the EnterpriseCluster policy/,
+            ],
             ["database.iamAuth on Azure", { database: { iamAuth: true } }, /database\.iamAuth: got true; IAM token auth is AWS only/],
-            ["database.version Azure does not offer", { database: { version: "13" } }, /database\.version: got "13"; Azure Database for PostgreSQL flexible server supports 14, 15, 16, 17, 18/],
-            ["backup retention under Flexible Server's 7 days", { database: { backupRetentionDays: 3 } }, /database\.backupRetentionDays: got 3; Azure Database for PostgreSQL flexible server keeps backups 7 to 35 days/],
-            ["maintenance day out of range", { azure: { postgresMaintenanceWindow: { dayOfWeek: 7 } } }, /azure\.postgresMaintenanceWindow\.dayOfWeek: got 7; use 0 \(Sunday\) to 6 \(Saturday\)/],
-            ["maintenance hour out of range", { azure: { postgresMaintenanceWindow: { startHour: 24 } } }, /azure\.postgresMaintenanceWindow\.startHour: got 24; use an hour from 0 to 23/],
-            ["reserved admin login", { azure: { postgresAdminLogin: "admin" } }, /azure\.postgresAdminLogin: got "admin"; use a lowercase identifier that is not reserved/],
+            [
+                "database.version Azure does not offer",
+                { database: { version: "13" } },
+                /database\.version: got "13"; Azure Database for PostgreSQL flexible server supports 14, 15, 16, 17, 18/,
+            ],
+            [
+                "backup retention under Flexible Server's 7 days",
+                { database: { backupRetentionDays: 3 } },
+                /database\.backupRetentionDays: got 3; Azure Database for PostgreSQL flexible server keeps backups 7 to 35 days/,
+            ],
+            [
+                "maintenance day out of range",
+                { azure: { postgresMaintenanceWindow: { dayOfWeek: 7 } } },
+                /azure\.postgresMaintenanceWindow\.dayOfWeek: got 7; use 0 \(Sunday\) to 6 \(Saturday\)/,
+            ],
+            [
+                "maintenance hour out of range",
+                { azure: { postgresMaintenanceWindow: { startHour: 24 } } },
+                /azure\.postgresMaintenanceWindow\.startHour: got 24; use an hour from 0 to 23/,
+            ],
+            [
+                "reserved admin login",
+                { azure: { postgresAdminLogin: "admin" } },
+                /azure\.postgresAdminLogin: got "admin"; use a lowercase identifier that is not reserved/,
+            ],
             ["bad extension name", { azure: { postgresExtensions: ["vector; drop"] } }, /azure\.postgresExtensions: got "vector; drop"/],
             ["bad container name", { storage: { bucketName: "Open_WebUI" } }, /storage\.bucketName: got "Open_WebUI"; an Azure container name/],
             ["bad storage SKU", { azure: { skus: { storageSkuName: "Premium_LRS" } } }, /azure\.skus\.storageSkuName: got "Premium_LRS"/],
-            ["AGC with no Gateway source", { azure: { ingress: { agc: {} } } }, /azure\.ingress\.agc: got nothing; Application Gateway for Containers needs exactly one of/],
-            ["AGC with two Gateway sources", { azure: { ingress: { agc: { resourceId: AGC_ID, frontendName: "f", gatewayName: "g" } } } }, /azure\.ingress\.agc: got "several set"/],
+            [
+                "AGC with no Gateway source",
+                { azure: { ingress: { agc: {} } } },
+                /azure\.ingress\.agc: got nothing; Application Gateway for Containers needs exactly one of/,
+            ],
+            [
+                "AGC with two Gateway sources",
+                { azure: { ingress: { agc: { resourceId: AGC_ID, frontendName: "f", gatewayName: "g" } } } },
+                /azure\.ingress\.agc: got "several set"/,
+            ],
             ["AGC resource without frontend", { azure: { ingress: { agc: { resourceId: AGC_ID } } } }, /azure\.ingress\.agc\.frontendName: got nothing/],
             ["ALB name without namespace", { azure: { ingress: { agc: { albName: "alb" } } } }, /azure\.ingress\.agc\.albNamespace: got nothing/],
             ["Gateway without a certificate", { tls: {} }, /tls\.secretName: got nothing; the HTTPS listener of the Gateway needs a certificate/],
-            ["AGIC without a certificate", { tls: {}, azure: { ingress: { controller: "applicationGatewayIngress" } } }, /tls\.secretName: got nothing; the Ingress needs a certificate: set tls\.secretName or tls\.clusterIssuer or azure\.ingress\.appGatewaySslCertificate/],
-            ["unknown ingress controller", { azure: { ingress: { controller: "traefik" } } }, /azure\.ingress\.controller: got "traefik"; use one of applicationGatewayForContainers, applicationGatewayIngress, appRoutingNginx/],
-            ["request timeout too short", { azure: { ingress: { requestTimeoutSeconds: 30 } } }, /azure\.ingress\.requestTimeoutSeconds: got 30; use 60 to 86400 seconds/],
-            ["DNS zone not containing the hostname", { azure: { dnsZoneName: "example.org" } }, /azure\.dnsZoneName: got "example\.org"; hostname chat\.example\.com is not in this zone/],
-            ["DNS zone with a shared Gateway", { tls: {}, azure: { dnsZoneName: "example.com", ingress: { agc: { gatewayName: "shared" } } } }, /azure\.dnsZoneName: got "example\.com"; with an existing Gateway/],
+            [
+                "AGIC without a certificate",
+                { tls: {}, azure: { ingress: { controller: "applicationGatewayIngress" } } },
+                /tls\.secretName: got nothing; the Ingress needs a certificate: set tls\.secretName or tls\.clusterIssuer or azure\.ingress\.appGatewaySslCertificate/,
+            ],
+            [
+                "unknown ingress controller",
+                { azure: { ingress: { controller: "traefik" } } },
+                /azure\.ingress\.controller: got "traefik"; use one of applicationGatewayForContainers, applicationGatewayIngress, appRoutingNginx/,
+            ],
+            [
+                "request timeout too short",
+                { azure: { ingress: { requestTimeoutSeconds: 30 } } },
+                /azure\.ingress\.requestTimeoutSeconds: got 30; use 60 to 86400 seconds/,
+            ],
+            [
+                "DNS zone not containing the hostname",
+                { azure: { dnsZoneName: "example.org" } },
+                /azure\.dnsZoneName: got "example\.org"; hostname chat\.example\.com is not in this zone/,
+            ],
+            [
+                "DNS zone with a shared Gateway",
+                { tls: {}, azure: { dnsZoneName: "example.com", ingress: { agc: { gatewayName: "shared" } } } },
+                /azure\.dnsZoneName: got "example\.com"; with an existing Gateway/,
+            ],
         ];
         for (const [title, args, re] of cases) {
             it(title, () => {
@@ -860,10 +1130,12 @@ describe("azure target", function () {
 
         it("needs no private endpoint subnet when Redis is external and Blob is public", () => {
             reset();
-            const { spec } = prepareSpec(argsOf({
-                redis: { mode: "external", url: "rediss://:pw@redis.example.com:6380/0" },
-                azure: { privateEndpointSubnetId: undefined, storagePrivateEndpoint: false, storageAllowedSubnetIds: [AKS_SUBNET] },
-            }));
+            const { spec } = prepareSpec(
+                argsOf({
+                    redis: { mode: "external", url: "rediss://:pw@redis.example.com:6380/0" },
+                    azure: { privateEndpointSubnetId: undefined, storagePrivateEndpoint: false, storageAllowedSubnetIds: [AKS_SUBNET] },
+                }),
+            );
             assert.strictEqual(spec.azure?.privateEndpointSubnetId, undefined);
             assert.strictEqual(registered.length, 0);
         });
@@ -876,7 +1148,16 @@ describe("azure target", function () {
             } catch (e) {
                 msg = (e as Error).message;
             }
-            for (const f of ["azure.resourceGroupName", "azure.location", "azure.vnetId", "azure.aksOidcIssuerUrl", "azure.postgresSubnetId/postgresSubnetCidr", "azure.privateEndpointSubnetId", "azure.ingress.agc", "tls.secretName"]) {
+            for (const f of [
+                "azure.resourceGroupName",
+                "azure.location",
+                "azure.vnetId",
+                "azure.aksOidcIssuerUrl",
+                "azure.postgresSubnetId/postgresSubnetCidr",
+                "azure.privateEndpointSubnetId",
+                "azure.ingress.agc",
+                "tls.secretName",
+            ]) {
                 assert.ok(msg.includes(`  - ${f}: `), `missing ${f} in:\n${msg}`);
             }
             assert.strictEqual(registered.length, 0);
@@ -885,13 +1166,25 @@ describe("azure target", function () {
 });
 
 describe("azure target: azure-native's API-version aliases", function () {
-    const versionAlias = (a: any) => typeof a === "object" && a !== null && typeof a.type === "string" && /^azure-native:[^:/]+\/v\d|^azure-nextgen:/.test(a.type);
+    const versionAlias = (a: any) =>
+        typeof a === "object" && a !== null && typeof a.type === "string" && /^azure-native:[^:/]+\/v\d|^azure-nextgen:/.test(a.type);
 
     it("control: the SDK classes add one alias per API version (a PrivateEndpoint built outside the component has dozens)", async () => {
         reset();
         const seen: any[] = [];
         const network = require("@pulumi/azure-native/network");
-        new network.PrivateEndpoint("bare", { resourceGroupName: "rg" }, { transformations: [(a: any) => { seen.push(a.opts); return undefined; }] });
+        new network.PrivateEndpoint(
+            "bare",
+            { resourceGroupName: "rg" },
+            {
+                transformations: [
+                    (a: any) => {
+                        seen.push(a.opts);
+                        return undefined;
+                    },
+                ],
+            },
+        );
         await settle();
         assert.ok(seen[0].aliases.filter(versionAlias).length > 20, `${seen[0].aliases.length} aliases`);
     });
@@ -901,7 +1194,16 @@ describe("azure target: azure-native's API-version aliases", function () {
         const azureChildren = rec.filter((r) => r.type.startsWith("azure-native:"));
         assert.ok(azureChildren.length >= 10, `${azureChildren.length} azure-native children`);
         for (const r of azureChildren) assert.deepStrictEqual((r.opts.aliases ?? []).filter(versionAlias), [], `${r.type} ${r.name}`);
-        const kept = dropApiVersionAliases({ opts: { aliases: [{ type: "azure-native:network/v20230501:PrivateEndpoint" }, { type: "azure-nextgen:network:PrivateEndpoint" }, { name: "old-name" }, "urn:pulumi:s::p::t::n"] } } as any).opts.aliases;
+        const kept = dropApiVersionAliases({
+            opts: {
+                aliases: [
+                    { type: "azure-native:network/v20230501:PrivateEndpoint" },
+                    { type: "azure-nextgen:network:PrivateEndpoint" },
+                    { name: "old-name" },
+                    "urn:pulumi:s::p::t::n",
+                ],
+            },
+        } as any).opts.aliases;
         assert.deepStrictEqual(kept, [{ name: "old-name" }, "urn:pulumi:s::p::t::n"]);
     });
 });

@@ -16,7 +16,11 @@ describe("planning capacity (users per replica, measured per size preset)", () =
         for (const s of Object.values(SizePreset)) assert.ok(PLANNING_USERS_PER_CPU[s] > 0, `${s}: no measured users per CPU`);
         const per = (s: SizePreset, cpu: string) => planningUsersPerReplica(s, cpu);
         assert.ok(per(SizePreset.Small, "500m") < per(SizePreset.Medium, "1"));
-        assert.strictEqual(per(SizePreset.Large, "2"), PLANNING_USERS_PER_CPU[SizePreset.Large] * EVENT_LOOP_CORES, "the second core of a large pod serves the thread pool, not more users");
+        assert.strictEqual(
+            per(SizePreset.Large, "2"),
+            PLANNING_USERS_PER_CPU[SizePreset.Large] * EVENT_LOOP_CORES,
+            "the second core of a large pod serves the thread pool, not more users",
+        );
     });
 
     it("the HPA carries the figure for the pod's CPU request (pod.cpuRequest overrides the preset's)", async () => {
@@ -38,7 +42,10 @@ describe("planning capacity (users per replica, measured per size preset)", () =
         const r = await plan({ programDir: path.join(ROOT, "examples", "kubernetes"), out: false, noPolicy: true, config: ["replicasMin=3", "replicasMax=8"] });
         assert.strictEqual(r.error, undefined, r.error);
         const per = planningUsersPerReplica(SizePreset.Medium, "1");
-        assert.deepStrictEqual((r.capacity ?? []).map((c) => [c.usersPerReplica, c.usersAtMin, c.usersAtMax]), [[per, 3 * per, 8 * per]]);
+        assert.deepStrictEqual(
+            (r.capacity ?? []).map((c) => [c.usersPerReplica, c.usersAtMin, c.usersAtMax]),
+            [[per, 3 * per, 8 * per]],
+        );
         const text = renderText(r);
         assert.match(text, new RegExp(`~${per} users per replica -> ~${3 * per} at replicas.min \\(3\\), ~${8 * per} at replicas.max \\(8\\)`));
         assert.ok(text.indexOf("Planning capacity") > text.indexOf("Estimated"), "capacity is printed after the cost estimate");
@@ -49,7 +56,14 @@ describe("database pools hold the preset's steady use (no reconnect churn)", () 
     const { computePools, POD_SIZING } = require("../components/spec/sizing");
     const P = require("../policy/policies");
     it("the pool takes the preset's steady use first; overflow only what the budget leaves", () => {
-        const plan = computePools({ maxConnections: 5000, budgetFraction: 0.8, maxReplicas: 10, pgvector: true, preferredPool: POD_SIZING.medium.preferredPool, preferredOverflow: POD_SIZING.medium.preferredOverflow });
+        const plan = computePools({
+            maxConnections: 5000,
+            budgetFraction: 0.8,
+            maxReplicas: 10,
+            pgvector: true,
+            preferredPool: POD_SIZING.medium.preferredPool,
+            preferredOverflow: POD_SIZING.medium.preferredOverflow,
+        });
         assert.strictEqual(plan.poolSize, POD_SIZING.medium.preferredPool);
         assert.strictEqual(plan.maxOverflow, POD_SIZING.medium.preferredOverflow);
         assert.strictEqual(plan.churn, undefined);
@@ -63,7 +77,12 @@ describe("database pools hold the preset's steady use (no reconnect churn)", () 
         this.timeout(60_000);
         reset();
         // 200 connections x 0.8 over 14 pods x 3 engines: 3 per engine, far below the preset's pool.
-        new OpenWebUiCluster("churn", { target: CloudTarget.Kubernetes, hostname: "chat.example.com", database: { mode: "external", url: "postgresql://u:p@db.example.com:5432/owui?sslmode=require", maxConnections: 200 }, replicas: { min: 2, max: 10 } } as any);
+        new OpenWebUiCluster("churn", {
+            target: CloudTarget.Kubernetes,
+            hostname: "chat.example.com",
+            database: { mode: "external", url: "postgresql://u:p@db.example.com:5432/owui?sslmode=require", maxConnections: 200 },
+            replicas: { min: 2, max: 10 },
+        } as any);
         await settle();
         const dep = ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "churn")!;
         const why = dep.plain.metadata.annotations["openwebui.io/pool-churn"];
@@ -75,8 +94,15 @@ describe("database pools hold the preset's steady use (no reconnect churn)", () 
         assert.strictEqual(reports.length, 1);
         // A database with room: no annotation.
         reset();
-        new OpenWebUiCluster("roomy", { target: CloudTarget.Kubernetes, hostname: "chat.example.com", database: { mode: "external", url: "postgresql://u:p@db.example.com:5432/owui?sslmode=require", maxConnections: 5000 } } as any);
+        new OpenWebUiCluster("roomy", {
+            target: CloudTarget.Kubernetes,
+            hostname: "chat.example.com",
+            database: { mode: "external", url: "postgresql://u:p@db.example.com:5432/owui?sslmode=require", maxConnections: 5000 },
+        } as any);
         await settle();
-        assert.strictEqual(ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "roomy")!.plain.metadata.annotations["openwebui.io/pool-churn"], undefined);
+        assert.strictEqual(
+            ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "roomy")!.plain.metadata.annotations["openwebui.io/pool-churn"],
+            undefined,
+        );
     });
 });

@@ -18,20 +18,45 @@ import type { CollectorBackendConfig } from "../components/platform/port";
 import { DEFAULT_OTEL_COLLECTOR_IMAGE } from "../components/spec/images";
 import { collectorBinary, fileOverlay } from "./collectorLib";
 
-interface Case { label: string; target: CloudTarget; otel?: Otel; headers?: string[]; cloud?: (metrics: boolean) => CollectorBackendConfig; unbuildable?: string }
+interface Case {
+    label: string;
+    target: CloudTarget;
+    otel?: Otel;
+    headers?: string[];
+    cloud?: (metrics: boolean) => CollectorBackendConfig;
+    unbuildable?: string;
+}
 const aws = (m: boolean) => awsCollectorBackend("eu-west-1", "/openwebui/ns/chat", "open-webui", m);
 const gcp = (m: boolean) => gcpCollectorBackend("proj-123", m);
 export const CASES: Case[] = [
     { label: "kubernetes debugOnly", target: CloudTarget.Kubernetes, otel: { debugOnly: true } },
-    { label: "kubernetes exporterEndpoint grpc + headers", target: CloudTarget.Kubernetes, otel: { exporterEndpoint: "https://otlp.example.com:4317", exporterHeaders: { "x-api-key": "k" } }, headers: ["x-api-key"] },
-    { label: "kubernetes exporterEndpoint http, all signals", target: CloudTarget.Kubernetes, otel: { exporterEndpoint: "https://otlp.example.com", exporterProtocol: OtlpProtocol.Http, logs: true } },
-    { label: "kubernetes prometheusScrape", target: CloudTarget.Kubernetes, otel: { exporterEndpoint: "https://otlp.example.com:4317", prometheusScrape: true, serviceMonitor: true } },
+    {
+        label: "kubernetes exporterEndpoint grpc + headers",
+        target: CloudTarget.Kubernetes,
+        otel: { exporterEndpoint: "https://otlp.example.com:4317", exporterHeaders: { "x-api-key": "k" } },
+        headers: ["x-api-key"],
+    },
+    {
+        label: "kubernetes exporterEndpoint http, all signals",
+        target: CloudTarget.Kubernetes,
+        otel: { exporterEndpoint: "https://otlp.example.com", exporterProtocol: OtlpProtocol.Http, logs: true },
+    },
+    {
+        label: "kubernetes prometheusScrape",
+        target: CloudTarget.Kubernetes,
+        otel: { exporterEndpoint: "https://otlp.example.com:4317", prometheusScrape: true, serviceMonitor: true },
+    },
     { label: "aws cloud default (traces + logs)", target: CloudTarget.Aws, cloud: aws },
     { label: "aws cloud + metrics", target: CloudTarget.Aws, otel: { metrics: true }, cloud: aws },
     { label: "aws exporterEndpoint (unchanged mode)", target: CloudTarget.Aws, otel: { exporterEndpoint: "https://otlp.example.com:4317" } },
     { label: "gcp cloud default (traces + logs)", target: CloudTarget.Gcp, cloud: gcp },
     { label: "gcp cloud + metrics + prometheusScrape", target: CloudTarget.Gcp, otel: { metrics: true, prometheusScrape: true }, cloud: gcp },
-    { label: "azure cloud default", target: CloudTarget.Azure, cloud: azureCollectorBackend, unbuildable: "the azuremonitor exporter is not served by the Go module proxy here (providers/azure/telemetry.ts)" },
+    {
+        label: "azure cloud default",
+        target: CloudTarget.Azure,
+        cloud: azureCollectorBackend,
+        unbuildable: "the azuremonitor exporter is not served by the Go module proxy here (providers/azure/telemetry.ts)",
+    },
 ];
 
 export function render(c: Case): string {
@@ -43,7 +68,15 @@ function validate(bin: string, yaml: string): { status: number | null; out: stri
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "otelcfg-"));
     const file = path.join(dir, "config.yaml");
     fs.writeFileSync(file, yaml);
-    const env = { ...process.env, OTEL_BACKEND_ENDPOINT: "https://otlp.example.com:4317", OTEL_EXPORTER_HEADER_0: "v", AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "x", GOOGLE_CLOUD_PROJECT: "proj-123" };
+    const env = {
+        ...process.env,
+        OTEL_BACKEND_ENDPOINT: "https://otlp.example.com:4317",
+        OTEL_EXPORTER_HEADER_0: "v",
+        AWS_REGION: "eu-west-1",
+        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "x",
+        GOOGLE_CLOUD_PROJECT: "proj-123",
+    };
     const r = spawnSync(bin, ["validate", `--config=file:${file}`], { env, encoding: "utf8", timeout: 60_000 });
     fs.rmSync(dir, { recursive: true, force: true });
     return { status: r.status, out: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
@@ -68,8 +101,14 @@ describe("collector configs (every target and mode)", () => {
     const present = fs.existsSync(bin);
     for (const c of CASES) {
         it(`validates: ${c.label}`, function () {
-            if (c.unbuildable) { console.log(`      skipped: ${c.unbuildable}`); this.skip(); }
-            if (process.env.OTELCOL_DEFERRED === "1") { console.log("      deferred: .ci/run validates after the collector build"); this.skip(); }
+            if (c.unbuildable) {
+                console.log(`      skipped: ${c.unbuildable}`);
+                this.skip();
+            }
+            if (process.env.OTELCOL_DEFERRED === "1") {
+                console.log("      deferred: .ci/run validates after the collector build");
+                this.skip();
+            }
             if (!present) {
                 if (process.env.CI === "true") assert.fail(`no collector at ${bin}: .ci/run builds it with scripts/collector/build.sh`);
                 console.log(`      skipped: no collector at ${bin} (build it: bash scripts/collector/build.sh)`);

@@ -14,7 +14,18 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { isSecretInput, one, ofType, registered, reset, settle, unwrapSecrets } from "./harness";
-import { CloudTarget, EmbeddingEngine, OpenWebUiCluster, OpenWebUiClusterArgs, OtlpProtocol, PgvectorIndexMethod, RoutingMode, ServiceMode, SizePreset, VectorStore } from "../index";
+import {
+    CloudTarget,
+    EmbeddingEngine,
+    OpenWebUiCluster,
+    OpenWebUiClusterArgs,
+    OtlpProtocol,
+    PgvectorIndexMethod,
+    RoutingMode,
+    ServiceMode,
+    SizePreset,
+    VectorStore,
+} from "../index";
 import { sharedProvider } from "../scripts/schema";
 
 const rpc = require("@pulumi/pulumi/runtime/rpc");
@@ -81,7 +92,10 @@ async function viaConstruct(name: string, json: Record<string, any>): Promise<{ 
 
 /** Same types and names, then same inputs per resource (a readable failure for each). */
 function assertSameResources(actual: Snapshot, expected: Snapshot): void {
-    assert.deepStrictEqual(actual.map((r) => `${r.type} ${r.name}`), expected.map((r) => `${r.type} ${r.name}`));
+    assert.deepStrictEqual(
+        actual.map((r) => `${r.type} ${r.name}`),
+        expected.map((r) => `${r.type} ${r.name}`),
+    );
     for (let i = 0; i < expected.length; i++) {
         assert.deepStrictEqual(actual[i].inputs, expected[i].inputs, `inputs of ${expected[i].type} ${expected[i].name}`);
     }
@@ -130,8 +144,18 @@ describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () 
                 s3SecretAccessKeySecret: { name: "s3-creds", key: "secret" },
             },
             vectorStore: { type: VectorStore.Pgvector, pgvectorIndexMethod: PgvectorIndexMethod.Ivfflat, pgvectorMaxVectorLength: 3072 },
-            oidc: { providerUrl: "https://idp.example.org/.well-known/openid-configuration", clientId: "owui", clientSecret: pulumi.secret("oidc-s3cr3t"), providerName: "Corp SSO" },
-            otel: { exporterEndpoint: "https://otlp.example.org:4317", exporterProtocol: OtlpProtocol.Grpc, exporterHeaders: { "x-api-key": pulumi.secret("otel-key") }, logs: true },
+            oidc: {
+                providerUrl: "https://idp.example.org/.well-known/openid-configuration",
+                clientId: "owui",
+                clientSecret: pulumi.secret("oidc-s3cr3t"),
+                providerName: "Corp SSO",
+            },
+            otel: {
+                exporterEndpoint: "https://otlp.example.org:4317",
+                exporterProtocol: OtlpProtocol.Grpc,
+                exporterHeaders: { "x-api-key": pulumi.secret("otel-key") },
+                logs: true,
+            },
             rag: {
                 embeddingEngine: EmbeddingEngine.Openai,
                 embeddingModel: "text-embedding-3-large",
@@ -167,8 +191,18 @@ describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () 
                 s3SecretAccessKeySecret: { name: "s3-creds", key: "secret" },
             },
             vectorStore: { type: "pgvector", pgvectorIndexMethod: "ivfflat", pgvectorMaxVectorLength: 3072 },
-            oidc: { providerUrl: "https://idp.example.org/.well-known/openid-configuration", clientId: "owui", clientSecret: secret("oidc-s3cr3t"), providerName: "Corp SSO" },
-            otel: { exporterEndpoint: "https://otlp.example.org:4317", exporterProtocol: "grpc", exporterHeaders: { "x-api-key": secret("otel-key") }, logs: true },
+            oidc: {
+                providerUrl: "https://idp.example.org/.well-known/openid-configuration",
+                clientId: "owui",
+                clientSecret: secret("oidc-s3cr3t"),
+                providerName: "Corp SSO",
+            },
+            otel: {
+                exporterEndpoint: "https://otlp.example.org:4317",
+                exporterProtocol: "grpc",
+                exporterHeaders: { "x-api-key": secret("otel-key") },
+                logs: true,
+            },
             rag: {
                 embeddingEngine: "openai",
                 embeddingModel: "text-embedding-3-large",
@@ -223,16 +257,23 @@ describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () 
             const app = got.raw.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "ai-app")!;
             assert.ok(isSecretInput(app.inputs, "stringData"), "the app Secret payload is a Pulumi secret");
             const data = unwrapSecrets(app.inputs).stringData;
-            assert.strictEqual(data.DATABASE_URL, `${dbUrl}&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000`);
+            assert.strictEqual(
+                data.DATABASE_URL,
+                `${dbUrl}&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000`,
+            );
             assert.ok(Object.values(data).includes("oidc-s3cr3t"), "OIDC client secret delivered");
             const extra = got.raw.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "ai-extra-env")!;
             assert.ok(isSecretInput(extra.inputs, "stringData"), "the extraSecretEnv Secret payload is a Pulumi secret");
             assert.ok(Object.values(unwrapSecrets(extra.inputs).stringData).includes("search-token"), "extraSecretEnv delivered");
-            assert.ok(Object.values(data).some((v) => typeof v === "string" && v.includes("sk-one") && v.includes("sk-two")), "OpenAI keys delivered");
+            assert.ok(
+                Object.values(data).some((v) => typeof v === "string" && v.includes("sk-one") && v.includes("sk-two")),
+                "OpenAI keys delivered",
+            );
             // No secret value appears in any non-Secret resource's inputs.
             for (const r of got.raw.filter((x) => x.type !== "kubernetes:core/v1:Secret")) {
                 const text = JSON.stringify(r.plain);
-                for (const s of ["oidc-s3cr3t", "search-token", "sk-one", "otel-key", "owui:pw@"]) assert.ok(!text.includes(s), `${s} leaked into ${r.type} ${r.name}`);
+                for (const s of ["oidc-s3cr3t", "search-token", "sk-one", "otel-key", "owui:pw@"])
+                    assert.ok(!text.includes(s), `${s} leaked into ${r.type} ${r.name}`);
             }
         });
 
@@ -242,7 +283,10 @@ describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () 
             const secretOutputs = ["webuiSecretKey", "databaseUrl", "databaseEndpoint"];
             assert.ok(isWireSecret(state.webuiSecretKey), "webuiSecretKey is serialized as a secret");
             assert.ok(isWireSecret(state.databaseUrl), "databaseUrl is serialized as a secret");
-            assert.strictEqual(state.databaseUrl.value, `${dbUrl}&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000`);
+            assert.strictEqual(
+                state.databaseUrl.value,
+                `${dbUrl}&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000`,
+            );
             assert.strictEqual(state.webuiSecretKey.value.length, 64);
             assert.strictEqual(state.url, "https://ai.example.org");
             assert.strictEqual(state.namespace, "owui");
@@ -264,7 +308,10 @@ describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () 
     it("a whole-secret extraSecretEnv map is delivered (its own Secret, envFrom), and stays secret", async () => {
         const { provider } = sharedProvider();
         reset();
-        const inputs = await deserializeInputs(wireInputs({ target: "kubernetes", hostname: "chat.example.com", extraSecretEnv: secret({ SEARCH_TOKEN_X: "tok" }) }), new Map());
+        const inputs = await deserializeInputs(
+            wireInputs({ target: "kubernetes", hostname: "chat.example.com", extraSecretEnv: secret({ SEARCH_TOKEN_X: "tok" }) }),
+            new Map(),
+        );
         assert.ok(pulumi.Output.isInstance(inputs.extraSecretEnv), "the server hands a top-level secret over as one Output");
         await provider.construct("chat", TOKEN, inputs, constructOpts);
         await settle();
@@ -273,7 +320,7 @@ describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () 
         assert.strictEqual(extra.plain.stringData.SEARCH_TOKEN_X, "tok");
         const dep = registered.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === "chat")!;
         assert.deepStrictEqual(dep.plain.spec.template.spec.containers[0].envFrom, [{ secretRef: { name: "chat-extra-env" } }]);
-        assert.ok(!JSON.stringify(dep.plain).includes("tok\""), "the value is not in the pod spec");
+        assert.ok(!JSON.stringify(dep.plain).includes('tok"'), "the value is not in the pod spec");
     });
 
     it("invalid JSON input fails construct with the field, the value and the fix; nothing registered", async () => {
@@ -361,13 +408,25 @@ describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () 
         function runProgram(config: Record<string, string>): { inputs: any; name: string; exports: Record<string, string> } {
             const r = spawnSync(python!, [path.join(dir, "__main__.py")], {
                 cwd: dir,
-                env: { ...process.env, PYTHONPATH: tmp, PYTHONDONTWRITEBYTECODE: "1", STUB_CONFIG: JSON.stringify(config), STUB_SCHEMA: path.join(__dirname, "..", "schema.json") },
+                env: {
+                    ...process.env,
+                    PYTHONPATH: tmp,
+                    PYTHONDONTWRITEBYTECODE: "1",
+                    STUB_CONFIG: JSON.stringify(config),
+                    STUB_SCHEMA: path.join(__dirname, "..", "schema.json"),
+                },
                 encoding: "utf8",
             });
             assert.strictEqual(r.status, 0, `python failed:\n${r.stderr}`);
             const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
             const revive = (v: any): any =>
-                Array.isArray(v) ? v.map(revive) : v && typeof v === "object" ? ("__secret" in v ? secret(revive(v.__secret)) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]))) : v;
+                Array.isArray(v)
+                    ? v.map(revive)
+                    : v && typeof v === "object"
+                      ? "__secret" in v
+                          ? secret(revive(v.__secret))
+                          : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]))
+                      : v;
             return { inputs: revive(out.inputs), name: out.name, exports: out.exports };
         }
 
@@ -377,7 +436,10 @@ describe("construct() with JSON inputs, as from Python/Go/C#/YAML", function () 
             assert.deepStrictEqual(run.inputs.kubernetes, { routing: "ingress", ingressClassName: "nginx" });
             const { state, resources } = await viaConstruct(run.name, run.inputs);
             assert.strictEqual(state.url, "https://chat.example.com");
-            assert.ok(resources.some((r) => r.type === "kubernetes:apps/v1:StatefulSet" && r.name === "chat-postgres"), "in-cluster Postgres");
+            assert.ok(
+                resources.some((r) => r.type === "kubernetes:apps/v1:StatefulSet" && r.name === "chat-postgres"),
+                "in-cluster Postgres",
+            );
             const app = resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "chat-app")!;
             assert.strictEqual(app.inputs.stringData.OPENAI_API_KEYS, "sk-example");
             for (const [exported, output] of Object.entries(run.exports)) {

@@ -43,7 +43,9 @@ describe("core (kubernetes target, in-cluster services)", function () {
     });
 
     it("the schema check really rejects a bad object", async () => {
-        await assert.rejects(validateK8sObject({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: { replicas: "three", selector: {}, template: {} } }));
+        await assert.rejects(
+            validateK8sObject({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: { replicas: "three", selector: {}, template: {} } }),
+        );
         await assert.rejects(validateK8sObject({ apiVersion: "example.com/v1", kind: "Unknown", metadata: { name: "x" } }), /no schema model/);
     });
 
@@ -59,7 +61,9 @@ describe("core (kubernetes target, in-cluster services)", function () {
     });
 
     it("no literal secret reaches a pod env", async () => {
-        const pods = [...ofType("kubernetes:apps/v1:Deployment"), ...ofType("kubernetes:batch/v1:Job"), ...ofType("kubernetes:apps/v1:StatefulSet")].map((r) => r.plain.spec.template.spec);
+        const pods = [...ofType("kubernetes:apps/v1:Deployment"), ...ofType("kubernetes:batch/v1:Job"), ...ofType("kubernetes:apps/v1:StatefulSet")].map(
+            (r) => r.plain.spec.template.spec,
+        );
         for (const pod of pods) {
             for (const ctr of pod.containers) {
                 for (const e of ctr.env ?? []) {
@@ -73,7 +77,9 @@ describe("core (kubernetes target, in-cluster services)", function () {
     });
 
     it("embeddings go where the models go: RAG_OPENAI_API_BASE_URL/KEY from the gateway (Open WebUI ignores OPENAI_API_BASE_URLS for them)", async () => {
-        await build({ rag: { openaiApiBaseUrls: ["https://litellm.internal/v1", "https://other/v1"], openaiApiKeys: [pulumi.secret("sk-gw"), pulumi.secret("sk-2")] } });
+        await build({
+            rag: { openaiApiBaseUrls: ["https://litellm.internal/v1", "https://other/v1"], openaiApiKeys: [pulumi.secret("sk-gw"), pulumi.secret("sk-2")] },
+        });
         let env = envOf(podOf());
         assert.strictEqual(env.RAG_OPENAI_API_BASE_URL.value, "https://litellm.internal/v1");
         assert.deepStrictEqual(env.RAG_OPENAI_API_KEY.valueFrom.secretKeyRef, { name: "chat-app", key: "RAG_EMBEDDING_API_KEY" });
@@ -81,7 +87,13 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.strictEqual(secret().plain.stringData.RAG_EMBEDDING_API_KEY, "sk-gw");
         assert.ok(isSecretInput(secret().inputs, "stringData.RAG_EMBEDDING_API_KEY"), "the embedding key is a Pulumi secret");
         // An explicit embedding endpoint and key win; Ollama embeddings use the RAG_OLLAMA_* names.
-        await build({ rag: { openaiApiBaseUrls: ["https://litellm.internal/v1"], embeddingApiBaseUrl: "https://emb.internal/v1", embeddingApiKey: pulumi.secret("sk-emb") } });
+        await build({
+            rag: {
+                openaiApiBaseUrls: ["https://litellm.internal/v1"],
+                embeddingApiBaseUrl: "https://emb.internal/v1",
+                embeddingApiKey: pulumi.secret("sk-emb"),
+            },
+        });
         env = envOf(podOf());
         assert.strictEqual(env.RAG_OPENAI_API_BASE_URL.value, "https://emb.internal/v1");
         assert.strictEqual(secret().plain.stringData.RAG_EMBEDDING_API_KEY, "sk-emb");
@@ -119,7 +131,12 @@ describe("core (kubernetes target, in-cluster services)", function () {
         // A frozen Redis must not hang requests or /health past the liveness timeout (HA drill 6).
         assert.strictEqual(env.REDIS_SOCKET_TIMEOUT.value, "1");
         assert.strictEqual(env.REDIS_HEALTH_CHECK_INTERVAL.value, "30");
-        assert.deepStrictEqual(JSON.parse(env.WEBSOCKET_REDIS_OPTIONS.value), { socket_connect_timeout: 2, socket_timeout: 1, socket_keepalive: true, health_check_interval: 30 });
+        assert.deepStrictEqual(JSON.parse(env.WEBSOCKET_REDIS_OPTIONS.value), {
+            socket_connect_timeout: 2,
+            socket_timeout: 1,
+            socket_keepalive: true,
+            health_check_interval: 30,
+        });
         assert.strictEqual(env.WEBUI_URL.value, "https://chat.example.com");
         assert.strictEqual(env.STORAGE_PROVIDER.value, "s3");
         assert.strictEqual(env.S3_ENDPOINT_URL.value, "http://chat-objects.open-webui.svc.cluster.local:8333");
@@ -129,7 +146,10 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.strictEqual(env.WEBUI_AUTH_COOKIE_SECURE.value, "true");
         assert.strictEqual(env.ENABLE_PERSISTENT_CONFIG.value, "true");
         const secret = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-app")!;
-        assert.match(secret.plain.stringData.DATABASE_URL, /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@chat-postgres\.open-webui\.svc\.cluster\.local:5432\/openwebui\?connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000$/);
+        assert.match(
+            secret.plain.stringData.DATABASE_URL,
+            /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@chat-postgres\.open-webui\.svc\.cluster\.local:5432\/openwebui\?connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000$/,
+        );
         assert.match(secret.plain.stringData.REDIS_URL, /^redis:\/\/:[A-Za-z0-9]{40}@chat-redis\.open-webui\.svc\.cluster\.local:6379\/0$/);
     });
 
@@ -158,7 +178,16 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.deepStrictEqual([big.poolSize, big.maxOverflow, big.worstCaseTotal], [10, 10, 840]);
         const noPgv = computePools({ maxConnections: 1722, budgetFraction: 0.8, maxReplicas: 10, pgvector: false, preferredPool: 10, preferredOverflow: 10 });
         assert.ok(typeof noPgv !== "string" && noPgv.enginesPerPod === 2 && noPgv.worstCaseTotal === 560);
-        const explicit = computePools({ maxConnections: 200, budgetFraction: 0.8, maxReplicas: 4, pgvector: true, preferredPool: 10, preferredOverflow: 10, poolSize: 10, maxOverflow: 10 });
+        const explicit = computePools({
+            maxConnections: 200,
+            budgetFraction: 0.8,
+            maxReplicas: 4,
+            pgvector: true,
+            preferredPool: 10,
+            preferredOverflow: 10,
+            poolSize: 10,
+            maxOverflow: 10,
+        });
         assert.match(explicit as string, /over the budget of 160/);
     });
 
@@ -170,11 +199,19 @@ describe("core (kubernetes target, in-cluster services)", function () {
         const jenv = envOf(job.plain.spec.template.spec);
         assert.strictEqual(jenv.ENABLE_DB_MIGRATIONS.value, "true");
         // pgvector (the default): the Job also creates the vector table, so pods starting together do not race on it.
-        assert.deepStrictEqual(job.plain.spec.template.spec.containers[0].command, ["python", "-c", "import asyncio, open_webui.config as c; seed = getattr(c, 'seed_registered_defaults', None); seed and asyncio.run(seed()); import open_webui.retrieval.vector.factory; print('open-webui migrations: done')"]);
+        assert.deepStrictEqual(job.plain.spec.template.spec.containers[0].command, [
+            "python",
+            "-c",
+            "import asyncio, open_webui.config as c; seed = getattr(c, 'seed_registered_defaults', None); seed and asyncio.run(seed()); import open_webui.retrieval.vector.factory; print('open-webui migrations: done')",
+        ]);
         assert.strictEqual(job.plain.spec.template.spec.restartPolicy, "Never");
         // Same env as the serving pods except the migration switch.
         const denv = envOf(podOf());
-        const strip = (e: Record<string, any>) => { const { ENABLE_DB_MIGRATIONS, ...rest } = e; void ENABLE_DB_MIGRATIONS; return rest; };
+        const strip = (e: Record<string, any>) => {
+            const { ENABLE_DB_MIGRATIONS, ...rest } = e;
+            void ENABLE_DB_MIGRATIONS;
+            return rest;
+        };
         assert.deepStrictEqual(strip(jenv), strip(denv));
         // Every other Open WebUI process has migrations disabled.
         for (const d of ofType("kubernetes:apps/v1:Deployment").filter((x) => x.plain.spec.template.spec.containers[0].image.includes("open-webui"))) {
@@ -195,7 +232,15 @@ describe("core (kubernetes target, in-cluster services)", function () {
         assert.deepStrictEqual(ctr.command, ["psql", "--no-psqlrc", "-f", "/sql/bootstrap.sql"]);
         assert.deepStrictEqual(ctr.envFrom, [{ secretRef: { name: "chat-db-admin" } }]);
         const admin = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-db-admin")!;
-        assert.deepStrictEqual(Object.keys(admin.plain.stringData).sort(), ["APP_DB_PASSWORD", "PGDATABASE", "PGHOST", "PGPASSWORD", "PGPORT", "PGSSLMODE", "PGUSER"]);
+        assert.deepStrictEqual(Object.keys(admin.plain.stringData).sort(), [
+            "APP_DB_PASSWORD",
+            "PGDATABASE",
+            "PGHOST",
+            "PGPASSWORD",
+            "PGPORT",
+            "PGSSLMODE",
+            "PGUSER",
+        ]);
         assert.match(BOOTSTRAP_SQL, /ALTER ROLE %I WITH NOSUPERUSER/);
         assert.match(BOOTSTRAP_SQL, /LOGIN NOCREATEDB NOCREATEROLE PASSWORD %L/);
         assert.match(BOOTSTRAP_SQL, /ALTER DATABASE %I OWNER TO %I/);
@@ -296,19 +341,44 @@ describe("core (kubernetes target, in-cluster services)", function () {
 
     it("NetworkPolicies: default deny, then each workload's flows (tests/networkFlows.test.ts evaluates them)", async () => {
         const nps = ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy");
-        assert.deepStrictEqual(nps.map((n) => n.name).sort(), ["chat-app", "chat-db-bootstrap", "chat-default-deny", "chat-migrations", "chat-objects", "chat-objects-init", "chat-postgres", "chat-redis"]);
+        assert.deepStrictEqual(nps.map((n) => n.name).sort(), [
+            "chat-app",
+            "chat-db-bootstrap",
+            "chat-default-deny",
+            "chat-migrations",
+            "chat-objects",
+            "chat-objects-init",
+            "chat-postgres",
+            "chat-redis",
+        ]);
         const deny = nps.find((n) => n.name === "chat-default-deny")!;
-        assert.deepStrictEqual(deny.plain.spec, { podSelector: { matchLabels: { "app.kubernetes.io/instance": "chat" } }, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] });
+        assert.deepStrictEqual(deny.plain.spec, {
+            podSelector: { matchLabels: { "app.kubernetes.io/instance": "chat" } },
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [],
+            egress: [],
+        });
         const pg = nps.find((n) => n.name === "chat-postgres")!;
-        assert.deepStrictEqual(pg.plain.spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/component"]), ["app", "migrations", "db-bootstrap"]);
+        assert.deepStrictEqual(
+            pg.plain.spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/component"]),
+            ["app", "migrations", "db-bootstrap"],
+        );
         assert.deepStrictEqual(pg.plain.spec.ingress[0].ports, [{ protocol: "TCP", port: 5432 }]);
         const app = nps.find((n) => n.name === "chat-app")!;
-        assert.deepStrictEqual(app.plain.spec.ingress, [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ protocol: "TCP", port: 8080 }] }]);
+        assert.deepStrictEqual(app.plain.spec.ingress, [
+            { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ protocol: "TCP", port: 8080 }] },
+        ]);
         // SeaweedFS: S3 for the app; master HTTP/gRPC and the filer's gRPC for the bucket Job's
         // `weed shell` (the ports a real weed shell connects to: tests/integration/seaweedfs.itest.ts).
         const objects = nps.find((n) => n.name === "chat-objects")!;
-        assert.deepStrictEqual(objects.plain.spec.ingress[0].ports.map((x: any) => x.port), [8333]);
-        assert.deepStrictEqual(objects.plain.spec.ingress[1].ports.map((x: any) => x.port), [9333, 19333, 18888]);
+        assert.deepStrictEqual(
+            objects.plain.spec.ingress[0].ports.map((x: any) => x.port),
+            [8333],
+        );
+        assert.deepStrictEqual(
+            objects.plain.spec.ingress[1].ports.map((x: any) => x.port),
+            [9333, 19333, 18888],
+        );
     });
 
     it("in-cluster services are single-instance, on volumes, flagged not-HA; no MinIO", async () => {
@@ -332,7 +402,10 @@ describe("core (kubernetes target, in-cluster services)", function () {
     it("OpenTelemetry by default: off, no collector (one with nowhere to send would only drop data)", async () => {
         const env = envOf(podOf());
         assert.strictEqual(env.ENABLE_OTEL.value, "false");
-        assert.strictEqual(ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "chat-otel-collector"), undefined);
+        assert.strictEqual(
+            ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "chat-otel-collector"),
+            undefined,
+        );
     });
 
     it("OTEL debugOnly: collector Deployment + config with the debug exporter, annotated for plan's warning; Open WebUI exports to it", async () => {
@@ -356,13 +429,19 @@ describe("core (kubernetes target, in-cluster services)", function () {
     });
 
     it("OTEL to an existing collector: no collector deployed, Open WebUI sends there (TLS as its URL says)", async () => {
-        for (const [url, insecure] of [["http://otel-collector.observability.svc:4317", "true"], ["https://otel.corp.example:4317", "false"]]) {
+        for (const [url, insecure] of [
+            ["http://otel-collector.observability.svc:4317", "true"],
+            ["https://otel.corp.example:4317", "false"],
+        ]) {
             const own = await build({ otel: { collectorEndpoint: url } });
             const env = envOf(podOf());
             assert.strictEqual(env.ENABLE_OTEL.value, "true");
             assert.strictEqual(env.OTEL_EXPORTER_OTLP_ENDPOINT.value, url);
             assert.strictEqual(env.OTEL_EXPORTER_OTLP_INSECURE.value, insecure);
-            assert.strictEqual(ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "chat-otel-collector"), undefined);
+            assert.strictEqual(
+                ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "chat-otel-collector"),
+                undefined,
+            );
             assert.strictEqual(await value(own.otelCollectorEndpoint), url);
         }
         c = await build();
@@ -405,7 +484,13 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
         await build({
             database: { mode: ServiceMode.External, urlSecret: { name: "pg", key: "url" }, maxConnections: 400 },
             redis: { mode: ServiceMode.External, urlSecret: { name: "redis", key: "url" }, cluster: true },
-            storage: { mode: ServiceMode.External, bucketName: "uploads", s3EndpointUrl: "https://s3.example.com", s3AccessKeyIdSecret: { name: "s3", key: "id" }, s3SecretAccessKeySecret: { name: "s3", key: "secret" } },
+            storage: {
+                mode: ServiceMode.External,
+                bucketName: "uploads",
+                s3EndpointUrl: "https://s3.example.com",
+                s3AccessKeyIdSecret: { name: "s3", key: "id" },
+                s3SecretAccessKeySecret: { name: "s3", key: "secret" },
+            },
         });
         assert.strictEqual(ofType("kubernetes:apps/v1:StatefulSet").length, 0);
         assert.strictEqual(ofType("kubernetes:batch/v1:Job").length, 1);
@@ -434,9 +519,15 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
     });
 
     it("external Postgres by URL: the URL goes into the app Secret, never into env", async () => {
-        await build({ database: { mode: ServiceMode.External, url: "postgresql://u:p@db.internal:5432/owui?sslmode=require", maxConnections: 300 }, redis: { mode: ServiceMode.External, url: "rediss://:tok@redis.internal:6380/0" } });
+        await build({
+            database: { mode: ServiceMode.External, url: "postgresql://u:p@db.internal:5432/owui?sslmode=require", maxConnections: 300 },
+            redis: { mode: ServiceMode.External, url: "rediss://:tok@redis.internal:6380/0" },
+        });
         const secret = ofType("kubernetes:core/v1:Secret").find((s) => s.name === "chat-app")!;
-        assert.strictEqual(secret.plain.stringData.DATABASE_URL, "postgresql://u:p@db.internal:5432/owui?sslmode=require&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000");
+        assert.strictEqual(
+            secret.plain.stringData.DATABASE_URL,
+            "postgresql://u:p@db.internal:5432/owui?sslmode=require&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000",
+        );
         assert.strictEqual(secret.plain.stringData.REDIS_URL, "rediss://:tok@redis.internal:6380/0");
         const env = envOf(podOf());
         assert.strictEqual(env.DATABASE_URL.value, undefined);
@@ -446,7 +537,15 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
     });
 
     it("OIDC: client secret through the Secret, Redis-backed sessions for multi-replica logins", async () => {
-        await build({ oidc: { providerUrl: "https://idp.example.com/.well-known/openid-configuration", clientId: "owui", clientSecret: "shh", providerName: "Okta", disablePasswordLogin: true } });
+        await build({
+            oidc: {
+                providerUrl: "https://idp.example.com/.well-known/openid-configuration",
+                clientId: "owui",
+                clientSecret: "shh",
+                providerName: "Okta",
+                disablePasswordLogin: true,
+            },
+        });
         const env = envOf(podOf());
         assert.deepStrictEqual(env.OAUTH_CLIENT_SECRET.valueFrom.secretKeyRef, { name: "chat-app", key: "OAUTH_CLIENT_SECRET" });
         assert.strictEqual(env.OPENID_REDIRECT_URI.value, "https://chat.example.com/oauth/oidc/callback");
@@ -459,7 +558,15 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
 
     it("RAG and task models pass through; API keys and extra secrets via the Secret", async () => {
         await build({
-            rag: { embeddingModel: "text-embedding-3-large", hybridSearch: true, contentExtractionEngine: "tika", taskModel: "qwen3:8b", taskModelExternal: "gpt-4.1-nano", openaiApiBaseUrls: ["https://api.openai.com/v1", "https://llm.internal/v1"], openaiApiKeys: ["k1", "k2"] },
+            rag: {
+                embeddingModel: "text-embedding-3-large",
+                hybridSearch: true,
+                contentExtractionEngine: "tika",
+                taskModel: "qwen3:8b",
+                taskModelExternal: "gpt-4.1-nano",
+                openaiApiBaseUrls: ["https://api.openai.com/v1", "https://llm.internal/v1"],
+                openaiApiKeys: ["k1", "k2"],
+            },
             extraEnv: { TIKA_SERVER_URL: "http://tika:9998" },
             extraSecretEnv: { WEB_SEARCH_API_TOKEN_X: "abc" },
         });
@@ -528,7 +635,18 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
         const optsOf = async (args: Partial<OpenWebUiClusterArgs>) => {
             const seen = new Map<string, pulumi.ResourceOptions>();
             reset();
-            new OpenWebUiCluster("chat", { ...base, ...args }, { transformations: [(a) => { seen.set(`${a.type}::${a.name}`, a.opts); return undefined; }] });
+            new OpenWebUiCluster(
+                "chat",
+                { ...base, ...args },
+                {
+                    transformations: [
+                        (a) => {
+                            seen.set(`${a.type}::${a.name}`, a.opts);
+                            return undefined;
+                        },
+                    ],
+                },
+            );
             await settle();
             const depl = seen.get("kubernetes:apps/v1:Deployment::chat")!;
             const job = [...seen].find(([k]) => k.startsWith("kubernetes:batch/v1:Job::chat-migrate"))![1];
@@ -539,7 +657,10 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
         assert.deepStrictEqual(serving.depl.ignoreChanges, ["spec.replicas"]);
         assert.strictEqual(serving.depl.replacementTrigger, "serving");
         assert.strictEqual(serving.depl.replaceOnChanges, undefined, "no other replacement path: updates must roll, not recreate");
-        assert.ok(serving.deplDeps.some((n) => n.startsWith("chat-migrate")), `Deployment waits for the migration Job: ${serving.deplDeps}`);
+        assert.ok(
+            serving.deplDeps.some((n) => n.startsWith("chat-migrate")),
+            `Deployment waits for the migration Job: ${serving.deplDeps}`,
+        );
         assert.ok(!serving.jobDeps.includes("chat"));
         const maint = await optsOf({ migrations: { maintenanceMode: true } });
         assert.strictEqual(maint.depl.ignoreChanges, undefined, "maintenance mode owns replicas (0)");
@@ -554,12 +675,27 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
         // recreated on an extraSecretEnv change. Names must be plain, ordering comes from dependsOn.
         const seen = new Map<string, { props: any; opts: pulumi.ResourceOptions }>();
         reset();
-        new OpenWebUiCluster("chat", { ...base, extraSecretEnv: { TAVILY_API_KEY: "k" }, otel: { exporterEndpoint: "https://otlp.example.com:4317" } }, { transformations: [(a) => { seen.set(`${a.type}::${a.name}`, { props: a.props, opts: a.opts }); return undefined; }] });
+        new OpenWebUiCluster(
+            "chat",
+            { ...base, extraSecretEnv: { TAVILY_API_KEY: "k" }, otel: { exporterEndpoint: "https://otlp.example.com:4317" } },
+            {
+                transformations: [
+                    (a) => {
+                        seen.set(`${a.type}::${a.name}`, { props: a.props, opts: a.opts });
+                        return undefined;
+                    },
+                ],
+            },
+        );
         await settle();
-        const refs = (podSpec: any): unknown[] => [
-            ...podSpec.containers.flatMap((c: any) => [...(c.env ?? []).map((e: any) => e.valueFrom?.secretKeyRef?.name), ...(c.envFrom ?? []).map((e: any) => e.secretRef?.name ?? e.configMapRef?.name)]),
-            ...(podSpec.volumes ?? []).map((v: any) => v.secret?.secretName ?? v.configMap?.name),
-        ].filter((x) => x !== undefined);
+        const refs = (podSpec: any): unknown[] =>
+            [
+                ...podSpec.containers.flatMap((c: any) => [
+                    ...(c.env ?? []).map((e: any) => e.valueFrom?.secretKeyRef?.name),
+                    ...(c.envFrom ?? []).map((e: any) => e.secretRef?.name ?? e.configMapRef?.name),
+                ]),
+                ...(podSpec.volumes ?? []).map((v: any) => v.secret?.secretName ?? v.configMap?.name),
+            ].filter((x) => x !== undefined);
         const workloads = [...seen].filter(([k]) => /apps\/v1:(Deployment|StatefulSet)::/.test(k));
         assert.ok(workloads.length >= 5);
         for (const [k, w] of workloads) {
@@ -567,11 +703,15 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
             for (const n of names) assert.strictEqual(typeof n, "string", `${k} refers to a Secret/ConfigMap through an Output: ${n}`);
             const deps = ((w.opts.dependsOn ?? []) as pulumi.Resource[]).map((r) => (r as any).__name);
             if (k.endsWith("::chat")) for (const s of ["chat-app", "chat-extra-env"]) assert.ok(deps.includes(s), `${k} dependsOn ${s}: ${deps}`);
-            if (k.endsWith("::chat-otel-collector")) assert.ok(deps.filter((d) => d === "chat-otel").length === 2, `collector dependsOn its Secret and ConfigMap: ${deps}`);
+            if (k.endsWith("::chat-otel-collector"))
+                assert.ok(deps.filter((d) => d === "chat-otel").length === 2, `collector dependsOn its Secret and ConfigMap: ${deps}`);
         }
         const app = seen.get("kubernetes:apps/v1:Deployment::chat")!.props.spec.template.spec;
         assert.ok(refs(app).includes("chat-app") && refs(app).includes("chat-extra-env"));
-        assert.ok(seen.get("kubernetes:apps/v1:Deployment::chat-otel-collector")!.props.spec.template.metadata.annotations["openwebui.io/config-hash"], "collector rolls on a config change");
+        assert.ok(
+            seen.get("kubernetes:apps/v1:Deployment::chat-otel-collector")!.props.spec.template.metadata.annotations["openwebui.io/config-hash"],
+            "collector rolls on a config change",
+        );
     });
 
     it("zone spread: required on request (and by default on the clouds), refused when unknown", async () => {
@@ -581,7 +721,9 @@ describe("core: external services, OIDC, RAG, routing variants", () => {
     });
 
     it("pod knobs: read-only root filesystem can be turned off; node selector, pull secret, annotations, CPU limit", async () => {
-        await build({ pod: { readOnlyRootFilesystem: false, nodeSelector: { pool: "web" }, imagePullSecret: "regcred", annotations: { "a/b": "c" }, cpuLimit: "2" } });
+        await build({
+            pod: { readOnlyRootFilesystem: false, nodeSelector: { pool: "web" }, imagePullSecret: "regcred", annotations: { "a/b": "c" }, cpuLimit: "2" },
+        });
         const pod = podOf();
         assert.strictEqual(pod.containers[0].securityContext.readOnlyRootFilesystem, false);
         assert.strictEqual(migrateJob().plain.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem, false);

@@ -47,8 +47,15 @@ describe("plan: cost estimate", function () {
             assert.strictEqual(cache.quantity, 2 * H, "primary + replica node-hours");
             near(cache.monthly, 2 * H * PRICES.aws.elasticacheNodeHour.valkey[CACHE_NODE_TYPE[size]] * f, cache.item);
             assert.strictEqual(linesOf(e, /^Application Load Balancer/).length, 1);
-            near(e.monthlyTotal, e.lines.reduce((s, l) => s + l.monthly, 0), "total = sum of lines");
-            assert.ok(e.usage.some((u) => u.item === "S3 Standard storage") && e.usage.some((u) => u.item === "Aurora storage used"), "usage-billed items listed");
+            near(
+                e.monthlyTotal,
+                e.lines.reduce((s, l) => s + l.monthly, 0),
+                "total = sum of lines",
+            );
+            assert.ok(
+                e.usage.some((u) => u.item === "S3 Standard storage") && e.usage.some((u) => u.item === "Aurora storage used"),
+                "usage-billed items listed",
+            );
             assert.deepStrictEqual(e.unpriced, []);
         });
 
@@ -82,26 +89,59 @@ describe("plan: cost estimate", function () {
     });
 
     it("another region: the table's factor, or the reference prices flagged as such", async () => {
-        const east = cost(await planned("aws", ["aws:region=us-east-1", "certificateArn=arn:aws:acm:us-east-1:000000000000:certificate/00000000-0000-0000-0000-000000000000"]));
+        const east = cost(
+            await planned("aws", [
+                "aws:region=us-east-1",
+                "certificateArn=arn:aws:acm:us-east-1:000000000000:certificate/00000000-0000-0000-0000-000000000000",
+            ]),
+        );
         assert.deepStrictEqual(east.regions, [{ cloud: "aws", region: "us-east-1", factor: 1, inTable: true }]);
         near(linesOf(east, /^Aurora/)[0].unitPrice, PRICES.aws.auroraInstanceHour[DB_INSTANCE_CLASS[SizePreset.Medium]], "reference price");
-        const far = cost(await planned("aws", ["aws:region=af-south-1", "certificateArn=arn:aws:acm:af-south-1:000000000000:certificate/00000000-0000-0000-0000-000000000000"]));
+        const far = cost(
+            await planned("aws", [
+                "aws:region=af-south-1",
+                "certificateArn=arn:aws:acm:af-south-1:000000000000:certificate/00000000-0000-0000-0000-000000000000",
+            ]),
+        );
         assert.deepStrictEqual(far.regions, [{ cloud: "aws", region: "af-south-1", factor: 1, inTable: false }]);
-        const text = renderText({ ...(await planned("aws", ["aws:region=af-south-1", "certificateArn=arn:aws:acm:af-south-1:000000000000:certificate/00000000-0000-0000-0000-000000000000"])) });
+        const text = renderText({
+            ...(await planned("aws", [
+                "aws:region=af-south-1",
+                "certificateArn=arn:aws:acm:af-south-1:000000000000:certificate/00000000-0000-0000-0000-000000000000",
+            ])),
+        });
         assert.match(text, /aws region af-south-1: not in the price table, priced at the reference region's prices/);
     });
 
     it("an instance class the table does not hold is reported, not guessed, and left out of the total", () => {
         const e = estimateCost([
-            { type: "aws:rds/clusterInstance:ClusterInstance", name: "w", custom: true, props: { instanceClass: "db.r8g.large", availabilityZone: "us-east-1a", promotionTier: 0 } },
+            {
+                type: "aws:rds/clusterInstance:ClusterInstance",
+                name: "w",
+                custom: true,
+                props: { instanceClass: "db.r8g.large", availabilityZone: "us-east-1a", promotionTier: 0 },
+            },
             { type: "aws:kms/key:Key", name: "k", custom: true, props: {} },
         ])!;
-        assert.deepStrictEqual(e.unpriced, [{ resource: "w", type: "aws:rds/clusterInstance:ClusterInstance", reason: "Aurora instance class db.r8g.large is not in the price table" }]);
+        assert.deepStrictEqual(e.unpriced, [
+            { resource: "w", type: "aws:rds/clusterInstance:ClusterInstance", reason: "Aurora instance class db.r8g.large is not in the price table" },
+        ]);
         assert.strictEqual(e.monthlyTotal, PRICES.aws.kmsKeyMonth);
     });
 
     it("RDS Multi-AZ counts the standby's instance and storage; Single-AZ does not", () => {
-        const rds = (multiAz: boolean) => estimateCost([{ type: "aws:rds/instance:Instance", name: "db", custom: true, props: { instanceClass: "db.r6g.large", multiAz, allocatedStorage: 100, storageType: "gp3" } }], { "aws:region": "us-east-1" })!;
+        const rds = (multiAz: boolean) =>
+            estimateCost(
+                [
+                    {
+                        type: "aws:rds/instance:Instance",
+                        name: "db",
+                        custom: true,
+                        props: { instanceClass: "db.r6g.large", multiAz, allocatedStorage: 100, storageType: "gp3" },
+                    },
+                ],
+                { "aws:region": "us-east-1" },
+            )!;
         near(rds(true).monthlyTotal, 2 * (H * PRICES.aws.rdsInstanceHour["db.r6g.large"] + 100 * PRICES.aws.rdsGp3GbMonth), "multi-AZ");
         near(rds(false).monthlyTotal, H * PRICES.aws.rdsInstanceHour["db.r6g.large"] + 100 * PRICES.aws.rdsGp3GbMonth, "single-AZ");
     });
@@ -146,7 +186,11 @@ const DAYS = H / 24;
 describe("plan: cost estimate, telemetry", function () {
     this.timeout(180_000);
 
-    for (const [cloud, region] of [["aws", "eu-west-1"], ["gcp", "europe-west1"], ["azure", "westeurope"]] as const) {
+    for (const [cloud, region] of [
+        ["aws", "eu-west-1"],
+        ["gcp", "europe-west1"],
+        ["azure", "westeurope"],
+    ] as const) {
         it(`${cloud} (example, medium): collector pods, traces after sampling and logs, each with the volume it assumes`, async () => {
             const e = cost(await planned(cloud));
             const f = (PRICES[cloud].regionFactors as Record<string, number>)[region];
@@ -172,11 +216,18 @@ describe("plan: cost estimate, telemetry", function () {
 
     it("trace lines scale with otel.samplerRatio; logs and pods do not", async () => {
         for (const cloud of ["aws", "gcp", "azure"]) {
-            const [tenth, fifth, none] = [await built(cloud), await built(cloud, { otel: { samplerRatio: 0.2 } }), await built(cloud, { otel: { samplerRatio: 0 } })];
+            const [tenth, fifth, none] = [
+                await built(cloud),
+                await built(cloud, { otel: { samplerRatio: 0.2 } }),
+                await built(cloud, { otel: { samplerRatio: 0 } }),
+            ];
             near(traceLine(fifth).quantity, 2 * traceLine(tenth).quantity, `${cloud} traces at 0.2`);
             assert.ok(traceLine(tenth).monthly > 0, cloud);
             assert.strictEqual(traceLine(none).monthly, 0, `${cloud} keeps no traces at 0`);
-            const rest = (e: CostEstimate) => telemetryLines(e).filter((l) => l !== traceLine(e)).map((l) => l.monthly);
+            const rest = (e: CostEstimate) =>
+                telemetryLines(e)
+                    .filter((l) => l !== traceLine(e))
+                    .map((l) => l.monthly);
             assert.deepStrictEqual(rest(fifth), rest(tenth), cloud);
         }
     });
@@ -203,7 +254,10 @@ describe("plan: cost estimate, telemetry", function () {
     it("telemetry to the user's own backend: no lines, 'your backend, not priced'", async () => {
         const e = cost(await planned("aws", ["otlpEndpoint=https://otlp.example.com:4317"]));
         assert.deepStrictEqual(telemetryLines(e), []);
-        assert.ok(e.unpriced.some((u) => u.resource === "chat-otel-collector" && /your backend, not priced/.test(u.reason)), JSON.stringify(e.unpriced));
+        assert.ok(
+            e.unpriced.some((u) => u.resource === "chat-otel-collector" && /your backend, not priced/.test(u.reason)),
+            JSON.stringify(e.unpriced),
+        );
     });
 
     it("metrics to the cloud backend are reported as not priced, never guessed", async () => {
@@ -214,7 +268,13 @@ describe("plan: cost estimate, telemetry", function () {
     it("quantities and samplers are read as Kubernetes and OpenTelemetry write them", () => {
         assert.deepStrictEqual([cpuCores("100m"), cpuCores("2"), cpuCores("x")], [0.1, 2, undefined]);
         assert.deepStrictEqual([memoryGib("256Mi"), memoryGib("1Gi"), memoryGib("1G")], [0.25, 1, 1e9 / 2 ** 30]);
-        assert.deepStrictEqual(["always_on", "always_off", "parentbased_always_on"].map((s) => sampledFraction(s, "0.5")), [1, 0, 1]);
-        assert.deepStrictEqual([sampledFraction("parentbased_traceidratio", "0.1"), sampledFraction("traceidratio", "2"), sampledFraction("traceidratio", undefined)], [0.1, undefined, 1]);
+        assert.deepStrictEqual(
+            ["always_on", "always_off", "parentbased_always_on"].map((s) => sampledFraction(s, "0.5")),
+            [1, 0, 1],
+        );
+        assert.deepStrictEqual(
+            [sampledFraction("parentbased_traceidratio", "0.1"), sampledFraction("traceidratio", "2"), sampledFraction("traceidratio", undefined)],
+            [0.1, undefined, 1],
+        );
     });
 });

@@ -32,11 +32,14 @@ async function build(args: any): Promise<any[]> {
 
 function refused(args: any, ...patterns: RegExp[]): void {
     reset();
-    assert.throws(() => new OpenWebUiCluster("chat", args), (e: any) => {
-        assert.ok(e instanceof ValidationError, String(e));
-        for (const p of patterns) assert.match(e.message, p);
-        return true;
-    });
+    assert.throws(
+        () => new OpenWebUiCluster("chat", args),
+        (e: any) => {
+            assert.ok(e instanceof ValidationError, String(e));
+            for (const p of patterns) assert.match(e.message, p);
+            return true;
+        },
+    );
 }
 
 describe("highly available data tier (kubernetes.dataTier highlyAvailable)", function () {
@@ -80,7 +83,10 @@ describe("highly available data tier (kubernetes.dataTier highlyAvailable)", fun
         assert.ok(!objs.some((o) => o.kind === "ScheduledBackup"));
         assert.ok(!("backup" in s));
         // The operator's CRD is read (not created): without it preview fails (tests/e2e/kubernetesHa.e2e.ts).
-        assert.deepStrictEqual(ofType("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").map((r) => r.name), ["chat-cnpg-crd"]);
+        assert.deepStrictEqual(
+            ofType("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").map((r) => r.name),
+            ["chat-cnpg-crd"],
+        );
     });
 
     it("max_connections is chosen by the component and the pools fit 80 % of it", async () => {
@@ -91,7 +97,8 @@ describe("highly available data tier (kubernetes.dataTier highlyAvailable)", fun
         const c = registered.find((r) => r.type === "openwebui:index:OpenWebUiCluster")!;
         assert.ok(c);
         const env = envOf(one("kubernetes:apps/v1:Deployment").plain.spec.template.spec);
-        const pool = Number(env.DATABASE_POOL_SIZE.value), overflow = Number(env.DATABASE_POOL_MAX_OVERFLOW.value);
+        const pool = Number(env.DATABASE_POOL_SIZE.value),
+            overflow = Number(env.DATABASE_POOL_MAX_OVERFLOW.value);
         const pods = 20 + 5 + 1;
         assert.ok(3 * (pool + overflow) * pods <= Math.floor(max * 0.8), `${pool}+${overflow} x 3 engines x ${pods} pods within ${max * 0.8}`);
         const custom = await build({ ...HA, database: { maxConnections: 300 } });
@@ -108,11 +115,18 @@ describe("highly available data tier (kubernetes.dataTier highlyAvailable)", fun
         const redis = new URL(app.stringData.REDIS_URL);
         assert.strictEqual(redis.hostname, SENTINEL_SETTINGS.masterName);
         const redisSecret = objs.find((o) => o.kind === "Secret" && o.metadata.name === "chat-redis");
-        assert.strictEqual(decodeURIComponent(redis.password), redisSecret.stringData.REDIS_PASSWORD, "Sentinels and Valkey share the password Open WebUI sends");
+        assert.strictEqual(
+            decodeURIComponent(redis.password),
+            redisSecret.stringData.REDIS_PASSWORD,
+            "Sentinels and Valkey share the password Open WebUI sends",
+        );
         const dep = one("kubernetes:apps/v1:Deployment").plain.spec.template.spec;
         const env = envOf(dep);
         const hosts = env.REDIS_SENTINEL_HOSTS.value.split(",");
-        assert.deepStrictEqual(hosts, [0, 1, 2].map((i) => `chat-sentinel-${i}.chat-sentinel.chat.svc.cluster.local`));
+        assert.deepStrictEqual(
+            hosts,
+            [0, 1, 2].map((i) => `chat-sentinel-${i}.chat-sentinel.chat.svc.cluster.local`),
+        );
         assert.strictEqual(String(env.REDIS_SENTINEL_PORT.value), "26379");
         assert.strictEqual(env.WEBSOCKET_SENTINEL_HOSTS.value, env.REDIS_SENTINEL_HOSTS.value);
         assert.ok(!("STORAGE_PROVIDER" in env) && !("S3_ENDPOINT_URL" in env), "local storage provider");
@@ -125,7 +139,14 @@ describe("highly available data tier (kubernetes.dataTier highlyAvailable)", fun
         assert.strictEqual(pvc.spec.storageClassName, "nfs-rwx");
         // The summary plan prints.
         const tier = JSON.parse(app.metadata.annotations[DATA_TIER_ANNOTATION]);
-        assert.deepStrictEqual(tier.map((t: any) => [t.service, t.ha]), [["database", true], ["redis", true], ["storage", true]]);
+        assert.deepStrictEqual(
+            tier.map((t: any) => [t.service, t.ha]),
+            [
+                ["database", true],
+                ["redis", true],
+                ["storage", true],
+            ],
+        );
     });
 
     it("Valkey and Sentinel: 3 + 3 pods, AUTH, Sentinel settings for a < 15 s failover, PDBs, anti-affinity, headless Services", async () => {
@@ -146,7 +167,15 @@ describe("highly available data tier (kubernetes.dataTier highlyAvailable)", fun
         assert.strictEqual(sts("chat-valkey").spec.template.spec.containers[0].image, "valkey/valkey:8.1.4-alpine");
         assert.match(VALKEY_START, /--requirepass "\$REDIS_PASSWORD" --masterauth "\$REDIS_PASSWORD"/);
         assert.match(VALKEY_START, /--replicaof \$M 6379/);
-        for (const line of ["sentinel resolve-hostnames yes", "sentinel announce-hostnames yes", "requirepass $REDIS_PASSWORD", "sentinel monitor $MASTER_NAME $M 6379 2", "sentinel down-after-milliseconds $MASTER_NAME 5000", "sentinel failover-timeout $MASTER_NAME 10000", "sentinel parallel-syncs $MASTER_NAME 1"]) {
+        for (const line of [
+            "sentinel resolve-hostnames yes",
+            "sentinel announce-hostnames yes",
+            "requirepass $REDIS_PASSWORD",
+            "sentinel monitor $MASTER_NAME $M 6379 2",
+            "sentinel down-after-milliseconds $MASTER_NAME 5000",
+            "sentinel failover-timeout $MASTER_NAME 10000",
+            "sentinel parallel-syncs $MASTER_NAME 1",
+        ]) {
             assert.ok(SENTINEL_START.includes(line), line);
         }
         assert.ok(SENTINEL_SETTINGS.downAfterMilliseconds + 2000 < 15000);
@@ -157,7 +186,11 @@ describe("highly available data tier (kubernetes.dataTier highlyAvailable)", fun
             ...HA,
             imageRegistry: "mirror.corp.example",
             pod: { zoneSpread: "required" },
-            database: { version: "17", instances: 5, backup: { destinationPath: "s3://backups/chat", endpointUrl: "https://s3.example.com", credentialsSecretName: "pg-backup" } },
+            database: {
+                version: "17",
+                instances: 5,
+                backup: { destinationPath: "s3://backups/chat", endpointUrl: "https://s3.example.com", credentialsSecretName: "pg-backup" },
+            },
         });
         const c = objs.find((o) => o.kind === "Cluster");
         assert.match(c.spec.imageName, /^mirror\.corp\.example\/cloudnative-pg\/postgresql:17\.\d+-standard-trixie$/);
@@ -167,7 +200,10 @@ describe("highly available data tier (kubernetes.dataTier highlyAvailable)", fun
         assert.strictEqual(c.spec.backup.retentionPolicy, "14d");
         const sb = objs.find((o) => o.kind === "ScheduledBackup");
         assert.strictEqual(sb.spec.cluster.name, "chat-pg");
-        assert.strictEqual(objs.find((o) => o.kind === "StatefulSet" && o.metadata.name === "chat-valkey").spec.template.spec.containers[0].image, "mirror.corp.example/valkey/valkey:8.1.4-alpine");
+        assert.strictEqual(
+            objs.find((o) => o.kind === "StatefulSet" && o.metadata.name === "chat-valkey").spec.template.spec.containers[0].image,
+            "mirror.corp.example/valkey/valkey:8.1.4-alpine",
+        );
     });
 
     it("modes can be mixed: inClusterHa database with the single-instance tier keeps the inCluster names", async () => {
@@ -178,14 +214,23 @@ describe("highly available data tier (kubernetes.dataTier highlyAvailable)", fun
         assert.ok(!objs.some((o) => o.kind === "StatefulSet" && o.metadata.name === "chat-postgres"));
         const single = await build(BASE);
         assert.ok(!single.some((o) => o.kind === "Cluster"));
-        assert.deepStrictEqual(single.filter((o) => o.kind === "StatefulSet").map((o) => o.metadata.name).sort(), ["chat-objects", "chat-postgres", "chat-redis"]);
+        assert.deepStrictEqual(
+            single
+                .filter((o) => o.kind === "StatefulSet")
+                .map((o) => o.metadata.name)
+                .sort(),
+            ["chat-objects", "chat-postgres", "chat-redis"],
+        );
     });
 
     it("refusals name the field, the value and the fix", () => {
         const oidc = { providerUrl: "https://idp.example.com/.well-known/openid-configuration", clientId: "x", clientSecret: "y" };
         refused({ ...HA, oidc }, /redis\.mode/, /session store/, /inCluster or external/);
         refused({ ...HA, storage: { storageClassName: "gp3" } }, /storage\.storageClassName: .*gp3/, /ReadWriteOnce/, /ReadWriteMany/);
-        refused({ ...HA, kubernetes: { dataTier: DataTier.HighlyAvailable, storageClassName: "local-path" }, storage: {} }, /kubernetes\.storageClassName: .*local-path/);
+        refused(
+            { ...HA, kubernetes: { dataTier: DataTier.HighlyAvailable, storageClassName: "local-path" }, storage: {} },
+            /kubernetes\.storageClassName: .*local-path/,
+        );
         refused({ ...BASE, storage: { mode: ServiceMode.InClusterHa } }, /storage\.mode/, /sharedVolume/);
         refused({ ...BASE, database: { mode: ServiceMode.SharedVolume } }, /database\.mode/, /storage only/);
         refused({ ...HA, database: { instances: 1 } }, /database\.instances/, /2 to 9/);
@@ -196,11 +241,19 @@ describe("highly available data tier (kubernetes.dataTier highlyAvailable)", fun
         refused({ ...HA, database: { backup: { destinationPath: "backups", credentialsSecretName: "x" } } }, /database\.backup\.destinationPath/);
         refused({ ...BASE, kubernetes: { dataTier: "double" } }, /kubernetes\.dataTier/);
         refused({ ...BASE, storage: { storageClassName: "nfs" } }, /storage\.storageClassName/, /sharedVolume only/);
-        refused({ ...HA, workloads: { postgres: { sidecars: [{ name: "x", image: "busybox" }] } } }, /workloads\.postgres\.sidecars/, /CloudNativePG operator builds/);
+        refused(
+            { ...HA, workloads: { postgres: { sidecars: [{ name: "x", image: "busybox" }] } } },
+            /workloads\.postgres\.sidecars/,
+            /CloudNativePG operator builds/,
+        );
     });
 
     it("a version without a pinned image is accepted with workloads.postgres.image", async () => {
-        const objs = await build({ ...HA, database: { version: "14" }, workloads: { postgres: { image: "registry.example/cnpg/postgresql:14.19-standard-bookworm" } } });
+        const objs = await build({
+            ...HA,
+            database: { version: "14" },
+            workloads: { postgres: { image: "registry.example/cnpg/postgresql:14.19-standard-bookworm" } },
+        });
         assert.strictEqual(objs.find((o) => o.kind === "Cluster").spec.imageName, "registry.example/cnpg/postgresql:14.19-standard-bookworm");
         assert.strictEqual(ofType("kubernetes:postgresql.cnpg.io/v1:Cluster").length, 1);
     });
@@ -209,20 +262,37 @@ describe("highly available data tier (kubernetes.dataTier highlyAvailable)", fun
         const secret = (args: any) => {
             const { spec, problems } = resolveSpec(args);
             assert.deepStrictEqual(problems, []);
-            return { type: "kubernetes:core/v1:Secret", name: "chat-app", analyzerProps: { metadata: { annotations: { [DATA_TIER_ANNOTATION]: JSON.stringify(dataTierAvailability(spec)) } } } } as any;
+            return {
+                type: "kubernetes:core/v1:Secret",
+                name: "chat-app",
+                analyzerProps: { metadata: { annotations: { [DATA_TIER_ANNOTATION]: JSON.stringify(dataTierAvailability(spec)) } } },
+            } as any;
         };
         const ha = dataTierNotes([secret(HA)]);
         assert.strictEqual(ha.length, 1);
-        assert.match(ha[0], /^data tier: database inClusterHa: HA \(CloudNativePG Cluster, 3 instances.*no backups.*redis inClusterHa: HA.*storage sharedVolume: HA/);
+        assert.match(
+            ha[0],
+            /^data tier: database inClusterHa: HA \(CloudNativePG Cluster, 3 instances.*no backups.*redis inClusterHa: HA.*storage sharedVolume: HA/,
+        );
         const mixed = dataTierNotes([secret({ ...HA, redis: { mode: ServiceMode.InCluster } })]);
         assert.match(mixed[0], /^NOT HIGHLY AVAILABLE: redis \(Valkey is a single-instance StatefulSet/);
         assert.match(mixed[1], /redis inCluster: NOT HA/);
         const external = dataTierNotes([secret({ ...HA, storage: { mode: ServiceMode.External, bucketName: "b", s3EndpointUrl: "https://s3.example.com" } })]);
         assert.ok(!external.some((n) => n.startsWith("NOT HIGHLY")), "an external store is as available as what you bring");
         assert.match(external[0], /storage external: external/);
-        const aws = { target: CloudTarget.Aws, hostname: "chat.example.com", aws: { vpcId: "v", privateSubnetIds: ["a", "b"], eks: { clusterName: "c" } }, redis: { highAvailability: false }, replicas: { min: 2 }, migrations: {} };
+        const aws = {
+            target: CloudTarget.Aws,
+            hostname: "chat.example.com",
+            aws: { vpcId: "v", privateSubnetIds: ["a", "b"], eks: { clusterName: "c" } },
+            redis: { highAvailability: false },
+            replicas: { min: 2 },
+            migrations: {},
+        };
         const { spec } = resolveSpec(aws as any);
-        assert.deepStrictEqual(dataTierAvailability(spec).map((t) => t.ha), [true, false, true]);
+        assert.deepStrictEqual(
+            dataTierAvailability(spec).map((t) => t.ha),
+            [true, false, true],
+        );
     });
 
     it("the policy pack flags a CloudNativePG Cluster without backups (advisory), not one with them", async () => {

@@ -26,17 +26,33 @@ const jobEnv = (suffix: string) => envOf(job(suffix)!.plain.spec.template.spec);
 
 describe("database dead-network bounds (connect_timeout, keepalives, tcp_user_timeout)", function () {
     it("networkTimeoutParams: tcp_user_timeout in ms, keepalives derived from it", () => {
-        assert.deepStrictEqual(networkTimeoutParams({ connectTimeoutSeconds: 10, tcpUserTimeoutSeconds: 15 }).map(([k, v]) => `${k}=${v}`).join("&"), DEFAULTS);
+        assert.deepStrictEqual(
+            networkTimeoutParams({ connectTimeoutSeconds: 10, tcpUserTimeoutSeconds: 15 })
+                .map(([k, v]) => `${k}=${v}`)
+                .join("&"),
+            DEFAULTS,
+        );
         assert.deepStrictEqual(Object.fromEntries(networkTimeoutParams({ connectTimeoutSeconds: 4, tcpUserTimeoutSeconds: 30 })), {
-            connect_timeout: "4", keepalives: "1", keepalives_idle: "30", keepalives_interval: "10", keepalives_count: "3", tcp_user_timeout: "30000",
+            connect_timeout: "4",
+            keepalives: "1",
+            keepalives_idle: "30",
+            keepalives_interval: "10",
+            keepalives_count: "3",
+            tcp_user_timeout: "30000",
         });
     });
 
     it("withNetworkTimeouts: adds only what the URL lacks, leaves the rest as written", () => {
         const t = { connectTimeoutSeconds: 10, tcpUserTimeoutSeconds: 15 };
         assert.strictEqual(withNetworkTimeouts("postgresql://u:p@db:5432/x", t), `postgresql://u:p@db:5432/x?${DEFAULTS}`);
-        assert.strictEqual(withNetworkTimeouts("postgresql://u:p%20q@db/x?sslmode=require&options=-c%20a%3Db", t), `postgresql://u:p%20q@db/x?sslmode=require&options=-c%20a%3Db&${DEFAULTS}`);
-        assert.strictEqual(withNetworkTimeouts("postgresql://db/x?connect_timeout=3&tcp_user_timeout=9000", t), "postgresql://db/x?connect_timeout=3&tcp_user_timeout=9000&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3");
+        assert.strictEqual(
+            withNetworkTimeouts("postgresql://u:p%20q@db/x?sslmode=require&options=-c%20a%3Db", t),
+            `postgresql://u:p%20q@db/x?sslmode=require&options=-c%20a%3Db&${DEFAULTS}`,
+        );
+        assert.strictEqual(
+            withNetworkTimeouts("postgresql://db/x?connect_timeout=3&tcp_user_timeout=9000", t),
+            "postgresql://db/x?connect_timeout=3&tcp_user_timeout=9000&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3",
+        );
         assert.strictEqual(withNetworkTimeouts("postgresql://db/x?", t), `postgresql://db/x?${DEFAULTS}`);
         assert.strictEqual(withNetworkTimeouts("postgresql://db/x#a#b", t), `postgresql://db/x?${DEFAULTS}#a#b`);
         const full = `postgresql://db/x?${DEFAULTS}`;
@@ -45,7 +61,10 @@ describe("database dead-network bounds (connect_timeout, keepalives, tcp_user_ti
 
     it("in-cluster: the app URL carries the defaults; PGCONNECT_TIMEOUT on the pods, the migration and bootstrap Jobs", async () => {
         await build();
-        assert.match(appSecretUrl()!, new RegExp(`^postgresql://openwebui_app:[A-Za-z0-9]{40}@chat-postgres\\.open-webui\\.svc\\.cluster\\.local:5432/openwebui\\?${DEFAULTS}$`));
+        assert.match(
+            appSecretUrl()!,
+            new RegExp(`^postgresql://openwebui_app:[A-Za-z0-9]{40}@chat-postgres\\.open-webui\\.svc\\.cluster\\.local:5432/openwebui\\?${DEFAULTS}$`),
+        );
         assert.strictEqual(deploymentEnv().PGCONNECT_TIMEOUT.value, "10");
         assert.strictEqual(jobEnv("-migrate").PGCONNECT_TIMEOUT.value, "10");
         assert.strictEqual(jobEnv("-db-bootstrap").PGCONNECT_TIMEOUT.value, "10");
@@ -60,8 +79,17 @@ describe("database dead-network bounds (connect_timeout, keepalives, tcp_user_ti
     });
 
     it("external by URL: the missing parameters are appended, the user's own win", async () => {
-        await build({ database: { mode: ServiceMode.External, url: "postgresql://u:p@db.internal:5432/owui?sslmode=verify-full&sslrootcert=/etc/ca.crt&connect_timeout=4", maxConnections: 300 } });
-        assert.strictEqual(appSecretUrl(), "postgresql://u:p@db.internal:5432/owui?sslmode=verify-full&sslrootcert=/etc/ca.crt&connect_timeout=4&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000");
+        await build({
+            database: {
+                mode: ServiceMode.External,
+                url: "postgresql://u:p@db.internal:5432/owui?sslmode=verify-full&sslrootcert=/etc/ca.crt&connect_timeout=4",
+                maxConnections: 300,
+            },
+        });
+        assert.strictEqual(
+            appSecretUrl(),
+            "postgresql://u:p@db.internal:5432/owui?sslmode=verify-full&sslrootcert=/etc/ca.crt&connect_timeout=4&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000",
+        );
         assert.strictEqual(deploymentEnv().PGCONNECT_TIMEOUT.value, "10");
         assert.strictEqual(job("-db-bootstrap"), undefined);
     });
@@ -75,14 +103,25 @@ describe("database dead-network bounds (connect_timeout, keepalives, tcp_user_ti
         }
     });
 
-    for (const [field, bad] of [["connectTimeoutSeconds", 0], ["connectTimeoutSeconds", 1], ["connectTimeoutSeconds", 2.5], ["connectTimeoutSeconds", 301], ["tcpUserTimeoutSeconds", 4], ["tcpUserTimeoutSeconds", 601], ["tcpUserTimeoutSeconds", -15]] as const) {
+    for (const [field, bad] of [
+        ["connectTimeoutSeconds", 0],
+        ["connectTimeoutSeconds", 1],
+        ["connectTimeoutSeconds", 2.5],
+        ["connectTimeoutSeconds", 301],
+        ["tcpUserTimeoutSeconds", 4],
+        ["tcpUserTimeoutSeconds", 601],
+        ["tcpUserTimeoutSeconds", -15],
+    ] as const) {
         it(`refuses database.${field} = ${bad} at construction, naming field, value and fix`, () => {
             reset();
-            assert.throws(() => new OpenWebUiCluster("chat", { ...base, database: { [field]: bad } }), (e: unknown) => {
-                assert.ok(e instanceof ValidationError, `not a ValidationError: ${e}`);
-                assert.match((e as Error).message, new RegExp(`database\\.${field}.*${String(bad).replace(".", "\\.")}.*use whole seconds`));
-                return true;
-            });
+            assert.throws(
+                () => new OpenWebUiCluster("chat", { ...base, database: { [field]: bad } }),
+                (e: unknown) => {
+                    assert.ok(e instanceof ValidationError, `not a ValidationError: ${e}`);
+                    assert.match((e as Error).message, new RegExp(`database\\.${field}.*${String(bad).replace(".", "\\.")}.*use whole seconds`));
+                    return true;
+                },
+            );
         });
     }
 });

@@ -24,7 +24,10 @@ const TABLE: Record<string, DefaultEntry> = DEFAULTS;
 export function documentedDefault(description: string | undefined): string | undefined {
     const i = (description ?? "").indexOf("Default:");
     if (i < 0) return undefined;
-    const rest = description!.slice(i + "Default:".length).replace(/\s+/g, " ").trim();
+    const rest = description!
+        .slice(i + "Default:".length)
+        .replace(/\s+/g, " ")
+        .trim();
     return (rest.match(/^([\s\S]*?)\.(?:\s|$)/)?.[1] ?? rest).trim();
 }
 
@@ -54,11 +57,13 @@ function schemaDefaults(): Map<string, string> {
     add("", root);
     for (const [t, uses] of paths) {
         // A type reached from several args: `*` when it is every property of the parent, else `{a,b}`.
-        const prefix = uses[0].at.map((s, i) => {
-            const alts = [...new Set(uses.map((u) => u.at[i]))];
-            if (alts.length === 1) return s;
-            return alts.length === uses[0].siblings.length ? "*" : `{${alts.join(",")}}`;
-        }).join(".");
+        const prefix = uses[0].at
+            .map((s, i) => {
+                const alts = [...new Set(uses.map((u) => u.at[i]))];
+                if (alts.length === 1) return s;
+                return alts.length === uses[0].siblings.length ? "*" : `{${alts.join(",")}}`;
+            })
+            .join(".");
         add(prefix, schema.types[t.slice(8)].properties);
     }
     return out;
@@ -92,8 +97,12 @@ describe("defaults table (components/spec/defaults.ts)", () => {
     it("(a) holds every documented default of schema.json, with its text, and nothing else", () => {
         const documented = schemaDefaults();
         const missing = [...documented.keys()].filter((k) => !(k in TABLE)).map((k) => `${k}: documented "${documented.get(k)}", not in the table`);
-        const extra = Object.keys(TABLE).filter((k) => !documented.has(k)).map((k) => `${k}: in the table, no documented Default: in schema.json`);
-        const differ = [...documented].filter(([k, d]) => k in TABLE && TABLE[k].doc !== d).map(([k, d]) => `${k}: TSDoc says "${d}", the table "${TABLE[k].doc}"`);
+        const extra = Object.keys(TABLE)
+            .filter((k) => !documented.has(k))
+            .map((k) => `${k}: in the table, no documented Default: in schema.json`);
+        const differ = [...documented]
+            .filter(([k, d]) => k in TABLE && TABLE[k].doc !== d)
+            .map(([k, d]) => `${k}: TSDoc says "${d}", the table "${TABLE[k].doc}"`);
         assert.deepStrictEqual([...missing, ...extra, ...differ], []);
         assert.ok(documented.size >= 300, `${documented.size} documented defaults`);
     });
@@ -110,7 +119,8 @@ describe("defaults table (components/spec/defaults.ts)", () => {
                 assert.deepStrictEqual(problems, [], `the minimal ${target} spec is valid`);
                 const actual = get(spec, e.at);
                 checked.push(`${target}:${key}`);
-                if (JSON.stringify(actual) !== JSON.stringify(expected)) wrong.push(`${key} on ${target}: the table says ${render(expected)}, resolveSpec gives ${render(actual)} at ${e.at}`);
+                if (JSON.stringify(actual) !== JSON.stringify(expected))
+                    wrong.push(`${key} on ${target}: the table says ${render(expected)}, resolveSpec gives ${render(actual)} at ${e.at}`);
             }
         }
         assert.deepStrictEqual(wrong, []);
@@ -130,7 +140,9 @@ describe("defaults table (components/spec/defaults.ts)", () => {
                     const actual = get(resolveSpec(set(minimal(target, key), other, changed)).spec, e.at!);
                     const name = other.slice(parent.length);
                     if (JSON.stringify(actual) !== JSON.stringify(e.value) && !e.doc.includes(`\`${name}\``)) {
-                        wrong.push(`${key} on ${target}: with ${other}=${String(changed)} it resolves to ${render(actual)}, while the TSDoc says "${e.doc}" without naming \`${name}\``);
+                        wrong.push(
+                            `${key} on ${target}: with ${other}=${String(changed)} it resolves to ${render(actual)}, while the TSDoc says "${e.doc}" without naming \`${name}\``,
+                        );
                     }
                 }
             }
@@ -152,10 +164,14 @@ describe("defaults table (components/spec/defaults.ts)", () => {
     });
 
     it("(c) threadPoolSize's documented figures are the size presets' (small/medium/large)", () => {
-        const figures = TABLE.threadPoolSize.doc.match(/\((\d+)\/(\d+)\/(\d+)\)/)?.slice(1).map(Number);
+        const figures = TABLE.threadPoolSize.doc
+            .match(/\((\d+)\/(\d+)\/(\d+)\)/)
+            ?.slice(1)
+            .map(Number);
         const presets = [SizePreset.Small, SizePreset.Medium, SizePreset.Large].map((s) => POD_SIZING[s].threadPoolSize);
         assert.deepStrictEqual(figures, presets, `TSDoc: "${TABLE.threadPoolSize.doc}"`);
-        for (const target of TARGETS) assert.strictEqual(resolveSpec(minimal(target, "threadPoolSize")).spec.threadPoolSize, POD_SIZING[DEFAULTS.size.value].threadPoolSize);
+        for (const target of TARGETS)
+            assert.strictEqual(resolveSpec(minimal(target, "threadPoolSize")).spec.threadPoolSize, POD_SIZING[DEFAULTS.size.value].threadPoolSize);
     });
 
     it("extracts the documented default as the sentence after Default: (control cases)", () => {

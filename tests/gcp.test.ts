@@ -38,7 +38,11 @@ const T = {
     sa: "kubernetes:core/v1:ServiceAccount",
 };
 
-interface Recorded { type: string; name: string; opts: pulumi.ResourceOptions; }
+interface Recorded {
+    type: string;
+    name: string;
+    opts: pulumi.ResourceOptions;
+}
 
 function gcpArgs(extra: any = {}): any {
     return { project: "proj-123", region: "europe-west1", network: NETWORK, ...extra };
@@ -49,11 +53,14 @@ async function build(args: any = {}, name = "chat"): Promise<{ c: OpenWebUiClust
     reset();
     const recorded: Recorded[] = [];
     const { gcp, ...rest } = args;
-    const c = new OpenWebUiCluster(
-        name,
-        { target: "gcp", hostname: "chat.example.com", ...rest, gcp: gcpArgs(gcp) } as any,
-        { transformations: [(a) => { recorded.push({ type: a.type, name: a.name, opts: a.opts }); return undefined; }] },
-    );
+    const c = new OpenWebUiCluster(name, { target: "gcp", hostname: "chat.example.com", ...rest, gcp: gcpArgs(gcp) } as any, {
+        transformations: [
+            (a) => {
+                recorded.push({ type: a.type, name: a.name, opts: a.opts });
+                return undefined;
+            },
+        ],
+    });
     await settle();
     return { c, opts: recorded };
 }
@@ -85,7 +92,9 @@ describe("gcp target", function () {
     describe("defaults (medium, HA)", () => {
         let rec: Recorded[];
         let c: OpenWebUiCluster;
-        before(async () => { ({ c, opts: rec } = await build({ gcp: { dnsZone: "example-com" } })); });
+        before(async () => {
+            ({ c, opts: rec } = await build({ gcp: { dnsZone: "example-com" } }));
+        });
 
         it("creates a regional, private-IP-only, TLS-only Cloud SQL for PostgreSQL with PITR and deletion protection", () => {
             const db = one(T.instance).plain;
@@ -100,7 +109,12 @@ describe("gcp target", function () {
             assert.strictEqual(s.deletionProtectionEnabled, true);
             assert.strictEqual(s.diskAutoresize, true);
             assert.strictEqual(s.diskType, "PD_SSD");
-            assert.deepStrictEqual(s.ipConfiguration, { ipv4Enabled: false, privateNetwork: NETWORK, allocatedIpRange: "chat-psa-range", sslMode: "ENCRYPTED_ONLY" });
+            assert.deepStrictEqual(s.ipConfiguration, {
+                ipv4Enabled: false,
+                privateNetwork: NETWORK,
+                allocatedIpRange: "chat-psa-range",
+                sslMode: "ENCRYPTED_ONLY",
+            });
             assert.deepStrictEqual(s.backupConfiguration, {
                 enabled: true,
                 pointInTimeRecoveryEnabled: true,
@@ -159,7 +173,10 @@ describe("gcp target", function () {
             assert.strictEqual(s.PGSSLMODE, "verify-ca");
             assert.ok(isSecretInput(one(T.secret, "-db-admin").inputs, "stringData.PGPASSWORD"));
             const app = one(T.secret, "chat-app").plain.stringData;
-            assert.match(app.DATABASE_URL, /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@10\.10\.0\.3:5432\/openwebui\?sslmode=verify-ca&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000$/);
+            assert.match(
+                app.DATABASE_URL,
+                /^postgresql:\/\/openwebui_app:[A-Za-z0-9]{40}@10\.10\.0\.3:5432\/openwebui\?sslmode=verify-ca&sslrootcert=\/etc\/open-webui\/db-ca\/ca\.crt&connect_timeout=10&keepalives=1&keepalives_idle=15&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000$/,
+            );
         });
 
         it("sizes the pools from the explicit max_connections flag", async () => {
@@ -168,7 +185,11 @@ describe("gcp target", function () {
             assert.strictEqual(served, flag);
             const worst = await new Promise<number>((r) => c.databaseMaxClientConnections.apply(r));
             assert.ok(worst <= Math.floor(flag * 0.8), `worst case ${worst} within 80% of ${flag}`);
-            assert.strictEqual(appDeployment().spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule", "GKE nodes carry zone labels");
+            assert.strictEqual(
+                appDeployment().spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable,
+                "DoNotSchedule",
+                "GKE nodes carry zone labels",
+            );
             const env = envOf(appDeployment().spec.template.spec);
             const pool = await new Promise<number>((r) => c.databasePoolSize.apply(r));
             assert.strictEqual(env.DATABASE_POOL_SIZE.value, String(pool));
@@ -187,7 +208,9 @@ describe("gcp target", function () {
             assert.strictEqual(r.redisVersion, "REDIS_7_2");
             assert.strictEqual(r.memorySizeGb, 2);
             assert.deepStrictEqual(r.redisConfigs, { timeout: "1800" });
-            assert.deepStrictEqual(r.maintenancePolicy.weeklyMaintenanceWindows, [{ day: "SUNDAY", startTime: { hours: 3, minutes: 0, seconds: 0, nanos: 0 } }]);
+            assert.deepStrictEqual(r.maintenancePolicy.weeklyMaintenanceWindows, [
+                { day: "SUNDAY", startTime: { hours: 3, minutes: 0, seconds: 0, nanos: 0 } },
+            ]);
             assert.strictEqual(r.labels["openwebui-cluster"], "chat");
             assert.deepStrictEqual(dependsOnTypes(optsOf(rec, T.redis)), [T.connection]);
         });
@@ -230,7 +253,13 @@ describe("gcp target", function () {
             const env = envOf(appDeployment().spec.template.spec);
             assert.strictEqual(env.STORAGE_PROVIDER.value, "gcs");
             assert.strictEqual(env.GCS_BUCKET_NAME.value, "chat-uploads");
-            for (const k of ["GOOGLE_APPLICATION_CREDENTIALS_JSON", "GOOGLE_APPLICATION_CREDENTIALS", "S3_BUCKET_NAME", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"]) {
+            for (const k of [
+                "GOOGLE_APPLICATION_CREDENTIALS_JSON",
+                "GOOGLE_APPLICATION_CREDENTIALS",
+                "S3_BUCKET_NAME",
+                "S3_ACCESS_KEY_ID",
+                "S3_SECRET_ACCESS_KEY",
+            ]) {
                 assert.strictEqual(env[k], undefined, `${k} must not be set`);
             }
         });
@@ -252,14 +281,26 @@ describe("gcp target", function () {
             const broad = registered.filter((r) => /^gcp:(projects|organizations|folders)\//.test(r.type) || /IAM(Member|Binding|Policy)$/.test(r.type));
             // Bucket-level grants only: the GSA on the uploads, Google's usage-log writer on the log bucket;
             // plus the collector's own GSA (telemetry.ts): trace/log writers exist only at project level.
-            assert.deepStrictEqual(broad.map((r) => r.name).sort(), ["chat-access-logs-writer", "chat-gsa-bucket", "chat-gsa-wi", "chat-otel-cloudtrace-agent", "chat-otel-gsa-wi", "chat-otel-logging-logwriter"].sort());
+            assert.deepStrictEqual(
+                broad.map((r) => r.name).sort(),
+                [
+                    "chat-access-logs-writer",
+                    "chat-gsa-bucket",
+                    "chat-gsa-wi",
+                    "chat-otel-cloudtrace-agent",
+                    "chat-otel-gsa-wi",
+                    "chat-otel-logging-logwriter",
+                ].sort(),
+            );
         });
 
         it("annotates the Kubernetes ServiceAccount with the GSA email and runs the pods as it", () => {
             const sa = one(T.sa, "chat-serviceaccount").plain;
             assert.strictEqual(sa.metadata.name, "chat");
             assert.strictEqual(sa.metadata.namespace, "open-webui");
-            assert.deepStrictEqual(sa.metadata.annotations, { "iam.gke.io/gcp-service-account": `${one(T.gsa, "chat-gsa").plain.accountId}@proj.iam.gserviceaccount.com` });
+            assert.deepStrictEqual(sa.metadata.annotations, {
+                "iam.gke.io/gcp-service-account": `${one(T.gsa, "chat-gsa").plain.accountId}@proj.iam.gserviceaccount.com`,
+            });
             assert.strictEqual(appDeployment().spec.template.spec.serviceAccountName, "chat");
         });
 
@@ -296,7 +337,15 @@ describe("gcp target", function () {
             assert.strictEqual(grace, 60);
             assert.strictEqual(bc.spec.connectionDraining.drainingTimeoutSec, 55);
             assert.ok(bc.spec.connectionDraining.drainingTimeoutSec < grace);
-            assert.deepStrictEqual(bc.spec.healthCheck, { type: "HTTP", requestPath: "/health", port: 8080, checkIntervalSec: 10, timeoutSec: 5, healthyThreshold: 1, unhealthyThreshold: 3 });
+            assert.deepStrictEqual(bc.spec.healthCheck, {
+                type: "HTTP",
+                requestPath: "/health",
+                port: 8080,
+                checkIntervalSec: 10,
+                timeoutSec: 5,
+                healthyThreshold: 1,
+                unhealthyThreshold: 3,
+            });
             assert.strictEqual(bc.spec.securityPolicy, undefined);
         });
 
@@ -322,7 +371,10 @@ describe("gcp target", function () {
             );
             assert.strictEqual(await new Promise((r) => c.url.apply(r)), "https://chat.example.com");
             assert.strictEqual(envOf(appDeployment().spec.template.spec).WEBUI_URL.value, "https://chat.example.com");
-            assert.strictEqual(await new Promise((r) => c.identityPrincipal.apply(r)), `${one(T.gsa, "chat-gsa").plain.accountId}@proj.iam.gserviceaccount.com`);
+            assert.strictEqual(
+                await new Promise((r) => c.identityPrincipal.apply(r)),
+                `${one(T.gsa, "chat-gsa").plain.accountId}@proj.iam.gserviceaccount.com`,
+            );
             assert.strictEqual(await new Promise((r) => c.redisEndpoint.apply(r)), "10.10.1.4:6378");
         });
 
@@ -331,9 +383,18 @@ describe("gcp target", function () {
             // owui-alarms is advisory by design here: by default the alarms notify no one (tests/alarms.test.ts).
             // owui-pool-churn too: Cloud SQL medium's 500 connections over 14 pods x 3 engines leave a pool of 9, below the preset's 25 (tests/capacity.test.ts).
             const expected = new Set(["owui-alarms", "owui-pool-churn"]);
-            assert.deepStrictEqual(violations.filter((v) => !expected.has(v.policyName)).map((v) => `${v.enforcementLevel} ${v.policyName}: ${v.message}`), []);
-            assert.deepStrictEqual(violations.filter((v) => v.policyName === "owui-pool-churn").map((v) => v.enforcementLevel), ["advisory"]);
-            assert.deepStrictEqual(violations.filter((v) => v.policyName === "owui-alarms").map((v) => v.enforcementLevel), ["advisory"]);
+            assert.deepStrictEqual(
+                violations.filter((v) => !expected.has(v.policyName)).map((v) => `${v.enforcementLevel} ${v.policyName}: ${v.message}`),
+                [],
+            );
+            assert.deepStrictEqual(
+                violations.filter((v) => v.policyName === "owui-pool-churn").map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
+            assert.deepStrictEqual(
+                violations.filter((v) => v.policyName === "owui-alarms").map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
         });
 
         it("every GCP child is parented to the component, named chat-<role>, and labelled where GCP allows labels", () => {
@@ -348,7 +409,8 @@ describe("gcp target", function () {
                 [T.redis, (p) => p.labels],
                 [T.bucket, (p) => p.labels],
             ];
-            for (const [t, f] of labelled) for (const r of ofType(t)) assert.deepStrictEqual(f(r.plain), { "openwebui-cluster": "chat", "managed-by": "pulumi" }, r.name);
+            for (const [t, f] of labelled)
+                for (const r of ofType(t)) assert.deepStrictEqual(f(r.plain), { "openwebui-cluster": "chat", "managed-by": "pulumi" }, r.name);
             for (const a of ofType(T.address)) assert.deepStrictEqual(a.plain.labels, { "openwebui-cluster": "chat", "managed-by": "pulumi" }, a.name);
         });
 
@@ -362,10 +424,16 @@ describe("gcp target", function () {
     it("uses an existing private services access range: no range or peering created, services placed in it", async () => {
         const { opts } = await build({ gcp: { privateServiceAccessRange: "google-managed-services-vpc" } });
         assert.strictEqual(ofType(T.connection).length, 0);
-        assert.deepStrictEqual(ofType(T.address).map((a) => a.name), ["chat-ip"]);
+        assert.deepStrictEqual(
+            ofType(T.address).map((a) => a.name),
+            ["chat-ip"],
+        );
         assert.strictEqual(one(T.instance).plain.settings.ipConfiguration.allocatedIpRange, "google-managed-services-vpc");
         assert.strictEqual(one(T.redis).plain.reservedIpRange, "google-managed-services-vpc");
-        assert.deepStrictEqual(dependsOnTypes(optsOf(opts, T.instance)).filter((t) => t.startsWith("gcp:")), []);
+        assert.deepStrictEqual(
+            dependsOnTypes(optsOf(opts, T.instance)).filter((t) => t.startsWith("gcp:")),
+            [],
+        );
         await validateAll();
     });
 
@@ -375,12 +443,18 @@ describe("gcp target", function () {
         assert.strictEqual(r.connectMode, "DIRECT_PEERING");
         assert.strictEqual(r.authorizedNetwork, NETWORK);
         assert.strictEqual(r.reservedIpRange, undefined);
-        assert.deepStrictEqual(dependsOnTypes(optsOf(opts, T.redis)).filter((t) => t.startsWith("gcp:")), []);
+        assert.deepStrictEqual(
+            dependsOnTypes(optsOf(opts, T.redis)).filter((t) => t.startsWith("gcp:")),
+            [],
+        );
         assert.strictEqual(one(T.address, "-psa-range").plain.prefixLength, 20);
         assert.strictEqual(ofType(T.connection).length, 1);
     });
 
-    for (const [size, tier, maxConn, mem] of [["small", "db-custom-2-7680", 400, 1], ["large", "db-custom-8-32768", 600, 5]] as const) {
+    for (const [size, tier, maxConn, mem] of [
+        ["small", "db-custom-2-7680", 400, 1],
+        ["large", "db-custom-8-32768", 600, 5],
+    ] as const) {
         it(`size ${size}: tier ${tier}, max_connections ${maxConn}, ${mem} GiB Redis`, async () => {
             const { c } = await build({ size });
             const s = one(T.instance).plain.settings;
@@ -395,7 +469,16 @@ describe("gcp target", function () {
     it("escape hatches: tier, max_connections, Redis size/version, maintenance, service account; 30 backups with PITR logs capped at 7 days", async () => {
         const { c } = await build({
             database: { maxConnections: 800, backupRetentionDays: 30 },
-            gcp: { databaseTier: "db-custom-16-65536", databaseDiskSizeGb: 100, redisMemorySizeGb: 10, redisVersion: "REDIS_7_0", maintenanceWindow: { day: 2, hour: 22 }, serviceAccountId: "openwebui-prod", noncurrentVersionRetentionDays: 0, storageLocation: "EU" },
+            gcp: {
+                databaseTier: "db-custom-16-65536",
+                databaseDiskSizeGb: 100,
+                redisMemorySizeGb: 10,
+                redisVersion: "REDIS_7_0",
+                maintenanceWindow: { day: 2, hour: 22 },
+                serviceAccountId: "openwebui-prod",
+                noncurrentVersionRetentionDays: 0,
+                storageLocation: "EU",
+            },
         });
         const s = one(T.instance).plain.settings;
         assert.strictEqual(s.tier, "db-custom-16-65536");
@@ -418,7 +501,10 @@ describe("gcp target", function () {
     });
 
     it("ENTERPRISE_PLUS with a perf-optimized tier keeps up to 35 days of PITR logs", async () => {
-        await build({ database: { backupRetentionDays: 35, maxConnections: 1000 }, gcp: { databaseEdition: "ENTERPRISE_PLUS", databaseTier: "db-perf-optimized-N-4" } });
+        await build({
+            database: { backupRetentionDays: 35, maxConnections: 1000 },
+            gcp: { databaseEdition: "ENTERPRISE_PLUS", databaseTier: "db-perf-optimized-N-4" },
+        });
         const s = one(T.instance).plain.settings;
         assert.strictEqual(s.edition, "ENTERPRISE_PLUS");
         assert.strictEqual(s.tier, "db-perf-optimized-N-4");
@@ -459,7 +545,14 @@ describe("gcp target", function () {
     });
 
     it("custom namespace and workload pool; brings its own TLS Secret, SSL policy and Cloud Armor policy", async () => {
-        await build({ namespace: "ai", tls: { secretName: "chat-tls" }, gcp: { workloadIdentityPool: "hub-project.svc.id.goog", sslPolicy: "corp-tls13", securityPolicy: "corp-armor" } }, "team-chat");
+        await build(
+            {
+                namespace: "ai",
+                tls: { secretName: "chat-tls" },
+                gcp: { workloadIdentityPool: "hub-project.svc.id.goog", sslPolicy: "corp-tls13", securityPolicy: "corp-armor" },
+            },
+            "team-chat",
+        );
         assert.strictEqual(one(T.gsaIam, "chat-gsa-wi").plain.member, "serviceAccount:hub-project.svc.id.goog[ai/team-chat]");
         assert.strictEqual(one(T.sa, "chat-serviceaccount").plain.metadata.namespace, "ai");
         assert.strictEqual(one(T.sa, "chat-serviceaccount").plain.metadata.name, "team-chat");
@@ -482,7 +575,11 @@ describe("gcp target", function () {
         assert.strictEqual(ofType(T.cert).length, 0);
         assert.strictEqual(ofType(T.frontendConfig).length, 0);
         assert.strictEqual(ofType(T.sslPolicy).length, 0);
-        assert.deepStrictEqual(Object.keys(one(T.ingress).plain.metadata.annotations).sort(), ["kubernetes.io/ingress.class", "kubernetes.io/ingress.global-static-ip-name", "pulumi.com/timeoutSeconds"]);
+        assert.deepStrictEqual(Object.keys(one(T.ingress).plain.metadata.annotations).sort(), [
+            "kubernetes.io/ingress.class",
+            "kubernetes.io/ingress.global-static-ip-name",
+            "pulumi.com/timeoutSeconds",
+        ]);
         assert.strictEqual(await new Promise((r) => c.url.apply(r)), "http://chat.example.com");
     });
 
@@ -492,14 +589,28 @@ describe("gcp target", function () {
             redis: { mode: "external", url: "rediss://:pw@redis.internal:6379/0" },
         });
         for (const t of [T.instance, T.database, T.user, T.redis, T.connection]) assert.strictEqual(ofType(t).length, 0, t);
-        assert.deepStrictEqual(ofType(T.address).map((a) => a.name), ["chat-ip"]);
+        assert.deepStrictEqual(
+            ofType(T.address).map((a) => a.name),
+            ["chat-ip"],
+        );
         assert.strictEqual(ofType(T.secret).filter((s) => s.name.endsWith("-redis-ca")).length, 0);
-        assert.deepStrictEqual(ofType(T.bucket).map((b) => b.name).sort(), ["chat-access-logs", "chat-uploads"]);
+        assert.deepStrictEqual(
+            ofType(T.bucket)
+                .map((b) => b.name)
+                .sort(),
+            ["chat-access-logs", "chat-uploads"],
+        );
     });
 
     it("PITR log days stay below the backup count and within the edition's limit", () => {
-        assert.deepStrictEqual([2, 3, 8, 14, 35].map((d) => transactionLogDays(d, "ENTERPRISE")), [1, 2, 7, 7, 7]);
-        assert.deepStrictEqual([2, 20, 35].map((d) => transactionLogDays(d, "ENTERPRISE_PLUS")), [1, 19, 34]);
+        assert.deepStrictEqual(
+            [2, 3, 8, 14, 35].map((d) => transactionLogDays(d, "ENTERPRISE")),
+            [1, 2, 7, 7, 7],
+        );
+        assert.deepStrictEqual(
+            [2, 20, 35].map((d) => transactionLogDays(d, "ENTERPRISE_PLUS")),
+            [1, 19, 34],
+        );
     });
 
     it("sanitizes tags into valid GCP labels", () => {
@@ -523,7 +634,10 @@ describe("gcp target", function () {
             });
             await settle();
             const comp = registered.filter((r) => r.type === "openwebui:index:OpenWebUiCluster");
-            assert.deepStrictEqual(comp.map((r) => r.name), ["chat"]);
+            assert.deepStrictEqual(
+                comp.map((r) => r.name),
+                ["chat"],
+            );
             assert.strictEqual(one("pulumi:providers:kubernetes").plain.context, "gke_acme-ai-prod_us-central1_ai");
             const db = one(T.instance).plain;
             assert.strictEqual(db.project, "acme-ai-prod");
@@ -549,7 +663,13 @@ describe("gcp target", function () {
         it("fails with the component's message when required config is missing", () => {
             reset();
             assert.throws(
-                () => loadExample(path.join(__dirname, "..", "examples", "gcp"), { "gcp:project": "acme-ai-prod", "gcp:region": "us-central1", hostname: "chat.acme.dev", network: "shared-vpc" }),
+                () =>
+                    loadExample(path.join(__dirname, "..", "examples", "gcp"), {
+                        "gcp:project": "acme-ai-prod",
+                        "gcp:region": "us-central1",
+                        hostname: "chat.acme.dev",
+                        network: "shared-vpc",
+                    }),
                 /gcp\.network: got "shared-vpc"/,
             );
             assert.strictEqual(registered.filter((r) => r.type.startsWith("gcp:")).length, 0);
@@ -561,30 +681,102 @@ describe("gcp target", function () {
             ["the gcp block is missing", { gcp: undefined }, /gcp: got nothing; target gcp needs the gcp block/],
             ["gcp.project is missing", { gcp: { project: undefined } }, /gcp\.project: got nothing; give the project id/],
             ["gcp.project is a number", { gcp: { project: "123456789012" } }, /gcp\.project: got "123456789012"; give the project id/],
-            ["gcp.region is a zone", { gcp: { region: "europe-west1-b" } }, /gcp\.region: got "europe-west1-b"; give the region, not a zone \(e\.g\. europe-west1\)/],
+            [
+                "gcp.region is a zone",
+                { gcp: { region: "europe-west1-b" } },
+                /gcp\.region: got "europe-west1-b"; give the region, not a zone \(e\.g\. europe-west1\)/,
+            ],
             ["gcp.region is missing", { gcp: { region: undefined } }, /gcp\.region: got nothing; give the region of the GKE cluster/],
-            ["gcp.network is missing", { gcp: { network: undefined } }, /gcp\.network: got nothing; give the VPC network of the GKE cluster as projects\/PROJECT\/global\/networks\/NAME/],
-            ["gcp.network is a bare name", { gcp: { network: "default" } }, /gcp\.network: got "default"; use the network id projects\/PROJECT\/global\/networks\/NAME/],
-            ["gcp.privateServiceAccessRange is a CIDR", { gcp: { privateServiceAccessRange: "10.20.0.0/16" } }, /gcp\.privateServiceAccessRange: got "10\.20\.0\.0\/16"; give the name of the existing VPC_PEERING global address/],
-            ["gcp.privateServiceAccessPrefixLength too small a range", { gcp: { privateServiceAccessPrefixLength: 28 } }, /gcp\.privateServiceAccessPrefixLength: got 28; use a prefix length from 8 to 24/],
-            ["prefix length with an existing range", { gcp: { privateServiceAccessRange: "psa", privateServiceAccessPrefixLength: 16 } }, /gcp\.privateServiceAccessPrefixLength: got 16; applies only to the range the component creates/],
-            ["gcp.workloadIdentityPool wrong", { gcp: { workloadIdentityPool: "proj-123.iam.gserviceaccount.com" } }, /gcp\.workloadIdentityPool: got "proj-123\.iam\.gserviceaccount\.com"; use the cluster's workload pool PROJECT_ID\.svc\.id\.goog/],
+            [
+                "gcp.network is missing",
+                { gcp: { network: undefined } },
+                /gcp\.network: got nothing; give the VPC network of the GKE cluster as projects\/PROJECT\/global\/networks\/NAME/,
+            ],
+            [
+                "gcp.network is a bare name",
+                { gcp: { network: "default" } },
+                /gcp\.network: got "default"; use the network id projects\/PROJECT\/global\/networks\/NAME/,
+            ],
+            [
+                "gcp.privateServiceAccessRange is a CIDR",
+                { gcp: { privateServiceAccessRange: "10.20.0.0/16" } },
+                /gcp\.privateServiceAccessRange: got "10\.20\.0\.0\/16"; give the name of the existing VPC_PEERING global address/,
+            ],
+            [
+                "gcp.privateServiceAccessPrefixLength too small a range",
+                { gcp: { privateServiceAccessPrefixLength: 28 } },
+                /gcp\.privateServiceAccessPrefixLength: got 28; use a prefix length from 8 to 24/,
+            ],
+            [
+                "prefix length with an existing range",
+                { gcp: { privateServiceAccessRange: "psa", privateServiceAccessPrefixLength: 16 } },
+                /gcp\.privateServiceAccessPrefixLength: got 16; applies only to the range the component creates/,
+            ],
+            [
+                "gcp.workloadIdentityPool wrong",
+                { gcp: { workloadIdentityPool: "proj-123.iam.gserviceaccount.com" } },
+                /gcp\.workloadIdentityPool: got "proj-123\.iam\.gserviceaccount\.com"; use the cluster's workload pool PROJECT_ID\.svc\.id\.goog/,
+            ],
             ["gcp.redisTier unknown", { gcp: { redisTier: "STANDARD" } }, /gcp\.redisTier: got "STANDARD"; use one of STANDARD_HA, BASIC/],
-            ["gcp.redisConnectMode unknown", { gcp: { redisConnectMode: "PSC" } }, /gcp\.redisConnectMode: got "PSC"; use one of PRIVATE_SERVICE_ACCESS, DIRECT_PEERING/],
+            [
+                "gcp.redisConnectMode unknown",
+                { gcp: { redisConnectMode: "PSC" } },
+                /gcp\.redisConnectMode: got "PSC"; use one of PRIVATE_SERVICE_ACCESS, DIRECT_PEERING/,
+            ],
             ["gcp.redisVersion too old", { gcp: { redisVersion: "REDIS_5_0" } }, /gcp\.redisVersion: got "REDIS_5_0"; use REDIS_7_2/],
-            ["custom tier with an odd vCPU count (Cloud SQL refuses it after the network was created)", { gcp: { databaseTier: "db-custom-3-12288" } }, /gcp\.databaseTier: got "db-custom-3-12288"; a custom tier has 1 or an even number of vCPUs up to 96/],
-            ["custom tier over 6.5 GiB per vCPU", { gcp: { databaseTier: "db-custom-4-32768" } }, /gcp\.databaseTier: got "db-custom-4-32768"; with 4 vCPUs the memory must be a multiple of 256 MiB from 3840 to 26624/],
-            ["custom tier memory not a multiple of 256 MiB", { gcp: { databaseTier: "db-custom-2-7700" } }, /gcp\.databaseTier: got "db-custom-2-7700"; with 2 vCPUs the memory must be a multiple of 256 MiB from 3840 to 13312/],
+            [
+                "custom tier with an odd vCPU count (Cloud SQL refuses it after the network was created)",
+                { gcp: { databaseTier: "db-custom-3-12288" } },
+                /gcp\.databaseTier: got "db-custom-3-12288"; a custom tier has 1 or an even number of vCPUs up to 96/,
+            ],
+            [
+                "custom tier over 6.5 GiB per vCPU",
+                { gcp: { databaseTier: "db-custom-4-32768" } },
+                /gcp\.databaseTier: got "db-custom-4-32768"; with 4 vCPUs the memory must be a multiple of 256 MiB from 3840 to 26624/,
+            ],
+            [
+                "custom tier memory not a multiple of 256 MiB",
+                { gcp: { databaseTier: "db-custom-2-7700" } },
+                /gcp\.databaseTier: got "db-custom-2-7700"; with 2 vCPUs the memory must be a multiple of 256 MiB from 3840 to 13312/,
+            ],
             ["gcp.databaseTier not a tier", { gcp: { databaseTier: "n2-standard-4" } }, /gcp\.databaseTier: got "n2-standard-4"; use a Cloud SQL tier/],
-            ["ENTERPRISE_PLUS without a tier", { gcp: { databaseEdition: "ENTERPRISE_PLUS" } }, /gcp\.databaseTier: got nothing; ENTERPRISE_PLUS accepts only db-perf-optimized-N-\* tiers/],
-            ["ENTERPRISE_PLUS with a custom tier", { gcp: { databaseEdition: "ENTERPRISE_PLUS", databaseTier: "db-custom-4-16384" } }, /gcp\.databaseTier: got "db-custom-4-16384"; ENTERPRISE_PLUS accepts only db-perf-optimized-N-\* tiers/],
-            ["a perf-optimized tier on ENTERPRISE", { gcp: { databaseTier: "db-perf-optimized-N-4" } }, /gcp\.databaseEdition: got nothing; tier db-perf-optimized-N-4 exists only in ENTERPRISE_PLUS/],
-            ["gcp.maintenanceWindow.day out of range", { gcp: { maintenanceWindow: { day: 0 } } }, /gcp\.maintenanceWindow\.day: got 0; use 1 \(Monday\) to 7 \(Sunday\)/],
+            [
+                "ENTERPRISE_PLUS without a tier",
+                { gcp: { databaseEdition: "ENTERPRISE_PLUS" } },
+                /gcp\.databaseTier: got nothing; ENTERPRISE_PLUS accepts only db-perf-optimized-N-\* tiers/,
+            ],
+            [
+                "ENTERPRISE_PLUS with a custom tier",
+                { gcp: { databaseEdition: "ENTERPRISE_PLUS", databaseTier: "db-custom-4-16384" } },
+                /gcp\.databaseTier: got "db-custom-4-16384"; ENTERPRISE_PLUS accepts only db-perf-optimized-N-\* tiers/,
+            ],
+            [
+                "a perf-optimized tier on ENTERPRISE",
+                { gcp: { databaseTier: "db-perf-optimized-N-4" } },
+                /gcp\.databaseEdition: got nothing; tier db-perf-optimized-N-4 exists only in ENTERPRISE_PLUS/,
+            ],
+            [
+                "gcp.maintenanceWindow.day out of range",
+                { gcp: { maintenanceWindow: { day: 0 } } },
+                /gcp\.maintenanceWindow\.day: got 0; use 1 \(Monday\) to 7 \(Sunday\)/,
+            ],
             ["gcp.dnsZone is a DNS name", { gcp: { dnsZone: "example.com." } }, /gcp\.dnsZone: got "example\.com\."; give the Cloud DNS managed zone name/],
             ["gcp.serviceAccountId too short", { gcp: { serviceAccountId: "ow" } }, /gcp\.serviceAccountId: got "ow"; use 6-30 lowercase letters/],
-            ["a hostname too long for a Google-managed certificate", { hostname: `${"a".repeat(50)}.chat.example.com` }, /hostname: got "a{50}\.chat\.example\.com"; Google-managed certificates \(ManagedCertificate\) accept domains of at most 63 characters/],
-            ["one day of backups leaves no room for PITR logs", { database: { backupRetentionDays: 1 } }, /database\.backupRetentionDays: got 1; Cloud SQL must keep more daily backups than days of point-in-time-recovery logs/],
-            ["redis.cluster on Memorystore", { redis: { cluster: true } }, /redis\.cluster: got true; Memorystore for Redis .* is a standalone primary\/replica endpoint/],
+            [
+                "a hostname too long for a Google-managed certificate",
+                { hostname: `${"a".repeat(50)}.chat.example.com` },
+                /hostname: got "a{50}\.chat\.example\.com"; Google-managed certificates \(ManagedCertificate\) accept domains of at most 63 characters/,
+            ],
+            [
+                "one day of backups leaves no room for PITR logs",
+                { database: { backupRetentionDays: 1 } },
+                /database\.backupRetentionDays: got 1; Cloud SQL must keep more daily backups than days of point-in-time-recovery logs/,
+            ],
+            [
+                "redis.cluster on Memorystore",
+                { redis: { cluster: true } },
+                /redis\.cluster: got true; Memorystore for Redis .* is a standalone primary\/replica endpoint/,
+            ],
             ["database.version Cloud SQL does not offer", { database: { version: "19" } }, /database\.version: got "19"; Cloud SQL offers PostgreSQL 13 to 18/],
         ];
         for (const [title, patch, re] of cases) {
@@ -610,7 +802,11 @@ describe("gcp target", function () {
             reset();
             let message = "";
             try {
-                new OpenWebUiCluster("chat", { target: "gcp", hostname: "chat.example.com", gcp: { project: "", region: "us", network: "vpc", redisTier: "X" } } as any);
+                new OpenWebUiCluster("chat", {
+                    target: "gcp",
+                    hostname: "chat.example.com",
+                    gcp: { project: "", region: "us", network: "vpc", redisTier: "X" },
+                } as any);
             } catch (e) {
                 message = (e as Error).message;
             }

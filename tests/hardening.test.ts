@@ -15,14 +15,23 @@ const TARGETS: { [t: string]: any } = {
     kubernetes: { target: CloudTarget.Kubernetes },
     aws: {
         target: CloudTarget.Aws,
-        aws: { vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"], eks: { clusterName: "prod", securityGroupIds: ["sg-1"] }, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab" },
+        aws: {
+            vpcId: "vpc-1",
+            privateSubnetIds: ["subnet-a", "subnet-b"],
+            eks: { clusterName: "prod", securityGroupIds: ["sg-1"] },
+            certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab",
+        },
     },
     gcp: { target: CloudTarget.Gcp, gcp: { project: "proj-123", region: "europe-west1", network: "projects/proj-123/global/networks/vpc" } },
     azure: {
         target: CloudTarget.Azure,
         tls: { secretName: "chat-tls" },
         azure: {
-            resourceGroupName: "rg-owui", location: "westeurope", vnetId: VNET, postgresSubnetCidr: "10.240.8.0/28", privateEndpointSubnetId: `${VNET}/subnets/pe`,
+            resourceGroupName: "rg-owui",
+            location: "westeurope",
+            vnetId: VNET,
+            postgresSubnetCidr: "10.240.8.0/28",
+            privateEndpointSubnetId: `${VNET}/subnets/pe`,
             aksOidcIssuerUrl: "https://westeurope.oic.prod-aks.azure.com/tenant-id/cluster-uuid/",
             ingress: { agc: { resourceId: `${SUB}/resourceGroups/rg-agc/providers/Microsoft.ServiceNetworking/trafficControllers/agc`, frontendName: "fe" } },
         },
@@ -39,9 +48,21 @@ async function advisories(): Promise<string[]> {
     return (await runPolicies(analyzed(registered))).map((v) => v.policyName);
 }
 
-const appEnv = () => Object.fromEntries(Object.entries(envOf(one("kubernetes:apps/v1:Deployment", "chat").plain.spec.template.spec)).map(([k, v]) => [k, v.value]));
-const OFF = { network: { defaultDeny: false }, hardening: { securityHeaders: false, accessLogs: false, cacheDeletionProtection: false, storageDeletionProtection: false } };
-const HARDENING_RULES = ["owui-network-default-deny", "owui-security-headers", "load-balancer-access-logs", "cache-deletion-protection", "bucket-access-logs", "azure-diagnostic-settings", "storage-deletion-protection"];
+const appEnv = () =>
+    Object.fromEntries(Object.entries(envOf(one("kubernetes:apps/v1:Deployment", "chat").plain.spec.template.spec)).map(([k, v]) => [k, v.value]));
+const OFF = {
+    network: { defaultDeny: false },
+    hardening: { securityHeaders: false, accessLogs: false, cacheDeletionProtection: false, storageDeletionProtection: false },
+};
+const HARDENING_RULES = [
+    "owui-network-default-deny",
+    "owui-security-headers",
+    "load-balancer-access-logs",
+    "cache-deletion-protection",
+    "bucket-access-logs",
+    "azure-diagnostic-settings",
+    "storage-deletion-protection",
+];
 
 describe("hardening defaults, per target, and the pack's report when off", function () {
     this.timeout(60000);
@@ -53,7 +74,10 @@ describe("hardening defaults, per target, and the pack's report when off", funct
             assert.strictEqual(env.XFRAME_OPTIONS, "DENY");
             assert.strictEqual(env.REFERRER_POLICY, "strict-origin-when-cross-origin");
             assert.strictEqual(env.HSTS, "max-age=31536000;includeSubDomains");
-            assert.deepStrictEqual((await advisories()).filter((p) => HARDENING_RULES.includes(p)), []);
+            assert.deepStrictEqual(
+                (await advisories()).filter((p) => HARDENING_RULES.includes(p)),
+                [],
+            );
         });
         it(`${target}: every default off explicitly, and the pack says so`, async () => {
             await build(target, OFF);
@@ -98,7 +122,10 @@ describe("hardening defaults, per target, and the pack's report when off", funct
         await build("gcp");
         assert.strictEqual(one("gcp:storage/bucket:Bucket", "-uploads").plain.encryption, undefined);
         reset();
-        assert.throws(() => new OpenWebUiCluster("chat", { hostname: "chat.example.com", ...TARGETS.gcp, gcp: { ...TARGETS.gcp.gcp, kmsKeyName: "my-key" } }), /gcp\.kmsKeyName: got "my-key"; use a Cloud KMS key name/);
+        assert.throws(
+            () => new OpenWebUiCluster("chat", { hostname: "chat.example.com", ...TARGETS.gcp, gcp: { ...TARGETS.gcp.gcp, kmsKeyName: "my-key" } }),
+            /gcp\.kmsKeyName: got "my-key"; use a Cloud KMS key name/,
+        );
     });
 
     it("aws: ALB HTTPS listener attributes set the headers; ElastiCache keeps a final snapshot", async () => {
@@ -110,7 +137,10 @@ describe("hardening defaults, per target, and the pack's report when off", funct
         assert.match(attrs, /routing\.http\.response\.x_frame_options\.header_value=DENY/);
         assert.match(one("aws:elasticache/replicationGroup:ReplicationGroup").plain.finalSnapshotIdentifier, /^chat-.*-cache-final$/);
         await build("aws", OFF);
-        assert.strictEqual(one("kubernetes:networking.k8s.io/v1:Ingress").plain.metadata.annotations["alb.ingress.kubernetes.io/listener-attributes.HTTPS-443"], undefined);
+        assert.strictEqual(
+            one("kubernetes:networking.k8s.io/v1:Ingress").plain.metadata.annotations["alb.ingress.kubernetes.io/listener-attributes.HTTPS-443"],
+            undefined,
+        );
         assert.strictEqual(one("aws:elasticache/replicationGroup:ReplicationGroup").plain.finalSnapshotIdentifier, undefined);
     });
 
@@ -136,8 +166,17 @@ describe("hardening defaults, per target, and the pack's report when off", funct
         assert.strictEqual(account.encryption.keySource, "Microsoft.Keyvault");
         assert.strictEqual(account.encryption.encryptionIdentity.encryptionUserAssignedIdentity, uami);
         reset();
-        assert.throws(() => new OpenWebUiCluster("chat", { hostname: "chat.example.com", ...TARGETS.azure, azure: { ...TARGETS.azure.azure, customerManagedKey: { keyId: "kv/data", userAssignedIdentityId: "owui" } } }),
-            (e: any) => /azure\.customerManagedKey\.keyId: got "kv\/data"/.test(e.message) && /azure\.customerManagedKey\.userAssignedIdentityId: got "owui"/.test(e.message));
+        assert.throws(
+            () =>
+                new OpenWebUiCluster("chat", {
+                    hostname: "chat.example.com",
+                    ...TARGETS.azure,
+                    azure: { ...TARGETS.azure.azure, customerManagedKey: { keyId: "kv/data", userAssignedIdentityId: "owui" } },
+                }),
+            (e: any) =>
+                /azure\.customerManagedKey\.keyId: got "kv\/data"/.test(e.message) &&
+                /azure\.customerManagedKey\.userAssignedIdentityId: got "owui"/.test(e.message),
+        );
     });
 
     it("kubernetes without TLS: no HSTS, the other headers stay", async () => {

@@ -44,7 +44,9 @@ export function cloudOutputs(args: pulumi.runtime.MockResourceArgs): Record<stri
         case "random:index/randomPassword:RandomPassword":
         case "random:index/randomString:RandomString": {
             // Deterministic per name, honouring length and the character classes asked for.
-            const upper = args.inputs.upper !== false, lower = args.inputs.lower !== false, digits = args.inputs.numeric !== false;
+            const upper = args.inputs.upper !== false,
+                lower = args.inputs.lower !== false,
+                digits = args.inputs.numeric !== false;
             const alphabet = `${upper ? "ABCDEFGHJKLMNPQRSTUVWXYZ" : ""}${lower ? "abcdefghijkmnopqrstuvwxyz" : ""}${digits ? "23456789" : ""}` || "x";
             const seed = require("crypto").createHash("sha256").update(n).digest();
             let result = "";
@@ -53,9 +55,27 @@ export function cloudOutputs(args: pulumi.runtime.MockResourceArgs): Record<stri
         }
         case "aws:rds/cluster:Cluster":
         case "aws:rds/instance:Instance":
-            return { endpoint: `${n}.cluster-abc.eu-west-1.rds.amazonaws.com`, address: `${n}.abc.eu-west-1.rds.amazonaws.com`, port: 5432, arn: `arn:aws:rds:eu-west-1:123456789012:cluster:${n}`, clusterResourceId: "cluster-ABCDEF", resourceId: "db-ABCDEF", clusterIdentifier: `${n}-c1`, identifier: `${n}-i1` };
+            return {
+                endpoint: `${n}.cluster-abc.eu-west-1.rds.amazonaws.com`,
+                address: `${n}.abc.eu-west-1.rds.amazonaws.com`,
+                port: 5432,
+                arn: `arn:aws:rds:eu-west-1:123456789012:cluster:${n}`,
+                clusterResourceId: "cluster-ABCDEF",
+                resourceId: "db-ABCDEF",
+                clusterIdentifier: `${n}-c1`,
+                identifier: `${n}-i1`,
+            };
         case "aws:elasticache/replicationGroup:ReplicationGroup":
-            return { primaryEndpointAddress: `master.${n}.abc.euw1.cache.amazonaws.com`, configurationEndpointAddress: `clustercfg.${n}.abc.euw1.cache.amazonaws.com`, port: 6379, arn: `arn:aws:elasticache:eu-west-1:123456789012:replicationgroup:${n}`, memberClusters: Array.from({ length: args.inputs.numCacheClusters ?? (args.inputs.numNodeGroups ?? 1) * (1 + (args.inputs.replicasPerNodeGroup ?? 0)) }, (_, i) => `${n}-00${i + 1}`) };
+            return {
+                primaryEndpointAddress: `master.${n}.abc.euw1.cache.amazonaws.com`,
+                configurationEndpointAddress: `clustercfg.${n}.abc.euw1.cache.amazonaws.com`,
+                port: 6379,
+                arn: `arn:aws:elasticache:eu-west-1:123456789012:replicationgroup:${n}`,
+                memberClusters: Array.from(
+                    { length: args.inputs.numCacheClusters ?? (args.inputs.numNodeGroups ?? 1) * (1 + (args.inputs.replicasPerNodeGroup ?? 0)) },
+                    (_, i) => `${n}-00${i + 1}`,
+                ),
+            };
         case "aws:s3/bucket:Bucket":
         case "aws:s3/bucketV2:BucketV2":
             return { bucket: args.inputs.bucket ?? `${n}-bucket`, arn: `arn:aws:s3:::${args.inputs.bucket ?? `${n}-bucket`}` };
@@ -69,7 +89,12 @@ export function cloudOutputs(args: pulumi.runtime.MockResourceArgs): Record<stri
         case "gcp:sql/databaseInstance:DatabaseInstance":
             return { privateIpAddress: "10.10.0.3", connectionName: `proj:region:${n}`, name: args.inputs.name ?? n };
         case "gcp:redis/instance:Instance":
-            return { host: "10.10.1.4", port: 6378, authString: "mock-redis-auth", serverCaCerts: [{ cert: "-----BEGIN CERTIFICATE-----\nMOCK\n-----END CERTIFICATE-----\n" }] };
+            return {
+                host: "10.10.1.4",
+                port: 6378,
+                authString: "mock-redis-auth",
+                serverCaCerts: [{ cert: "-----BEGIN CERTIFICATE-----\nMOCK\n-----END CERTIFICATE-----\n" }],
+            };
         case "gcp:storage/bucket:Bucket":
             return { name: args.inputs.name ?? n, url: `gs://${args.inputs.name ?? n}` };
         case "gcp:serviceaccount/account:Account":
@@ -86,7 +111,10 @@ export function cloudOutputs(args: pulumi.runtime.MockResourceArgs): Record<stri
         case "azure-native:resources:ResourceGroup":
             return { name: args.inputs.resourceGroupName ?? n };
         case "azure-native:dbforpostgresql:Server":
-            return { name: args.inputs.serverName ?? `${n}-x1y2`, fullyQualifiedDomainName: `${args.inputs.serverName ?? `${n}-x1y2`}.postgres.database.azure.com` };
+            return {
+                name: args.inputs.serverName ?? `${n}-x1y2`,
+                fullyQualifiedDomainName: `${args.inputs.serverName ?? `${n}-x1y2`}.postgres.database.azure.com`,
+            };
         case "azure-native:redisenterprise:RedisEnterprise":
             return { name: args.inputs.clusterName ?? `${n}-x1y2`, hostName: `${args.inputs.clusterName ?? `${n}-x1y2`}.westeurope.redis.azure.net` };
         case "azure-native:storage:StorageAccount":
@@ -94,7 +122,11 @@ export function cloudOutputs(args: pulumi.runtime.MockResourceArgs): Record<stri
         case "azure-native:storage:BlobContainer":
             return { name: args.inputs.containerName ?? n };
         case "azure-native:managedidentity:UserAssignedIdentity":
-            return { name: args.inputs.resourceName ?? `${n}-x1y2`, clientId: "11111111-2222-3333-4444-555555555555", principalId: "99999999-8888-7777-6666-555555555555" };
+            return {
+                name: args.inputs.resourceName ?? `${n}-x1y2`,
+                clientId: "11111111-2222-3333-4444-555555555555",
+                principalId: "99999999-8888-7777-6666-555555555555",
+            };
         case "azure-native:network:PrivateEndpoint":
             return { name: args.inputs.privateEndpointName ?? `${n}-x1y2` };
         case "kubernetes:gateway.networking.k8s.io/v1:Gateway":
@@ -108,7 +140,14 @@ export function cloudOutputs(args: pulumi.runtime.MockResourceArgs): Record<stri
 pulumi.runtime.setMocks(
     {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: any } {
-            registered.push({ type: args.type, name: args.name, inputs: args.inputs, plain: unwrapSecrets(args.inputs), custom: args.custom ?? true, provider: args.provider });
+            registered.push({
+                type: args.type,
+                name: args.name,
+                inputs: args.inputs,
+                plain: unwrapSecrets(args.inputs),
+                custom: args.custom ?? true,
+                provider: args.provider,
+            });
             const id = args.inputs.name && typeof args.inputs.name === "string" ? args.inputs.name : `${args.name}-id`;
             return { id, state: { ...args.inputs, ...cloudOutputs(args) } };
         },
@@ -129,13 +168,30 @@ export const invokes: Record<string, (inputs: any) => Record<string, any>> = {
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/test", userId: "x" }),
     "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
     // AZ derived from the subnet id so that distinct ids usually land in distinct AZs.
-    "aws:ec2/getSubnet:getSubnet": (i) => ({ id: i.id, vpcId: "vpc-0a1b2c3d", availabilityZone: `eu-west-1${"abc"[[...String(i.id)].reduce((s, ch) => s + ch.charCodeAt(0), 0) % 3]}` }),
+    "aws:ec2/getSubnet:getSubnet": (i) => ({
+        id: i.id,
+        vpcId: "vpc-0a1b2c3d",
+        availabilityZone: `eu-west-1${"abc"[[...String(i.id)].reduce((s, ch) => s + ch.charCodeAt(0), 0) % 3]}`,
+    }),
     "aws:lb/getHostedZoneId:getHostedZoneId": () => ({ id: "Z32O12XQLNTSW2" }),
     // The ALB and target group the AWS Load Balancer Controller created for the Ingress (found by its tags).
-    "aws:lb/getLoadBalancer:getLoadBalancer": (i) => ({ arn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/k8s-chat-0123456789/50dc6c495c0c9188", arnSuffix: "app/k8s-chat-0123456789/50dc6c495c0c9188", tags: i.tags }),
-    "aws:lb/getTargetGroup:getTargetGroup": (i) => ({ arn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/k8s-chat-abcdef/73e2d6bc24d8a067", arnSuffix: "targetgroup/k8s-chat-abcdef/73e2d6bc24d8a067", tags: i.tags }),
+    "aws:lb/getLoadBalancer:getLoadBalancer": (i) => ({
+        arn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/k8s-chat-0123456789/50dc6c495c0c9188",
+        arnSuffix: "app/k8s-chat-0123456789/50dc6c495c0c9188",
+        tags: i.tags,
+    }),
+    "aws:lb/getTargetGroup:getTargetGroup": (i) => ({
+        arn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/k8s-chat-abcdef/73e2d6bc24d8a067",
+        arnSuffix: "targetgroup/k8s-chat-abcdef/73e2d6bc24d8a067",
+        tags: i.tags,
+    }),
     "gcp:organizations/getProject:getProject": (i) => ({ projectId: i.projectId ?? "proj", number: "123456789" }),
-    "azure-native:authorization:getClientConfig": () => ({ clientId: "c", objectId: "o", subscriptionId: "00000000-0000-0000-0000-000000000000", tenantId: "t" }),
+    "azure-native:authorization:getClientConfig": () => ({
+        clientId: "c",
+        objectId: "o",
+        subscriptionId: "00000000-0000-0000-0000-000000000000",
+        tenantId: "t",
+    }),
     // Access keys are base64: the '/', '+' and '=' test the URL encoding.
     "azure-native:redisenterprise:listDatabaseKeys": () => ({ primaryKey: "Mock/Key+Primary=", secondaryKey: "Mock/Key+Secondary=" }),
     // An existing AKS cluster with the OIDC issuer and Workload Identity on, nodes in a custom VNet.
@@ -144,7 +200,12 @@ export const invokes: Record<string, (inputs: any) => Record<string, any>> = {
         location: "westeurope",
         oidcIssuerProfile: { enabled: true, issuerURL: "https://westeurope.oic.prod-aks.azure.com/tenant-id/cluster-uuid/" },
         securityProfile: { workloadIdentity: { enabled: true } },
-        agentPoolProfiles: [{ name: "system", vnetSubnetID: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${i.resourceGroupName}/providers/Microsoft.Network/virtualNetworks/aks-vnet/subnets/nodes` }],
+        agentPoolProfiles: [
+            {
+                name: "system",
+                vnetSubnetID: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${i.resourceGroupName}/providers/Microsoft.Network/virtualNetworks/aks-vnet/subnets/nodes`,
+            },
+        ],
     }),
     "azure-native:containerservice:listManagedClusterUserCredentials": () => ({
         kubeconfigs: [{ name: "clusterUser", value: Buffer.from("apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n").toString("base64") }],
@@ -192,7 +253,12 @@ function recordVariant(): void {
 
 /** Resolves an Output's value (mocks run with preview=false, so every value is known). */
 export function value<T>(o: pulumi.Input<T> | undefined): Promise<T> {
-    return new Promise((resolve) => pulumi.output(o as pulumi.Input<T>).apply((v) => { resolve(v as T); return v; }));
+    return new Promise((resolve) =>
+        pulumi.output(o as pulumi.Input<T>).apply((v) => {
+            resolve(v as T);
+            return v;
+        }),
+    );
 }
 
 /** All resources of a type (e.g. `kubernetes:apps/v1:Deployment`). */

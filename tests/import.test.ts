@@ -18,7 +18,13 @@ import { AZURE_ARGS } from "./cloudFixtures";
 import { runPolicies, urnFor } from "../policy/runner";
 
 const ROOT = path.resolve(__dirname, "..");
-const AWS = { vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"], eks: { clusterName: "prod", securityGroupIds: ["sg-1"] }, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab", route53ZoneId: "Z1" };
+const AWS = {
+    vpcId: "vpc-1",
+    privateSubnetIds: ["subnet-a", "subnet-b"],
+    eks: { clusterName: "prod", securityGroupIds: ["sg-1"] },
+    certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab",
+    route53ZoneId: "Z1",
+};
 const TARGETS: [string, any][] = [
     ["kubernetes", { target: CloudTarget.Kubernetes }],
     ["aws", { target: CloudTarget.Aws, aws: AWS }],
@@ -31,7 +37,18 @@ type Opts = Map<string, pulumi.CustomResourceOptions>;
 async function build(args: any): Promise<{ c: OpenWebUiCluster; opts: Opts }> {
     reset();
     const opts: Opts = new Map();
-    const c = new OpenWebUiCluster("chat", { hostname: "chat.example.com", ...args }, { transformations: [(a) => { opts.set(`${a.type}::${a.name}`, a.opts as pulumi.CustomResourceOptions); return undefined; }] });
+    const c = new OpenWebUiCluster(
+        "chat",
+        { hostname: "chat.example.com", ...args },
+        {
+            transformations: [
+                (a) => {
+                    opts.set(`${a.type}::${a.name}`, a.opts as pulumi.CustomResourceOptions);
+                    return undefined;
+                },
+            ],
+        },
+    );
     await settle();
     return { c, opts };
 }
@@ -49,14 +66,18 @@ describe("importFrom: the import Job on every target", function () {
             for (const o of kubernetesObjects(registered)) await validateK8sObject(o);
             const job = jobNamed("chat-import");
             assert.ok(job, `no chat-import Job: ${ofType("kubernetes:batch/v1:Job").map((j) => j.name)}`);
-            const pod = job!.plain.spec.template.spec, app = deployment().plain.spec.template.spec;
+            const pod = job!.plain.spec.template.spec,
+                app = deployment().plain.spec.template.spec;
             const main = pod.containers[0];
             assert.strictEqual(job!.plain.metadata.name, "chat-import");
             assert.strictEqual(main.image, app.containers[0].image, "the app's pinned image");
             // Exactly the serving pods' env, plus PYTHONPATH (the image's sources) and nothing else.
             const env = envOf(pod);
             assert.deepStrictEqual(env.PYTHONPATH, { name: "PYTHONPATH", value: "/app/backend" });
-            assert.deepStrictEqual(main.env.filter((e: any) => e.name !== "PYTHONPATH"), app.containers[0].env);
+            assert.deepStrictEqual(
+                main.env.filter((e: any) => e.name !== "PYTHONPATH"),
+                app.containers[0].env,
+            );
             assert.deepStrictEqual(main.envFrom, app.containers[0].envFrom);
             assert.strictEqual(pod.serviceAccountName, app.serviceAccountName);
             assert.deepStrictEqual(pod.securityContext, app.securityContext);
@@ -88,7 +109,12 @@ describe("importFrom: the import Job on every target", function () {
             assert.ok(depNames(optsOf(opts, "kubernetes:batch/v1:Job::chat-migrate")).includes("chat-import"), "the migration Job waits for the import");
             assert.ok(depNames([...opts].find(([k]) => k === "kubernetes:apps/v1:Deployment::chat")?.[1]).some((n) => n.startsWith("chat-migrate")));
             // The adopted key: every Open WebUI container reads the user's Secret; nothing generated.
-            for (const p of [pod, app, jobNamed("chat-migrate")?.plain.spec.template.spec ?? ofType("kubernetes:batch/v1:Job").find((j) => j.name.startsWith("chat-migrate"))!.plain.spec.template.spec]) {
+            for (const p of [
+                pod,
+                app,
+                jobNamed("chat-migrate")?.plain.spec.template.spec ??
+                    ofType("kubernetes:batch/v1:Job").find((j) => j.name.startsWith("chat-migrate"))!.plain.spec.template.spec,
+            ]) {
                 assert.deepStrictEqual(envOf(p).WEBUI_SECRET_KEY.valueFrom.secretKeyRef, OLD_KEY);
             }
             assert.ok(!registered.some((r) => r.name === "chat-webui-secret-key"), "no generated key resource");
@@ -100,18 +126,44 @@ describe("importFrom: the import Job on every target", function () {
     }
 
     it("a Postgres source: its URL from the user's Secret by env name, uploads from their own claim, the choices passed on", async () => {
-        await build({ target: CloudTarget.Kubernetes, importFrom: { databaseUrlSecret: { name: "old-db", key: "url" }, uploadsClaim: "old-uploads", vectors: ImportVectors.Reembed, onNonEmpty: ImportOnNonEmpty.Merge, allowNewSecretKey: true, workDirSize: "5Gi", timeoutMinutes: 60 } });
+        await build({
+            target: CloudTarget.Kubernetes,
+            importFrom: {
+                databaseUrlSecret: { name: "old-db", key: "url" },
+                uploadsClaim: "old-uploads",
+                vectors: ImportVectors.Reembed,
+                onNonEmpty: ImportOnNonEmpty.Merge,
+                allowNewSecretKey: true,
+                workDirSize: "5Gi",
+                timeoutMinutes: 60,
+            },
+        });
         for (const o of kubernetesObjects(registered)) await validateK8sObject(o);
         const job = jobNamed("chat-import")!;
         const pod = job.plain.spec.template.spec;
         assert.deepStrictEqual(envOf(pod).OPENWEBUI_IMPORT_SOURCE_DATABASE_URL.valueFrom.secretKeyRef, { name: "old-db", key: "url" });
-        assert.deepStrictEqual(pod.containers[0].args, ["--source-database-url-env", "OPENWEBUI_IMPORT_SOURCE_DATABASE_URL", "--uploads-dir", "/source-uploads", "--vectors", "reembed", "--on-nonempty", "merge", "--work-dir", "/import-work", "--allow-new-secret-key"]);
+        assert.deepStrictEqual(pod.containers[0].args, [
+            "--source-database-url-env",
+            "OPENWEBUI_IMPORT_SOURCE_DATABASE_URL",
+            "--uploads-dir",
+            "/source-uploads",
+            "--vectors",
+            "reembed",
+            "--on-nonempty",
+            "merge",
+            "--work-dir",
+            "/import-work",
+            "--allow-new-secret-key",
+        ]);
         assert.ok(!pod.volumes.some((v: any) => v.name === "import-source"));
         assert.deepStrictEqual(pod.volumes.find((v: any) => v.name === "import-uploads").persistentVolumeClaim, { claimName: "old-uploads", readOnly: true });
         assert.strictEqual(pod.containers[0].volumeMounts.find((m: any) => m.name === "import-uploads").readOnly, true);
         assert.deepStrictEqual(pod.volumes.find((v: any) => v.name === "import-work").emptyDir, { sizeLimit: "5Gi" });
         assert.strictEqual(job.plain.spec.activeDeadlineSeconds, 3600);
-        assert.match(job.plain.metadata.annotations["openwebui.io/import-source"], /^Postgres at Secret old-db key url, uploads from PersistentVolumeClaim old-uploads; vectors reembed, non-empty target: merge$/);
+        assert.match(
+            job.plain.metadata.annotations["openwebui.io/import-source"],
+            /^Postgres at Secret old-db key url, uploads from PersistentVolumeClaim old-uploads; vectors reembed, non-empty target: merge$/,
+        );
         assert.ok(!JSON.stringify(job.plain).includes("postgresql://"), "no URL in the Job");
     });
 
@@ -124,7 +176,10 @@ describe("importFrom: the import Job on every target", function () {
         assert.deepStrictEqual(await violations({ dataDirClaim: "open-webui" }), []);
         assert.deepStrictEqual(await violations({ dataDirClaim: "open-webui", onNonEmpty: ImportOnNonEmpty.Merge, vectors: ImportVectors.Reembed }), []);
         const bad = await violations({ dataDirClaim: "open-webui", onNonEmpty: ImportOnNonEmpty.Replace, vectors: ImportVectors.Skip });
-        assert.deepStrictEqual(bad.map((v) => v.enforcementLevel), ["advisory", "advisory"]);
+        assert.deepStrictEqual(
+            bad.map((v) => v.enforcementLevel),
+            ["advisory", "advisory"],
+        );
         assert.match(bad.map((v) => v.message).join("\n"), /--on-nonempty replace: the target's Open WebUI data is deleted[\s\S]*--vectors skip/);
     });
 
@@ -139,7 +194,10 @@ describe("importFrom: the import Job on every target", function () {
         const { c } = await build({ target: CloudTarget.Kubernetes });
         assert.ok(!registered.some((r) => r.name.startsWith("chat-import")));
         assert.ok(registered.some((r) => r.name === "chat-webui-secret-key"));
-        assert.deepStrictEqual(envOf(deployment().plain.spec.template.spec).WEBUI_SECRET_KEY.valueFrom.secretKeyRef, { name: "chat-app", key: "WEBUI_SECRET_KEY" });
+        assert.deepStrictEqual(envOf(deployment().plain.spec.template.spec).WEBUI_SECRET_KEY.valueFrom.secretKeyRef, {
+            name: "chat-app",
+            key: "WEBUI_SECRET_KEY",
+        });
         assert.strictEqual((await value(c.webuiSecretKey)).length, 64);
     });
 
@@ -149,24 +207,35 @@ describe("importFrom: the import Job on every target", function () {
         assert.strictEqual(fromSource[IMPORT_SCRIPT], importer());
         assert.throws(() => importScripts("/nonexistent/components"), /migrate\/openwebui_import\.py is missing/);
         // What `npm pack` takes (scripts/pack.js stages exactly that): every importer module, no bytecode.
-        const listing = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" }))[0].files.map((f: any) => f.path);
+        const listing = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" }))[0].files.map(
+            (f: any) => f.path,
+        );
         for (const f of Object.keys(fromSource)) assert.ok(listing.includes(`migrate/${f}`), `migrate/${f} ships in the package`);
-        assert.deepStrictEqual(listing.filter((f: string) => f.startsWith("migrate/") && !f.endsWith(".py")), []);
+        assert.deepStrictEqual(
+            listing.filter((f: string) => f.startsWith("migrate/") && !f.endsWith(".py")),
+            [],
+        );
     });
 });
 
 describe("importFrom, webuiSecretKeyRef: refusals at construction, naming the field and the fix", function () {
     const refused = (args: any, re: RegExp) => {
         reset();
-        assert.throws(() => new OpenWebUiCluster("chat", { target: CloudTarget.Kubernetes, hostname: "chat.example.com", ...args }), (e: any) => {
-            assert.ok(e instanceof ValidationError, String(e));
-            assert.match(e.message, re);
-            return true;
-        });
+        assert.throws(
+            () => new OpenWebUiCluster("chat", { target: CloudTarget.Kubernetes, hostname: "chat.example.com", ...args }),
+            (e: any) => {
+                assert.ok(e instanceof ValidationError, String(e));
+                assert.match(e.message, re);
+                return true;
+            },
+        );
         assert.strictEqual(registered.length, 0, "nothing registered");
     };
     it("two sources, or none", () => {
-        refused({ importFrom: { dataDirClaim: "a", databaseUrlSecret: { name: "b", key: "url" } } }, /importFrom\.dataDirClaim\/databaseUrlSecret: got "both set"; set one source/);
+        refused(
+            { importFrom: { dataDirClaim: "a", databaseUrlSecret: { name: "b", key: "url" } } },
+            /importFrom\.dataDirClaim\/databaseUrlSecret: got "both set"; set one source/,
+        );
         refused({ importFrom: { vectors: ImportVectors.Skip } }, /importFrom: got "no source"; set importFrom\.dataDirClaim/);
     });
     it("claim names are DNS-1123; the uploads claim is not the data claim", () => {

@@ -30,7 +30,12 @@ const CRD_SCHEMAS: Record<string, object> = {
             metadata: {
                 type: "object",
                 required: ["name"],
-                properties: { name: { type: "string", pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", maxLength: 253 }, namespace: { type: "string" }, labels: { type: "object", additionalProperties: { type: "string" } }, annotations: { type: "object" } },
+                properties: {
+                    name: { type: "string", pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", maxLength: 253 },
+                    namespace: { type: "string" },
+                    labels: { type: "object", additionalProperties: { type: "string" } },
+                    annotations: { type: "object" },
+                },
             },
             spec: {
                 type: "object",
@@ -41,7 +46,12 @@ const CRD_SCHEMAS: Record<string, object> = {
                         type: "object",
                         required: ["group", "kind", "name"],
                         additionalProperties: false,
-                        properties: { group: { type: "string" }, kind: { type: "string", minLength: 1 }, name: { type: "string", minLength: 1 }, namespace: { type: "string" } },
+                        properties: {
+                            group: { type: "string" },
+                            kind: { type: "string", minLength: 1 },
+                            name: { type: "string", minLength: 1 },
+                            namespace: { type: "string" },
+                        },
                     },
                     default: { $ref: "#/$defs/config" },
                     override: { $ref: "#/$defs/config" },
@@ -58,7 +68,11 @@ const CRD_SCHEMAS: Record<string, object> = {
                         type: "object",
                         required: ["affinityType"],
                         additionalProperties: false,
-                        properties: { affinityType: { enum: ["application-cookie", "managed-cookie"] }, cookieName: { type: "string" }, cookieDuration: { type: "string", pattern: DURATION } },
+                        properties: {
+                            affinityType: { enum: ["application-cookie", "managed-cookie"] },
+                            cookieName: { type: "string" },
+                            cookieDuration: { type: "string", pattern: DURATION },
+                        },
                     },
                 },
             },
@@ -78,7 +92,8 @@ function upstreamCrdSchema(apiVersion: string, kind: string): object | undefined
     if (!dir) return undefined;
     const key = `${apiVersion}/${kind}`;
     if (!CRD_SCHEMAS[key]) {
-        const fs = require("fs"), path = require("path");
+        const fs = require("fs"),
+            path = require("path");
         const file = path.join(UPSTREAM_CRD_DIR, dir, `${group}_${kind.toLowerCase()}s.yaml`);
         const crd = require("yaml").parse(fs.readFileSync(file, "utf8"));
         const v = crd.spec.versions.find((x: any) => x.name === version);
@@ -94,7 +109,9 @@ function validateCrd(obj: any, schema: object): void {
     if (!compiled.has(schema)) compiled.set(schema, new Ajv({ allErrors: true, strict: false, logger: false }).compile(schema));
     const validate = compiled.get(schema);
     if (!validate(obj)) {
-        throw new Error(`${obj.kind} ${obj.metadata?.name}: ${validate.errors.map((e: any) => `${e.instancePath || "/"} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ""}`).join("; ")}`);
+        throw new Error(
+            `${obj.kind} ${obj.metadata?.name}: ${validate.errors.map((e: any) => `${e.instancePath || "/"} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ""}`).join("; ")}`,
+        );
     }
 }
 

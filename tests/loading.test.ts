@@ -6,7 +6,11 @@ import * as path from "path";
 const root = path.resolve(__dirname, "..");
 
 function loadedSdks(script: string): string[] {
-    const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: root, encoding: "utf8", env: { ...process.env, TS_NODE_PROJECT: path.join(root, "tsconfig.json") } });
+    const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, TS_NODE_PROJECT: path.join(root, "tsconfig.json") },
+    });
     return JSON.parse(out.trim().split("\n").pop()!);
 }
 
@@ -23,12 +27,19 @@ describe("loading: only the chosen cloud's SDK is loaded", function () {
         assert.deepStrictEqual(loadedSdks(probe(`require("./index");`)), []);
     });
     it("a kubernetes-target cluster loads no cloud SDK", () => {
-        assert.deepStrictEqual(loadedSdks(probe(`const m = require("./index"); new m.OpenWebUiCluster("c", { target: "kubernetes", hostname: "chat.example.com" });`)), []);
+        assert.deepStrictEqual(
+            loadedSdks(probe(`const m = require("./index"); new m.OpenWebUiCluster("c", { target: "kubernetes", hostname: "chat.example.com" });`)),
+            [],
+        );
     });
     for (const target of ["aws", "gcp", "azure"]) {
         it(`a ${target} cluster loads only its own SDK`, () => {
             const expected = target === "azure" ? "azure-native" : target;
-            const sdks = loadedSdks(probe(`require("./tests/harness"); const m = require("./index"); const specs = require("./bench/cloudSpecs"); new m.OpenWebUiCluster("c", { target: "${target}", hostname: "chat.example.com", ...specs["${target}"] });`));
+            const sdks = loadedSdks(
+                probe(
+                    `require("./tests/harness"); const m = require("./index"); const specs = require("./bench/cloudSpecs"); new m.OpenWebUiCluster("c", { target: "${target}", hostname: "chat.example.com", ...specs["${target}"] });`,
+                ),
+            );
             assert.deepStrictEqual(sdks, [expected]);
         });
     }
@@ -47,7 +58,10 @@ const specs = require("./bench/cloudSpecs");
 let msg = "";
 try { new m.OpenWebUiCluster("c", { target: "aws", hostname: "chat.example.com", ...specs.aws }); } catch (e) { msg = e.message; }
 console.log(JSON.stringify([msg, String(h.registered.filter((r) => r.type !== "openwebui:index:OpenWebUiCluster").length)]));`);
-        assert.strictEqual(out[0], 'OpenWebUiCluster: target "aws" needs @pulumi/aws, which is not installed. Install it next to openwebui: npm install @pulumi/aws@"^7.48.0"');
+        assert.strictEqual(
+            out[0],
+            'OpenWebUiCluster: target "aws" needs @pulumi/aws, which is not installed. Install it next to openwebui: npm install @pulumi/aws@"^7.48.0"',
+        );
         assert.strictEqual(out[1], "0", "nothing created");
     });
 
@@ -59,13 +73,16 @@ console.log(JSON.stringify([msg, String(h.registered.filter((r) => r.type !== "o
             assert.strictEqual(pkg.peerDependenciesMeta[name]?.optional, true, name);
             assert.strictEqual(pkg.dependencies[name], undefined, name);
         }
-        for (const p of ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/random", "typescript"]) assert.strictEqual(pkg.dependencies[p], undefined, `${p} is a peer, not a dependency`);
+        for (const p of ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/random", "typescript"])
+            assert.strictEqual(pkg.dependencies[p], undefined, `${p} is a peer, not a dependency`);
         // engines: what the strictest dependency declares (@pulumi/pulumi).
         assert.strictEqual(pkg.engines.node, require(path.join(root, "node_modules/@pulumi/pulumi/package.json")).engines.node);
     });
 
     it("an invalid cloud spec loads only its own SDK", () => {
-        const sdks = loadedSdks(probe(`const m = require("./index"); try { new m.OpenWebUiCluster("c", { target: "gcp", hostname: "chat.example.com" }); } catch (e) {}`));
+        const sdks = loadedSdks(
+            probe(`const m = require("./index"); try { new m.OpenWebUiCluster("c", { target: "gcp", hostname: "chat.example.com" }); } catch (e) {}`),
+        );
         assert.ok(!sdks.includes("aws") && !sdks.includes("azure-native"), JSON.stringify(sdks));
     });
 });

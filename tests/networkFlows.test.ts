@@ -12,7 +12,13 @@ import { ValidationError } from "../components/spec/errors";
 import { AZURE_ARGS } from "./cloudFixtures";
 
 const NS = "open-webui";
-const pod = (name: string, labels: { [k: string]: string }, ip: string, namespace = NS, ports?: { [n: string]: number }): Pod => ({ name, namespace, labels, ip, ports });
+const pod = (name: string, labels: { [k: string]: string }, ip: string, namespace = NS, ports?: { [n: string]: number }): Pod => ({
+    name,
+    namespace,
+    labels,
+    ip,
+    ports,
+});
 const ip = (a: string): Endpoint => ({ ip: a });
 
 describe("NetworkPolicy evaluator (control cases)", function () {
@@ -34,15 +40,29 @@ describe("NetworkPolicy evaluator (control cases)", function () {
     });
     it("policies are additive; peers and ports match as the API defines", () => {
         const deny = np({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-        const allowB = np({ podSelector: { matchLabels: { app: "b" } }, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: { matchLabels: { app: "a" } } }], ports: [{ port: "http" }] }] });
-        const egA = np({ podSelector: { matchLabels: { app: "a" } }, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8", except: ["10.0.0.1/32"] } }], ports: [{ protocol: "TCP", port: 8000, endPort: 8090 }] }] });
+        const allowB = np({
+            podSelector: { matchLabels: { app: "b" } },
+            policyTypes: ["Ingress"],
+            ingress: [{ from: [{ podSelector: { matchLabels: { app: "a" } } }], ports: [{ port: "http" }] }],
+        });
+        const egA = np({
+            podSelector: { matchLabels: { app: "a" } },
+            policyTypes: ["Egress"],
+            egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8", except: ["10.0.0.1/32"] } }], ports: [{ protocol: "TCP", port: 8000, endPort: 8090 }] }],
+        });
         assert.ok(allowed([deny, allowB, egA], a, b, 8080), "named port and endPort range");
         assert.ok(!allowed([deny, allowB, egA], a, b, 8091), "outside the named port");
         assert.ok(!allowed([deny, allowB, egA], a, b, 8080, "UDP"), "protocol");
         assert.ok(!allowed([deny, allowB, egA], a, a, 8080), "ipBlock except");
         const other = pod("c", { app: "a" }, "10.9.0.1", "other");
         assert.ok(!allowed([deny, allowB], other, b, 8080), "podSelector alone is the policy's namespace only");
-        const nsAndPod = np({ podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "other" } }, podSelector: { matchLabels: { app: "x" } } }] }] });
+        const nsAndPod = np({
+            podSelector: {},
+            policyTypes: ["Ingress"],
+            ingress: [
+                { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "other" } }, podSelector: { matchLabels: { app: "x" } } }] },
+            ],
+        });
         assert.ok(!allowed([nsAndPod], other, b, 8080), "namespace AND pod selector");
         assert.ok(allowed([nsAndPod], { ...other, labels: { app: "x" } }, b, 8080));
         assert.ok(inCidr("35.191.7.1", "35.191.0.0/16") && !inCidr("35.192.0.1", "35.191.0.0/16"));
@@ -54,7 +74,9 @@ const OTHER = pod("intruder", { app: "intruder" }, "10.0.200.9");
 const OTEL = { exporterEndpoint: "https://otlp.example.com:4317" };
 
 function policies(): Policy[] {
-    return kubernetesObjects(registered).filter((o) => o.kind === "NetworkPolicy").map((o) => ({ metadata: { name: o.metadata.name, namespace: o.metadata.namespace }, spec: o.spec }));
+    return kubernetesObjects(registered)
+        .filter((o) => o.kind === "NetworkPolicy")
+        .map((o) => ({ metadata: { name: o.metadata.name, namespace: o.metadata.namespace }, spec: o.spec }));
 }
 
 /** The pods the release runs (Deployments, StatefulSets, Jobs), with their named ports. */
@@ -79,8 +101,14 @@ async function build(args: any): Promise<{ w: { [c: string]: Pod }; nps: Policy[
 }
 
 /** The flows every target shares; `db`, `redis`, `store` are pods (in-cluster) or addresses (managed). */
-function commonFlows(w: { [c: string]: Pod }, nps: Policy[], dest: { db: [Endpoint, number]; redis: [Endpoint, number]; store: [Endpoint, number] }, lbRangeHoldsPods = false) {
-    const ok = (src: Endpoint, dst: Endpoint, port: number, what: string, proto = "TCP") => assert.ok(allowed(nps, src, dst, port, proto), `${what} must be allowed`);
+function commonFlows(
+    w: { [c: string]: Pod },
+    nps: Policy[],
+    dest: { db: [Endpoint, number]; redis: [Endpoint, number]; store: [Endpoint, number] },
+    lbRangeHoldsPods = false,
+) {
+    const ok = (src: Endpoint, dst: Endpoint, port: number, what: string, proto = "TCP") =>
+        assert.ok(allowed(nps, src, dst, port, proto), `${what} must be allowed`);
     const no = (src: Endpoint, dst: Endpoint, port: number, what: string) => assert.ok(!allowed(nps, src, dst, port), `${what} must be denied`);
     ok(w.app, DNS, 53, "app -> DNS (UDP)", "UDP");
     ok(w.app, DNS, 53, "app -> DNS (TCP)");
@@ -131,7 +159,11 @@ describe("NetworkPolicy flows", function () {
     });
 
     it("kubernetes target, highly available data tier (CloudNativePG, Valkey + Sentinel, shared volume)", async () => {
-        const { w, nps } = await build({ target: CloudTarget.Kubernetes, kubernetes: { dataTier: DataTier.HighlyAvailable, cnpgOperatorNamespace: "databases" }, storage: { storageClassName: "nfs" } });
+        const { w, nps } = await build({
+            target: CloudTarget.Kubernetes,
+            kubernetes: { dataTier: DataTier.HighlyAvailable, cnpgOperatorNamespace: "databases" },
+            storage: { storageClassName: "nfs" },
+        });
         const cluster = kubernetesObjects(registered).find((o) => o.kind === "Cluster");
         // CloudNativePG's pods: the Cluster's inherited labels on each instance.
         const pg = [1, 2, 3].map((i) => pod(`chat-pg-${i}`, { ...cluster.spec.inheritedMetadata.labels, "cnpg.io/cluster": "chat-pg" }, `10.0.110.${i}`));
@@ -165,7 +197,10 @@ describe("NetworkPolicy flows", function () {
     });
 
     it("kubernetes target: Gateway API, routing none, egressToInternet, allowedEgress, defaultDeny=false", async () => {
-        let r = await build({ target: CloudTarget.Kubernetes, kubernetes: { gateway: { name: "gw", namespace: "gateways" }, ingressControllerPodLabels: { "gateway.networking.k8s.io/gateway-name": "gw" } } });
+        let r = await build({
+            target: CloudTarget.Kubernetes,
+            kubernetes: { gateway: { name: "gw", namespace: "gateways" }, ingressControllerPodLabels: { "gateway.networking.k8s.io/gateway-name": "gw" } },
+        });
         const gw = pod("envoy", { "gateway.networking.k8s.io/gateway-name": "gw" }, "10.0.51.1", "gateways");
         assert.ok(allowed(r.nps, gw, r.w.app, 8080), "gateway data plane -> app");
         assert.ok(!allowed(r.nps, { ...gw, labels: { app: "other" } }, r.w.app, 8080), "another pod of the gateway namespace");
@@ -181,7 +216,13 @@ describe("NetworkPolicy flows", function () {
     });
 
     it("aws target (Aurora, ElastiCache, S3, Pod Identity, ALB IP targets)", async () => {
-        const aws = { vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"], eks: { clusterName: "prod", securityGroupIds: ["sg-1"] }, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab", route53ZoneId: "Z1" };
+        const aws = {
+            vpcId: "vpc-1",
+            privateSubnetIds: ["subnet-a", "subnet-b"],
+            eks: { clusterName: "prod", securityGroupIds: ["sg-1"] },
+            certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab",
+            route53ZoneId: "Z1",
+        };
         const { w, nps } = await build({ target: CloudTarget.Aws, aws });
         const { ok } = commonFlows(w, nps, { db: [ip("10.0.20.5"), 5432], redis: [ip("10.0.21.5"), 6379], store: [ip("52.218.1.1"), 443] }, true);
         ok(ip("10.0.1.5"), w.app, 8080, "ALB (VPC address) -> app");
@@ -193,7 +234,10 @@ describe("NetworkPolicy flows", function () {
     });
 
     it("gcp target (Cloud SQL, Memorystore, GCS, GKE NEG)", async () => {
-        const { w, nps } = await build({ target: CloudTarget.Gcp, gcp: { project: "proj-123", region: "europe-west1", network: "projects/proj-123/global/networks/vpc" } });
+        const { w, nps } = await build({
+            target: CloudTarget.Gcp,
+            gcp: { project: "proj-123", region: "europe-west1", network: "projects/proj-123/global/networks/vpc" },
+        });
         const { ok, no } = commonFlows(w, nps, { db: [ip("10.10.0.3"), 5432], redis: [ip("10.10.1.4"), 6378], store: [ip("142.250.1.1"), 443] });
         ok(ip("35.191.3.4"), w.app, 8080, "Google front end -> app");
         ok(ip("130.211.1.1"), w.app, 8080, "Google health check -> app");
@@ -206,7 +250,12 @@ describe("NetworkPolicy flows", function () {
         const { w, nps } = await build({ target: CloudTarget.Azure, tls: { secretName: "chat-tls" }, azure });
         const { ok } = commonFlows(w, nps, { db: [ip("10.240.8.4"), 5432], redis: [ip("10.240.9.4"), 10000], store: [ip("10.240.9.5"), 443] }, true);
         ok(ip("10.225.0.4"), w.app, 8080, "AGC subnet -> app");
-        const narrowed = await build({ target: CloudTarget.Azure, tls: { secretName: "chat-tls" }, azure, network: { loadBalancerSourceCidrs: ["10.225.0.0/24"] } });
+        const narrowed = await build({
+            target: CloudTarget.Azure,
+            tls: { secretName: "chat-tls" },
+            azure,
+            network: { loadBalancerSourceCidrs: ["10.225.0.0/24"] },
+        });
         assert.ok(allowed(narrowed.nps, ip("10.225.0.4"), narrowed.w.app, 8080));
         assert.ok(!allowed(narrowed.nps, OTHER, narrowed.w.app, 8080), "narrowed to the AGC subnet: another pod is refused");
         ok(w.app, ip("20.190.1.1"), 443, "app -> Entra ID");
@@ -218,7 +267,12 @@ describe("NetworkPolicy flows", function () {
         const imp = r.w.import;
         assert.ok(imp, "the import Job's pods");
         assert.deepStrictEqual(egressOf(r.nps, "import"), egressOf(r.nps, "app"), "the app's egress, exactly");
-        for (const [dst, port, what] of [[r.w.postgres, 5432, "postgres"], [r.w.redis, 6379, "redis"], [r.w.objects, 8333, "object store"], [r.w["otel-collector"], 4317, "collector"]] as const) {
+        for (const [dst, port, what] of [
+            [r.w.postgres, 5432, "postgres"],
+            [r.w.redis, 6379, "redis"],
+            [r.w.objects, 8333, "object store"],
+            [r.w["otel-collector"], 4317, "collector"],
+        ] as const) {
             assert.ok(allowed(r.nps, imp, dst, port), `import -> ${what} must be allowed`);
         }
         assert.ok(allowed(r.nps, imp, DNS, 53, "UDP"), "import -> DNS");
@@ -228,11 +282,22 @@ describe("NetworkPolicy flows", function () {
         r = await build({ target: CloudTarget.Kubernetes, importFrom: { databaseUrlSecret: { name: "old-db", key: "url" } } });
         assert.ok(allowed(r.nps, r.w.import, ip("203.0.113.9"), 5432), "import -> the source Postgres");
         assert.ok(!allowed(r.nps, r.w.app, ip("203.0.113.9"), 5432), "the app does not reach it");
-        r = await build({ target: CloudTarget.Kubernetes, database: { mode: "inClusterHa" }, redis: { mode: "inClusterHa" }, importFrom: { dataDirClaim: "open-webui" } });
+        r = await build({
+            target: CloudTarget.Kubernetes,
+            database: { mode: "inClusterHa" },
+            redis: { mode: "inClusterHa" },
+            importFrom: { dataDirClaim: "open-webui" },
+        });
         const pgHa = pod("chat-pg-1", { "app.kubernetes.io/instance": "chat", "app.kubernetes.io/component": "postgres-ha" }, "10.0.120.1");
         assert.ok(allowed(r.nps, r.w.import, pgHa, 5432), "import -> HA Postgres (admitted wherever the app is)");
         assert.ok(!allowed(r.nps, OTHER, pgHa, 5432));
-        const aws = { vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"], eks: { clusterName: "prod", securityGroupIds: ["sg-1"] }, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab", route53ZoneId: "Z1" };
+        const aws = {
+            vpcId: "vpc-1",
+            privateSubnetIds: ["subnet-a", "subnet-b"],
+            eks: { clusterName: "prod", securityGroupIds: ["sg-1"] },
+            certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab",
+            route53ZoneId: "Z1",
+        };
         r = await build({ target: CloudTarget.Aws, aws, importFrom: { dataDirClaim: "open-webui" } });
         assert.ok(allowed(r.nps, r.w.import, ip("169.254.170.23"), 80), "import -> EKS Pod Identity agent (bucket access)");
         assert.ok(allowed(r.nps, r.w.import, ip("52.218.1.1"), 443), "import -> S3");
@@ -241,12 +306,20 @@ describe("NetworkPolicy flows", function () {
 
     it("bad network args fail at construction, naming the field", async () => {
         reset();
-        assert.throws(() => new OpenWebUiCluster("chat", { target: CloudTarget.Kubernetes, hostname: "chat.example.com", network: { loadBalancerSourceCidrs: ["10.0.0.0/33"], allowedEgress: [{ cidr: "x", ports: [0] }] } }), (e: any) => {
-            assert.ok(e instanceof ValidationError);
-            assert.match(e.message, /network\.loadBalancerSourceCidrs\[0\]/);
-            assert.match(e.message, /network\.allowedEgress\[0\]\.cidr/);
-            assert.match(e.message, /network\.allowedEgress\[0\]\.ports\[0\]/);
-            return true;
-        });
+        assert.throws(
+            () =>
+                new OpenWebUiCluster("chat", {
+                    target: CloudTarget.Kubernetes,
+                    hostname: "chat.example.com",
+                    network: { loadBalancerSourceCidrs: ["10.0.0.0/33"], allowedEgress: [{ cidr: "x", ports: [0] }] },
+                }),
+            (e: any) => {
+                assert.ok(e instanceof ValidationError);
+                assert.match(e.message, /network\.loadBalancerSourceCidrs\[0\]/);
+                assert.match(e.message, /network\.allowedEgress\[0\]\.cidr/);
+                assert.match(e.message, /network\.allowedEgress\[0\]\.ports\[0\]/);
+                return true;
+            },
+        );
     });
 });

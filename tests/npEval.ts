@@ -34,11 +34,16 @@ export function selectorMatches(sel: any, labels: { [k: string]: string }): bool
     for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
     for (const e of sel.matchExpressions ?? []) {
         const has = e.key in labels;
-        const ok = e.operator === "In" ? has && e.values.includes(labels[e.key])
-            : e.operator === "NotIn" ? !has || !e.values.includes(labels[e.key])
-            : e.operator === "Exists" ? has
-            : e.operator === "DoesNotExist" ? !has
-            : false;
+        const ok =
+            e.operator === "In"
+                ? has && e.values.includes(labels[e.key])
+                : e.operator === "NotIn"
+                  ? !has || !e.values.includes(labels[e.key])
+                  : e.operator === "Exists"
+                    ? has
+                    : e.operator === "DoesNotExist"
+                      ? !has
+                      : false;
         if (!ok) return false;
     }
     return true;
@@ -81,21 +86,35 @@ function types(spec: any): string[] {
 }
 
 function selecting(policies: Policy[], pod: Pod, dir: "Ingress" | "Egress"): Policy[] {
-    return policies.filter((p) => p.metadata.namespace === pod.namespace && selectorMatches(p.spec.podSelector ?? {}, pod.labels) && types(p.spec).includes(dir));
+    return policies.filter(
+        (p) => p.metadata.namespace === pod.namespace && selectorMatches(p.spec.podSelector ?? {}, pod.labels) && types(p.spec).includes(dir),
+    );
 }
 
 function egressAllows(policies: Policy[], src: Endpoint, dst: Endpoint, port: number, protocol: string): boolean {
     if (!isPod(src)) return true;
     const sel = selecting(policies, src, "Egress");
     if (sel.length === 0) return true;
-    return sel.some((p) => (p.spec.egress ?? []).some((r: any) => (!r.to || r.to.length === 0 || r.to.some((peer: any) => peerMatches(peer, p.metadata.namespace, dst))) && portMatches(r.ports, dst, port, protocol)));
+    return sel.some((p) =>
+        (p.spec.egress ?? []).some(
+            (r: any) =>
+                (!r.to || r.to.length === 0 || r.to.some((peer: any) => peerMatches(peer, p.metadata.namespace, dst))) &&
+                portMatches(r.ports, dst, port, protocol),
+        ),
+    );
 }
 
 function ingressAllows(policies: Policy[], src: Endpoint, dst: Endpoint, port: number, protocol: string): boolean {
     if (!isPod(dst)) return true;
     const sel = selecting(policies, dst, "Ingress");
     if (sel.length === 0) return true;
-    return sel.some((p) => (p.spec.ingress ?? []).some((r: any) => (!r.from || r.from.length === 0 || r.from.some((peer: any) => peerMatches(peer, p.metadata.namespace, src))) && portMatches(r.ports, dst, port, protocol)));
+    return sel.some((p) =>
+        (p.spec.ingress ?? []).some(
+            (r: any) =>
+                (!r.from || r.from.length === 0 || r.from.some((peer: any) => peerMatches(peer, p.metadata.namespace, src))) &&
+                portMatches(r.ports, dst, port, protocol),
+        ),
+    );
 }
 
 /** Whether the policies let `src` open a connection to `dst` on `port`/`protocol`. */

@@ -14,9 +14,17 @@ import { findOwuiWorkloads, TYPES } from "../policy/policies";
 
 /** Per example: break one planned cloud/Kubernetes property and expect the matching rule to fire (the rules fit the real shapes). */
 const BREAK: Record<string, { type: string; policy: string; mutate: (p: any) => void }> = {
-    kubernetes: { type: TYPES.deployment, policy: "owui-ha-migrations-disabled-on-replicas", mutate: (p) => p.spec.template.spec.containers[0].env.forEach((e: any) => e.name === "ENABLE_DB_MIGRATIONS" && (e.value = "true")) },
+    kubernetes: {
+        type: TYPES.deployment,
+        policy: "owui-ha-migrations-disabled-on-replicas",
+        mutate: (p) => p.spec.template.spec.containers[0].env.forEach((e: any) => e.name === "ENABLE_DB_MIGRATIONS" && (e.value = "true")),
+    },
     aws: { type: TYPES.rdsCluster, policy: "postgres-encryption-at-rest-and-in-transit", mutate: (p) => (p.storageEncrypted = false) },
-    gcp: { type: TYPES.sqlInstance, policy: "postgres-encryption-at-rest-and-in-transit", mutate: (p) => (p.settings.ipConfiguration.sslMode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED") },
+    gcp: {
+        type: TYPES.sqlInstance,
+        policy: "postgres-encryption-at-rest-and-in-transit",
+        mutate: (p) => (p.settings.ipConfiguration.sslMode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED"),
+    },
     azure: { type: TYPES.redisEnterprise, policy: "no-public-database-or-redis", mutate: (p) => (p.publicNetworkAccess = "Enabled") },
 };
 
@@ -64,11 +72,18 @@ describe("openwebui plan: the broken program", function () {
     });
 
     it("exits 1 as a child process, naming the rules and the resources (real exit code)", () => {
-        const r = child_process.spawnSync(process.execPath, [path.join(ROOT, "cli", "bin.js"), "plan", BROKEN, "--no-out"], { cwd: ROOT, encoding: "utf8", timeout: 60000 });
+        const r = child_process.spawnSync(process.execPath, [path.join(ROOT, "cli", "bin.js"), "plan", BROKEN, "--no-out"], {
+            cwd: ROOT,
+            encoding: "utf8",
+            timeout: 60000,
+        });
         assert.strictEqual(r.status, 1, r.stderr);
         assert.match(r.stderr, /mandatory policy violation\(s\): .*owui-ha-requires-postgres \(webui\)/);
         assert.match(r.stderr, /object-storage-private-and-encrypted \(uploads\)/);
-        assert.match(r.stdout, /\[mandatory\] owui-ha-shared-secret-key: kubernetes:apps\/v1:Deployment webui: Deployment 'open-webui' \(replicas=3\): WEBUI_SECRET_KEY is a literal value/);
+        assert.match(
+            r.stdout,
+            /\[mandatory\] owui-ha-shared-secret-key: kubernetes:apps\/v1:Deployment webui: Deployment 'open-webui' \(replicas=3\): WEBUI_SECRET_KEY is a literal value/,
+        );
         assert.match(r.stdout, /\[mandatory\] object-storage-private-and-encrypted: aws:s3\/bucket:Bucket uploads: S3 Bucket 'uploads' has acl=public-read/);
     });
 
@@ -248,7 +263,7 @@ function userProgram(label: string, lines: string[], prodStack?: string): string
 }
 
 describe("openwebui plan: a user's own program", () => {
-    it("embeds the component from outside the repo (no node_modules, no npm link): \"openwebui\" resolves to this package", async () => {
+    it('embeds the component from outside the repo (no node_modules, no npm link): "openwebui" resolves to this package', async () => {
         const dir = userProgram(
             "user",
             [
@@ -274,22 +289,23 @@ describe("openwebui plan: a user's own program", () => {
 
     it("applies `transforms` (the component's, inherited by every child) and stack transforms, as the engine does", async () => {
         const dir = userProgram("transforms", [
-                'import * as pulumi from "@pulumi/pulumi";',
-                'import { CloudTarget, OpenWebUiCluster } from "openwebui";',
-                "pulumi.runtime.registerResourceTransform((a) =>",
-                '    a.type === "kubernetes:core/v1:ServiceAccount" ? { props: { ...a.props, metadata: { ...a.props.metadata, annotations: { stack: "yes" } } }, opts: a.opts } : undefined,',
-                ");",
-                'new OpenWebUiCluster("mine", { target: CloudTarget.Kubernetes, hostname: "chat.example.org", namespace: "team-chat" }, {',
-                "    transforms: [",
-                '        (a) => (a.type === "kubernetes:apps/v1:Deployment" ? { props: { ...a.props, metadata: { ...a.props.metadata, labels: { ...a.props.metadata.labels, "cost-center": "cc-42" } } }, opts: a.opts } : undefined),',
-                "    ],",
-                "});",
+            'import * as pulumi from "@pulumi/pulumi";',
+            'import { CloudTarget, OpenWebUiCluster } from "openwebui";',
+            "pulumi.runtime.registerResourceTransform((a) =>",
+            '    a.type === "kubernetes:core/v1:ServiceAccount" ? { props: { ...a.props, metadata: { ...a.props.metadata, annotations: { stack: "yes" } } }, opts: a.opts } : undefined,',
+            ");",
+            'new OpenWebUiCluster("mine", { target: CloudTarget.Kubernetes, hostname: "chat.example.org", namespace: "team-chat" }, {',
+            "    transforms: [",
+            '        (a) => (a.type === "kubernetes:apps/v1:Deployment" ? { props: { ...a.props, metadata: { ...a.props.metadata, labels: { ...a.props.metadata.labels, "cost-center": "cc-42" } } }, opts: a.opts } : undefined),',
+            "    ],",
+            "});",
         ]);
         const r = await plan({ programDir: dir, out: false, noPolicy: true });
         assert.strictEqual(r.error, undefined, r.error);
         const deployments = r.resources.filter((x) => x.type === "kubernetes:apps/v1:Deployment");
         assert.ok(deployments.length >= 1);
-        for (const d of deployments) assert.strictEqual((d.props as any).metadata.labels["cost-center"], "cc-42", `${d.name}: the component's transform reached its child`);
+        for (const d of deployments)
+            assert.strictEqual((d.props as any).metadata.labels["cost-center"], "cc-42", `${d.name}: the component's transform reached its child`);
         const sas = r.resources.filter((x) => x.type === "kubernetes:core/v1:ServiceAccount");
         assert.ok(sas.length >= 1);
         for (const sa of sas) assert.deepStrictEqual((sa.props as any).metadata.annotations, { stack: "yes" }, `${sa.name}: the stack transform ran`);
@@ -312,13 +328,22 @@ describe("openwebui plan: the examples", () => {
         const r = await plan({ programDir: path.join(ROOT, "examples", "aws"), out: false, noPolicy: true, config: EXAMPLE_CONFIG.aws ?? [] });
         assert.strictEqual(r.error, undefined, r.error);
         // (the test config's certificate ARN names us-east-1 itself: leave it out)
-        const all = JSON.stringify(r.resources.map((x) => x.props)).split("arn:aws:acm:us-east-1").join("");
+        const all = JSON.stringify(r.resources.map((x) => x.props))
+            .split("arn:aws:acm:us-east-1")
+            .join("");
         assert.ok(!/us-east-1/.test(all), "a region the stack never named");
         assert.match(all, /"name":"S3_REGION_NAME","value":"eu-west-1"/);
         assert.match(all, /eu-west-1[abc]/);
         // Another region in the stack config moves everything with it.
-        const moved = await plan({ programDir: path.join(ROOT, "examples", "aws"), out: false, noPolicy: true, config: [...(EXAMPLE_CONFIG.aws ?? []), "aws:region=ap-south-1"] });
-        const movedAll = JSON.stringify(moved.resources.map((x) => x.props)).split("arn:aws:acm:us-east-1").join("");
+        const moved = await plan({
+            programDir: path.join(ROOT, "examples", "aws"),
+            out: false,
+            noPolicy: true,
+            config: [...(EXAMPLE_CONFIG.aws ?? []), "aws:region=ap-south-1"],
+        });
+        const movedAll = JSON.stringify(moved.resources.map((x) => x.props))
+            .split("arn:aws:acm:us-east-1")
+            .join("");
         assert.match(movedAll, /"name":"S3_REGION_NAME","value":"ap-south-1"/);
         assert.ok(!/eu-west-1/.test(movedAll), "eu-west-1 survived the override");
     });
@@ -332,7 +357,10 @@ describe("openwebui plan: the examples", () => {
             const out = tmp(ex);
             const r = await plan({ programDir: path.join(ROOT, "examples", ex), out, config: EXAMPLE_CONFIG[ex] ?? [] });
             assert.strictEqual(r.error, undefined, r.error);
-            assert.deepStrictEqual(mandatoryViolations(r).map((v) => `${v.policyName} ${v.resourceName}: ${v.message}`), []);
+            assert.deepStrictEqual(
+                mandatoryViolations(r).map((v) => `${v.policyName} ${v.resourceName}: ${v.message}`),
+                [],
+            );
             assert.strictEqual(exitCodeOf(r), 0);
             // the component was resolved from the repo ("openwebui" -> repo root) and built its workloads
             assert.ok(r.resources.some((x) => x.type === "openwebui:index:OpenWebUiCluster"));
@@ -345,20 +373,37 @@ describe("openwebui plan: the examples", () => {
             assert.ok(hpa && hpa.spec.maxReplicas > 1, "HA: the HA rules actually ran against a scaled workload");
             assert.ok(objects.some((o) => o.kind === "PodDisruptionBudget"));
             // the HA rules judged a scaled Open WebUI workload (they did not pass vacuously)
-            const analyzed = r.resources.filter((x) => x.custom).map((x) => ({ type: x.type, name: x.name, urn: x.urn, props: x.analyzerProps, propertyDependencies: x.propertyDependencies, dependencies: x.dependencies }));
+            const analyzed = r.resources
+                .filter((x) => x.custom)
+                .map((x) => ({
+                    type: x.type,
+                    name: x.name,
+                    urn: x.urn,
+                    props: x.analyzerProps,
+                    propertyDependencies: x.propertyDependencies,
+                    dependencies: x.dependencies,
+                }));
             const ha = findOwuiWorkloads(stackArgs(analyzed).resources).filter((w) => w.ha);
-            assert.deepStrictEqual(ha.map((w) => `${w.type} ${w.haReason}`), ["kubernetes:apps/v1:Deployment replicas=3, HPA maxReplicas=10"]);
+            assert.deepStrictEqual(
+                ha.map((w) => `${w.type} ${w.haReason}`),
+                ["kubernetes:apps/v1:Deployment replicas=3, HPA maxReplicas=10"],
+            );
             const env = ha[0].containers[0].env.vars;
             assert.strictEqual(env.get("WEBUI_SECRET_KEY")?.kind, "secret");
             assert.deepStrictEqual(env.get("ENABLE_DB_MIGRATIONS"), { kind: "literal", value: "false" });
             const brk = BREAK[ex];
             if (brk) {
                 const broken = analyzed.map((x) => ({ ...x, props: JSON.parse(JSON.stringify(x.props)) }));
-                const target = broken.find((x) => x.type === brk.type && (brk.type !== TYPES.deployment || findOwuiWorkloads(stackArgs([x]).resources).length > 0));
+                const target = broken.find(
+                    (x) => x.type === brk.type && (brk.type !== TYPES.deployment || findOwuiWorkloads(stackArgs([x]).resources).length > 0),
+                );
                 assert.ok(target, `${brk.type} in examples/${ex}`);
                 brk.mutate(target!.props);
                 const v = await runPolicies(broken);
-                assert.ok(v.some((x) => x.policyName === brk.policy && x.resourceName === target!.name && x.enforcementLevel === "mandatory"), JSON.stringify(v.map((x) => x.policyName)));
+                assert.ok(
+                    v.some((x) => x.policyName === brk.policy && x.resourceName === target!.name && x.enforcementLevel === "mandatory"),
+                    JSON.stringify(v.map((x) => x.policyName)),
+                );
             }
             // The kubernetes example's in-cluster services are single instances: the plan says so first, loudly.
             const loud = r.notes.filter((n) => n.startsWith("NOT HIGHLY AVAILABLE"));
@@ -385,7 +430,14 @@ describe("openwebui plan: path config (--path), as `pulumi config set --path`", 
     const info = { project: "p", projectConfig: {}, entry: "index.ts", stack: "s" };
 
     it("README's `--path 'spec.replicas.max' 12` reaches the component: the HPA scales to 12", async () => {
-        const r = await plan({ programDir: PROGRAM, out: false, noPolicy: true, transpileOnly: true, configPath: true, config: ["hostname=chat.example.com", "spec.replicas.max=12", "spec.replicas.min=3"] });
+        const r = await plan({
+            programDir: PROGRAM,
+            out: false,
+            noPolicy: true,
+            transpileOnly: true,
+            configPath: true,
+            config: ["hostname=chat.example.com", "spec.replicas.max=12", "spec.replicas.min=3"],
+        });
         assert.strictEqual(r.error, undefined, r.error);
         const hpa = r.resources.find((x) => x.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
         assert.ok(hpa, "no HPA planned");
@@ -395,8 +447,14 @@ describe("openwebui plan: path config (--path), as `pulumi config set --path`", 
 
     it("a path key without --path is refused with the fix, not dropped (exit 64)", async () => {
         const c = capture();
-        assert.strictEqual(await main(["plan", PROGRAM, "--no-out", "--transpile-only", "--config", "hostname=chat.example.com", "--config", "spec.replicas.max=12"], c.io), 64);
-        assert.match(c.err(), /--config spec\.replicas\.max=\.\.\.: the key is a path.*pass --path.*pulumi config set --path 'spec\.replicas\.max' 12.*inside openwebui:spec/);
+        assert.strictEqual(
+            await main(["plan", PROGRAM, "--no-out", "--transpile-only", "--config", "hostname=chat.example.com", "--config", "spec.replicas.max=12"], c.io),
+            64,
+        );
+        assert.match(
+            c.err(),
+            /--config spec\.replicas\.max=\.\.\.: the key is a path.*pass --path.*pulumi config set --path 'spec\.replicas\.max' 12.*inside openwebui:spec/,
+        );
     });
 
     it("places values like the CLI: typed leaves, lists by index, quoted keys, namespaces, merged into the stack's object", async () => {
@@ -404,11 +462,25 @@ describe("openwebui plan: path config (--path), as `pulumi config set --path`", 
         assert.deepStrictEqual(parsePropertyPath('tags["a.b"].c[0]'), ["tags", "a.b", "c", 0]);
         const { config } = buildConfig(
             { ...info, projectConfig: { spec: { default: { replicas: { min: 2 } } } } },
-            ["spec.replicas.max=12", "spec.migrations.maintenanceMode=true", "spec.image.tag=0123", "spec.note=1.5", "ids[0]=subnet-a", "ids[1]=subnet-b", 'aws:defaultTags.tags["team.name"]=chat', "plain=7"],
+            [
+                "spec.replicas.max=12",
+                "spec.migrations.maintenanceMode=true",
+                "spec.image.tag=0123",
+                "spec.note=1.5",
+                "ids[0]=subnet-a",
+                "ids[1]=subnet-b",
+                'aws:defaultTags.tags["team.name"]=chat',
+                "plain=7",
+            ],
             [],
             { path: true },
         );
-        assert.deepStrictEqual(JSON.parse(config["p:spec"]), { replicas: { min: 2, max: 12 }, migrations: { maintenanceMode: true }, image: { tag: "0123" }, note: "1.5" });
+        assert.deepStrictEqual(JSON.parse(config["p:spec"]), {
+            replicas: { min: 2, max: 12 },
+            migrations: { maintenanceMode: true },
+            image: { tag: "0123" },
+            note: "1.5",
+        });
         assert.deepStrictEqual(JSON.parse(config["p:ids"]), ["subnet-a", "subnet-b"]);
         assert.deepStrictEqual(JSON.parse(config["aws:defaultTags"]), { tags: { "team.name": "chat" } });
         assert.strictEqual(config["p:plain"], "7");
@@ -416,9 +488,15 @@ describe("openwebui plan: path config (--path), as `pulumi config set --path`", 
 
     it("refuses what it cannot place, naming the key and the fix", async () => {
         const { buildConfig } = await import("../cli/config");
-        const place = (overrides: string[], projectConfig: any = {}) => () => buildConfig({ ...info, projectConfig }, overrides, [], { path: true });
+        const place =
+            (overrides: string[], projectConfig: any = {}) =>
+            () =>
+                buildConfig({ ...info, projectConfig }, overrides, [], { path: true });
         assert.throws(place(["ids[2]=x"]), /--config ids\[2\]: index 2 is past the end of the list \(length 0\); set \[0\] first/);
-        assert.throws(place(["hostname.x=1"], { hostname: { default: "chat.example.com" } }), /--config hostname\.x: \.x needs an object, but the value there is "chat\.example\.com"/);
+        assert.throws(
+            place(["hostname.x=1"], { hostname: { default: "chat.example.com" } }),
+            /--config hostname\.x: \.x needs an object, but the value there is "chat\.example\.com"/,
+        );
         assert.throws(place(["spec[0]=1"], { spec: { default: { a: 1 } } }), /\[0\] indexes a list, but the value there is \{"a":1\}/);
         assert.throws(place(["spec..x=1"]), /--config "spec\.\.x": empty name/);
         assert.throws(place(["[0]=1"]), /a path starts with a config key name/);
@@ -437,7 +515,10 @@ describe("openwebui plan: TypeScript programs are type-checked, as `pulumi previ
     };
 
     it("a type error the component cannot see fails the plan (exit 2) with file:line and the TS code", async () => {
-        const dir = program("tserr", ['const replicas: number = "3";', 'const chat = new OpenWebUiCluster("c", { target: CloudTarget.Kubernetes, hostname: "chat.example.com", replicas: { min: Number(replicas) } });']);
+        const dir = program("tserr", [
+            'const replicas: number = "3";',
+            'const chat = new OpenWebUiCluster("c", { target: CloudTarget.Kubernetes, hostname: "chat.example.com", replicas: { min: Number(replicas) } });',
+        ]);
         const c = capture();
         assert.strictEqual(await main(["plan", dir, "--no-out", "--no-policy"], c.io), 2);
         assert.match(c.err(), /planning: type-checking/);
@@ -457,7 +538,9 @@ describe("openwebui plan: TypeScript programs are type-checked, as `pulumi previ
     });
 
     it("a misspelt arg names the arg type and the nearest field (against the component's own types)", async () => {
-        const dir = program("tsarg", ['const chat = new OpenWebUiCluster("c", { target: CloudTarget.Kubernetes, hostname: "chat.example.com", imag: { tag: "v1" } });']);
+        const dir = program("tsarg", [
+            'const chat = new OpenWebUiCluster("c", { target: CloudTarget.Kubernetes, hostname: "chat.example.com", imag: { tag: "v1" } });',
+        ]);
         const r = await plan({ programDir: dir, out: false, noPolicy: true });
         assert.match(r.error ?? "", /index\.ts:2:\d+ - error TS2561: .*'imag' does not exist in type 'OpenWebUiClusterArgs'\. Did you mean to write 'image'\?/);
         assert.strictEqual(r.resources.length, 0, "nothing runs after a type error");
@@ -470,7 +553,13 @@ describe("openwebui plan: what it can load, and the Pulumi it drives", () => {
 
     it("refuses a @pulumi/pulumi outside the tested range, naming the range and the fix", () => {
         for (const v of ["4.0.0", "2.25.2", "3.269.0"]) {
-            assert.throws(() => checkPulumiVersion(v, "/x/node_modules/@pulumi/pulumi"), (e: Error) => e.message.includes(`@pulumi/pulumi ${v}`) && e.message.includes(SUPPORTED_PULUMI.range) && /npm install @pulumi\/pulumi@\^3\.270\.0/.test(e.message));
+            assert.throws(
+                () => checkPulumiVersion(v, "/x/node_modules/@pulumi/pulumi"),
+                (e: Error) =>
+                    e.message.includes(`@pulumi/pulumi ${v}`) &&
+                    e.message.includes(SUPPORTED_PULUMI.range) &&
+                    /npm install @pulumi\/pulumi@\^3\.270\.0/.test(e.message),
+            );
         }
         for (const v of ["3.270.0", "3.276.0", "3.300.1"]) checkPulumiVersion(v, "here");
     });

@@ -8,7 +8,11 @@ import { CloudTarget, OpenWebUiCluster, OpenWebUiClusterArgs, ValidationError, W
 import { IN_CLUSTER_IMAGES, PSQL_IMAGE, DEFAULT_OTEL_COLLECTOR_IMAGE } from "../components/spec/images";
 import { mirrorImage } from "../components/kubernetes/podKnobs";
 
-const base: OpenWebUiClusterArgs = { target: CloudTarget.Kubernetes, hostname: "chat.example.com", otel: { exporterEndpoint: "https://otlp.example.com:4317" } };
+const base: OpenWebUiClusterArgs = {
+    target: CloudTarget.Kubernetes,
+    hostname: "chat.example.com",
+    otel: { exporterEndpoint: "https://otlp.example.com:4317" },
+};
 
 async function build(args: Partial<OpenWebUiClusterArgs>): Promise<void> {
     reset();
@@ -41,7 +45,13 @@ const knobs = (name: string): Workload => knobsTagged(name.toLowerCase());
 const knobsTagged = (tag: string): Workload => ({
     nodeSelector: { pool: `pool-${tag}` },
     tolerations: [{ key: "dedicated", operator: "Equal", value: tag, effect: "NoSchedule" }],
-    affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["amd64"] }] }] } } },
+    affinity: {
+        nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["amd64"] }] }],
+            },
+        },
+    },
     topologySpreadConstraints: [{ maxSkew: 2, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" }],
     priorityClassName: `prio-${tag}`,
     runtimeClassName: "gvisor",
@@ -49,7 +59,18 @@ const knobsTagged = (tag: string): Workload => ({
     extraVolumes: [{ name: "corp-ca", configMap: { name: "corp-ca" } }],
     extraVolumeMounts: [{ name: "corp-ca", mountPath: "/etc/corp-ca", readOnly: true }],
     initContainers: [{ name: "wait", image: "registry.corp.example/busybox:1.37", command: ["true"] }],
-    sidecars: [{ name: "proxy", image: "registry.corp.example/proxy:2.1", securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } } }],
+    sidecars: [
+        {
+            name: "proxy",
+            image: "registry.corp.example/proxy:2.1",
+            securityContext: {
+                runAsNonRoot: true,
+                allowPrivilegeEscalation: false,
+                capabilities: { drop: ["ALL"] },
+                seccompProfile: { type: "RuntimeDefault" },
+            },
+        },
+    ],
     extraResources: { "nvidia.com/gpu": "1" },
     memoryLimit: "3Gi",
 });
@@ -59,7 +80,13 @@ describe("pod knobs and images on every workload", function () {
         before(async () => {
             await build({
                 pod: { ...knobs("app"), imagePullSecrets: ["pull-all", "pull-app"] },
-                workloads: { dbBootstrap: knobs("dbBootstrap"), otelCollector: knobs("otelCollector"), postgres: knobs("postgres"), redis: knobs("redis"), objectStore: knobs("objectStore") },
+                workloads: {
+                    dbBootstrap: knobs("dbBootstrap"),
+                    otelCollector: knobs("otelCollector"),
+                    postgres: knobs("postgres"),
+                    redis: knobs("redis"),
+                    objectStore: knobs("objectStore"),
+                },
             });
         });
 
@@ -75,7 +102,10 @@ describe("pod knobs and images on every workload", function () {
                 const s = t.spec;
                 assert.strictEqual(s.nodeSelector.pool, `pool-${tag}`);
                 assert.deepStrictEqual(s.tolerations, [{ key: "dedicated", operator: "Equal", value: tag, effect: "NoSchedule" }]);
-                assert.strictEqual(s.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key, "kubernetes.io/arch");
+                assert.strictEqual(
+                    s.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key,
+                    "kubernetes.io/arch",
+                );
                 assert.strictEqual(s.priorityClassName, `prio-${tag}`);
                 assert.strictEqual(s.runtimeClassName, "gvisor");
                 // pod.imagePullSecrets reach every pod; a workload's own are added.
@@ -86,7 +116,8 @@ describe("pod knobs and images on every workload", function () {
                 assert.strictEqual(s.topologySpreadConstraints.length, 1);
                 assert.strictEqual(s.topologySpreadConstraints[0].maxSkew, 2);
                 const selector = s.topologySpreadConstraints[0].labelSelector.matchLabels;
-                for (const [k, v] of Object.entries(selector)) assert.strictEqual(t.metadata.labels[k], v, `${name}: spread selector ${k} must select its own pods`);
+                for (const [k, v] of Object.entries(selector))
+                    assert.strictEqual(t.metadata.labels[k], v, `${name}: spread selector ${k} must select its own pods`);
                 // Extra volume added beside the component's; mounted into the main container only.
                 assert.ok(s.volumes.some((v: any) => v.name === "corp-ca" && v.configMap.name === "corp-ca"));
                 const main = s.containers.find((c: any) => c.name === w.main);
@@ -107,7 +138,9 @@ describe("pod knobs and images on every workload", function () {
         }
 
         it("the Open WebUI pods keep their probes, env and security context", () => {
-            const app = templates().get("chat")!.spec.containers.find((c: any) => c.name === "open-webui");
+            const app = templates()
+                .get("chat")!
+                .spec.containers.find((c: any) => c.name === "open-webui");
             assert.strictEqual(app.readinessProbe.httpGet.path, "/health/db");
             assert.strictEqual(app.livenessProbe.httpGet.path, "/health");
             assert.ok(app.env.some((e: any) => e.name === "WEBUI_SECRET_KEY"));
@@ -132,7 +165,13 @@ describe("pod knobs and images on every workload", function () {
             await build({
                 imageRegistry: "mirror.corp.example",
                 image: { repository: "registry.corp.example/ai/open-webui" },
-                workloads: { dbBootstrap: { image: "registry.corp.example/psql:17" }, postgres: { image: "registry.corp.example/pg:16" }, redis: { image: "registry.corp.example/valkey:8" }, objectStore: { image: "registry.corp.example/weed:3.97" }, otelCollector: { image: "registry.corp.example/otelcol:1" } },
+                workloads: {
+                    dbBootstrap: { image: "registry.corp.example/psql:17" },
+                    postgres: { image: "registry.corp.example/pg:16" },
+                    redis: { image: "registry.corp.example/valkey:8" },
+                    objectStore: { image: "registry.corp.example/weed:3.97" },
+                    otelCollector: { image: "registry.corp.example/otelcol:1" },
+                },
             });
             const t = templates();
             assert.strictEqual(t.get("chat")!.spec.containers[0].image, "registry.corp.example/ai/open-webui:v0.12.4");
@@ -156,7 +195,10 @@ describe("pod knobs and images on every workload", function () {
                 assert.strictEqual(x.spec.tolerations, undefined, n);
             }
             // The component's spread stays: zone (preferred on kubernetes) plus host.
-            assert.deepStrictEqual(t.get("chat")!.spec.topologySpreadConstraints.map((c: any) => c.topologyKey), ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
+            assert.deepStrictEqual(
+                t.get("chat")!.spec.topologySpreadConstraints.map((c: any) => c.topologyKey),
+                ["topology.kubernetes.io/zone", "kubernetes.io/hostname"],
+            );
         });
 
         it("the deprecated pod.imagePullSecret still reaches the Open WebUI pods, and now every pod", async () => {
@@ -175,22 +217,65 @@ describe("pod knobs and images on every workload", function () {
 
     describe("bad knobs fail at construction, naming the field, and nothing is created", () => {
         const cases: [string, Partial<OpenWebUiClusterArgs>, RegExp][] = [
-            ["a mount of an unknown volume", { pod: { extraVolumeMounts: [{ name: "nope", mountPath: "/x" }] } }, /pod\.extraVolumeMounts\[0\]\.name: got "nope"; name a volume of pod\.extraVolumes/],
-            ["a volume named like the component's", { pod: { extraVolumes: [{ name: "data", emptyDir: {} }] } }, /pod\.extraVolumes\[0\]\.name: got "data"; the component names its own volumes/],
-            ["a sidecar named like the component's container", { workloads: { redis: { sidecars: [{ name: "valkey", image: "x:1" }] } } }, /workloads\.redis\.sidecars\[0\]\.name: got "valkey"/],
-            ["a container without image", { pod: { initContainers: [{ name: "wait" }] } }, /pod\.initContainers\[0\]\.image: got nothing; every container needs an image/],
-            ["a toleration effect", { pod: { tolerations: [{ key: "k", operator: "Exists", effect: "NoSchedul" }] } }, /pod\.tolerations\[0\]\.effect: got "NoSchedul"; use NoSchedule, PreferNoSchedule or NoExecute/],
-            ["a spread with maxSkew 0", { workloads: { postgres: { topologySpreadConstraints: [{ maxSkew: 0, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule" }] } } }, /workloads\.postgres\.topologySpreadConstraints\[0\]\.maxSkew: got 0/],
+            [
+                "a mount of an unknown volume",
+                { pod: { extraVolumeMounts: [{ name: "nope", mountPath: "/x" }] } },
+                /pod\.extraVolumeMounts\[0\]\.name: got "nope"; name a volume of pod\.extraVolumes/,
+            ],
+            [
+                "a volume named like the component's",
+                { pod: { extraVolumes: [{ name: "data", emptyDir: {} }] } },
+                /pod\.extraVolumes\[0\]\.name: got "data"; the component names its own volumes/,
+            ],
+            [
+                "a sidecar named like the component's container",
+                { workloads: { redis: { sidecars: [{ name: "valkey", image: "x:1" }] } } },
+                /workloads\.redis\.sidecars\[0\]\.name: got "valkey"/,
+            ],
+            [
+                "a container without image",
+                { pod: { initContainers: [{ name: "wait" }] } },
+                /pod\.initContainers\[0\]\.image: got nothing; every container needs an image/,
+            ],
+            [
+                "a toleration effect",
+                { pod: { tolerations: [{ key: "k", operator: "Exists", effect: "NoSchedul" }] } },
+                /pod\.tolerations\[0\]\.effect: got "NoSchedul"; use NoSchedule, PreferNoSchedule or NoExecute/,
+            ],
+            [
+                "a spread with maxSkew 0",
+                {
+                    workloads: {
+                        postgres: { topologySpreadConstraints: [{ maxSkew: 0, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule" }] },
+                    },
+                },
+                /workloads\.postgres\.topologySpreadConstraints\[0\]\.maxSkew: got 0/,
+            ],
             ["cpu as an extended resource", { pod: { extraResources: { cpu: "2" } } }, /pod\.extraResources\.cpu: got "2"; set cpu with pod\.cpuRequest/],
-            ["a bad quantity", { workloads: { otelCollector: { memoryLimit: "lots" } } }, /workloads\.otelCollector\.memoryLimit: got "lots"; use a Kubernetes quantity/],
+            [
+                "a bad quantity",
+                { workloads: { otelCollector: { memoryLimit: "lots" } } },
+                /workloads\.otelCollector\.memoryLimit: got "lots"; use a Kubernetes quantity/,
+            ],
             ["a registry with scheme", { imageRegistry: "https://mirror.example" }, /imageRegistry: got "https:\/\/mirror\.example"; give a registry host/],
-            ["two collector images", { otel: { collectorImage: "a/b:1" }, workloads: { otelCollector: { image: "c/d:2" } } }, /workloads\.otelCollector\.image: got "c\/d:2"; otel\.collectorImage sets the same image/],
-            ["an unknown key inside a Kubernetes type", { pod: { tolerations: [{ key: "k", operater: "Exists" } as any] } }, /pod\.tolerations\[0\]\.operater: got an unknown key; did you mean `pod\.tolerations\[0\]\.operator`\?/],
+            [
+                "two collector images",
+                { otel: { collectorImage: "a/b:1" }, workloads: { otelCollector: { image: "c/d:2" } } },
+                /workloads\.otelCollector\.image: got "c\/d:2"; otel\.collectorImage sets the same image/,
+            ],
+            [
+                "an unknown key inside a Kubernetes type",
+                { pod: { tolerations: [{ key: "k", operater: "Exists" } as any] } },
+                /pod\.tolerations\[0\]\.operater: got an unknown key; did you mean `pod\.tolerations\[0\]\.operator`\?/,
+            ],
         ];
         for (const [what, args, message] of cases) {
             it(what, () => {
                 reset();
-                assert.throws(() => new OpenWebUiCluster("chat", { ...base, ...args }), (e: unknown) => e instanceof ValidationError && message.test(e.message));
+                assert.throws(
+                    () => new OpenWebUiCluster("chat", { ...base, ...args }),
+                    (e: unknown) => e instanceof ValidationError && message.test(e.message),
+                );
                 assert.strictEqual(registered.length, 0);
             });
         }

@@ -22,14 +22,20 @@ async function run(policy: P.PackPolicy, resources: AnalyzedResource[], config =
 async function expectViolation(policy: P.PackPolicy, resources: AnalyzedResource[], resourceName: string | undefined, message: RegExp): Promise<Violation[]> {
     const v = await run(policy, resources);
     const hit = v.filter((x) => x.policyName === policy.name && x.resourceName === resourceName && message.test(x.message));
-    assert.ok(hit.length > 0, `expected ${policy.name} on ${resourceName} matching ${message}, got ${JSON.stringify(v.map((x) => [x.resourceName, x.message]))}`);
+    assert.ok(
+        hit.length > 0,
+        `expected ${policy.name} on ${resourceName} matching ${message}, got ${JSON.stringify(v.map((x) => [x.resourceName, x.message]))}`,
+    );
     assert.strictEqual(hit[0].enforcementLevel, policy.enforcementLevel);
     return v;
 }
 
 async function expectClean(policy: P.PackPolicy, resources: AnalyzedResource[]): Promise<void> {
     const v = await run(policy, resources);
-    assert.deepStrictEqual(v.map((x) => `${x.resourceName}: ${x.message}`), []);
+    assert.deepStrictEqual(
+        v.map((x) => `${x.resourceName}: ${x.message}`),
+        [],
+    );
 }
 
 // ---- Kubernetes builders ----------------------------------------------------------------------
@@ -91,9 +97,24 @@ function workload(o: WorkloadOpts = {}): AnalyzedResource {
 }
 
 const pdb = (namespace = "apps", matchLabels: Record<string, string> = { app: "open-webui" }) =>
-    res(P.TYPES.pdb, `pdb-${namespace}`, { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "webui", namespace }, spec: { maxUnavailable: 1, selector: { matchLabels } } });
+    res(P.TYPES.pdb, `pdb-${namespace}`, {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: { name: "webui", namespace },
+        spec: { maxUnavailable: 1, selector: { matchLabels } },
+    });
 const hpa = (maxReplicas: number, target = "webui", extra: Partial<AnalyzedResource> = {}) =>
-    res(P.TYPES.hpa, `hpa-${target}`, { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name: target, namespace: "apps" }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: target }, minReplicas: 1, maxReplicas } }, extra);
+    res(
+        P.TYPES.hpa,
+        `hpa-${target}`,
+        {
+            apiVersion: "autoscaling/v2",
+            kind: "HorizontalPodAutoscaler",
+            metadata: { name: target, namespace: "apps" },
+            spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: target }, minReplicas: 1, maxReplicas },
+        },
+        extra,
+    );
 
 // ---------------------------------------------------------------------------------------------
 
@@ -203,7 +224,10 @@ describe("policy pack: structure", () => {
 
     it("policy/README.md's rule table lists exactly the pack's rules, in order, with their default level and kind", () => {
         const readme = fs.readFileSync(path.join(__dirname, "..", "policy", "README.md"), "utf8");
-        const rows = readme.split("\n").filter((l) => /^\| `[a-z0-9-]+` \|/.test(l)).map((l) => l.split("|").map((c) => c.trim()));
+        const rows = readme
+            .split("\n")
+            .filter((l) => /^\| `[a-z0-9-]+` \|/.test(l))
+            .map((l) => l.split("|").map((c) => c.trim()));
         const table = rows.map((c) => ({ name: c[1].replace(/`/g, ""), level: c[2], kind: c[3] }));
         const pack = P.policies.map((p) => ({ name: p.name, level: p.enforcementLevel, kind: P.isStackPolicy(p) ? "stack" : "resource" }));
         assert.deepStrictEqual(table, pack);
@@ -249,7 +273,12 @@ describe("policy pack: structure", () => {
         assert.strictEqual(args.isType(Cluster), true);
         assert.throws(() => (args.props as any).storageEncrypted, /can't be known during preview/);
         // the rules read raw values and treat unknowns as "cannot judge now"
-        assert.deepStrictEqual(await run(P.postgresEncryption, [res(P.TYPES.rdsCluster, "db", { storageEncrypted: U, engine: "aurora-postgresql", dbClusterParameterGroupName: "pg" })]), []);
+        assert.deepStrictEqual(
+            await run(P.postgresEncryption, [
+                res(P.TYPES.rdsCluster, "db", { storageEncrypted: U, engine: "aurora-postgresql", dbClusterParameterGroupName: "pg" }),
+            ]),
+            [],
+        );
         const s = stackArgs([res(P.TYPES.pdb, "a", {}, { dependencies: [urnFor(P.TYPES.deployment, "b")] }), res(P.TYPES.deployment, "b", {})]);
         assert.strictEqual(s.resources[0].dependencies[0], s.resources[1]);
     });
@@ -257,9 +286,19 @@ describe("policy pack: structure", () => {
 
 describe("policy pack: HA rules", () => {
     it("owui-ha-requires-postgres", async () => {
-        await expectViolation(P.haPostgres, [workload({ replicas: 3, env: withEnv(HA_ENV, { DATABASE_URL: { name: "", value: "sqlite:////app/backend/data/webui.db" } }) })], "webui", /SQLite/);
+        await expectViolation(
+            P.haPostgres,
+            [workload({ replicas: 3, env: withEnv(HA_ENV, { DATABASE_URL: { name: "", value: "sqlite:////app/backend/data/webui.db" } }) })],
+            "webui",
+            /SQLite/,
+        );
         await expectViolation(P.haPostgres, [workload({ replicas: 2, env: withEnv(HA_ENV, { DATABASE_URL: null }) })], "webui", /DATABASE_URL is not set/);
-        await expectViolation(P.haPostgres, [workload({ replicas: 1, env: withEnv(HA_ENV, { DATABASE_URL: null, UVICORN_WORKERS: { name: "", value: "4" } }) })], "webui", /UVICORN_WORKERS=4/);
+        await expectViolation(
+            P.haPostgres,
+            [workload({ replicas: 1, env: withEnv(HA_ENV, { DATABASE_URL: null, UVICORN_WORKERS: { name: "", value: "4" } }) })],
+            "webui",
+            /UVICORN_WORKERS=4/,
+        );
         await expectViolation(P.haPostgres, [workload({ env: withEnv(HA_ENV, { DATABASE_URL: null }) }), hpa(5)], "webui", /HPA maxReplicas=5/);
         // compliant: from a Secret; or a single process on SQLite
         await expectClean(P.haPostgres, [workload({ replicas: 3 })]);
@@ -270,44 +309,105 @@ describe("policy pack: HA rules", () => {
 
     it("owui-ha-requires-redis (env, envFrom ConfigMap resolution)", async () => {
         await expectViolation(P.haRedis, [workload({ replicas: 3, env: withEnv(HA_ENV, { REDIS_URL: null }) })], "webui", /REDIS_URL is not set/);
-        await expectViolation(P.haRedis, [workload({ replicas: 3, env: withEnv(HA_ENV, { WEBSOCKET_MANAGER: { name: "", value: "local" } }) })], "webui", /WEBSOCKET_MANAGER="local"/);
-        await expectViolation(P.haRedis, [workload({ replicas: 3, env: withEnv(HA_ENV, { ENABLE_WEBSOCKET_SUPPORT: null }) })], "webui", /ENABLE_WEBSOCKET_SUPPORT is not set/);
+        await expectViolation(
+            P.haRedis,
+            [workload({ replicas: 3, env: withEnv(HA_ENV, { WEBSOCKET_MANAGER: { name: "", value: "local" } }) })],
+            "webui",
+            /WEBSOCKET_MANAGER="local"/,
+        );
+        await expectViolation(
+            P.haRedis,
+            [workload({ replicas: 3, env: withEnv(HA_ENV, { ENABLE_WEBSOCKET_SUPPORT: null }) })],
+            "webui",
+            /ENABLE_WEBSOCKET_SUPPORT is not set/,
+        );
         await expectClean(P.haRedis, [workload({ replicas: 3 })]);
-        const cm = res(P.TYPES.configMap, "cfg", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "owui-env", namespace: "apps" }, data: { WEBSOCKET_MANAGER: "redis", ENABLE_WEBSOCKET_SUPPORT: "true" } });
-        const viaCm = workload({ replicas: 3, env: withEnv(HA_ENV, { WEBSOCKET_MANAGER: null, ENABLE_WEBSOCKET_SUPPORT: null }), envFrom: [{ configMapRef: { name: "owui-env" } }] });
+        const cm = res(P.TYPES.configMap, "cfg", {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name: "owui-env", namespace: "apps" },
+            data: { WEBSOCKET_MANAGER: "redis", ENABLE_WEBSOCKET_SUPPORT: "true" },
+        });
+        const viaCm = workload({
+            replicas: 3,
+            env: withEnv(HA_ENV, { WEBSOCKET_MANAGER: null, ENABLE_WEBSOCKET_SUPPORT: null }),
+            envFrom: [{ configMapRef: { name: "owui-env" } }],
+        });
         await expectClean(P.haRedis, [viaCm, cm]);
-        const badCm = res(P.TYPES.configMap, "cfg", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "owui-env", namespace: "apps" }, data: { WEBSOCKET_MANAGER: "local", ENABLE_WEBSOCKET_SUPPORT: "true" } });
+        const badCm = res(P.TYPES.configMap, "cfg", {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name: "owui-env", namespace: "apps" },
+            data: { WEBSOCKET_MANAGER: "local", ENABLE_WEBSOCKET_SUPPORT: "true" },
+        });
         await expectViolation(P.haRedis, [viaCm, badCm], "webui", /WEBSOCKET_MANAGER="local"/);
     });
 
     it("owui-ha-requires-external-vector-db", async () => {
         await expectViolation(P.haVectorStore, [workload({ replicas: 3, env: withEnv(HA_ENV, { VECTOR_DB: null }) })], "webui", /embedded Chroma/);
-        await expectViolation(P.haVectorStore, [workload({ replicas: 3, env: withEnv(HA_ENV, { VECTOR_DB: { name: "", value: "chroma" } }) })], "webui", /without CHROMA_HTTP_HOST/);
-        await expectClean(P.haVectorStore, [workload({ replicas: 3, env: withEnv(HA_ENV, { VECTOR_DB: { name: "", value: "chroma" }, CHROMA_HTTP_HOST: { name: "", value: "chroma.svc" } }) })]);
+        await expectViolation(
+            P.haVectorStore,
+            [workload({ replicas: 3, env: withEnv(HA_ENV, { VECTOR_DB: { name: "", value: "chroma" } }) })],
+            "webui",
+            /without CHROMA_HTTP_HOST/,
+        );
+        await expectClean(P.haVectorStore, [
+            workload({ replicas: 3, env: withEnv(HA_ENV, { VECTOR_DB: { name: "", value: "chroma" }, CHROMA_HTTP_HOST: { name: "", value: "chroma.svc" } }) }),
+        ]);
         await expectClean(P.haVectorStore, [workload({ replicas: 3, env: withEnv(HA_ENV, { VECTOR_DB: { name: "", value: "qdrant" } }) })]);
         await expectClean(P.haVectorStore, [workload({ replicas: 3 })]);
     });
 
     it("owui-ha-shared-secret-key", async () => {
-        await expectViolation(P.haSharedSecretKey, [workload({ replicas: 3, env: withEnv(HA_ENV, { WEBUI_SECRET_KEY: { name: "", value: "s3cr3t" } }) })], "webui", /literal value/);
+        await expectViolation(
+            P.haSharedSecretKey,
+            [workload({ replicas: 3, env: withEnv(HA_ENV, { WEBUI_SECRET_KEY: { name: "", value: "s3cr3t" } }) })],
+            "webui",
+            /literal value/,
+        );
         await expectViolation(P.haSharedSecretKey, [workload({ replicas: 3, env: withEnv(HA_ENV, { WEBUI_SECRET_KEY: null }) })], "webui", /not set/);
-        await expectViolation(P.haSharedSecretKey, [workload({ replicas: 3, env: withEnv(HA_ENV, { WEBUI_SECRET_KEY: { name: "", valueFrom: { configMapKeyRef: { name: "cfg", key: "k" } } } }) })], "webui", /ConfigMap/);
-        const two = [workload({ replicas: 3 }), workload({ name: "webui-b", replicas: 3, env: withEnv(HA_ENV, { WEBUI_SECRET_KEY: fromSecret("WEBUI_SECRET_KEY", "key", "other") }) })];
+        await expectViolation(
+            P.haSharedSecretKey,
+            [workload({ replicas: 3, env: withEnv(HA_ENV, { WEBUI_SECRET_KEY: { name: "", valueFrom: { configMapKeyRef: { name: "cfg", key: "k" } } } }) })],
+            "webui",
+            /ConfigMap/,
+        );
+        const two = [
+            workload({ replicas: 3 }),
+            workload({ name: "webui-b", replicas: 3, env: withEnv(HA_ENV, { WEBUI_SECRET_KEY: fromSecret("WEBUI_SECRET_KEY", "key", "other") }) }),
+        ];
         await expectViolation(P.haSharedSecretKey, two, undefined, /different Secrets \(owui\/WEBUI_SECRET_KEY, other\/key\)/);
         await expectClean(P.haSharedSecretKey, [workload({ replicas: 3 }), workload({ name: "webui-b", replicas: 3 })]);
     });
 
     it("owui-ha-migrations-disabled-on-replicas", async () => {
-        await expectViolation(P.haMigrations, [workload({ replicas: 3, env: withEnv(HA_ENV, { ENABLE_DB_MIGRATIONS: null }) })], "webui", /not set \(defaults to true\)/);
-        await expectViolation(P.haMigrations, [workload({ kind: "StatefulSet", replicas: 2, env: withEnv(HA_ENV, { ENABLE_DB_MIGRATIONS: { name: "", value: "true" } }) })], "webui", /ENABLE_DB_MIGRATIONS="true"/);
+        await expectViolation(
+            P.haMigrations,
+            [workload({ replicas: 3, env: withEnv(HA_ENV, { ENABLE_DB_MIGRATIONS: null }) })],
+            "webui",
+            /not set \(defaults to true\)/,
+        );
+        await expectViolation(
+            P.haMigrations,
+            [workload({ kind: "StatefulSet", replicas: 2, env: withEnv(HA_ENV, { ENABLE_DB_MIGRATIONS: { name: "", value: "true" } }) })],
+            "webui",
+            /ENABLE_DB_MIGRATIONS="true"/,
+        );
         await expectViolation(P.haMigrations, [workload({ env: withEnv(HA_ENV, { ENABLE_DB_MIGRATIONS: null }) }), hpa(4)], "webui", /HPA maxReplicas=4/);
         await expectClean(P.haMigrations, [workload({ replicas: 3 })]);
         // the one-shot migration Job runs them, by design
-        await expectClean(P.haMigrations, [workload({ kind: "Job", name: "migrate", env: withEnv(HA_ENV, { ENABLE_DB_MIGRATIONS: { name: "", value: "true" } }) })]);
+        await expectClean(P.haMigrations, [
+            workload({ kind: "Job", name: "migrate", env: withEnv(HA_ENV, { ENABLE_DB_MIGRATIONS: { name: "", value: "true" } }) }),
+        ]);
     });
 
     it("owui-ha-health-probes", async () => {
-        await expectViolation(P.haProbes, [workload({ replicas: 3, probes: false })], "webui", /no liveness\/startup probe on \/health.*readiness probe missing/);
+        await expectViolation(
+            P.haProbes,
+            [workload({ replicas: 3, probes: false })],
+            "webui",
+            /no liveness\/startup probe on \/health.*readiness probe missing/,
+        );
         const wrong = workload({ replicas: 3 });
         const c = wrong.props.spec.template.spec.containers[0];
         c.livenessProbe.httpGet.path = "/healthz";
@@ -336,35 +436,122 @@ describe("policy pack: security rules", () => {
         const pol = P.noPublicDataStores;
         await expectViolation(pol, [res(P.TYPES.rdsInstance, "db", { publiclyAccessible: true })], "db", /publiclyAccessible=true/);
         await expectViolation(pol, [res(P.TYPES.rdsClusterInstance, "db-1", { publiclyAccessible: true })], "db-1", /publiclyAccessible/);
-        await expectViolation(pol, [res(P.TYPES.securityGroup, "sg", { ingress: [{ fromPort: 5432, toPort: 5432, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }] })], "sg", /0\.0\.0\.0\/0 on port 5432/);
-        await expectViolation(pol, [res(P.TYPES.securityGroup, "sg", { ingress: [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }] })], "sg", /0\.0\.0\.0\/0/);
-        await expectViolation(pol, [res(P.TYPES.securityGroupRule, "r", { type: "ingress", fromPort: 6379, toPort: 6379, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] })], "r", /port 6379/);
-        await expectViolation(pol, [res(P.TYPES.securityGroupIngressRule, "v", { fromPort: 6000, toPort: 7000, ipProtocol: "tcp", cidrIpv6: "::/0" })], "v", /::\/0 on port 6379/);
-        await expectViolation(pol, [res(P.TYPES.sqlInstance, "sql", { settings: { ipConfiguration: { ipv4Enabled: true, authorizedNetworks: [{ value: "0.0.0.0/0" }] } } })], "sql", /0\.0\.0\.0\/0/);
+        await expectViolation(
+            pol,
+            [res(P.TYPES.securityGroup, "sg", { ingress: [{ fromPort: 5432, toPort: 5432, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }] })],
+            "sg",
+            /0\.0\.0\.0\/0 on port 5432/,
+        );
+        await expectViolation(
+            pol,
+            [res(P.TYPES.securityGroup, "sg", { ingress: [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }] })],
+            "sg",
+            /0\.0\.0\.0\/0/,
+        );
+        await expectViolation(
+            pol,
+            [res(P.TYPES.securityGroupRule, "r", { type: "ingress", fromPort: 6379, toPort: 6379, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] })],
+            "r",
+            /port 6379/,
+        );
+        await expectViolation(
+            pol,
+            [res(P.TYPES.securityGroupIngressRule, "v", { fromPort: 6000, toPort: 7000, ipProtocol: "tcp", cidrIpv6: "::/0" })],
+            "v",
+            /::\/0 on port 6379/,
+        );
+        await expectViolation(
+            pol,
+            [res(P.TYPES.sqlInstance, "sql", { settings: { ipConfiguration: { ipv4Enabled: true, authorizedNetworks: [{ value: "0.0.0.0/0" }] } } })],
+            "sql",
+            /0\.0\.0\.0\/0/,
+        );
         await expectViolation(pol, [res(P.TYPES.pgFlexibleServer, "pg", { network: { publicNetworkAccess: "Enabled" } })], "pg", /publicNetworkAccess=Enabled/);
         await expectViolation(pol, [res(P.TYPES.pgFirewallRule, "fw", { startIpAddress: "0.0.0.0", endIpAddress: "255.255.255.255" })], "fw", /whole internet/);
         await expectViolation(pol, [res(P.TYPES.redisEnterprise, "amr", { publicNetworkAccess: "Enabled" })], "amr", /publicNetworkAccess=Enabled/);
-        await expectViolation(pol, [res(P.TYPES.service, "redis-lb", { apiVersion: "v1", kind: "Service", metadata: { name: "redis" }, spec: { type: "LoadBalancer", ports: [{ port: 6379 }] } })], "redis-lb", /LoadBalancer on port 6379/);
+        await expectViolation(
+            pol,
+            [
+                res(P.TYPES.service, "redis-lb", {
+                    apiVersion: "v1",
+                    kind: "Service",
+                    metadata: { name: "redis" },
+                    spec: { type: "LoadBalancer", ports: [{ port: 6379 }] },
+                }),
+            ],
+            "redis-lb",
+            /LoadBalancer on port 6379/,
+        );
         await expectClean(pol, [
             res(P.TYPES.rdsInstance, "db", { publiclyAccessible: false }),
-            res(P.TYPES.securityGroup, "sg", { ingress: [{ fromPort: 5432, toPort: 5432, protocol: "tcp", cidrBlocks: ["10.0.0.0/16"] }, { fromPort: 443, toPort: 443, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }] }),
+            res(P.TYPES.securityGroup, "sg", {
+                ingress: [
+                    { fromPort: 5432, toPort: 5432, protocol: "tcp", cidrBlocks: ["10.0.0.0/16"] },
+                    { fromPort: 443, toPort: 443, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] },
+                ],
+            }),
             res(P.TYPES.securityGroupIngressRule, "v", { fromPort: 5432, toPort: 5432, ipProtocol: "tcp", referencedSecurityGroupId: U }),
             res(P.TYPES.sqlInstance, "sql", { settings: { ipConfiguration: { ipv4Enabled: false, privateNetwork: "projects/p/global/networks/n" } } }),
             res(P.TYPES.pgFlexibleServer, "pg", { network: { publicNetworkAccess: "Disabled", delegatedSubnetResourceId: U } }),
             res(P.TYPES.redisEnterprise, "amr", { publicNetworkAccess: "Disabled" }),
-            res(P.TYPES.service, "redis", { apiVersion: "v1", kind: "Service", metadata: { name: "redis" }, spec: { type: "ClusterIP", ports: [{ port: 6379 }] } }),
-            res(P.TYPES.service, "web", { apiVersion: "v1", kind: "Service", metadata: { name: "web" }, spec: { type: "LoadBalancer", ports: [{ port: 443, targetPort: 8080 }] } }),
+            res(P.TYPES.service, "redis", {
+                apiVersion: "v1",
+                kind: "Service",
+                metadata: { name: "redis" },
+                spec: { type: "ClusterIP", ports: [{ port: 6379 }] },
+            }),
+            res(P.TYPES.service, "web", {
+                apiVersion: "v1",
+                kind: "Service",
+                metadata: { name: "web" },
+                spec: { type: "LoadBalancer", ports: [{ port: 443, targetPort: 8080 }] },
+            }),
         ]);
     });
 
     it("postgres-encryption-at-rest-and-in-transit", async () => {
         const pol = P.postgresEncryption;
-        await expectViolation(pol, [res(P.TYPES.rdsCluster, "db", { engine: "aurora-postgresql", storageEncrypted: false, dbClusterParameterGroupName: "pg" })], "db", /storageEncrypted=false/);
-        await expectViolation(pol, [res(P.TYPES.rdsCluster, "db", { engine: "aurora-postgresql", storageEncrypted: true })], "db", /default cluster parameter group/);
-        await expectViolation(pol, [res(P.TYPES.rdsClusterParameterGroup, "pg", { family: "aurora-postgresql16", parameters: [{ name: "log_min_duration_statement", value: "500" }] })], "pg", /does not set rds\.force_ssl=1/);
-        await expectViolation(pol, [res(P.TYPES.rdsParameterGroup, "pg", { family: "postgres16", parameters: [{ name: "rds.force_ssl", value: "0" }] })], "pg", /rds\.force_ssl=0/);
-        await expectViolation(pol, [res(P.TYPES.sqlInstance, "sql", { settings: { ipConfiguration: { sslMode: "ALLOW_UNENCRYPTED_AND_ENCRYPTED" } } })], "sql", /sslMode=ALLOW_UNENCRYPTED/);
-        await expectViolation(pol, [res(P.TYPES.pgConfiguration, "tls", { configurationName: "require_secure_transport", value: "off", source: "user-override" })], "tls", /require_secure_transport off/);
+        await expectViolation(
+            pol,
+            [res(P.TYPES.rdsCluster, "db", { engine: "aurora-postgresql", storageEncrypted: false, dbClusterParameterGroupName: "pg" })],
+            "db",
+            /storageEncrypted=false/,
+        );
+        await expectViolation(
+            pol,
+            [res(P.TYPES.rdsCluster, "db", { engine: "aurora-postgresql", storageEncrypted: true })],
+            "db",
+            /default cluster parameter group/,
+        );
+        await expectViolation(
+            pol,
+            [
+                res(P.TYPES.rdsClusterParameterGroup, "pg", {
+                    family: "aurora-postgresql16",
+                    parameters: [{ name: "log_min_duration_statement", value: "500" }],
+                }),
+            ],
+            "pg",
+            /does not set rds\.force_ssl=1/,
+        );
+        await expectViolation(
+            pol,
+            [res(P.TYPES.rdsParameterGroup, "pg", { family: "postgres16", parameters: [{ name: "rds.force_ssl", value: "0" }] })],
+            "pg",
+            /rds\.force_ssl=0/,
+        );
+        await expectViolation(
+            pol,
+            [res(P.TYPES.sqlInstance, "sql", { settings: { ipConfiguration: { sslMode: "ALLOW_UNENCRYPTED_AND_ENCRYPTED" } } })],
+            "sql",
+            /sslMode=ALLOW_UNENCRYPTED/,
+        );
+        await expectViolation(
+            pol,
+            [res(P.TYPES.pgConfiguration, "tls", { configurationName: "require_secure_transport", value: "off", source: "user-override" })],
+            "tls",
+            /require_secure_transport off/,
+        );
         await expectClean(pol, [
             res(P.TYPES.rdsCluster, "db", { engine: "aurora-postgresql", storageEncrypted: true, dbClusterParameterGroupName: U }),
             res(P.TYPES.rdsClusterParameterGroup, "pg", { family: "aurora-postgresql16", parameters: [{ name: "rds.force_ssl", value: "1" }] }),
@@ -378,14 +565,28 @@ describe("policy pack: security rules", () => {
 
     it("redis-encryption-at-rest-and-in-transit", async () => {
         const pol = P.redisEncryption;
-        await expectViolation(pol, [res(P.TYPES.elasticacheReplicationGroup, "rg", { atRestEncryptionEnabled: false, transitEncryptionEnabled: true })], "rg", /atRestEncryptionEnabled=false/);
-        await expectViolation(pol, [res(P.TYPES.elasticacheReplicationGroup, "rg", { atRestEncryptionEnabled: true })], "rg", /transitEncryptionEnabled=undefined/);
+        await expectViolation(
+            pol,
+            [res(P.TYPES.elasticacheReplicationGroup, "rg", { atRestEncryptionEnabled: false, transitEncryptionEnabled: true })],
+            "rg",
+            /atRestEncryptionEnabled=false/,
+        );
+        await expectViolation(
+            pol,
+            [res(P.TYPES.elasticacheReplicationGroup, "rg", { atRestEncryptionEnabled: true })],
+            "rg",
+            /transitEncryptionEnabled=undefined/,
+        );
         await expectViolation(pol, [res(P.TYPES.memorystoreInstance, "ms", { transitEncryptionMode: "DISABLED" })], "ms", /transitEncryptionMode=DISABLED/);
         await expectViolation(pol, [res(P.TYPES.memorystoreCluster, "mc", {})], "mc", /unset/);
         await expectViolation(pol, [res(P.TYPES.redisEnterpriseDatabase, "db", { clientProtocol: "Plaintext" })], "db", /Plaintext/);
         await expectViolation(pol, [res(P.TYPES.redisEnterprise, "amr", { minimumTlsVersion: "1.0" })], "amr", /TLS 1\.0/);
         await expectClean(pol, [
-            res(P.TYPES.elasticacheReplicationGroup, "rg", { atRestEncryptionEnabled: true, transitEncryptionEnabled: true, transitEncryptionMode: "required" }),
+            res(P.TYPES.elasticacheReplicationGroup, "rg", {
+                atRestEncryptionEnabled: true,
+                transitEncryptionEnabled: true,
+                transitEncryptionMode: "required",
+            }),
             res(P.TYPES.memorystoreInstance, "ms", { transitEncryptionMode: "SERVER_AUTHENTICATION" }),
             res(P.TYPES.memorystoreCluster, "mc", { transitEncryptionMode: "TRANSIT_ENCRYPTION_MODE_SERVER_AUTHENTICATION" }),
             res(P.TYPES.redisEnterpriseDatabase, "db", { clientProtocol: "Encrypted" }),
@@ -395,17 +596,51 @@ describe("policy pack: security rules", () => {
 
     it("object-storage-private-and-encrypted", async () => {
         const pol = P.bucketSecurity;
-        await expectViolation(pol, [res(P.TYPES.s3PublicAccessBlock, "pab", { bucket: U, blockPublicAcls: true, blockPublicPolicy: false, ignorePublicAcls: true, restrictPublicBuckets: true })], "pab", /blockPublicPolicy/);
+        await expectViolation(
+            pol,
+            [
+                res(P.TYPES.s3PublicAccessBlock, "pab", {
+                    bucket: U,
+                    blockPublicAcls: true,
+                    blockPublicPolicy: false,
+                    ignorePublicAcls: true,
+                    restrictPublicBuckets: true,
+                }),
+            ],
+            "pab",
+            /blockPublicPolicy/,
+        );
         await expectViolation(pol, [res(P.TYPES.s3Bucket, "b", { acl: "public-read" })], "b", /acl=public-read/);
         await expectViolation(pol, [res(P.TYPES.s3BucketAclV2, "acl", { acl: "public-read-write" })], "acl", /public-read-write/);
-        await expectViolation(pol, [res(P.TYPES.gcsBucket, "g", { uniformBucketLevelAccess: true, publicAccessPrevention: "inherited" })], "g", /publicAccessPrevention=inherited/);
+        await expectViolation(
+            pol,
+            [res(P.TYPES.gcsBucket, "g", { uniformBucketLevelAccess: true, publicAccessPrevention: "inherited" })],
+            "g",
+            /publicAccessPrevention=inherited/,
+        );
         await expectViolation(pol, [res(P.TYPES.gcsBucket, "g", { publicAccessPrevention: "enforced" })], "g", /uniformBucketLevelAccess=undefined/);
-        await expectViolation(pol, [res(P.TYPES.gcsBucketIamMember, "m", { bucket: "b", role: "roles/storage.objectViewer", member: "allUsers" })], "m", /allUsers/);
+        await expectViolation(
+            pol,
+            [res(P.TYPES.gcsBucketIamMember, "m", { bucket: "b", role: "roles/storage.objectViewer", member: "allUsers" })],
+            "m",
+            /allUsers/,
+        );
         await expectViolation(pol, [res(P.TYPES.storageAccount, "sa", { enableHttpsTrafficOnly: true })], "sa", /allowBlobPublicAccess=undefined/);
-        await expectViolation(pol, [res(P.TYPES.storageAccount, "sa", { allowBlobPublicAccess: false, enableHttpsTrafficOnly: false })], "sa", /enableHttpsTrafficOnly=false/);
+        await expectViolation(
+            pol,
+            [res(P.TYPES.storageAccount, "sa", { allowBlobPublicAccess: false, enableHttpsTrafficOnly: false })],
+            "sa",
+            /enableHttpsTrafficOnly=false/,
+        );
         await expectViolation(pol, [res(P.TYPES.blobContainer, "c", { publicAccess: "Container" })], "c", /publicAccess=Container/);
         await expectClean(pol, [
-            res(P.TYPES.s3PublicAccessBlock, "pab", { bucket: U, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
+            res(P.TYPES.s3PublicAccessBlock, "pab", {
+                bucket: U,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            }),
             res(P.TYPES.s3Bucket, "b", { bucket: "x" }),
             res(P.TYPES.gcsBucket, "g", { uniformBucketLevelAccess: true, publicAccessPrevention: "enforced" }),
             res(P.TYPES.storageAccount, "sa", { allowBlobPublicAccess: false, enableHttpsTrafficOnly: true, minimumTlsVersion: "TLS1_2" }),
@@ -425,15 +660,42 @@ describe("policy pack: security rules", () => {
 
     it("no-literal-secrets-in-pod-env", async () => {
         const pol = P.noLiteralSecrets;
-        await expectViolation(pol, [workload({ kind: "Job", env: [{ name: "WEBUI_SECRET_KEY", value: "abc" }] })], "webui", /WEBUI_SECRET_KEY is a literal value/);
-        await expectViolation(pol, [workload({ env: [{ name: "DATABASE_URL", value: "postgresql://app:hunter2@db:5432/owui" }] })], "webui", /password \(postgresql:\/\/app:\*\*\*@db/);
+        await expectViolation(
+            pol,
+            [workload({ kind: "Job", env: [{ name: "WEBUI_SECRET_KEY", value: "abc" }] })],
+            "webui",
+            /WEBUI_SECRET_KEY is a literal value/,
+        );
+        await expectViolation(
+            pol,
+            [workload({ env: [{ name: "DATABASE_URL", value: "postgresql://app:hunter2@db:5432/owui" }] })],
+            "webui",
+            /password \(postgresql:\/\/app:\*\*\*@db/,
+        );
         await expectViolation(pol, [workload({ env: [{ name: "DATABASE_URL", value: U }] })], "webui", /computed value/);
-        await expectViolation(pol, [workload({ kind: "Pod", image: "busybox", env: [{ name: "OPENAI_API_KEYS", value: "sk-1;sk-2" }] })], "webui", /OPENAI_API_KEYS/);
+        await expectViolation(
+            pol,
+            [workload({ kind: "Pod", image: "busybox", env: [{ name: "OPENAI_API_KEYS", value: "sk-1;sk-2" }] })],
+            "webui",
+            /OPENAI_API_KEYS/,
+        );
         await expectViolation(pol, [workload({ env: [{ name: "S3_SECRET_ACCESS_KEY", value: "AKIA..." }] })], "webui", /S3_SECRET_ACCESS_KEY/);
-        await expectViolation(pol, [res(P.TYPES.configMap, "cm", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "env" }, data: { OAUTH_CLIENT_SECRET: "x" } })], "cm", /ConfigMap 'env': OAUTH_CLIENT_SECRET is stored in a ConfigMap/);
+        await expectViolation(
+            pol,
+            [res(P.TYPES.configMap, "cm", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "env" }, data: { OAUTH_CLIENT_SECRET: "x" } })],
+            "cm",
+            /ConfigMap 'env': OAUTH_CLIENT_SECRET is stored in a ConfigMap/,
+        );
         await expectClean(pol, [
             workload({ replicas: 3 }),
-            workload({ name: "b", env: [{ name: "DATABASE_URL", value: "postgresql://db:5432/owui?sslmode=require" }, { name: "REDIS_URL", value: "redis://redis:6379/0" }, { name: "OPENAI_API_KEY", value: "" }] }),
+            workload({
+                name: "b",
+                env: [
+                    { name: "DATABASE_URL", value: "postgresql://db:5432/owui?sslmode=require" },
+                    { name: "REDIS_URL", value: "redis://redis:6379/0" },
+                    { name: "OPENAI_API_KEY", value: "" },
+                ],
+            }),
             res(P.TYPES.configMap, "cm", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "env" }, data: { WEBSOCKET_MANAGER: "redis" } }),
         ]);
     });
@@ -444,13 +706,29 @@ describe("policy pack: security rules", () => {
         assert.strictEqual(v[0].enforcementLevel, "advisory");
         await expectViolation(pol, [res(P.TYPES.iamAccessKey, "key", { user: "owui" })], "key", /long-lived AWS key/);
         await expectViolation(pol, [res(P.TYPES.gcpServiceAccountKey, "key", { serviceAccountId: "sa" })], "key", /long-lived GCP key/);
-        await expectClean(pol, [workload({ env: [{ name: "STORAGE_PROVIDER", value: "s3" }, { name: "S3_BUCKET_NAME", value: "b" }] })]);
+        await expectClean(pol, [
+            workload({
+                env: [
+                    { name: "STORAGE_PROVIDER", value: "s3" },
+                    { name: "S3_BUCKET_NAME", value: "b" },
+                ],
+            }),
+        ]);
         // An S3-compatible store other than AWS S3 has no workload identity: its keys are not reported...
         const seaweed = { name: "S3_ENDPOINT_URL", value: "http://chat-objectstore.open-webui.svc.cluster.local:8333" };
         await expectClean(pol, [workload({ env: [seaweed, fromSecret("S3_SECRET_ACCESS_KEY")] })]);
         // ...but an endpoint of AWS S3 itself (a regional or VPC endpoint) still is.
-        for (const value of ["https://s3.eu-west-1.amazonaws.com", "https://bucket.vpce-0a1b.s3.us-east-1.vpce.amazonaws.com", "https://s3.cn-north-1.amazonaws.com.cn"]) {
-            await expectViolation(pol, [workload({ env: [{ name: "S3_ENDPOINT_URL", value }, fromSecret("S3_SECRET_ACCESS_KEY")] })], "webui", /S3_SECRET_ACCESS_KEY/);
+        for (const value of [
+            "https://s3.eu-west-1.amazonaws.com",
+            "https://bucket.vpce-0a1b.s3.us-east-1.vpce.amazonaws.com",
+            "https://s3.cn-north-1.amazonaws.com.cn",
+        ]) {
+            await expectViolation(
+                pol,
+                [workload({ env: [{ name: "S3_ENDPOINT_URL", value }, fromSecret("S3_SECRET_ACCESS_KEY")] })],
+                "webui",
+                /S3_SECRET_ACCESS_KEY/,
+            );
         }
         await expectViolation(pol, [workload({ env: [seaweed, fromSecret("AZURE_STORAGE_KEY")] })], "webui", /AZURE_STORAGE_KEY/);
     });
@@ -460,7 +738,9 @@ describe("policy pack: security rules", () => {
         await expectViolation(pol, [workload({ secure: false })], "webui", /may run as root/);
         await expectViolation(pol, [workload({ secure: false })], "webui", /allowPrivilegeEscalation=undefined/);
         const initRoot = workload({ kind: "Job" });
-        initRoot.props.spec.template.spec.initContainers = [{ name: "init", image: "busybox", securityContext: { runAsNonRoot: false, allowPrivilegeEscalation: false } }];
+        initRoot.props.spec.template.spec.initContainers = [
+            { name: "init", image: "busybox", securityContext: { runAsNonRoot: false, allowPrivilegeEscalation: false } },
+        ];
         await expectViolation(pol, [initRoot], "webui", /container 'init' may run as root \(runAsNonRoot=false\)/);
         await expectClean(pol, [workload(), workload({ kind: "Pod" }), workload({ image: "postgres:17", secure: false })]);
     });
@@ -472,7 +752,12 @@ describe("policy pack: security rules", () => {
         await expectViolation(pol, [res(P.TYPES.sqlInstance, "sql", { deletionProtection: false, settings: {} })], "sql", /deletionProtection=false/);
         const server = res(P.TYPES.pgFlexibleServer, "pg", { serverName: "owui-pg", resourceGroupName: "rg" });
         await expectViolation(pol, [server], "pg", /no CanNotDelete management lock/);
-        await expectViolation(pol, [server, res(P.TYPES.lockByScope, "lock", { level: "NotSpecified", scope: U }, { propertyDependencies: { scope: [server.urn] } })], "pg", /no CanNotDelete/);
+        await expectViolation(
+            pol,
+            [server, res(P.TYPES.lockByScope, "lock", { level: "NotSpecified", scope: U }, { propertyDependencies: { scope: [server.urn] } })],
+            "pg",
+            /no CanNotDelete/,
+        );
         await expectClean(pol, [
             res(P.TYPES.rdsCluster, "db", { deletionProtection: true }),
             res(P.TYPES.sqlInstance, "sql", { settings: { deletionProtectionEnabled: true } }),
@@ -481,12 +766,31 @@ describe("policy pack: security rules", () => {
             res(P.TYPES.lockByScope, "lock", { level: "CanNotDelete", scope: U }, { propertyDependencies: { scope: [server.urn] } }),
         ]);
         const server2 = res(P.TYPES.pgFlexibleServer, "pg2", { serverName: "owui-pg2", resourceGroupName: "rg" });
-        await expectClean(pol, [server2, res(P.TYPES.lockAtResourceLevel, "l2", { level: "CanNotDelete", resourceName: "owui-pg2", resourceType: "flexibleServers", resourceProviderNamespace: "Microsoft.DBforPostgreSQL", resourceGroupName: "rg", parentResourcePath: "" })]);
+        await expectClean(pol, [
+            server2,
+            res(P.TYPES.lockAtResourceLevel, "l2", {
+                level: "CanNotDelete",
+                resourceName: "owui-pg2",
+                resourceType: "flexibleServers",
+                resourceProviderNamespace: "Microsoft.DBforPostgreSQL",
+                resourceGroupName: "rg",
+                parentResourcePath: "",
+            }),
+        ]);
     });
 
     it("a fully compliant HA stack passes every policy", async () => {
-        const headers = [["XCONTENT_TYPE", "nosniff"], ["XFRAME_OPTIONS", "DENY"], ["REFERRER_POLICY", "no-referrer"]].map(([name, value]) => ({ name, value }));
-        const deny = res("kubernetes:networking.k8s.io/v1:NetworkPolicy", "deny", { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "deny", namespace: "apps" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } });
+        const headers = [
+            ["XCONTENT_TYPE", "nosniff"],
+            ["XFRAME_OPTIONS", "DENY"],
+            ["REFERRER_POLICY", "no-referrer"],
+        ].map(([name, value]) => ({ name, value }));
+        const deny = res("kubernetes:networking.k8s.io/v1:NetworkPolicy", "deny", {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "deny", namespace: "apps" },
+            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+        });
         const v = await runPolicies([workload({ replicas: 3, env: [...HA_ENV, ...headers] }), pdb(), hpa(10), deny]);
         assert.deepStrictEqual(v, []);
     });

@@ -12,13 +12,15 @@ export const mochaHooks = {
         const failures: string[] = [];
         let checked = 0;
         for (const v of variants) {
-            const resources = v.resources.filter((r) => r.custom).map((r) => ({
-                type: r.type,
-                name: r.name,
-                urn: urnFor(r.type, r.name),
-                // Autonamed inputs the provider's Check would fill in (mocks skip Check).
-                props: r.type === "aws:s3/bucket:Bucket" && r.plain.bucket === undefined ? { ...r.plain, bucket: `${r.name}-bucket` } : r.plain,
-            }));
+            const resources = v.resources
+                .filter((r) => r.custom)
+                .map((r) => ({
+                    type: r.type,
+                    name: r.name,
+                    urn: urnFor(r.type, r.name),
+                    // Autonamed inputs the provider's Check would fill in (mocks skip Check).
+                    props: r.type === "aws:s3/bucket:Bucket" && r.plain.bucket === undefined ? { ...r.plain, bucket: `${r.name}-bucket` } : r.plain,
+                }));
             const key = JSON.stringify(resources);
             if (seen.has(key)) continue;
             seen.add(key);

@@ -31,7 +31,13 @@ describe("promise stacks during construction", () => {
 
     it("restored when the build throws; the error keeps its message", () => {
         const before = Error.stackTraceLimit;
-        assert.throws(() => withoutPromiseStacks(() => { throw new Error("boom in a child"); }), /boom in a child/);
+        assert.throws(
+            () =>
+                withoutPromiseStacks(() => {
+                    throw new Error("boom in a child");
+                }),
+            /boom in a child/,
+        );
         assert.strictEqual(Error.stackTraceLimit, before);
     });
 

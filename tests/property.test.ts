@@ -29,13 +29,39 @@ const MARK = "Zq9SECRETx";
 
 // ---- generators -------------------------------------------------------------------------------
 
-const hostileScalar = fc.constantFrom<unknown>("", "false", "true", "3", "NaN", -1, 0, 1.5, 1e12, NaN, Infinity, -Infinity, null, [], {}, ["x"], { a: 1 }, "a".repeat(300), "Weird Name!", "kube-system", "default", "UPPER", "..", "x\ny");
+const hostileScalar = fc.constantFrom<unknown>(
+    "",
+    "false",
+    "true",
+    "3",
+    "NaN",
+    -1,
+    0,
+    1.5,
+    1e12,
+    NaN,
+    Infinity,
+    -Infinity,
+    null,
+    [],
+    {},
+    ["x"],
+    { a: 1 },
+    "a".repeat(300),
+    "Weird Name!",
+    "kube-system",
+    "default",
+    "UPPER",
+    "..",
+    "x\ny",
+);
 const secretValue = fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: 6, maxLength: 12 }).map((h) => `${MARK}${h}`);
 
 /** A plausible value for a string leaf, from its name (valid-ish: often right, sometimes not). */
 function stringFor(l: Leaf): fc.Arbitrary<unknown> {
     const key = [...l.path].reverse().find((p) => p !== "[]" && p !== "{}") ?? "";
-    if (/url|endpoint|uri/i.test(key)) return fc.constantFrom("https://svc.example.com/v1", "http://svc.ns.svc:8080", "svc:80", `https://u:${MARK}pw@svc.example.com`);
+    if (/url|endpoint|uri/i.test(key))
+        return fc.constantFrom("https://svc.example.com/v1", "http://svc.ns.svc:8080", "svc:80", `https://u:${MARK}pw@svc.example.com`);
     if (/hostname/i.test(key)) return fc.constantFrom("chat.example.com", "Chat.Example.com", "chat.example.com.");
     if (/image$|collectorImage/i.test(key)) return fc.constantFrom("registry.example.com/tool:1.2", "busybox", "https://x/y:1");
     if (key === "tag") return fc.constantFrom("v0.12.4", "0.12.3", "latest", "main");
@@ -58,7 +84,14 @@ const containers = fc.constantFrom<Record<string, unknown>>(
     { name: "side", image: "busybox:1.37", securityContext: { runAsUser: 1000 } },
     { name: "side", image: "busybox:1.37", ports: [{ containerPort: 9100, hostPort: 9100 }] },
     { name: "open-webui", image: "busybox:1.37" },
-    { name: "side", image: "busybox:1.37", env: [{ name: "A", value: "1" }, { name: "A", value: "2" }] },
+    {
+        name: "side",
+        image: "busybox:1.37",
+        env: [
+            { name: "A", value: "1" },
+            { name: "A", value: "2" },
+        ],
+    },
 );
 const volumes = fc.constantFrom<Record<string, unknown>>(
     { name: "extra", emptyDir: {} },
@@ -118,7 +151,9 @@ function specArb(target: Target, pool: Leaf[]): fc.Arbitrary<{ name: string; arg
         .map(({ name, mutations, env, secret }) => {
             let args = baseSpec(target);
             for (const [l, v] of mutations) args = setPath(args, l.path, v);
-            for (const patch of [env, secret]) for (const [k, v] of Object.entries(patch ?? {})) args[k] = { ...(typeof args[k] === "object" && !Array.isArray(args[k]) ? args[k] : {}), ...(v as object) };
+            for (const patch of [env, secret])
+                for (const [k, v] of Object.entries(patch ?? {}))
+                    args[k] = { ...(typeof args[k] === "object" && !Array.isArray(args[k]) ? args[k] : {}), ...(v as object) };
             return { name, args };
         });
 }
@@ -182,8 +217,10 @@ function containerProblems(pod: any): string[] {
             seen.add(e.name);
         }
         for (const r of ["cpu", "memory"]) {
-            const req = parseQuantity(c.resources?.requests?.[r]), lim = parseQuantity(c.resources?.limits?.[r]);
-            if (req !== undefined && lim !== undefined && req > lim) out.push(`container ${c.name}: ${r} request ${c.resources.requests[r]} > limit ${c.resources.limits[r]}`);
+            const req = parseQuantity(c.resources?.requests?.[r]),
+                lim = parseQuantity(c.resources?.limits?.[r]);
+            if (req !== undefined && lim !== undefined && req > lim)
+                out.push(`container ${c.name}: ${r} request ${c.resources.requests[r]} > limit ${c.resources.limits[r]}`);
         }
     }
     return out;
@@ -243,7 +280,10 @@ describe(`property: generated specs are refused by field before registering, or 
     }
 
     it("the restricted checker catches what it is for (control)", () => {
-        const ok = { securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, containers: [{ name: "a", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }] };
+        const ok = {
+            securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+            containers: [{ name: "a", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }],
+        };
         assert.deepStrictEqual(restrictedViolations(ok), []);
         assert.ok(restrictedViolations({ ...ok, volumes: [{ name: "h", hostPath: { path: "/" } }] }).length);
         assert.ok(restrictedViolations({ ...ok, containers: [{ name: "a", securityContext: { privileged: true } }] }).length);

@@ -83,7 +83,9 @@ describe("OpenWebUiCluster.resources", function () {
     });
 
     // The default spec of each cloud: every data service managed, the collector exporting to the cloud.
-    const CLOUDS: { [target: string]: { what: string; cloud: Pick<Expected, "database" | "cache" | "bucket" | "storageAccount" | "identity">; route?: Expected["route"] } } = {
+    const CLOUDS: {
+        [target: string]: { what: string; cloud: Pick<Expected, "database" | "cache" | "bucket" | "storageAccount" | "identity">; route?: Expected["route"] };
+    } = {
         aws: {
             what: "the Aurora cluster, the replication group, the bucket, the pod role",
             cloud: {

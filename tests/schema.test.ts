@@ -15,12 +15,23 @@ const TOKEN = "openwebui:index:OpenWebUiCluster";
 const typeName = (ref: string) => ref.replace("#/types/openwebui:index:", "");
 
 // ---- What the TypeScript sources declare (parsed only, no type-check: fast) ----------------
-interface Member { name: string; optional: boolean; doc: string; typeNode?: ts.TypeNode }
-interface Decl { file: string; kind: "interface" | "enum"; members: Member[]; values: (string | number)[]; bases?: string[] }
+interface Member {
+    name: string;
+    optional: boolean;
+    doc: string;
+    typeNode?: ts.TypeNode;
+}
+interface Decl {
+    file: string;
+    kind: "interface" | "enum";
+    members: Member[];
+    values: (string | number)[];
+    bases?: string[];
+}
 
 function docOf(node: ts.Node): string {
     const docs = ((node as any).jsDoc ?? []) as ts.JSDoc[];
-    return docs.map((d) => (typeof d.comment === "string" ? d.comment : ts.getTextOfJSDocComment(d.comment) ?? "")).join("\n");
+    return docs.map((d) => (typeof d.comment === "string" ? d.comment : (ts.getTextOfJSDocComment(d.comment) ?? ""))).join("\n");
 }
 
 function sourceFiles(dir: string): string[] {
@@ -65,7 +76,9 @@ function declarations(): Map<string, Decl[]> {
                     file: path.relative(ROOT, file),
                     kind: "enum",
                     members: node.members.map((m) => ({ name: m.name.getText(sf), optional: false, doc: docOf(m) })),
-                    values: node.members.map((m) => (m.initializer && ts.isStringLiteral(m.initializer) ? m.initializer.text : Number(m.initializer?.getText(sf)))),
+                    values: node.members.map((m) =>
+                        m.initializer && ts.isStringLiteral(m.initializer) ? m.initializer.text : Number(m.initializer?.getText(sf)),
+                    ),
                 });
             }
         });
@@ -86,8 +99,12 @@ function declarations(): Map<string, Decl[]> {
     // not core/v1 Pod); a clash between a used Kubernetes type and one of ours shows up as a member mismatch.
     for (const [name, decls] of k8sDecls) if (!out.has(name)) out.set(name, decls);
     // Inherited members (`interface Pod extends WorkloadPod`), as the analyzer sees them.
-    const withBases = (d: Decl, seen: Set<string>): Member[] =>
-        [...(d.bases ?? []).flatMap((b) => (seen.has(b) ? [] : (out.get(b) ?? []).filter((x) => x.kind === "interface").flatMap((x) => withBases(x, new Set([...seen, b]))))), ...d.members];
+    const withBases = (d: Decl, seen: Set<string>): Member[] => [
+        ...(d.bases ?? []).flatMap((b) =>
+            seen.has(b) ? [] : (out.get(b) ?? []).filter((x) => x.kind === "interface").flatMap((x) => withBases(x, new Set([...seen, b]))),
+        ),
+        ...d.members,
+    ];
     // A member redeclared by the extending interface replaces the inherited one (its TSDoc wins).
     const byName = (ms: Member[]) => [...new Map(ms.map((m) => [m.name, m])).values()];
     for (const decls of out.values()) for (const d of decls) if (d.bases?.length) d.members = byName(withBases(d, new Set()));
@@ -141,7 +158,10 @@ describe("multi-language schema (inferred like `pulumi package get-schema`)", fu
         const plugin = YAML.parse(fs.readFileSync(path.join(ROOT, "PulumiPlugin.yaml"), "utf8"));
         assert.strictEqual(plugin.runtime, "nodejs");
         assert.deepStrictEqual(providerName(), { name: "openwebui", namespace: undefined });
-        assert.deepStrictEqual(entryComponents().map((c) => c.name), ["OpenWebUiCluster"]);
+        assert.deepStrictEqual(
+            entryComponents().map((c) => c.name),
+            ["OpenWebUiCluster"],
+        );
         assert.strictEqual(schema.name, "openwebui");
         assert.strictEqual(schema.version, JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
         assert.deepStrictEqual(Object.keys(schema.resources), [TOKEN]);
@@ -231,7 +251,14 @@ describe("multi-language schema (inferred like `pulumi package get-schema`)", fu
             assert.strictEqual(found.length, 1, `type ${name} must be declared exactly once, found in: ${found.map((d) => d.file).join(", ") || "nowhere"}`);
             const [decl] = found;
             assert.deepStrictEqual(Object.keys(t.properties).sort(), decl.members.map((m) => m.name).sort(), `${name} members`);
-            assert.deepStrictEqual(t.required, decl.members.filter((m) => !m.optional).map((m) => m.name).sort(), `${name} required`);
+            assert.deepStrictEqual(
+                t.required,
+                decl.members
+                    .filter((m) => !m.optional)
+                    .map((m) => m.name)
+                    .sort(),
+                `${name} required`,
+            );
             for (const m of decl.members) {
                 assert.ok(m.doc, `${decl.file}: ${name}.${m.name} has no TSDoc`);
                 assert.strictEqual(t.properties[m.name].description, m.doc, `${name}.${m.name} description`);
@@ -247,8 +274,16 @@ describe("multi-language schema (inferred like `pulumi package get-schema`)", fu
             const found = (decls.get(name) ?? []).filter((d) => d.kind === "enum");
             assert.strictEqual(found.length, 1, `enum ${name} must be declared exactly once, found in: ${found.map((d) => d.file).join(", ") || "nowhere"}`);
             assert.strictEqual(t.type, "string", `${name} is a string enum`);
-            assert.deepStrictEqual(t.enum.map((e: any) => e.value), found[0].values, `${name} values`);
-            assert.deepStrictEqual(t.enum.map((e: any) => e.name), found[0].members.map((m) => m.name), `${name} member names`);
+            assert.deepStrictEqual(
+                t.enum.map((e: any) => e.value),
+                found[0].values,
+                `${name} values`,
+            );
+            assert.deepStrictEqual(
+                t.enum.map((e: any) => e.name),
+                found[0].members.map((m) => m.name),
+                `${name} member names`,
+            );
         }
         // Each field declared with an enum type (in the args and in every object type) is a $ref to that enum.
         const holders: [string, Member[], any][] = [["OpenWebUiClusterArgs", decls.get("OpenWebUiClusterArgs")![0].members, resource.inputProperties]];
@@ -271,8 +306,14 @@ describe("multi-language schema (inferred like `pulumi package get-schema`)", fu
         assert.strictEqual(ref(schema.types["openwebui:index:Database"].properties.mode), "ServiceMode");
         assert.strictEqual(ref(schema.types["openwebui:index:VectorStoreConfig"].properties.type), "VectorStore");
         assert.strictEqual(ref(schema.types["openwebui:index:KubernetesTarget"].properties.routing), "RoutingMode");
-        assert.deepStrictEqual(schema.types["openwebui:index:CloudTarget"].enum.map((e: any) => e.value), ["aws", "gcp", "azure", "kubernetes"]);
-        assert.deepStrictEqual(schema.types["openwebui:index:ServiceMode"].enum.map((e: any) => e.value), ["managed", "external", "inCluster", "inClusterHa", "sharedVolume"]);
+        assert.deepStrictEqual(
+            schema.types["openwebui:index:CloudTarget"].enum.map((e: any) => e.value),
+            ["aws", "gcp", "azure", "kubernetes"],
+        );
+        assert.deepStrictEqual(
+            schema.types["openwebui:index:ServiceMode"].enum.map((e: any) => e.value),
+            ["managed", "external", "inCluster", "inClusterHa", "sharedVolume"],
+        );
     });
 
     it("plain where the value decides what is created; Input (accepts outputs and secrets) where it only flows into resources", () => {

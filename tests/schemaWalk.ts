@@ -64,7 +64,8 @@ export function setPath(base: any, at: string[], value: unknown): any {
 /** A deep copy that keeps Outputs and other class instances by reference. */
 export function structuredCloneLoose(v: any): any {
     if (Array.isArray(v)) return v.map(structuredCloneLoose);
-    if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, structuredCloneLoose(x)]));
+    if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype)
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, structuredCloneLoose(x)]));
     return v;
 }
 
@@ -100,7 +101,12 @@ export function baseSpec(target: Target): any {
                     postgresSubnetCidr: "10.240.8.0/28",
                     privateEndpointSubnetId: `${VNET}/subnets/private-endpoints`,
                     aksOidcIssuerUrl: "https://westeurope.oic.prod-aks.azure.com/tenant-id/cluster-uuid/",
-                    ingress: { agc: { resourceId: `${SUB}/resourceGroups/rg-agc/providers/Microsoft.ServiceNetworking/trafficControllers/agc`, frontendName: "owui-frontend" } },
+                    ingress: {
+                        agc: {
+                            resourceId: `${SUB}/resourceGroups/rg-agc/providers/Microsoft.ServiceNetworking/trafficControllers/agc`,
+                            frontendName: "owui-frontend",
+                        },
+                    },
                 },
             };
     }

@@ -101,7 +101,17 @@ describe("sign-in presets and existing-Secret references", function () {
     });
 
     it("trusted-header auth: the header names, no OAuth env", async () => {
-        await build({ kubernetes: { routing: RoutingMode.None }, sso: { trustedHeader: { emailHeader: "X-Forwarded-Email", nameHeader: "X-Forwarded-User", groupsHeader: "X-Forwarded-Groups", proxyStripsClientHeaders: true } } });
+        await build({
+            kubernetes: { routing: RoutingMode.None },
+            sso: {
+                trustedHeader: {
+                    emailHeader: "X-Forwarded-Email",
+                    nameHeader: "X-Forwarded-User",
+                    groupsHeader: "X-Forwarded-Groups",
+                    proxyStripsClientHeaders: true,
+                },
+            },
+        });
         const { serve, migrate } = envs();
         for (const env of [serve, migrate]) {
             assert.strictEqual(env.WEBUI_AUTH_TRUSTED_EMAIL_HEADER.value, "X-Forwarded-Email");
@@ -114,7 +124,11 @@ describe("sign-in presets and existing-Secret references", function () {
 
     it("API keys and extra env from existing Secrets, on the serving pods and the migration Job", async () => {
         await build({
-            rag: { openaiApiBaseUrls: ["https://gw.example.com/v1"], openaiApiKeysRef: { name: "llm", key: "keys" }, embeddingApiKeyRef: { name: "llm", key: "embed" } },
+            rag: {
+                openaiApiBaseUrls: ["https://gw.example.com/v1"],
+                openaiApiKeysRef: { name: "llm", key: "keys" },
+                embeddingApiKeyRef: { name: "llm", key: "embed" },
+            },
             extraSecretEnvRefs: { WEB_SEARCH_API_KEY: { name: "search", key: "key" } },
             extraEnvFromSecrets: ["synced-by-eso"],
         });
@@ -124,7 +138,10 @@ describe("sign-in presets and existing-Secret references", function () {
             assert.deepStrictEqual(refOf(env.RAG_OPENAI_API_KEY), { name: "llm", key: "embed" });
             assert.deepStrictEqual(refOf(env.WEB_SEARCH_API_KEY), { name: "search", key: "key" });
         }
-        for (const r of [ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "chat")!, ofType("kubernetes:batch/v1:Job").find((j) => j.name === "chat-migrate")!]) {
+        for (const r of [
+            ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "chat")!,
+            ofType("kubernetes:batch/v1:Job").find((j) => j.name === "chat-migrate")!,
+        ]) {
             assert.deepStrictEqual(r.plain.spec.template.spec.containers[0].envFrom, [{ secretRef: { name: "synced-by-eso" } }], r.name);
         }
         assert.strictEqual(appSecret().plain.stringData.OPENAI_API_KEYS, undefined);
@@ -133,32 +150,83 @@ describe("sign-in presets and existing-Secret references", function () {
 
     describe("refused at construction, naming the field and the fix; nothing created", () => {
         const cases: [string, Partial<OpenWebUiClusterArgs>, RegExp][] = [
-            ["a client secret given both ways", { sso: { google: { clientId: "g", clientSecret: "s", clientSecretRef: { name: "x", key: "y" } } } }, /sso\.google\.clientSecret\/clientSecretRef: got "both set"; set exactly one/],
+            [
+                "a client secret given both ways",
+                { sso: { google: { clientId: "g", clientSecret: "s", clientSecretRef: { name: "x", key: "y" } } } },
+                /sso\.google\.clientSecret\/clientSecretRef: got "both set"; set exactly one/,
+            ],
             ["a client secret given neither way", { oidc: { ...OIDC } }, /oidc\.clientSecret\/clientSecretRef: got "neither set"/],
-            ["Microsoft without tenant", { sso: { microsoft: { clientId: "m", clientSecret: "s" } as any } }, /sso\.microsoft\.tenantId: got nothing; give the directory \(tenant\) id/],
-            ["trusted headers with an OAuth provider", { oidc: { ...OIDC, clientSecret: "s" }, sso: { trustedHeader: { emailHeader: "X-Email", proxyStripsClientHeaders: true } } }, /sso\.trustedHeader: got "with oidc"; Open WebUI signs every request in by header first/],
-            ["trusted headers without the proxy confirmation", { sso: { trustedHeader: { emailHeader: "X-Email", proxyStripsClientHeaders: false } } }, /sso\.trustedHeader\.proxyStripsClientHeaders: got false; set true only when/],
+            [
+                "Microsoft without tenant",
+                { sso: { microsoft: { clientId: "m", clientSecret: "s" } as any } },
+                /sso\.microsoft\.tenantId: got nothing; give the directory \(tenant\) id/,
+            ],
+            [
+                "trusted headers with an OAuth provider",
+                { oidc: { ...OIDC, clientSecret: "s" }, sso: { trustedHeader: { emailHeader: "X-Email", proxyStripsClientHeaders: true } } },
+                /sso\.trustedHeader: got "with oidc"; Open WebUI signs every request in by header first/,
+            ],
+            [
+                "trusted headers without the proxy confirmation",
+                { sso: { trustedHeader: { emailHeader: "X-Email", proxyStripsClientHeaders: false } } },
+                /sso\.trustedHeader\.proxyStripsClientHeaders: got false; set true only when/,
+            ],
             ["roles without a provider", { sso: { roles: { claim: "roles" } } }, /sso\.roles: .*roles come from OAuth tokens/],
-            ["the login form hidden with no way in", { sso: { disablePasswordLogin: true } }, /sso\.disablePasswordLogin: got true; with no provider and no trusted headers nobody could sign in/],
-            ["oidc and sso disagreeing", { oidc: { ...OIDC, clientSecret: "s", enableSignup: false }, sso: { enableSignup: true } }, /sso\.enableSignup: got true; oidc\.enableSignup says false/],
-            ["a managed SSO variable in extraEnv", { extraEnv: { OAUTH_ROLES_CLAIM: "roles" } }, /extraEnv\.OAUTH_ROLES_CLAIM: got "roles"; OAUTH_ROLES_CLAIM is managed by the component/],
-            ["API keys given both ways", { rag: { openaiApiKeys: ["k"], openaiApiKeysRef: { name: "a", key: "b" } } }, /rag\.openaiApiKeys\/rag\.openaiApiKeysRef: got "both set"/],
-            ["keys by reference, embedding key left to default", { rag: { openaiApiKeysRef: { name: "a", key: "b" } } }, /rag\.embeddingApiKeyRef: got nothing; with rag\.openaiApiKeysRef the embedding key cannot be taken from the first key/],
-            ["an extra env ref on a managed name", { extraSecretEnvRefs: { DATABASE_URL: { name: "a", key: "b" } } }, /extraSecretEnvRefs\.DATABASE_URL: .*is managed by the component/],
+            [
+                "the login form hidden with no way in",
+                { sso: { disablePasswordLogin: true } },
+                /sso\.disablePasswordLogin: got true; with no provider and no trusted headers nobody could sign in/,
+            ],
+            [
+                "oidc and sso disagreeing",
+                { oidc: { ...OIDC, clientSecret: "s", enableSignup: false }, sso: { enableSignup: true } },
+                /sso\.enableSignup: got true; oidc\.enableSignup says false/,
+            ],
+            [
+                "a managed SSO variable in extraEnv",
+                { extraEnv: { OAUTH_ROLES_CLAIM: "roles" } },
+                /extraEnv\.OAUTH_ROLES_CLAIM: got "roles"; OAUTH_ROLES_CLAIM is managed by the component/,
+            ],
+            [
+                "API keys given both ways",
+                { rag: { openaiApiKeys: ["k"], openaiApiKeysRef: { name: "a", key: "b" } } },
+                /rag\.openaiApiKeys\/rag\.openaiApiKeysRef: got "both set"/,
+            ],
+            [
+                "keys by reference, embedding key left to default",
+                { rag: { openaiApiKeysRef: { name: "a", key: "b" } } },
+                /rag\.embeddingApiKeyRef: got nothing; with rag\.openaiApiKeysRef the embedding key cannot be taken from the first key/,
+            ],
+            [
+                "an extra env ref on a managed name",
+                { extraSecretEnvRefs: { DATABASE_URL: { name: "a", key: "b" } } },
+                /extraSecretEnvRefs\.DATABASE_URL: .*is managed by the component/,
+            ],
             ["an envFrom Secret with a bad name", { extraEnvFromSecrets: ["Bad_Name"] }, /extraEnvFromSecrets\[0\]: got "Bad_Name"; use a valid Secret name/],
-            ["a header name with a colon", { sso: { trustedHeader: { emailHeader: "X-Email:", proxyStripsClientHeaders: true } } }, /sso\.trustedHeader\.emailHeader: got "X-Email:"; give an HTTP header name/],
+            [
+                "a header name with a colon",
+                { sso: { trustedHeader: { emailHeader: "X-Email:", proxyStripsClientHeaders: true } } },
+                /sso\.trustedHeader\.emailHeader: got "X-Email:"; give an HTTP header name/,
+            ],
         ];
         for (const [what, args, message] of cases) {
             it(what, () => {
                 reset();
-                assert.throws(() => new OpenWebUiCluster("chat", { ...base, ...args }), (e: unknown) => e instanceof ValidationError && (message.test(e.message) || assert.fail(e.message)));
+                assert.throws(
+                    () => new OpenWebUiCluster("chat", { ...base, ...args }),
+                    (e: unknown) => e instanceof ValidationError && (message.test(e.message) || assert.fail(e.message)),
+                );
                 assert.strictEqual(registered.length, 0);
             });
         }
         it("no message repeats a client secret", () => {
             reset();
             assert.throws(
-                () => new OpenWebUiCluster("chat", { ...base, sso: { google: { clientId: "g", clientSecret: "very-secret-value", clientSecretRef: { name: "x", key: "y" } } } }),
+                () =>
+                    new OpenWebUiCluster("chat", {
+                        ...base,
+                        sso: { google: { clientId: "g", clientSecret: "very-secret-value", clientSecretRef: { name: "x", key: "y" } } },
+                    }),
                 (e: unknown) => e instanceof ValidationError && !e.message.includes("very-secret-value"),
             );
         });

@@ -46,9 +46,18 @@ describe("source structure", function () {
     const graph = new Map(files.map((f) => [f, importsOf(f)]));
 
     it("the import scanner sees the imports (control: index.ts imports the component)", () => {
-        assert.ok(graph.get("index.ts")!.some((i) => i.to === path.join("components", "index.ts") || i.to.startsWith("components")), JSON.stringify(graph.get("index.ts")));
-        assert.ok(graph.get(path.join("providers", "aws", "index.ts"))!.some((i) => i.typeOnly && i.to === path.join("components", "platform", "port.ts")), "type-only imports detected");
-        assert.ok(graph.get("index.ts")!.some((i) => !i.typeOnly && i.to === path.join("providers", "index.ts")), "the entry hands the loader in");
+        assert.ok(
+            graph.get("index.ts")!.some((i) => i.to === path.join("components", "index.ts") || i.to.startsWith("components")),
+            JSON.stringify(graph.get("index.ts")),
+        );
+        assert.ok(
+            graph.get(path.join("providers", "aws", "index.ts"))!.some((i) => i.typeOnly && i.to === path.join("components", "platform", "port.ts")),
+            "type-only imports detected",
+        );
+        assert.ok(
+            graph.get("index.ts")!.some((i) => !i.typeOnly && i.to === path.join("providers", "index.ts")),
+            "the entry hands the loader in",
+        );
     });
 
     it("no import cycles (type-only imports included)", () => {
@@ -112,7 +121,14 @@ describe("source structure", function () {
         };
         for (const cloud of ["aws", "gcp", "azure"]) {
             const dir = path.join(ROOT, "providers", cloud);
-            assert.deepStrictEqual(fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).sort(), Object.keys(concern).sort(), cloud);
+            assert.deepStrictEqual(
+                fs
+                    .readdirSync(dir)
+                    .filter((f) => f.endsWith(".ts"))
+                    .sort(),
+                Object.keys(concern).sort(),
+                cloud,
+            );
             for (const [file, re] of Object.entries(concern)) assert.match(fs.readFileSync(path.join(dir, file), "utf8"), re, `providers/${cloud}/${file}`);
         }
     });
@@ -151,7 +167,11 @@ describe("source structure: rooms and function size", function () {
     const FUNCTION_LIMIT = 80;
 
     it(`no function over ${FUNCTION_LIMIT} lines`, () => {
-        const long = files.flatMap((f) => functionLengths(f).filter((x) => x.lines > FUNCTION_LIMIT).map((x) => `${f}:${x.line} ${x.name} (${x.lines} lines)`));
+        const long = files.flatMap((f) =>
+            functionLengths(f)
+                .filter((x) => x.lines > FUNCTION_LIMIT)
+                .map((x) => `${f}:${x.line} ${x.name} (${x.lines} lines)`),
+        );
         assert.deepStrictEqual(long, []);
     });
 
@@ -159,23 +179,38 @@ describe("source structure: rooms and function size", function () {
         const tmp = path.join("tests", ".structure-probe.ts");
         fs.writeFileSync(path.join(ROOT, tmp), `export function probe(): number {\n${"    let x = 1;\n".repeat(78)}    return 1;\n}\n`);
         try {
-            assert.deepStrictEqual(functionLengths(tmp).map((x) => [x.name, x.lines]), [["probe", 81]]);
+            assert.deepStrictEqual(
+                functionLengths(tmp).map((x) => [x.name, x.lines]),
+                [["probe", 81]],
+            );
         } finally {
             fs.rmSync(path.join(ROOT, tmp));
         }
     });
 
     it("components/ is in rooms by concern: no loose files but the component, its context and its resources", () => {
-        const loose = fs.readdirSync(path.join(ROOT, "components"), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+        const loose = fs
+            .readdirSync(path.join(ROOT, "components"), { withFileTypes: true })
+            .filter((e) => e.isFile())
+            .map((e) => e.name)
+            .sort();
         assert.deepStrictEqual(loose, ["index.ts", "openWebUiCluster.ts", "resources.ts", "wiring.ts"]);
-        const rooms = fs.readdirSync(path.join(ROOT, "components"), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+        const rooms = fs
+            .readdirSync(path.join(ROOT, "components"), { withFileTypes: true })
+            .filter((e) => e.isDirectory())
+            .map((e) => e.name)
+            .sort();
         assert.deepStrictEqual(rooms, ["args", "data", "env", "kubernetes", "platform", "spec", "telemetry"]);
     });
 
     it("the arg types (components/args/) are types only: no resource, no Output, no function", () => {
         const bad: string[] = [];
         for (const f of files.filter((x) => x.startsWith(path.join("components", "args") + path.sep))) {
-            const code = fs.readFileSync(path.join(ROOT, f), "utf8").split("\n").filter((l) => !/^\s*(\/\/|\/?\*)/.test(l)).join("\n");
+            const code = fs
+                .readFileSync(path.join(ROOT, f), "utf8")
+                .split("\n")
+                .filter((l) => !/^\s*(\/\/|\/?\*)/.test(l))
+                .join("\n");
             if (/\bnew\s+[A-Za-z_.]+\(|pulumi\.(output|all|interpolate|secret)\(|^export (async )?function/m.test(code)) bad.push(f);
         }
         assert.deepStrictEqual(bad, []);

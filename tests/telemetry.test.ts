@@ -11,7 +11,14 @@ import { CloudTarget, OpenWebUiCluster } from "../index";
 import { ValidationError } from "../components/spec/errors";
 import { AZURE_ARGS } from "./cloudFixtures";
 
-const AWS = { vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"], eks: { clusterName: "prod", securityGroupIds: ["sg-1"] }, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab", route53ZoneId: "Z1", region: "eu-west-1" };
+const AWS = {
+    vpcId: "vpc-1",
+    privateSubnetIds: ["subnet-a", "subnet-b"],
+    eks: { clusterName: "prod", securityGroupIds: ["sg-1"] },
+    certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab",
+    route53ZoneId: "Z1",
+    region: "eu-west-1",
+};
 const GCP = { project: "proj-123", region: "europe-west1", network: "projects/proj-123/global/networks/vpc" };
 const CLOUDS: [string, any][] = [
     ["aws", { target: CloudTarget.Aws, aws: AWS }],
@@ -49,7 +56,9 @@ describe("telemetry on by default on aws, gcp and azure", () => {
             assert.strictEqual(env.OTEL_TRACES_SAMPLER.value, "parentbased_traceidratio");
             assert.strictEqual(env.OTEL_TRACES_SAMPLER_ARG.value, "0.1");
             // Egress: the cloud's APIs on 443, nothing else but DNS and identity endpoints.
-            const nps: Policy[] = kubernetesObjects(registered).filter((o) => o.kind === "NetworkPolicy").map((o) => ({ metadata: o.metadata, spec: o.spec }));
+            const nps: Policy[] = kubernetesObjects(registered)
+                .filter((o) => o.kind === "NetworkPolicy")
+                .map((o) => ({ metadata: o.metadata, spec: o.spec }));
             const labels = dep.spec.template.metadata.labels;
             const col: Pod = { name: "col", namespace: dep.metadata.namespace, labels, ip: "10.0.100.50" };
             assert.ok(allowed(nps, col, { ip: "52.94.1.1" }, 443), "collector -> cloud endpoint 443");
@@ -61,7 +70,11 @@ describe("telemetry on by default on aws, gcp and azure", () => {
             assert.strictEqual(k8s("ServiceAccount", "chat-otel-collector"), undefined);
             assert.strictEqual(appEnv().ENABLE_OTEL.value, "false");
             const cloudTelemetry = registered.filter((r) => /-(otel|insights)/.test(r.name) && !r.type.startsWith("kubernetes:"));
-            assert.deepStrictEqual(cloudTelemetry.map((r) => r.name), [], "no backend or identity resources");
+            assert.deepStrictEqual(
+                cloudTelemetry.map((r) => r.name),
+                [],
+                "no backend or identity resources",
+            );
         });
     }
 
@@ -71,7 +84,13 @@ describe("telemetry on by default on aws, gcp and azure", () => {
         assert.strictEqual(lg.inputs.retentionInDays, 14);
         const policy = JSON.parse(await value(one("aws:iam/rolePolicy:RolePolicy", "chat-otel-export").inputs.policy));
         const actions = policy.Statement.flatMap((s: any) => [].concat(s.Action));
-        assert.deepStrictEqual(actions.sort(), ["logs:DescribeLogStreams", "logs:PutLogEvents", "xray:PutSpans", "xray:PutSpansForIndexing", "xray:PutTraceSegments"]);
+        assert.deepStrictEqual(actions.sort(), [
+            "logs:DescribeLogStreams",
+            "logs:PutLogEvents",
+            "xray:PutSpans",
+            "xray:PutSpansForIndexing",
+            "xray:PutTraceSegments",
+        ]);
         const assoc = one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "chat-otel-pod-identity");
         assert.strictEqual(assoc.inputs.serviceAccount, "chat-otel-collector");
         const cfg = await collectorConfig();
@@ -80,7 +99,10 @@ describe("telemetry on by default on aws, gcp and azure", () => {
 
     it("gcp: the collector's service account gets exactly the writer roles", async () => {
         await build({ target: CloudTarget.Gcp, gcp: GCP, otel: { metrics: true } });
-        const roles = ofType("gcp:projects/iAMMember:IAMMember").filter((r) => r.name.startsWith("chat-otel-")).map((r) => r.inputs.role).sort();
+        const roles = ofType("gcp:projects/iAMMember:IAMMember")
+            .filter((r) => r.name.startsWith("chat-otel-"))
+            .map((r) => r.inputs.role)
+            .sort();
         assert.deepStrictEqual(roles, ["roles/cloudtrace.agent", "roles/logging.logWriter", "roles/monitoring.metricWriter"]);
         const wi = one("gcp:serviceaccount/iAMMember:IAMMember", "chat-otel-gsa-wi");
         assert.match(wi.inputs.member, /\[open-webui\/chat-otel-collector\]$/);
@@ -97,7 +119,10 @@ describe("telemetry on by default on aws, gcp and azure", () => {
     it("kubernetes: unchanged without a destination; the opt-in scrape endpoint and ServiceMonitor", async () => {
         await build({ target: CloudTarget.Kubernetes });
         assert.strictEqual(k8s("Deployment", "chat-otel-collector"), undefined);
-        await build({ target: CloudTarget.Kubernetes, otel: { exporterEndpoint: "https://otlp.example.com:4317", prometheusScrape: true, serviceMonitor: true } });
+        await build({
+            target: CloudTarget.Kubernetes,
+            otel: { exporterEndpoint: "https://otlp.example.com:4317", prometheusScrape: true, serviceMonitor: true },
+        });
         const svc = k8s("Service", "chat-otel-collector");
         assert.ok(svc.spec.ports.some((p: any) => p.name === "prometheus" && p.port === 8889));
         const sm = kubernetesObjects(registered).find((o) => o.kind === "ServiceMonitor");
@@ -110,7 +135,10 @@ describe("telemetry on by default on aws, gcp and azure", () => {
         const rule = kubernetesObjects(registered).find((o) => o.kind === "PrometheusRule");
         assert.ok(rule && rule.apiVersion === "monitoring.coreos.com/v1");
         const rules = rule.spec.groups[0].rules;
-        assert.deepStrictEqual(rules.map((r: any) => r.alert), ["OpenWebUiBelowMinimumAvailable", "OpenWebUiMigrationJobFailed", "OpenWebUiCertificateExpiring"]);
+        assert.deepStrictEqual(
+            rules.map((r: any) => r.alert),
+            ["OpenWebUiBelowMinimumAvailable", "OpenWebUiMigrationJobFailed", "OpenWebUiCertificateExpiring"],
+        );
         assert.match(rules[0].expr, /deployment="chat"} < 3$/);
         const cm = k8s("ConfigMap", "chat-dashboard");
         assert.strictEqual(cm.metadata.labels.grafana_dashboard, "1");
@@ -126,11 +154,17 @@ describe("telemetry on by default on aws, gcp and azure", () => {
             [{ target: CloudTarget.Aws, aws: AWS, otel: { samplerRatio: 2 } }, /otel\.samplerRatio.*0 to 1/],
             [{ target: CloudTarget.Aws, aws: AWS, otel: { serviceMonitor: true } }, /otel\.serviceMonitor.*prometheusScrape/],
             [{ target: CloudTarget.Aws, aws: AWS, otel: { logRetentionDays: 10 } }, /otel\.logRetentionDays: got 10; use one of 1, 3, 5, 7, 14/],
-            [{ target: CloudTarget.Azure, tls: { secretName: "chat-tls" }, azure: AZURE_ARGS, otel: { logRetentionDays: 14 } }, /otel\.logRetentionDays.*Application Insights/],
+            [
+                { target: CloudTarget.Azure, tls: { secretName: "chat-tls" }, azure: AZURE_ARGS, otel: { logRetentionDays: 14 } },
+                /otel\.logRetentionDays.*Application Insights/,
+            ],
         ];
         for (const [args, re] of bad) {
             reset();
-            assert.throws(() => new OpenWebUiCluster("chat", { hostname: "chat.example.com", ...args }), (e: any) => e instanceof ValidationError && re.test(e.message));
+            assert.throws(
+                () => new OpenWebUiCluster("chat", { hostname: "chat.example.com", ...args }),
+                (e: any) => e instanceof ValidationError && re.test(e.message),
+            );
         }
     });
 });

@@ -22,11 +22,24 @@ async function messages(target: string, extra: any = {}): Promise<string[]> {
 const res = (type: string, name: string, props: any): AnalyzedResource => ({ type, name, urn: urnFor(type, name), props });
 const app = (env: any[], envFrom?: any[]) =>
     res(P.TYPES.deployment, "app", {
-        apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "app", namespace: "owui" },
-        spec: { replicas: 2, template: { metadata: { labels: { app: "owui" } }, spec: { containers: [{ name: "open-webui", image: "ghcr.io/open-webui/open-webui:v0.12.4", env, ...(envFrom ? { envFrom } : {}) }] } } },
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "app", namespace: "owui" },
+        spec: {
+            replicas: 2,
+            template: {
+                metadata: { labels: { app: "owui" } },
+                spec: { containers: [{ name: "open-webui", image: "ghcr.io/open-webui/open-webui:v0.12.4", env, ...(envFrom ? { envFrom } : {}) }] },
+            },
+        },
     });
 const KEY = res("aws:kms/key:Key", "key", {});
-const ON = [{ name: "ENABLE_OTEL", value: "true" }, { name: "ENABLE_OTEL_TRACES", value: "true" }, { name: "OTEL_TRACES_SAMPLER", value: "parentbased_traceidratio" }, { name: "OTEL_TRACES_SAMPLER_ARG", value: "0.1" }];
+const ON = [
+    { name: "ENABLE_OTEL", value: "true" },
+    { name: "ENABLE_OTEL_TRACES", value: "true" },
+    { name: "OTEL_TRACES_SAMPLER", value: "parentbased_traceidratio" },
+    { name: "OTEL_TRACES_SAMPLER_ARG", value: "0.1" },
+];
 const withVar = (name: string, value: string) => [...ON.filter((e) => e.name !== name), { name, value }];
 async function rule(resources: AnalyzedResource[]): Promise<string[]> {
     return (await runPolicies(resources, { policies: [P.telemetryOn] })).map((v) => v.message);
@@ -46,7 +59,10 @@ describe("policy: owui-telemetry", function () {
             const off = await messages(target, { otel: { enabled: false } });
             assert.strictEqual(off.length, 1, off.join("\n"));
             assert.match(off[0], new RegExp(`Deployment 'chat' container 'open-webui' on ${target}: telemetry is off \\(ENABLE_OTEL=false\\)`));
-            assert.match((await messages(target, { otel: { samplerRatio: 0 } })).join(), /keeps no traces \(OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0\)/);
+            assert.match(
+                (await messages(target, { otel: { samplerRatio: 0 } })).join(),
+                /keeps no traces \(OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0\)/,
+            );
         });
     }
 

@@ -11,7 +11,11 @@ import { CloudTarget, OpenWebUiCluster, OpenWebUiClusterArgs, ValidationError } 
 import { CA_BUNDLE_FILE, TRUSTED_CA_SCRIPT } from "../components/spec/trust";
 import { azurePostgresCaBundle, rdsCaBundle } from "../providers/databaseCa";
 
-const base: OpenWebUiClusterArgs = { target: CloudTarget.Kubernetes, hostname: "chat.example.com", otel: { exporterEndpoint: "https://otlp.corp.example:4318" } };
+const base: OpenWebUiClusterArgs = {
+    target: CloudTarget.Kubernetes,
+    hostname: "chat.example.com",
+    otel: { exporterEndpoint: "https://otlp.corp.example:4318" },
+};
 const AWS: Partial<OpenWebUiClusterArgs> = {
     target: CloudTarget.Aws,
     aws: {
@@ -42,23 +46,35 @@ describe("trusted CAs", () => {
         ]) {
             it(`${name}: the trusted-ca init container builds the bundle; ${main} reads it (SSL_CERT_FILE, REQUESTS_CA_BUNDLE)`, () => {
                 const p = pod(type, name);
-                assert.deepStrictEqual(p.volumes.find((v: any) => v.name === "trusted-ca"), { name: "trusted-ca", configMap: { name: "corp-ca-bundle", items: [{ key: "bundle.pem", path: "ca.crt" }] } });
+                assert.deepStrictEqual(
+                    p.volumes.find((v: any) => v.name === "trusted-ca"),
+                    { name: "trusted-ca", configMap: { name: "corp-ca-bundle", items: [{ key: "bundle.pem", path: "ca.crt" }] } },
+                );
                 assert.ok(p.volumes.find((v: any) => v.name === "ca-bundle").emptyDir);
                 const init = p.initContainers.find((c: any) => c.name === "trusted-ca");
                 assert.deepStrictEqual(init.command, ["sh", "-c", TRUSTED_CA_SCRIPT]);
                 assert.strictEqual(init.image, p.containers[0].image, "the Open WebUI image (its roots)");
                 assert.strictEqual(init.securityContext.readOnlyRootFilesystem, true);
-                assert.deepStrictEqual(init.volumeMounts.find((m: any) => m.name === "ca-bundle"), { name: "ca-bundle", mountPath: "/etc/open-webui/ca-bundle" });
+                assert.deepStrictEqual(
+                    init.volumeMounts.find((m: any) => m.name === "ca-bundle"),
+                    { name: "ca-bundle", mountPath: "/etc/open-webui/ca-bundle" },
+                );
                 const c = p.containers.find((x: any) => x.name === main);
                 assert.strictEqual(env(c).SSL_CERT_FILE, CA_BUNDLE_FILE);
                 assert.strictEqual(env(c).REQUESTS_CA_BUNDLE, CA_BUNDLE_FILE);
                 assert.ok(c.volumeMounts.some((m: any) => m.name === "ca-bundle" && m.readOnly));
-                assert.ok(c.volumeMounts.some((m: any) => m.name === "trusted-ca" && m.mountPath === "/etc/open-webui/trusted-ca" && m.readOnly), "the bundle itself, for an external sslrootcert=");
+                assert.ok(
+                    c.volumeMounts.some((m: any) => m.name === "trusted-ca" && m.mountPath === "/etc/open-webui/trusted-ca" && m.readOnly),
+                    "the bundle itself, for an external sslrootcert=",
+                );
             });
         }
 
         it("the serving pod's init containers: seed-data first, then trusted-ca", () => {
-            assert.deepStrictEqual(pod("kubernetes:apps/v1:Deployment", "chat").initContainers.map((c: any) => c.name), ["seed-data", "trusted-ca"]);
+            assert.deepStrictEqual(
+                pod("kubernetes:apps/v1:Deployment", "chat").initContainers.map((c: any) => c.name),
+                ["seed-data", "trusted-ca"],
+            );
         });
 
         it("the collector (Go): SSL_CERT_DIR lists the bundle's directory beside /etc/ssl/certs", () => {
@@ -70,7 +86,11 @@ describe("trusted CAs", () => {
         });
 
         it("the in-cluster data services (servers, no outbound TLS) and the bootstrap Job are unchanged", () => {
-            for (const [type, name] of [["kubernetes:apps/v1:StatefulSet", "chat-postgres"], ["kubernetes:apps/v1:StatefulSet", "chat-redis"], ["kubernetes:batch/v1:Job", "chat-db-bootstrap"]]) {
+            for (const [type, name] of [
+                ["kubernetes:apps/v1:StatefulSet", "chat-postgres"],
+                ["kubernetes:apps/v1:StatefulSet", "chat-redis"],
+                ["kubernetes:batch/v1:Job", "chat-db-bootstrap"],
+            ]) {
                 const p = pod(type, name);
                 assert.ok(!(p.volumes ?? []).some((v: any) => v.name === "trusted-ca"), name);
             }
@@ -85,15 +105,26 @@ describe("trusted CAs", () => {
 
     it("trustedCa from a Secret: a secret volume with the default key ca.crt", async () => {
         await build({ trustedCa: { secretName: "corp-ca" } });
-        for (const [type, name] of [["kubernetes:apps/v1:Deployment", "chat"], ["kubernetes:batch/v1:Job", "chat-migrate"], ["kubernetes:apps/v1:Deployment", "chat-otel-collector"]]) {
-            assert.deepStrictEqual(pod(type, name).volumes.find((v: any) => v.name === "trusted-ca"), { name: "trusted-ca", secret: { secretName: "corp-ca", items: [{ key: "ca.crt", path: "ca.crt" }] } }, name);
+        for (const [type, name] of [
+            ["kubernetes:apps/v1:Deployment", "chat"],
+            ["kubernetes:batch/v1:Job", "chat-migrate"],
+            ["kubernetes:apps/v1:Deployment", "chat-otel-collector"],
+        ]) {
+            assert.deepStrictEqual(
+                pod(type, name).volumes.find((v: any) => v.name === "trusted-ca"),
+                { name: "trusted-ca", secret: { secretName: "corp-ca", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+                name,
+            );
         }
     });
 
     it("without trustedCa nothing is added (no init container, no SSL_CERT_FILE)", async () => {
         await build({});
         const p = pod("kubernetes:apps/v1:Deployment", "chat");
-        assert.deepStrictEqual(p.initContainers.map((c: any) => c.name), ["seed-data"]);
+        assert.deepStrictEqual(
+            p.initContainers.map((c: any) => c.name),
+            ["seed-data"],
+        );
         assert.strictEqual(env(p.containers[0]).SSL_CERT_FILE, undefined);
         assert.strictEqual(pod("kubernetes:batch/v1:Job", "chat-migrate").initContainers, undefined);
     });
@@ -101,7 +132,10 @@ describe("trusted CAs", () => {
     it("refuses both or neither source, bad names, and the trust env set by hand (naming trustedCa)", async () => {
         const refused = async (args: Partial<OpenWebUiClusterArgs>, re: RegExp) => {
             reset();
-            assert.throws(() => new OpenWebUiCluster("chat", { ...base, ...args } as OpenWebUiClusterArgs), (e: unknown) => e instanceof ValidationError && re.test((e as Error).message));
+            assert.throws(
+                () => new OpenWebUiCluster("chat", { ...base, ...args } as OpenWebUiClusterArgs),
+                (e: unknown) => e instanceof ValidationError && re.test((e as Error).message),
+            );
             await settle();
             assert.strictEqual(ofType("kubernetes:apps/v1:Deployment").length, 0, "nothing created");
         };

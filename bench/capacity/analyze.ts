@@ -76,7 +76,14 @@ export function stepFigures(users: SimUser[], sampler: Sampler, from: number, to
     const byState: Record<string, number> = {};
     const last = snaps[snaps.length - 1];
     for (const st of Object.values(last?.conns ?? {})) for (const [k, v] of Object.entries(st)) byState[k] = (byState[k] ?? 0) + v;
-    const errors = { status: count("status"), timeout: count("timeout"), network: count("network"), wsDisconnect: users.reduce((a, u) => a + u.disconnects(from, to), 0), wsConnectFailed: users.filter((u) => u.wsError).length, rate: 0 };
+    const errors = {
+        status: count("status"),
+        timeout: count("timeout"),
+        network: count("network"),
+        wsDisconnect: users.reduce((a, u) => a + u.disconnects(from, to), 0),
+        wsConnectFailed: users.filter((u) => u.wsError).length,
+        rate: 0,
+    };
     errors.rate = round((errors.status + errors.timeout + errors.network) / Math.max(1, samples.length), 4);
     const redis = snaps.map((s) => s.redisClients).filter((x): x is number => x !== undefined);
     const f: StepFigures = {
@@ -85,13 +92,26 @@ export function stepFigures(users: SimUser[], sampler: Sampler, from: number, to
         requests: samples.length,
         rps: round(samples.length / seconds),
         plain: { p50Ms: pct(plain, 0.5), p95Ms: pct(plain, 0.95), p99Ms: pct(plain, 0.99) },
-        ttft: { p50Ms: pct(comps.map((c) => c.ttftMs!), 0.5), p95Ms: pct(comps.map((c) => c.ttftMs!), 0.95) },
-        completionP95Ms: pct(comps.map((c) => c.ms), 0.95),
+        ttft: {
+            p50Ms: pct(
+                comps.map((c) => c.ttftMs!),
+                0.5,
+            ),
+            p95Ms: pct(
+                comps.map((c) => c.ttftMs!),
+                0.95,
+            ),
+        },
+        completionP95Ms: pct(
+            comps.map((c) => c.ms),
+            0.95,
+        ),
         errors,
         replicas: replicaNames.map((n) => replicaFigures(n, snaps, sampler, from, to)),
         pg: {
             cpuPct: cpuPct(snaps, (s) => s.pgTicks),
-            newSessionsPerS: sess.length >= 2 ? round((sess[sess.length - 1].sessions! - sess[0].sessions!) / ((sess[sess.length - 1].at - sess[0].at) / 1000), 2) : null,
+            newSessionsPerS:
+                sess.length >= 2 ? round((sess[sess.length - 1].sessions! - sess[0].sessions!) / ((sess[sess.length - 1].at - sess[0].at) / 1000), 2) : null,
             byState,
         },
         redisClients: redis.length ? Math.max(...redis) : null,
@@ -120,7 +140,10 @@ export function signals(f: StepFigures, base: StepFigures, pool: { size: number;
         if (r.cpuPct >= 90) out.push(`cpu: ${r.name} at ${r.cpuPct} % of its core`);
         const b = base.replicas.find((x) => x.name === r.name)?.healthP95Ms ?? 0;
         if (r.healthP95Ms > 10 && r.healthP95Ms >= 5 * Math.max(1, b)) out.push(`event loop: ${r.name} /health p95 ${b} -> ${r.healthP95Ms} ms`);
-        if (pool.size && r.pgConnsMax >= pool.size + pool.overflow) out.push(`db pool: ${r.name} held ${r.pgConnsMax} connections = pool ${pool.size} + overflow ${pool.overflow} (${JSON.stringify(r.pgConnsByState)})`);
+        if (pool.size && r.pgConnsMax >= pool.size + pool.overflow)
+            out.push(
+                `db pool: ${r.name} held ${r.pgConnsMax} connections = pool ${pool.size} + overflow ${pool.overflow} (${JSON.stringify(r.pgConnsByState)})`,
+            );
     }
     if ((f.pg.newSessionsPerS ?? 0) > 0.05) out.push(`reconnect churn: ${f.pg.newSessionsPerS} new Postgres sessions/s at steady load`);
     if (f.pg.cpuPct >= 80) out.push(`postgres cpu: ${f.pg.cpuPct} % of a core`);

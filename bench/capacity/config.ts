@@ -37,7 +37,10 @@ function num(env: NodeJS.ProcessEnv, key: string, dflt: number, min = 0): number
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
-    const presets = (env.BENCH_PRESETS || "small,medium,large").split(",").map((s) => s.trim()).filter(Boolean);
+    const presets = (env.BENCH_PRESETS || "small,medium,large")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     const bad = presets.filter((p) => !PRESETS.includes(p));
     if (bad.length) throw new Error(`BENCH_PRESETS=${env.BENCH_PRESETS}: unknown ${bad.join(", ")}; use any of ${PRESETS.join(",")}`);
     const steps = (env.BENCH_STEPS || "10,25,50,100,150,200").split(",").map((s) => Number(s.trim()));

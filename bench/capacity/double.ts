@@ -34,7 +34,14 @@ export async function doubleDrill(rig: Rig, ramp: Ramp, sampler: Sampler, cfg: B
     const ready = Date.now();
     await sleep(half);
     const end = Date.now();
-    const during = stepFigures(ramp.users, sampler, t0, ready, names().filter((n) => n !== pod.name), cfg);
+    const during = stepFigures(
+        ramp.users,
+        sampler,
+        t0,
+        ready,
+        names().filter((n) => n !== pod.name),
+        cfg,
+    );
     const after = stepFigures(ramp.users, sampler, ready, end, names(), cfg);
     return {
         users: { before: users, after: users * 2 },

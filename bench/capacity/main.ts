@@ -28,7 +28,9 @@ async function ramp(rig: Rig, ramp: Ramp, sampler: Sampler, cfg: BenchConfig): P
         const f = stepFigures(ramp.users, sampler, start + cfg.warmupSeconds * 1000, Date.now(), names, cfg);
         f.signals = signals(f, steps[0] ?? f, rig.pool());
         steps.push(f);
-        log(`${rig.preset} ${n} users: ${f.rps} req/s, p95 ${f.plain.p95Ms} ms, TTFT p95 ${f.ttft.p95Ms} ms, errors ${f.errors.rate}${f.withinThresholds ? "" : ` OVER (${f.overThresholds.join("; ")})`}${f.signals.length ? `; signals: ${f.signals.join("; ")}` : ""}`);
+        log(
+            `${rig.preset} ${n} users: ${f.rps} req/s, p95 ${f.plain.p95Ms} ms, TTFT p95 ${f.ttft.p95Ms} ms, errors ${f.errors.rate}${f.withinThresholds ? "" : ` OVER (${f.overThresholds.join("; ")})`}${f.signals.length ? `; signals: ${f.signals.join("; ")}` : ""}`,
+        );
         failing = f.withinThresholds ? 0 : failing + 1;
         if (failing >= cfg.stopAfterFailing) break;
     }
@@ -44,7 +46,11 @@ async function runPreset(preset: string, cfg: BenchConfig): Promise<Record<strin
         await rig.setup();
         const tokens = await rig.createUsers(cfg.steps[cfg.steps.length - 1] * (cfg.double ? 2 : 1));
         log(`${preset}: ${cfg.replicas} replica(s) ready, ${tokens.length} users created in ${Math.round((Date.now() - t0) / 1000)} s`);
-        sampler = new Sampler(() => rig.pods.filter((p) => !p.o.proc.exited).map((p) => ({ name: p.name, pid: p.o.proc.child.pid!, base: p.o.base })), rig.pg, rig.redis).start();
+        sampler = new Sampler(
+            () => rig.pods.filter((p) => !p.o.proc.exited).map((p) => ({ name: p.name, pid: p.o.proc.child.pid!, base: p.o.base })),
+            rig.pg,
+            rig.redis,
+        ).start();
         users = new Ramp(rig.base, tokens, cfg);
         const affinity = rig.affinity();
         const steps = await ramp(rig, users, sampler, cfg);
@@ -59,7 +65,9 @@ async function runPreset(preset: string, cfg: BenchConfig): Promise<Record<strin
             envOfInterest: rig.envOfInterest(),
             pool: rig.pool(),
             affinity,
-            replicaStartupMs: rig.pods.slice(0, cfg.replicas).map((p) => ({ name: p.name, cpu: p.cpu, startupToHealthMs: p.startupMs, startupToReadyInLbMs: p.readyInLbMs })),
+            replicaStartupMs: rig.pods
+                .slice(0, cfg.replicas)
+                .map((p) => ({ name: p.name, cpu: p.cpu, startupToHealthMs: p.startupMs, startupToReadyInLbMs: p.readyInLbMs })),
             fakeLlm: { completions: rig.llm.completions, aborted: rig.llm.aborted },
             verdict: v,
             steps,
@@ -78,12 +86,18 @@ function printPreset(preset: string, r: Record<string, any>): void {
     console.log(`\n== preset ${preset}: ${JSON.stringify(r.envOfInterest)}`);
     console.table(tableRows(r.steps));
     const bound = v.lowerBound ? " (a lower bound: no step went over the thresholds)" : "";
-    console.log(`highest step within thresholds: ${v.highestUsersWithinThresholds ?? "none"} users, ${v.usersPerReplicaPerCpu ?? "-"} users per replica per CPU${bound}; pinning ${JSON.stringify(r.affinity)}`);
+    console.log(
+        `highest step within thresholds: ${v.highestUsersWithinThresholds ?? "none"} users, ${v.usersPerReplicaPerCpu ?? "-"} users per replica per CPU${bound}; pinning ${JSON.stringify(r.affinity)}`,
+    );
     if (v.firstOverThresholds) console.log(`first over thresholds: ${v.firstOverThresholds.users} users: ${v.firstOverThresholds.why.join("; ")}`);
-    console.log(`saturated first: ${v.saturatedFirst ? `${v.saturatedFirst.users} users: ${v.saturatedFirst.signals.join("; ")}` : "no saturation signal in the steps run"}`);
+    console.log(
+        `saturated first: ${v.saturatedFirst ? `${v.saturatedFirst.users} users: ${v.saturatedFirst.signals.join("; ")}` : "no saturation signal in the steps run"}`,
+    );
     if (r.double) {
         const d = r.double;
-        console.log(`double drill: ${d.users.before} -> ${d.users.after} users; ${d.addedReplica.name} /health after ${d.addedReplica.startupToHealthMs} ms, in the LB after ${d.addedReplica.startupToReadyInLbMs} ms; plain p95 before/during/after ${d.before.plain.p95Ms}/${d.during.plain.p95Ms}/${d.after.plain.p95Ms} ms, TTFT p95 ${d.before.ttft.p95Ms}/${d.during.ttft.p95Ms}/${d.after.ttft.p95Ms} ms`);
+        console.log(
+            `double drill: ${d.users.before} -> ${d.users.after} users; ${d.addedReplica.name} /health after ${d.addedReplica.startupToHealthMs} ms, in the LB after ${d.addedReplica.startupToReadyInLbMs} ms; plain p95 before/during/after ${d.before.plain.p95Ms}/${d.during.plain.p95Ms}/${d.after.plain.p95Ms} ms, TTFT p95 ${d.before.ttft.p95Ms}/${d.during.ttft.p95Ms}/${d.after.ttft.p95Ms} ms`,
+        );
     }
 }
 

@@ -7,13 +7,18 @@ export class Ramp {
     readonly users: SimUser[] = [];
     private readonly rnd: () => number;
 
-    constructor(readonly base: string, readonly tokens: string[], readonly cfg: BenchConfig) {
+    constructor(
+        readonly base: string,
+        readonly tokens: string[],
+        readonly cfg: BenchConfig,
+    ) {
         this.rnd = seeded(cfg.seed);
     }
 
     grow(n: number): void {
         if (n > this.tokens.length) throw new Error(`${n} users asked, ${this.tokens.length} created`);
-        for (let i = this.users.length; i < n; i++) this.users.push(new SimUser(this.base, this.tokens[i], i, this.cfg).start(this.rnd() * this.cfg.thinkMs[1]));
+        for (let i = this.users.length; i < n; i++)
+            this.users.push(new SimUser(this.base, this.tokens[i], i, this.cfg).start(this.rnd() * this.cfg.thinkMs[1]));
     }
 
     async shrink(n: number): Promise<void> {

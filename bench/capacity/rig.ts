@@ -55,7 +55,10 @@ export class Rig {
     adminToken = "";
     private syncing: Promise<void> = Promise.resolve();
 
-    constructor(readonly preset: string, readonly cfg: BenchConfig) {}
+    constructor(
+        readonly preset: string,
+        readonly cfg: BenchConfig,
+    ) {}
 
     get base(): string {
         return this.lb.base;
@@ -63,7 +66,9 @@ export class Rig {
 
     /** The env of interest for capacity (thread pool, database pool, workers). */
     envOfInterest(): Env {
-        return Object.fromEntries(Object.entries(this.em.serveEnv).filter(([k]) => /^(THREAD_POOL_SIZE|DATABASE_POOL_|UVICORN_WORKERS|WEB_CONCURRENCY)/.test(k)));
+        return Object.fromEntries(
+            Object.entries(this.em.serveEnv).filter(([k]) => /^(THREAD_POOL_SIZE|DATABASE_POOL_|UVICORN_WORKERS|WEB_CONCURRENCY)/.test(k)),
+        );
     }
 
     pool(): { size: number; overflow: number } {
@@ -104,7 +109,12 @@ export class Rig {
     /** The CPUs each process is allowed on (/proc status), as evidence of the pinning. */
     affinity(): Record<string, string> {
         const of = (pid: number) => /Cpus_allowed_list:\s*(\S+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? "?";
-        const out: Record<string, string> = { loadGenerator: of(process.pid), postgres: of(postmasterPid(this.pg)), redis: of(this.redis.proc!.child.pid!), nginx: of(this.lb.proc!.child.pid!) };
+        const out: Record<string, string> = {
+            loadGenerator: of(process.pid),
+            postgres: of(postmasterPid(this.pg)),
+            redis: of(this.redis.proc!.child.pid!),
+            nginx: of(this.lb.proc!.child.pid!),
+        };
         for (const p of this.pods) if (!p.o.proc.exited) out[p.name] = of(p.o.proc.child.pid!);
         return out;
     }
@@ -120,7 +130,12 @@ export class Rig {
         // PGAPPNAME (libpq): the replica's Postgres connections carry its name in pg_stat_activity.
         const o = await startOpenWebUi(name, this.env, { launcher: ["taskset", "-c", String(cpu)], overrides: { PGAPPNAME: name } });
         const pod: Pod = { name, o, cpu, prober: undefined as unknown as Prober, startupMs: Date.now() - t0, readyInLbMs: 0 };
-        pod.prober = new Prober(name, () => o.base, { liveness: this.em.probes.liveness, readiness: this.em.probes.readiness }, () => this.sync());
+        pod.prober = new Prober(
+            name,
+            () => o.base,
+            { liveness: this.em.probes.liveness, readiness: this.em.probes.readiness },
+            () => this.sync(),
+        );
         this.pods.push(pod);
         pod.prober.start();
         await waitFor(`${name} ready and behind the LB`, async () => pod.prober.ready && this.lb.backendsNow.includes(o.port), 120_000, 50);
@@ -134,9 +149,20 @@ export class Rig {
         assert.strictEqual(su.status, 200, su.body);
         this.adminToken = JSON.parse(su.body).token;
         const h = auth(this.adminToken);
-        const set = await request(`${this.base}/openai/config/update`, { method: "POST", headers: h, body: { ENABLE_OPENAI_API: true, OPENAI_API_BASE_URLS: [this.llm.baseUrl], OPENAI_API_KEYS: ["bench"], OPENAI_API_CONFIGS: {} } });
+        const set = await request(`${this.base}/openai/config/update`, {
+            method: "POST",
+            headers: h,
+            body: { ENABLE_OPENAI_API: true, OPENAI_API_BASE_URLS: [this.llm.baseUrl], OPENAI_API_KEYS: ["bench"], OPENAI_API_CONFIGS: {} },
+        });
         assert.strictEqual(set.status, 200, set.body);
-        const model = { id: FAKE_MODEL, base_model_id: null, name: FAKE_MODEL, meta: {}, params: {}, access_grants: [{ principal_type: "user", principal_id: "*", permission: "read" }] };
+        const model = {
+            id: FAKE_MODEL,
+            base_model_id: null,
+            name: FAKE_MODEL,
+            meta: {},
+            params: {},
+            access_grants: [{ principal_type: "user", principal_id: "*", permission: "read" }],
+        };
         const mk = await request(`${this.base}/api/v1/models/create`, { method: "POST", headers: h, body: model, timeoutMs: 30_000 });
         assert.strictEqual(mk.status, 200, mk.body);
     }
@@ -145,12 +171,19 @@ export class Rig {
     async createUsers(n: number): Promise<string[]> {
         const tokens: string[] = new Array(n);
         for (let i = 0; i < n; i += 4) {
-            await Promise.all(Array.from({ length: Math.min(4, n - i) }, async (_, k) => {
-                const j = i + k;
-                const r = await request(`${this.base}/api/v1/auths/add`, { method: "POST", headers: auth(this.adminToken), body: { name: `User ${j}`, email: `u${j}@bench.example.com`, password: USER_PASSWORD, role: "user" }, timeoutMs: 60_000 });
-                assert.strictEqual(r.status, 200, r.body);
-                tokens[j] = JSON.parse(r.body).token;
-            }));
+            await Promise.all(
+                Array.from({ length: Math.min(4, n - i) }, async (_, k) => {
+                    const j = i + k;
+                    const r = await request(`${this.base}/api/v1/auths/add`, {
+                        method: "POST",
+                        headers: auth(this.adminToken),
+                        body: { name: `User ${j}`, email: `u${j}@bench.example.com`, password: USER_PASSWORD, role: "user" },
+                        timeoutMs: 60_000,
+                    });
+                    assert.strictEqual(r.status, 200, r.body);
+                    tokens[j] = JSON.parse(r.body).token;
+                }),
+            );
         }
         const models = await request(`${this.base}/api/models`, { headers: auth(tokens[0]), timeoutMs: 30_000 });
         assert.ok(models.body.includes(FAKE_MODEL), `a user does not see the fake model: ${models.body.slice(0, 300)}`);

@@ -28,10 +28,15 @@ export interface Snapshot {
 function redisInfo(redis: LocalRedis): Promise<number | undefined> {
     const tlsArgs = redis.ca ? ["--tls", "--cacert", redis.ca.caCert] : [];
     return new Promise((resolve) => {
-        execFile("redis-cli", ["-h", redis.host, "-p", String(redis.port), ...tlsArgs, "--no-auth-warning", "-a", redis.password, "INFO", "clients"], { timeout: 5000 }, (err, out) => {
-            const m = /connected_clients:(\d+)/.exec(out ?? "");
-            resolve(err || !m ? undefined : Number(m[1]));
-        });
+        execFile(
+            "redis-cli",
+            ["-h", redis.host, "-p", String(redis.port), ...tlsArgs, "--no-auth-warning", "-a", redis.password, "INFO", "clients"],
+            { timeout: 5000 },
+            (err, out) => {
+                const m = /connected_clients:(\d+)/.exec(out ?? "");
+                resolve(err || !m ? undefined : Number(m[1]));
+            },
+        );
     });
 }
 
@@ -61,7 +66,12 @@ export class Sampler {
     private loop: Promise<void> = Promise.resolve();
     private readonly health = new Map<string, ReturnType<typeof poller>>();
 
-    constructor(readonly replicas: () => { name: string; pid: number; base: string }[], readonly pg: LocalPostgres, readonly redis: LocalRedis, readonly everyMs = 2000) {}
+    constructor(
+        readonly replicas: () => { name: string; pid: number; base: string }[],
+        readonly pg: LocalPostgres,
+        readonly redis: LocalRedis,
+        readonly everyMs = 2000,
+    ) {}
 
     start(): this {
         this.loop = (async () => {
@@ -79,7 +89,12 @@ export class Sampler {
     private async tick(): Promise<void> {
         const at = Date.now();
         const reps = this.replicas();
-        for (const r of reps) if (!this.health.has(r.name)) this.health.set(r.name, poller(() => r.base, ["/health"], 500, 5000));
+        for (const r of reps)
+            if (!this.health.has(r.name))
+                this.health.set(
+                    r.name,
+                    poller(() => r.base, ["/health"], 500, 5000),
+                );
         const [pgs, redisClients] = await Promise.all([pgStats(this.pg), redisInfo(this.redis)]);
         const rows = procTable();
         const replicas: Snapshot["replicas"] = {};

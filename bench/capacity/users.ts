@@ -36,32 +36,42 @@ export function streamCompletion(base: string, token: string, body: unknown, tim
     const payload = JSON.stringify(body);
     const s = Date.now();
     return new Promise((resolve, reject) => {
-        const req = http.request({ hostname: u.hostname, port: u.port, path: u.pathname, method: "POST", agent: false, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": Buffer.byteLength(payload) } }, (res) => {
-            let buf = "";
-            let content = "";
-            let ttftMs: number | undefined;
-            res.setEncoding("utf8");
-            res.on("data", (d: string) => {
-                buf += d;
-                let i: number;
-                while ((i = buf.indexOf("\n")) >= 0) {
-                    const line = buf.slice(0, i).trim();
-                    buf = buf.slice(i + 1);
-                    if (!line.startsWith("data:") || line === "data: [DONE]") continue;
-                    try {
-                        const c = JSON.parse(line.slice(5)).choices?.[0]?.delta?.content;
-                        if (c) {
-                            ttftMs ??= Date.now() - s;
-                            content += c;
+        const req = http.request(
+            {
+                hostname: u.hostname,
+                port: u.port,
+                path: u.pathname,
+                method: "POST",
+                agent: false,
+                headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+            },
+            (res) => {
+                let buf = "";
+                let content = "";
+                let ttftMs: number | undefined;
+                res.setEncoding("utf8");
+                res.on("data", (d: string) => {
+                    buf += d;
+                    let i: number;
+                    while ((i = buf.indexOf("\n")) >= 0) {
+                        const line = buf.slice(0, i).trim();
+                        buf = buf.slice(i + 1);
+                        if (!line.startsWith("data:") || line === "data: [DONE]") continue;
+                        try {
+                            const c = JSON.parse(line.slice(5)).choices?.[0]?.delta?.content;
+                            if (c) {
+                                ttftMs ??= Date.now() - s;
+                                content += c;
+                            }
+                        } catch {
+                            /* not a JSON chunk */
                         }
-                    } catch {
-                        /* not a JSON chunk */
                     }
-                }
-            });
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, ttftMs, content }));
-            res.on("error", reject);
-        });
+                });
+                res.on("end", () => resolve({ status: res.statusCode ?? 0, ttftMs, content }));
+                res.on("error", reject);
+            },
+        );
         req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout ${u.pathname}`)));
         req.on("error", reject);
         req.end(payload);
@@ -84,7 +94,12 @@ export class SimUser {
     private readonly rnd: () => number;
     private readonly auth: Record<string, string>;
 
-    constructor(readonly base: string, readonly token: string, readonly index: number, readonly cfg: BenchConfig) {
+    constructor(
+        readonly base: string,
+        readonly token: string,
+        readonly index: number,
+        readonly cfg: BenchConfig,
+    ) {
         this.rnd = seeded(cfg.seed * 100_003 + index);
         this.auth = { authorization: `Bearer ${token}` };
     }

@@ -76,7 +76,6 @@ export enum PgvectorIndexMethod {
     Ivfflat = "ivfflat",
 }
 
-
 /** OTLP protocol used from Open WebUI to the collector and from the collector to the backend. */
 export enum OtlpProtocol {
     Grpc = "grpc",

@@ -84,7 +84,6 @@ export interface Tls {
     clusterIssuer?: string;
 }
 
-
 /** OpenID Connect single sign-on. */
 export interface Oidc {
     /** Issuer discovery URL (`OPENID_PROVIDER_URL`), e.g. `https://idp/.well-known/openid-configuration`. */

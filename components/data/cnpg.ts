@@ -51,7 +51,13 @@ export function cnpgClusterSpec(spec: ResolvedSpec, o: { cluster: string; appSec
             // database.synchronousReplicas: a commit is acknowledged once that many standbys have it,
             // so a promoted standby holds every acknowledged chat (failover.itest.ts B1 vs B2).
             ...(db.synchronousReplicas > 0
-                ? { synchronous: { method: "any", number: db.synchronousReplicas, dataDurability: db.instances >= db.synchronousReplicas + 2 ? "required" : "preferred" } }
+                ? {
+                      synchronous: {
+                          method: "any",
+                          number: db.synchronousReplicas,
+                          dataDurability: db.instances >= db.synchronousReplicas + 2 ? "required" : "preferred",
+                      },
+                  }
                 : {}),
         },
         bootstrap: {
@@ -65,7 +71,18 @@ export function cnpgClusterSpec(spec: ResolvedSpec, o: { cluster: string; appSec
         },
         // Keeps the app role's password in sync with the Secret after initdb (rotation).
         managed: {
-            roles: [{ name: APP_DB_USER, ensure: "present", login: true, superuser: false, createdb: false, createrole: false, inherit: true, passwordSecret: { name: o.appSecretName } }],
+            roles: [
+                {
+                    name: APP_DB_USER,
+                    ensure: "present",
+                    login: true,
+                    superuser: false,
+                    createdb: false,
+                    createrole: false,
+                    inherit: true,
+                    passwordSecret: { name: o.appSecretName },
+                },
+            ],
         },
         storage: { size: `${db.storageGb}Gi`, ...(spec.kubernetes.storageClassName ? { storageClass: spec.kubernetes.storageClassName } : {}) },
         affinity: {
@@ -108,14 +125,22 @@ export function cnpgClusterSpec(spec: ResolvedSpec, o: { cluster: string; appSec
  * The CloudNativePG database: the app role's Secret, the `Cluster`, a `ScheduledBackup` when
  * `database.backup` is set; DATABASE_URL (the `-rw` Service, TLS required) into the app Secret.
  */
-export function provisionCnpg(w: WiringContext, appSecretData: { [key: string]: pulumi.Input<string> }, backends: { role: string; ports: number[] }[]): DatabaseWiring {
+export function provisionCnpg(
+    w: WiringContext,
+    appSecretData: { [key: string]: pulumi.Input<string> },
+    backends: { role: string; ports: number[] }[],
+): DatabaseWiring {
     const { name, spec, namespace, labels, child, k8sOpts } = w;
     const cluster = cnpgClusterName(name);
     const appPassword = new random.RandomPassword(`${name}-db-app-password`, { length: 40, special: false }, child());
     const appSecretName = `${cluster}-app-user`;
     const secret = new k8s.core.v1.Secret(
         appSecretName,
-        { metadata: { name: appSecretName, namespace, labels: { ...labels, "cnpg.io/reload": "true" } }, type: "kubernetes.io/basic-auth", stringData: { username: APP_DB_USER, password: appPassword.result } },
+        {
+            metadata: { name: appSecretName, namespace, labels: { ...labels, "cnpg.io/reload": "true" } },
+            type: "kubernetes.io/basic-auth",
+            stringData: { username: APP_DB_USER, password: appPassword.result },
+        },
         k8sOpts(),
     );
     const clusterLabels = { ...labels, "app.kubernetes.io/component": CNPG_ROLE };
@@ -128,7 +153,12 @@ export function provisionCnpg(w: WiringContext, appSecretData: { [key: string]: 
         {
             apiVersion: "postgresql.cnpg.io/v1",
             kind: "Cluster",
-            metadata: { name: cluster, namespace, labels: clusterLabels, annotations: HA_ANNOTATIONS.database(`CloudNativePG Cluster, ${spec.database.instances} instances`) },
+            metadata: {
+                name: cluster,
+                namespace,
+                labels: clusterLabels,
+                annotations: HA_ANNOTATIONS.database(`CloudNativePG Cluster, ${spec.database.instances} instances`),
+            },
             spec: cnpgClusterSpec(spec, { cluster, appSecretName, labels, image: spec.images.postgresHa }),
         },
         k8sOpts({ dependsOn: [...w.nsDeps, secret, crd] }),
@@ -140,14 +170,28 @@ export function provisionCnpg(w: WiringContext, appSecretData: { [key: string]: 
                 apiVersion: "postgresql.cnpg.io/v1",
                 kind: "ScheduledBackup",
                 metadata: { name: `${cluster}-daily`, namespace, labels: clusterLabels },
-                spec: { schedule: spec.database.backup.schedule ?? "0 0 3 * * *", backupOwnerReference: "self", cluster: { name: cluster }, method: "barmanObjectStore", immediate: true },
+                spec: {
+                    schedule: spec.database.backup.schedule ?? "0 0 3 * * *",
+                    backupOwnerReference: "self",
+                    cluster: { name: cluster },
+                    method: "barmanObjectStore",
+                    immediate: true,
+                },
             },
             k8sOpts({ dependsOn: [pg] }),
         );
     }
     backends.push({ role: CNPG_ROLE, ports: [5432] });
     const host = serviceHost(`${cluster}-rw`, namespace, spec.kubernetes.clusterDomain);
-    const url = postgresUrl({ user: APP_DB_USER, password: appPassword.result, host, port: 5432, database: spec.database.name, sslMode: "require", timeouts: spec.database });
+    const url = postgresUrl({
+        user: APP_DB_USER,
+        password: appPassword.result,
+        host,
+        port: 5432,
+        database: spec.database.name,
+        sslMode: "require",
+        timeouts: spec.database,
+    });
     appSecretData.DATABASE_URL = url;
     // initdb created the extension as the superuser; the app role need not.
     return { endpoint: pulumi.interpolate`${host}:5432`, url, ready: [pg, secret], createVectorExtension: spec.database.createVectorExtension ?? false };

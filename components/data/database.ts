@@ -86,39 +86,57 @@ export function createBootstrapJob(name: string, args: BootstrapArgs, opts: pulu
             spec: {
                 backoffLimit: 6,
                 activeDeadlineSeconds: args.timeoutMinutes * 60,
-                template: withPodKnobs({
-                    metadata: { labels },
-                    spec: {
-                        restartPolicy: "OnFailure",
-                        automountServiceAccountToken: false,
-                        securityContext: restrictedPodSecurity(70),
-                        containers: [
-                            {
-                                name: "psql",
-                                image: args.image,
-                                command: ["psql", "--no-psqlrc", "-f", "/sql/bootstrap.sql"],
-                                envFrom: [{ secretRef: { name: args.adminSecretName } }],
-                                env: [
-                                    { name: "APP_DB_USER", value: APP_DB_USER },
-                                    { name: "APP_DB_IAM_AUTH", value: String(args.iamAuth) },
-                                    { name: "PGCONNECT_TIMEOUT", value: String(args.connectTimeoutSeconds) },
-                                    ...(args.caConfigMapName !== undefined ? [{ name: "PGSSLROOTCERT", value: DB_CA_FILE }] : []),
-                                ],
-                                volumeMounts: [{ name: "sql", mountPath: "/sql", readOnly: true }, ...(args.caConfigMapName !== undefined ? [{ name: "db-ca", mountPath: DB_CA_DIR, readOnly: true }] : [])],
-                                securityContext: restrictedContainerSecurity(),
-                                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-                            },
-                        ],
-                        volumes: [
-                            { name: "sql", configMap: { name: sql.metadata.name } },
-                            ...(args.caConfigMapName !== undefined ? [{ name: "db-ca", configMap: { name: args.caConfigMapName, items: [{ key: "ca.crt", path: "ca.crt" }] } }] : []),
-                        ],
+                template: withPodKnobs(
+                    {
+                        metadata: { labels },
+                        spec: {
+                            restartPolicy: "OnFailure",
+                            automountServiceAccountToken: false,
+                            securityContext: restrictedPodSecurity(70),
+                            containers: [
+                                {
+                                    name: "psql",
+                                    image: args.image,
+                                    command: ["psql", "--no-psqlrc", "-f", "/sql/bootstrap.sql"],
+                                    envFrom: [{ secretRef: { name: args.adminSecretName } }],
+                                    env: [
+                                        { name: "APP_DB_USER", value: APP_DB_USER },
+                                        { name: "APP_DB_IAM_AUTH", value: String(args.iamAuth) },
+                                        { name: "PGCONNECT_TIMEOUT", value: String(args.connectTimeoutSeconds) },
+                                        ...(args.caConfigMapName !== undefined ? [{ name: "PGSSLROOTCERT", value: DB_CA_FILE }] : []),
+                                    ],
+                                    volumeMounts: [
+                                        { name: "sql", mountPath: "/sql", readOnly: true },
+                                        ...(args.caConfigMapName !== undefined ? [{ name: "db-ca", mountPath: DB_CA_DIR, readOnly: true }] : []),
+                                    ],
+                                    securityContext: restrictedContainerSecurity(),
+                                    resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+                                },
+                            ],
+                            volumes: [
+                                { name: "sql", configMap: { name: sql.metadata.name } },
+                                ...(args.caConfigMapName !== undefined
+                                    ? [{ name: "db-ca", configMap: { name: args.caConfigMapName, items: [{ key: "ca.crt", path: "ca.crt" }] } }]
+                                    : []),
+                            ],
+                        },
                     },
-                }, args.knobs, { main: ["psql"], selector: { "app.kubernetes.io/instance": args.labels["app.kubernetes.io/instance"], "app.kubernetes.io/component": "db-bootstrap" } }),
+                    args.knobs,
+                    {
+                        main: ["psql"],
+                        selector: { "app.kubernetes.io/instance": args.labels["app.kubernetes.io/instance"], "app.kubernetes.io/component": "db-bootstrap" },
+                    },
+                ),
             },
         },
         // Jobs are immutable: any change replaces it (same name, so delete first) and re-runs the idempotent SQL.
-        { ...opts, dependsOn: args.dependsOn, deleteBeforeReplace: true, replaceOnChanges: ["spec"], customTimeouts: { create: `${args.timeoutMinutes}m`, update: `${args.timeoutMinutes}m` } },
+        {
+            ...opts,
+            dependsOn: args.dependsOn,
+            deleteBeforeReplace: true,
+            replaceOnChanges: ["spec"],
+            customTimeouts: { create: `${args.timeoutMinutes}m`, update: `${args.timeoutMinutes}m` },
+        },
     );
 }
 
@@ -155,7 +173,9 @@ export function withNetworkTimeouts(url: string, t: NetworkTimeouts): string {
     } catch {
         return url; // refused by the spec checks; nothing to add to
     }
-    const extra = networkTimeoutParams(t).filter(([k]) => !have.has(k)).map(([k, v]) => `${k}=${v}`);
+    const extra = networkTimeoutParams(t)
+        .filter(([k]) => !have.has(k))
+        .map(([k, v]) => `${k}=${v}`);
     if (extra.length === 0) return url;
     const hash = url.indexOf("#");
     const [base, fragment] = hash < 0 ? [url, ""] : [url.slice(0, hash), url.slice(hash)];
@@ -167,11 +187,24 @@ export function withNetworkTimeouts(url: string, t: NetworkTimeouts): string {
  * `postgresql://user:pass@host:port/db?sslmode=...[&sslrootcert=...]&connect_timeout=...&keepalives=1...`
  * with the user and password URL-encoded.
  */
-export function postgresUrl(u: { user: pulumi.Input<string>; password?: pulumi.Input<string>; host: pulumi.Input<string>; port: pulumi.Input<number>; database: pulumi.Input<string>; sslMode?: string; sslRootCert?: string; timeouts?: NetworkTimeouts }): pulumi.Output<string> {
+export function postgresUrl(u: {
+    user: pulumi.Input<string>;
+    password?: pulumi.Input<string>;
+    host: pulumi.Input<string>;
+    port: pulumi.Input<number>;
+    database: pulumi.Input<string>;
+    sslMode?: string;
+    sslRootCert?: string;
+    timeouts?: NetworkTimeouts;
+}): pulumi.Output<string> {
     return pulumi.secret(
         pulumi.all([u.user, u.password, u.host, u.port, u.database]).apply(([user, pw, host, port, db]) => {
             const auth = pw ? `${encodeURIComponent(user)}:${encodeURIComponent(pw)}` : encodeURIComponent(user);
-            const params: [string, string][] = [...(u.sslMode ? [["sslmode", u.sslMode] as [string, string]] : []), ...(u.sslRootCert ? [["sslrootcert", u.sslRootCert] as [string, string]] : []), ...(u.timeouts ? networkTimeoutParams(u.timeouts) : [])];
+            const params: [string, string][] = [
+                ...(u.sslMode ? [["sslmode", u.sslMode] as [string, string]] : []),
+                ...(u.sslRootCert ? [["sslrootcert", u.sslRootCert] as [string, string]] : []),
+                ...(u.timeouts ? networkTimeoutParams(u.timeouts) : []),
+            ];
             const query = params.map(([k, v]) => `${k}=${v}`).join("&");
             return `postgresql://${auth}@${host}:${port}/${db}${query ? `?${query}` : ""}`;
         }),
@@ -259,17 +292,41 @@ function administeredDatabase(w: WiringContext, appSecretData: AppSecretData, ba
     const appPassword = new random.RandomPassword(`${name}-db-app-password`, { length: 40, special: false }, w.child());
     const managed = spec.database.mode === ServiceMode.Managed ? platform.createDatabase(ctx) : undefined;
     const admin: AdminAccess = managed
-        ? { host: managed.host, port: managed.port, user: managed.adminUsername, password: managed.adminPassword, sslMode: managed.sslMode, caCertificate: managed.caCertificate, iamAuth: managed.iamAuth, dependsOn: managed.dependsOn }
+        ? {
+              host: managed.host,
+              port: managed.port,
+              user: managed.adminUsername,
+              password: managed.adminPassword,
+              sslMode: managed.sslMode,
+              caCertificate: managed.caCertificate,
+              iamAuth: managed.iamAuth,
+              dependsOn: managed.dependsOn,
+          }
         : inClusterDatabase(w, backends);
     let caConfigMapName: pulumi.Input<string> | undefined;
     if (admin.caCertificate !== undefined) {
-        const dbCa = new k8s.core.v1.ConfigMap(`${name}-db-ca`, { metadata: { name: `${name}-db-ca`, namespace, labels }, data: { "ca.crt": admin.caCertificate } }, k8sOpts());
+        const dbCa = new k8s.core.v1.ConfigMap(
+            `${name}-db-ca`,
+            { metadata: { name: `${name}-db-ca`, namespace, labels }, data: { "ca.crt": admin.caCertificate } },
+            k8sOpts(),
+        );
         caConfigMapName = dbCa.metadata.name;
     }
     const secret = adminSecret(w, admin, appPassword.result);
     const bootstrap = createBootstrapJob(
         name,
-        { namespace, labels, adminSecretName: secret.metadata.name, caConfigMapName, iamAuth: admin.iamAuth, timeoutMinutes: spec.migrations.timeoutMinutes, connectTimeoutSeconds: spec.database.connectTimeoutSeconds, dependsOn: admin.dependsOn, image: spec.images.dbBootstrap, knobs: spec.knobs.dbBootstrap },
+        {
+            namespace,
+            labels,
+            adminSecretName: secret.metadata.name,
+            caConfigMapName,
+            iamAuth: admin.iamAuth,
+            timeoutMinutes: spec.migrations.timeoutMinutes,
+            connectTimeoutSeconds: spec.database.connectTimeoutSeconds,
+            dependsOn: admin.dependsOn,
+            image: spec.images.dbBootstrap,
+            knobs: spec.knobs.dbBootstrap,
+        },
         k8sOpts(),
     );
     const url = postgresUrl({

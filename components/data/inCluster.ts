@@ -134,11 +134,7 @@ export function inClusterPostgres(
 }
 
 /** Valkey (Redis-compatible) with a password, `timeout 1800` and `maxclients 10000` as Open WebUI's docs require. */
-export function inClusterRedis(
-    name: string,
-    c: Common & { secretName: pulumi.Input<string>; storageGb: number },
-    opts: pulumi.CustomResourceOptions,
-) {
+export function inClusterRedis(name: string, c: Common & { secretName: pulumi.Input<string>; storageGb: number }, opts: pulumi.CustomResourceOptions) {
     return statefulService(
         name,
         "redis",
@@ -151,7 +147,11 @@ export function inClusterRedis(
                 {
                     name: "valkey",
                     image: c.image,
-                    command: ["sh", "-c", 'exec valkey-server --requirepass "$REDIS_PASSWORD" --timeout 1800 --maxclients 10000 --appendonly yes --dir /data --protected-mode no'],
+                    command: [
+                        "sh",
+                        "-c",
+                        'exec valkey-server --requirepass "$REDIS_PASSWORD" --timeout 1800 --maxclients 10000 --appendonly yes --dir /data --protected-mode no',
+                    ],
                     ports: [{ name: "redis", containerPort: 6379 }],
                     env: [{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: c.secretName, key: "REDIS_PASSWORD" } } }],
                     readinessProbe: { exec: { command: ["sh", "-c", 'REDISCLI_AUTH="$REDIS_PASSWORD" valkey-cli ping | grep -q PONG'] }, periodSeconds: 10 },
@@ -190,7 +190,16 @@ export function inClusterObjectStore(
                     name: "seaweedfs",
                     image: c.image,
                     command: ["weed"],
-                    args: ["server", "-dir=/data", "-ip.bind=0.0.0.0", "-master.volumeSizeLimitMB=1024", "-volume.max=0", "-s3", "-s3.port=8333", "-s3.config=/etc/seaweedfs/s3.json"],
+                    args: [
+                        "server",
+                        "-dir=/data",
+                        "-ip.bind=0.0.0.0",
+                        "-master.volumeSizeLimitMB=1024",
+                        "-volume.max=0",
+                        "-s3",
+                        "-s3.port=8333",
+                        "-s3.config=/etc/seaweedfs/s3.json",
+                    ],
                     ports: OBJECT_STORE_PORTS.map(({ name, port }) => ({ name, containerPort: port })),
                     readinessProbe: { tcpSocket: { port: 8333 }, periodSeconds: 10 },
                     livenessProbe: { tcpSocket: { port: 9333 }, periodSeconds: 20 },
@@ -220,29 +229,37 @@ export function inClusterObjectStore(
             metadata: { name: `${name}-objects-bucket`, namespace: c.namespace, labels },
             spec: {
                 backoffLimit: 10,
-                template: withPodKnobs({
-                    metadata: { labels },
-                    spec: {
-                        restartPolicy: "OnFailure",
-                        automountServiceAccountToken: false,
-                        securityContext: restrictedPodSecurity(1000),
-                        containers: [
-                            {
-                                name: "create-bucket",
-                                image: c.image,
-                                command: ["sh", "-c", 'echo "s3.bucket.create -name $BUCKET" | weed shell -master="$MASTER" 2>&1 | tee /tmp/out; echo "s3.bucket.list" | weed shell -master="$MASTER" | grep -q "$BUCKET"'],
-                                env: [
-                                    { name: "BUCKET", value: c.bucket },
-                                    { name: "MASTER", value: pulumi.interpolate`${svc.host}:9333` },
-                                ],
-                                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                                securityContext: restrictedContainerSecurity(),
-                                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
-                            },
-                        ],
-                        volumes: [{ name: "tmp", emptyDir: {} }],
+                template: withPodKnobs(
+                    {
+                        metadata: { labels },
+                        spec: {
+                            restartPolicy: "OnFailure",
+                            automountServiceAccountToken: false,
+                            securityContext: restrictedPodSecurity(1000),
+                            containers: [
+                                {
+                                    name: "create-bucket",
+                                    image: c.image,
+                                    command: [
+                                        "sh",
+                                        "-c",
+                                        'echo "s3.bucket.create -name $BUCKET" | weed shell -master="$MASTER" 2>&1 | tee /tmp/out; echo "s3.bucket.list" | weed shell -master="$MASTER" | grep -q "$BUCKET"',
+                                    ],
+                                    env: [
+                                        { name: "BUCKET", value: c.bucket },
+                                        { name: "MASTER", value: pulumi.interpolate`${svc.host}:9333` },
+                                    ],
+                                    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                                    securityContext: restrictedContainerSecurity(),
+                                    resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+                                },
+                            ],
+                            volumes: [{ name: "tmp", emptyDir: {} }],
+                        },
                     },
-                }, c.knobs, { main: ["create-bucket"], selector: jobSelector }),
+                    c.knobs,
+                    { main: ["create-bucket"], selector: jobSelector },
+                ),
             },
         },
         { ...opts, dependsOn: [svc.statefulSet], deleteBeforeReplace: true, replaceOnChanges: ["spec"] },

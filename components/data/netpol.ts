@@ -16,7 +16,12 @@ import { SENTINEL_ROLE, SENTINEL_SETTINGS, VALKEY_ROLE } from "./valkeySentinel"
 type Labels = { [key: string]: string };
 type NpPeer = { podSelector?: { matchLabels: Labels }; namespaceSelector?: { matchLabels: Labels }; ipBlock?: { cidr: string; except?: string[] } };
 type NpPort = { protocol: string; port: number };
-type NpSpec = { podSelector: { matchLabels: Labels }; policyTypes: string[]; ingress?: { from?: NpPeer[]; ports?: NpPort[] }[]; egress?: { to?: NpPeer[]; ports?: NpPort[] }[] };
+type NpSpec = {
+    podSelector: { matchLabels: Labels };
+    policyTypes: string[];
+    ingress?: { from?: NpPeer[]; ports?: NpPort[] }[];
+    egress?: { to?: NpPeer[]; ports?: NpPort[] }[];
+};
 type NetpolContext = { instance: string; appSelector: Labels; roles: string[] };
 type Rule = { peers: NpPeer[]; ports: NpPort[] };
 const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
@@ -39,7 +44,12 @@ function backupPort(s: ResolvedSpec): number {
  * The HA services' policies. `dns` is the DNS egress rule and `from` turns roles into peers
  * (both from components/kubernetes/netpol.ts, passed in to keep the module graph acyclic).
  */
-export function haDataPolicies(s: ResolvedSpec, c: NetpolContext, dns: Rule, from: (c: NetpolContext, ...roles: string[]) => NpPeer[]): { suffix: string; spec: NpSpec }[] {
+export function haDataPolicies(
+    s: ResolvedSpec,
+    c: NetpolContext,
+    dns: Rule,
+    from: (c: NetpolContext, ...roles: string[]) => NpPeer[],
+): { suffix: string; spec: NpSpec }[] {
     const out: { suffix: string; spec: NpSpec }[] = [];
     const sel = (r: string) => ({ matchLabels: { "app.kubernetes.io/instance": c.instance, "app.kubernetes.io/component": r } });
     if (c.roles.includes(CNPG_ROLE)) {
@@ -61,10 +71,19 @@ export function haDataPolicies(s: ResolvedSpec, c: NetpolContext, dns: Rule, fro
     }
     if (c.roles.includes(VALKEY_ROLE)) {
         const { valkeyPort, sentinelPort } = SENTINEL_SETTINGS;
-        const egress = [dns, { peers: from(c, VALKEY_ROLE), ports: tcp(valkeyPort) }, { peers: from(c, SENTINEL_ROLE), ports: tcp(sentinelPort) }].map((r) => ({ to: r.peers, ports: r.ports }));
+        const egress = [dns, { peers: from(c, VALKEY_ROLE), ports: tcp(valkeyPort) }, { peers: from(c, SENTINEL_ROLE), ports: tcp(sentinelPort) }].map((r) => ({
+            to: r.peers,
+            ports: r.ports,
+        }));
         const clients = from(c, "app", "migrations", VALKEY_ROLE, SENTINEL_ROLE);
-        out.push({ suffix: VALKEY_ROLE, spec: { podSelector: sel(VALKEY_ROLE), policyTypes: both, ingress: [{ from: clients, ports: tcp(valkeyPort) }], egress } });
-        out.push({ suffix: SENTINEL_ROLE, spec: { podSelector: sel(SENTINEL_ROLE), policyTypes: both, ingress: [{ from: clients, ports: tcp(sentinelPort) }], egress } });
+        out.push({
+            suffix: VALKEY_ROLE,
+            spec: { podSelector: sel(VALKEY_ROLE), policyTypes: both, ingress: [{ from: clients, ports: tcp(valkeyPort) }], egress },
+        });
+        out.push({
+            suffix: SENTINEL_ROLE,
+            spec: { podSelector: sel(SENTINEL_ROLE), policyTypes: both, ingress: [{ from: clients, ports: tcp(sentinelPort) }], egress },
+        });
     }
     return out;
 }

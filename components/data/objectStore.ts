@@ -38,23 +38,34 @@ function externalStore(w: WiringContext): ObjectStoreWiring {
 /** The uploads volume, mounted into the Open WebUI pods (their knobs in `spec` gain the volume). */
 function sharedVolumeStore(w: WiringContext): ObjectStoreWiring {
     const { name, spec, namespace, labels, k8sOpts } = w;
-    const v = sharedVolume(name, { namespace, labels, storageClassName: spec.storage.storageClassName, storageGb: spec.storage.storageGb, retainOnDelete: spec.storage.retainOnDelete }, k8sOpts());
+    const v = sharedVolume(
+        name,
+        { namespace, labels, storageClassName: spec.storage.storageClassName, storageGb: spec.storage.storageGb, retainOnDelete: spec.storage.retainOnDelete },
+        k8sOpts(),
+    );
     spec.knobs.app = withSharedVolume(spec.knobs.app, v.claimName);
     return { env: {}, secretEnv: {}, bucketName: pulumi.output(`(shared volume ${v.claimName})`), ready: [v.claim] };
 }
 
 /** The SeaweedFS identities file granting the generated key pair the bucket. */
 function seaweedIdentities(accessKey: pulumi.Output<string>, secretKey: pulumi.Output<string>): pulumi.Output<string> {
-    return pulumi.all([accessKey, secretKey]).apply(([ak, sk]) =>
-        JSON.stringify({ identities: [{ name: "openwebui", credentials: [{ accessKey: ak, secretKey: sk }], actions: ["Read", "Write", "List", "Tagging", "Admin"] }] }),
-    );
+    return pulumi
+        .all([accessKey, secretKey])
+        .apply(([ak, sk]) =>
+            JSON.stringify({
+                identities: [{ name: "openwebui", credentials: [{ accessKey: ak, secretKey: sk }], actions: ["Read", "Write", "List", "Tagging", "Admin"] }],
+            }),
+        );
 }
 
 /** One in-cluster SeaweedFS with a generated key pair in `<name>-objects` (evaluation; not highly available). */
 function inClusterStore(w: WiringContext, backends: Backend[]): ObjectStoreWiring {
     const { name, spec } = w;
     const bucketName = pulumi.output(spec.storage.bucketName ?? "openwebui");
-    const keys = { accessKey: { resource: "objects-access-key", args: { length: 20, upper: true, lower: false } }, secretKey: { resource: "objects-secret-key" } };
+    const keys = {
+        accessKey: { resource: "objects-access-key", args: { length: 20, upper: true, lower: false } },
+        secretKey: { resource: "objects-secret-key" },
+    };
     const creds = serviceCredentials(w, "objects", keys, (v) => ({
         "s3.json": pulumi.secret(seaweedIdentities(v.accessKey, v.secretKey)),
         S3_ACCESS_KEY_ID: v.accessKey,
@@ -65,7 +76,10 @@ function inClusterStore(w: WiringContext, backends: Backend[]): ObjectStoreWirin
     backends.push({ role: "objects", ports: OBJECT_STORE_PORTS.map((p) => p.port) });
     return {
         env: { STORAGE_PROVIDER: "s3", S3_BUCKET_NAME: bucketName, S3_REGION_NAME: "us-east-1", S3_ENDPOINT_URL: o.endpoint },
-        secretEnv: { S3_ACCESS_KEY_ID: { name: creds.secretName, key: "S3_ACCESS_KEY_ID" }, S3_SECRET_ACCESS_KEY: { name: creds.secretName, key: "S3_SECRET_ACCESS_KEY" } },
+        secretEnv: {
+            S3_ACCESS_KEY_ID: { name: creds.secretName, key: "S3_ACCESS_KEY_ID" },
+            S3_SECRET_ACCESS_KEY: { name: creds.secretName, key: "S3_SECRET_ACCESS_KEY" },
+        },
         bucketName,
         ready: [o.bucketJob],
     };

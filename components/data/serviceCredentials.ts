@@ -65,5 +65,14 @@ export interface InClusterCommon {
 /** The common args of an in-cluster service from the spec: its image, knobs, Secret and volume size. */
 export function inClusterCommon(w: WiringContext, image: string, knobs: ResolvedKnobs, secretName: string, storageGb: number): InClusterCommon {
     const { namespace, labels, spec } = w;
-    return { namespace, labels, clusterDomain: spec.kubernetes.clusterDomain, storageClassName: spec.kubernetes.storageClassName, image, knobs, secretName, storageGb };
+    return {
+        namespace,
+        labels,
+        clusterDomain: spec.kubernetes.clusterDomain,
+        storageClassName: spec.kubernetes.storageClassName,
+        image,
+        knobs,
+        secretName,
+        storageGb,
+    };
 }

@@ -22,7 +22,11 @@ export interface SharedVolumeArgs {
 }
 
 /** The claim; the caller mounts it with `withSharedVolume`. */
-export function sharedVolume(name: string, a: SharedVolumeArgs, opts: pulumi.CustomResourceOptions): { claim: k8s.core.v1.PersistentVolumeClaim; claimName: string } {
+export function sharedVolume(
+    name: string,
+    a: SharedVolumeArgs,
+    opts: pulumi.CustomResourceOptions,
+): { claim: k8s.core.v1.PersistentVolumeClaim; claimName: string } {
     const claimName = `${name}-uploads`;
     const claim = new k8s.core.v1.PersistentVolumeClaim(
         claimName,

@@ -98,45 +98,78 @@ function antiAffinity(selector: { [key: string]: string }): k8s.types.input.core
 }
 
 /** One headless Service, StatefulSet and PDB (maxUnavailable 1: 2 of 3 keep the quorum). */
-function statefulRole(name: string, role: string, a: ValkeySentinelArgs, port: number, container: k8s.types.input.core.v1.Container, data: "pvc" | "emptyDir", opts: pulumi.CustomResourceOptions) {
+function statefulRole(
+    name: string,
+    role: string,
+    a: ValkeySentinelArgs,
+    port: number,
+    container: k8s.types.input.core.v1.Container,
+    data: "pvc" | "emptyDir",
+    opts: pulumi.CustomResourceOptions,
+) {
     const sts = `${name}-${role}`;
     const labels = { ...a.labels, "app.kubernetes.io/component": role };
     const selector = { "app.kubernetes.io/instance": a.labels["app.kubernetes.io/instance"], "app.kubernetes.io/component": role };
-    const service = new k8s.core.v1.Service(sts, {
-        metadata: { name: sts, namespace: a.namespace, labels },
-        // Headless, with the addresses of pods not yet ready: the peers find each other while starting.
-        spec: { clusterIP: "None", publishNotReadyAddresses: true, selector, ports: [{ name: role, port, targetPort: port }] },
-    }, opts);
-    const statefulSet = new k8s.apps.v1.StatefulSet(sts, {
-        metadata: { name: sts, namespace: a.namespace, labels, annotations: HA_ANNOTATIONS.redis(`${role}: ${SENTINEL_SETTINGS.replicas} pods`) },
-        spec: {
-            serviceName: sts,
-            replicas: SENTINEL_SETTINGS.replicas,
-            podManagementPolicy: "Parallel",
-            selector: { matchLabels: selector },
-            template: withPodKnobs({
-                metadata: { labels },
-                spec: {
-                    automountServiceAccountToken: false,
-                    securityContext: restrictedPodSecurity(999, 1000),
-                    terminationGracePeriodSeconds: 30,
-                    affinity: antiAffinity(selector),
-                    containers: [container],
-                    ...(data === "emptyDir" ? { volumes: [{ name: "data", emptyDir: {} }] } : {}),
-                },
-            }, a.knobs, { main: [container.name as string], selector }),
-            ...(data === "pvc"
-                ? {
-                      volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], storageClassName: a.storageClassName, resources: { requests: { storage: `${a.storageGb}Gi` } } } }],
-                      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
-                  }
-                : {}),
+    const service = new k8s.core.v1.Service(
+        sts,
+        {
+            metadata: { name: sts, namespace: a.namespace, labels },
+            // Headless, with the addresses of pods not yet ready: the peers find each other while starting.
+            spec: { clusterIP: "None", publishNotReadyAddresses: true, selector, ports: [{ name: role, port, targetPort: port }] },
         },
-    }, { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Resource[]) ?? []), service] });
-    const pdb = new k8s.policy.v1.PodDisruptionBudget(sts, {
-        metadata: { name: sts, namespace: a.namespace, labels },
-        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-    }, opts);
+        opts,
+    );
+    const statefulSet = new k8s.apps.v1.StatefulSet(
+        sts,
+        {
+            metadata: { name: sts, namespace: a.namespace, labels, annotations: HA_ANNOTATIONS.redis(`${role}: ${SENTINEL_SETTINGS.replicas} pods`) },
+            spec: {
+                serviceName: sts,
+                replicas: SENTINEL_SETTINGS.replicas,
+                podManagementPolicy: "Parallel",
+                selector: { matchLabels: selector },
+                template: withPodKnobs(
+                    {
+                        metadata: { labels },
+                        spec: {
+                            automountServiceAccountToken: false,
+                            securityContext: restrictedPodSecurity(999, 1000),
+                            terminationGracePeriodSeconds: 30,
+                            affinity: antiAffinity(selector),
+                            containers: [container],
+                            ...(data === "emptyDir" ? { volumes: [{ name: "data", emptyDir: {} }] } : {}),
+                        },
+                    },
+                    a.knobs,
+                    { main: [container.name as string], selector },
+                ),
+                ...(data === "pvc"
+                    ? {
+                          volumeClaimTemplates: [
+                              {
+                                  metadata: { name: "data" },
+                                  spec: {
+                                      accessModes: ["ReadWriteOnce"],
+                                      storageClassName: a.storageClassName,
+                                      resources: { requests: { storage: `${a.storageGb}Gi` } },
+                                  },
+                              },
+                          ],
+                          persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                      }
+                    : {}),
+            },
+        },
+        { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Resource[]) ?? []), service] },
+    );
+    const pdb = new k8s.policy.v1.PodDisruptionBudget(
+        sts,
+        {
+            metadata: { name: sts, namespace: a.namespace, labels },
+            spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+        },
+        opts,
+    );
     return { service, statefulSet, pdb };
 }
 
@@ -162,14 +195,34 @@ export function valkeySentinel(name: string, a: ValkeySentinelArgs, opts: pulumi
         command: ["sh", "-c", script],
         env: common,
         ports: [{ name: cname === "valkey" ? "redis" : cname, containerPort: port }],
-        readinessProbe: { exec: { command: ["sh", "-c", `REDISCLI_AUTH="$REDIS_PASSWORD" valkey-cli -p ${port} ping | grep -q PONG`] }, periodSeconds: 5, timeoutSeconds: 3 },
+        readinessProbe: {
+            exec: { command: ["sh", "-c", `REDISCLI_AUTH="$REDIS_PASSWORD" valkey-cli -p ${port} ping | grep -q PONG`] },
+            periodSeconds: 5,
+            timeoutSeconds: 3,
+        },
         livenessProbe: { tcpSocket: { port }, periodSeconds: 20 },
         volumeMounts: [{ name: "data", mountPath: "/data" }],
         securityContext: restrictedContainerSecurity(),
         resources: { requests: { cpu: cname === "valkey" ? "100m" : "50m", memory: memory[0] }, limits: { memory: memory[1] } },
     });
-    const valkey = statefulRole(name, VALKEY_ROLE, a, SENTINEL_SETTINGS.valkeyPort, container("valkey", SENTINEL_SETTINGS.valkeyPort, VALKEY_START, ["256Mi", "1Gi"]), "pvc", opts);
-    const sentinel = statefulRole(name, SENTINEL_ROLE, a, SENTINEL_SETTINGS.sentinelPort, container("sentinel", SENTINEL_SETTINGS.sentinelPort, SENTINEL_START, ["64Mi", "128Mi"]), "emptyDir", opts);
+    const valkey = statefulRole(
+        name,
+        VALKEY_ROLE,
+        a,
+        SENTINEL_SETTINGS.valkeyPort,
+        container("valkey", SENTINEL_SETTINGS.valkeyPort, VALKEY_START, ["256Mi", "1Gi"]),
+        "pvc",
+        opts,
+    );
+    const sentinel = statefulRole(
+        name,
+        SENTINEL_ROLE,
+        a,
+        SENTINEL_SETTINGS.sentinelPort,
+        container("sentinel", SENTINEL_SETTINGS.sentinelPort, SENTINEL_START, ["64Mi", "128Mi"]),
+        "emptyDir",
+        opts,
+    );
     return {
         valkey,
         sentinel,

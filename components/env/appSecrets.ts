@@ -34,7 +34,8 @@ function addModelAndSsoSecrets(w: WiringContext, data: AppSecretData): AppSecret
     Object.assign(data, ssoSecretValues(spec));
     const openaiKeys = spec.rag.openaiApiKeys;
     if (openaiKeys !== undefined) data.OPENAI_API_KEYS = pulumi.secret(pulumi.output(openaiKeys).apply((k) => k.join(";")));
-    const firstOpenaiKey = spec.rag.embeddingEngine === EmbeddingEngine.Openai && openaiKeys !== undefined ? pulumi.output(openaiKeys).apply((k) => k[0] ?? "") : undefined;
+    const firstOpenaiKey =
+        spec.rag.embeddingEngine === EmbeddingEngine.Openai && openaiKeys !== undefined ? pulumi.output(openaiKeys).apply((k) => k[0] ?? "") : undefined;
     const embeddingKey = spec.rag.embeddingApiKey ?? firstOpenaiKey;
     if (embeddingKey !== undefined) data.RAG_EMBEDDING_API_KEY = pulumi.secret(embeddingKey);
     return { openaiApiKeys: openaiKeys !== undefined, embeddingApiKey: embeddingKey !== undefined };
@@ -49,12 +50,21 @@ function createExtraEnvSecret(w: WiringContext): k8s.core.v1.Secret | undefined 
     const { name, spec, namespace, labels } = w;
     if (spec.extraSecretEnv === undefined) return undefined;
     const clash = (k: string) => isOwnedEnv(k) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || k in spec.extraEnv || k in (spec.extraSecretEnvRefs ?? {});
-    const data = pulumi.secret(pulumi.output(spec.extraSecretEnv).apply((m) => {
-        const bad = Object.keys(m ?? {}).filter(clash);
-        if (bad.length) throw new Error(`OpenWebUiCluster ${name}: extraSecretEnv.${bad[0]}: managed by the component, not a valid variable name, or set in extraEnv/extraSecretEnvRefs too; use the typed argument, rename it, or set it once`);
-        return m ?? {};
-    }));
-    return new k8s.core.v1.Secret(`${name}-extra-env`, { metadata: { name: `${name}-extra-env`, namespace, labels }, type: "Opaque", stringData: data }, w.k8sOpts());
+    const data = pulumi.secret(
+        pulumi.output(spec.extraSecretEnv).apply((m) => {
+            const bad = Object.keys(m ?? {}).filter(clash);
+            if (bad.length)
+                throw new Error(
+                    `OpenWebUiCluster ${name}: extraSecretEnv.${bad[0]}: managed by the component, not a valid variable name, or set in extraEnv/extraSecretEnvRefs too; use the typed argument, rename it, or set it once`,
+                );
+            return m ?? {};
+        }),
+    );
+    return new k8s.core.v1.Secret(
+        `${name}-extra-env`,
+        { metadata: { name: `${name}-extra-env`, namespace, labels }, type: "Opaque", stringData: data },
+        w.k8sOpts(),
+    );
 }
 
 /** The pods' Secrets; `appSecretData` (the service URLs, the generated key) gains the SSO and model keys. */
@@ -71,7 +81,11 @@ export function createAppSecrets(w: WiringContext, appSecretData: AppSecretData,
     const podSecrets: k8s.core.v1.Secret[] = [appSecret, ...(extraEnvSecret ? [extraEnvSecret] : [])];
     let redisCaSecretName: string | undefined;
     if (redisCa !== undefined) {
-        const caSecret = new k8s.core.v1.Secret(`${name}-redis-ca`, { metadata: { name: `${name}-redis-ca`, namespace, labels }, type: "Opaque", stringData: { "ca.crt": redisCa } }, k8sOpts());
+        const caSecret = new k8s.core.v1.Secret(
+            `${name}-redis-ca`,
+            { metadata: { name: `${name}-redis-ca`, namespace, labels }, type: "Opaque", stringData: { "ca.crt": redisCa } },
+            k8sOpts(),
+        );
         redisCaSecretName = `${name}-redis-ca`;
         podSecrets.push(caSecret);
     }

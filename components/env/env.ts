@@ -180,7 +180,11 @@ function signInEnv(spec: ResolvedSpec, inp: EnvInputs): EnvVar[] {
 function modelsEnv(spec: ResolvedSpec, inp: EnvInputs): EnvVar[] {
     const app = (key: string): SecretRef => ({ name: inp.appSecretName, key });
     const r = spec.rag;
-    const env = [plain("RAG_EMBEDDING_ENGINE", r.embeddingEngine), plain("RAG_EMBEDDING_MODEL", r.embeddingModel), plain("ENABLE_RAG_HYBRID_SEARCH", r.hybridSearch)];
+    const env = [
+        plain("RAG_EMBEDDING_ENGINE", r.embeddingEngine),
+        plain("RAG_EMBEDDING_MODEL", r.embeddingModel),
+        plain("ENABLE_RAG_HYBRID_SEARCH", r.hybridSearch),
+    ];
     if (r.contentExtractionEngine) env.push(plain("CONTENT_EXTRACTION_ENGINE", r.contentExtractionEngine));
     if (r.taskModel) env.push(plain("TASK_MODEL", r.taskModel));
     if (r.taskModelExternal) env.push(plain("TASK_MODEL_EXTERNAL", r.taskModelExternal));
@@ -262,9 +266,18 @@ function vectorEnv(spec: ResolvedSpec, inp: EnvInputs): EnvVar[] {
             });
             return [
                 plain("VECTOR_DB", "chroma"),
-                plain("CHROMA_HTTP_HOST", u.apply((x) => x.hostname)),
-                plain("CHROMA_HTTP_PORT", u.apply((x) => x.port || (x.protocol === "https:" ? "443" : "8000"))),
-                plain("CHROMA_HTTP_SSL", u.apply((x) => String(x.protocol === "https:"))),
+                plain(
+                    "CHROMA_HTTP_HOST",
+                    u.apply((x) => x.hostname),
+                ),
+                plain(
+                    "CHROMA_HTTP_PORT",
+                    u.apply((x) => x.port || (x.protocol === "https:" ? "443" : "8000")),
+                ),
+                plain(
+                    "CHROMA_HTTP_SSL",
+                    u.apply((x) => String(x.protocol === "https:")),
+                ),
             ];
         }
     }

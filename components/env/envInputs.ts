@@ -19,7 +19,11 @@ export function appEnvInputs(
     return {
         appSecretName,
         secretKey: p.secretKey,
-        database: { url: p.db.userDbUrlRef ?? { name: appSecretName, key: "DATABASE_URL" }, iamAuth: spec.database.iamAuth, createVectorExtension: p.db.createVectorExtension },
+        database: {
+            url: p.db.userDbUrlRef ?? { name: appSecretName, key: "DATABASE_URL" },
+            iamAuth: spec.database.iamAuth,
+            createVectorExtension: p.db.createVectorExtension,
+        },
         redis: {
             url: p.cache.userUrlRef ?? { name: appSecretName, key: "REDIS_URL" },
             cluster: redis.cluster,

@@ -29,10 +29,24 @@ export function ownedAnnotationProblems(spec: ResolvedSpec, owned: { service: st
     const t = spec.target;
     const out: string[] = [];
     for (const [k, v] of Object.entries(spec.service?.annotations ?? {})) {
-        if (owned.service.includes(k)) out.push(problem(`service.annotations.${k}`, v, `the ${t} target's load balancer sets ${k} on this Service itself (container-native load balancing): remove it`));
+        if (owned.service.includes(k))
+            out.push(
+                problem(
+                    `service.annotations.${k}`,
+                    v,
+                    `the ${t} target's load balancer sets ${k} on this Service itself (container-native load balancing): remove it`,
+                ),
+            );
     }
     for (const [k, v] of Object.entries(spec.pod.serviceAccountAnnotations ?? {})) {
-        if (owned.serviceAccount.includes(k)) out.push(problem(`pod.serviceAccountAnnotations.${k}`, v, `the component binds this ServiceAccount to the ${t} workload identity it creates with ${k}: remove it (the identity is not overridable; bring your own role through the ${t} block instead)`));
+        if (owned.serviceAccount.includes(k))
+            out.push(
+                problem(
+                    `pod.serviceAccountAnnotations.${k}`,
+                    v,
+                    `the component binds this ServiceAccount to the ${t} workload identity it creates with ${k}: remove it (the identity is not overridable; bring your own role through the ${t} block instead)`,
+                ),
+            );
     }
     return out;
 }

@@ -36,11 +36,18 @@ const CONFIGMAP_MAX_BYTES = 1024 * 1024;
 export function importScripts(dir: string = __dirname): { [file: string]: string } {
     const candidates = [path.join(dir, "..", "migrate"), path.join(dir, "..", "..", "migrate")];
     const found = candidates.find((c) => fs.existsSync(path.join(c, IMPORT_SCRIPT)));
-    if (!found) throw new Error(`OpenWebUiCluster: importFrom: the importer migrate/${IMPORT_SCRIPT} is missing from the package (looked in ${candidates.join(", ")}); reinstall the package`);
-    const files = fs.readdirSync(found).filter((f) => /^[A-Za-z0-9_]+\.py$/.test(f) && !/^test_|_test\.py$/.test(f)).sort();
+    if (!found)
+        throw new Error(
+            `OpenWebUiCluster: importFrom: the importer migrate/${IMPORT_SCRIPT} is missing from the package (looked in ${candidates.join(", ")}); reinstall the package`,
+        );
+    const files = fs
+        .readdirSync(found)
+        .filter((f) => /^[A-Za-z0-9_]+\.py$/.test(f) && !/^test_|_test\.py$/.test(f))
+        .sort();
     const out = Object.fromEntries(files.map((f) => [f, fs.readFileSync(path.join(found, f), "utf8")]));
     const bytes = Object.values(out).reduce((n, t) => n + Buffer.byteLength(t), 0);
-    if (bytes > CONFIGMAP_MAX_BYTES - 4096) throw new Error(`OpenWebUiCluster: importFrom: migrate/*.py is ${bytes} bytes, above what a ConfigMap holds (1 MiB)`);
+    if (bytes > CONFIGMAP_MAX_BYTES - 4096)
+        throw new Error(`OpenWebUiCluster: importFrom: migrate/*.py is ${bytes} bytes, above what a ConfigMap holds (1 MiB)`);
     return out;
 }
 
@@ -65,16 +72,18 @@ export const APP_SOURCE_DIR = "/app/backend";
 /** One line for `plan` and the Job annotation: what is read (never a URL). */
 export function importSourceDescription(imp: ResolvedImport): pulumi.Output<string> {
     const uploads = imp.uploadsClaim !== undefined ? `, uploads from PersistentVolumeClaim ${imp.uploadsClaim}` : "";
-    const src = imp.dataDirClaim !== undefined
-        ? pulumi.output(`PersistentVolumeClaim ${imp.dataDirClaim} (DATA_DIR, mounted read-only)`)
-        : pulumi.interpolate`Postgres at Secret ${imp.databaseUrlSecret!.name} key ${imp.databaseUrlSecret!.key}`;
+    const src =
+        imp.dataDirClaim !== undefined
+            ? pulumi.output(`PersistentVolumeClaim ${imp.dataDirClaim} (DATA_DIR, mounted read-only)`)
+            : pulumi.interpolate`Postgres at Secret ${imp.databaseUrlSecret!.name} key ${imp.databaseUrlSecret!.key}`;
     return pulumi.interpolate`${src}${uploads}; vectors ${imp.vectors}, non-empty target: ${imp.onNonEmpty}`;
 }
 
 /** The Job's env on top of the app's: PYTHONPATH (unless the user's env sets it) and the source Postgres URL from the user's Secret. */
 export function importEnv(imp: ResolvedImport, appEnv: EnvVar[]): EnvVar[] {
     const out: EnvVar[] = appEnv.some((e) => e.name === "PYTHONPATH") ? [] : [{ name: "PYTHONPATH", value: APP_SOURCE_DIR }];
-    if (imp.databaseUrlSecret) out.push({ name: IMPORT_SOURCE_URL_ENV, valueFrom: { secretKeyRef: { name: imp.databaseUrlSecret.name, key: imp.databaseUrlSecret.key } } });
+    if (imp.databaseUrlSecret)
+        out.push({ name: IMPORT_SOURCE_URL_ENV, valueFrom: { secretKeyRef: { name: imp.databaseUrlSecret.name, key: imp.databaseUrlSecret.key } } });
     return out;
 }
 
@@ -103,7 +112,14 @@ function importVolumes(name: string, imp: ResolvedImport): { volumes: k8s.types.
  * The ConfigMap with the importer and the import Job. `env` is the serving pods' env (buildEnv);
  * the source URL, when the source is a Postgres, is added from the user's Secret.
  */
-export function createImportJob(name: string, p: PodInputs, imp: ResolvedImport, env: EnvVar[], dependsOn: pulumi.Input<pulumi.Resource>[], opts: pulumi.CustomResourceOptions): { job: k8s.batch.v1.Job; script: k8s.core.v1.ConfigMap } {
+export function createImportJob(
+    name: string,
+    p: PodInputs,
+    imp: ResolvedImport,
+    env: EnvVar[],
+    dependsOn: pulumi.Input<pulumi.Resource>[],
+    opts: pulumi.CustomResourceOptions,
+): { job: k8s.batch.v1.Job; script: k8s.core.v1.ConfigMap } {
     const spec = p.spec;
     const labels = { ...p.labels, ...p.podLabels, "app.kubernetes.io/component": "import" };
     const script = new k8s.core.v1.ConfigMap(
@@ -117,38 +133,47 @@ export function createImportJob(name: string, p: PodInputs, imp: ResolvedImport,
     const job = new k8s.batch.v1.Job(
         `${name}-import`,
         {
-            metadata: { name: `${name}-import`, namespace: p.namespace, labels, annotations: { [IMPORT_SOURCE_ANNOTATION]: importSourceDescription(imp), "pulumi.com/replaceUnready": "true" } },
+            metadata: {
+                name: `${name}-import`,
+                namespace: p.namespace,
+                labels,
+                annotations: { [IMPORT_SOURCE_ANNOTATION]: importSourceDescription(imp), "pulumi.com/replaceUnready": "true" },
+            },
             spec: {
                 // Resumable: a retry continues where the last attempt stopped (state in the target database).
                 backoffLimit: 2,
                 activeDeadlineSeconds: imp.timeoutMinutes * 60,
-                template: withPodKnobs({
-                    // No config hash: a rotated Secret is no reason to run the import again.
-                    metadata: { labels },
-                    spec: {
-                        restartPolicy: "Never",
-                        serviceAccountName: p.serviceAccountName,
-                        automountServiceAccountToken: false,
-                        securityContext: podSecurity(),
-                        initContainers: app.initContainers.length ? app.initContainers : undefined,
-                        containers: [
-                            {
-                                name: "import",
-                                image: spec.image.ref,
-                                imagePullPolicy: spec.image.pullPolicy,
-                                workingDir: APP_SOURCE_DIR,
-                                command: ["python3", `${IMPORT_PATHS.script}/${IMPORT_SCRIPT}`],
-                                args: importArgs(imp),
-                                env: [...env, ...sourceEnv],
-                                envFrom: envFrom(p),
-                                volumeMounts: [...app.mounts, ...own.mounts],
-                                securityContext: restrictedContainerSecurity(spec.pod.readOnlyRootFilesystem),
-                                resources: resources(spec),
-                            },
-                        ],
-                        volumes: [...app.volumes, ...own.volumes],
+                template: withPodKnobs(
+                    {
+                        // No config hash: a rotated Secret is no reason to run the import again.
+                        metadata: { labels },
+                        spec: {
+                            restartPolicy: "Never",
+                            serviceAccountName: p.serviceAccountName,
+                            automountServiceAccountToken: false,
+                            securityContext: podSecurity(),
+                            initContainers: app.initContainers.length ? app.initContainers : undefined,
+                            containers: [
+                                {
+                                    name: "import",
+                                    image: spec.image.ref,
+                                    imagePullPolicy: spec.image.pullPolicy,
+                                    workingDir: APP_SOURCE_DIR,
+                                    command: ["python3", `${IMPORT_PATHS.script}/${IMPORT_SCRIPT}`],
+                                    args: importArgs(imp),
+                                    env: [...env, ...sourceEnv],
+                                    envFrom: envFrom(p),
+                                    volumeMounts: [...app.mounts, ...own.mounts],
+                                    securityContext: restrictedContainerSecurity(spec.pod.readOnlyRootFilesystem),
+                                    resources: resources(spec),
+                                },
+                            ],
+                            volumes: [...app.volumes, ...own.volumes],
+                        },
                     },
-                }, spec.knobs.app, { main: ["import"], selector: { ...p.selector, "app.kubernetes.io/component": "import" } }),
+                    spec.knobs.app,
+                    { main: ["import"], selector: { ...p.selector, "app.kubernetes.io/component": "import" } },
+                ),
             },
         },
         {

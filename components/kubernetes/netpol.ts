@@ -13,10 +13,25 @@ import { haDataPolicies } from "../data/netpol";
 import { SENTINEL_ROLE, SENTINEL_SETTINGS, VALKEY_ROLE } from "../data/valkeySentinel";
 
 type Labels = { [key: string]: string };
-export interface NpPort { protocol: string; port: number }
-export interface NpPeer { podSelector?: { matchLabels: Labels }; namespaceSelector?: { matchLabels: Labels }; ipBlock?: { cidr: string; except?: string[] } }
-export interface NpRule { peers: NpPeer[]; ports: NpPort[] }
-export interface NpSpec { podSelector: { matchLabels: Labels }; policyTypes: string[]; ingress?: { from?: NpPeer[]; ports?: NpPort[] }[]; egress?: { to?: NpPeer[]; ports?: NpPort[] }[] }
+export interface NpPort {
+    protocol: string;
+    port: number;
+}
+export interface NpPeer {
+    podSelector?: { matchLabels: Labels };
+    namespaceSelector?: { matchLabels: Labels };
+    ipBlock?: { cidr: string; except?: string[] };
+}
+export interface NpRule {
+    peers: NpPeer[];
+    ports: NpPort[];
+}
+export interface NpSpec {
+    podSelector: { matchLabels: Labels };
+    policyTypes: string[];
+    ingress?: { from?: NpPeer[]; ports?: NpPort[] }[];
+    egress?: { to?: NpPeer[]; ports?: NpPort[] }[];
+}
 
 /** The private ranges an ALB / Application Gateway reaches IP-mode targets from (per-target default). */
 export const PRIVATE_CIDRS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
@@ -31,7 +46,10 @@ const tcp = (...ports: number[]): NpPort[] => ports.map((port) => ({ protocol: "
 const anywhere = (...ports: number[]): NpRule => ({ peers: [{ ipBlock: { cidr: ANY } }], ports: tcp(...ports) });
 const DNS: NpRule = {
     peers: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-    ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+    ports: [
+        { protocol: "UDP", port: 53 },
+        { protocol: "TCP", port: 53 },
+    ],
 };
 
 /** The TCP port of a URL given as a plain string (scheme default), or undefined when unknown. */
@@ -107,7 +125,12 @@ function identityEgress(s: ResolvedSpec): NpRule[] {
 /** Ports of the model, embedding and sign-in endpoints the spec names (any address: names have no fixed IP). */
 function endpointPorts(s: ResolvedSpec): number[] {
     const r = s.rag;
-    const urls: (pulumi.Input<string> | undefined)[] = [...(r.openaiApiBaseUrls ?? []), ...(r.ollamaBaseUrls ?? []), r.embeddingApiBaseUrl, s.oidc?.providerUrl];
+    const urls: (pulumi.Input<string> | undefined)[] = [
+        ...(r.openaiApiBaseUrls ?? []),
+        ...(r.ollamaBaseUrls ?? []),
+        r.embeddingApiBaseUrl,
+        s.oidc?.providerUrl,
+    ];
     const ports = urls.filter((u) => u !== undefined).map((u) => urlPort(u, 443)!);
     // Unset, Open WebUI sends embeddings to api.openai.com; Google/Microsoft/GitHub sign-in is HTTPS.
     const defaultOpenai = r.embeddingEngine === EmbeddingEngine.Openai && r.embeddingApiBaseUrl === undefined && !(r.openaiApiBaseUrls ?? []).length;
@@ -144,7 +167,14 @@ export function appSources(s: ResolvedSpec): NpPeer[] {
     const k = s.kubernetes;
     const cidrs = s.network.loadBalancerSourceCidrs;
     const nsPeer = (ns: string | undefined): NpPeer[] =>
-        ns === undefined ? [] : [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } }, ...(k.ingressControllerPodLabels ? { podSelector: { matchLabels: k.ingressControllerPodLabels } } : {}) }];
+        ns === undefined
+            ? []
+            : [
+                  {
+                      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
+                      ...(k.ingressControllerPodLabels ? { podSelector: { matchLabels: k.ingressControllerPodLabels } } : {}),
+                  },
+              ];
     const ipPeers = (list: string[]): NpPeer[] => list.map((cidr) => ({ ipBlock: { cidr } }));
     switch (s.target) {
         case CloudTarget.Aws:
@@ -152,11 +182,17 @@ export function appSources(s: ResolvedSpec): NpPeer[] {
         case CloudTarget.Gcp:
             return ipPeers(cidrs ?? GOOGLE_LB_CIDRS);
         case CloudTarget.Azure:
-            if (String(s.azure?.ingress?.controller) === "appRoutingNginx") return [...ipPeers(cidrs ?? []), ...nsPeer(k.ingressControllerNamespace ?? AKS_APP_ROUTING_NAMESPACE)];
+            if (String(s.azure?.ingress?.controller) === "appRoutingNginx")
+                return [...ipPeers(cidrs ?? []), ...nsPeer(k.ingressControllerNamespace ?? AKS_APP_ROUTING_NAMESPACE)];
             return ipPeers(cidrs ?? PRIVATE_CIDRS);
         default: {
             const routing = k.routing ?? (k.gateway ? RoutingMode.GatewayApi : RoutingMode.Ingress);
-            const dflt = routing === RoutingMode.Ingress ? DEFAULT_INGRESS_NAMESPACE : routing === RoutingMode.GatewayApi ? k.gateway?.namespace ?? s.namespace : undefined;
+            const dflt =
+                routing === RoutingMode.Ingress
+                    ? DEFAULT_INGRESS_NAMESPACE
+                    : routing === RoutingMode.GatewayApi
+                      ? (k.gateway?.namespace ?? s.namespace)
+                      : undefined;
             return [...ipPeers(cidrs ?? []), ...nsPeer(k.ingressControllerNamespace ?? dflt)];
         }
     }
@@ -174,14 +210,22 @@ export function collectorExport(s: ResolvedSpec): NpRule[] {
 export function networkProblems(s: ResolvedSpec): string[] {
     const n = s.network ?? {};
     const out: string[] = [];
-    const cidrOk = (v: unknown) => typeof v === "string" && /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.test(v) && v.split(/[./]/).every((x, i) => Number(x) <= (i === 4 ? 32 : 255));
-    (n.loadBalancerSourceCidrs ?? []).forEach((c, i) => { if (!cidrOk(c)) out.push(problem(`network.loadBalancerSourceCidrs[${i}]`, c, "use an IPv4 CIDR such as 10.0.0.0/16")); });
+    const cidrOk = (v: unknown) =>
+        typeof v === "string" &&
+        /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.test(v) &&
+        v.split(/[./]/).every((x, i) => Number(x) <= (i === 4 ? 32 : 255));
+    (n.loadBalancerSourceCidrs ?? []).forEach((c, i) => {
+        if (!cidrOk(c)) out.push(problem(`network.loadBalancerSourceCidrs[${i}]`, c, "use an IPv4 CIDR such as 10.0.0.0/16"));
+    });
     (n.allowedEgress ?? []).forEach((e, i) => {
         if (!cidrOk(e?.cidr)) out.push(problem(`network.allowedEgress[${i}].cidr`, e?.cidr, "use an IPv4 CIDR such as 203.0.113.7/32"));
-        (e?.ports ?? []).forEach((p, j) => { if (!Number.isInteger(p) || p < 1 || p > 65535) out.push(problem(`network.allowedEgress[${i}].ports[${j}]`, p, "use a TCP port from 1 to 65535")); });
+        (e?.ports ?? []).forEach((p, j) => {
+            if (!Number.isInteger(p) || p < 1 || p > 65535) out.push(problem(`network.allowedEgress[${i}].ports[${j}]`, p, "use a TCP port from 1 to 65535"));
+        });
     });
     const ns = s.kubernetes.ingressControllerNamespace;
-    if (ns !== undefined && !(typeof ns === "string" && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(ns))) out.push(problem("kubernetes.ingressControllerNamespace", ns, "use a namespace name (lowercase letters, digits, '-')"));
+    if (ns !== undefined && !(typeof ns === "string" && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(ns)))
+        out.push(problem("kubernetes.ingressControllerNamespace", ns, "use a namespace name (lowercase letters, digits, '-')"));
     return out;
 }
 
@@ -218,23 +262,71 @@ export function networkPolicySpecs(s: ResolvedSpec, c: NetpolContext): { suffix:
     // The import Job is a client of every service the app uses.
     const importer = s.importFrom !== undefined ? ["import"] : [];
     const out: { suffix: string; spec: NpSpec }[] = [
-        { suffix: "default-deny", spec: { podSelector: { matchLabels: { "app.kubernetes.io/instance": c.instance } }, policyTypes: both, ingress: [], egress: [] } },
-        { suffix: "app", spec: { podSelector: { matchLabels: c.appSelector }, policyTypes: both, ingress: ingress(appSources(s), tcp(APP_PORT)), egress: egress(appEgress(s, c)) } },
-        { suffix: "migrations", spec: { podSelector: { matchLabels: role(c, "migrations") }, policyTypes: both, ingress: [], egress: egress(migrationEgress(s, c)) } },
+        {
+            suffix: "default-deny",
+            spec: { podSelector: { matchLabels: { "app.kubernetes.io/instance": c.instance } }, policyTypes: both, ingress: [], egress: [] },
+        },
+        {
+            suffix: "app",
+            spec: {
+                podSelector: { matchLabels: c.appSelector },
+                policyTypes: both,
+                ingress: ingress(appSources(s), tcp(APP_PORT)),
+                egress: egress(appEgress(s, c)),
+            },
+        },
+        {
+            suffix: "migrations",
+            spec: { podSelector: { matchLabels: role(c, "migrations") }, policyTypes: both, ingress: [], egress: egress(migrationEgress(s, c)) },
+        },
     ];
-    if (importer.length) out.push({ suffix: "import", spec: { podSelector: { matchLabels: role(c, "import") }, policyTypes: both, ingress: [], egress: egress(importEgress(s, c)) } });
-    if (dbJobs.length) out.push({ suffix: "db-bootstrap", spec: { podSelector: { matchLabels: role(c, "db-bootstrap") }, policyTypes: both, ingress: [], egress: egress([DNS, databaseEgress(s, c), ...identityEgress(s)]) } });
-    if (inCluster("postgres")) out.push({ suffix: "postgres", spec: dataService(c, "postgres", [{ peers: from(c, "app", "migrations", ...importer, ...dbJobs), ports: tcp(5432) }]) });
+    if (importer.length)
+        out.push({
+            suffix: "import",
+            spec: { podSelector: { matchLabels: role(c, "import") }, policyTypes: both, ingress: [], egress: egress(importEgress(s, c)) },
+        });
+    if (dbJobs.length)
+        out.push({
+            suffix: "db-bootstrap",
+            spec: {
+                podSelector: { matchLabels: role(c, "db-bootstrap") },
+                policyTypes: both,
+                ingress: [],
+                egress: egress([DNS, databaseEgress(s, c), ...identityEgress(s)]),
+            },
+        });
+    if (inCluster("postgres"))
+        out.push({ suffix: "postgres", spec: dataService(c, "postgres", [{ peers: from(c, "app", "migrations", ...importer, ...dbJobs), ports: tcp(5432) }]) });
     // The HA data services admit the import Job wherever they admit the app.
     out.push(...haDataPolicies(s, c, DNS, (x, ...roles) => from(x, ...roles.flatMap((r) => (r === "app" ? ["app", ...importer] : [r])))));
-    if (inCluster("redis")) out.push({ suffix: "redis", spec: dataService(c, "redis", [{ peers: from(c, "app", "migrations", ...importer), ports: tcp(6379) }]) });
+    if (inCluster("redis"))
+        out.push({ suffix: "redis", spec: dataService(c, "redis", [{ peers: from(c, "app", "migrations", ...importer), ports: tcp(6379) }]) });
     if (inCluster("objects")) {
-        const clients = [{ peers: from(c, "app", ...importer), ports: tcp(8333) }, { peers: from(c, "objects-init"), ports: tcp(9333, 19333, 18888) }];
+        const clients = [
+            { peers: from(c, "app", ...importer), ports: tcp(8333) },
+            { peers: from(c, "objects-init"), ports: tcp(9333, 19333, 18888) },
+        ];
         out.push({ suffix: "objects", spec: dataService(c, "objects", clients, SEAWEEDFS_SELF_PORTS) });
-        out.push({ suffix: "objects-init", spec: { podSelector: { matchLabels: role(c, "objects-init") }, policyTypes: both, ingress: [], egress: egress([DNS, toRole(c, "objects", 9333, 19333, 18888)]) } });
+        out.push({
+            suffix: "objects-init",
+            spec: {
+                podSelector: { matchLabels: role(c, "objects-init") },
+                policyTypes: both,
+                ingress: [],
+                egress: egress([DNS, toRole(c, "objects", 9333, 19333, 18888)]),
+            },
+        });
     }
     if (inCluster("otel-collector")) {
-        out.push({ suffix: "otel-collector", spec: { podSelector: { matchLabels: role(c, "otel-collector") }, policyTypes: both, ingress: [{ from: from(c, "app", "migrations", ...importer), ports: tcp(4317, 4318) }], egress: egress(collectorExport(s)) } });
+        out.push({
+            suffix: "otel-collector",
+            spec: {
+                podSelector: { matchLabels: role(c, "otel-collector") },
+                policyTypes: both,
+                ingress: [{ from: from(c, "app", "migrations", ...importer), ports: tcp(4317, 4318) }],
+                egress: egress(collectorExport(s)),
+            },
+        });
     }
     return out;
 }

@@ -31,7 +31,10 @@ export const WORKLOADS: Record<keyof Workloads, { volumes: string[]; containers:
     objectStore: { volumes: ["data", "s3-config", "tmp"], containers: ["seaweedfs", "create-bucket"] },
 };
 /** The Open WebUI pods' own volume and container names (serving Deployment, migration Job, import Job). */
-export const APP_POD_NAMES = { volumes: ["data", "tmp", "redis-ca", "db-ca", "trusted-ca", "ca-bundle", "import-script", "import-source", "import-uploads", "import-work"], containers: ["open-webui", "seed-data", "trusted-ca", "migrate", "import"] };
+export const APP_POD_NAMES = {
+    volumes: ["data", "tmp", "redis-ca", "db-ca", "trusted-ca", "ca-bundle", "import-script", "import-source", "import-uploads", "import-work"],
+    containers: ["open-webui", "seed-data", "trusted-ca", "migrate", "import"],
+};
 
 /** What a workload's pods get: its knobs plus the pull Secrets every pod gets. */
 export interface ResolvedKnobs extends WorkloadPod {
@@ -69,24 +72,41 @@ function checkName(field: string, v: unknown, re: RegExp, what: string, out: str
 export function podKnobProblems(field: string, k: (WorkloadPod & { image?: string }) | undefined, own: { volumes: string[]; containers: string[] }): string[] {
     const out: string[] = [];
     if (!k) return out;
-    for (const [key, map] of [["labels", k.labels], ["annotations", k.annotations], ["nodeSelector", k.nodeSelector]] as const) {
+    for (const [key, map] of [
+        ["labels", k.labels],
+        ["annotations", k.annotations],
+        ["nodeSelector", k.nodeSelector],
+    ] as const) {
         for (const [n, v] of Object.entries(map ?? {})) {
-            if (!LABEL_KEY.test(n)) out.push(problem(`${field}.${key}.${n}`, n, "use a valid Kubernetes key (optional DNS prefix and '/', then at most 63 alphanumerics, '-', '_', '.')"));
-            else if (key !== "annotations" && !LABEL_VALUE.test(v)) out.push(problem(`${field}.${key}.${n}`, v, "use a valid label value (at most 63 alphanumerics, '-', '_', '.')"));
+            if (!LABEL_KEY.test(n))
+                out.push(
+                    problem(
+                        `${field}.${key}.${n}`,
+                        n,
+                        "use a valid Kubernetes key (optional DNS prefix and '/', then at most 63 alphanumerics, '-', '_', '.')",
+                    ),
+                );
+            else if (key !== "annotations" && !LABEL_VALUE.test(v))
+                out.push(problem(`${field}.${key}.${n}`, v, "use a valid label value (at most 63 alphanumerics, '-', '_', '.')"));
         }
     }
     (k.tolerations ?? []).forEach((t, i) => {
         const f = `${field}.tolerations[${i}]`;
         if (isKnown(t.operator) && !["Exists", "Equal"].includes(t.operator as string)) out.push(problem(`${f}.operator`, t.operator, "use Exists or Equal"));
-        if (isKnown(t.effect) && !["NoSchedule", "PreferNoSchedule", "NoExecute"].includes(t.effect as string)) out.push(problem(`${f}.effect`, t.effect, "use NoSchedule, PreferNoSchedule or NoExecute (or omit it to match every effect)"));
-        if (t.operator === "Exists" && isKnown(t.value) && t.value !== "") out.push(problem(`${f}.value`, t.value, "operator Exists takes no value: drop the value or use operator Equal"));
-        if (isKnown(t.tolerationSeconds) && t.effect !== "NoExecute") out.push(problem(`${f}.tolerationSeconds`, t.tolerationSeconds, "applies only with effect NoExecute"));
+        if (isKnown(t.effect) && !["NoSchedule", "PreferNoSchedule", "NoExecute"].includes(t.effect as string))
+            out.push(problem(`${f}.effect`, t.effect, "use NoSchedule, PreferNoSchedule or NoExecute (or omit it to match every effect)"));
+        if (t.operator === "Exists" && isKnown(t.value) && t.value !== "")
+            out.push(problem(`${f}.value`, t.value, "operator Exists takes no value: drop the value or use operator Equal"));
+        if (isKnown(t.tolerationSeconds) && t.effect !== "NoExecute")
+            out.push(problem(`${f}.tolerationSeconds`, t.tolerationSeconds, "applies only with effect NoExecute"));
     });
     (k.topologySpreadConstraints ?? []).forEach((c, i) => {
         const f = `${field}.topologySpreadConstraints[${i}]`;
         if (isKnown(c.maxSkew) && (!Number.isInteger(c.maxSkew) || c.maxSkew < 1)) out.push(problem(`${f}.maxSkew`, c.maxSkew, "use a whole number >= 1"));
-        if (isKnown(c.topologyKey) && (typeof c.topologyKey !== "string" || !LABEL_KEY.test(c.topologyKey))) out.push(problem(`${f}.topologyKey`, c.topologyKey, "give a node label key such as topology.kubernetes.io/zone"));
-        if (isKnown(c.whenUnsatisfiable) && !["DoNotSchedule", "ScheduleAnyway"].includes(c.whenUnsatisfiable)) out.push(problem(`${f}.whenUnsatisfiable`, c.whenUnsatisfiable, "use DoNotSchedule or ScheduleAnyway"));
+        if (isKnown(c.topologyKey) && (typeof c.topologyKey !== "string" || !LABEL_KEY.test(c.topologyKey)))
+            out.push(problem(`${f}.topologyKey`, c.topologyKey, "give a node label key such as topology.kubernetes.io/zone"));
+        if (isKnown(c.whenUnsatisfiable) && !["DoNotSchedule", "ScheduleAnyway"].includes(c.whenUnsatisfiable))
+            out.push(problem(`${f}.whenUnsatisfiable`, c.whenUnsatisfiable, "use DoNotSchedule or ScheduleAnyway"));
     });
     checkName(`${field}.priorityClassName`, k.priorityClassName, DNS_SUBDOMAIN, "PriorityClass name (DNS subdomain)", out);
     checkName(`${field}.runtimeClassName`, k.runtimeClassName, DNS_SUBDOMAIN, "RuntimeClass name (DNS subdomain)", out);
@@ -96,37 +116,46 @@ export function podKnobProblems(field: string, k: (WorkloadPod & { image?: strin
     (k.extraVolumes ?? []).forEach((v, i) => {
         const f = `${field}.extraVolumes[${i}].name`;
         if (!isKnown(v.name)) return;
-        if (typeof v.name !== "string" || !DNS_LABEL.test(v.name) || v.name.length > 63) out.push(problem(f, v.name, "use a DNS-1123 label (lowercase letters, digits, '-')"));
+        if (typeof v.name !== "string" || !DNS_LABEL.test(v.name) || v.name.length > 63)
+            out.push(problem(f, v.name, "use a DNS-1123 label (lowercase letters, digits, '-')"));
         else if (own.volumes.includes(v.name)) out.push(problem(f, v.name, `the component names its own volumes ${own.volumes.join(", ")}: pick another name`));
         else if (volumes.has(v.name)) out.push(problem(f, v.name, "names another extra volume too: volume names must be unique"));
         volumes.add(v.name);
     });
     (k.extraVolumeMounts ?? []).forEach((m, i) => {
         const f = `${field}.extraVolumeMounts[${i}]`;
-        if (isKnown(m.name) && !volumes.has(m.name)) out.push(problem(`${f}.name`, m.name, `name a volume of ${field}.extraVolumes (${[...volumes].join(", ") || "none given"})`));
-        if (isKnown(m.mountPath) && (typeof m.mountPath !== "string" || !m.mountPath.startsWith("/"))) out.push(problem(`${f}.mountPath`, m.mountPath, "use an absolute path"));
+        if (isKnown(m.name) && !volumes.has(m.name))
+            out.push(problem(`${f}.name`, m.name, `name a volume of ${field}.extraVolumes (${[...volumes].join(", ") || "none given"})`));
+        if (isKnown(m.mountPath) && (typeof m.mountPath !== "string" || !m.mountPath.startsWith("/")))
+            out.push(problem(`${f}.mountPath`, m.mountPath, "use an absolute path"));
     });
     const containers = new Set<string>();
     for (const key of ["initContainers", "sidecars"] as const) {
         (k[key] ?? []).forEach((c, i) => {
             const f = `${field}.${key}[${i}]`;
-            if (c === null || typeof c !== "object" || Array.isArray(c)) return void out.push(problem(f, c, "give a Kubernetes Container object (name, image, ...)"));
-            if (typeof c.name !== "string" || !DNS_LABEL.test(c.name)) out.push(problem(`${f}.name`, c.name, "use a DNS-1123 label (lowercase letters, digits, '-')"));
-            else if (own.containers.includes(c.name)) out.push(problem(`${f}.name`, c.name, `the component names its own containers ${own.containers.join(", ")}: pick another name`));
+            if (c === null || typeof c !== "object" || Array.isArray(c))
+                return void out.push(problem(f, c, "give a Kubernetes Container object (name, image, ...)"));
+            if (typeof c.name !== "string" || !DNS_LABEL.test(c.name))
+                out.push(problem(`${f}.name`, c.name, "use a DNS-1123 label (lowercase letters, digits, '-')"));
+            else if (own.containers.includes(c.name))
+                out.push(problem(`${f}.name`, c.name, `the component names its own containers ${own.containers.join(", ")}: pick another name`));
             else if (containers.has(c.name)) out.push(problem(`${f}.name`, c.name, "names another extra container too: container names must be unique"));
             else containers.add(c.name);
-            if (isKnown(c.image) && (typeof c.image !== "string" || c.image.trim() === "" || /\s/.test(c.image))) out.push(problem(`${f}.image`, c.image, "give an image reference such as registry.example.com/tool:1.2"));
+            if (isKnown(c.image) && (typeof c.image !== "string" || c.image.trim() === "" || /\s/.test(c.image)))
+                out.push(problem(`${f}.image`, c.image, "give an image reference such as registry.example.com/tool:1.2"));
             if (c.image === undefined) out.push(problem(`${f}.image`, undefined, "every container needs an image"));
         });
     }
     for (const key of ["cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit"] as const) {
         const v = k[key];
-        if (v !== undefined && (typeof v !== "string" || !QUANTITY.test(v))) out.push(problem(`${field}.${key}`, v, "use a Kubernetes quantity such as 500m, 2 or 1Gi"));
+        if (v !== undefined && (typeof v !== "string" || !QUANTITY.test(v)))
+            out.push(problem(`${field}.${key}`, v, "use a Kubernetes quantity such as 500m, 2 or 1Gi"));
     }
     for (const [n, v] of Object.entries(k.extraResources ?? {})) {
         const f = `${field}.extraResources.${n}`;
         if (n === "cpu" || n === "memory") out.push(problem(f, v, `set ${n} with ${field}.${n}Request / ${field}.${n}Limit`));
-        else if (!RESOURCE_NAME.test(n)) out.push(problem(f, n, "use an extended resource name such as nvidia.com/gpu (domain/name), hugepages-2Mi or ephemeral-storage"));
+        else if (!RESOURCE_NAME.test(n))
+            out.push(problem(f, n, "use an extended resource name such as nvidia.com/gpu (domain/name), hugepages-2Mi or ephemeral-storage"));
         else if (typeof v !== "string" || !QUANTITY.test(v)) out.push(problem(f, v, "use a Kubernetes quantity such as 1"));
     }
     out.push(...hostAliasProblems(field, k.hostAliases));
@@ -143,7 +172,11 @@ function hostAliasProblems(field: string, list: WorkloadPod["hostAliases"]): str
         if (!isIp(h?.ip)) out.push(problem(`${f}.ip`, h?.ip, "use an IPv4 or IPv6 address such as 10.20.0.15 (no CIDR, no host name)"));
         const names = h?.hostnames;
         if (!Array.isArray(names) || names.length === 0) out.push(problem(`${f}.hostnames`, names, "list at least one host name"));
-        else names.forEach((n, j) => { if (typeof n !== "string" || !DNS_SUBDOMAIN.test(n) || n.length > 253) out.push(problem(`${f}.hostnames[${j}]`, n, "use a lowercase DNS name such as models.corp.internal")); });
+        else
+            names.forEach((n, j) => {
+                if (typeof n !== "string" || !DNS_SUBDOMAIN.test(n) || n.length > 253)
+                    out.push(problem(`${f}.hostnames[${j}]`, n, "use a lowercase DNS name such as models.corp.internal"));
+            });
     });
     return out;
 }
@@ -153,13 +186,18 @@ export function appPodProblems(p: AppPod | undefined): string[] {
     const out: string[] = [];
     for (const k of Object.keys(p?.serviceAccountAnnotations ?? {})) {
         const f = `pod.serviceAccountAnnotations.${k}`;
-        if (!LABEL_KEY.test(k)) out.push(problem(f, k, "use a valid Kubernetes key (optional DNS prefix and '/', then at most 63 alphanumerics, '-', '_', '.')"));
+        if (!LABEL_KEY.test(k))
+            out.push(problem(f, k, "use a valid Kubernetes key (optional DNS prefix and '/', then at most 63 alphanumerics, '-', '_', '.')"));
     }
     return out;
 }
 
 /** The ServiceAccount's annotations: `pod.serviceAccountAnnotations`, then the identity's (a clash is refused at construction; should one slip through, this throws rather than let either win). */
-export function serviceAccountAnnotations<T>(target: string, user: { [key: string]: string } | undefined, identity: { [key: string]: T }): { [key: string]: T | string } {
+export function serviceAccountAnnotations<T>(
+    target: string,
+    user: { [key: string]: string } | undefined,
+    identity: { [key: string]: T },
+): { [key: string]: T | string } {
     const clash = Object.keys(user ?? {}).find((k) => k in identity);
     if (clash) throw new Error(`pod.serviceAccountAnnotations.${clash}: the ${target} workload identity sets ${clash}: remove it`);
     return { ...(user ?? {}), ...identity };
@@ -168,7 +206,15 @@ export function serviceAccountAnnotations<T>(target: string, user: { [key: strin
 /** Problems of `imageRegistry`. */
 export function registryProblems(registry: unknown): string[] {
     if (registry === undefined) return [];
-    return typeof registry === "string" && REGISTRY.test(registry) ? [] : [problem("imageRegistry", registry, "give a registry host with an optional port and path, without scheme or trailing '/', e.g. mirror.corp.example or harbor.corp.example/proxy")];
+    return typeof registry === "string" && REGISTRY.test(registry)
+        ? []
+        : [
+              problem(
+                  "imageRegistry",
+                  registry,
+                  "give a registry host with an optional port and path, without scheme or trailing '/', e.g. mirror.corp.example or harbor.corp.example/proxy",
+              ),
+          ];
 }
 
 /** The knobs a workload's pods get: its own plus the pull Secrets of `pod.imagePullSecrets`. */
@@ -191,15 +237,29 @@ function userContainer(given: UserContainer): Container {
     const sc: unknown = c.securityContext;
     if (sc === undefined || sc === null) return { ...c, securityContext: restrictedContainerSecurity() };
     type Context = { capabilities?: { drop?: string[] } };
-    const restricted = (s: Context | undefined) => ({ allowPrivilegeEscalation: false, ...s, capabilities: { ...(s?.capabilities ?? {}), drop: s?.capabilities?.drop ?? ["ALL"] } });
+    const restricted = (s: Context | undefined) => ({
+        allowPrivilegeEscalation: false,
+        ...s,
+        capabilities: { ...(s?.capabilities ?? {}), drop: s?.capabilities?.drop ?? ["ALL"] },
+    });
     if (!isKnown(sc)) return { ...c, securityContext: pulumi.output(sc as pulumi.Input<Context>).apply(restricted) };
     return typeof sc === "object" ? { ...c, securityContext: restricted(sc) } : c;
 }
 
 function withResources(c: Container, k: ResolvedKnobs): Container {
     const r = (c.resources ?? {}) as { requests?: Record<string, string>; limits?: Record<string, string> };
-    const requests = { ...(r.requests ?? {}), ...(k.cpuRequest ? { cpu: k.cpuRequest } : {}), ...(k.memoryRequest ? { memory: k.memoryRequest } : {}), ...(k.extraResources ?? {}) };
-    const limits = { ...(r.limits ?? {}), ...(k.cpuLimit ? { cpu: k.cpuLimit } : {}), ...(k.memoryLimit ? { memory: k.memoryLimit } : {}), ...(k.extraResources ?? {}) };
+    const requests = {
+        ...(r.requests ?? {}),
+        ...(k.cpuRequest ? { cpu: k.cpuRequest } : {}),
+        ...(k.memoryRequest ? { memory: k.memoryRequest } : {}),
+        ...(k.extraResources ?? {}),
+    };
+    const limits = {
+        ...(r.limits ?? {}),
+        ...(k.cpuLimit ? { cpu: k.cpuLimit } : {}),
+        ...(k.memoryLimit ? { memory: k.memoryLimit } : {}),
+        ...(k.extraResources ?? {}),
+    };
     return { ...c, resources: { requests, limits } };
 }
 
@@ -213,7 +273,9 @@ export function withPodKnobs(template: PodTemplate, k: ResolvedKnobs, o: { main:
     const main = (c: Container) => o.main.includes(c.name as string);
     const containers = (spec.containers as Container[]).map((c) => {
         if (!main(c)) return c;
-        const mounted = k.extraVolumeMounts?.length ? { ...c, volumeMounts: [...((c.volumeMounts as pulumi.Input<k8s.types.input.core.v1.VolumeMount>[] | undefined) ?? []), ...k.extraVolumeMounts] } : c;
+        const mounted = k.extraVolumeMounts?.length
+            ? { ...c, volumeMounts: [...((c.volumeMounts as pulumi.Input<k8s.types.input.core.v1.VolumeMount>[] | undefined) ?? []), ...k.extraVolumeMounts] }
+            : c;
         return withResources(mounted, k);
     });
     const nodeSelector = spec.nodeSelector as Record<string, string> | undefined;
@@ -229,7 +291,9 @@ export function withPodKnobs(template: PodTemplate, k: ResolvedKnobs, o: { main:
             ? { topologySpreadConstraints: k.topologySpreadConstraints.map((c) => ({ ...c, labelSelector: c.labelSelector ?? { matchLabels: o.selector } })) }
             : {}),
         ...(k.imagePullSecrets.length ? { imagePullSecrets: k.imagePullSecrets.map((name) => ({ name })) } : {}),
-        ...(k.extraVolumes?.length ? { volumes: [...((spec.volumes as pulumi.Input<k8s.types.input.core.v1.Volume>[] | undefined) ?? []), ...k.extraVolumes] } : {}),
+        ...(k.extraVolumes?.length
+            ? { volumes: [...((spec.volumes as pulumi.Input<k8s.types.input.core.v1.Volume>[] | undefined) ?? []), ...k.extraVolumes] }
+            : {}),
         ...(k.initContainers?.length ? { initContainers: [...((spec.initContainers as Container[]) ?? []), ...k.initContainers.map(userContainer)] } : {}),
         containers: [...containers, ...(k.sidecars ?? []).map(userContainer)],
     };

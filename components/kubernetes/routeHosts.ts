@@ -24,13 +24,20 @@ function unsupported(a: OpenWebUiClusterArgs): { value: string; fix: string } | 
     if (a.target === CloudTarget.Kubernetes) {
         const k = a.kubernetes ?? {};
         const routing = k.routing ?? (k.gateway ? RoutingMode.GatewayApi : RoutingMode.Ingress);
-        if (routing === RoutingMode.None) return { value: "with kubernetes.routing=none", fix: "the component creates no route to put them on: serve them in your own proxy, or set kubernetes.routing" };
+        if (routing === RoutingMode.None)
+            return {
+                value: "with kubernetes.routing=none",
+                fix: "the component creates no route to put them on: serve them in your own proxy, or set kubernetes.routing",
+            };
     }
     if (a.target === CloudTarget.Azure) {
         const ing = a.azure?.ingress;
         const controller = String(ing?.controller ?? "applicationGatewayForContainers");
         if (controller === "applicationGatewayForContainers" && ing?.agc?.gatewayName === undefined) {
-            return { value: "with the Gateway the component creates for Application Gateway for Containers", fix: "its listeners (and the certificate cert-manager issues from them) carry hostname only: attach to a shared Gateway whose listeners cover the names (azure.ingress.agc.gatewayName), or use controller applicationGatewayIngress" };
+            return {
+                value: "with the Gateway the component creates for Application Gateway for Containers",
+                fix: "its listeners (and the certificate cert-manager issues from them) carry hostname only: attach to a shared Gateway whose listeners cover the names (azure.ingress.agc.gatewayName), or use controller applicationGatewayIngress",
+            };
         }
     }
     return undefined;
@@ -44,7 +51,8 @@ export function additionalHostnameProblems(a: OpenWebUiClusterArgs): string[] {
     const seen = new Set<string>();
     list.forEach((h, i) => {
         const f = `additionalHostnames[${i}]`;
-        if (typeof h !== "string" || !DNS_NAME.test(h)) out.push(problem(f, h, "give a lowercase DNS name such as chat.corp.example (no scheme, no path, no wildcard)"));
+        if (typeof h !== "string" || !DNS_NAME.test(h))
+            out.push(problem(f, h, "give a lowercase DNS name such as chat.corp.example (no scheme, no path, no wildcard)"));
         else if (h === a.hostname) out.push(problem(f, h, "is hostname already: list only the other names"));
         else if (seen.has(h)) out.push(problem(f, h, "is listed twice: list each name once"));
         seen.add(h);
@@ -53,7 +61,13 @@ export function additionalHostnameProblems(a: OpenWebUiClusterArgs): string[] {
     if (why) out.push(problem("additionalHostnames", why.value, why.fix));
     const managedCert = a.target === CloudTarget.Gcp && a.tls?.enabled !== false && a.tls?.secretName === undefined;
     if (managedCert && list.length + 1 > GKE_MANAGED_CERT_MAX_DOMAINS) {
-        out.push(problem("additionalHostnames", `${list.length} names`, `a GKE managed certificate covers at most ${GKE_MANAGED_CERT_MAX_DOMAINS} domains with hostname: list at most ${GKE_MANAGED_CERT_MAX_DOMAINS - 1}, or bring a certificate (tls.secretName)`));
+        out.push(
+            problem(
+                "additionalHostnames",
+                `${list.length} names`,
+                `a GKE managed certificate covers at most ${GKE_MANAGED_CERT_MAX_DOMAINS} domains with hostname: list at most ${GKE_MANAGED_CERT_MAX_DOMAINS - 1}, or bring a certificate (tls.secretName)`,
+            ),
+        );
     }
     return out;
 }

@@ -6,7 +6,10 @@ import type { WiringContext } from "../wiring";
 import { serviceAccountAnnotations } from "./podKnobs";
 
 /** The workload identity and the ServiceAccount `<name>` annotated with it; no token is mounted. */
-export function createServiceAccount(w: WiringContext, store: ManagedObjectStore | undefined): { identity: WorkloadIdentity; serviceAccount: k8s.core.v1.ServiceAccount } {
+export function createServiceAccount(
+    w: WiringContext,
+    store: ManagedObjectStore | undefined,
+): { identity: WorkloadIdentity; serviceAccount: k8s.core.v1.ServiceAccount } {
     const { name, spec, namespace, labels } = w;
     const identity = w.platform.createWorkloadIdentity(w.ctx, store);
     const annotations = serviceAccountAnnotations(spec.target, spec.pod.serviceAccountAnnotations, identity.serviceAccountAnnotations);

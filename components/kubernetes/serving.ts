@@ -12,18 +12,33 @@ import type { WiringContext } from "../wiring";
 import { PLANNING_BASIS_ANNOTATION, PLANNING_CAPACITY_BASIS, PLANNING_USERS_ANNOTATION, planningUsersPerReplica } from "../spec/sizing";
 
 /** The app Service: `service` (type, appProtocol, ...), its annotations merged with the load balancer's (`lbAnnotations`, e.g. GKE BackendConfig). */
-export function createService(name: string, p: PodInputs, lbAnnotations: { [key: string]: pulumi.Input<string> } | undefined, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
+export function createService(
+    name: string,
+    p: PodInputs,
+    lbAnnotations: { [key: string]: pulumi.Input<string> } | undefined,
+    opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Service {
     return new k8s.core.v1.Service(
         name,
         {
-            metadata: { name, namespace: p.namespace, labels: { ...p.labels, "app.kubernetes.io/component": "app" }, annotations: appServiceAnnotations(p.spec, lbAnnotations) },
+            metadata: {
+                name,
+                namespace: p.namespace,
+                labels: { ...p.labels, "app.kubernetes.io/component": "app" },
+                annotations: appServiceAnnotations(p.spec, lbAnnotations),
+            },
             spec: appServiceSpec(p.spec, p.selector),
         },
         opts,
     );
 }
 
-export function createAvailability(name: string, p: PodInputs, deployment: k8s.apps.v1.Deployment, opts: pulumi.CustomResourceOptions): { pdb: k8s.policy.v1.PodDisruptionBudget; hpa?: k8s.autoscaling.v2.HorizontalPodAutoscaler } {
+export function createAvailability(
+    name: string,
+    p: PodInputs,
+    deployment: k8s.apps.v1.Deployment,
+    opts: pulumi.CustomResourceOptions,
+): { pdb: k8s.policy.v1.PodDisruptionBudget; hpa?: k8s.autoscaling.v2.HorizontalPodAutoscaler } {
     const spec = p.spec;
     const pdb = new k8s.policy.v1.PodDisruptionBudget(
         name,
@@ -42,13 +57,18 @@ export function createAvailability(name: string, p: PodInputs, deployment: k8s.a
                 namespace: p.namespace,
                 labels: p.labels,
                 // What `openwebui plan` prints as the planning capacity (sizing.ts).
-                annotations: { [PLANNING_USERS_ANNOTATION]: String(planningUsersPerReplica(spec.size, spec.pod.cpuRequest)), [PLANNING_BASIS_ANNOTATION]: PLANNING_CAPACITY_BASIS },
+                annotations: {
+                    [PLANNING_USERS_ANNOTATION]: String(planningUsersPerReplica(spec.size, spec.pod.cpuRequest)),
+                    [PLANNING_BASIS_ANNOTATION]: PLANNING_CAPACITY_BASIS,
+                },
             },
             spec: {
                 scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
                 minReplicas: spec.replicas.min,
                 maxReplicas: spec.replicas.max,
-                metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: spec.replicas.targetCpuUtilization } } }],
+                metrics: [
+                    { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: spec.replicas.targetCpuUtilization } } },
+                ],
                 behavior: {
                     scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: "Pods", value: 2, periodSeconds: 60 }] },
                     scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: "Pods", value: 1, periodSeconds: 120 }] },
@@ -73,8 +93,14 @@ export function createNetworkPolicies(
     const instance = p.labels["app.kubernetes.io/instance"];
     if (p.spec.network.defaultDeny !== false) {
         const ctx = { instance, appSelector: p.selector, roles: backends.map((b) => b.role) };
-        return networkPolicySpecs(p.spec, ctx).map(({ suffix, spec }) =>
-            new k8s.networking.v1.NetworkPolicy(`${name}-${suffix}`, { metadata: { name: `${name}-${suffix}`, namespace: p.namespace, labels: p.labels }, spec }, opts));
+        return networkPolicySpecs(p.spec, ctx).map(
+            ({ suffix, spec }) =>
+                new k8s.networking.v1.NetworkPolicy(
+                    `${name}-${suffix}`,
+                    { metadata: { name: `${name}-${suffix}`, namespace: p.namespace, labels: p.labels }, spec },
+                    opts,
+                ),
+        );
     }
     const policies = [
         new k8s.networking.v1.NetworkPolicy(

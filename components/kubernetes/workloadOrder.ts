@@ -20,7 +20,14 @@ export interface AppWorkloads {
  * `ready` is what every Job waits for (database bootstrap, Redis, bucket, app Secret);
  * `podSecrets` what the Deployment also waits for.
  */
-export function createAppWorkloads(name: string, pod: PodInputs, env: (migrations: boolean) => EnvVar[], ready: pulumi.Resource[], podSecrets: pulumi.Resource[], opts: pulumi.CustomResourceOptions): AppWorkloads {
+export function createAppWorkloads(
+    name: string,
+    pod: PodInputs,
+    env: (migrations: boolean) => EnvVar[],
+    ready: pulumi.Resource[],
+    podSecrets: pulumi.Resource[],
+    opts: pulumi.CustomResourceOptions,
+): AppWorkloads {
     const spec = pod.spec;
     const imported = (deps: pulumi.Resource[]) => (spec.importFrom ? createImportJob(name, pod, spec.importFrom, env(false), deps, opts).job : undefined);
     if (spec.migrations.maintenanceMode) {

@@ -35,7 +35,12 @@ export interface PodInputs {
 }
 
 /** Volumes, mounts, init containers and env of an Open WebUI pod (Deployment or migration Job). */
-export function volumes(p: PodInputs): { volumes: k8s.types.input.core.v1.Volume[]; mounts: k8s.types.input.core.v1.VolumeMount[]; initContainers: k8s.types.input.core.v1.Container[]; env: EnvVar[] } {
+export function volumes(p: PodInputs): {
+    volumes: k8s.types.input.core.v1.Volume[];
+    mounts: k8s.types.input.core.v1.VolumeMount[];
+    initContainers: k8s.types.input.core.v1.Container[];
+    env: EnvVar[];
+} {
     const volumes: k8s.types.input.core.v1.Volume[] = [
         { name: "data", emptyDir: { sizeLimit: "10Gi" } },
         { name: "tmp", emptyDir: { sizeLimit: "2Gi" } },
@@ -87,7 +92,13 @@ export function migrationProgram(vectorStore: VectorStore): string {
  * carries the image tag, so a version change creates a new Job; Pulumi awaits its completion
  * before it touches the Deployment (which `dependsOn` it).
  */
-export function createMigrationJob(name: string, p: PodInputs, env: EnvVar[], dependsOn: pulumi.Input<pulumi.Resource>[], opts: pulumi.CustomResourceOptions): k8s.batch.v1.Job {
+export function createMigrationJob(
+    name: string,
+    p: PodInputs,
+    env: EnvVar[],
+    dependsOn: pulumi.Input<pulumi.Resource>[],
+    opts: pulumi.CustomResourceOptions,
+): k8s.batch.v1.Job {
     const spec = p.spec;
     const labels = { ...p.labels, ...p.podLabels, "app.kubernetes.io/component": "migrations" };
     const v = volumes(p);
@@ -103,31 +114,35 @@ export function createMigrationJob(name: string, p: PodInputs, env: EnvVar[], de
             spec: {
                 backoffLimit: 3,
                 activeDeadlineSeconds: spec.migrations.timeoutMinutes * 60,
-                template: withPodKnobs({
-                    metadata: { labels, annotations: { "openwebui.io/config-hash": p.configHash } },
-                    spec: {
-                        restartPolicy: "Never",
-                        serviceAccountName: p.serviceAccountName,
-                        automountServiceAccountToken: false,
-                        securityContext: podSecurity(),
-                        initContainers: v.initContainers.length ? v.initContainers : undefined,
-                        containers: [
-                            {
-                                name: "migrate",
-                                image: spec.image.ref,
-                                imagePullPolicy: spec.image.pullPolicy,
-                                workingDir: "/app/backend",
-                                command: ["python", "-c", migrationProgram(spec.vectorStore.type)],
-                                env,
-                                envFrom: envFrom(p),
-                                volumeMounts: v.mounts,
-                                securityContext: restrictedContainerSecurity(spec.pod.readOnlyRootFilesystem),
-                                resources: resources(spec),
-                            },
-                        ],
-                        volumes: v.volumes,
+                template: withPodKnobs(
+                    {
+                        metadata: { labels, annotations: { "openwebui.io/config-hash": p.configHash } },
+                        spec: {
+                            restartPolicy: "Never",
+                            serviceAccountName: p.serviceAccountName,
+                            automountServiceAccountToken: false,
+                            securityContext: podSecurity(),
+                            initContainers: v.initContainers.length ? v.initContainers : undefined,
+                            containers: [
+                                {
+                                    name: "migrate",
+                                    image: spec.image.ref,
+                                    imagePullPolicy: spec.image.pullPolicy,
+                                    workingDir: "/app/backend",
+                                    command: ["python", "-c", migrationProgram(spec.vectorStore.type)],
+                                    env,
+                                    envFrom: envFrom(p),
+                                    volumeMounts: v.mounts,
+                                    securityContext: restrictedContainerSecurity(spec.pod.readOnlyRootFilesystem),
+                                    resources: resources(spec),
+                                },
+                            ],
+                            volumes: v.volumes,
+                        },
                     },
-                }, spec.knobs.app, { main: ["migrate"], selector: { ...p.selector, "app.kubernetes.io/component": "migrations" } }),
+                    spec.knobs.app,
+                    { main: ["migrate"], selector: { ...p.selector, "app.kubernetes.io/component": "migrations" } },
+                ),
             },
         },
         {
@@ -143,7 +158,10 @@ export function createMigrationJob(name: string, p: PodInputs, env: EnvVar[], de
 
 /** `${name}-migrate-<version>`: a version change is a new Job, so migrations re-run. */
 export function migrationJobName(name: string, tag: string): string {
-    const slug = tag.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    const slug = tag
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "");
     return `${name}-migrate-${slug}`.slice(0, 63).replace(/-$/, "");
 }
 
@@ -230,7 +248,13 @@ function servingContainer(
 }
 
 /** The serving Deployment: never fewer ready pods than desired during a rollout. */
-export function createDeployment(name: string, p: PodInputs, env: EnvVar[], dependsOn: pulumi.Input<pulumi.Resource>[], opts: pulumi.CustomResourceOptions): k8s.apps.v1.Deployment {
+export function createDeployment(
+    name: string,
+    p: PodInputs,
+    env: EnvVar[],
+    dependsOn: pulumi.Input<pulumi.Resource>[],
+    opts: pulumi.CustomResourceOptions,
+): k8s.apps.v1.Deployment {
     const spec = p.spec;
     const serving = !spec.migrations.maintenanceMode;
     const v = volumes(p);
@@ -255,22 +279,26 @@ export function createDeployment(name: string, p: PodInputs, env: EnvVar[], depe
                 progressDeadlineSeconds: 900,
                 selector: { matchLabels: p.selector },
                 strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
-                template: withPodKnobs({
-                    metadata: {
-                        labels: podLabels,
-                        annotations: { ...(spec.pod.annotations ?? {}), "openwebui.io/config-hash": p.configHash },
+                template: withPodKnobs(
+                    {
+                        metadata: {
+                            labels: podLabels,
+                            annotations: { ...(spec.pod.annotations ?? {}), "openwebui.io/config-hash": p.configHash },
+                        },
+                        spec: {
+                            serviceAccountName: p.serviceAccountName,
+                            automountServiceAccountToken: false,
+                            securityContext: podSecurity(),
+                            terminationGracePeriodSeconds: spec.pod.terminationGracePeriodSeconds,
+                            initContainers: [seedDataContainer(spec), ...v.initContainers],
+                            topologySpreadConstraints: spreadConstraints(spec, p.selector),
+                            containers: [servingContainer(spec, env, envFrom(p), v.mounts)],
+                            volumes: v.volumes,
+                        },
                     },
-                    spec: {
-                        serviceAccountName: p.serviceAccountName,
-                        automountServiceAccountToken: false,
-                        securityContext: podSecurity(),
-                        terminationGracePeriodSeconds: spec.pod.terminationGracePeriodSeconds,
-                        initContainers: [seedDataContainer(spec), ...v.initContainers],
-                        topologySpreadConstraints: spreadConstraints(spec, p.selector),
-                        containers: [servingContainer(spec, env, envFrom(p), v.mounts)],
-                        volumes: v.volumes,
-                    },
-                }, spec.knobs.app, { main: ["open-webui"], selector: p.selector }),
+                    spec.knobs.app,
+                    { main: ["open-webui"], selector: p.selector },
+                ),
             },
         },
         {

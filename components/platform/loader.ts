@@ -17,7 +17,9 @@ export function setPlatformLoader(load: PlatformLoader): void {
 /** The cloud module of `target`, through the installed loader. */
 export function platformFor(target: CloudTarget): CloudPlatform {
     if (!loader) {
-        throw new Error(`OpenWebUiCluster: no cloud module loader is installed; import the component from the package entry ("openwebui", index.ts), not from components/`);
+        throw new Error(
+            `OpenWebUiCluster: no cloud module loader is installed; import the component from the package entry ("openwebui", index.ts), not from components/`,
+        );
     }
     return loader(target);
 }

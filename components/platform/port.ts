@@ -113,7 +113,11 @@ export interface TelemetryBackend {
 }
 
 /** Exporter names per signal. */
-export interface CollectorPipelines { traces: string[]; logs: string[]; metrics: string[] }
+export interface CollectorPipelines {
+    traces: string[];
+    logs: string[];
+    metrics: string[];
+}
 
 /** Collector `extensions` and `exporters` by name (e.g. `sigv4auth/xray`, `otlphttp/xray`). */
 export interface CollectorBackendConfig {

@@ -53,7 +53,13 @@ export function checkUrl(problems: string[], field: string, value: unknown, rule
         return undefined;
     }
     if (rule.credentialsIn && (u.username || u.password)) {
-        problems.push(problem(field, `${u.protocol}//***@${u.host}${u.pathname}`, `credentials in a URL would be a literal secret in the pod spec: remove them and pass the key in ${rule.credentialsIn}`));
+        problems.push(
+            problem(
+                field,
+                `${u.protocol}//***@${u.host}${u.pathname}`,
+                `credentials in a URL would be a literal secret in the pod spec: remove them and pass the key in ${rule.credentialsIn}`,
+            ),
+        );
         return undefined;
     }
     return u;
@@ -78,7 +84,13 @@ export function checkSentinelHosts(problems: string[], field: string, value: unk
     }
     const ports = [...new Set(parsed.map((p) => p!.port))];
     if (ports.length > 1) {
-        problems.push(problem(field, value, `Open WebUI connects to every Sentinel on one port (REDIS_SENTINEL_PORT), these use ${ports.join(" and ")}: run the Sentinels on one port`));
+        problems.push(
+            problem(
+                field,
+                value,
+                `Open WebUI connects to every Sentinel on one port (REDIS_SENTINEL_PORT), these use ${ports.join(" and ")}: run the Sentinels on one port`,
+            ),
+        );
         return undefined;
     }
     return { hosts: parsed.map((p) => p!.host), port: ports[0] };
@@ -131,7 +143,13 @@ export function clusterDomainProblems(value: unknown): string[] {
         return [problem("kubernetes.clusterDomain", value, `drop the trailing dot: ${value.slice(0, -1)}`)];
     }
     if (typeof value === "string" && CLUSTER_DOMAIN.test(value) && !/^svc\./.test(value)) return [];
-    return [problem("kubernetes.clusterDomain", value, "give the cluster's DNS domain as the kubelet's --cluster-domain has it, lowercase and without the leading svc., e.g. cluster.local or k8s.corp.example")];
+    return [
+        problem(
+            "kubernetes.clusterDomain",
+            value,
+            "give the cluster's DNS domain as the kubelet's --cluster-domain has it, lowercase and without the leading svc., e.g. cluster.local or k8s.corp.example",
+        ),
+    ];
 }
 
 /** IPv6 as Kubernetes accepts it in hostAliases (Go's net.ParseIP): hex groups with at most one `::`, optionally an IPv4 tail. */

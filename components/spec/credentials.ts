@@ -6,7 +6,8 @@
  * connection strings, private keys, session/cookie secrets (MY_TOKEN, OPENAI_API_KEYS,
  * DB_PASSWD, AWS_SECRET_ACCESS_KEY, GOOGLE_CREDENTIALS, SENTRY_DSN, x_api_key, ...).
  */
-const SECRET_NAME = /(secret|passw(or)?d|passwd|(^|_)pwd($|_)|token|api_?keys?|(^|_)keys?($|_)|access_?key|private|credential|(^|_)creds?($|_)|(^|_)auth($|_)|(^|_)dsn($|_)|conn(ection)?_?str(ing)?|(^|_)sas($|_)|cookie|signing|bearer|salt($|_))/i;
+const SECRET_NAME =
+    /(secret|passw(or)?d|passwd|(^|_)pwd($|_)|token|api_?keys?|(^|_)keys?($|_)|access_?key|private|credential|(^|_)creds?($|_)|(^|_)auth($|_)|(^|_)dsn($|_)|conn(ection)?_?str(ing)?|(^|_)sas($|_)|cookie|signing|bearer|salt($|_))/i;
 
 /** Names that match SECRET_NAME but configure something else (ENABLE_API_KEY, API_KEY_ALLOWED_ENDPOINTS, JWT_EXPIRES_IN...). */
 const NOT_SECRET_NAME = /^(ENABLE|DISABLE)_|_(ENABLED|DISABLED|ENDPOINTS?|EXPIRES(_IN)?|HEADER|PREFIX|TTL|TIMEOUT|MODE|LENGTH|SIZE|PATH|FILE|DIR)$/i;
@@ -39,6 +40,7 @@ export function credentialIn(value: unknown): string | undefined {
 /** The text with every credential-shaped substring replaced by `***` (URL credentials keep the scheme). */
 export function maskCredentials(text: string): string {
     let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@"]+@/gi, "$1***@");
-    for (const [re, what] of CREDENTIAL_VALUES.slice(1)) out = out.replace(new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g"), `<${what}: redacted>`);
+    for (const [re, what] of CREDENTIAL_VALUES.slice(1))
+        out = out.replace(new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g"), `<${what}: redacted>`);
     return out;
 }

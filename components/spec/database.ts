@@ -30,7 +30,16 @@ export function resolveDatabase(a: OpenWebUiClusterArgs, defaultMode: ServiceMod
         poolSize: d?.poolSize,
         poolMaxOverflow: d?.poolMaxOverflow,
         createVectorExtension: d?.createVectorExtension,
-        ...defaulted(d, "database", ["iamAuth", "verifyServerCertificate", "deletionProtection", "backupRetentionDays", "highAvailability", "storageGb", "instances", "synchronousReplicas"]),
+        ...defaulted(d, "database", [
+            "iamAuth",
+            "verifyServerCertificate",
+            "deletionProtection",
+            "backupRetentionDays",
+            "highAvailability",
+            "storageGb",
+            "instances",
+            "synchronousReplicas",
+        ]),
         backup: d?.backup,
         ...defaulted(d, "database", ["connectTimeoutSeconds", "tcpUserTimeoutSeconds"]),
     };
@@ -41,15 +50,36 @@ export function resolveDatabase(a: OpenWebUiClusterArgs, defaultMode: ServiceMod
 export function checkDatabase(args: Database | undefined, db: ResolvedDatabase, problems: string[]): void {
     if (db.mode === ServiceMode.External) {
         if ((db.url === undefined) === (db.urlSecret === undefined)) {
-            problems.push(problem("database.url/urlSecret", db.url === undefined ? undefined : "both set", "external Postgres needs exactly one of database.url or database.urlSecret"));
+            problems.push(
+                problem(
+                    "database.url/urlSecret",
+                    db.url === undefined ? undefined : "both set",
+                    "external Postgres needs exactly one of database.url or database.urlSecret",
+                ),
+            );
         }
         if (!args?.maxConnections) {
-            problems.push(problem("database.maxConnections", args?.maxConnections, "external Postgres needs its max_connections (SHOW max_connections) so the pools can be sized under it"));
+            problems.push(
+                problem(
+                    "database.maxConnections",
+                    args?.maxConnections,
+                    "external Postgres needs its max_connections (SHOW max_connections) so the pools can be sized under it",
+                ),
+            );
         }
         if (isKnown(db.url) && !/^postgres(ql)?:\/\//.test(db.url)) {
-            problems.push(problem("database.url", db.url.replace(/\/\/[^@]*@/, "//***@"), "use a postgresql:// URL (the app derives its async driver itself; do not use postgresql+asyncpg:// or sqlite)"));
+            problems.push(
+                problem(
+                    "database.url",
+                    db.url.replace(/\/\/[^@]*@/, "//***@"),
+                    "use a postgresql:// URL (the app derives its async driver itself; do not use postgresql+asyncpg:// or sqlite)",
+                ),
+            );
         } else {
-            checkUrl(problems, "database.url", db.url, { schemes: ["postgresql", "postgres"], fix: "use a postgresql://user:password@host:5432/database URL with a host (percent-encode @ : / in the password)" });
+            checkUrl(problems, "database.url", db.url, {
+                schemes: ["postgresql", "postgres"],
+                fix: "use a postgresql://user:password@host:5432/database URL with a host (percent-encode @ : / in the password)",
+            });
         }
         if (db.iamAuth) problems.push(problem("database.iamAuth", true, "IAM token auth applies to the managed AWS database only"));
     } else if (db.url !== undefined || db.urlSecret !== undefined) {
@@ -59,7 +89,13 @@ export function checkDatabase(args: Database | undefined, db: ResolvedDatabase, 
         problems.push(problem("database.maxConnections", args.maxConnections, "use the server's max_connections (a whole number >= 20)"));
     }
     if (!(db.budgetFraction > 0 && db.budgetFraction <= 0.95)) {
-        problems.push(problem("database.connectionBudgetFraction", db.budgetFraction, "use a fraction above 0 and at most 0.95 (leave room for admin and replication connections)"));
+        problems.push(
+            problem(
+                "database.connectionBudgetFraction",
+                db.budgetFraction,
+                "use a fraction above 0 and at most 0.95 (leave room for admin and replication connections)",
+            ),
+        );
     }
     if (db.poolSize !== undefined && (!Number.isInteger(db.poolSize) || db.poolSize < 1)) {
         problems.push(problem("database.poolSize", db.poolSize, "use a whole number >= 1, or omit it to compute it from max_connections"));
@@ -77,9 +113,13 @@ export function checkDatabase(args: Database | undefined, db: ResolvedDatabase, 
         problems.push(problem("database.name", db.name, "use a lowercase identifier: letters, digits, '_' (max 63)"));
     }
     if (!Number.isInteger(db.connectTimeoutSeconds) || db.connectTimeoutSeconds < 2 || db.connectTimeoutSeconds > 300) {
-        problems.push(problem("database.connectTimeoutSeconds", db.connectTimeoutSeconds, "use whole seconds from 2 to 300 (libpq treats 1 as 2; 0 would wait forever)"));
+        problems.push(
+            problem("database.connectTimeoutSeconds", db.connectTimeoutSeconds, "use whole seconds from 2 to 300 (libpq treats 1 as 2; 0 would wait forever)"),
+        );
     }
     if (!Number.isInteger(db.tcpUserTimeoutSeconds) || db.tcpUserTimeoutSeconds < 5 || db.tcpUserTimeoutSeconds > 600) {
-        problems.push(problem("database.tcpUserTimeoutSeconds", db.tcpUserTimeoutSeconds, "use whole seconds from 5 to 600 (below 5 a busy server looks dead)"));
+        problems.push(
+            problem("database.tcpUserTimeoutSeconds", db.tcpUserTimeoutSeconds, "use whole seconds from 5 to 600 (below 5 a busy server looks dead)"),
+        );
     }
 }

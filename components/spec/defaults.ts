@@ -5,7 +5,17 @@
 // is a plain literal, the value the resolvers read, so each literal lives here only.
 // tests/defaults.test.ts holds the table and the TSDoc to each other (both directions) and checks
 // each value against what `resolveSpec` resolves for a minimal spec of every target.
-import { CloudTarget, DefaultUserRole, EmbeddingEngine, OtelSampler, OtlpProtocol, PgvectorIndexMethod, ServiceMode, SizePreset, VectorStore } from "../args/enums";
+import {
+    CloudTarget,
+    DefaultUserRole,
+    EmbeddingEngine,
+    OtelSampler,
+    OtlpProtocol,
+    PgvectorIndexMethod,
+    ServiceMode,
+    SizePreset,
+    VectorStore,
+} from "../args/enums";
 import { ImportOnNonEmpty, ImportVectors } from "../args/importTypes";
 import { AppServiceType } from "../args/serviceTypes";
 import { documented, literal, perTarget } from "./defaultEntry";
@@ -30,7 +40,9 @@ const CORE_DEFAULTS = {
     vectorStore: documented("pgvector"),
     oidc: documented("none (local accounts)"),
     sso: documented("none"),
-    otel: documented("on aws/gcp/azure to the cloud's own backends; on kubernetes only with a destination (`exporterEndpoint`, `collectorEndpoint`, `debugOnly`)"),
+    otel: documented(
+        "on aws/gcp/azure to the cloud's own backends; on kubernetes only with a destination (`exporterEndpoint`, `collectorEndpoint`, `debugOnly`)",
+    ),
     alarms: documented("on (aws/gcp/azure), notifying no one until `notificationTargets` is set"),
     importFrom: documented("none (a fresh, empty Open WebUI)"),
     webuiSecretKeyRef: documented("a generated 64-character key"),
@@ -61,7 +73,16 @@ const CORE_DEFAULTS = {
     "service.loadBalancerClass": documented("none (the cluster's default implementation)"),
     "service.externalTrafficPolicy": documented("Kubernetes' (`Cluster`)"),
     "service.nodePort": documented("allocated by Kubernetes"),
-    "database.mode": perTarget("`managed` on clouds, `inCluster` on `kubernetes` (`inClusterHa` with `kubernetes.dataTier: highlyAvailable`)", { [CloudTarget.Aws]: ServiceMode.Managed, [CloudTarget.Gcp]: ServiceMode.Managed, [CloudTarget.Azure]: ServiceMode.Managed, [CloudTarget.Kubernetes]: ServiceMode.InCluster }, { at: "database.mode" }),
+    "database.mode": perTarget(
+        "`managed` on clouds, `inCluster` on `kubernetes` (`inClusterHa` with `kubernetes.dataTier: highlyAvailable`)",
+        {
+            [CloudTarget.Aws]: ServiceMode.Managed,
+            [CloudTarget.Gcp]: ServiceMode.Managed,
+            [CloudTarget.Azure]: ServiceMode.Managed,
+            [CloudTarget.Kubernetes]: ServiceMode.InCluster,
+        },
+        { at: "database.mode" },
+    ),
     "database.name": literal("`openwebui`", "openwebui", { at: "database.name" }),
     "database.version": literal("`16`", "16", { at: "database.version" }),
     "database.connectionBudgetFraction": literal("0.8", 0.8, { at: "database.budgetFraction" }),
@@ -80,7 +101,16 @@ const CORE_DEFAULTS = {
     "database.backup.endpointUrl": documented("AWS S3"),
     "database.backup.retentionPolicy": documented("`14d` (from `backupRetentionDays`)"),
     "database.backup.schedule": literal("`0 0 3 * * *` (daily 03:00)", "0 0 3 * * *", { usedBy: "components/data/cnpg.ts" }),
-    "redis.mode": perTarget("`managed` on clouds, `inCluster` on `kubernetes` (`inClusterHa` with `kubernetes.dataTier: highlyAvailable`)", { [CloudTarget.Aws]: ServiceMode.Managed, [CloudTarget.Gcp]: ServiceMode.Managed, [CloudTarget.Azure]: ServiceMode.Managed, [CloudTarget.Kubernetes]: ServiceMode.InCluster }, { at: "redis.mode" }),
+    "redis.mode": perTarget(
+        "`managed` on clouds, `inCluster` on `kubernetes` (`inClusterHa` with `kubernetes.dataTier: highlyAvailable`)",
+        {
+            [CloudTarget.Aws]: ServiceMode.Managed,
+            [CloudTarget.Gcp]: ServiceMode.Managed,
+            [CloudTarget.Azure]: ServiceMode.Managed,
+            [CloudTarget.Kubernetes]: ServiceMode.InCluster,
+        },
+        { at: "redis.mode" },
+    ),
     "redis.cluster": literal("false (the target decides for managed)", false, { at: "redis.cluster" }),
     "redis.sentinelHosts": documented("none"),
     "redis.keyPrefix": literal("`open-webui`", "open-webui", { at: "redis.keyPrefix" }),
@@ -89,7 +119,16 @@ const CORE_DEFAULTS = {
     "redis.healthCheckIntervalSeconds": literal("30", 30, { at: "redis.healthCheckIntervalSeconds" }),
     "redis.highAvailability": literal("true", true, { at: "redis.highAvailability" }),
     "redis.storageGb": literal("5", 5, { at: "redis.storageGb" }),
-    "storage.mode": perTarget("`managed` on clouds, `inCluster` on `kubernetes` (`sharedVolume` with `kubernetes.dataTier: highlyAvailable`)", { [CloudTarget.Aws]: ServiceMode.Managed, [CloudTarget.Gcp]: ServiceMode.Managed, [CloudTarget.Azure]: ServiceMode.Managed, [CloudTarget.Kubernetes]: ServiceMode.InCluster }, { at: "storage.mode" }),
+    "storage.mode": perTarget(
+        "`managed` on clouds, `inCluster` on `kubernetes` (`sharedVolume` with `kubernetes.dataTier: highlyAvailable`)",
+        {
+            [CloudTarget.Aws]: ServiceMode.Managed,
+            [CloudTarget.Gcp]: ServiceMode.Managed,
+            [CloudTarget.Azure]: ServiceMode.Managed,
+            [CloudTarget.Kubernetes]: ServiceMode.InCluster,
+        },
+        { at: "storage.mode" },
+    ),
     "storage.bucketName": documented("generated from the component name"),
     "storage.s3Region": literal("`us-east-1`", "us-east-1", { usedBy: "components/data/objectStore.ts" }),
     "storage.s3AddressingStyle": perTarget("`path` for external/in-cluster", { [CloudTarget.Kubernetes]: "path" }, { at: "storage.s3AddressingStyle" }),
@@ -126,8 +165,16 @@ const CORE_DEFAULTS = {
     "sso.trustedHeader.nameHeader": documented("none (the email)"),
     "sso.trustedHeader.groupsHeader": documented("none"),
     "sso.trustedHeader.roleHeader": documented("none"),
-    "otel.enabled": perTarget("true on aws, gcp and azure (the cloud's own backends, see `cloudBackend`); on kubernetes true when `exporterEndpoint`, `collectorEndpoint` or `debugOnly` is set, else false (nowhere to send)", { [CloudTarget.Aws]: true, [CloudTarget.Gcp]: true, [CloudTarget.Azure]: true, [CloudTarget.Kubernetes]: false }, { at: "otel.enabled" }),
-    "otel.cloudBackend": perTarget("true on aws/gcp/azure unless `exporterEndpoint`, `collectorEndpoint` or `debugOnly` is set; false on kubernetes", { [CloudTarget.Aws]: true, [CloudTarget.Gcp]: true, [CloudTarget.Azure]: true, [CloudTarget.Kubernetes]: false }, { at: "otel.cloudBackend" }),
+    "otel.enabled": perTarget(
+        "true on aws, gcp and azure (the cloud's own backends, see `cloudBackend`); on kubernetes true when `exporterEndpoint`, `collectorEndpoint` or `debugOnly` is set, else false (nowhere to send)",
+        { [CloudTarget.Aws]: true, [CloudTarget.Gcp]: true, [CloudTarget.Azure]: true, [CloudTarget.Kubernetes]: false },
+        { at: "otel.enabled" },
+    ),
+    "otel.cloudBackend": perTarget(
+        "true on aws/gcp/azure unless `exporterEndpoint`, `collectorEndpoint` or `debugOnly` is set; false on kubernetes",
+        { [CloudTarget.Aws]: true, [CloudTarget.Gcp]: true, [CloudTarget.Azure]: true, [CloudTarget.Kubernetes]: false },
+        { at: "otel.cloudBackend" },
+    ),
     "otel.sampler": literal("`parentbased_traceidratio`", OtelSampler.ParentBasedTraceIdRatio, { at: "otel.sampler" }),
     "otel.samplerRatio": literal("0.1 (one trace in ten)", 0.1, { at: "otel.samplerRatio" }),
     "otel.logRetentionDays": literal("30", 30, { at: "otel.logRetentionDays" }),
@@ -141,11 +188,25 @@ const CORE_DEFAULTS = {
     "otel.exporterProtocol": literal("`grpc`", OtlpProtocol.Grpc, { at: "otel.exporterProtocol" }),
     "otel.exporterHeaders": documented("none"),
     "otel.traces": literal("true", true, { at: "otel.traces" }),
-    "otel.metrics": perTarget("true with `exporterEndpoint`/`collectorEndpoint`/`debugOnly`; false with `cloudBackend`: Open WebUI's metrics carry high-cardinality attributes (one deployment saw ~35M datapoints/hour) and the cloud metric stores bill per series and sample", { [CloudTarget.Aws]: false, [CloudTarget.Gcp]: false, [CloudTarget.Azure]: false, [CloudTarget.Kubernetes]: true }, { at: "otel.metrics" }),
-    "otel.logs": perTarget("true with `cloudBackend`, else false", { [CloudTarget.Aws]: true, [CloudTarget.Gcp]: true, [CloudTarget.Azure]: true, [CloudTarget.Kubernetes]: false }, { at: "otel.logs" }),
-    "otel.collectorImage": literal("`otel/opentelemetry-collector-contrib:0.165.0`", "otel/opentelemetry-collector-contrib:0.165.0", { at: "otel.collectorImage" }),
+    "otel.metrics": perTarget(
+        "true with `exporterEndpoint`/`collectorEndpoint`/`debugOnly`; false with `cloudBackend`: Open WebUI's metrics carry high-cardinality attributes (one deployment saw ~35M datapoints/hour) and the cloud metric stores bill per series and sample",
+        { [CloudTarget.Aws]: false, [CloudTarget.Gcp]: false, [CloudTarget.Azure]: false, [CloudTarget.Kubernetes]: true },
+        { at: "otel.metrics" },
+    ),
+    "otel.logs": perTarget(
+        "true with `cloudBackend`, else false",
+        { [CloudTarget.Aws]: true, [CloudTarget.Gcp]: true, [CloudTarget.Azure]: true, [CloudTarget.Kubernetes]: false },
+        { at: "otel.logs" },
+    ),
+    "otel.collectorImage": literal("`otel/opentelemetry-collector-contrib:0.165.0`", "otel/opentelemetry-collector-contrib:0.165.0", {
+        at: "otel.collectorImage",
+    }),
     "otel.collectorReplicas": literal("2", 2, { at: "otel.collectorReplicas" }),
-    "alarms.enabled": perTarget("true on aws, gcp and azure", { [CloudTarget.Aws]: true, [CloudTarget.Gcp]: true, [CloudTarget.Azure]: true }, { at: "alarms.enabled" }),
+    "alarms.enabled": perTarget(
+        "true on aws, gcp and azure",
+        { [CloudTarget.Aws]: true, [CloudTarget.Gcp]: true, [CloudTarget.Azure]: true },
+        { at: "alarms.enabled" },
+    ),
     "alarms.notificationTargets": documented("none (the alarms are created and visible in the console, but notify no one)"),
     "rag.embeddingEngine": literal("`openai`", EmbeddingEngine.Openai, { at: "rag.embeddingEngine" }),
     "rag.embeddingModel": literal("`text-embedding-3-small`", "text-embedding-3-small", { at: "rag.embeddingModel" }),
@@ -179,7 +240,11 @@ const CORE_DEFAULTS = {
     "network.allowedEgress[].ports": literal("[443]", [443], { usedBy: "components/kubernetes/netpol.ts" }),
     "hardening.securityHeaders": documented("true"),
     "hardening.accessLogs": documented("true"),
-    "hardening.accessLogRetentionDays": perTarget("90 on aws and gcp, 30 on azure", { [CloudTarget.Aws]: 90, [CloudTarget.Gcp]: 90, [CloudTarget.Azure]: 30 }, { usedBy: "providers/logRetention.ts" }),
+    "hardening.accessLogRetentionDays": perTarget(
+        "90 on aws and gcp, 30 on azure",
+        { [CloudTarget.Aws]: 90, [CloudTarget.Gcp]: 90, [CloudTarget.Azure]: 30 },
+        { usedBy: "providers/logRetention.ts" },
+    ),
     "hardening.storageDeletionProtection": literal("true", true, { usedBy: "providers/azure/storage.ts" }),
     "hardening.cacheDeletionProtection": literal("true", true, { usedBy: "providers/gcp/cache.ts, providers/aws/cache.ts" }),
 };
@@ -194,7 +259,13 @@ export type DefaultKey = keyof typeof DEFAULTS;
  * `keys` of an arg section, each as given, else the table's literal default of `<section>.<key>`
  * (in the order of `keys`).
  */
-export function defaulted<T extends object, K extends keyof T & string>(given: T | undefined, section: string, keys: readonly K[]): { [P in K]-?: Exclude<T[P], undefined> } {
+export function defaulted<T extends object, K extends keyof T & string>(
+    given: T | undefined,
+    section: string,
+    keys: readonly K[],
+): { [P in K]-?: Exclude<T[P], undefined> } {
     const table = DEFAULTS as Record<string, unknown>;
-    return Object.fromEntries(keys.map((k) => [k, given?.[k] ?? (table[`${section}.${k}`] as { value: unknown }).value])) as { [P in K]-?: Exclude<T[P], undefined> };
+    return Object.fromEntries(keys.map((k) => [k, given?.[k] ?? (table[`${section}.${k}`] as { value: unknown }).value])) as {
+        [P in K]-?: Exclude<T[P], undefined>;
+    };
 }

@@ -13,7 +13,13 @@ export function resolveImage(a: OpenWebUiClusterArgs, problems: string[]): Resol
     const tag = a.image?.tag ?? DEFAULT_IMAGE_TAG;
     const repository = a.image?.repository ?? mirrorImage(DEFAULT_IMAGE_REPOSITORY, a.imageRegistry);
     if (!RELEASE_TAG.test(tag)) {
-        problems.push(problem("image.tag", tag, `pin a released version such as ${DEFAULT_IMAGE_TAG}; moving tags like main/latest/cuda let replicas and the migration Job run different code`));
+        problems.push(
+            problem(
+                "image.tag",
+                tag,
+                `pin a released version such as ${DEFAULT_IMAGE_TAG}; moving tags like main/latest/cuda let replicas and the migration Job run different code`,
+            ),
+        );
     }
     if (a.image?.digest !== undefined && !/^sha256:[a-f0-9]{64}$/.test(a.image.digest)) {
         problems.push(problem("image.digest", a.image.digest, "use the form sha256:<64 hex digits>"));

@@ -24,7 +24,11 @@ const QUANTITY = /^(\d+(\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 
 function claimProblem(field: string, v: unknown): string | undefined {
     if (typeof v === "string" && DNS_SUBDOMAIN.test(v)) return undefined;
-    return problem(field, v, "give the name of an existing PersistentVolumeClaim in the release namespace (DNS-1123: lowercase letters, digits, '-' and '.', at most 253 characters), e.g. open-webui (the Helm chart's claim)");
+    return problem(
+        field,
+        v,
+        "give the name of an existing PersistentVolumeClaim in the release namespace (DNS-1123: lowercase letters, digits, '-' and '.', at most 253 characters), e.g. open-webui (the Helm chart's claim)",
+    );
 }
 
 function refMissing(field: string, ref: unknown): string | undefined {
@@ -36,15 +40,31 @@ function refMissing(field: string, ref: unknown): string | undefined {
 /** The `importFrom` source problems: exactly one source, valid claim names. */
 function sourceProblems(f: ImportFrom): string[] {
     const out: string[] = [];
-    const hasDir = f.dataDirClaim !== undefined, hasDb = f.databaseUrlSecret !== undefined;
-    if (hasDir && hasDb) out.push(problem("importFrom.dataDirClaim/databaseUrlSecret", "both set", "set one source: dataDirClaim (the old DATA_DIR volume, SQLite) or databaseUrlSecret (the old Postgres); run the import twice for two sources"));
-    else if (!hasDir && !hasDb) out.push(problem("importFrom", "no source", "set importFrom.dataDirClaim (the PersistentVolumeClaim holding the old DATA_DIR) or importFrom.databaseUrlSecret (a Secret key holding the old Postgres URL)"));
+    const hasDir = f.dataDirClaim !== undefined,
+        hasDb = f.databaseUrlSecret !== undefined;
+    if (hasDir && hasDb)
+        out.push(
+            problem(
+                "importFrom.dataDirClaim/databaseUrlSecret",
+                "both set",
+                "set one source: dataDirClaim (the old DATA_DIR volume, SQLite) or databaseUrlSecret (the old Postgres); run the import twice for two sources",
+            ),
+        );
+    else if (!hasDir && !hasDb)
+        out.push(
+            problem(
+                "importFrom",
+                "no source",
+                "set importFrom.dataDirClaim (the PersistentVolumeClaim holding the old DATA_DIR) or importFrom.databaseUrlSecret (a Secret key holding the old Postgres URL)",
+            ),
+        );
     if (hasDir) out.push(...[claimProblem("importFrom.dataDirClaim", f.dataDirClaim)].filter((p): p is string => !!p));
     if (hasDb) out.push(...[refMissing("importFrom.databaseUrlSecret", f.databaseUrlSecret)].filter((p): p is string => !!p));
     if (f.uploadsClaim !== undefined) {
         const p = claimProblem("importFrom.uploadsClaim", f.uploadsClaim);
         if (p) out.push(p);
-        else if (f.uploadsClaim === f.dataDirClaim) out.push(problem("importFrom.uploadsClaim", f.uploadsClaim, "it is dataDirClaim already, whose uploads/ is read: drop uploadsClaim"));
+        else if (f.uploadsClaim === f.dataDirClaim)
+            out.push(problem("importFrom.uploadsClaim", f.uploadsClaim, "it is dataDirClaim already, whose uploads/ is read: drop uploadsClaim"));
     }
     return out;
 }
@@ -52,14 +72,17 @@ function sourceProblems(f: ImportFrom): string[] {
 /** The `importFrom` choices' problems: enums, scratch size, deadline. */
 function choiceProblems(f: ImportFrom): string[] {
     const out: string[] = [];
-    if (f.vectors !== undefined && !enumValues(ImportVectors).includes(f.vectors)) out.push(problem("importFrom.vectors", f.vectors, `use one of ${enumValues(ImportVectors).join(", ")}`));
-    if (f.onNonEmpty !== undefined && !enumValues(ImportOnNonEmpty).includes(f.onNonEmpty)) out.push(problem("importFrom.onNonEmpty", f.onNonEmpty, `use one of ${enumValues(ImportOnNonEmpty).join(", ")} (refuse stops before any write)`));
+    if (f.vectors !== undefined && !enumValues(ImportVectors).includes(f.vectors))
+        out.push(problem("importFrom.vectors", f.vectors, `use one of ${enumValues(ImportVectors).join(", ")}`));
+    if (f.onNonEmpty !== undefined && !enumValues(ImportOnNonEmpty).includes(f.onNonEmpty))
+        out.push(problem("importFrom.onNonEmpty", f.onNonEmpty, `use one of ${enumValues(ImportOnNonEmpty).join(", ")} (refuse stops before any write)`));
     const size = f.workDirSize;
     if (size !== undefined && (typeof size !== "string" || !QUANTITY.test(size) || Number(QUANTITY.exec(size)![1]) <= 0)) {
         out.push(problem("importFrom.workDirSize", size, "use a Kubernetes quantity above 0 such as 20Gi (room for a working copy of the source database)"));
     }
     const t = f.timeoutMinutes;
-    if (t !== undefined && (!Number.isInteger(t) || t < 5 || t > 2880)) out.push(problem("importFrom.timeoutMinutes", t, "use a whole number of minutes from 5 to 2880 (48 hours)"));
+    if (t !== undefined && (!Number.isInteger(t) || t < 5 || t > 2880))
+        out.push(problem("importFrom.timeoutMinutes", t, "use a whole number of minutes from 5 to 2880 (48 hours)"));
     return out;
 }
 
@@ -73,7 +96,11 @@ export function resolveAdoption(a: OpenWebUiClusterArgs): { importFrom?: Resolve
     }
     const f = a.importFrom;
     if (f === undefined) return { webuiSecretKeyRef: ref, problems };
-    if (f === null || typeof f !== "object" || !isKnown(f)) return { webuiSecretKeyRef: ref, problems: [...problems, problem("importFrom", "not an object", "give { dataDirClaim } or { databaseUrlSecret: { name, key } } and the options")] };
+    if (f === null || typeof f !== "object" || !isKnown(f))
+        return {
+            webuiSecretKeyRef: ref,
+            problems: [...problems, problem("importFrom", "not an object", "give { dataDirClaim } or { databaseUrlSecret: { name, key } } and the options")],
+        };
     problems.push(...sourceProblems(f), ...choiceProblems(f));
     const importFrom: ResolvedImport = {
         dataDirClaim: f.dataDirClaim,
@@ -87,4 +114,3 @@ export function resolveAdoption(a: OpenWebUiClusterArgs): { importFrom?: Resolve
     };
     return { importFrom, webuiSecretKeyRef: ref, problems };
 }
-

@@ -19,7 +19,11 @@ import { problem } from "./errors";
 import { loadSchema, SchemaProperty } from "./unknownKeys";
 
 /** Number properties that take fractions (`<type token>.<property>`); every other number is whole. */
-export const FRACTIONAL = new Set(["openwebui:index:Database.connectionBudgetFraction", "openwebui:index:Redis.socketTimeoutSeconds", "openwebui:index:Otel.samplerRatio"]);
+export const FRACTIONAL = new Set([
+    "openwebui:index:Database.connectionBudgetFraction",
+    "openwebui:index:Redis.socketTimeoutSeconds",
+    "openwebui:index:Otel.samplerRatio",
+]);
 /** Plain env values, which config gives as booleans or numbers when set with --path. */
 const ENV_VALUE = /^extraEnv\.[^.]+$/;
 /** The largest number any property takes: Kubernetes' int32 fields (replicas, seconds, ports). */
@@ -64,7 +68,10 @@ function refused(field: string, v: unknown, fix: string, secret: boolean): strin
 
 /** The first clause of a property's description, for "it decides ..." messages. */
 function decides(p: SchemaProperty): string {
-    const d = (p.description ?? "").split(/\.(\s|$)|;|\n| Default:/)[0].replace(/`/g, "").trim();
+    const d = (p.description ?? "")
+        .split(/\.(\s|$)|;|\n| Default:/)[0]
+        .replace(/`/g, "")
+        .trim();
     return d ? d.charAt(0).toLowerCase() + d.slice(1) : "how the component builds its resources";
 }
 
@@ -78,7 +85,9 @@ function check(v: unknown, p: SchemaProperty, field: string, owner: string, out:
     if (v === undefined || v === null) return;
     if (isDeferred(v)) {
         if (p.plain) {
-            out.hard.push(`${field}: got an Output; it must be a plain value known at preview: it decides ${decides(p)}, before any resource exists. Pass the value itself (e.g. from pulumi.Config.get/require), not an Output or a Promise`);
+            out.hard.push(
+                `${field}: got an Output; it must be a plain value known at preview: it decides ${decides(p)}, before any resource exists. Pass the value itself (e.g. from pulumi.Config.get/require), not an Output or a Promise`,
+            );
         }
         return;
     }
@@ -93,14 +102,20 @@ function check(v: unknown, p: SchemaProperty, field: string, owner: string, out:
         const name = p.$ref.slice("#/types/".length);
         const t = loadSchema().types[name];
         if (typeof v !== "object" || Array.isArray(v)) {
-            out.hard.push(bad(`give an object${t?.properties ? ` with keys such as ${Object.keys(t.properties).slice(0, 4).join(", ")}` : ""}${Array.isArray(v) ? ", not a list" : ""}`));
+            out.hard.push(
+                bad(
+                    `give an object${t?.properties ? ` with keys such as ${Object.keys(t.properties).slice(0, 4).join(", ")}` : ""}${Array.isArray(v) ? ", not a list" : ""}`,
+                ),
+            );
             return;
         }
         for (const k of t?.required ?? []) {
             const x = (v as Record<string, unknown>)[k];
-            if (x === undefined || x === null) out.soft.set(`${field}.${k}`, `${field}.${k}: got nothing; it is required here (${decides(t.properties![k])}): set it`);
+            if (x === undefined || x === null)
+                out.soft.set(`${field}.${k}`, `${field}.${k}: got nothing; it is required here (${decides(t.properties![k])}): set it`);
         }
-        for (const [k, sub] of Object.entries(t?.properties ?? {})) check((v as Record<string, unknown>)[k], sub, `${field}.${k}`, `${name}.${k}`, out, secret || secretKey(k));
+        for (const [k, sub] of Object.entries(t?.properties ?? {}))
+            check((v as Record<string, unknown>)[k], sub, `${field}.${k}`, `${name}.${k}`, out, secret || secretKey(k));
         return;
     }
     switch (p.type) {
@@ -112,9 +127,13 @@ function check(v: unknown, p: SchemaProperty, field: string, owner: string, out:
             return;
         case "boolean":
             if (typeof v !== "boolean") {
-                out.hard.push(bad(typeof v === "string" && /^(true|false)$/i.test(v.trim())
-                    ? `use true or false, not the string "${v}"; pulumi.Config.getBoolean reads it`
-                    : "use true or false"));
+                out.hard.push(
+                    bad(
+                        typeof v === "string" && /^(true|false)$/i.test(v.trim())
+                            ? `use true or false, not the string "${v}"; pulumi.Config.getBoolean reads it`
+                            : "use true or false",
+                    ),
+                );
             }
             return;
         case "integer":
@@ -126,7 +145,11 @@ function check(v: unknown, p: SchemaProperty, field: string, owner: string, out:
                 out.hard.push(bad(`give a list${typeof v === "string" ? ` (e.g. ["${v}"])` : ""}; pulumi.Config.getObject reads one`));
                 return;
             }
-            v.forEach((x, i) => (x === null || x === undefined ? out.hard.push(`${field}[${i}]: got an empty item; remove it (a list takes no null)`) : p.items && check(x, { description: p.description, ...p.items }, `${field}[${i}]`, owner, out, secret)));
+            v.forEach((x, i) =>
+                x === null || x === undefined
+                    ? out.hard.push(`${field}[${i}]: got an empty item; remove it (a list takes no null)`)
+                    : p.items && check(x, { description: p.description, ...p.items }, `${field}[${i}]`, owner, out, secret),
+            );
             return;
         case "object":
             if (typeof v !== "object" || Array.isArray(v)) {
@@ -153,7 +176,8 @@ function checkNumber(v: unknown, field: string, fractional: boolean, out: TypePr
     }
     // NaN passes every range comparison and shows as `null` in JSON: hard. A finite number out of
     // range cannot break the field's own check (which says more): soft.
-    if (!Number.isFinite(v)) return void out.hard.push(bad("use a finite number (NaN and Infinity are refused; check the config value or the arithmetic that produced it)"));
+    if (!Number.isFinite(v))
+        return void out.hard.push(bad("use a finite number (NaN and Infinity are refused; check the config value or the arithmetic that produced it)"));
     const soft = (fix: string) => out.soft.set(field, bad(fix));
     if (!fractional && !Number.isInteger(v)) soft(`use a whole number (e.g. ${Math.round(v)})`);
     else if (v < 0) soft("use a number >= 0");
@@ -167,7 +191,8 @@ export function inputTypeProblems(token: string, args: unknown): TypeProblems {
     if (!r || args === null || typeof args !== "object") return out;
     const a = args as Record<string, unknown>;
     for (const [k, p] of Object.entries(r.inputProperties)) check(a[k], p, k, `${token}.${k}`, out, secretKey(k));
-    for (const k of r.requiredInputs ?? []) if (a[k] === undefined || a[k] === null) out.soft.set(k, `${k}: got nothing; it is required (${decides(r.inputProperties[k])}): set it`);
+    for (const k of r.requiredInputs ?? [])
+        if (a[k] === undefined || a[k] === null) out.soft.set(k, `${k}: got nothing; it is required (${decides(r.inputProperties[k])}): set it`);
     return out;
 }
 

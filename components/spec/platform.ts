@@ -9,8 +9,10 @@ import type { KubernetesTarget } from "../platform/kubernetesArgs";
 /** Checks the target's block is there and `kubernetes.routing`; returns `kubernetes` (empty by default). */
 export function resolvePlatform(a: OpenWebUiClusterArgs, problems: string[]): KubernetesTarget {
     if (a.target === CloudTarget.Aws && !a.aws) problems.push(problem("aws", undefined, "target aws needs the aws block (vpcId, subnet ids, EKS cluster)"));
-    if (a.target === CloudTarget.Gcp && !a.gcp) problems.push(problem("gcp", undefined, "target gcp needs the gcp block (project, region, network, GKE cluster)"));
-    if (a.target === CloudTarget.Azure && !a.azure) problems.push(problem("azure", undefined, "target azure needs the azure block (resource group, location, VNet subnets, AKS OIDC issuer)"));
+    if (a.target === CloudTarget.Gcp && !a.gcp)
+        problems.push(problem("gcp", undefined, "target gcp needs the gcp block (project, region, network, GKE cluster)"));
+    if (a.target === CloudTarget.Azure && !a.azure)
+        problems.push(problem("azure", undefined, "target azure needs the azure block (resource group, location, VNet subnets, AKS OIDC issuer)"));
     const k8s = a.kubernetes ?? {};
     if (k8s.routing !== undefined && !enumValues(RoutingMode).includes(k8s.routing)) {
         problems.push(problem("kubernetes.routing", k8s.routing, `use one of ${enumValues(RoutingMode).join(", ")}`));

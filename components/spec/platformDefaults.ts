@@ -59,12 +59,16 @@ export const PLATFORM_DEFAULTS = {
     "azure.postgresGeoRedundantBackup": documented("false"),
     "azure.postgresMaintenanceWindow": documented("Sunday 03:00 UTC"),
     "azure.postgresAdminLogin": documented("`openwebuiadmin`"),
-    "azure.redisEvictionPolicy": documented("`NoEviction`: Open WebUI keeps websocket session pools, locks and shared sessions in Redis (state, not a cache), so a full Redis must fail writes loudly rather than silently drop live state"),
+    "azure.redisEvictionPolicy": documented(
+        "`NoEviction`: Open WebUI keeps websocket session pools, locks and shared sessions in Redis (state, not a cache), so a full Redis must fail writes loudly rather than silently drop live state",
+    ),
     "azure.dnsZoneName": documented("none (manage DNS yourself)"),
     "azure.dnsZoneResourceGroupName": documented("`resourceGroupName`"),
     "azure.ingress": documented("Application Gateway for Containers"),
     "azure.customerManagedKey": documented("none (Microsoft-managed keys)"),
-    "azure.logAnalyticsWorkspaceId": documented("none; the component creates a workspace `<name>-logs` (PerGB2018, retention `hardening.accessLogRetentionDays`)"),
+    "azure.logAnalyticsWorkspaceId": documented(
+        "none; the component creates a workspace `<name>-logs` (PerGB2018, retention `hardening.accessLogRetentionDays`)",
+    ),
     "azure.postgresMaintenanceWindow.dayOfWeek": documented("0"),
     "azure.postgresMaintenanceWindow.startHour": documented("3"),
     "azure.ingress.controller": documented("`applicationGatewayForContainers`"),
@@ -90,7 +94,9 @@ export const PLATFORM_DEFAULTS = {
     // The one literal of the cluster domain stays in addresses.ts (tests/clusterFit.test.ts).
     "kubernetes.clusterDomain": literal(`\`${DEFAULT_CLUSTER_DOMAIN}\``, DEFAULT_CLUSTER_DOMAIN, { usedBy: "components/spec/addresses.ts" }),
     "kubernetes.storageClassName": documented("the cluster's default"),
-    "kubernetes.ingressControllerNamespace": documented("`ingress-nginx` (routing `ingress`), the Gateway's namespace (routing `gatewayApi`), none (routing `none`: nothing reaches the app until you set it)"),
+    "kubernetes.ingressControllerNamespace": documented(
+        "`ingress-nginx` (routing `ingress`), the Gateway's namespace (routing `gatewayApi`), none (routing `none`: nothing reaches the app until you set it)",
+    ),
     "kubernetes.ingressControllerPodLabels": documented("any pod of the namespace"),
     "kubernetes.dataTier": literal("`single`", DataTier.Single, { usedBy: "components/data/checks.ts" }),
     "kubernetes.cnpgOperatorNamespace": literal("`cnpg-system`", "cnpg-system", { usedBy: "components/data/cnpg.ts" }),

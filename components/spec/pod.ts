@@ -36,7 +36,10 @@ export function resolvePod(a: OpenWebUiClusterArgs, sizing: PodSizing, problems:
 
 /** `labels` and `pod.labels`: valid Kubernetes label keys and values. */
 export function labelProblems(a: OpenWebUiClusterArgs, problems: string[]): void {
-    for (const [field, map] of [["labels", a.labels], ["pod.labels", a.pod?.labels]] as const) {
+    for (const [field, map] of [
+        ["labels", a.labels],
+        ["pod.labels", a.pod?.labels],
+    ] as const) {
         for (const [k, v] of Object.entries(map ?? {})) {
             if (!LABEL_KEY.test(k) || !LABEL_VALUE.test(v)) {
                 problems.push(problem(`${field}.${k}`, v, "use a valid Kubernetes label key and value (63 characters, alphanumerics, '-', '_', '.')"));

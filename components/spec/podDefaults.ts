@@ -9,7 +9,16 @@ export const POD_DEFAULTS = {
     "pod.terminationGracePeriodSeconds": literal("60", 60, { at: "pod.terminationGracePeriodSeconds" }),
     "pod.imagePullSecret": documented("none"),
     "pod.imagePullSecrets": documented("none"),
-    "pod.zoneSpread": perTarget("`required` on aws/gcp/azure (managed node pools always carry `topology.kubernetes.io/zone`), `preferred` on `kubernetes` (kind, k3s, bare metal and single-zone clusters often have no zone labels, and a required spread would leave every pod Pending there)", { [CloudTarget.Aws]: ZoneSpread.Required, [CloudTarget.Gcp]: ZoneSpread.Required, [CloudTarget.Azure]: ZoneSpread.Required, [CloudTarget.Kubernetes]: ZoneSpread.Preferred }, { at: "pod.zoneSpread" }),
+    "pod.zoneSpread": perTarget(
+        "`required` on aws/gcp/azure (managed node pools always carry `topology.kubernetes.io/zone`), `preferred` on `kubernetes` (kind, k3s, bare metal and single-zone clusters often have no zone labels, and a required spread would leave every pod Pending there)",
+        {
+            [CloudTarget.Aws]: ZoneSpread.Required,
+            [CloudTarget.Gcp]: ZoneSpread.Required,
+            [CloudTarget.Azure]: ZoneSpread.Required,
+            [CloudTarget.Kubernetes]: ZoneSpread.Preferred,
+        },
+        { at: "pod.zoneSpread" },
+    ),
     "pod.readOnlyRootFilesystem": literal("true", true, { at: "pod.readOnlyRootFilesystem" }),
     "pod.command": documented("the image's entrypoint"),
     "pod.args": documented("the image's"),

@@ -10,7 +10,13 @@ import { EmbeddingEngine, OpenWebUiClusterArgs } from "../args/types";
 export function resolveRag(a: OpenWebUiClusterArgs, problems: string[]): ResolvedSpec["rag"] {
     const engine = a.rag?.embeddingEngine ?? DEFAULTS["rag.embeddingEngine"].value;
     if (!enumValues(EmbeddingEngine).includes(engine)) {
-        problems.push(problem("rag.embeddingEngine", engine, "use openai or ollama; in-pod SentenceTransformers makes every replica load a model and is not suited to scale"));
+        problems.push(
+            problem(
+                "rag.embeddingEngine",
+                engine,
+                "use openai or ollama; in-pod SentenceTransformers makes every replica load a model and is not suited to scale",
+            ),
+        );
     }
     (a.rag?.openaiApiBaseUrls ?? []).forEach((u, i) => checkHttpUrl(`rag.openaiApiBaseUrls[${i}]`, u, problems, "rag.openaiApiKeys"));
     (a.rag?.ollamaBaseUrls ?? []).forEach((u, i) => checkHttpUrl(`rag.ollamaBaseUrls[${i}]`, u, problems, "extraSecretEnv"));
@@ -25,10 +31,25 @@ export function resolveRag(a: OpenWebUiClusterArgs, problems: string[]): Resolve
 
 /** The RAG keys: from existing Kubernetes Secrets, or as Pulumi secrets, one of each. */
 export function ragKeyProblems(a: OpenWebUiClusterArgs, problems: string[]): void {
-    for (const [v, r, f] of [[a.rag?.openaiApiKeys, a.rag?.openaiApiKeysRef, "rag.openaiApiKeys"], [a.rag?.embeddingApiKey, a.rag?.embeddingApiKeyRef, "rag.embeddingApiKey"]] as const) {
-        if (v !== undefined && r !== undefined) problems.push(problem(`${f}/${f}Ref`, "both set", "set one: the value as a Pulumi secret, or the reference to an existing Secret"));
+    for (const [v, r, f] of [
+        [a.rag?.openaiApiKeys, a.rag?.openaiApiKeysRef, "rag.openaiApiKeys"],
+        [a.rag?.embeddingApiKey, a.rag?.embeddingApiKeyRef, "rag.embeddingApiKey"],
+    ] as const) {
+        if (v !== undefined && r !== undefined)
+            problems.push(problem(`${f}/${f}Ref`, "both set", "set one: the value as a Pulumi secret, or the reference to an existing Secret"));
     }
-    if (a.rag?.openaiApiKeysRef && (a.rag.embeddingEngine ?? DEFAULTS["rag.embeddingEngine"].value) === EmbeddingEngine.Openai && a.rag.embeddingApiKey === undefined && a.rag.embeddingApiKeyRef === undefined) {
-        problems.push(problem("rag.embeddingApiKeyRef", undefined, "with rag.openaiApiKeysRef the embedding key cannot be taken from the first key (it lives in your Secret): set rag.embeddingApiKeyRef (or rag.embeddingApiKey)"));
+    if (
+        a.rag?.openaiApiKeysRef &&
+        (a.rag.embeddingEngine ?? DEFAULTS["rag.embeddingEngine"].value) === EmbeddingEngine.Openai &&
+        a.rag.embeddingApiKey === undefined &&
+        a.rag.embeddingApiKeyRef === undefined
+    ) {
+        problems.push(
+            problem(
+                "rag.embeddingApiKeyRef",
+                undefined,
+                "with rag.openaiApiKeysRef the embedding key cannot be taken from the first key (it lives in your Secret): set rag.embeddingApiKeyRef (or rag.embeddingApiKey)",
+            ),
+        );
     }
 }

@@ -33,7 +33,12 @@ export function resolveRelease(a: OpenWebUiClusterArgs, problems: string[]): Res
 }
 
 /** The release-wide settings without checks of their own (Open WebUI's sign-up and config, labels and tags). */
-export function resolveSettings(a: OpenWebUiClusterArgs): { createNamespace: boolean; enableSignup: boolean; defaultUserRole: string; persistentConfig: boolean } {
+export function resolveSettings(a: OpenWebUiClusterArgs): {
+    createNamespace: boolean;
+    enableSignup: boolean;
+    defaultUserRole: string;
+    persistentConfig: boolean;
+} {
     return {
         createNamespace: a.createNamespace ?? DEFAULTS.createNamespace.value,
         enableSignup: a.enableSignup ?? DEFAULTS.enableSignup.value,

@@ -26,9 +26,8 @@ export function resolveThreadPoolSize(a: OpenWebUiClusterArgs, sizing: PodSizing
 
 /** Fills `spec.pools` from the server's max_connections; returns a problem if it cannot fit. */
 export function planPools(spec: ResolvedSpec, managedMaxConnections: number | undefined): string | undefined {
-    const maxConnections = spec.database.mode === ServiceMode.Managed && spec.database.maxConnections === 0
-        ? managedMaxConnections ?? 0
-        : spec.database.maxConnections;
+    const maxConnections =
+        spec.database.mode === ServiceMode.Managed && spec.database.maxConnections === 0 ? (managedMaxConnections ?? 0) : spec.database.maxConnections;
     if (!maxConnections) return undefined; // reported by checkDatabase
     spec.database.maxConnections = maxConnections;
     const sizing = POD_SIZING[spec.size] ?? POD_SIZING[DEFAULTS.size.value];

@@ -158,12 +158,13 @@ export function computePools(input: {
             `(max_connections=${input.maxConnections} x ${input.budgetFraction}); lower them (at most ${perEngineCap} per engine) or omit them to compute`
         );
     }
-    const churn = poolSize < input.preferredPool
-        ? `DATABASE_POOL_SIZE ${poolSize} is below the ${input.preferredPool} the size preset needs at its planning capacity ` +
-          `(${input.poolSize !== undefined ? "database.poolSize" : `the budget of ${budget} connections over ${maxConcurrentPods} pods x ${enginesPerPod} engines`}): ` +
-          `under that load each replica opens and closes connections (a new Postgres login per request past the pool). ` +
-          `Fix: a bigger database or database.maxConnections, fewer replicas.max, or accept it for a small rollout`
-        : undefined;
+    const churn =
+        poolSize < input.preferredPool
+            ? `DATABASE_POOL_SIZE ${poolSize} is below the ${input.preferredPool} the size preset needs at its planning capacity ` +
+              `(${input.poolSize !== undefined ? "database.poolSize" : `the budget of ${budget} connections over ${maxConcurrentPods} pods x ${enginesPerPod} engines`}): ` +
+              `under that load each replica opens and closes connections (a new Postgres login per request past the pool). ` +
+              `Fix: a bigger database or database.maxConnections, fewer replicas.max, or accept it for a small rollout`
+            : undefined;
     return {
         maxConnections: input.maxConnections,
         budget,

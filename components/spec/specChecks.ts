@@ -10,7 +10,8 @@ export const RELEASE_TAG = /^v?\d+\.\d+\.\d+([-+.][0-9A-Za-z.-]+)?$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function checkDnsSubdomain(field: string, v: string, problems: string[]): void {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) problems.push(problem(field, v, "use a valid Secret name (DNS subdomain)"));
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v))
+        problems.push(problem(field, v, "use a valid Secret name (DNS subdomain)"));
 }
 
 export function checkMode(field: string, mode: ServiceMode, cloud: boolean, problems: string[]): void {
@@ -26,5 +27,9 @@ export function checkMode(field: string, mode: ServiceMode, cloud: boolean, prob
  * pod spec); the message never repeats the credentials.
  */
 export function checkHttpUrl(field: string, value: unknown, problems: string[], keyField: string): void {
-    checkUrl(problems, field, value, { schemes: ["http", "https"], fix: "use an http:// or https:// URL with a host (e.g. https://gateway.example.com/v1)", credentialsIn: keyField });
+    checkUrl(problems, field, value, {
+        schemes: ["http", "https"],
+        fix: "use an http:// or https:// URL with a host (e.g. https://gateway.example.com/v1)",
+        credentialsIn: keyField,
+    });
 }

@@ -160,7 +160,14 @@ export interface ResolvedSpec {
     images: ResolvedImages;
     /** Pod knobs per workload: `app` (Open WebUI's Deployment and migration Job) and each of `workloads`. */
     knobs: { [K in "app" | keyof Workloads]: ResolvedKnobs };
-    pod: Pod & { zoneSpread: ZoneSpread; cpuRequest: string; memoryRequest: string; memoryLimit: string; terminationGracePeriodSeconds: number; readOnlyRootFilesystem: boolean };
+    pod: Pod & {
+        zoneSpread: ZoneSpread;
+        cpuRequest: string;
+        memoryRequest: string;
+        memoryLimit: string;
+        terminationGracePeriodSeconds: number;
+        readOnlyRootFilesystem: boolean;
+    };
     threadPoolSize: number;
     enableSignup: boolean;
     defaultUserRole: string;

@@ -60,15 +60,34 @@ export function ssoProblems(a: OpenWebUiClusterArgs): string[] {
     const ps = clients(a);
     for (const [p, c] of ps) {
         const f = field(p);
-        const hasValue = c.clientSecret !== undefined, hasRef = c.clientSecretRef !== undefined;
-        if (hasValue === hasRef) out.push(problem(`${f}.clientSecret/clientSecretRef`, hasValue ? "both set" : "neither set", "set exactly one: the secret as a Pulumi secret, or a reference to a key of an existing Kubernetes Secret"));
-        if (c.clientId === undefined || (isKnown(c.clientId) && String(c.clientId).trim() === "")) out.push(problem(`${f}.clientId`, c.clientId, "give the OAuth client id registered at the provider"));
+        const hasValue = c.clientSecret !== undefined,
+            hasRef = c.clientSecretRef !== undefined;
+        if (hasValue === hasRef)
+            out.push(
+                problem(
+                    `${f}.clientSecret/clientSecretRef`,
+                    hasValue ? "both set" : "neither set",
+                    "set exactly one: the secret as a Pulumi secret, or a reference to a key of an existing Kubernetes Secret",
+                ),
+            );
+        if (c.clientId === undefined || (isKnown(c.clientId) && String(c.clientId).trim() === ""))
+            out.push(problem(`${f}.clientId`, c.clientId, "give the OAuth client id registered at the provider"));
     }
     const ms = a.sso?.microsoft;
     if (ms && (ms.tenantId === undefined || (isKnown(ms.tenantId) && String(ms.tenantId).trim() === ""))) {
-        out.push(problem("sso.microsoft.tenantId", ms.tenantId, "give the directory (tenant) id: Open WebUI registers Microsoft only with MICROSOFT_CLIENT_TENANT_ID"));
+        out.push(
+            problem(
+                "sso.microsoft.tenantId",
+                ms.tenantId,
+                "give the directory (tenant) id: Open WebUI registers Microsoft only with MICROSOFT_CLIENT_TENANT_ID",
+            ),
+        );
     }
-    if (ms?.loginBaseUrl !== undefined) checkUrl(out, "sso.microsoft.loginBaseUrl", ms.loginBaseUrl, { schemes: ["https"], fix: "use https://login.microsoftonline.com or your sovereign cloud's login URL" });
+    if (ms?.loginBaseUrl !== undefined)
+        checkUrl(out, "sso.microsoft.loginBaseUrl", ms.loginBaseUrl, {
+            schemes: ["https"],
+            fix: "use https://login.microsoftonline.com or your sovereign cloud's login URL",
+        });
     // Settings given in both places must agree.
     for (const k of ["enableSignup", "mergeAccountsByEmail", "disablePasswordLogin"] as const) {
         if (a.sso?.[k] !== undefined && a.oidc?.[k] !== undefined && a.sso[k] !== a.oidc[k]) {
@@ -77,28 +96,62 @@ export function ssoProblems(a: OpenWebUiClusterArgs): string[] {
     }
     const th = a.sso?.trustedHeader;
     if (th) {
-        if (ps.length) out.push(problem("sso.trustedHeader", `with ${ps.map(([p]) => field(p)).join(", ")}`, "Open WebUI signs every request in by header first, so the OAuth providers would never be used: use one or the other"));
+        if (ps.length)
+            out.push(
+                problem(
+                    "sso.trustedHeader",
+                    `with ${ps.map(([p]) => field(p)).join(", ")}`,
+                    "Open WebUI signs every request in by header first, so the OAuth providers would never be used: use one or the other",
+                ),
+            );
         if (th.proxyStripsClientHeaders !== true) {
-            out.push(problem("sso.trustedHeader.proxyStripsClientHeaders", th.proxyStripsClientHeaders, "set true only when every request passes an authenticating proxy that sets these headers and drops client-sent ones; anyone reaching the pods otherwise signs in as anyone by sending the header"));
+            out.push(
+                problem(
+                    "sso.trustedHeader.proxyStripsClientHeaders",
+                    th.proxyStripsClientHeaders,
+                    "set true only when every request passes an authenticating proxy that sets these headers and drops client-sent ones; anyone reaching the pods otherwise signs in as anyone by sending the header",
+                ),
+            );
         }
         for (const k of ["emailHeader", "nameHeader", "groupsHeader", "roleHeader"] as const) {
             const v = th[k];
-            if ((k === "emailHeader" || v !== undefined) && (typeof v !== "string" || !HEADER.test(v))) out.push(problem(`sso.trustedHeader.${k}`, v, "give an HTTP header name such as X-Forwarded-Email"));
+            if ((k === "emailHeader" || v !== undefined) && (typeof v !== "string" || !HEADER.test(v)))
+                out.push(problem(`sso.trustedHeader.${k}`, v, "give an HTTP header name such as X-Forwarded-Email"));
         }
     }
     if (!ps.length) {
-        if (a.sso?.roles) out.push(problem("sso.roles", a.sso.roles, "roles come from OAuth tokens: enable a provider (oidc, sso.microsoft, ...) or use sso.trustedHeader.roleHeader"));
-        if (a.sso?.groups) out.push(problem("sso.groups", a.sso.groups, "groups come from OAuth tokens: enable a provider (oidc, sso.microsoft, ...) or use sso.trustedHeader.groupsHeader"));
+        if (a.sso?.roles)
+            out.push(
+                problem(
+                    "sso.roles",
+                    a.sso.roles,
+                    "roles come from OAuth tokens: enable a provider (oidc, sso.microsoft, ...) or use sso.trustedHeader.roleHeader",
+                ),
+            );
+        if (a.sso?.groups)
+            out.push(
+                problem(
+                    "sso.groups",
+                    a.sso.groups,
+                    "groups come from OAuth tokens: enable a provider (oidc, sso.microsoft, ...) or use sso.trustedHeader.groupsHeader",
+                ),
+            );
         if (a.sso?.allowedDomains) out.push(problem("sso.allowedDomains", a.sso.allowedDomains, "applies to OAuth sign-in only: enable a provider"));
-        if (signInSettings(a).disablePasswordLogin && !th) out.push(problem("sso.disablePasswordLogin", true, "with no provider and no trusted headers nobody could sign in: enable a provider first"));
+        if (signInSettings(a).disablePasswordLogin && !th)
+            out.push(problem("sso.disablePasswordLogin", true, "with no provider and no trusted headers nobody could sign in: enable a provider first"));
     }
-    for (const [k, list] of [["allowedRoles", a.sso?.roles?.allowedRoles], ["adminRoles", a.sso?.roles?.adminRoles]] as const) {
+    for (const [k, list] of [
+        ["allowedRoles", a.sso?.roles?.allowedRoles],
+        ["adminRoles", a.sso?.roles?.adminRoles],
+    ] as const) {
         (list ?? []).forEach((r, i) => {
-            if (typeof r !== "string" || r.trim() === "" || r.includes(",")) out.push(problem(`sso.roles.${k}[${i}]`, r, "give a role name without commas (Open WebUI splits the list on ',')"));
+            if (typeof r !== "string" || r.trim() === "" || r.includes(","))
+                out.push(problem(`sso.roles.${k}[${i}]`, r, "give a role name without commas (Open WebUI splits the list on ',')"));
         });
     }
     (a.sso?.allowedDomains ?? []).forEach((d, i) => {
-        if (typeof d !== "string" || !/^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+)$/.test(d)) out.push(problem(`sso.allowedDomains[${i}]`, d, "give an email domain such as example.com"));
+        if (typeof d !== "string" || !/^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+)$/.test(d))
+            out.push(problem(`sso.allowedDomains[${i}]`, d, "give an email domain such as example.com"));
     });
     return out;
 }
@@ -121,7 +174,8 @@ function secretEnv(name: string, ref: SecretKeyRef): EnvVar {
 /** The sign-in env; client secrets by reference to the app Secret or to the user's Secret. */
 export function ssoEnv(a: { oidc?: Oidc; sso?: Sso }, url: string, appSecretName: pulumi.Input<string>): EnvVar[] {
     const env: EnvVar[] = [];
-    const secretOf = (p: Provider, c: SsoClient | Oidc) => secretEnv(CLIENT_SECRET_KEY[p], c.clientSecretRef ?? { name: appSecretName, key: CLIENT_SECRET_KEY[p] });
+    const secretOf = (p: Provider, c: SsoClient | Oidc) =>
+        secretEnv(CLIENT_SECRET_KEY[p], c.clientSecretRef ?? { name: appSecretName, key: CLIENT_SECRET_KEY[p] });
     const { oidc, sso } = a;
     if (oidc) {
         env.push(
@@ -139,12 +193,21 @@ export function ssoEnv(a: { oidc?: Oidc; sso?: Sso }, url: string, appSecretName
     }
     if (sso?.microsoft) {
         const m = sso.microsoft;
-        env.push(plain("MICROSOFT_CLIENT_ID", m.clientId), secretOf("microsoft", m), plain("MICROSOFT_CLIENT_TENANT_ID", m.tenantId), plain("MICROSOFT_REDIRECT_URI", `${url}/oauth/microsoft/callback`));
+        env.push(
+            plain("MICROSOFT_CLIENT_ID", m.clientId),
+            secretOf("microsoft", m),
+            plain("MICROSOFT_CLIENT_TENANT_ID", m.tenantId),
+            plain("MICROSOFT_REDIRECT_URI", `${url}/oauth/microsoft/callback`),
+        );
         if (m.scopes) env.push(plain("MICROSOFT_OAUTH_SCOPE", m.scopes));
         if (m.loginBaseUrl) env.push(plain("MICROSOFT_CLIENT_LOGIN_BASE_URL", m.loginBaseUrl));
     }
     if (sso?.github) {
-        env.push(plain("GITHUB_CLIENT_ID", sso.github.clientId), secretOf("github", sso.github), plain("GITHUB_CLIENT_REDIRECT_URI", `${url}/oauth/github/callback`));
+        env.push(
+            plain("GITHUB_CLIENT_ID", sso.github.clientId),
+            secretOf("github", sso.github),
+            plain("GITHUB_CLIENT_REDIRECT_URI", `${url}/oauth/github/callback`),
+        );
         if (sso.github.scopes) env.push(plain("GITHUB_CLIENT_SCOPE", sso.github.scopes));
     }
     const s = signInSettings(a);
@@ -162,7 +225,11 @@ export function ssoEnv(a: { oidc?: Oidc; sso?: Sso }, url: string, appSecretName
             if (sso.roles.adminRoles) env.push(plain("OAUTH_ADMIN_ROLES", sso.roles.adminRoles.join(",")));
         }
         if (sso?.groups) {
-            env.push(plain("ENABLE_OAUTH_GROUP_MANAGEMENT", true), plain("OAUTH_GROUP_CLAIM", sso.groups.claim ?? DEFAULTS["sso.groups.claim"].value), plain("ENABLE_OAUTH_GROUP_CREATION", sso.groups.createGroups ?? DEFAULTS["sso.groups.createGroups"].value));
+            env.push(
+                plain("ENABLE_OAUTH_GROUP_MANAGEMENT", true),
+                plain("OAUTH_GROUP_CLAIM", sso.groups.claim ?? DEFAULTS["sso.groups.claim"].value),
+                plain("ENABLE_OAUTH_GROUP_CREATION", sso.groups.createGroups ?? DEFAULTS["sso.groups.createGroups"].value),
+            );
         }
     }
     const th = sso?.trustedHeader;
@@ -178,13 +245,40 @@ export function ssoEnv(a: { oidc?: Oidc; sso?: Sso }, url: string, appSecretName
 
 /** Env names this module sets (the component manages them: refused in extraEnv). */
 export const SSO_ENV = [
-    "OAUTH_CLIENT_ID", "OAUTH_CLIENT_SECRET", "OPENID_PROVIDER_URL", "OPENID_REDIRECT_URI", "OAUTH_SCOPES", "OAUTH_PROVIDER_NAME",
-    "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "GOOGLE_REDIRECT_URI", "GOOGLE_OAUTH_SCOPE",
-    "MICROSOFT_CLIENT_ID", "MICROSOFT_CLIENT_SECRET", "MICROSOFT_CLIENT_TENANT_ID", "MICROSOFT_REDIRECT_URI", "MICROSOFT_OAUTH_SCOPE", "MICROSOFT_CLIENT_LOGIN_BASE_URL",
-    "GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "GITHUB_CLIENT_REDIRECT_URI", "GITHUB_CLIENT_SCOPE",
-    "ENABLE_OAUTH_SIGNUP", "OAUTH_MERGE_ACCOUNTS_BY_EMAIL", "ENABLE_STAR_SESSIONS_MIDDLEWARE", "OAUTH_ALLOWED_DOMAINS",
-    "ENABLE_OAUTH_ROLE_MANAGEMENT", "OAUTH_ROLES_CLAIM", "OAUTH_ALLOWED_ROLES", "OAUTH_ADMIN_ROLES",
-    "ENABLE_OAUTH_GROUP_MANAGEMENT", "OAUTH_GROUP_CLAIM", "ENABLE_OAUTH_GROUP_CREATION",
-    "WEBUI_AUTH_TRUSTED_EMAIL_HEADER", "WEBUI_AUTH_TRUSTED_NAME_HEADER", "WEBUI_AUTH_TRUSTED_GROUPS_HEADER", "WEBUI_AUTH_TRUSTED_ROLE_HEADER",
+    "OAUTH_CLIENT_ID",
+    "OAUTH_CLIENT_SECRET",
+    "OPENID_PROVIDER_URL",
+    "OPENID_REDIRECT_URI",
+    "OAUTH_SCOPES",
+    "OAUTH_PROVIDER_NAME",
+    "GOOGLE_CLIENT_ID",
+    "GOOGLE_CLIENT_SECRET",
+    "GOOGLE_REDIRECT_URI",
+    "GOOGLE_OAUTH_SCOPE",
+    "MICROSOFT_CLIENT_ID",
+    "MICROSOFT_CLIENT_SECRET",
+    "MICROSOFT_CLIENT_TENANT_ID",
+    "MICROSOFT_REDIRECT_URI",
+    "MICROSOFT_OAUTH_SCOPE",
+    "MICROSOFT_CLIENT_LOGIN_BASE_URL",
+    "GITHUB_CLIENT_ID",
+    "GITHUB_CLIENT_SECRET",
+    "GITHUB_CLIENT_REDIRECT_URI",
+    "GITHUB_CLIENT_SCOPE",
+    "ENABLE_OAUTH_SIGNUP",
+    "OAUTH_MERGE_ACCOUNTS_BY_EMAIL",
+    "ENABLE_STAR_SESSIONS_MIDDLEWARE",
+    "OAUTH_ALLOWED_DOMAINS",
+    "ENABLE_OAUTH_ROLE_MANAGEMENT",
+    "OAUTH_ROLES_CLAIM",
+    "OAUTH_ALLOWED_ROLES",
+    "OAUTH_ADMIN_ROLES",
+    "ENABLE_OAUTH_GROUP_MANAGEMENT",
+    "OAUTH_GROUP_CLAIM",
+    "ENABLE_OAUTH_GROUP_CREATION",
+    "WEBUI_AUTH_TRUSTED_EMAIL_HEADER",
+    "WEBUI_AUTH_TRUSTED_NAME_HEADER",
+    "WEBUI_AUTH_TRUSTED_GROUPS_HEADER",
+    "WEBUI_AUTH_TRUSTED_ROLE_HEADER",
     "ENABLE_LOGIN_FORM",
 ];

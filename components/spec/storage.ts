@@ -22,12 +22,18 @@ export function resolveStorage(a: OpenWebUiClusterArgs, defaultMode: ServiceMode
         s3AddressingStyle: s?.s3AddressingStyle ?? (storageMode === ServiceMode.Managed || storageMode === ServiceMode.SharedVolume ? undefined : "path"),
     };
     if (storageMode === ServiceMode.External && s?.s3EndpointUrl === undefined && s?.bucketName === undefined) {
-        problems.push(problem("storage.bucketName", undefined, "external storage needs storage.bucketName (and storage.s3EndpointUrl for S3-compatible stores)"));
+        problems.push(
+            problem("storage.bucketName", undefined, "external storage needs storage.bucketName (and storage.s3EndpointUrl for S3-compatible stores)"),
+        );
     }
     if ((s?.s3AccessKeyIdSecret === undefined) !== (s?.s3SecretAccessKeySecret === undefined)) {
         problems.push(problem("storage.s3AccessKeyIdSecret/s3SecretAccessKeySecret", "only one set", "set both, or neither to use the pod identity"));
     }
-    checkUrl(problems, "storage.s3EndpointUrl", s?.s3EndpointUrl, { schemes: ["http", "https"], fix: "use the http(s):// URL of the S3-compatible endpoint, e.g. https://s3.example.com", credentialsIn: "storage.s3AccessKeyIdSecret/s3SecretAccessKeySecret" });
+    checkUrl(problems, "storage.s3EndpointUrl", s?.s3EndpointUrl, {
+        schemes: ["http", "https"],
+        fix: "use the http(s):// URL of the S3-compatible endpoint, e.g. https://s3.example.com",
+        credentialsIn: "storage.s3AccessKeyIdSecret/s3SecretAccessKeySecret",
+    });
     if (storage.s3AddressingStyle !== undefined && !["path", "virtual", "auto"].includes(storage.s3AddressingStyle)) {
         problems.push(problem("storage.s3AddressingStyle", storage.s3AddressingStyle, "use path, virtual or auto"));
     }

@@ -39,19 +39,30 @@ export function trustedCaProblems(t: TrustedCa | undefined): string[] {
     if (t === undefined) return [];
     const out: string[] = [];
     const given = [t.configMapName !== undefined, t.secretName !== undefined].filter(Boolean).length;
-    if (given !== 1) out.push(problem("trustedCa", given ? "configMapName and secretName" : "neither configMapName nor secretName", "set exactly one: the ConfigMap or the Secret holding the PEM bundle"));
+    if (given !== 1)
+        out.push(
+            problem(
+                "trustedCa",
+                given ? "configMapName and secretName" : "neither configMapName nor secretName",
+                "set exactly one: the ConfigMap or the Secret holding the PEM bundle",
+            ),
+        );
     for (const f of ["configMapName", "secretName"] as const) {
         const v = t[f];
-        if (isKnown(v) && typeof v === "string" && !(v.length <= 253 && DNS_SUBDOMAIN.test(v))) out.push(problem(`trustedCa.${f}`, v, "use a Kubernetes object name (lowercase DNS subdomain)"));
+        if (isKnown(v) && typeof v === "string" && !(v.length <= 253 && DNS_SUBDOMAIN.test(v)))
+            out.push(problem(`trustedCa.${f}`, v, "use a Kubernetes object name (lowercase DNS subdomain)"));
     }
-    if (isKnown(t.key) && typeof t.key === "string" && !CONFIG_KEY.test(t.key)) out.push(problem("trustedCa.key", t.key, "use a ConfigMap/Secret key (letters, digits, '-', '_', '.')"));
+    if (isKnown(t.key) && typeof t.key === "string" && !CONFIG_KEY.test(t.key))
+        out.push(problem("trustedCa.key", t.key, "use a ConfigMap/Secret key (letters, digits, '-', '_', '.')"));
     return out;
 }
 
 /** The `trusted-ca` volume: the bundle as `ca.crt`. */
 export function trustedCaVolume(t: TrustedCa): Volume {
     const items = [{ key: t.key ?? DEFAULTS["trustedCa.key"].value, path: "ca.crt" }];
-    return t.secretName !== undefined ? { name: "trusted-ca", secret: { secretName: t.secretName, items } } : { name: "trusted-ca", configMap: { name: t.configMapName!, items } };
+    return t.secretName !== undefined
+        ? { name: "trusted-ca", secret: { secretName: t.secretName, items } }
+        : { name: "trusted-ca", configMap: { name: t.configMapName!, items } };
 }
 
 /**
@@ -60,7 +71,7 @@ export function trustedCaVolume(t: TrustedCa): Volume {
  */
 export const TRUSTED_CA_SCRIPT = [
     "set -eu",
-    'roots=/etc/ssl/certs/ca-certificates.crt',
+    "roots=/etc/ssl/certs/ca-certificates.crt",
     `[ -s "$roots" ] || roots="$(python -c 'import certifi; print(certifi.where())')"`,
     `cat "$roots" "${TRUSTED_CA_DIR}/ca.crt" > "${CA_BUNDLE_FILE}"`,
     `echo "trusted-ca: $(grep -c 'BEGIN CERTIFICATE' "${CA_BUNDLE_FILE}") certificates ($roots + ${TRUSTED_CA_DIR}/ca.crt)"`,
@@ -74,7 +85,11 @@ export interface PythonTrust {
     env: EnvVar[];
 }
 
-export function pythonTrust(t: TrustedCa | undefined, dbCaConfigMapName: pulumi.Input<string> | undefined, image: { ref: string; pullPolicy: string }): PythonTrust {
+export function pythonTrust(
+    t: TrustedCa | undefined,
+    dbCaConfigMapName: pulumi.Input<string> | undefined,
+    image: { ref: string; pullPolicy: string },
+): PythonTrust {
     const out: PythonTrust = { volumes: [], mounts: [], initContainers: [], env: [] };
     if (dbCaConfigMapName !== undefined) {
         out.volumes.push({ name: "db-ca", configMap: { name: dbCaConfigMapName, items: [{ key: "ca.crt", path: "ca.crt" }] } });

@@ -52,12 +52,26 @@ export function alarmsProblems(target: CloudTarget, a: Alarms | undefined): stri
     if (targets === undefined) return [];
     const out: string[] = [];
     if (!CLOUDS.includes(target) && targets.length) {
-        out.push(problem("alarms.notificationTargets", targets, "the kubernetes target creates no cloud alarms: remove it, set otel.prometheusRule: true and route the alerts in your Alertmanager"));
+        out.push(
+            problem(
+                "alarms.notificationTargets",
+                targets,
+                "the kubernetes target creates no cloud alarms: remove it, set otel.prometheusRule: true and route the alerts in your Alertmanager",
+            ),
+        );
     } else if (a?.enabled === false && targets.length) {
-        out.push(problem("alarms.notificationTargets", targets, "alarms.enabled is false, so nothing would notify them: remove the targets or turn the alarms on"));
+        out.push(
+            problem("alarms.notificationTargets", targets, "alarms.enabled is false, so nothing would notify them: remove the targets or turn the alarms on"),
+        );
     }
     if (targets.length > MAX_ALARM_TARGETS) {
-        out.push(problem("alarms.notificationTargets", `${targets.length} targets`, `give at most ${MAX_ALARM_TARGETS} (the clouds' limit of actions per alarm); fan out from one topic, channel or action group instead`));
+        out.push(
+            problem(
+                "alarms.notificationTargets",
+                `${targets.length} targets`,
+                `give at most ${MAX_ALARM_TARGETS} (the clouds' limit of actions per alarm); fan out from one topic, channel or action group instead`,
+            ),
+        );
     }
     const seen = new Set<string>();
     targets.forEach((t, i) => {

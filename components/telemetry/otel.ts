@@ -44,14 +44,26 @@ function after(opts: pulumi.CustomResourceOptions, extra: pulumi.Input<pulumi.Re
 }
 
 /** `<name>-otel`: the backend endpoint, the cloud exporters' secrets and the header values (as numbered variables). */
-function collectorSecret(name: string, args: CollectorArgs, labels: { [key: string]: string }, headers: pulumi.Output<{ [key: string]: string }>, opts: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
+function collectorSecret(
+    name: string,
+    args: CollectorArgs,
+    labels: { [key: string]: string },
+    headers: pulumi.Output<{ [key: string]: string }>,
+    opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Secret {
     const data = pulumi.all([headers, args.otel.exporterEndpoint ?? "", args.backend?.secretEnv ?? {}]).apply(([h, endpoint, cloudSecrets]) => {
         assertOtelTransport(endpoint, Object.keys(h).length);
         const out: Record<string, string> = { OTEL_BACKEND_ENDPOINT: endpoint, ...(cloudSecrets as Record<string, string>) };
-        Object.keys(h).sort().forEach((k, i) => (out[`OTEL_EXPORTER_HEADER_${i}`] = (h as Record<string, string>)[k]));
+        Object.keys(h)
+            .sort()
+            .forEach((k, i) => (out[`OTEL_EXPORTER_HEADER_${i}`] = (h as Record<string, string>)[k]));
         return out;
     });
-    return new k8s.core.v1.Secret(`${name}-otel`, { metadata: { name: `${name}-otel`, namespace: args.namespace, labels }, type: "Opaque", stringData: pulumi.secret(data) }, opts);
+    return new k8s.core.v1.Secret(
+        `${name}-otel`,
+        { metadata: { name: `${name}-otel`, namespace: args.namespace, labels }, type: "Opaque", stringData: pulumi.secret(data) },
+        opts,
+    );
 }
 
 /** The collector container: OTLP in, health and (opt-in) Prometheus ports, config and trust mounted. */
@@ -78,25 +90,41 @@ function collectorContainer(name: string, args: CollectorArgs): k8s.types.input.
 }
 
 /** The collector's pod template; `configHash` rolls it when the config or the header Secret changes (both referenced by name). */
-function collectorPodTemplate(name: string, args: CollectorArgs, labels: { [key: string]: string }, selector: { [key: string]: string }, configHash: pulumi.Output<string>) {
+function collectorPodTemplate(
+    name: string,
+    args: CollectorArgs,
+    labels: { [key: string]: string },
+    selector: { [key: string]: string },
+    configHash: pulumi.Output<string>,
+) {
     const trust = goTrust(args.trustedCa);
-    return withPodKnobs({
-        metadata: { labels: { ...labels, ...(args.backend?.identity.podLabels ?? {}) }, annotations: { "openwebui.io/config-hash": configHash } },
-        spec: {
-            serviceAccountName: collectorServiceAccountName(name),
-            automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurity(10001),
-            topologySpreadConstraints: [
-                { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
-            ],
-            containers: [collectorContainer(name, args)],
-            volumes: [{ name: "config", configMap: { name: `${name}-otel` } }, ...trust.volumes],
+    return withPodKnobs(
+        {
+            metadata: { labels: { ...labels, ...(args.backend?.identity.podLabels ?? {}) }, annotations: { "openwebui.io/config-hash": configHash } },
+            spec: {
+                serviceAccountName: collectorServiceAccountName(name),
+                automountServiceAccountToken: false,
+                securityContext: restrictedPodSecurity(10001),
+                topologySpreadConstraints: [
+                    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+                ],
+                containers: [collectorContainer(name, args)],
+                volumes: [{ name: "config", configMap: { name: `${name}-otel` } }, ...trust.volumes],
+            },
         },
-    }, args.knobs, { main: ["otel-collector"], selector });
+        args.knobs,
+        { main: ["otel-collector"], selector },
+    );
 }
 
 /** The collector's Service (OTLP gRPC/HTTP, Prometheus when scraped), its PDB and the opt-in ServiceMonitor. */
-function collectorService(name: string, args: CollectorArgs, labels: { [key: string]: string }, selector: { [key: string]: string }, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
+function collectorService(
+    name: string,
+    args: CollectorArgs,
+    labels: { [key: string]: string },
+    selector: { [key: string]: string },
+    opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Service {
     const metadata = { name: `${name}-otel-collector`, namespace: args.namespace, labels };
     const ports = [
         { name: "otlp-grpc", port: 4317, targetPort: "otlp-grpc", appProtocol: "grpc" },
@@ -107,12 +135,16 @@ function collectorService(name: string, args: CollectorArgs, labels: { [key: str
     new k8s.policy.v1.PodDisruptionBudget(`${name}-otel-collector`, { metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } }, opts);
     if (args.otel.serviceMonitor) {
         // Opt-in: the CRD cannot be detected at construction (README "Observability").
-        new k8s.apiextensions.CustomResource(`${name}-otel-collector`, {
-            apiVersion: "monitoring.coreos.com/v1",
-            kind: "ServiceMonitor",
-            metadata,
-            spec: { selector: { matchLabels: { ...selector } }, endpoints: [{ port: "prometheus", path: "/metrics", interval: "60s" }] },
-        }, after(opts, [service]));
+        new k8s.apiextensions.CustomResource(
+            `${name}-otel-collector`,
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "ServiceMonitor",
+                metadata,
+                spec: { selector: { matchLabels: { ...selector } }, endpoints: [{ port: "prometheus", path: "/metrics", interval: "60s" }] },
+            },
+            after(opts, [service]),
+        );
     }
     return service;
 }
@@ -125,10 +157,23 @@ export function createOtelCollector(name: string, args: CollectorArgs, opts: pul
     const headers = pulumi.output(args.otel.exporterHeaders ?? {});
     const headerNames = headers.apply((h) => Object.keys(h).sort());
     const config = pulumi.all([headerNames, backend?.config]).apply(([names, cloud]) => collectorConfig(args.otel, names, cloud));
-    const saMetadata = { name: collectorServiceAccountName(name), namespace: args.namespace, labels, annotations: backend?.identity.serviceAccountAnnotations ?? {} };
-    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-otel-collector`, { metadata: saMetadata, automountServiceAccountToken: false }, after(opts, backend?.identity.dependsOn ?? []));
+    const saMetadata = {
+        name: collectorServiceAccountName(name),
+        namespace: args.namespace,
+        labels,
+        annotations: backend?.identity.serviceAccountAnnotations ?? {},
+    };
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+        `${name}-otel-collector`,
+        { metadata: saMetadata, automountServiceAccountToken: false },
+        after(opts, backend?.identity.dependsOn ?? []),
+    );
     const secret = collectorSecret(name, args, labels, headers, opts);
-    const configMap = new k8s.core.v1.ConfigMap(`${name}-otel`, { metadata: { name: `${name}-otel`, namespace: args.namespace, labels }, data: { "config.yaml": config } }, opts);
+    const configMap = new k8s.core.v1.ConfigMap(
+        `${name}-otel`,
+        { metadata: { name: `${name}-otel`, namespace: args.namespace, labels }, data: { "config.yaml": config } },
+        opts,
+    );
     // Keyed: the header values are secrets and this annotation is plain (secretHygiene.ts).
     const configHash = keyedHash(args.hashKey, pulumi.all([config, headers, args.otel.exporterEndpoint ?? ""]));
     const debugOnly = String(backend === undefined && args.otel.exporterEndpoint === undefined);
@@ -159,7 +204,16 @@ export function provisionTelemetry(w: WiringContext, hashKey: pulumi.Output<stri
     const { name, spec } = w;
     if (!spec.otel.deployCollector) return undefined;
     const backend = spec.otel.cloudBackend ? w.platform.createTelemetry?.(w.ctx, collectorServiceAccountName(name)) : undefined;
-    const args = { otel: spec.otel, namespace: w.namespace, labels: w.labels, clusterDomain: spec.kubernetes.clusterDomain, knobs: spec.knobs.otelCollector, trustedCa: spec.trustedCa, hashKey, backend };
+    const args = {
+        otel: spec.otel,
+        namespace: w.namespace,
+        labels: w.labels,
+        clusterDomain: spec.kubernetes.clusterDomain,
+        knobs: spec.knobs.otelCollector,
+        trustedCa: spec.trustedCa,
+        hashKey,
+        backend,
+    };
     const otel = createOtelCollector(name, args, w.k8sOpts());
     backends.push({ role: "otel-collector", ports: [4317, 4318] });
     return otel;

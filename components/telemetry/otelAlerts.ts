@@ -42,7 +42,13 @@ export function alertRules(name: string, ns: string, minAvailable: number): obje
 
 /** A small dashboard: availability, restarts, CPU and memory of the release's pods. */
 export function dashboardJson(name: string, ns: string): string {
-    const panel = (id: number, title: string, expr: string, y: number) => ({ id, title, type: "timeseries", gridPos: { h: 8, w: 12, x: (id % 2) * 12, y }, targets: [{ expr, refId: "A" }] });
+    const panel = (id: number, title: string, expr: string, y: number) => ({
+        id,
+        title,
+        type: "timeseries",
+        gridPos: { h: 8, w: 12, x: (id % 2) * 12, y },
+        targets: [{ expr, refId: "A" }],
+    });
     const pods = `namespace="${ns}",pod=~"${name}-.*"`;
     return JSON.stringify({
         uid: `openwebui-${ns}-${name}`.slice(0, 40),
@@ -59,19 +65,33 @@ export function dashboardJson(name: string, ns: string): string {
     });
 }
 
-export function createAlerting(name: string, spec: ResolvedSpec, namespace: pulumi.Input<string>, labels: { [key: string]: string }, opts: pulumi.CustomResourceOptions): void {
+export function createAlerting(
+    name: string,
+    spec: ResolvedSpec,
+    namespace: pulumi.Input<string>,
+    labels: { [key: string]: string },
+    opts: pulumi.CustomResourceOptions,
+): void {
     if (spec.otel.prometheusRule) {
-        new k8s.apiextensions.CustomResource(`${name}-alerts`, {
-            apiVersion: "monitoring.coreos.com/v1",
-            kind: "PrometheusRule",
-            metadata: { name: `${name}-alerts`, namespace, labels },
-            spec: { groups: [{ name: `open-webui-${name}`, rules: alertRules(name, spec.namespace, spec.replicas.min) }] },
-        }, opts);
+        new k8s.apiextensions.CustomResource(
+            `${name}-alerts`,
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "PrometheusRule",
+                metadata: { name: `${name}-alerts`, namespace, labels },
+                spec: { groups: [{ name: `open-webui-${name}`, rules: alertRules(name, spec.namespace, spec.replicas.min) }] },
+            },
+            opts,
+        );
     }
     if (spec.otel.grafanaDashboard) {
-        new k8s.core.v1.ConfigMap(`${name}-dashboard`, {
-            metadata: { name: `${name}-dashboard`, namespace, labels: { ...labels, grafana_dashboard: "1" } },
-            data: { "open-webui.json": dashboardJson(name, spec.namespace) },
-        }, opts);
+        new k8s.core.v1.ConfigMap(
+            `${name}-dashboard`,
+            {
+                metadata: { name: `${name}-dashboard`, namespace, labels: { ...labels, grafana_dashboard: "1" } },
+                data: { "open-webui.json": dashboardJson(name, spec.namespace) },
+            },
+            opts,
+        );
     }
 }

@@ -22,7 +22,11 @@ function otlpBackend(otel: ResolvedOtel, headerNames: string[]): CollectorBacken
     return { extensions: {}, exporters: { [name]: exporter }, pipelines: { traces: [name], metrics: [name], logs: [name] } };
 }
 
-const DEBUG: CollectorBackendConfig = { extensions: {}, exporters: { debug: { verbosity: "basic" } }, pipelines: { traces: ["debug"], metrics: ["debug"], logs: ["debug"] } };
+const DEBUG: CollectorBackendConfig = {
+    extensions: {},
+    exporters: { debug: { verbosity: "basic" } },
+    pipelines: { traces: ["debug"], metrics: ["debug"], logs: ["debug"] },
+};
 
 /** Collector config (YAML). Secrets are `${env:...}` references, never literals. */
 export function collectorConfig(otel: ResolvedOtel, headerNames: string[], cloud?: CollectorBackendConfig): string {

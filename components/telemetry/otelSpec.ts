@@ -57,16 +57,40 @@ const RETENTION_DAYS: { [t: string]: number[] } = {
 export function otelBackendProblems(target: CloudTarget, o: Otel | undefined, r: ResolvedOtel): string[] {
     const out: string[] = [];
     if (o?.cloudBackend === true && target === CloudTarget.Kubernetes) {
-        out.push(problem("otel.cloudBackend", true, "the kubernetes target has no cloud backend: set otel.exporterEndpoint (your OTLP backend) or otel.collectorEndpoint"));
+        out.push(
+            problem(
+                "otel.cloudBackend",
+                true,
+                "the kubernetes target has no cloud backend: set otel.exporterEndpoint (your OTLP backend) or otel.collectorEndpoint",
+            ),
+        );
     }
     if (o?.cloudBackend === true && (o.exporterEndpoint !== undefined || o.collectorEndpoint !== undefined || o.debugOnly)) {
-        out.push(problem("otel.cloudBackend", true, "with exporterEndpoint/collectorEndpoint/debugOnly: choose one destination (drop cloudBackend, or the others)"));
+        out.push(
+            problem("otel.cloudBackend", true, "with exporterEndpoint/collectorEndpoint/debugOnly: choose one destination (drop cloudBackend, or the others)"),
+        );
     }
     if (!enumValues(OtelSampler).includes(r.sampler)) out.push(problem("otel.sampler", r.sampler, `use one of ${enumValues(OtelSampler).join(", ")}`));
-    if (typeof r.samplerRatio !== "number" || !(r.samplerRatio >= 0 && r.samplerRatio <= 1)) out.push(problem("otel.samplerRatio", r.samplerRatio, "use a number from 0 to 1 (0.1 keeps one trace in ten)"));
+    if (typeof r.samplerRatio !== "number" || !(r.samplerRatio >= 0 && r.samplerRatio <= 1))
+        out.push(problem("otel.samplerRatio", r.samplerRatio, "use a number from 0 to 1 (0.1 keeps one trace in ten)"));
     const allowed = RETENTION_DAYS[target];
-    if (allowed && !allowed.includes(r.logRetentionDays)) out.push(problem("otel.logRetentionDays", r.logRetentionDays, `use one of ${allowed.join(", ")} (the values ${target === CloudTarget.Aws ? "CloudWatch Logs" : "Application Insights"} accepts)`));
-    if (r.serviceMonitor && !r.prometheusScrape) out.push(problem("otel.serviceMonitor", true, "it scrapes the collector's Prometheus endpoint: set otel.prometheusScrape: true too"));
-    if (r.prometheusScrape && (!r.deployCollector || !r.metrics)) out.push(problem("otel.prometheusScrape", true, "needs the collector the component deploys with metrics on: set otel.metrics: true and no collectorEndpoint"));
+    if (allowed && !allowed.includes(r.logRetentionDays))
+        out.push(
+            problem(
+                "otel.logRetentionDays",
+                r.logRetentionDays,
+                `use one of ${allowed.join(", ")} (the values ${target === CloudTarget.Aws ? "CloudWatch Logs" : "Application Insights"} accepts)`,
+            ),
+        );
+    if (r.serviceMonitor && !r.prometheusScrape)
+        out.push(problem("otel.serviceMonitor", true, "it scrapes the collector's Prometheus endpoint: set otel.prometheusScrape: true too"));
+    if (r.prometheusScrape && (!r.deployCollector || !r.metrics))
+        out.push(
+            problem(
+                "otel.prometheusScrape",
+                true,
+                "needs the collector the component deploys with metrics on: set otel.metrics: true and no collectorEndpoint",
+            ),
+        );
     return out;
 }

@@ -34,7 +34,13 @@ function kubeconfig(): pulumi.Output<string> {
                             exec: {
                                 apiVersion: "client.authentication.k8s.io/v1beta1",
                                 command: "aws",
-                                args: ["eks", "get-token", "--cluster-name", clusterName, ...((region ?? awsConfig.get("region")) ? ["--region", (region ?? awsConfig.get("region"))!] : [])],
+                                args: [
+                                    "eks",
+                                    "get-token",
+                                    "--cluster-name",
+                                    clusterName,
+                                    ...((region ?? awsConfig.get("region")) ? ["--region", (region ?? awsConfig.get("region"))!] : []),
+                                ],
                             },
                         },
                     },

@@ -16,17 +16,23 @@ const aksResourceGroup = config.require("aksResourceGroup");
 
 // The existing cluster: region, OIDC issuer (Workload Identity) and, by default, its VNet.
 const aks = containerservice.getManagedClusterOutput({ resourceGroupName: aksResourceGroup, resourceName: aksName });
-const issuer = config.get("aksOidcIssuerUrl") ?? aks.apply((c) => {
-    if (!c.oidcIssuerProfile?.enabled || !c.oidcIssuerProfile.issuerURL || !c.securityProfile?.workloadIdentity?.enabled) {
-        throw new Error(`AKS cluster ${aksName}: enable the OIDC issuer and Workload Identity (az aks update --enable-oidc-issuer --enable-workload-identity)`);
-    }
-    return c.oidcIssuerProfile.issuerURL;
-});
-const vnetId = config.get("vnetId") ?? aks.apply((c) => {
-    const subnet = c.agentPoolProfiles?.find((p) => p.vnetSubnetID)?.vnetSubnetID;
-    if (!subnet) throw new Error(`AKS cluster ${aksName} uses a managed VNet: set vnetId (and subnets) explicitly`);
-    return subnet.replace(/\/subnets\/[^/]+$/i, "");
-});
+const issuer =
+    config.get("aksOidcIssuerUrl") ??
+    aks.apply((c) => {
+        if (!c.oidcIssuerProfile?.enabled || !c.oidcIssuerProfile.issuerURL || !c.securityProfile?.workloadIdentity?.enabled) {
+            throw new Error(
+                `AKS cluster ${aksName}: enable the OIDC issuer and Workload Identity (az aks update --enable-oidc-issuer --enable-workload-identity)`,
+            );
+        }
+        return c.oidcIssuerProfile.issuerURL;
+    });
+const vnetId =
+    config.get("vnetId") ??
+    aks.apply((c) => {
+        const subnet = c.agentPoolProfiles?.find((p) => p.vnetSubnetID)?.vnetSubnetID;
+        if (!subnet) throw new Error(`AKS cluster ${aksName} uses a managed VNet: set vnetId (and subnets) explicitly`);
+        return subnet.replace(/\/subnets\/[^/]+$/i, "");
+    });
 
 /** Kubeconfig: from config (`kubeconfig`, secret), or the cluster's user credentials (use kubelogin for Entra-enabled clusters). */
 function kubeconfig(): pulumi.Output<string> {

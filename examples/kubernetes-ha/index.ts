@@ -19,7 +19,12 @@ const cluster = new OpenWebUiCluster("chat", {
     createNamespace: config.getBoolean("createNamespace"),
     replicas: { min: config.getNumber("replicasMin") ?? 3, max: config.getNumber("replicasMax") ?? 10 },
     image: { tag: config.get("imageTag") },
-    tls: { enabled: config.getBoolean("tls"), allowInsecureHttp: config.getBoolean("allowInsecureHttp"), clusterIssuer: config.get("clusterIssuer"), secretName: config.get("tlsSecretName") },
+    tls: {
+        enabled: config.getBoolean("tls"),
+        allowInsecureHttp: config.getBoolean("allowInsecureHttp"),
+        clusterIssuer: config.get("clusterIssuer"),
+        secretName: config.get("tlsSecretName"),
+    },
     kubernetes: {
         dataTier: DataTier.HighlyAvailable,
         ingressClassName: config.get("ingressClassName"),
@@ -31,11 +36,16 @@ const cluster = new OpenWebUiCluster("chat", {
     database: {
         storageGb: config.getNumber("databaseStorageGb"),
         // Backups to S3 (CloudNativePG's Barman object store): a Secret with ACCESS_KEY_ID / ACCESS_SECRET_KEY.
-        backup: backupPath ? { destinationPath: backupPath, endpointUrl: config.get("backupEndpointUrl"), credentialsSecretName: config.require("backupCredentialsSecret") } : undefined,
+        backup: backupPath
+            ? { destinationPath: backupPath, endpointUrl: config.get("backupEndpointUrl"), credentialsSecretName: config.require("backupCredentialsSecret") }
+            : undefined,
     },
     storage: { storageClassName: config.get("sharedStorageClassName"), storageGb: config.getNumber("uploadsStorageGb") },
     otel: { exporterEndpoint: config.get("otlpEndpoint") },
-    rag: { openaiApiBaseUrls: config.get("openaiBaseUrl") ? [config.require("openaiBaseUrl")] : undefined, openaiApiKeys: config.getSecret("openaiApiKey")?.apply((k) => [k]) },
+    rag: {
+        openaiApiBaseUrls: config.get("openaiBaseUrl") ? [config.require("openaiBaseUrl")] : undefined,
+        openaiApiKeys: config.getSecret("openaiApiKey")?.apply((k) => [k]),
+    },
 });
 
 export const url = cluster.url;

@@ -31,7 +31,11 @@ const cluster = new OpenWebUiCluster("chat", {
     ...(external
         ? {
               // Existing Secrets in the release namespace, created by your secret manager.
-              database: { mode: ServiceMode.External, urlSecret: { name: "openwebui-postgres", key: "url" }, maxConnections: config.requireNumber("databaseMaxConnections") },
+              database: {
+                  mode: ServiceMode.External,
+                  urlSecret: { name: "openwebui-postgres", key: "url" },
+                  maxConnections: config.requireNumber("databaseMaxConnections"),
+              },
               redis: { mode: ServiceMode.External, urlSecret: { name: "openwebui-redis", key: "url" } },
               storage: {
                   mode: ServiceMode.External,
@@ -43,7 +47,10 @@ const cluster = new OpenWebUiCluster("chat", {
           }
         : {}),
     otel: { exporterEndpoint: config.get("otlpEndpoint") },
-    rag: { openaiApiBaseUrls: config.get("openaiBaseUrl") ? [config.require("openaiBaseUrl")] : undefined, openaiApiKeys: config.getSecret("openaiApiKey")?.apply((k) => [k]) },
+    rag: {
+        openaiApiBaseUrls: config.get("openaiBaseUrl") ? [config.require("openaiBaseUrl")] : undefined,
+        openaiApiKeys: config.getSecret("openaiApiKey")?.apply((k) => [k]),
+    },
 });
 
 export const url = cluster.url;

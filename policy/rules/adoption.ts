@@ -18,16 +18,20 @@ const valueOf = (argv: string[], flag: string): string | undefined => {
 
 export const importDataLoss = resourceRule({
     name: "owui-import-keeps-data",
-    description: "An Open WebUI import Job should neither delete the target's data first (`--on-nonempty replace`) nor drop the source's vectors (`--vectors skip`: knowledge bases answer nothing until re-indexed).",
-    remediation: "Component: importFrom.onNonEmpty refuse (or merge for a final delta) and importFrom.vectors copy (or reembed). Keep a backup of the target before a replace.",
+    description:
+        "An Open WebUI import Job should neither delete the target's data first (`--on-nonempty replace`) nor drop the source's vectors (`--vectors skip`: knowledge bases answer nothing until re-indexed).",
+    remediation:
+        "Component: importFrom.onNonEmpty refuse (or merge for a final delta) and importFrom.vectors copy (or reembed). Keep a backup of the target before a replace.",
     enforcementLevel: "advisory",
     severity: "medium",
     tags: ["durability", "adoption"],
     validateResource: (args, report) => {
         if (args.type !== TYPES.job) return;
         for (const argv of importerArgs(args.props)) {
-            if (valueOf(argv, "--on-nonempty") === "replace") report(`Job '${args.name}' imports with --on-nonempty replace: the target's Open WebUI data is deleted before the copy.`);
-            if (valueOf(argv, "--vectors") === "skip") report(`Job '${args.name}' imports with --vectors skip: knowledge bases lose their vectors (no answers until re-indexed).`);
+            if (valueOf(argv, "--on-nonempty") === "replace")
+                report(`Job '${args.name}' imports with --on-nonempty replace: the target's Open WebUI data is deleted before the copy.`);
+            if (valueOf(argv, "--vectors") === "skip")
+                report(`Job '${args.name}' imports with --vectors skip: knowledge bases lose their vectors (no answers until re-indexed).`);
         }
     },
 });

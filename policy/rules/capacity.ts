@@ -9,7 +9,8 @@ export const POOL_CHURN_ANNOTATION = "openwebui.io/pool-churn";
 export const poolChurn = resourceRule({
     name: "owui-pool-churn",
     description: `An Open WebUI Deployment whose database pool is below the size preset's steady use (annotation ${POOL_CHURN_ANNOTATION}): under the planned load each replica opens and closes Postgres connections (a login per request past the pool).`,
-    remediation: "Give the pool room: a bigger database size or database.maxConnections, fewer replicas.max, or no explicit database.poolSize below the preset's.",
+    remediation:
+        "Give the pool room: a bigger database size or database.maxConnections, fewer replicas.max, or no explicit database.poolSize below the preset's.",
     enforcementLevel: "advisory",
     severity: "medium",
     tags: ["capacity", "database"],

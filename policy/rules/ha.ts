@@ -1,7 +1,20 @@
 // HA rules: what every multi-replica Open WebUI needs (Postgres, Redis, an external vector
 // store, one shared WEBUI_SECRET_KEY, migrations off on replicas, probes, a PDB).
 import { TYPES, isUnknown, raw, get, arr, stackRule, type Json } from "./shape";
-import { SERVING_TYPES, workloadNamespace, plainValue, dependsOn, findOwuiWorkloads, describe, imagePatternSchema, patternOf, forHaWorkloads, has, maybeFrom, redactUrl } from "./workloads";
+import {
+    SERVING_TYPES,
+    workloadNamespace,
+    plainValue,
+    dependsOn,
+    findOwuiWorkloads,
+    describe,
+    imagePatternSchema,
+    patternOf,
+    forHaWorkloads,
+    has,
+    maybeFrom,
+    redactUrl,
+} from "./workloads";
 
 // ---- HA ------------------------------------------------------------------------------------
 
@@ -16,7 +29,8 @@ export const haPostgres = stackRule({
     validateStack: forHaWorkloads((w, { env }, report) => {
         const src = env.vars.get("DATABASE_URL");
         if (!src) {
-            if (!has(env, "DATABASE_URL")) report(`${describe(w)} runs several processes but DATABASE_URL is not set: it falls back to SQLite ("database is locked", corruption).`);
+            if (!has(env, "DATABASE_URL"))
+                report(`${describe(w)} runs several processes but DATABASE_URL is not set: it falls back to SQLite ("database is locked", corruption).`);
             return;
         }
         const v = plainValue(src);
@@ -28,7 +42,8 @@ export const haPostgres = stackRule({
 
 export const haRedis = stackRule({
     name: "owui-ha-requires-redis",
-    description: "An Open WebUI workload with more than one replica or worker needs Redis and the redis websocket manager (REDIS_URL, WEBSOCKET_MANAGER=redis, ENABLE_WEBSOCKET_SUPPORT=true).",
+    description:
+        "An Open WebUI workload with more than one replica or worker needs Redis and the redis websocket manager (REDIS_URL, WEBSOCKET_MANAGER=redis, ENABLE_WEBSOCKET_SUPPORT=true).",
     remediation: "Set REDIS_URL (from a Secret), WEBSOCKET_MANAGER=redis and ENABLE_WEBSOCKET_SUPPORT=true on every replica.",
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -39,9 +54,13 @@ export const haRedis = stackRule({
         if (!has(env, "REDIS_URL")) missing.push("REDIS_URL is not set");
         else {
             const v = plainValue(env.vars.get("REDIS_URL"));
-            if (v.known && env.vars.has("REDIS_URL") && !/^rediss?:\/\//i.test(v.value ?? "")) missing.push(`REDIS_URL=${JSON.stringify(redactUrl(v.value ?? ""))} is not a redis:// or rediss:// URL`);
+            if (v.known && env.vars.has("REDIS_URL") && !/^rediss?:\/\//i.test(v.value ?? ""))
+                missing.push(`REDIS_URL=${JSON.stringify(redactUrl(v.value ?? ""))} is not a redis:// or rediss:// URL`);
         }
-        for (const [name, expected] of [["WEBSOCKET_MANAGER", "redis"], ["ENABLE_WEBSOCKET_SUPPORT", "true"]] as const) {
+        for (const [name, expected] of [
+            ["WEBSOCKET_MANAGER", "redis"],
+            ["ENABLE_WEBSOCKET_SUPPORT", "true"],
+        ] as const) {
             if (!env.vars.has(name)) {
                 if (!has(env, name)) missing.push(`${name} is not set (need ${expected})`);
                 continue;
@@ -58,7 +77,8 @@ const NON_EMBEDDED_VECTOR_DBS = ["pgvector", "qdrant", "milvus", "opensearch", "
 export const haVectorStore = stackRule({
     name: "owui-ha-requires-external-vector-db",
     description: "An Open WebUI workload with more than one replica or worker must not use the embedded Chroma (SQLite) vector store.",
-    remediation: "Set VECTOR_DB=pgvector (or qdrant, milvus, opensearch, elasticsearch, pinecone), or VECTOR_DB=chroma with CHROMA_HTTP_HOST pointing at a Chroma server.",
+    remediation:
+        "Set VECTOR_DB=pgvector (or qdrant, milvus, opensearch, elasticsearch, pinecone), or VECTOR_DB=chroma with CHROMA_HTTP_HOST pointing at a Chroma server.",
     enforcementLevel: "mandatory",
     severity: "critical",
     tags: ["ha"],
@@ -66,7 +86,8 @@ export const haVectorStore = stackRule({
     validateStack: forHaWorkloads((w, { env }, report) => {
         const src = env.vars.get("VECTOR_DB");
         if (!src) {
-            if (!has(env, "VECTOR_DB")) report(`${describe(w)}: VECTOR_DB is not set, so the embedded Chroma (SQLite) is used; it crashes with several processes.`);
+            if (!has(env, "VECTOR_DB"))
+                report(`${describe(w)}: VECTOR_DB is not set, so the embedded Chroma (SQLite) is used; it crashes with several processes.`);
             return;
         }
         const v = plainValue(src);
@@ -77,7 +98,9 @@ export const haVectorStore = stackRule({
                 report(`${describe(w)}: VECTOR_DB=${JSON.stringify(v.value)} without CHROMA_HTTP_HOST is the embedded Chroma (SQLite).`);
             }
         } else if (!NON_EMBEDDED_VECTOR_DBS.includes(db)) {
-            report(`${describe(w)}: VECTOR_DB=${JSON.stringify(v.value)} is not a known client/server vector database (${NON_EMBEDDED_VECTOR_DBS.join(", ")}, chroma with CHROMA_HTTP_HOST).`);
+            report(
+                `${describe(w)}: VECTOR_DB=${JSON.stringify(v.value)} is not a known client/server vector database (${NON_EMBEDDED_VECTOR_DBS.join(", ")}, chroma with CHROMA_HTTP_HOST).`,
+            );
         }
     }),
 });
@@ -85,7 +108,8 @@ export const haVectorStore = stackRule({
 export const haSharedSecretKey = stackRule({
     name: "owui-ha-shared-secret-key",
     description: "Every replica of a multi-process Open WebUI must read one shared WEBUI_SECRET_KEY from a Kubernetes Secret (not missing, not a literal).",
-    remediation: "Generate one random key, store it in a Kubernetes Secret and reference it with valueFrom.secretKeyRef on every Open WebUI workload of the namespace.",
+    remediation:
+        "Generate one random key, store it in a Kubernetes Secret and reference it with valueFrom.secretKeyRef on every Open WebUI workload of the namespace.",
     enforcementLevel: "mandatory",
     severity: "critical",
     tags: ["ha", "secrets"],
@@ -98,7 +122,10 @@ export const haSharedSecretKey = stackRule({
                 const src = env.vars.get("WEBUI_SECRET_KEY");
                 if (!src) {
                     if (env.opaqueSources.some((s) => s.startsWith("secret"))) continue; // may come from an envFrom Secret
-                    report(`${describe(w)}: WEBUI_SECRET_KEY is not set; each container then writes its own random key (login loops, 401s across replicas)${maybeFrom(env)}.`, w.resource.urn);
+                    report(
+                        `${describe(w)}: WEBUI_SECRET_KEY is not set; each container then writes its own random key (login loops, 401s across replicas)${maybeFrom(env)}.`,
+                        w.resource.urn,
+                    );
                 } else if (src.kind === "literal") {
                     report(`${describe(w)}: WEBUI_SECRET_KEY is a literal value in the pod spec; reference a Kubernetes Secret instead.`, w.resource.urn);
                 } else if (src.kind === "configMap") {
@@ -112,15 +139,20 @@ export const haSharedSecretKey = stackRule({
         }
         for (const [ns, set] of refs) {
             const known = [...set].filter((r) => !r.includes("(computed)"));
-            if (known.length > 1) report(`Open WebUI workloads in namespace '${ns}' read WEBUI_SECRET_KEY from different Secrets (${known.join(", ")}); they must share one key.`);
+            if (known.length > 1)
+                report(
+                    `Open WebUI workloads in namespace '${ns}' read WEBUI_SECRET_KEY from different Secrets (${known.join(", ")}); they must share one key.`,
+                );
         }
     },
 });
 
 export const haMigrations = stackRule({
     name: "owui-ha-migrations-disabled-on-replicas",
-    description: "Serving Open WebUI Deployments/StatefulSets with more than one replica must set ENABLE_DB_MIGRATIONS=false (migrations run once, in a dedicated Job or a single primary).",
-    remediation: "Set ENABLE_DB_MIGRATIONS=false on the scaled workload and run migrations from one process (e.g. a pre-upgrade Job with ENABLE_DB_MIGRATIONS=true).",
+    description:
+        "Serving Open WebUI Deployments/StatefulSets with more than one replica must set ENABLE_DB_MIGRATIONS=false (migrations run once, in a dedicated Job or a single primary).",
+    remediation:
+        "Set ENABLE_DB_MIGRATIONS=false on the scaled workload and run migrations from one process (e.g. a pre-upgrade Job with ENABLE_DB_MIGRATIONS=true).",
     enforcementLevel: "mandatory",
     severity: "high",
     tags: ["ha"],
@@ -133,11 +165,16 @@ export const haMigrations = stackRule({
             for (const { env } of w.containers) {
                 const src = env.vars.get("ENABLE_DB_MIGRATIONS");
                 if (!src) {
-                    if (!has(env, "ENABLE_DB_MIGRATIONS")) report(`${describe(w)}: ENABLE_DB_MIGRATIONS is not set (defaults to true): every replica runs migrations at start-up.`, w.resource.urn);
+                    if (!has(env, "ENABLE_DB_MIGRATIONS"))
+                        report(
+                            `${describe(w)}: ENABLE_DB_MIGRATIONS is not set (defaults to true): every replica runs migrations at start-up.`,
+                            w.resource.urn,
+                        );
                     continue;
                 }
                 const v = plainValue(src);
-                if (v.known && String(v.value).toLowerCase() !== "false") report(`${describe(w)}: ENABLE_DB_MIGRATIONS=${JSON.stringify(v.value)}; must be "false" on scaled replicas.`, w.resource.urn);
+                if (v.known && String(v.value).toLowerCase() !== "false")
+                    report(`${describe(w)}: ENABLE_DB_MIGRATIONS=${JSON.stringify(v.value)}; must be "false" on scaled replicas.`, w.resource.urn);
             }
         }
     },
@@ -162,7 +199,8 @@ export const haProbes = stackRule({
         const live = [probePath(container.livenessProbe), probePath(container.startupProbe)];
         if (!live.includes("/health")) problems.push(`no liveness/startup probe on /health (got ${JSON.stringify(live.filter((p) => p !== undefined))})`);
         const ready = probePath(container.readinessProbe);
-        if (ready !== "/health" && ready !== "/health/db") problems.push(`readiness probe ${ready === undefined ? "missing" : `on ${JSON.stringify(ready)}`} (need /health or /health/db)`);
+        if (ready !== "/health" && ready !== "/health/db")
+            problems.push(`readiness probe ${ready === undefined ? "missing" : `on ${JSON.stringify(ready)}`} (need /health or /health/db)`);
         if (problems.length) report(`${describe(w)} container '${container.name}': ${problems.join("; ")}.`);
     }),
 });
@@ -182,10 +220,18 @@ function selectorMatches(selector: Json, labels: Record<string, Json>): boolean 
         const val = labels[e.key];
         const values = arr(e.values);
         switch (e.operator) {
-            case "In": if (!values.includes(val)) return false; break;
-            case "NotIn": if (values.includes(val)) return false; break;
-            case "Exists": if (val === undefined) return false; break;
-            case "DoesNotExist": if (val !== undefined) return false; break;
+            case "In":
+                if (!values.includes(val)) return false;
+                break;
+            case "NotIn":
+                if (values.includes(val)) return false;
+                break;
+            case "Exists":
+                if (val === undefined) return false;
+                break;
+            case "DoesNotExist":
+                if (val !== undefined) return false;
+                break;
         }
     }
     return true;

@@ -21,7 +21,6 @@ export const SECRET_ENV_NAMES = [
 /** Env vars holding URLs that are secret only when they embed a password. */
 export const URL_ENV_NAMES = ["DATABASE_URL", "PGVECTOR_DB_URL", "REDIS_URL", "WEBSOCKET_REDIS_URL"];
 
-
 function literalSecretProblems(name: string, value: Json): string | undefined {
     if (SECRET_ENV_NAMES.includes(name)) {
         if (value === undefined || value === null || value === "") return undefined;
@@ -36,7 +35,8 @@ function literalSecretProblems(name: string, value: Json): string | undefined {
 
 export const noLiteralSecrets = resourceRule({
     name: "no-literal-secrets-in-pod-env",
-    description: "Secrets (WEBUI_SECRET_KEY, storage keys, OAuth/OpenAI keys, URLs with passwords) must reach pods through Kubernetes Secrets (secretKeyRef/envFrom secretRef), never as a literal env `value` or a ConfigMap entry.",
+    description:
+        "Secrets (WEBUI_SECRET_KEY, storage keys, OAuth/OpenAI keys, URLs with passwords) must reach pods through Kubernetes Secrets (secretKeyRef/envFrom secretRef), never as a literal env `value` or a ConfigMap entry.",
     remediation: "Store the value in a Kubernetes Secret (from a Pulumi secret) and use valueFrom.secretKeyRef; prefer workload identity over storage keys.",
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -67,8 +67,10 @@ const STATIC_KEY_ENV = ["S3_SECRET_ACCESS_KEY", "AZURE_STORAGE_KEY", "GOOGLE_APP
 
 export const noStaticStorageKeys = resourceRule({
     name: "no-static-cloud-storage-keys",
-    description: "Open WebUI should reach object storage through workload identity (IRSA/Pod Identity, GKE Workload Identity, AKS Workload Identity), not long-lived keys, even from a Secret; no IAM access keys or service-account keys in the stack.",
-    remediation: "Remove S3_SECRET_ACCESS_KEY / AZURE_STORAGE_KEY / GOOGLE_APPLICATION_CREDENTIALS_JSON and bind the pod's ServiceAccount to a cloud identity scoped to the bucket. (Keys for an S3-compatible store other than AWS S3, named by S3_ENDPOINT_URL, are not reported: such stores have no workload identity.)",
+    description:
+        "Open WebUI should reach object storage through workload identity (IRSA/Pod Identity, GKE Workload Identity, AKS Workload Identity), not long-lived keys, even from a Secret; no IAM access keys or service-account keys in the stack.",
+    remediation:
+        "Remove S3_SECRET_ACCESS_KEY / AZURE_STORAGE_KEY / GOOGLE_APPLICATION_CREDENTIALS_JSON and bind the pod's ServiceAccount to a cloud identity scoped to the bucket. (Keys for an S3-compatible store other than AWS S3, named by S3_ENDPOINT_URL, are not reported: such stores have no workload identity.)",
     enforcementLevel: "advisory",
     severity: "medium",
     tags: ["security", "identity"],
@@ -81,10 +83,12 @@ export const noStaticStorageKeys = resourceRule({
             // An S3-compatible store other than AWS S3 (in-cluster SeaweedFS, Ceph RGW, ...) has no
             // workload identity to offer: its keys are the only way in, so they are not reported.
             const endpoint = arr(c?.env).find((e: Json) => e?.name === "S3_ENDPOINT_URL")?.value;
-            const nonAwsS3 = typeof endpoint === "string" && endpoint !== "" && !/(^|[./])amazonaws\.com(\.cn)?(:\d+)?(\/|$)/.test(endpoint.replace(/^[a-z]+:\/\//, ""));
+            const nonAwsS3 =
+                typeof endpoint === "string" && endpoint !== "" && !/(^|[./])amazonaws\.com(\.cn)?(:\d+)?(\/|$)/.test(endpoint.replace(/^[a-z]+:\/\//, ""));
             for (const e of arr(c?.env)) {
                 if (e?.name === "S3_SECRET_ACCESS_KEY" && nonAwsS3) continue;
-                if (e && STATIC_KEY_ENV.includes(e.name)) report(`${args.type.split(":").pop()} '${objName(p) ?? args.name}' container '${c.name}' uses a static storage key (${e.name}).`);
+                if (e && STATIC_KEY_ENV.includes(e.name))
+                    report(`${args.type.split(":").pop()} '${objName(p) ?? args.name}' container '${c.name}' uses a static storage key (${e.name}).`);
             }
         }
     },
@@ -93,7 +97,8 @@ export const noStaticStorageKeys = resourceRule({
 export const nonRootPods = resourceRule({
     name: "owui-pods-non-root",
     description: "Open WebUI pods must run as non-root (runAsNonRoot=true) with allowPrivilegeEscalation=false on every container.",
-    remediation: "Set pod securityContext.runAsNonRoot=true (and runAsUser/fsGroup), container securityContext.allowPrivilegeEscalation=false, capabilities drop ALL; give the data/static/cache directories writable volumes and set WEBUI_SECRET_KEY.",
+    remediation:
+        "Set pod securityContext.runAsNonRoot=true (and runAsUser/fsGroup), container securityContext.allowPrivilegeEscalation=false, capabilities drop ALL; give the data/static/cache directories writable volumes and set WEBUI_SECRET_KEY.",
     enforcementLevel: "mandatory",
     severity: "high",
     tags: ["security", "pod-security"],

@@ -107,7 +107,6 @@ export const arr = (v: Json): Json[] => (Array.isArray(v) ? v : []);
 /** `true` or a value that cannot be known yet. */
 export const isTrueOrUnknown = (v: unknown): boolean => v === true || isUnknown(v);
 
-
 // ---------------------------------------------------------------------------------------------
 // Rule definitions
 // ---------------------------------------------------------------------------------------------

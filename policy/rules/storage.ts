@@ -6,8 +6,10 @@ const PUBLIC_ACLS = new Set(["public-read", "public-read-write", "authenticated-
 
 export const bucketSecurity = resourceRule({
     name: "object-storage-private-and-encrypted",
-    description: "Upload buckets must be private and reached over TLS: S3 public access block all true and no public ACL; GCS publicAccessPrevention=enforced with uniform access and no allUsers grants; Azure allowBlobPublicAccess=false, HTTPS only, private containers.",
-    remediation: "AWS: BucketPublicAccessBlock with all four flags true, no public-read ACL. GCP: publicAccessPrevention=\"enforced\", uniformBucketLevelAccess=true. Azure: allowBlobPublicAccess=false, enableHttpsTrafficOnly=true, containers with publicAccess None.",
+    description:
+        "Upload buckets must be private and reached over TLS: S3 public access block all true and no public ACL; GCS publicAccessPrevention=enforced with uniform access and no allUsers grants; Azure allowBlobPublicAccess=false, HTTPS only, private containers.",
+    remediation:
+        'AWS: BucketPublicAccessBlock with all four flags true, no public-read ACL. GCP: publicAccessPrevention="enforced", uniformBucketLevelAccess=true. Azure: allowBlobPublicAccess=false, enableHttpsTrafficOnly=true, containers with publicAccess None.',
     enforcementLevel: "mandatory",
     severity: "critical",
     tags: ["security", "storage"],
@@ -26,12 +28,15 @@ export const bucketSecurity = resourceRule({
                 if (PUBLIC_ACLS.has(p.acl)) report(`S3 ${args.type.split(":").pop()} '${args.name}' has acl=${p.acl}.`);
                 for (const g of arr(get(p, "accessControlPolicy", "grants"))) {
                     const uri = g?.grantee?.uri;
-                    if (typeof uri === "string" && /AllUsers|AuthenticatedUsers/.test(uri)) report(`S3 ${args.type.split(":").pop()} '${args.name}' grants ${g.permission} to ${uri}.`);
+                    if (typeof uri === "string" && /AllUsers|AuthenticatedUsers/.test(uri))
+                        report(`S3 ${args.type.split(":").pop()} '${args.name}' grants ${g.permission} to ${uri}.`);
                 }
                 return;
             case TYPES.gcsBucket:
-                if (!isUnknown(p.publicAccessPrevention) && p.publicAccessPrevention !== "enforced") report(`GCS bucket '${args.name}' has publicAccessPrevention=${p.publicAccessPrevention ?? "unset (inherited)"}; set "enforced".`);
-                if (!isTrueOrUnknown(p.uniformBucketLevelAccess)) report(`GCS bucket '${args.name}' has uniformBucketLevelAccess=${p.uniformBucketLevelAccess}; set true.`);
+                if (!isUnknown(p.publicAccessPrevention) && p.publicAccessPrevention !== "enforced")
+                    report(`GCS bucket '${args.name}' has publicAccessPrevention=${p.publicAccessPrevention ?? "unset (inherited)"}; set "enforced".`);
+                if (!isTrueOrUnknown(p.uniformBucketLevelAccess))
+                    report(`GCS bucket '${args.name}' has uniformBucketLevelAccess=${p.uniformBucketLevelAccess}; set true.`);
                 return;
             case TYPES.gcsBucketIamMember:
             case TYPES.gcsBucketIamBinding: {
@@ -40,9 +45,11 @@ export const bucketSecurity = resourceRule({
                 return;
             }
             case TYPES.storageAccount:
-                if (p.allowBlobPublicAccess !== false && !isUnknown(p.allowBlobPublicAccess)) report(`Storage account '${args.name}' has allowBlobPublicAccess=${p.allowBlobPublicAccess}; set false explicitly.`);
+                if (p.allowBlobPublicAccess !== false && !isUnknown(p.allowBlobPublicAccess))
+                    report(`Storage account '${args.name}' has allowBlobPublicAccess=${p.allowBlobPublicAccess}; set false explicitly.`);
                 if (p.enableHttpsTrafficOnly === false) report(`Storage account '${args.name}' has enableHttpsTrafficOnly=false.`);
-                if (typeof p.minimumTlsVersion === "string" && /TLS1_[01]$/.test(p.minimumTlsVersion)) report(`Storage account '${args.name}' allows ${p.minimumTlsVersion}.`);
+                if (typeof p.minimumTlsVersion === "string" && /TLS1_[01]$/.test(p.minimumTlsVersion))
+                    report(`Storage account '${args.name}' allows ${p.minimumTlsVersion}.`);
                 return;
             case TYPES.blobContainer:
                 if (p.publicAccess === "Blob" || p.publicAccess === "Container") report(`Blob container '${args.name}' has publicAccess=${p.publicAccess}.`);
@@ -54,7 +61,8 @@ export const bucketSecurity = resourceRule({
 export const s3PublicAccessBlockPresent = stackRule({
     name: "s3-bucket-has-public-access-block",
     description: "Every S3 bucket of the stack needs its own BucketPublicAccessBlock (all four flags true).",
-    remediation: "Create an aws.s3.BucketPublicAccessBlock with bucket=<bucket>.id and blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets all true.",
+    remediation:
+        "Create an aws.s3.BucketPublicAccessBlock with bucket=<bucket>.id and blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets all true.",
     enforcementLevel: "mandatory",
     severity: "high",
     tags: ["security", "storage"],

@@ -24,7 +24,8 @@ export function telemetryGap(env: EnvView): string | undefined {
     if (on.value === undefined) return undefined; // from an opaque envFrom source
     if (String(on.value).toLowerCase() !== "true") return `telemetry is off (ENABLE_OTEL=${on.value})`;
     const traces = value("ENABLE_OTEL_TRACES");
-    if (traces.known && traces.value !== undefined && String(traces.value).toLowerCase() !== "true") return `it keeps no traces (ENABLE_OTEL_TRACES=${traces.value})`;
+    if (traces.known && traces.value !== undefined && String(traces.value).toLowerCase() !== "true")
+        return `it keeps no traces (ENABLE_OTEL_TRACES=${traces.value})`;
     const sampler = value("OTEL_TRACES_SAMPLER");
     if (!sampler.known) return undefined;
     if (/always_off$/.test(String(sampler.value ?? ""))) return `it keeps no traces (OTEL_TRACES_SAMPLER=${sampler.value})`;
@@ -37,8 +38,10 @@ export function telemetryGap(env: EnvView): string | undefined {
 
 export const telemetryOn = stackRule({
     name: "owui-telemetry",
-    description: "On a cloud target (the stack creates aws/gcp/azure-native resources), Open WebUI serving containers send telemetry (ENABLE_OTEL=true) and keep traces (ENABLE_OTEL_TRACES not false, a sampler other than always_off, a ratio above 0). Off with otel.enabled=false, otel.traces=false or otel.samplerRatio=0; on kubernetes telemetry is off by default and not checked.",
-    remediation: "Keep otel.enabled (default true on aws/gcp/azure: a collector exporting to the cloud's own backends), otel.traces and a samplerRatio above 0 (default 0.1); or send telemetry elsewhere with otel.exporterEndpoint / otel.collectorEndpoint.",
+    description:
+        "On a cloud target (the stack creates aws/gcp/azure-native resources), Open WebUI serving containers send telemetry (ENABLE_OTEL=true) and keep traces (ENABLE_OTEL_TRACES not false, a sampler other than always_off, a ratio above 0). Off with otel.enabled=false, otel.traces=false or otel.samplerRatio=0; on kubernetes telemetry is off by default and not checked.",
+    remediation:
+        "Keep otel.enabled (default true on aws/gcp/azure: a collector exporting to the cloud's own backends), otel.traces and a samplerRatio above 0 (default 0.1); or send telemetry elsewhere with otel.exporterEndpoint / otel.collectorEndpoint.",
     enforcementLevel: "advisory",
     severity: "low",
     tags: ["observability"],

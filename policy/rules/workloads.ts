@@ -117,7 +117,8 @@ export function envOf(container: Json, namespace: string, idx?: StackIndex): Env
                 opaqueSources.push(`configMap ${isUnknown(cmName) ? "(computed)" : cmName}`);
                 continue;
             }
-            for (const [k, v] of Object.entries(cm.data ?? {})) vars.set(prefix + k, { kind: "configMap", name: cmName, key: k, value: v, known: !isUnknown(v) });
+            for (const [k, v] of Object.entries(cm.data ?? {}))
+                vars.set(prefix + k, { kind: "configMap", name: cmName, key: k, value: v, known: !isUnknown(v) });
         } else if (secName !== undefined) {
             const s = typeof secName === "string" && !isUnknown(secName) ? idx?.secrets.get(`${namespace}/${secName}`) : undefined;
             if (!s || !s.keys) {
@@ -148,7 +149,8 @@ export function envOf(container: Json, namespace: string, idx?: StackIndex): Env
 /** Plain value of a variable when it is known (literal or resolved ConfigMap entry). */
 export function plainValue(src: EnvSource | undefined): { known: boolean; value?: string } {
     if (!src) return { known: true, value: undefined };
-    if (src.kind === "literal") return isUnknown(src.value) ? { known: false } : { known: true, value: src.value === undefined || src.value === null ? "" : String(src.value) };
+    if (src.kind === "literal")
+        return isUnknown(src.value) ? { known: false } : { known: true, value: src.value === undefined || src.value === null ? "" : String(src.value) };
     if (src.kind === "configMap") return src.known ? { known: true, value: String(src.value) } : { known: false };
     return { known: false };
 }

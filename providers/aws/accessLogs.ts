@@ -67,7 +67,15 @@ export function logBucketPolicy(bucketArn: string, accountId: string, partition:
             denyInsecureTransport(bucketArn),
             { Sid: "AlbLogDelivery", Effect: "Allow", Principal: { Service: ELB_LOG_DELIVERY }, Action: "s3:PutObject", Resource: albObjects },
             ...(legacy
-                ? [{ Sid: "AlbLogDeliveryRegionalAccount", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${legacy}:root` }, Action: "s3:PutObject", Resource: albObjects }]
+                ? [
+                      {
+                          Sid: "AlbLogDeliveryRegionalAccount",
+                          Effect: "Allow",
+                          Principal: { AWS: `arn:${partition}:iam::${legacy}:root` },
+                          Action: "s3:PutObject",
+                          Resource: albObjects,
+                      },
+                  ]
                 : []),
             {
                 Sid: "S3ServerAccessLogs",
@@ -104,7 +112,11 @@ export function logBucket(ctx: ProviderContext): LogBucket {
         { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true, ...region },
         opts(),
     );
-    new s3.BucketOwnershipControls(`${ctx.name}-access-logs-ownership`, { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" }, ...region }, opts());
+    new s3.BucketOwnershipControls(
+        `${ctx.name}-access-logs-ownership`,
+        { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" }, ...region },
+        opts(),
+    );
     new s3.BucketServerSideEncryptionConfiguration(
         `${ctx.name}-access-logs-encryption`,
         { bucket: bucket.bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }], ...region },
@@ -114,13 +126,15 @@ export function logBucket(ctx: ProviderContext): LogBucket {
         `${ctx.name}-access-logs-lifecycle`,
         {
             bucket: bucket.bucket,
-            rules: [{
-                id: "expire-access-logs",
-                status: "Enabled",
-                filter: { prefix: "" },
-                expiration: { days: logRetentionDays(spec) },
-                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-            }],
+            rules: [
+                {
+                    id: "expire-access-logs",
+                    status: "Enabled",
+                    filter: { prefix: "" },
+                    expiration: { days: logRetentionDays(spec) },
+                    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                },
+            ],
             ...region,
         },
         opts(),
@@ -129,7 +143,9 @@ export function logBucket(ctx: ProviderContext): LogBucket {
         `${ctx.name}-access-logs-policy`,
         {
             bucket: bucket.bucket,
-            policy: pulumi.all([bucket.arn, s.accountId, s.partition, s.region]).apply(([arn, account, partition, r]) => JSON.stringify(logBucketPolicy(arn, account, partition, r))),
+            policy: pulumi
+                .all([bucket.arn, s.accountId, s.partition, s.region])
+                .apply(([arn, account, partition, r]) => JSON.stringify(logBucketPolicy(arn, account, partition, r))),
             ...region,
         },
         opts({ dependsOn: [publicAccess] }),

@@ -75,12 +75,24 @@ function cacheAlarms(ctx: ProviderContext, targets: string[], cache: ManagedCach
     const spec = ctx.spec;
     const nodes = (spec.redis.cluster ? cacheShards(spec) : 1) * (1 + cacheReplicas(spec));
     if (nodes > MAX_ALARM_METRICS) {
-        void pulumi.log.warn(`alarms: the cache has ${nodes} nodes; CloudWatch alarms take at most ${MAX_ALARM_METRICS} metrics, so the memory and eviction alarms watch the first ${MAX_ALARM_METRICS} only`, ctx.parent);
+        void pulumi.log.warn(
+            `alarms: the cache has ${nodes} nodes; CloudWatch alarms take at most ${MAX_ALARM_METRICS} metrics, so the memory and eviction alarms watch the first ${MAX_ALARM_METRICS} only`,
+            ctx.parent,
+        );
     }
     const queries = (metricName: string, stat: string, reduce: string) =>
         cache.alarmMembers!.apply((ids) => {
-            const members = ids.slice(0, MAX_ALARM_METRICS).map((id, i) => ({ id: `m${i}`, returnData: false, metric: { namespace: "AWS/ElastiCache", metricName, dimensions: { CacheClusterId: id }, period: 60, stat } }));
-            return [...members, { id: "e1", label: `${reduce} ${metricName}`, returnData: true, expression: `${reduce}([${members.map((m) => m.id).join(",")}])` }];
+            const members = ids
+                .slice(0, MAX_ALARM_METRICS)
+                .map((id, i) => ({
+                    id: `m${i}`,
+                    returnData: false,
+                    metric: { namespace: "AWS/ElastiCache", metricName, dimensions: { CacheClusterId: id }, period: 60, stat },
+                }));
+            return [
+                ...members,
+                { id: "e1", label: `${reduce} ${metricName}`, returnData: true, expression: `${reduce}([${members.map((m) => m.id).join(",")}])` },
+            ];
         });
     alarm(ctx, targets, "cache-memory", {
         alarmDescription: `Open WebUI ${ctx.name}: Redis memory above ${T.cacheMemoryPercent} % on a node (evictions follow)`,
@@ -123,7 +135,11 @@ function loadBalancerAlarms(ctx: ProviderContext, targets: string[], route: pulu
     const alb = lb.getLoadBalancerOutput({ tags: controllerTags(ctx, "LoadBalancer"), ...regionArg(ctx) }, opts);
     // Target group resource id: `<namespace>/<ingress>-<service>:<port>` (the Service is named like the Ingress; port `http`).
     const tg = lb.getTargetGroupOutput({ tags: controllerTags(ctx, `${ctx.namespace}/${ctx.name}-${ctx.name}:http`), ...regionArg(ctx) }, opts);
-    const metric = (id: string, metricName: string) => ({ id, returnData: false, metric: { namespace: "AWS/ApplicationELB", metricName, dimensions: { LoadBalancer: alb.arnSuffix }, period: T.windowMinutes * 60, stat: "Sum" } });
+    const metric = (id: string, metricName: string) => ({
+        id,
+        returnData: false,
+        metric: { namespace: "AWS/ApplicationELB", metricName, dimensions: { LoadBalancer: alb.arnSuffix }, period: T.windowMinutes * 60, stat: "Sum" },
+    });
     alarm(ctx, targets, "lb-5xx", {
         alarmDescription: `Open WebUI ${ctx.name}: more than ${T.http5xxPercent} % of requests answered 5xx (by the pods or the ALB) over ${T.windowMinutes} minutes`,
         metricQueries: [

@@ -115,6 +115,9 @@ function createAuthToken(ctx: ProviderContext): RandomPassword {
 
 /** Name of the replication group's final snapshot (letters, digits, hyphens; starts with a letter). */
 export function cacheFinalSnapshotId(name: string): string {
-    const base = `${name}-${pulumi.getStack()}-cache-final`.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-");
+    const base = `${name}-${pulumi.getStack()}-cache-final`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, "-")
+        .replace(/-+/g, "-");
     return (/^[a-z]/.test(base) ? base : `owui-${base}`).slice(0, 200).replace(/-$/, "");
 }

@@ -55,7 +55,10 @@ export function privateSecurityGroup(ctx: ProviderContext, role: string, port: n
  * with the snapshot a previous destroy left.
  */
 function finalSnapshotId(ctx: ProviderContext): pulumi.Output<string> {
-    const base = `${ctx.name}-${pulumi.getStack()}-final`.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-");
+    const base = `${ctx.name}-${pulumi.getStack()}-final`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, "-")
+        .replace(/-+/g, "-");
     const prefix = (/^[a-z]/.test(base) ? base : `owui-${base}`).slice(0, 200).replace(/-$/, "");
     const suffix = new RandomString(`${ctx.name}-db-final-snapshot-suffix`, { length: 8, special: false, upper: false }, ctx.opts());
     return pulumi.interpolate`${prefix}-${suffix.result}`;
@@ -75,7 +78,10 @@ function spreadAzs(ctx: ProviderContext): { writer: pulumi.Output<string | undef
     const reader = azs.apply((z) => {
         const other = z[1];
         if (other === undefined) {
-            void pulumi.log.warn(`aws.privateSubnetIds: all subnets are in ${z[0]}; the database reader cannot be placed in another AZ. Use subnets in at least two AZs.`, ctx.parent);
+            void pulumi.log.warn(
+                `aws.privateSubnetIds: all subnets are in ${z[0]}; the database reader cannot be placed in another AZ. Use subnets in at least two AZs.`,
+                ctx.parent,
+            );
         }
         return other;
     });
@@ -172,12 +178,7 @@ function createDbBase(ctx: ProviderContext, maxConnectionsOverride: number | und
 }
 
 /** The settings the Aurora cluster and the RDS instance share: encryption, backups, snapshots, network. */
-function commonServerArgs(
-    ctx: ProviderContext,
-    key: pulumi.Output<string>,
-    sg: ec2.SecurityGroup,
-    subnetGroup: rds.SubnetGroup,
-) {
+function commonServerArgs(ctx: ProviderContext, key: pulumi.Output<string>, sg: ec2.SecurityGroup, subnetGroup: rds.SubnetGroup) {
     const spec = ctx.spec;
     return {
         storageEncrypted: true,
@@ -208,10 +209,10 @@ function createAurora(ctx: ProviderContext, b: DbBase): DbServer {
     );
     const instanceParams = connParams.length
         ? new rds.ParameterGroup(
-            `${ctx.name}-db-instance-params`,
-                { family: `aurora-postgresql${major}`, description: `Open WebUI ${ctx.name}: max_connections`, parameters: connParams, tags, ...region },
-            ctx.opts(),
-        )
+              `${ctx.name}-db-instance-params`,
+              { family: `aurora-postgresql${major}`, description: `Open WebUI ${ctx.name}: max_connections`, parameters: connParams, tags, ...region },
+              ctx.opts(),
+          )
         : undefined;
     const cluster = new rds.Cluster(
         `${ctx.name}-db`,
@@ -240,39 +241,35 @@ function createAurora(ctx: ProviderContext, b: DbBase): DbServer {
 }
 
 /** The Aurora writer in the first AZ and, with database.highAvailability, a reader in the next one. */
-function createAuroraInstances(
-    ctx: ProviderContext,
-    b: DbBase,
-    cluster: rds.Cluster,
-    instanceParams: rds.ParameterGroup | undefined,
-): rds.ClusterInstance[] {
+function createAuroraInstances(ctx: ProviderContext, b: DbBase, cluster: rds.Cluster, instanceParams: rds.ParameterGroup | undefined): rds.ClusterInstance[] {
     const { version, instanceClass, subnetGroup, piArgs } = b;
     const tags = ctx.tags;
     const region = regionArg(ctx);
     const azs = spreadAzs(ctx);
     const members: { role: string; az: pulumi.Output<string | undefined>; tier: number }[] = [{ role: "writer", az: azs.writer, tier: 0 }];
     if (ctx.spec.database.highAvailability) members.push({ role: "reader", az: azs.reader, tier: 1 });
-    return members.map((m) =>
-        new rds.ClusterInstance(
-            `${ctx.name}-db-${m.role}`,
-            {
-                clusterIdentifier: cluster.id,
-                engine: "aurora-postgresql",
-                engineVersion: version,
-                instanceClass,
-                availabilityZone: m.az,
-                promotionTier: m.tier,
-                publiclyAccessible: false,
-                autoMinorVersionUpgrade: false,
-                dbSubnetGroupName: subnetGroup.id,
-                dbParameterGroupName: instanceParams?.id,
-                copyTagsToSnapshot: true,
-                ...piArgs,
-                tags,
-                ...region,
-            },
-            ctx.opts(),
-        ),
+    return members.map(
+        (m) =>
+            new rds.ClusterInstance(
+                `${ctx.name}-db-${m.role}`,
+                {
+                    clusterIdentifier: cluster.id,
+                    engine: "aurora-postgresql",
+                    engineVersion: version,
+                    instanceClass,
+                    availabilityZone: m.az,
+                    promotionTier: m.tier,
+                    publiclyAccessible: false,
+                    autoMinorVersionUpgrade: false,
+                    dbSubnetGroupName: subnetGroup.id,
+                    dbParameterGroupName: instanceParams?.id,
+                    copyTagsToSnapshot: true,
+                    ...piArgs,
+                    tags,
+                    ...region,
+                },
+                ctx.opts(),
+            ),
     );
 }
 

@@ -15,11 +15,7 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
     const opts = (extra?: pulumi.CustomResourceOptions) => ctx.opts({ retainOnDelete: spec.storage.retainOnDelete, ...extra });
     const key = kmsKey(ctx);
 
-    const bucket = new s3.Bucket(
-        `${ctx.name}-uploads`,
-        { bucket: spec.storage.bucketName, forceDestroy: false, tags: ctx.tags, ...region },
-        opts(),
-    );
+    const bucket = new s3.Bucket(`${ctx.name}-uploads`, { bucket: spec.storage.bucketName, forceDestroy: false, tags: ctx.tags, ...region }, opts());
     const publicAccess = new s3.BucketPublicAccessBlock(
         `${ctx.name}-uploads-public-access`,
         { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true, ...region },

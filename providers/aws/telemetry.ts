@@ -18,7 +18,14 @@ export function collectorPolicyDocument(logGroupArn: string, metrics: boolean): 
         { Sid: "PutLogs", Effect: "Allow", Action: ["logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [logGroupArn, `${logGroupArn}:log-stream:*`] },
     ];
     // cloudwatch:PutMetricData has no resource scope; a namespace condition bounds it.
-    if (metrics) statements.push({ Sid: "PutMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "open-webui" } } });
+    if (metrics)
+        statements.push({
+            Sid: "PutMetrics",
+            Effect: "Allow",
+            Action: "cloudwatch:PutMetricData",
+            Resource: "*",
+            Condition: { StringEquals: { "cloudwatch:namespace": "open-webui" } },
+        });
     return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
@@ -35,7 +42,10 @@ export function awsCollectorBackend(region: string, logGroup: string, logStream:
     });
     const exporters: Record<string, unknown> = {
         "otlphttp/xray": otlp("traces_endpoint", `https://xray.${region}.amazonaws.com/v1/traces`, "sigv4auth/xray"),
-        "otlphttp/logs": otlp("logs_endpoint", `https://logs.${region}.amazonaws.com/v1/logs`, "sigv4auth/logs", { "x-aws-log-group": logGroup, "x-aws-log-stream": logStream }),
+        "otlphttp/logs": otlp("logs_endpoint", `https://logs.${region}.amazonaws.com/v1/logs`, "sigv4auth/logs", {
+            "x-aws-log-group": logGroup,
+            "x-aws-log-stream": logStream,
+        }),
     };
     const extensions: Record<string, unknown> = { "sigv4auth/xray": auth("xray"), "sigv4auth/logs": auth("logs") };
     if (metrics) {
@@ -48,34 +58,50 @@ export function awsCollectorBackend(region: string, logGroup: string, logStream:
 export function createTelemetry(ctx: ProviderContext, collectorServiceAccount: string): TelemetryBackend {
     const aws = awsArgs(ctx);
     const otel = ctx.spec.otel;
-    const logGroup = new cloudwatch.LogGroup(`${ctx.name}-otel-logs`, {
-        name: `/openwebui/${ctx.namespace}/${ctx.name}`,
-        retentionInDays: otel.logRetentionDays,
-        tags: ctx.tags,
-        ...regionArg(ctx),
-    }, ctx.opts());
+    const logGroup = new cloudwatch.LogGroup(
+        `${ctx.name}-otel-logs`,
+        {
+            name: `/openwebui/${ctx.namespace}/${ctx.name}`,
+            retentionInDays: otel.logRetentionDays,
+            tags: ctx.tags,
+            ...regionArg(ctx),
+        },
+        ctx.opts(),
+    );
     const stream = new cloudwatch.LogStream(`${ctx.name}-otel-logs`, { name: "open-webui", logGroupName: logGroup.name, ...regionArg(ctx) }, ctx.opts());
     const collectorCtx = { ...ctx, serviceAccountName: collectorServiceAccount };
-    const role = new iam.Role(`${ctx.name}-otel-role`, {
-        description: `Open WebUI ${ctx.name}: OpenTelemetry collector (system:serviceaccount:${ctx.namespace}:${collectorServiceAccount})`,
-        assumeRolePolicy: trustPolicy(collectorCtx),
-        maxSessionDuration: 3600,
-        tags: ctx.tags,
-    }, ctx.opts());
-    new iam.RolePolicy(`${ctx.name}-otel-export`, { role: role.id, policy: logGroup.arn.apply((arn) => collectorPolicyDocument(arn, otel.metrics)) }, ctx.opts());
+    const role = new iam.Role(
+        `${ctx.name}-otel-role`,
+        {
+            description: `Open WebUI ${ctx.name}: OpenTelemetry collector (system:serviceaccount:${ctx.namespace}:${collectorServiceAccount})`,
+            assumeRolePolicy: trustPolicy(collectorCtx),
+            maxSessionDuration: 3600,
+            tags: ctx.tags,
+        },
+        ctx.opts(),
+    );
+    new iam.RolePolicy(
+        `${ctx.name}-otel-export`,
+        { role: role.id, policy: logGroup.arn.apply((arn) => collectorPolicyDocument(arn, otel.metrics)) },
+        ctx.opts(),
+    );
     const annotations: { [key: string]: pulumi.Input<string> } = {};
     if ((aws.eks.identityMode ?? AwsIdentityMode.PodIdentity) === AwsIdentityMode.Irsa) {
         annotations["eks.amazonaws.com/role-arn"] = role.arn;
     } else {
-        const association = new eks.PodIdentityAssociation(`${ctx.name}-otel-pod-identity`, {
-            clusterName: aws.eks.clusterName,
-            namespace: ctx.namespace,
-            serviceAccount: collectorServiceAccount,
-            roleArn: role.arn,
-            disableSessionTags: false,
-            tags: ctx.tags,
-            ...regionArg(ctx),
-        }, ctx.opts());
+        const association = new eks.PodIdentityAssociation(
+            `${ctx.name}-otel-pod-identity`,
+            {
+                clusterName: aws.eks.clusterName,
+                namespace: ctx.namespace,
+                serviceAccount: collectorServiceAccount,
+                roleArn: role.arn,
+                disableSessionTags: false,
+                tags: ctx.tags,
+                ...regionArg(ctx),
+            },
+            ctx.opts(),
+        );
         annotations[POD_IDENTITY_ANNOTATION] = association.associationId;
     }
     const backend = pulumi.all([state(ctx).region, logGroup.name, stream.name]).apply(([r, g, s]) => awsCollectorBackend(r, g, s, otel.metrics));

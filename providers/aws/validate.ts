@@ -18,7 +18,6 @@ import { alarmTargetProblems } from "../../components/telemetry/alarmsSpec";
 /** An SNS topic ARN (standard or FIFO name). */
 const SNS_TOPIC_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:sns:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 
-
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 export function validateAws(spec: ResolvedSpec): string[] {
@@ -34,8 +33,7 @@ export function validateAws(spec: ResolvedSpec): string[] {
         ...storageProblems(spec),
         ...loadBalancerProblems(spec, a),
         ...logRetentionProblem(spec, 1, 3650, "the log bucket's expiry"),
-        ...alarmTargetProblems(spec, SNS_TOPIC_ARN,
-            "give an SNS topic ARN, arn:aws:sns:<region>:<12-digit account>:<topic name>"),
+        ...alarmTargetProblems(spec, SNS_TOPIC_ARN, "give an SNS topic ARN, arn:aws:sns:<region>:<12-digit account>:<topic name>"),
         ...alarmRegionProblems(spec, a),
     ];
 }
@@ -56,13 +54,20 @@ function networkProblems(a: Aws): string[] {
     if (subnets !== undefined && !Array.isArray(subnets) && (pulumi.Output.isInstance(subnets) || subnets instanceof Promise)) {
         // An Output list: its length is known only at deploy time (the DB subnet group then requires 2 AZs).
     } else if (!Array.isArray(subnets) || subnets.length < 2) {
-        p.push(problem("aws.privateSubnetIds", subnets, "give at least two private subnet ids in different availability zones (the database and the cache fail over across AZs)"));
+        p.push(
+            problem(
+                "aws.privateSubnetIds",
+                subnets,
+                "give at least two private subnet ids in different availability zones (the database and the cache fail over across AZs)",
+            ),
+        );
     } else {
         const plain = subnets.filter<string>((s) => isKnown(s));
         for (const s of plain) {
             if (!/^subnet-[0-9a-f]+$/.test(s)) p.push(problem("aws.privateSubnetIds", s, "use subnet ids of the form subnet-0123456789abcdef0"));
         }
-        if (new Set(plain).size !== plain.length) p.push(problem("aws.privateSubnetIds", subnets, "list each subnet once (two distinct subnets in two AZs at least)"));
+        if (new Set(plain).size !== plain.length)
+            p.push(problem("aws.privateSubnetIds", subnets, "list each subnet once (two distinct subnets in two AZs at least)"));
     }
     return p;
 }
@@ -83,11 +88,23 @@ function eksProblems(a: Aws): string[] {
         } else if (mode === AwsIdentityMode.Irsa) {
             p.push(...irsaProblems(eks));
         } else if (eks.oidcProviderArn !== undefined || eks.oidcIssuerUrl !== undefined) {
-            p.push(problem("aws.eks.identityMode", mode, "oidcProviderArn/oidcIssuerUrl are used only with identityMode irsa: set identityMode irsa or remove them"));
+            p.push(
+                problem(
+                    "aws.eks.identityMode",
+                    mode,
+                    "oidcProviderArn/oidcIssuerUrl are used only with identityMode irsa: set identityMode irsa or remove them",
+                ),
+            );
         }
         const sgs = eks.securityGroupIds;
         if (!Array.isArray(sgs) || sgs.length === 0) {
-            p.push(problem("aws.eks.securityGroupIds", sgs, "give the security group(s) of the nodes/pods running Open WebUI (e.g. the EKS cluster security group): the database and cache admit only them"));
+            p.push(
+                problem(
+                    "aws.eks.securityGroupIds",
+                    sgs,
+                    "give the security group(s) of the nodes/pods running Open WebUI (e.g. the EKS cluster security group): the database and cache admit only them",
+                ),
+            );
         } else {
             for (const g of sgs.filter<string>((x) => isKnown(x))) {
                 if (!/^sg-[0-9a-f]+$/.test(g)) p.push(problem("aws.eks.securityGroupIds", g, "use security group ids of the form sg-0123456789abcdef0"));
@@ -103,16 +120,38 @@ function irsaProblems(eks: AwsEks): string[] {
     if (eks.oidcProviderArn === undefined) {
         p.push(problem("aws.eks.oidcProviderArn", undefined, "identityMode irsa needs the ARN of the cluster's IAM OIDC provider"));
     } else if (isKnown(eks.oidcProviderArn) && !/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+/.test(eks.oidcProviderArn)) {
-        p.push(problem("aws.eks.oidcProviderArn", eks.oidcProviderArn, "use the IAM OIDC provider ARN: arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>"));
+        p.push(
+            problem(
+                "aws.eks.oidcProviderArn",
+                eks.oidcProviderArn,
+                "use the IAM OIDC provider ARN: arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>",
+            ),
+        );
     }
     if (eks.oidcIssuerUrl === undefined) {
-        p.push(problem("aws.eks.oidcIssuerUrl", undefined, "identityMode irsa needs the cluster's OIDC issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer)"));
+        p.push(
+            problem(
+                "aws.eks.oidcIssuerUrl",
+                undefined,
+                "identityMode irsa needs the cluster's OIDC issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer)",
+            ),
+        );
     } else if (isKnown(eks.oidcIssuerUrl) && !/^https:\/\/[^/\s]+\/\S+$/.test(eks.oidcIssuerUrl)) {
         p.push(problem("aws.eks.oidcIssuerUrl", eks.oidcIssuerUrl, "use the https:// issuer URL, e.g. https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123"));
     }
-    if (isKnown(eks.oidcProviderArn) && isKnown(eks.oidcIssuerUrl) && /^https:\/\//.test(eks.oidcIssuerUrl)
-        && !eks.oidcProviderArn.endsWith(`:oidc-provider/${eks.oidcIssuerUrl.replace(/^https:\/\//, "").replace(/\/+$/, "")}`)) {
-        p.push(problem("aws.eks.oidcProviderArn", eks.oidcProviderArn, `it does not match aws.eks.oidcIssuerUrl (${eks.oidcIssuerUrl}): use the provider of this cluster's issuer, or the trust policy will never match`));
+    if (
+        isKnown(eks.oidcProviderArn) &&
+        isKnown(eks.oidcIssuerUrl) &&
+        /^https:\/\//.test(eks.oidcIssuerUrl) &&
+        !eks.oidcProviderArn.endsWith(`:oidc-provider/${eks.oidcIssuerUrl.replace(/^https:\/\//, "").replace(/\/+$/, "")}`)
+    ) {
+        p.push(
+            problem(
+                "aws.eks.oidcProviderArn",
+                eks.oidcProviderArn,
+                `it does not match aws.eks.oidcIssuerUrl (${eks.oidcIssuerUrl}): use the provider of this cluster's issuer, or the trust policy will never match`,
+            ),
+        );
     }
     return p;
 }
@@ -121,18 +160,36 @@ function irsaProblems(eks: AwsEks): string[] {
 function certificateProblems(spec: ResolvedSpec, a: Aws): string[] {
     const p: string[] = [];
     if (spec.tls.enabled && (a.certificateArn === undefined || a.certificateArn === "")) {
-        p.push(problem("aws.certificateArn", a.certificateArn, `tls is enabled: give an ACM certificate ARN covering ${spec.hostname} in the ALB's region (the ALB terminates TLS), or set tls.enabled=false with tls.allowInsecureHttp=true for an evaluation`));
+        p.push(
+            problem(
+                "aws.certificateArn",
+                a.certificateArn,
+                `tls is enabled: give an ACM certificate ARN covering ${spec.hostname} in the ALB's region (the ALB terminates TLS), or set tls.enabled=false with tls.allowInsecureHttp=true for an evaluation`,
+            ),
+        );
     } else if (isKnown(a.certificateArn)) {
         const m = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]+$/.exec(a.certificateArn);
         if (!m) {
             p.push(problem("aws.certificateArn", a.certificateArn, "use an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<id>"));
         } else if (a.region !== undefined && m[1] !== a.region) {
-            p.push(problem("aws.certificateArn", a.certificateArn, `the certificate is in ${m[1]} but aws.region is ${a.region}: an ALB can only use an ACM certificate of its own region`));
+            p.push(
+                problem(
+                    "aws.certificateArn",
+                    a.certificateArn,
+                    `the certificate is in ${m[1]} but aws.region is ${a.region}: an ALB can only use an ACM certificate of its own region`,
+                ),
+            );
         }
         if (!spec.tls.enabled) p.push(problem("aws.certificateArn", "set", "tls.enabled is false: remove the certificate or enable TLS"));
     }
     if (spec.tls.secretName !== undefined || spec.tls.clusterIssuer !== undefined) {
-        p.push(problem(spec.tls.secretName !== undefined ? "tls.secretName" : "tls.clusterIssuer", "set", "on aws the ALB terminates TLS with the ACM certificate in aws.certificateArn; a Kubernetes TLS Secret or cert-manager issuer is not used: remove it"));
+        p.push(
+            problem(
+                spec.tls.secretName !== undefined ? "tls.secretName" : "tls.clusterIssuer",
+                "set",
+                "on aws the ALB terminates TLS with the ACM certificate in aws.certificateArn; a Kubernetes TLS Secret or cert-manager issuer is not used: remove it",
+            ),
+        );
     }
     return p;
 }
@@ -161,7 +218,13 @@ function databaseProblems(spec: ResolvedSpec, a: Aws): string[] {
         const major = spec.database.version;
         if (d.engineVersion === undefined) {
             if (PG_ENGINE_VERSION[major] === undefined && /^\d+$/.test(major)) {
-                p.push(problem("aws.database.engineVersion", undefined, `database.version ${major} has no pinned default: set the exact version (e.g. ${major}.x from aws rds describe-db-engine-versions) or use database.version 16 or 17`));
+                p.push(
+                    problem(
+                        "aws.database.engineVersion",
+                        undefined,
+                        `database.version ${major} has no pinned default: set the exact version (e.g. ${major}.x from aws rds describe-db-engine-versions) or use database.version 16 or 17`,
+                    ),
+                );
             }
         } else if (!new RegExp(`^${major}\\.\\d+$`).test(d.engineVersion)) {
             p.push(problem("aws.database.engineVersion", d.engineVersion, `it must be a ${major}.<minor> version to match database.version ${major}`));
@@ -170,7 +233,13 @@ function databaseProblems(spec: ResolvedSpec, a: Aws): string[] {
         if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(cls)) {
             p.push(problem("aws.database.instanceClass", cls, "use an RDS instance class such as db.r6g.large"));
         } else if (classMaxConnections(spec) === undefined && !spec.database.maxConnections) {
-            p.push(problem("aws.database.instanceClass", cls, "its max_connections is not in the built-in table: also set database.maxConnections (it is then written to the parameter group) so the pools can be sized"));
+            p.push(
+                problem(
+                    "aws.database.instanceClass",
+                    cls,
+                    "its max_connections is not in the built-in table: also set database.maxConnections (it is then written to the parameter group) so the pools can be sized",
+                ),
+            );
         }
         const pi = d.performanceInsightsRetentionDays ?? 7;
         if (!Number.isInteger(pi) || !(pi === 7 || (pi % 31 === 0 && pi >= 31 && pi <= 731))) {
@@ -178,13 +247,38 @@ function databaseProblems(spec: ResolvedSpec, a: Aws): string[] {
         }
         if (d.maxAllocatedStorageGb !== undefined) {
             if (engine !== AwsDatabaseEngine.RdsMultiAz) {
-                p.push(problem("aws.database.maxAllocatedStorageGb", d.maxAllocatedStorageGb, "applies to engine rdsMultiAz only (Aurora storage grows by itself): remove it"));
-            } else if (!Number.isInteger(d.maxAllocatedStorageGb) || d.maxAllocatedStorageGb < spec.database.storageGb || d.maxAllocatedStorageGb > RDS_GP3_MAX_GB) {
-                p.push(problem("aws.database.maxAllocatedStorageGb", d.maxAllocatedStorageGb, `use a whole number of GiB from database.storageGb (${spec.database.storageGb}) to ${RDS_GP3_MAX_GB} (gp3's 64 TiB)`));
+                p.push(
+                    problem(
+                        "aws.database.maxAllocatedStorageGb",
+                        d.maxAllocatedStorageGb,
+                        "applies to engine rdsMultiAz only (Aurora storage grows by itself): remove it",
+                    ),
+                );
+            } else if (
+                !Number.isInteger(d.maxAllocatedStorageGb) ||
+                d.maxAllocatedStorageGb < spec.database.storageGb ||
+                d.maxAllocatedStorageGb > RDS_GP3_MAX_GB
+            ) {
+                p.push(
+                    problem(
+                        "aws.database.maxAllocatedStorageGb",
+                        d.maxAllocatedStorageGb,
+                        `use a whole number of GiB from database.storageGb (${spec.database.storageGb}) to ${RDS_GP3_MAX_GB} (gp3's 64 TiB)`,
+                    ),
+                );
             }
         }
-        if (engine === AwsDatabaseEngine.RdsMultiAz && (!Number.isInteger(spec.database.storageGb) || spec.database.storageGb < 20 || spec.database.storageGb > RDS_GP3_MAX_GB)) {
-            p.push(problem("database.storageGb", spec.database.storageGb, `RDS for PostgreSQL gp3 storage is 20 to ${RDS_GP3_MAX_GB} GiB: use a whole number in that range`));
+        if (
+            engine === AwsDatabaseEngine.RdsMultiAz &&
+            (!Number.isInteger(spec.database.storageGb) || spec.database.storageGb < 20 || spec.database.storageGb > RDS_GP3_MAX_GB)
+        ) {
+            p.push(
+                problem(
+                    "database.storageGb",
+                    spec.database.storageGb,
+                    `RDS for PostgreSQL gp3 storage is 20 to ${RDS_GP3_MAX_GB} GiB: use a whole number in that range`,
+                ),
+            );
         }
     } else if (a.database !== undefined) {
         p.push(problem("aws.database", "set", `database.mode is ${spec.database.mode}: aws.database applies to the managed database only; remove it`));
@@ -201,7 +295,15 @@ function cacheProblems(spec: ResolvedSpec, a: Aws): string[] {
         if (!enumValues(AwsCacheEngine).includes(engine)) {
             p.push(problem("aws.cache.engine", engine, `use one of ${enumValues(AwsCacheEngine).join(", ")}`));
         } else if (cacheFamily(engine, cacheEngineVersion(spec)) === undefined) {
-            p.push(problem("aws.cache.engineVersion", c.engineVersion, engine === AwsCacheEngine.Valkey ? "use a Valkey 7.x or 8.x version (default 8.1)" : "use a Redis OSS 7.x version (default 7.1); older versions lack the AUTH/TLS behaviour this target relies on"));
+            p.push(
+                problem(
+                    "aws.cache.engineVersion",
+                    c.engineVersion,
+                    engine === AwsCacheEngine.Valkey
+                        ? "use a Valkey 7.x or 8.x version (default 8.1)"
+                        : "use a Redis OSS 7.x version (default 7.1); older versions lack the AUTH/TLS behaviour this target relies on",
+                ),
+            );
         }
         if (c.nodeType !== undefined && !/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(c.nodeType)) {
             p.push(problem("aws.cache.nodeType", c.nodeType, "use an ElastiCache node type such as cache.m7g.large"));
@@ -210,7 +312,13 @@ function cacheProblems(spec: ResolvedSpec, a: Aws): string[] {
         if (!Number.isInteger(replicas) || replicas < 0 || replicas > 5) {
             p.push(problem("aws.cache.replicas", replicas, "use 0 to 5 replicas"));
         } else if (spec.redis.highAvailability && replicas < 1) {
-            p.push(problem("aws.cache.replicas", replicas, "redis.highAvailability needs at least 1 replica for Multi-AZ automatic failover (or set redis.highAvailability=false)"));
+            p.push(
+                problem(
+                    "aws.cache.replicas",
+                    replicas,
+                    "redis.highAvailability needs at least 1 replica for Multi-AZ automatic failover (or set redis.highAvailability=false)",
+                ),
+            );
         }
         if (c.shards !== undefined) {
             if (!spec.redis.cluster) {
@@ -248,24 +356,44 @@ function loadBalancerProblems(spec: ResolvedSpec, a: Aws): string[] {
         p.push(problem("aws.loadBalancer.scheme", scheme, `use one of ${enumValues(AwsLoadBalancerScheme).join(", ")}`));
     }
     if (lb.idleTimeoutSeconds !== undefined && (!Number.isInteger(lb.idleTimeoutSeconds) || lb.idleTimeoutSeconds < 65 || lb.idleTimeoutSeconds > 4000)) {
-        p.push(problem("aws.loadBalancer.idleTimeoutSeconds", lb.idleTimeoutSeconds, "use 65 to 4000 seconds: below 65 the ALB cuts idle websockets (default 3600)"));
+        p.push(
+            problem(
+                "aws.loadBalancer.idleTimeoutSeconds",
+                lb.idleTimeoutSeconds,
+                "use 65 to 4000 seconds: below 65 the ALB cuts idle websockets (default 3600)",
+            ),
+        );
     }
     const grace = spec.pod.terminationGracePeriodSeconds;
     if (lb.deregistrationDelaySeconds !== undefined) {
         if (!Number.isInteger(lb.deregistrationDelaySeconds) || lb.deregistrationDelaySeconds < 0 || lb.deregistrationDelaySeconds > 3600) {
             p.push(problem("aws.loadBalancer.deregistrationDelaySeconds", lb.deregistrationDelaySeconds, "use 0 to 3600 seconds"));
         } else if (lb.deregistrationDelaySeconds > grace) {
-            p.push(problem("aws.loadBalancer.deregistrationDelaySeconds", lb.deregistrationDelaySeconds, `it exceeds pod.terminationGracePeriodSeconds (${grace}): the ALB would keep sending requests to killed pods; lower it or raise the grace period`));
+            p.push(
+                problem(
+                    "aws.loadBalancer.deregistrationDelaySeconds",
+                    lb.deregistrationDelaySeconds,
+                    `it exceeds pod.terminationGracePeriodSeconds (${grace}): the ALB would keep sending requests to killed pods; lower it or raise the grace period`,
+                ),
+            );
         }
     }
     if (lb.groupName !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/.test(lb.groupName)) {
         p.push(problem("aws.loadBalancer.groupName", lb.groupName, "use at most 63 lowercase letters, digits, '-' and '.'"));
     }
     if (lb.sslPolicy !== undefined && !ALB_TLS12_POLICY.test(lb.sslPolicy)) {
-        p.push(problem("aws.loadBalancer.sslPolicy", lb.sslPolicy, "use an ALB security policy that allows TLS 1.2 or 1.3 only, such as ELBSecurityPolicy-TLS13-1-2-2021-06 (TLS13-1-2-*, TLS13-1-3-*, TLS-1-2-*, FS-1-2-*); older policies accept TLS 1.0/1.1"));
+        p.push(
+            problem(
+                "aws.loadBalancer.sslPolicy",
+                lb.sslPolicy,
+                "use an ALB security policy that allows TLS 1.2 or 1.3 only, such as ELBSecurityPolicy-TLS13-1-2-2021-06 (TLS13-1-2-*, TLS13-1-3-*, TLS-1-2-*, FS-1-2-*); older policies accept TLS 1.0/1.1",
+            ),
+        );
     }
     if (lb.ingressClassName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(lb.ingressClassName)) {
-        p.push(problem("aws.loadBalancer.ingressClassName", lb.ingressClassName, "use the IngressClass name of the AWS Load Balancer Controller (default alb)"));
+        p.push(
+            problem("aws.loadBalancer.ingressClassName", lb.ingressClassName, "use the IngressClass name of the AWS Load Balancer Controller (default alb)"),
+        );
     }
     for (const k of Object.keys(lb.extraAnnotations ?? {})) {
         if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)) {
@@ -281,7 +409,8 @@ function alarmRegionProblems(spec: ResolvedSpec, a: Aws): string[] {
     if (a.region !== undefined) {
         spec.alarms.notificationTargets.forEach((t, i) => {
             const region = SNS_TOPIC_ARN.test(t) ? t.split(":")[3] : undefined;
-            if (region !== undefined && region !== a.region) p.push(problem(`alarms.notificationTargets[${i}]`, t, `CloudWatch alarms notify SNS topics of their own region: use a topic in ${a.region}`));
+            if (region !== undefined && region !== a.region)
+                p.push(problem(`alarms.notificationTargets[${i}]`, t, `CloudWatch alarms notify SNS topics of their own region: use a topic in ${a.region}`));
         });
     }
     return p;

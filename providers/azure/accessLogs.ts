@@ -28,13 +28,17 @@ export function logWorkspaceId(ctx: ProviderContext): pulumi.Input<string> {
     if (s.args.logAnalyticsWorkspaceId !== undefined) {
         id = s.args.logAnalyticsWorkspaceId;
     } else {
-        const ws = new operationalinsights.Workspace(`${ctx.name}-logs`, {
-            resourceGroupName: s.resourceGroupName,
-            location: s.location,
-            sku: { name: "PerGB2018" },
-            retentionInDays: ctx.spec.hardening.accessLogRetentionDays ?? DEFAULT_WORKSPACE_RETENTION_DAYS,
-            tags: ctx.tags,
-        }, ctx.opts());
+        const ws = new operationalinsights.Workspace(
+            `${ctx.name}-logs`,
+            {
+                resourceGroupName: s.resourceGroupName,
+                location: s.location,
+                sku: { name: "PerGB2018" },
+                retentionInDays: ctx.spec.hardening.accessLogRetentionDays ?? DEFAULT_WORKSPACE_RETENTION_DAYS,
+                tags: ctx.tags,
+            },
+            ctx.opts(),
+        );
         id = ws.id;
     }
     workspaces.set(ctx.parent, id);
@@ -53,15 +57,25 @@ export interface Collect {
  * hardening.accessLogs=false. A lock on the resource must depend on it: deleting a setting under
  * a CanNotDelete lock fails (ScopeLocked), so the lock has to go first on destroy.
  */
-export function diagnosticSetting(ctx: ProviderContext, role: string, resourceUri: pulumi.Input<string>, collect: Collect, dependsOn: pulumi.Resource[] = []): monitor.DiagnosticSetting | undefined {
+export function diagnosticSetting(
+    ctx: ProviderContext,
+    role: string,
+    resourceUri: pulumi.Input<string>,
+    collect: Collect,
+    dependsOn: pulumi.Resource[] = [],
+): monitor.DiagnosticSetting | undefined {
     if (!accessLogsOn(ctx.spec)) return undefined;
-    return new monitor.DiagnosticSetting(`${ctx.name}-${role}-diagnostics`, {
-        name: `${dnsLabel(ctx.name)}-${role}`,
-        resourceUri,
-        workspaceId: logWorkspaceId(ctx),
-        ...(collect.logs ? { logs: [{ categoryGroup: "allLogs", enabled: true }] } : {}),
-        ...(collect.metrics ? { metrics: [{ category: collect.metrics, enabled: true }] } : {}),
-    }, ctx.opts({ dependsOn }));
+    return new monitor.DiagnosticSetting(
+        `${ctx.name}-${role}-diagnostics`,
+        {
+            name: `${dnsLabel(ctx.name)}-${role}`,
+            resourceUri,
+            workspaceId: logWorkspaceId(ctx),
+            ...(collect.logs ? { logs: [{ categoryGroup: "allLogs", enabled: true }] } : {}),
+            ...(collect.metrics ? { metrics: [{ category: collect.metrics, enabled: true }] } : {}),
+        },
+        ctx.opts({ dependsOn }),
+    );
 }
 
 /** The resources a lock must wait for (and outlive on destroy): the settings that exist. */

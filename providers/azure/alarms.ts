@@ -26,23 +26,37 @@ interface Rule {
 }
 
 function metricAlert(ctx: ProviderContext, targets: string[], what: string, summary: string, r: Rule): monitor.MetricAlert {
-    return new monitor.MetricAlert(`${ctx.name}-alarm-${what}`, {
-        resourceGroupName: shared(ctx).resourceGroupName,
-        location: "global",
-        description: `Open WebUI ${ctx.name}: ${summary}`,
-        enabled: true,
-        autoMitigate: true,
-        severity: r.severity,
-        scopes: [r.scope],
-        evaluationFrequency: r.namespace === REDIS_NAMESPACE ? "PT5M" : "PT1M",
-        windowSize: r.window,
-        criteria: {
-            odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-            allOf: [{ criterionType: "StaticThresholdCriterion", name: what, metricNamespace: r.namespace, metricName: r.metricName, operator: "GreaterThan", threshold: r.threshold, timeAggregation: r.aggregation }],
+    return new monitor.MetricAlert(
+        `${ctx.name}-alarm-${what}`,
+        {
+            resourceGroupName: shared(ctx).resourceGroupName,
+            location: "global",
+            description: `Open WebUI ${ctx.name}: ${summary}`,
+            enabled: true,
+            autoMitigate: true,
+            severity: r.severity,
+            scopes: [r.scope],
+            evaluationFrequency: r.namespace === REDIS_NAMESPACE ? "PT5M" : "PT1M",
+            windowSize: r.window,
+            criteria: {
+                odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+                allOf: [
+                    {
+                        criterionType: "StaticThresholdCriterion",
+                        name: what,
+                        metricNamespace: r.namespace,
+                        metricName: r.metricName,
+                        operator: "GreaterThan",
+                        threshold: r.threshold,
+                        timeAggregation: r.aggregation,
+                    },
+                ],
+            },
+            actions: targets.map((actionGroupId) => ({ actionGroupId })),
+            tags: ctx.tags,
         },
-        actions: targets.map((actionGroupId) => ({ actionGroupId })),
-        tags: ctx.tags,
-    }, ctx.opts());
+        ctx.opts(),
+    );
 }
 
 export function createAlarms(ctx: ProviderContext, inputs: AlarmInputs): void {
@@ -52,24 +66,51 @@ export function createAlarms(ctx: ProviderContext, inputs: AlarmInputs): void {
     if (server) {
         const pg = { scope: server, namespace: POSTGRES_NAMESPACE, window };
         const limit = connectionsThreshold(inputs.maxConnections);
-        metricAlert(ctx, targets, "db-connections", `database connections above ${limit} (${T.databaseConnectionsPercent} % of max_connections ${inputs.maxConnections})`, {
-            ...pg, metricName: "active_connections", aggregation: "Maximum", threshold: limit, severity: 1,
-        });
+        metricAlert(
+            ctx,
+            targets,
+            "db-connections",
+            `database connections above ${limit} (${T.databaseConnectionsPercent} % of max_connections ${inputs.maxConnections})`,
+            {
+                ...pg,
+                metricName: "active_connections",
+                aggregation: "Maximum",
+                threshold: limit,
+                severity: 1,
+            },
+        );
         metricAlert(ctx, targets, "db-cpu", `database CPU above ${T.databaseCpuPercent} % for ${T.databaseCpuMinutes} minutes`, {
-            ...pg, metricName: "cpu_percent", aggregation: "Average", threshold: T.databaseCpuPercent, window: `PT${T.databaseCpuMinutes}M`, severity: 2,
+            ...pg,
+            metricName: "cpu_percent",
+            aggregation: "Average",
+            threshold: T.databaseCpuPercent,
+            window: `PT${T.databaseCpuMinutes}M`,
+            severity: 2,
         });
         metricAlert(ctx, targets, "db-storage", `database storage above ${T.databaseStoragePercent} % used`, {
-            ...pg, metricName: "storage_percent", aggregation: "Maximum", threshold: T.databaseStoragePercent, severity: 1,
+            ...pg,
+            metricName: "storage_percent",
+            aggregation: "Maximum",
+            threshold: T.databaseStoragePercent,
+            severity: 1,
         });
     }
     const cache = inputs.cache?.alarmScope;
     if (cache) {
         const redis = { scope: cache, namespace: REDIS_NAMESPACE, window };
         metricAlert(ctx, targets, "cache-memory", `Redis memory above ${T.cacheMemoryPercent} %`, {
-            ...redis, metricName: "usedmemorypercentage", aggregation: "Maximum", threshold: T.cacheMemoryPercent, severity: 2,
+            ...redis,
+            metricName: "usedmemorypercentage",
+            aggregation: "Maximum",
+            threshold: T.cacheMemoryPercent,
+            severity: 2,
         });
         metricAlert(ctx, targets, "cache-evictions", "Redis evicted keys (sessions, websocket and config state may be lost)", {
-            ...redis, metricName: "evictedkeys", aggregation: "Total", threshold: T.cacheEvictions, severity: 1,
+            ...redis,
+            metricName: "evictedkeys",
+            aggregation: "Total",
+            threshold: T.cacheEvictions,
+            severity: 1,
         });
     }
 }

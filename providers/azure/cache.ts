@@ -26,29 +26,37 @@ export function createCache(ctx: ProviderContext): ManagedCache {
 
     // Zone redundancy is automatic for AMR in regions with availability zones (HA on); `zones`
     // applies to the retiring Enterprise tiers only, so it is not set.
-    const cluster = new redisenterprise.RedisEnterprise(`${ctx.name}-redis`, {
-        resourceGroupName: rg,
-        location: s.location,
-        sku: { name: redisSku(ctx.spec) },
-        highAvailability: ctx.spec.redis.highAvailability ? "Enabled" : "Disabled",
-        minimumTlsVersion: "1.2",
-        publicNetworkAccess: "Disabled",
-        tags: ctx.tags,
-    }, ctx.opts());
+    const cluster = new redisenterprise.RedisEnterprise(
+        `${ctx.name}-redis`,
+        {
+            resourceGroupName: rg,
+            location: s.location,
+            sku: { name: redisSku(ctx.spec) },
+            highAvailability: ctx.spec.redis.highAvailability ? "Enabled" : "Disabled",
+            minimumTlsVersion: "1.2",
+            publicNetworkAccess: "Disabled",
+            tags: ctx.tags,
+        },
+        ctx.opts(),
+    );
 
     // EnterpriseCluster: one proxy endpoint that behaves like a non-clustered Redis, so
     // REDIS_CLUSTER=false and Open WebUI's shared sessions work. Access keys are enabled because
     // Open WebUI authenticates with a password in REDIS_URL (no Entra token provider).
-    const database = new redisenterprise.Database(`${ctx.name}-redis-db`, {
-        resourceGroupName: rg,
-        clusterName: cluster.name,
-        databaseName: "default", // AMR supports one database, named "default"
-        clientProtocol: "Encrypted",
-        port: REDIS_PORT,
-        clusteringPolicy: "EnterpriseCluster",
-        evictionPolicy: a.redisEvictionPolicy ?? DEFAULT_EVICTION_POLICY,
-        accessKeysAuthentication: "Enabled",
-    }, ctx.opts());
+    const database = new redisenterprise.Database(
+        `${ctx.name}-redis-db`,
+        {
+            resourceGroupName: rg,
+            clusterName: cluster.name,
+            databaseName: "default", // AMR supports one database, named "default"
+            clientProtocol: "Encrypted",
+            port: REDIS_PORT,
+            clusteringPolicy: "EnterpriseCluster",
+            evictionPolicy: a.redisEvictionPolicy ?? DEFAULT_EVICTION_POLICY,
+            accessKeysAuthentication: "Enabled",
+        },
+        ctx.opts(),
+    );
 
     const pe = privateEndpoint(ctx, "redis", cluster.id, "redisEnterprise", REDIS_ZONE, a.redisPrivateDnsZoneId, [cluster]);
     // hardening.accessLogs: the cluster's metrics; the database's connection events (its only log category).
@@ -58,18 +66,25 @@ export function createCache(ctx: ProviderContext): ManagedCache {
     );
     // Azure has no deletion flag on the cache: a CanNotDelete lock (hardening.cacheDeletionProtection).
     if (ctx.spec.hardening.cacheDeletionProtection !== false) {
-        new authorization.ManagementLockByScope(`${ctx.name}-redis-lock`, {
-            scope: cluster.id,
-            level: "CanNotDelete",
-            notes: "Open WebUI cache: set hardening.cacheDeletionProtection=false to allow deletion.",
-        }, ctx.opts({ dependsOn: [database, ...diagnostics] }));
+        new authorization.ManagementLockByScope(
+            `${ctx.name}-redis-lock`,
+            {
+                scope: cluster.id,
+                level: "CanNotDelete",
+                notes: "Open WebUI cache: set hardening.cacheDeletionProtection=false to allow deletion.",
+            },
+            ctx.opts({ dependsOn: [database, ...diagnostics] }),
+        );
     }
 
-    const keys = redisenterprise.listDatabaseKeysOutput({
-        resourceGroupName: rg,
-        clusterName: cluster.name,
-        databaseName: database.id.apply(() => "default"),
-    }, { parent: ctx.parent });
+    const keys = redisenterprise.listDatabaseKeysOutput(
+        {
+            resourceGroupName: rg,
+            clusterName: cluster.name,
+            databaseName: database.id.apply(() => "default"),
+        },
+        { parent: ctx.parent },
+    );
     const key = pulumi.secret(keys.primaryKey);
     const host = cluster.hostName;
 

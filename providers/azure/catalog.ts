@@ -43,7 +43,6 @@ export function provisioningMaxConnections(sku: string): number | undefined {
 /** Azure's range for `max_connections` (server parameter reference). */
 export const POSTGRES_MAX_CONNECTIONS_RANGE = { min: 25, max: 5000 };
 
-
 /** Azure Managed Redis SKU per size preset. */
 export const REDIS_SKUS: { [size in SizePreset]: string } = {
     [SizePreset.Small]: "Balanced_B1",

@@ -40,12 +40,17 @@ export function extensionsValue(spec: ResolvedSpec): string {
  * value is in force. Safe when it was higher (a new server, a smaller size); after a size
  * increase the pools are sized above it. Say so on every deploy where Azure reports it pending.
  */
-export function warnIfRestartPending(config: dbforpostgresql.Configuration, planned: number, serverName: pulumi.Input<string>, resourceGroup: pulumi.Input<string>): void {
+export function warnIfRestartPending(
+    config: dbforpostgresql.Configuration,
+    planned: number,
+    serverName: pulumi.Input<string>,
+    resourceGroup: pulumi.Input<string>,
+): void {
     pulumi.all([config.isConfigPendingRestart, serverName, resourceGroup]).apply(([pending, name, group]) => {
         if (pending !== true) return;
         void pulumi.log.warn(
             `max_connections=${planned} on PostgreSQL server ${name} is pending a restart (a static parameter): until then the server keeps its previous value, ` +
-            `and the Open WebUI pools are already sized for ${planned}. After a size increase, restart it now: az postgres flexible-server restart -g ${group} -n ${name}`,
+                `and the Open WebUI pools are already sized for ${planned}. After a size increase, restart it now: az postgres flexible-server restart -g ${group} -n ${name}`,
             config,
         );
     });
@@ -70,23 +75,31 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
     const configurations = serverParameters(ctx, server, spec, planned);
     warnIfRestartPending(configurations[configurations.length - 1], planned, server.name, rg);
 
-    const database = new dbforpostgresql.Database(`${ctx.name}-postgres-db`, {
-        resourceGroupName: rg,
-        serverName: server.name,
-        databaseName: spec.database.name,
-        charset: "UTF8",
-        collation: "en_US.utf8",
-    }, ctx.opts({ protect: spec.database.deletionProtection }));
+    const database = new dbforpostgresql.Database(
+        `${ctx.name}-postgres-db`,
+        {
+            resourceGroupName: rg,
+            serverName: server.name,
+            databaseName: spec.database.name,
+            charset: "UTF8",
+            collation: "en_US.utf8",
+        },
+        ctx.opts({ protect: spec.database.deletionProtection }),
+    );
 
     // Azure has no deletion-protection flag on the server: a CanNotDelete lock stops deletion from
     // the portal/CLI/other tools; `protect` stops `pulumi destroy` (which would remove the lock first).
     const diagnostics = diagnosticSetting(ctx, "postgres", server.id, { logs: true, metrics: "AllMetrics" }, [server]);
     if (spec.database.deletionProtection) {
-        new authorization.ManagementLockByScope(`${ctx.name}-postgres-lock`, {
-            scope: server.id,
-            level: "CanNotDelete",
-            notes: "Open WebUI database: set database.deletionProtection=false to allow deletion.",
-        }, ctx.opts({ dependsOn: [database, ...configurations, ...present(diagnostics)] }));
+        new authorization.ManagementLockByScope(
+            `${ctx.name}-postgres-lock`,
+            {
+                scope: server.id,
+                level: "CanNotDelete",
+                notes: "Open WebUI database: set database.deletionProtection=false to allow deletion.",
+            },
+            ctx.opts({ dependsOn: [database, ...configurations, ...present(diagnostics)] }),
+        );
     }
 
     return {
@@ -96,7 +109,9 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
         adminUsername: adminLogin,
         adminPassword: pulumi.secret(password.result),
         // The server certificate names the FQDN the pods connect to (private DNS zone).
-        ...(spec.database.verifyServerCertificate ? { sslMode: "verify-full" as const, caCertificate: azurePostgresCaBundle() } : { sslMode: "require" as const }),
+        ...(spec.database.verifyServerCertificate
+            ? { sslMode: "verify-full" as const, caCertificate: azurePostgresCaBundle() }
+            : { sslMode: "require" as const }),
         maxConnections: planned,
         iamAuth: false,
         dependsOn: [database, ...configurations],
@@ -106,35 +121,44 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
 }
 
 /** The delegated subnet: the user's, or one created in the VNet (then the server depends on it). */
-function delegatedSubnet(
-    ctx: ProviderContext, a: Azure,
-): { subnetId: pulumi.Input<string>; serverDeps: pulumi.Resource[] } {
+function delegatedSubnet(ctx: ProviderContext, a: Azure): { subnetId: pulumi.Input<string>; serverDeps: pulumi.Resource[] } {
     if (a.postgresSubnetId !== undefined) return { subnetId: a.postgresSubnetId, serverDeps: [] };
     const parsed = pulumi.output(a.vnetId).apply((id) => {
         const m = VNET_ID.exec(id);
-        if (!m) throw new Error(`azure.vnetId: got ${JSON.stringify(id)}; use the ARM id /subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>`);
+        if (!m)
+            throw new Error(
+                `azure.vnetId: got ${JSON.stringify(id)}; use the ARM id /subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>`,
+            );
         return { resourceGroupName: m[1], vnetName: m[2] };
     });
-    const subnet = new network.Subnet(`${ctx.name}-postgres-subnet`, {
-        resourceGroupName: parsed.resourceGroupName,
-        virtualNetworkName: parsed.vnetName,
-        subnetName: `${dnsLabel(ctx.name)}-postgres`,
-        addressPrefix: a.postgresSubnetCidr,
-        delegations: [{ name: "postgres-flexible-server", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" }],
-        defaultOutboundAccess: false,
-    }, ctx.opts());
+    const subnet = new network.Subnet(
+        `${ctx.name}-postgres-subnet`,
+        {
+            resourceGroupName: parsed.resourceGroupName,
+            virtualNetworkName: parsed.vnetName,
+            subnetName: `${dnsLabel(ctx.name)}-postgres`,
+            addressPrefix: a.postgresSubnetCidr,
+            delegations: [{ name: "postgres-flexible-server", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" }],
+            defaultOutboundAccess: false,
+        },
+        ctx.opts(),
+    );
     return { subnetId: subnet.id, serverDeps: [subnet] };
 }
 
 /** The server administrator's generated password (URL-safe: it goes into a postgresql:// URL). */
 function adminPassword(ctx: ProviderContext): RandomPassword {
-    return new RandomPassword(`${ctx.name}-postgres-admin-password`, {
-        length: 40,
-        special: false, // goes into a postgresql:// URL: keep it URL-safe
-        minUpper: 2,
-        minLower: 2,
-        minNumeric: 2,
-    }, ctx.opts());
+    return new RandomPassword(
+        `${ctx.name}-postgres-admin-password`,
+        {
+            length: 40,
+            special: false, // goes into a postgresql:// URL: keep it URL-safe
+            minUpper: 2,
+            minLower: 2,
+            minNumeric: 2,
+        },
+        ctx.opts(),
+    );
 }
 
 /** Where the server is reached and who administers it (decided before it is created). */
@@ -152,49 +176,51 @@ function createServer(ctx: ProviderContext, at: ServerPlacement): dbforpostgresq
     const a = s.args;
     const spec = ctx.spec;
     const tier = a.skus?.postgresSkuTier ?? "GeneralPurpose";
-    return new dbforpostgresql.Server(`${ctx.name}-postgres`, {
-        resourceGroupName: s.resourceGroupName,
-        location: s.location,
-        version: spec.database.version,
-        sku: { name: postgresSku(spec), tier },
-        administratorLogin: at.adminLogin,
-        administratorLoginPassword: at.password,
-        authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Disabled" },
-        highAvailability: { mode: spec.database.highAvailability ? a.skus?.postgresHighAvailabilityMode ?? "ZoneRedundant" : "Disabled" },
-        network: {
-            delegatedSubnetResourceId: at.subnetId,
-            privateDnsZoneArmResourceId: at.zoneId,
-            publicNetworkAccess: "Disabled",
+    return new dbforpostgresql.Server(
+        `${ctx.name}-postgres`,
+        {
+            resourceGroupName: s.resourceGroupName,
+            location: s.location,
+            version: spec.database.version,
+            sku: { name: postgresSku(spec), tier },
+            administratorLogin: at.adminLogin,
+            administratorLoginPassword: at.password,
+            authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Disabled" },
+            highAvailability: { mode: spec.database.highAvailability ? (a.skus?.postgresHighAvailabilityMode ?? "ZoneRedundant") : "Disabled" },
+            network: {
+                delegatedSubnetResourceId: at.subnetId,
+                privateDnsZoneArmResourceId: at.zoneId,
+                publicNetworkAccess: "Disabled",
+            },
+            storage: {
+                storageSizeGB: a.skus?.postgresStorageGb ?? DEFAULT_STORAGE_GB,
+                autoGrow: "Enabled",
+                type: "Premium_LRS",
+            },
+            backup: {
+                backupRetentionDays: spec.database.backupRetentionDays,
+                geoRedundantBackup: a.postgresGeoRedundantBackup ? "Enabled" : "Disabled",
+            },
+            maintenanceWindow: {
+                customWindow: "Enabled",
+                dayOfWeek: a.postgresMaintenanceWindow?.dayOfWeek ?? 0,
+                startHour: a.postgresMaintenanceWindow?.startHour ?? 3,
+                startMinute: 0,
+            },
+            createMode: "Create",
+            ...cmkServerArgs(a.customerManagedKey),
+            tags: ctx.tags,
         },
-        storage: {
-            storageSizeGB: a.skus?.postgresStorageGb ?? DEFAULT_STORAGE_GB,
-            autoGrow: "Enabled",
-            type: "Premium_LRS",
-        },
-        backup: {
-            backupRetentionDays: spec.database.backupRetentionDays,
-            geoRedundantBackup: a.postgresGeoRedundantBackup ? "Enabled" : "Disabled",
-        },
-        maintenanceWindow: {
-            customWindow: "Enabled",
-            dayOfWeek: a.postgresMaintenanceWindow?.dayOfWeek ?? 0,
-            startHour: a.postgresMaintenanceWindow?.startHour ?? 3,
-            startMinute: 0,
-        },
-        createMode: "Create",
-        ...cmkServerArgs(a.customerManagedKey),
-        tags: ctx.tags,
-    }, ctx.opts({
-        dependsOn: at.serverDeps,
-        protect: spec.database.deletionProtection,
-        additionalSecretOutputs: ["administratorLoginPassword"],
-    }));
+        ctx.opts({
+            dependsOn: at.serverDeps,
+            protect: spec.database.deletionProtection,
+            additionalSecretOutputs: ["administratorLoginPassword"],
+        }),
+    );
 }
 
 /** Server parameters (extensions, TLS, max_connections), chained: Flexible Server applies one change at a time. */
-function serverParameters(
-    ctx: ProviderContext, server: dbforpostgresql.Server, spec: ResolvedSpec, planned: number,
-): dbforpostgresql.Configuration[] {
+function serverParameters(ctx: ProviderContext, server: dbforpostgresql.Server, spec: ResolvedSpec, planned: number): dbforpostgresql.Configuration[] {
     const parameters: [string, string, string][] = [
         ["extensions", "azure.extensions", extensionsValue(spec)],
         ["tls", "require_secure_transport", "on"],
@@ -204,13 +230,19 @@ function serverParameters(
     const configurations: dbforpostgresql.Configuration[] = [];
     for (const [role, configurationName, value] of parameters) {
         const previous = configurations[configurations.length - 1];
-        configurations.push(new dbforpostgresql.Configuration(`${ctx.name}-postgres-${role}`, {
-            resourceGroupName: shared(ctx).resourceGroupName,
-            serverName: server.name,
-            configurationName,
-            value,
-            source: "user-override",
-        }, ctx.opts({ dependsOn: previous ? [previous] : [] })));
+        configurations.push(
+            new dbforpostgresql.Configuration(
+                `${ctx.name}-postgres-${role}`,
+                {
+                    resourceGroupName: shared(ctx).resourceGroupName,
+                    serverName: server.name,
+                    configurationName,
+                    value,
+                    source: "user-override",
+                },
+                ctx.opts({ dependsOn: previous ? [previous] : [] }),
+            ),
+        );
     }
     return configurations;
 }

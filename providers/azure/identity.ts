@@ -15,30 +15,42 @@ export function createWorkloadIdentity(ctx: ProviderContext, store: ManagedObjec
     const s = shared(ctx);
     const rg = s.resourceGroupName;
 
-    const identity = new managedidentity.UserAssignedIdentity(`${ctx.name}-identity`, {
-        resourceGroupName: rg,
-        location: s.location,
-        tags: ctx.tags,
-    }, ctx.opts());
+    const identity = new managedidentity.UserAssignedIdentity(
+        `${ctx.name}-identity`,
+        {
+            resourceGroupName: rg,
+            location: s.location,
+            tags: ctx.tags,
+        },
+        ctx.opts(),
+    );
 
-    const federation = new managedidentity.FederatedIdentityCredential(`${ctx.name}-federated-credential`, {
-        resourceGroupName: rg,
-        resourceName: identity.name,
-        issuer: s.args.aksOidcIssuerUrl,
-        subject: `system:serviceaccount:${ctx.namespace}:${ctx.serviceAccountName}`,
-        audiences: [TOKEN_EXCHANGE_AUDIENCE],
-    }, ctx.opts());
+    const federation = new managedidentity.FederatedIdentityCredential(
+        `${ctx.name}-federated-credential`,
+        {
+            resourceGroupName: rg,
+            resourceName: identity.name,
+            issuer: s.args.aksOidcIssuerUrl,
+            subject: `system:serviceaccount:${ctx.namespace}:${ctx.serviceAccountName}`,
+            audiences: [TOKEN_EXCHANGE_AUDIENCE],
+        },
+        ctx.opts(),
+    );
 
     const scope = store ? containerScopes.get(store) : undefined;
     const grants: pulumi.Output<string>[] = [federation.id];
     if (scope) {
-        const role = new authorization.RoleAssignment(`${ctx.name}-blob-data-contributor`, {
-            principalId: identity.principalId,
-            principalType: "ServicePrincipal",
-            roleDefinitionId: pulumi.interpolate`/subscriptions/${s.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_BLOB_DATA_CONTRIBUTOR}`,
-            scope,
-            description: "Open WebUI uploads (Workload Identity)",
-        }, ctx.opts());
+        const role = new authorization.RoleAssignment(
+            `${ctx.name}-blob-data-contributor`,
+            {
+                principalId: identity.principalId,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: pulumi.interpolate`/subscriptions/${s.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_BLOB_DATA_CONTRIBUTOR}`,
+                scope,
+                description: "Open WebUI uploads (Workload Identity)",
+            },
+            ctx.opts(),
+        );
         grants.push(role.id);
     }
     // The ServiceAccount (and so the pods) waits for the federation and the role assignment.

@@ -24,7 +24,16 @@ const API_VERSION_ALIAS = /^azure-native:[^:/]+\/v\d[^:]*:|^azure-nextgen:/;
  * clusters (bench/). Other aliases (and the component's own, which children inherit) stay.
  */
 export function dropApiVersionAliases(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult {
-    const aliases = args.opts.aliases?.filter((a) => !(typeof a === "object" && a !== null && Object.keys(a).length === 1 && typeof (a as pulumi.Alias).type === "string" && API_VERSION_ALIAS.test((a as pulumi.Alias).type as string)));
+    const aliases = args.opts.aliases?.filter(
+        (a) =>
+            !(
+                typeof a === "object" &&
+                a !== null &&
+                Object.keys(a).length === 1 &&
+                typeof (a as pulumi.Alias).type === "string" &&
+                API_VERSION_ALIAS.test((a as pulumi.Alias).type as string)
+            ),
+    );
     return { props: args.props, opts: { ...args.opts, aliases } };
 }
 

@@ -42,15 +42,19 @@ function dnsRecord(ctx: ProviderContext, target: pulumi.Output<{ ip?: string; ho
     const s = shared(ctx);
     const zone = s.args.dnsZoneName;
     if (!zone) return;
-    new dns.RecordSet(`${ctx.name}-dns`, {
-        resourceGroupName: s.args.dnsZoneResourceGroupName ?? s.resourceGroupName,
-        zoneName: zone,
-        relativeRecordSetName: relativeRecordName(ctx.spec.hostname, zone),
-        recordType: target.apply((t) => (t.ip ? "A" : "CNAME")),
-        ttl: 300,
-        aRecords: target.apply((t) => (t.ip ? [{ ipv4Address: t.ip }] : undefined)),
-        cnameRecord: target.apply((t) => (t.ip ? undefined : { cname: t.hostname })),
-    }, ctx.opts()); // `target` comes from the route's status: the record waits for it
+    new dns.RecordSet(
+        `${ctx.name}-dns`,
+        {
+            resourceGroupName: s.args.dnsZoneResourceGroupName ?? s.resourceGroupName,
+            zoneName: zone,
+            relativeRecordSetName: relativeRecordName(ctx.spec.hostname, zone),
+            recordType: target.apply((t) => (t.ip ? "A" : "CNAME")),
+            ttl: 300,
+            aRecords: target.apply((t) => (t.ip ? [{ ipv4Address: t.ip }] : undefined)),
+            cnameRecord: target.apply((t) => (t.ip ? undefined : { cname: t.hostname })),
+        },
+        ctx.opts(),
+    ); // `target` comes from the route's status: the record waits for it
 }
 
 /**
@@ -68,15 +72,24 @@ type RouteStatus = { addresses?: { value?: string }[]; loadBalancer?: { ingress?
 type RouteFields = { metadata: pulumi.Output<{ name: string }>; status: pulumi.Output<RouteStatus> };
 
 function agcRoutePolicy(ctx: ProviderContext, route: pulumi.CustomResource, timeoutSeconds: string, labels: { [k: string]: string }): void {
-    new apiextensions.CustomResource(`${ctx.name}-route-policy`, {
-        apiVersion: "alb.networking.azure.io/v1",
-        kind: "RoutePolicy",
-        metadata: { name: `${dnsLabel(ctx.name)}-route-policy`, namespace: ctx.namespace, labels },
-        spec: {
-            targetRef: { group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: (route as unknown as RouteFields).metadata.name, namespace: ctx.namespace },
-            default: { timeouts: { routeTimeout: `${timeoutSeconds}s` } },
+    new apiextensions.CustomResource(
+        `${ctx.name}-route-policy`,
+        {
+            apiVersion: "alb.networking.azure.io/v1",
+            kind: "RoutePolicy",
+            metadata: { name: `${dnsLabel(ctx.name)}-route-policy`, namespace: ctx.namespace, labels },
+            spec: {
+                targetRef: {
+                    group: "gateway.networking.k8s.io",
+                    kind: "HTTPRoute",
+                    name: (route as unknown as RouteFields).metadata.name,
+                    namespace: ctx.namespace,
+                },
+                default: { timeouts: { routeTimeout: `${timeoutSeconds}s` } },
+            },
         },
-    }, ctx.opts({ dependsOn: [route] }));
+        ctx.opts({ dependsOn: [route] }),
+    );
 }
 
 /** What every routing variant shares: the request timeout, the public URL and where the certificate comes from. */
@@ -105,9 +118,7 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
 
 /** cert-manager's annotation when it issues the certificate (tls.clusterIssuer without tls.secretName). */
 function certManagerAnnotations(spec: ResolvedSpec): { [k: string]: string } {
-    return spec.tls.enabled && spec.tls.clusterIssuer && spec.tls.secretName === undefined
-        ? { "cert-manager.io/cluster-issuer": spec.tls.clusterIssuer }
-        : {};
+    return spec.tls.enabled && spec.tls.clusterIssuer && spec.tls.secretName === undefined ? { "cert-manager.io/cluster-issuer": spec.tls.clusterIssuer } : {};
 }
 
 /** The labels of the Gateway API objects this module creates. */
@@ -129,11 +140,13 @@ function agcLoadBalancer(ctx: ProviderContext, r: RouteSettings): LoadBalancer {
         // A shared Gateway owned by the platform team; its listeners, TLS and DNS are theirs.
         return {
             kind: "httpRoute",
-            parentRefs: [{
-                name: agc.gatewayName,
-                namespace: agc.gatewayNamespace ?? ctx.namespace,
-                ...(agc.gatewayListenerName ? { sectionName: agc.gatewayListenerName } : {}),
-            }],
+            parentRefs: [
+                {
+                    name: agc.gatewayName,
+                    namespace: agc.gatewayNamespace ?? ctx.namespace,
+                    ...(agc.gatewayListenerName ? { sectionName: agc.gatewayListenerName } : {}),
+                },
+            ],
             url: r.url,
             afterRoute(route) {
                 if (route) agcRoutePolicy(ctx, route, r.timeout, labels);
@@ -144,9 +157,7 @@ function agcLoadBalancer(ctx: ProviderContext, r: RouteSettings): LoadBalancer {
 }
 
 /** The Gateway's annotations: which AGC it binds to (and that AGC's diagnostic setting when its ARM id is known). */
-function gatewayAnnotations(
-    ctx: ProviderContext, agc: AzureAgc, certManager: { [k: string]: string },
-): { [k: string]: pulumi.Input<string> } {
+function gatewayAnnotations(ctx: ProviderContext, agc: AzureAgc, certManager: { [k: string]: string }): { [k: string]: pulumi.Input<string> } {
     const annotations: { [k: string]: pulumi.Input<string> } = { ...certManager };
     if (agc.resourceId !== undefined) {
         annotations["alb.networking.azure.io/alb-id"] = agc.resourceId;
@@ -163,9 +174,7 @@ function gatewayAnnotations(
 /** The Gateway's listeners: HTTP, and HTTPS first when TLS is on. */
 function gatewayListeners(spec: ResolvedSpec, secret: pulumi.Input<string> | undefined): Record<string, unknown>[] {
     const sameNamespace = { namespaces: { from: "Same" } };
-    const listeners: Record<string, unknown>[] = [
-        { name: "http", port: 80, protocol: "HTTP", hostname: spec.hostname, allowedRoutes: sameNamespace },
-    ];
+    const listeners: Record<string, unknown>[] = [{ name: "http", port: 80, protocol: "HTTP", hostname: spec.hostname, allowedRoutes: sameNamespace }];
     if (spec.tls.enabled) {
         listeners.unshift({
             name: "https",
@@ -180,25 +189,25 @@ function gatewayListeners(spec: ResolvedSpec, secret: pulumi.Input<string> | und
 }
 
 /** A Gateway this module creates on AGC, its HTTP-to-HTTPS redirect, and the DNS record for its frontend. */
-function ownGatewayLoadBalancer(
-    ctx: ProviderContext, r: RouteSettings, agc: AzureAgc, labels: { [k: string]: string },
-): LoadBalancer {
+function ownGatewayLoadBalancer(ctx: ProviderContext, r: RouteSettings, agc: AzureAgc, labels: { [k: string]: string }): LoadBalancer {
     const spec = ctx.spec;
     const gatewayName = `${dnsLabel(ctx.name)}-gateway`;
     const annotations = gatewayAnnotations(ctx, agc, r.certManager);
-    const gateway = new apiextensions.CustomResource(`${ctx.name}-gateway`, {
-        apiVersion: "gateway.networking.k8s.io/v1",
-        kind: "Gateway",
-        metadata: { name: gatewayName, namespace: ctx.namespace, labels, annotations },
-        spec: {
-            gatewayClassName: AGC_GATEWAY_CLASS,
-            listeners: gatewayListeners(spec, r.secret),
-            ...(agc.resourceId !== undefined
-                ? { addresses: [{ type: "alb.networking.azure.io/alb-frontend", value: agc.frontendName }] }
-                : {}),
+    const gateway = new apiextensions.CustomResource(
+        `${ctx.name}-gateway`,
+        {
+            apiVersion: "gateway.networking.k8s.io/v1",
+            kind: "Gateway",
+            metadata: { name: gatewayName, namespace: ctx.namespace, labels, annotations },
+            spec: {
+                gatewayClassName: AGC_GATEWAY_CLASS,
+                listeners: gatewayListeners(spec, r.secret),
+                ...(agc.resourceId !== undefined ? { addresses: [{ type: "alb.networking.azure.io/alb-frontend", value: agc.frontendName }] } : {}),
+            },
+            status: undefined, // read back: the frontend FQDN for the DNS record
         },
-        status: undefined, // read back: the frontend FQDN for the DNS record
-    }, ctx.opts());
+        ctx.opts(),
+    );
     if (spec.tls.enabled) httpsRedirect(ctx, gatewayName, labels, gateway);
     return {
         kind: "httpRoute",
@@ -217,30 +226,30 @@ function ownGatewayLoadBalancer(
 }
 
 /** The HTTPRoute on the Gateway's HTTP listener that only redirects to HTTPS. */
-function httpsRedirect(
-    ctx: ProviderContext, gatewayName: string, labels: { [k: string]: string }, gateway: pulumi.Resource,
-): void {
-    new apiextensions.CustomResource(`${ctx.name}-https-redirect`, {
-        apiVersion: "gateway.networking.k8s.io/v1",
-        kind: "HTTPRoute",
-        metadata: { name: `${dnsLabel(ctx.name)}-https-redirect`, namespace: ctx.namespace, labels },
-        spec: {
-            parentRefs: [{ name: gatewayName, namespace: ctx.namespace, sectionName: "http" }],
-            hostnames: [ctx.spec.hostname],
-            rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+function httpsRedirect(ctx: ProviderContext, gatewayName: string, labels: { [k: string]: string }, gateway: pulumi.Resource): void {
+    new apiextensions.CustomResource(
+        `${ctx.name}-https-redirect`,
+        {
+            apiVersion: "gateway.networking.k8s.io/v1",
+            kind: "HTTPRoute",
+            metadata: { name: `${dnsLabel(ctx.name)}-https-redirect`, namespace: ctx.namespace, labels },
+            spec: {
+                parentRefs: [{ name: gatewayName, namespace: ctx.namespace, sectionName: "http" }],
+                hostnames: [ctx.spec.hostname],
+                rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+            },
         },
-    }, ctx.opts({ dependsOn: [gateway] }));
+        ctx.opts({ dependsOn: [gateway] }),
+    );
 }
 
 /** The Ingress class, annotations and TLS Secret of an Ingress controller (AGIC or the app-routing NGINX). */
-type IngressSettings =
-    Required<Pick<LoadBalancer, "ingressClassName" | "ingressAnnotations">> & Pick<LoadBalancer, "tlsSecretName">;
+type IngressSettings = Required<Pick<LoadBalancer, "ingressClassName" | "ingressAnnotations">> & Pick<LoadBalancer, "tlsSecretName">;
 
 /** An Ingress the core creates for AGIC or NGINX, and the DNS record for its load balancer's address. */
 function ingressLoadBalancer(ctx: ProviderContext, controller: AzureIngressController, r: RouteSettings): LoadBalancer {
-    const { ingressClassName, ingressAnnotations, tlsSecretName } = controller === AzureIngressController.ApplicationGatewayIngress
-        ? agicSettings(ctx.spec, r)
-        : nginxSettings(ctx.spec, r);
+    const { ingressClassName, ingressAnnotations, tlsSecretName } =
+        controller === AzureIngressController.ApplicationGatewayIngress ? agicSettings(ctx.spec, r) : nginxSettings(ctx.spec, r);
     return {
         kind: "ingress",
         ingressClassName,

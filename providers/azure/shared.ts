@@ -22,12 +22,22 @@ const cache = new WeakMap<pulumi.ComponentResource, AzureShared>();
 
 /** Lowercase alphanumerics of the component name (for globally unique Azure names). */
 export function compact(name: string, max: number): string {
-    return name.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, max);
+    return name
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, "")
+        .slice(0, max);
 }
 
 /** Lowercase DNS label of the component name. */
 export function dnsLabel(name: string): string {
-    return name.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").replace(/-+/g, "-").slice(0, 40) || "openwebui";
+    return (
+        name
+            .toLowerCase()
+            .replace(/[^a-z0-9-]/g, "-")
+            .replace(/^-+|-+$/g, "")
+            .replace(/-+/g, "-")
+            .slice(0, 40) || "openwebui"
+    );
 }
 
 /** Stable 10-hex-digit hash of project/stack/component: unique enough for global names, stable across runs. */
@@ -41,11 +51,15 @@ export function shared(ctx: ProviderContext): AzureShared {
     const args = ctx.spec.azure as Azure;
     let resourceGroupName: pulumi.Output<string>;
     if (args.createResourceGroup) {
-        const rg = new resources.ResourceGroup(`${ctx.name}-rg`, {
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-            tags: ctx.tags,
-        }, ctx.opts());
+        const rg = new resources.ResourceGroup(
+            `${ctx.name}-rg`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                tags: ctx.tags,
+            },
+            ctx.opts(),
+        );
         resourceGroupName = rg.name;
     } else {
         resourceGroupName = pulumi.output(args.resourceGroupName);
@@ -61,20 +75,28 @@ export function shared(ctx: ProviderContext): AzureShared {
             if (existingId !== undefined) return { id: existingId, dependsOn: [] };
             const known = zones.get(zoneName);
             if (known) return known;
-            const zone = new privatedns.PrivateZone(`${ctx.name}-${role}-dns`, {
-                resourceGroupName,
-                privateZoneName: zoneName,
-                location: "global",
-                tags: ctx.tags,
-            }, ctx.opts());
-            const link = new privatedns.VirtualNetworkLink(`${ctx.name}-${role}-dns-link`, {
-                resourceGroupName,
-                privateZoneName: zoneName,
-                location: "global",
-                registrationEnabled: false,
-                virtualNetwork: { id: args.vnetId },
-                tags: ctx.tags,
-            }, ctx.opts({ dependsOn: [zone] }));
+            const zone = new privatedns.PrivateZone(
+                `${ctx.name}-${role}-dns`,
+                {
+                    resourceGroupName,
+                    privateZoneName: zoneName,
+                    location: "global",
+                    tags: ctx.tags,
+                },
+                ctx.opts(),
+            );
+            const link = new privatedns.VirtualNetworkLink(
+                `${ctx.name}-${role}-dns-link`,
+                {
+                    resourceGroupName,
+                    privateZoneName: zoneName,
+                    location: "global",
+                    registrationEnabled: false,
+                    virtualNetwork: { id: args.vnetId },
+                    tags: ctx.tags,
+                },
+                ctx.opts({ dependsOn: [zone] }),
+            );
             const out = { id: zone.id, dependsOn: [zone, link] as pulumi.Resource[] };
             zones.set(zoneName, out);
             return out;
@@ -99,23 +121,33 @@ export function privateEndpoint(
 ): { endpoint: network.PrivateEndpoint; zoneGroup: network.PrivateDnsZoneGroup } {
     const s = shared(ctx);
     const zone = s.privateZone(role, zoneName, existingZoneId);
-    const endpoint = new network.PrivateEndpoint(`${ctx.name}-${role}-pe`, {
-        resourceGroupName: s.resourceGroupName,
-        location: s.location,
-        subnet: { id: s.args.privateEndpointSubnetId },
-        privateLinkServiceConnections: [{
-            name: `${dnsLabel(ctx.name)}-${role}`,
-            privateLinkServiceId: targetId,
-            groupIds: [groupId],
-        }],
-        tags: ctx.tags,
-    }, ctx.opts({ dependsOn }));
-    const zoneGroup = new network.PrivateDnsZoneGroup(`${ctx.name}-${role}-pe-dns`, {
-        resourceGroupName: s.resourceGroupName,
-        privateEndpointName: endpoint.name,
-        privateDnsZoneGroupName: "default",
-        privateDnsZoneConfigs: [{ name: zoneName.replace(/\./g, "-"), privateDnsZoneId: zone.id }],
-    }, ctx.opts({ dependsOn: zone.dependsOn }));
+    const endpoint = new network.PrivateEndpoint(
+        `${ctx.name}-${role}-pe`,
+        {
+            resourceGroupName: s.resourceGroupName,
+            location: s.location,
+            subnet: { id: s.args.privateEndpointSubnetId },
+            privateLinkServiceConnections: [
+                {
+                    name: `${dnsLabel(ctx.name)}-${role}`,
+                    privateLinkServiceId: targetId,
+                    groupIds: [groupId],
+                },
+            ],
+            tags: ctx.tags,
+        },
+        ctx.opts({ dependsOn }),
+    );
+    const zoneGroup = new network.PrivateDnsZoneGroup(
+        `${ctx.name}-${role}-pe-dns`,
+        {
+            resourceGroupName: s.resourceGroupName,
+            privateEndpointName: endpoint.name,
+            privateDnsZoneGroupName: "default",
+            privateDnsZoneConfigs: [{ name: zoneName.replace(/\./g, "-"), privateDnsZoneId: zone.id }],
+        },
+        ctx.opts({ dependsOn: zone.dependsOn }),
+    );
     return { endpoint, zoneGroup };
 }
 
@@ -125,6 +157,7 @@ export const SUBNET_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/provid
 
 /** The parts of a Key Vault key URI (`https://<vault>.vault.azure.net/keys/<name>[/<version>]`), or undefined. */
 export function parseKeyId(keyId: unknown): { vaultUri: string; name: string; version?: string } | undefined {
-    const m = typeof keyId === "string" ? /^(https:\/\/[a-z0-9-]+\.vault\.azure\.(?:net|cn|us))\/keys\/([A-Za-z0-9-]+)(?:\/([A-Za-z0-9]+))?\/?$/.exec(keyId) : null;
+    const m =
+        typeof keyId === "string" ? /^(https:\/\/[a-z0-9-]+\.vault\.azure\.(?:net|cn|us))\/keys\/([A-Za-z0-9-]+)(?:\/([A-Za-z0-9]+))?\/?$/.exec(keyId) : null;
     return m ? { vaultUri: `${m[1]}/`, name: m[2], version: m[3] } : undefined;
 }

@@ -28,50 +28,62 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
     const usePrivateEndpoint = a.storagePrivateEndpoint ?? true;
     const retain = ctx.spec.storage.retainOnDelete;
 
-    const account = new storage.StorageAccount(`${ctx.name}-storage`, {
-        resourceGroupName: rg,
-        location: s.location,
-        accountName: storageAccountName(ctx.name),
-        kind: "StorageV2",
-        sku: { name: a.skus?.storageSkuName ?? "Standard_ZRS" },
-        accessTier: "Hot",
-        enableHttpsTrafficOnly: true,
-        minimumTlsVersion: "TLS1_2",
-        allowBlobPublicAccess: false,
-        // Open WebUI uses DefaultAzureCredential (Workload Identity) when AZURE_STORAGE_KEY is unset.
-        allowSharedKeyAccess: false,
-        defaultToOAuthAuthentication: true,
-        allowCrossTenantReplication: false,
-        publicNetworkAccess: usePrivateEndpoint ? "Disabled" : "Enabled",
-        // Without the private endpoint the firewall still denies by default: only the given subnets
-        // and IP ranges get through (validate.ts requires at least one).
-        networkRuleSet: usePrivateEndpoint
-            ? { defaultAction: "Deny", bypass: "None" }
-            : {
-                defaultAction: "Deny",
-                bypass: "None",
-                virtualNetworkRules: (a.storageAllowedSubnetIds ?? []).map((id) => ({ virtualNetworkResourceId: id, action: "Allow" as const })),
-                ipRules: (a.storageAllowedIpRanges ?? []).map((r) => ({ iPAddressOrRange: r, action: "Allow" as const })),
-            },
-        ...cmkAccountArgs(a.customerManagedKey),
-        tags: ctx.tags,
-    }, ctx.opts({ retainOnDelete: retain }));
+    const account = new storage.StorageAccount(
+        `${ctx.name}-storage`,
+        {
+            resourceGroupName: rg,
+            location: s.location,
+            accountName: storageAccountName(ctx.name),
+            kind: "StorageV2",
+            sku: { name: a.skus?.storageSkuName ?? "Standard_ZRS" },
+            accessTier: "Hot",
+            enableHttpsTrafficOnly: true,
+            minimumTlsVersion: "TLS1_2",
+            allowBlobPublicAccess: false,
+            // Open WebUI uses DefaultAzureCredential (Workload Identity) when AZURE_STORAGE_KEY is unset.
+            allowSharedKeyAccess: false,
+            defaultToOAuthAuthentication: true,
+            allowCrossTenantReplication: false,
+            publicNetworkAccess: usePrivateEndpoint ? "Disabled" : "Enabled",
+            // Without the private endpoint the firewall still denies by default: only the given subnets
+            // and IP ranges get through (validate.ts requires at least one).
+            networkRuleSet: usePrivateEndpoint
+                ? { defaultAction: "Deny", bypass: "None" }
+                : {
+                      defaultAction: "Deny",
+                      bypass: "None",
+                      virtualNetworkRules: (a.storageAllowedSubnetIds ?? []).map((id) => ({ virtualNetworkResourceId: id, action: "Allow" as const })),
+                      ipRules: (a.storageAllowedIpRanges ?? []).map((r) => ({ iPAddressOrRange: r, action: "Allow" as const })),
+                  },
+            ...cmkAccountArgs(a.customerManagedKey),
+            tags: ctx.tags,
+        },
+        ctx.opts({ retainOnDelete: retain }),
+    );
 
-    const blobService = new storage.BlobServiceProperties(`${ctx.name}-blob-service`, {
-        resourceGroupName: rg,
-        accountName: account.name,
-        blobServicesName: "default",
-        isVersioningEnabled: true,
-        deleteRetentionPolicy: { enabled: true, days: SOFT_DELETE_DAYS },
-        containerDeleteRetentionPolicy: { enabled: true, days: SOFT_DELETE_DAYS },
-    }, ctx.opts());
+    const blobService = new storage.BlobServiceProperties(
+        `${ctx.name}-blob-service`,
+        {
+            resourceGroupName: rg,
+            accountName: account.name,
+            blobServicesName: "default",
+            isVersioningEnabled: true,
+            deleteRetentionPolicy: { enabled: true, days: SOFT_DELETE_DAYS },
+            containerDeleteRetentionPolicy: { enabled: true, days: SOFT_DELETE_DAYS },
+        },
+        ctx.opts(),
+    );
 
-    const container = new storage.BlobContainer(`${ctx.name}-uploads`, {
-        resourceGroupName: rg,
-        accountName: account.name,
-        containerName: ctx.spec.storage.bucketName ?? DEFAULT_CONTAINER,
-        publicAccess: "None",
-    }, ctx.opts({ dependsOn: [blobService], retainOnDelete: retain }));
+    const container = new storage.BlobContainer(
+        `${ctx.name}-uploads`,
+        {
+            resourceGroupName: rg,
+            accountName: account.name,
+            containerName: ctx.spec.storage.bucketName ?? DEFAULT_CONTAINER,
+            publicAccess: "None",
+        },
+        ctx.opts({ dependsOn: [blobService], retainOnDelete: retain }),
+    );
 
     let endpoint = account.primaryEndpoints.apply((e) => e.blob.replace(/\/+$/, ""));
     const guarded: pulumi.Resource[] = [blobService, container];
@@ -82,7 +94,11 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
         guarded.push(pe.endpoint, pe.zoneGroup);
     }
     // hardening.accessLogs: StorageRead/Write/Delete and the transaction metrics of the blob service.
-    guarded.push(...present(diagnosticSetting(ctx, "blob", pulumi.interpolate`${account.id}/blobServices/default`, { logs: true, metrics: "Transaction" }, [blobService])));
+    guarded.push(
+        ...present(
+            diagnosticSetting(ctx, "blob", pulumi.interpolate`${account.id}/blobServices/default`, { logs: true, metrics: "Transaction" }, [blobService]),
+        ),
+    );
     storageLock(ctx, account, guarded);
 
     const store: ManagedObjectStore = {
@@ -108,11 +124,15 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
  */
 function storageLock(ctx: ProviderContext, account: storage.StorageAccount, guarded: pulumi.Resource[]): void {
     if (ctx.spec.hardening.storageDeletionProtection === false) return;
-    new authorization.ManagementLockByScope(`${ctx.name}-storage-lock`, {
-        scope: account.id,
-        level: "CanNotDelete",
-        notes: "Open WebUI uploads: set hardening.storageDeletionProtection=false to allow deletion.",
-    }, ctx.opts({ dependsOn: guarded, retainOnDelete: ctx.spec.storage.retainOnDelete }));
+    new authorization.ManagementLockByScope(
+        `${ctx.name}-storage-lock`,
+        {
+            scope: account.id,
+            level: "CanNotDelete",
+            notes: "Open WebUI uploads: set hardening.storageDeletionProtection=false to allow deletion.",
+        },
+        ctx.opts({ dependsOn: guarded, retainOnDelete: ctx.spec.storage.retainOnDelete }),
+    );
 }
 
 /** Account encryption with the customer's Key Vault key, through its user-assigned identity. */

@@ -31,16 +31,20 @@ export function azureCollectorBackend(metrics: boolean): CollectorBackendConfig 
 
 export function createTelemetry(ctx: ProviderContext): TelemetryBackend {
     const s = shared(ctx);
-    const insights = new applicationinsights.Component(`${ctx.name}-insights`, {
-        resourceGroupName: s.resourceGroupName,
-        location: s.location,
-        kind: "web",
-        applicationType: "web",
-        ingestionMode: "LogAnalytics",
-        workspaceResourceId: logWorkspaceId(ctx),
-        retentionInDays: ctx.spec.otel.logRetentionDays,
-        tags: ctx.tags,
-    }, ctx.opts());
+    const insights = new applicationinsights.Component(
+        `${ctx.name}-insights`,
+        {
+            resourceGroupName: s.resourceGroupName,
+            location: s.location,
+            kind: "web",
+            applicationType: "web",
+            ingestionMode: "LogAnalytics",
+            workspaceResourceId: logWorkspaceId(ctx),
+            retentionInDays: ctx.spec.otel.logRetentionDays,
+            tags: ctx.tags,
+        },
+        ctx.opts(),
+    );
     const backend = azureCollectorBackend(ctx.spec.otel.metrics);
     return {
         config: backend,

@@ -14,7 +14,8 @@ import { WORKSPACE_ID } from "./accessLogs";
 import { alarmTargetProblems } from "../../components/telemetry/alarmsSpec";
 
 /** An Action Group resource id (ARM; the provider segment in any case). */
-const ACTION_GROUP_ID = /^\/subscriptions\/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\/resourceGroups\/[-\w.()]{1,90}\/providers\/microsoft\.insights\/actionGroups\/[-\w.()]{1,260}$/i;
+const ACTION_GROUP_ID =
+    /^\/subscriptions\/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\/resourceGroups\/[-\w.()]{1,90}\/providers\/microsoft\.insights\/actionGroups\/[-\w.()]{1,260}$/i;
 
 const REDIS_SKU = /^(Balanced_B|MemoryOptimized_M|ComputeOptimized_X|FlashOptimized_A)\d+$/;
 const EVICTION_POLICIES = ["NoEviction", "VolatileLRU", "VolatileLFU", "VolatileTTL", "VolatileRandom", "AllKeysLRU", "AllKeysLFU", "AllKeysRandom"];
@@ -23,7 +24,6 @@ const POSTGRES_TIERS = ["GeneralPurpose", "MemoryOptimized", "Burstable"];
 const POSTGRES_STORAGE_GB = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
 const POSTGRES_VERSIONS = ["14", "15", "16", "17", "18"];
 const RESERVED_LOGINS = ["azure_superuser", "azure_pg_admin", "admin", "administrator", "root", "guest", "public"];
-
 
 function missing(v: unknown): boolean {
     return v === undefined || v === null || v === "";
@@ -52,20 +52,41 @@ export function validate(spec: ResolvedSpec): string[] {
 function clusterProblems(a: Azure): string[] {
     const p: string[] = [];
     if (missing(a.resourceGroupName)) {
-        p.push(problem("azure.resourceGroupName", a.resourceGroupName, "give the resource group for the Azure resources (set azure.createResourceGroup=true to create it)"));
+        p.push(
+            problem(
+                "azure.resourceGroupName",
+                a.resourceGroupName,
+                "give the resource group for the Azure resources (set azure.createResourceGroup=true to create it)",
+            ),
+        );
     }
     if (missing(a.location)) {
         p.push(problem("azure.location", a.location, "give the Azure region of the AKS cluster, e.g. westeurope"));
     }
     if (missing(a.vnetId)) {
-        p.push(problem("azure.vnetId", a.vnetId, "give the ARM id of the AKS virtual network (az network vnet show --query id); private DNS zones are linked to it"));
+        p.push(
+            problem(
+                "azure.vnetId",
+                a.vnetId,
+                "give the ARM id of the AKS virtual network (az network vnet show --query id); private DNS zones are linked to it",
+            ),
+        );
     } else if (isKnown(a.vnetId) && !VNET_ID.test(a.vnetId)) {
         p.push(problem("azure.vnetId", a.vnetId, "use the ARM id /subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>"));
     }
     if (missing(a.aksOidcIssuerUrl)) {
-        p.push(problem("azure.aksOidcIssuerUrl", a.aksOidcIssuerUrl, "give the AKS OIDC issuer (az aks show --query oidcIssuerProfile.issuerUrl) of a cluster with --enable-oidc-issuer --enable-workload-identity"));
+        p.push(
+            problem(
+                "azure.aksOidcIssuerUrl",
+                a.aksOidcIssuerUrl,
+                "give the AKS OIDC issuer (az aks show --query oidcIssuerProfile.issuerUrl) of a cluster with --enable-oidc-issuer --enable-workload-identity",
+            ),
+        );
     } else {
-        checkUrl(p, "azure.aksOidcIssuerUrl", a.aksOidcIssuerUrl, { schemes: ["https"], fix: "use the https:// issuer URL AKS reports (oidcIssuerProfile.issuerUrl)" });
+        checkUrl(p, "azure.aksOidcIssuerUrl", a.aksOidcIssuerUrl, {
+            schemes: ["https"],
+            fix: "use the https:// issuer URL AKS reports (oidcIssuerProfile.issuerUrl)",
+        });
     }
     return p;
 }
@@ -81,8 +102,13 @@ function postgresNetworkProblems(a: Azure): string[] {
     const hasId = a.postgresSubnetId !== undefined;
     const hasCidr = a.postgresSubnetCidr !== undefined;
     if (hasId === hasCidr) {
-        p.push(problem("azure.postgresSubnetId/postgresSubnetCidr", hasId ? "both set" : undefined,
-            "set exactly one: the id of a subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers, or a free CIDR (/28 or larger) in azure.vnetId to create one"));
+        p.push(
+            problem(
+                "azure.postgresSubnetId/postgresSubnetCidr",
+                hasId ? "both set" : undefined,
+                "set exactly one: the id of a subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers, or a free CIDR (/28 or larger) in azure.vnetId to create one",
+            ),
+        );
     }
     if (isKnown(a.postgresSubnetId) && !SUBNET_ID.test(a.postgresSubnetId)) {
         p.push(problem("azure.postgresSubnetId", a.postgresSubnetId, "use a subnet ARM id .../virtualNetworks/<vnet>/subnets/<subnet>"));
@@ -93,7 +119,13 @@ function postgresNetworkProblems(a: Azure): string[] {
         if (fix) p.push(problem("azure.postgresSubnetCidr", a.postgresSubnetCidr, fix));
     }
     if (isKnown(a.postgresPrivateDnsZoneId) && !/\/privateDnsZones\/[^/]+\.postgres\.database\.azure\.com$/i.test(a.postgresPrivateDnsZoneId)) {
-        p.push(problem("azure.postgresPrivateDnsZoneId", a.postgresPrivateDnsZoneId, "use the id of a private DNS zone whose name ends in .postgres.database.azure.com"));
+        p.push(
+            problem(
+                "azure.postgresPrivateDnsZoneId",
+                a.postgresPrivateDnsZoneId,
+                "use the id of a private DNS zone whose name ends in .postgres.database.azure.com",
+            ),
+        );
     }
     return p;
 }
@@ -105,19 +137,41 @@ function postgresSizeProblems(spec: ResolvedSpec, a: Azure): string[] {
     if (!POSTGRES_TIERS.includes(tier)) {
         p.push(problem("azure.skus.postgresSkuTier", tier, `use one of ${POSTGRES_TIERS.join(", ")}`));
     } else if (tier === "Burstable" && spec.database.highAvailability) {
-        p.push(problem("azure.skus.postgresSkuTier", tier, "Burstable servers have no high availability: use GeneralPurpose or MemoryOptimized, or set database.highAvailability=false"));
+        p.push(
+            problem(
+                "azure.skus.postgresSkuTier",
+                tier,
+                "Burstable servers have no high availability: use GeneralPurpose or MemoryOptimized, or set database.highAvailability=false",
+            ),
+        );
     }
     if (a.skus?.postgresSkuName !== undefined && maxConnections(spec) === 0 && !spec.database.maxConnections) {
-        p.push(problem("azure.skus.postgresSkuName", a.skus.postgresSkuName,
-            "its max_connections is not known here (it is derived for the B, D and E series only); also set database.maxConnections (it is applied to the server)"));
+        p.push(
+            problem(
+                "azure.skus.postgresSkuName",
+                a.skus.postgresSkuName,
+                "its max_connections is not known here (it is derived for the B, D and E series only); also set database.maxConnections (it is applied to the server)",
+            ),
+        );
     }
     const wanted = spec.database.maxConnections;
     const inForce = provisioningMaxConnections(postgresSku(spec));
     if (wanted && (wanted < POSTGRES_MAX_CONNECTIONS_RANGE.min || wanted > POSTGRES_MAX_CONNECTIONS_RANGE.max)) {
-        p.push(problem("database.maxConnections", wanted, `Azure allows max_connections from ${POSTGRES_MAX_CONNECTIONS_RANGE.min} to ${POSTGRES_MAX_CONNECTIONS_RANGE.max}`));
+        p.push(
+            problem(
+                "database.maxConnections",
+                wanted,
+                `Azure allows max_connections from ${POSTGRES_MAX_CONNECTIONS_RANGE.min} to ${POSTGRES_MAX_CONNECTIONS_RANGE.max}`,
+            ),
+        );
     } else if (wanted && inForce !== undefined && wanted > inForce) {
-        p.push(problem("database.maxConnections", wanted,
-            `max_connections is a static parameter on Flexible Server: ${postgresSku(spec)} is provisioned with ${inForce}, and a higher value is in force only after a server restart, which a deploy never performs, while the pools would be sized for it at once. Use at most ${inForce}, or a larger SKU (azure.skus.postgresSkuName)`));
+        p.push(
+            problem(
+                "database.maxConnections",
+                wanted,
+                `max_connections is a static parameter on Flexible Server: ${postgresSku(spec)} is provisioned with ${inForce}, and a higher value is in force only after a server restart, which a deploy never performs, while the pools would be sized for it at once. Use at most ${inForce}, or a larger SKU (azure.skus.postgresSkuName)`,
+            ),
+        );
     }
     return p;
 }
@@ -128,18 +182,28 @@ function postgresServerProblems(spec: ResolvedSpec, a: Azure): string[] {
     // Flexible Server keeps backups 7 to 35 days (Microsoft: concepts-backup-restore); the core allows 1-35.
     const days = spec.database.backupRetentionDays;
     if (Number.isInteger(days) && (days < 7 || days > 35)) {
-        p.push(problem("database.backupRetentionDays", days, "Azure Database for PostgreSQL flexible server keeps backups 7 to 35 days: use a value in that range"));
+        p.push(
+            problem(
+                "database.backupRetentionDays",
+                days,
+                "Azure Database for PostgreSQL flexible server keeps backups 7 to 35 days: use a value in that range",
+            ),
+        );
     }
     const haMode = a.skus?.postgresHighAvailabilityMode;
     if (haMode !== undefined && !["ZoneRedundant", "SameZone"].includes(haMode)) {
-        p.push(problem("azure.skus.postgresHighAvailabilityMode", haMode, "use ZoneRedundant or SameZone (set database.highAvailability=false to turn HA off)"));
+        p.push(
+            problem("azure.skus.postgresHighAvailabilityMode", haMode, "use ZoneRedundant or SameZone (set database.highAvailability=false to turn HA off)"),
+        );
     }
     const gb = a.skus?.postgresStorageGb;
     if (gb !== undefined && !POSTGRES_STORAGE_GB.includes(gb)) {
         p.push(problem("azure.skus.postgresStorageGb", gb, `use one of ${POSTGRES_STORAGE_GB.join(", ")} GiB`));
     }
     if (!POSTGRES_VERSIONS.includes(spec.database.version)) {
-        p.push(problem("database.version", spec.database.version, `Azure Database for PostgreSQL flexible server supports ${POSTGRES_VERSIONS.join(", ")} here`));
+        p.push(
+            problem("database.version", spec.database.version, `Azure Database for PostgreSQL flexible server supports ${POSTGRES_VERSIONS.join(", ")} here`),
+        );
     }
     if (spec.database.iamAuth) {
         p.push(problem("database.iamAuth", true, "IAM token auth is AWS only; on Azure the app role uses a password (omit database.iamAuth)"));
@@ -168,7 +232,13 @@ function postgresAdminLoginProblems(a: Azure): string[] {
     const p: string[] = [];
     const login = a.postgresAdminLogin;
     if (login !== undefined && (!/^[a-z][a-z0-9_]{0,62}$/.test(login) || login.startsWith("pg_") || RESERVED_LOGINS.includes(login))) {
-        p.push(problem("azure.postgresAdminLogin", login, "use a lowercase identifier that is not reserved (admin, administrator, root, guest, public, azure_*, pg_*)"));
+        p.push(
+            problem(
+                "azure.postgresAdminLogin",
+                login,
+                "use a lowercase identifier that is not reserved (admin, administrator, root, guest, public, azure_*, pg_*)",
+            ),
+        );
     }
     return p;
 }
@@ -178,13 +248,25 @@ function redisProblems(spec: ResolvedSpec, a: Azure): string[] {
     const p: string[] = [];
     const sku = a.skus?.redisSkuName;
     if (sku !== undefined && !REDIS_SKU.test(sku)) {
-        p.push(problem("azure.skus.redisSkuName", sku, "use an Azure Managed Redis SKU such as Balanced_B1, Balanced_B3, MemoryOptimized_M10 (Enterprise_* tiers retire; Azure Cache for Redis is closed to new customers)"));
+        p.push(
+            problem(
+                "azure.skus.redisSkuName",
+                sku,
+                "use an Azure Managed Redis SKU such as Balanced_B1, Balanced_B3, MemoryOptimized_M10 (Enterprise_* tiers retire; Azure Cache for Redis is closed to new customers)",
+            ),
+        );
     }
     if (a.redisEvictionPolicy !== undefined && !EVICTION_POLICIES.includes(a.redisEvictionPolicy)) {
         p.push(problem("azure.redisEvictionPolicy", a.redisEvictionPolicy, `use one of ${EVICTION_POLICIES.join(", ")}`));
     }
     if (spec.redis.cluster) {
-        p.push(problem("redis.cluster", true, "Azure Managed Redis is created with the EnterpriseCluster policy (one non-cluster endpoint); leave redis.cluster unset"));
+        p.push(
+            problem(
+                "redis.cluster",
+                true,
+                "Azure Managed Redis is created with the EnterpriseCluster policy (one non-cluster endpoint); leave redis.cluster unset",
+            ),
+        );
     }
     return p;
 }
@@ -194,7 +276,9 @@ function privateEndpointProblems(a: Azure, redisManaged: boolean, storageManaged
     const p: string[] = [];
     const needsPe = redisManaged || (storageManaged && (a.storagePrivateEndpoint ?? true));
     if (needsPe && missing(a.privateEndpointSubnetId)) {
-        p.push(problem("azure.privateEndpointSubnetId", a.privateEndpointSubnetId, "give the ARM id of a subnet in the VNet for private endpoints (Redis, Blob)"));
+        p.push(
+            problem("azure.privateEndpointSubnetId", a.privateEndpointSubnetId, "give the ARM id of a subnet in the VNet for private endpoints (Redis, Blob)"),
+        );
     } else if (isKnown(a.privateEndpointSubnetId) && !SUBNET_ID.test(a.privateEndpointSubnetId)) {
         p.push(problem("azure.privateEndpointSubnetId", a.privateEndpointSubnetId, "use a subnet ARM id .../virtualNetworks/<vnet>/subnets/<subnet>"));
     }
@@ -217,32 +301,94 @@ function storageProblems(spec: ResolvedSpec, a: Azure): string[] {
 /** Without the private endpoint the account must not be open to every network; with it, no firewall rules. */
 function storageFirewallProblems(a: Azure): string[] {
     const p: string[] = [];
-    const subnets = a.storageAllowedSubnetIds, ranges = a.storageAllowedIpRanges;
+    const subnets = a.storageAllowedSubnetIds,
+        ranges = a.storageAllowedIpRanges;
     if (a.storagePrivateEndpoint === false) {
         if (!subnets?.length && !ranges?.length) {
-            p.push(problem("azure.storagePrivateEndpoint", false, "the storage account would accept every network: also give azure.storageAllowedSubnetIds (the AKS node subnets, with the Microsoft.Storage service endpoint) and/or azure.storageAllowedIpRanges (your NAT egress), or keep the private endpoint"));
+            p.push(
+                problem(
+                    "azure.storagePrivateEndpoint",
+                    false,
+                    "the storage account would accept every network: also give azure.storageAllowedSubnetIds (the AKS node subnets, with the Microsoft.Storage service endpoint) and/or azure.storageAllowedIpRanges (your NAT egress), or keep the private endpoint",
+                ),
+            );
         }
-        (subnets ?? []).forEach((id, i) => { if (isKnown(id) && !SUBNET_ID.test(id)) p.push(problem(`azure.storageAllowedSubnetIds[${i}]`, id, "use a subnet ARM id .../virtualNetworks/<vnet>/subnets/<subnet>")); });
+        (subnets ?? []).forEach((id, i) => {
+            if (isKnown(id) && !SUBNET_ID.test(id))
+                p.push(problem(`azure.storageAllowedSubnetIds[${i}]`, id, "use a subnet ARM id .../virtualNetworks/<vnet>/subnets/<subnet>"));
+        });
         (ranges ?? []).forEach((r, i) => {
             const m = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(String(r));
             if (!m || m[1].split(".").some((o) => Number(o) > 255) || (m[2] !== undefined && (Number(m[2]) < 8 || Number(m[2]) > 30))) {
-                p.push(problem(`azure.storageAllowedIpRanges[${i}]`, r, "use a public IPv4 address or a CIDR range from /8 to /30 (Azure storage firewall rules; 0.0.0.0/0 would open the account to everyone)"));
+                p.push(
+                    problem(
+                        `azure.storageAllowedIpRanges[${i}]`,
+                        r,
+                        "use a public IPv4 address or a CIDR range from /8 to /30 (Azure storage firewall rules; 0.0.0.0/0 would open the account to everyone)",
+                    ),
+                );
             }
         });
     } else if (subnets !== undefined || ranges !== undefined) {
-        p.push(problem(subnets !== undefined ? "azure.storageAllowedSubnetIds" : "azure.storageAllowedIpRanges", "set", "applies only with azure.storagePrivateEndpoint=false (the private endpoint already keeps every public network out): remove it"));
+        p.push(
+            problem(
+                subnets !== undefined ? "azure.storageAllowedSubnetIds" : "azure.storageAllowedIpRanges",
+                "set",
+                "applies only with azure.storagePrivateEndpoint=false (the private endpoint already keeps every public network out): remove it",
+            ),
+        );
     }
     return p;
 }
 
 /** Cloud settings of a service this target does not create (as aws.database / aws.cache). */
-function unusedCloudSettings(
-    spec: ResolvedSpec, a: Azure, dbManaged: boolean, redisManaged: boolean, storageManaged: boolean,
-): string[] {
+function unusedCloudSettings(spec: ResolvedSpec, a: Azure, dbManaged: boolean, redisManaged: boolean, storageManaged: boolean): string[] {
     const p: string[] = [];
-    if (!dbManaged) p.push(...unusedServiceSettings("azure", a, ["postgresSubnetId", "postgresSubnetCidr", "postgresPrivateDnsZoneId", "postgresExtensions", "postgresGeoRedundantBackup", "postgresMaintenanceWindow", "postgresAdminLogin", "skus.postgresSkuName", "skus.postgresSkuTier", "skus.postgresHighAvailabilityMode", "skus.postgresStorageGb"], spec.database.mode, "database.mode", "PostgreSQL Flexible Server"));
-    if (!redisManaged) p.push(...unusedServiceSettings("azure", a, ["redisPrivateDnsZoneId", "redisEvictionPolicy", "skus.redisSkuName"], spec.redis.mode, "redis.mode", "Azure Managed Redis"));
-    if (!storageManaged) p.push(...unusedServiceSettings("azure", a, ["blobPrivateDnsZoneId", "storagePrivateEndpoint", "storageAllowedSubnetIds", "storageAllowedIpRanges", "skus.storageSkuName"], spec.storage.mode, "storage.mode", "Blob storage account"));
+    if (!dbManaged)
+        p.push(
+            ...unusedServiceSettings(
+                "azure",
+                a,
+                [
+                    "postgresSubnetId",
+                    "postgresSubnetCidr",
+                    "postgresPrivateDnsZoneId",
+                    "postgresExtensions",
+                    "postgresGeoRedundantBackup",
+                    "postgresMaintenanceWindow",
+                    "postgresAdminLogin",
+                    "skus.postgresSkuName",
+                    "skus.postgresSkuTier",
+                    "skus.postgresHighAvailabilityMode",
+                    "skus.postgresStorageGb",
+                ],
+                spec.database.mode,
+                "database.mode",
+                "PostgreSQL Flexible Server",
+            ),
+        );
+    if (!redisManaged)
+        p.push(
+            ...unusedServiceSettings(
+                "azure",
+                a,
+                ["redisPrivateDnsZoneId", "redisEvictionPolicy", "skus.redisSkuName"],
+                spec.redis.mode,
+                "redis.mode",
+                "Azure Managed Redis",
+            ),
+        );
+    if (!storageManaged)
+        p.push(
+            ...unusedServiceSettings(
+                "azure",
+                a,
+                ["blobPrivateDnsZoneId", "storagePrivateEndpoint", "storageAllowedSubnetIds", "storageAllowedIpRanges", "skus.storageSkuName"],
+                spec.storage.mode,
+                "storage.mode",
+                "Blob storage account",
+            ),
+        );
     return p;
 }
 
@@ -268,7 +414,9 @@ function ingressLimitProblems(controller: AzureIngressController, ing: AzureIngr
     }
     const t = ing.requestTimeoutSeconds;
     if (t !== undefined && (!Number.isInteger(t) || t < 60 || t > 86400)) {
-        p.push(problem("azure.ingress.requestTimeoutSeconds", t, "use 60 to 86400 seconds (websockets and streamed replies need minutes; 3600 is the default)"));
+        p.push(
+            problem("azure.ingress.requestTimeoutSeconds", t, "use 60 to 86400 seconds (websockets and streamed replies need minutes; 3600 is the default)"),
+        );
     }
     const mb = ing.maxBodySizeMb;
     if (mb !== undefined && (!Number.isInteger(mb) || mb < 1)) {
@@ -287,8 +435,13 @@ function agcProblems(spec: ResolvedSpec, agc: AzureAgc): string[] {
     const p: string[] = [];
     const ways = [agc.gatewayName !== undefined, agc.resourceId !== undefined, agc.albName !== undefined].filter(Boolean).length;
     if (ways !== 1) {
-        p.push(problem("azure.ingress.agc", ways === 0 ? undefined : "several set",
-            "Application Gateway for Containers needs exactly one of: agc.gatewayName (an existing Gateway), agc.resourceId + agc.frontendName (bring your own AGC), or agc.albName + agc.albNamespace (ALB-controller managed)"));
+        p.push(
+            problem(
+                "azure.ingress.agc",
+                ways === 0 ? undefined : "several set",
+                "Application Gateway for Containers needs exactly one of: agc.gatewayName (an existing Gateway), agc.resourceId + agc.frontendName (bring your own AGC), or agc.albName + agc.albNamespace (ALB-controller managed)",
+            ),
+        );
     }
     if (agc.resourceId !== undefined && agc.frontendName === undefined) {
         p.push(problem("azure.ingress.agc.frontendName", undefined, "a bring-your-own AGC (agc.resourceId) needs the name of its frontend"));
@@ -299,7 +452,13 @@ function agcProblems(spec: ResolvedSpec, agc: AzureAgc): string[] {
     const hasTlsSource = tlsSourceGiven(spec);
     const sharedGateway = agc.gatewayName !== undefined;
     if (!sharedGateway && spec.tls.enabled && !hasTlsSource) {
-        p.push(problem("tls.secretName", undefined, "the HTTPS listener of the Gateway needs a certificate: set tls.secretName (a kubernetes.io/tls Secret) or tls.clusterIssuer (cert-manager with Gateway API support)"));
+        p.push(
+            problem(
+                "tls.secretName",
+                undefined,
+                "the HTTPS listener of the Gateway needs a certificate: set tls.secretName (a kubernetes.io/tls Secret) or tls.clusterIssuer (cert-manager with Gateway API support)",
+            ),
+        );
     }
     return p;
 }
@@ -310,8 +469,13 @@ function ingressTlsProblems(spec: ResolvedSpec, controller: AzureIngressControll
     const hasTlsSource = tlsSourceGiven(spec);
     const isAgic = controller === AzureIngressController.ApplicationGatewayIngress;
     if (spec.tls.enabled && !hasTlsSource && !(isAgic && ing.appGatewaySslCertificate !== undefined)) {
-        p.push(problem("tls.secretName", undefined,
-            `the Ingress needs a certificate: set tls.secretName or tls.clusterIssuer${controller === AzureIngressController.ApplicationGatewayIngress ? " or azure.ingress.appGatewaySslCertificate" : ""}`));
+        p.push(
+            problem(
+                "tls.secretName",
+                undefined,
+                `the Ingress needs a certificate: set tls.secretName or tls.clusterIssuer${controller === AzureIngressController.ApplicationGatewayIngress ? " or azure.ingress.appGatewaySslCertificate" : ""}`,
+            ),
+        );
     }
     return p;
 }
@@ -337,9 +501,21 @@ function logsAndAlarmsProblems(spec: ResolvedSpec, a: Azure): string[] {
     const p: string[] = [];
     p.push(...logRetentionProblem(spec, 30, 730, "the Log Analytics workspace's retention"));
     if (a.logAnalyticsWorkspaceId !== undefined && isKnown(a.logAnalyticsWorkspaceId) && !WORKSPACE_ID.test(a.logAnalyticsWorkspaceId)) {
-        p.push(problem("azure.logAnalyticsWorkspaceId", a.logAnalyticsWorkspaceId, "use the workspace's ARM id /subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name> (az monitor log-analytics workspace show --query id)"));
+        p.push(
+            problem(
+                "azure.logAnalyticsWorkspaceId",
+                a.logAnalyticsWorkspaceId,
+                "use the workspace's ARM id /subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name> (az monitor log-analytics workspace show --query id)",
+            ),
+        );
     }
-    p.push(...alarmTargetProblems(spec, ACTION_GROUP_ID, "give an Action Group resource id, /subscriptions/<id>/resourceGroups/<group>/providers/microsoft.insights/actionGroups/<name> (az monitor action-group show --query id)"));
+    p.push(
+        ...alarmTargetProblems(
+            spec,
+            ACTION_GROUP_ID,
+            "give an Action Group resource id, /subscriptions/<id>/resourceGroups/<group>/providers/microsoft.insights/actionGroups/<name> (az monitor action-group show --query id)",
+        ),
+    );
     return p;
 }
 
@@ -347,9 +523,20 @@ function logsAndAlarmsProblems(spec: ResolvedSpec, a: Azure): string[] {
 function cmkProblems(cmk: Azure["customerManagedKey"]): string[] {
     if (cmk === undefined) return [];
     const out: string[] = [];
-    if (!parseKeyId(cmk?.keyId)) out.push(problem("azure.customerManagedKey.keyId", cmk?.keyId, "use a Key Vault key URI: https://<vault>.vault.azure.net/keys/<name>[/<version>]"));
-    if (!/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(String(cmk?.userAssignedIdentityId))) {
-        out.push(problem("azure.customerManagedKey.userAssignedIdentityId", cmk?.userAssignedIdentityId, "use the ARM id of a user-assigned managed identity (/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)"));
+    if (!parseKeyId(cmk?.keyId))
+        out.push(problem("azure.customerManagedKey.keyId", cmk?.keyId, "use a Key Vault key URI: https://<vault>.vault.azure.net/keys/<name>[/<version>]"));
+    if (
+        !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(
+            String(cmk?.userAssignedIdentityId),
+        )
+    ) {
+        out.push(
+            problem(
+                "azure.customerManagedKey.userAssignedIdentityId",
+                cmk?.userAssignedIdentityId,
+                "use the ARM id of a user-assigned managed identity (/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)",
+            ),
+        );
     }
     return out;
 }

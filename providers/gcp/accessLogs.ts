@@ -27,23 +27,31 @@ export function usageLogBucket(ctx: ProviderContext): pulumi.Output<string> {
     const spec = ctx.spec;
     const g = spec.gcp!;
     const retain = spec.storage.retainOnDelete;
-    const bucket = new storage.Bucket(`${ctx.name}-access-logs`, {
-        project: g.project,
-        location: (g.storageLocation ?? g.region).toUpperCase(),
-        storageClass: "STANDARD",
-        uniformBucketLevelAccess: true,
-        publicAccessPrevention: "enforced",
-        // Logs are evidence: no versioning to keep rewritten copies, deleted by age only.
-        lifecycleRules: [{ action: { type: "Delete" }, condition: { age: spec.hardening.accessLogRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS } }],
-        // Kept with the uploads on destroy (default); with storage.retainOnDelete=false it goes, logs and all.
-        forceDestroy: !retain,
-        labels: gcpLabels(ctx.tags),
-        ...(g.kmsKeyName !== undefined ? { encryption: { defaultKmsKeyName: g.kmsKeyName } } : {}),
-    }, ctx.opts({ retainOnDelete: retain }));
-    const writer = new storage.BucketIAMMember(`${ctx.name}-access-logs-writer`, {
-        bucket: bucket.name,
-        role: "roles/storage.objectCreator",
-        member: USAGE_LOG_WRITER,
-    }, ctx.opts({ retainOnDelete: retain }));
+    const bucket = new storage.Bucket(
+        `${ctx.name}-access-logs`,
+        {
+            project: g.project,
+            location: (g.storageLocation ?? g.region).toUpperCase(),
+            storageClass: "STANDARD",
+            uniformBucketLevelAccess: true,
+            publicAccessPrevention: "enforced",
+            // Logs are evidence: no versioning to keep rewritten copies, deleted by age only.
+            lifecycleRules: [{ action: { type: "Delete" }, condition: { age: spec.hardening.accessLogRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS } }],
+            // Kept with the uploads on destroy (default); with storage.retainOnDelete=false it goes, logs and all.
+            forceDestroy: !retain,
+            labels: gcpLabels(ctx.tags),
+            ...(g.kmsKeyName !== undefined ? { encryption: { defaultKmsKeyName: g.kmsKeyName } } : {}),
+        },
+        ctx.opts({ retainOnDelete: retain }),
+    );
+    const writer = new storage.BucketIAMMember(
+        `${ctx.name}-access-logs-writer`,
+        {
+            bucket: bucket.name,
+            role: "roles/storage.objectCreator",
+            member: USAGE_LOG_WRITER,
+        },
+        ctx.opts({ retainOnDelete: retain }),
+    );
     return pulumi.all([bucket.name, writer.id]).apply(([name]) => name);
 }

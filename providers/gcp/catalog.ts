@@ -44,7 +44,8 @@ export const ADMIN_USER = "owui_admin";
 
 /** Why a Cloud SQL custom tier (vCPUs, memory MiB) is refused by the API, or undefined when valid. */
 export function customTierProblem(cpus: number, mib: number): string | undefined {
-    if (!(cpus === 1 || (cpus % 2 === 0 && cpus >= 2 && cpus <= 96))) return `a custom tier has 1 or an even number of vCPUs up to 96 (got ${cpus}): e.g. db-custom-4-16384`;
+    if (!(cpus === 1 || (cpus % 2 === 0 && cpus >= 2 && cpus <= 96)))
+        return `a custom tier has 1 or an even number of vCPUs up to 96 (got ${cpus}): e.g. db-custom-4-16384`;
     const min = Math.max(3840, Math.ceil((cpus * 0.9 * 1024) / 256) * 256);
     const max = Math.floor((cpus * 6.5 * 1024) / 256) * 256;
     if (mib % 256 !== 0 || mib < min || mib > max) {
@@ -52,7 +53,6 @@ export function customTierProblem(cpus: number, mib: number): string | undefined
     }
     return undefined;
 }
-
 
 /** PITR log retention: below the backup count (Cloud SQL rule), at most 7 days (35 on ENTERPRISE_PLUS). */
 export function transactionLogDays(backupRetentionDays: number, edition: string): number {

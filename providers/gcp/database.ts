@@ -25,51 +25,55 @@ function createSqlInstance(ctx: ProviderContext, maxConnections: number): sql.Da
     const mw = maintenance(g);
     const protect = spec.database.deletionProtection;
 
-    return new sql.DatabaseInstance(`${ctx.name}-postgres`, {
-        project: g.project,
-        region: g.region,
-        databaseVersion: `POSTGRES_${spec.database.version}`,
-        deletionProtection: protect,
-        encryptionKeyName: g.kmsKeyName,
-        settings: {
-            tier: g.databaseTier ?? sizing.tier,
-            // db-custom-* tiers exist only in ENTERPRISE; PostgreSQL 16+ defaults to ENTERPRISE_PLUS.
-            edition,
-            availabilityType: spec.database.highAvailability ? "REGIONAL" : "ZONAL",
-            deletionProtectionEnabled: protect,
-            diskType: "PD_SSD",
-            diskSize: g.databaseDiskSizeGb ?? 20,
-            diskAutoresize: true,
-            ipConfiguration: {
-                ipv4Enabled: false,
-                privateNetwork: g.network,
-                allocatedIpRange: psa.rangeName,
-                sslMode: "ENCRYPTED_ONLY",
+    return new sql.DatabaseInstance(
+        `${ctx.name}-postgres`,
+        {
+            project: g.project,
+            region: g.region,
+            databaseVersion: `POSTGRES_${spec.database.version}`,
+            deletionProtection: protect,
+            encryptionKeyName: g.kmsKeyName,
+            settings: {
+                tier: g.databaseTier ?? sizing.tier,
+                // db-custom-* tiers exist only in ENTERPRISE; PostgreSQL 16+ defaults to ENTERPRISE_PLUS.
+                edition,
+                availabilityType: spec.database.highAvailability ? "REGIONAL" : "ZONAL",
+                deletionProtectionEnabled: protect,
+                diskType: "PD_SSD",
+                diskSize: g.databaseDiskSizeGb ?? 20,
+                diskAutoresize: true,
+                ipConfiguration: {
+                    ipv4Enabled: false,
+                    privateNetwork: g.network,
+                    allocatedIpRange: psa.rangeName,
+                    sslMode: "ENCRYPTED_ONLY",
+                },
+                backupConfiguration: {
+                    enabled: true,
+                    pointInTimeRecoveryEnabled: true,
+                    startTime: `${String((mw.hour + 23) % 24).padStart(2, "0")}:00`,
+                    // Cloud SQL requires retained backups > log days (HTTP 400 "backup retention should
+                    // be > transaction log retention"); ENTERPRISE keeps at most 7 days of logs.
+                    transactionLogRetentionDays: transactionLogDays(retention, edition),
+                    backupRetentionSettings: { retainedBackups: retention, retentionUnit: "COUNT" },
+                },
+                databaseFlags: [{ name: "max_connections", value: String(maxConnections) }],
+                maintenanceWindow: { day: mw.day, hour: mw.hour, updateTrack: "stable" },
+                insightsConfig: {
+                    queryInsightsEnabled: true,
+                    queryStringLength: 1024,
+                    recordApplicationTags: true,
+                    recordClientAddress: true,
+                },
+                userLabels: gcpLabels(ctx.tags),
             },
-            backupConfiguration: {
-                enabled: true,
-                pointInTimeRecoveryEnabled: true,
-                startTime: `${String((mw.hour + 23) % 24).padStart(2, "0")}:00`,
-                // Cloud SQL requires retained backups > log days (HTTP 400 "backup retention should
-                // be > transaction log retention"); ENTERPRISE keeps at most 7 days of logs.
-                transactionLogRetentionDays: transactionLogDays(retention, edition),
-                backupRetentionSettings: { retainedBackups: retention, retentionUnit: "COUNT" },
-            },
-            databaseFlags: [{ name: "max_connections", value: String(maxConnections) }],
-            maintenanceWindow: { day: mw.day, hour: mw.hour, updateTrack: "stable" },
-            insightsConfig: {
-                queryInsightsEnabled: true,
-                queryStringLength: 1024,
-                recordApplicationTags: true,
-                recordClientAddress: true,
-            },
-            userLabels: gcpLabels(ctx.tags),
         },
-    }, ctx.opts({
-        dependsOn: psa.dependsOn,
-        // Auto-resize grows the disk; never shrink it back to the declared size.
-        ignoreChanges: ["settings.diskSize"],
-    }));
+        ctx.opts({
+            dependsOn: psa.dependsOn,
+            // Auto-resize grows the disk; never shrink it back to the declared size.
+            ignoreChanges: ["settings.diskSize"],
+        }),
+    );
 }
 
 export function createDatabase(ctx: ProviderContext): ManagedDatabase {
@@ -79,28 +83,40 @@ export function createDatabase(ctx: ProviderContext): ManagedDatabase {
     const protect = spec.database.deletionProtection;
     const instance = createSqlInstance(ctx, maxConnections);
 
-    const database = new sql.Database(`${ctx.name}-db`, {
-        project: g.project,
-        instance: instance.name,
-        name: spec.database.name,
-        // With deletion protection, destroying the stack must not DROP the database first.
-        deletionPolicy: protect ? "PREVENT" : "DELETE",
-    }, ctx.opts());
+    const database = new sql.Database(
+        `${ctx.name}-db`,
+        {
+            project: g.project,
+            instance: instance.name,
+            name: spec.database.name,
+            // With deletion protection, destroying the stack must not DROP the database first.
+            deletionPolicy: protect ? "PREVENT" : "DELETE",
+        },
+        ctx.opts(),
+    );
 
-    const password = new RandomPassword(`${ctx.name}-db-admin-password`, {
-        length: 32,
-        special: false,
-    }, ctx.opts());
+    const password = new RandomPassword(
+        `${ctx.name}-db-admin-password`,
+        {
+            length: 32,
+            special: false,
+        },
+        ctx.opts(),
+    );
 
-    const user = new sql.User(`${ctx.name}-db-admin`, {
-        project: g.project,
-        instance: instance.name,
-        name: ADMIN_USER,
-        type: "BUILT_IN",
-        password: password.result,
-        // Postgres users that own objects or hold grants cannot be deleted through the API.
-        deletionPolicy: "ABANDON",
-    }, ctx.opts());
+    const user = new sql.User(
+        `${ctx.name}-db-admin`,
+        {
+            project: g.project,
+            instance: instance.name,
+            name: ADMIN_USER,
+            type: "BUILT_IN",
+            password: password.result,
+            // Postgres users that own objects or hold grants cannot be deleted through the API.
+            deletionPolicy: "ABANDON",
+        },
+        ctx.opts(),
+    );
 
     return {
         host: instance.privateIpAddress,

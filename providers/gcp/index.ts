@@ -13,7 +13,18 @@ import { createTelemetry } from "./telemetry";
 import { createObjectStore } from "./storage";
 import { validate } from "./validate";
 
-export { GCP_DATABASE_SIZING, GCP_REDIS_MEMORY_GB, REDIS_TIERS, REDIS_CONNECT_MODES, SQL_EDITIONS, BACKEND_TIMEOUT_SEC, INGRESS_AWAIT_SECONDS, ADMIN_USER, customTierProblem, transactionLogDays } from "./catalog";
+export {
+    GCP_DATABASE_SIZING,
+    GCP_REDIS_MEMORY_GB,
+    REDIS_TIERS,
+    REDIS_CONNECT_MODES,
+    SQL_EDITIONS,
+    BACKEND_TIMEOUT_SEC,
+    INGRESS_AWAIT_SECONDS,
+    ADMIN_USER,
+    customTierProblem,
+    transactionLogDays,
+} from "./catalog";
 export { gcpLabels, defaultServiceAccountId } from "./shared";
 
 export const platform: CloudPlatform = {

@@ -24,13 +24,17 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
     const base = slug(ctx.name, 40);
     const tlsOn = spec.tls.enabled;
 
-    const ip = new compute.GlobalAddress(`${ctx.name}-ip`, {
-        project: g.project,
-        addressType: "EXTERNAL",
-        ipVersion: "IPV4",
-        description: `Open WebUI ${ctx.name} (${spec.hostname})`,
-        labels: gcpLabels(ctx.tags),
-    }, ctx.opts());
+    const ip = new compute.GlobalAddress(
+        `${ctx.name}-ip`,
+        {
+            project: g.project,
+            addressType: "EXTERNAL",
+            ipVersion: "IPV4",
+            description: `Open WebUI ${ctx.name} (${spec.hostname})`,
+            labels: gcpLabels(ctx.tags),
+        },
+        ctx.opts(),
+    );
 
     const backendConfigName = `${base}-backend`;
     createBackendConfig(ctx, backendConfigName);
@@ -48,14 +52,18 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
     };
 
     if (g.dnsZone !== undefined) {
-        new dns.RecordSet(`${ctx.name}-dns`, {
-            project: g.project,
-            managedZone: g.dnsZone,
-            name: `${spec.hostname}.`,
-            type: "A",
-            ttl: 300,
-            rrdatas: [ip.address],
-        }, ctx.opts());
+        new dns.RecordSet(
+            `${ctx.name}-dns`,
+            {
+                project: g.project,
+                managedZone: g.dnsZone,
+                name: `${spec.hostname}.`,
+                type: "A",
+                ttl: 300,
+                rrdatas: [ip.address],
+            },
+            ctx.opts(),
+        );
     }
 
     return {
@@ -79,30 +87,34 @@ function createBackendConfig(ctx: ProviderContext, backendConfigName: string): v
     const g = spec.gcp!;
     const labels = k8sLabels(ctx);
     const grace = spec.pod.terminationGracePeriodSeconds;
-    new apiextensions.CustomResource(`${ctx.name}-backendconfig`, {
-        apiVersion: "cloud.google.com/v1",
-        kind: "BackendConfig",
-        metadata: { name: backendConfigName, namespace: ctx.namespace, labels },
-        spec: {
-            // Maximum lifetime of a websocket through the GKE load balancer (default 30 s).
-            timeoutSec: BACKEND_TIMEOUT_SEC,
-            // Finish draining before the kubelet kills the pod at the end of its grace period.
-            connectionDraining: { drainingTimeoutSec: Math.max(0, grace - 5) },
-            healthCheck: {
-                type: "HTTP",
-                requestPath: HEALTH_PATH,
-                port: CONTAINER_PORT,
-                checkIntervalSec: 10,
-                timeoutSec: 5,
-                healthyThreshold: 1,
-                unhealthyThreshold: 3,
+    new apiextensions.CustomResource(
+        `${ctx.name}-backendconfig`,
+        {
+            apiVersion: "cloud.google.com/v1",
+            kind: "BackendConfig",
+            metadata: { name: backendConfigName, namespace: ctx.namespace, labels },
+            spec: {
+                // Maximum lifetime of a websocket through the GKE load balancer (default 30 s).
+                timeoutSec: BACKEND_TIMEOUT_SEC,
+                // Finish draining before the kubelet kills the pod at the end of its grace period.
+                connectionDraining: { drainingTimeoutSec: Math.max(0, grace - 5) },
+                healthCheck: {
+                    type: "HTTP",
+                    requestPath: HEALTH_PATH,
+                    port: CONTAINER_PORT,
+                    checkIntervalSec: 10,
+                    timeoutSec: 5,
+                    healthyThreshold: 1,
+                    unhealthyThreshold: 3,
+                },
+                ...(g.securityPolicy !== undefined ? { securityPolicy: { name: g.securityPolicy } } : {}),
+                // hardening.accessLogs / securityHeaders: request logs to Cloud Logging, headers at the load balancer.
+                ...(spec.hardening.accessLogs !== false ? { logging: { enable: true, sampleRate: 1 } } : {}),
+                ...(spec.hardening.securityHeaders !== false ? { customResponseHeaders: { headers: securityHeaderLines(spec.tls.enabled) } } : {}),
             },
-            ...(g.securityPolicy !== undefined ? { securityPolicy: { name: g.securityPolicy } } : {}),
-            // hardening.accessLogs / securityHeaders: request logs to Cloud Logging, headers at the load balancer.
-            ...(spec.hardening.accessLogs !== false ? { logging: { enable: true, sampleRate: 1 } } : {}),
-            ...(spec.hardening.securityHeaders !== false ? { customResponseHeaders: { headers: securityHeaderLines(spec.tls.enabled) } } : {}),
         },
-    }, ctx.opts());
+        ctx.opts(),
+    );
 }
 
 /**
@@ -115,15 +127,19 @@ function createHttpsFrontend(ctx: ProviderContext, base: string): HttpsFrontend 
     const annotations: Annotations = {};
     const sslPolicyName = frontendSslPolicy(ctx);
     const frontendConfigName = `${base}-frontend`;
-    new apiextensions.CustomResource(`${ctx.name}-frontendconfig`, {
-        apiVersion: "networking.gke.io/v1beta1",
-        kind: "FrontendConfig",
-        metadata: { name: frontendConfigName, namespace: ctx.namespace, labels },
-        spec: {
-            redirectToHttps: { enabled: true, responseCodeName: "MOVED_PERMANENTLY_DEFAULT" },
-            sslPolicy: sslPolicyName,
+    new apiextensions.CustomResource(
+        `${ctx.name}-frontendconfig`,
+        {
+            apiVersion: "networking.gke.io/v1beta1",
+            kind: "FrontendConfig",
+            metadata: { name: frontendConfigName, namespace: ctx.namespace, labels },
+            spec: {
+                redirectToHttps: { enabled: true, responseCodeName: "MOVED_PERMANENTLY_DEFAULT" },
+                sslPolicy: sslPolicyName,
+            },
         },
-    }, ctx.opts());
+        ctx.opts(),
+    );
     annotations["networking.gke.io/v1beta1.FrontendConfig"] = frontendConfigName;
 
     if (spec.tls.secretName !== undefined) {
@@ -131,12 +147,16 @@ function createHttpsFrontend(ctx: ProviderContext, base: string): HttpsFrontend 
         return { annotations, tlsSecretName: spec.tls.secretName };
     }
     const certName = `${base}-cert`;
-    new apiextensions.CustomResource(`${ctx.name}-managedcert`, {
-        apiVersion: "networking.gke.io/v1",
-        kind: "ManagedCertificate",
-        metadata: { name: certName, namespace: ctx.namespace, labels },
-        spec: { domains: routeHosts(spec) },
-    }, ctx.opts());
+    new apiextensions.CustomResource(
+        `${ctx.name}-managedcert`,
+        {
+            apiVersion: "networking.gke.io/v1",
+            kind: "ManagedCertificate",
+            metadata: { name: certName, namespace: ctx.namespace, labels },
+            spec: { domains: routeHosts(spec) },
+        },
+        ctx.opts(),
+    );
     annotations["networking.gke.io/managed-certificates"] = certName;
     return { annotations, tlsSecretName: undefined };
 }
@@ -145,12 +165,16 @@ function createHttpsFrontend(ctx: ProviderContext, base: string): HttpsFrontend 
 function frontendSslPolicy(ctx: ProviderContext): pulumi.Input<string> {
     const g = ctx.spec.gcp!;
     if (g.sslPolicy !== undefined) return g.sslPolicy;
-    const policy = new compute.SSLPolicy(`${ctx.name}-ssl-policy`, {
-        project: g.project,
-        profile: "MODERN",
-        minTlsVersion: "TLS_1_2",
-        description: `TLS 1.2+ for Open WebUI ${ctx.name}`,
-    }, ctx.opts());
+    const policy = new compute.SSLPolicy(
+        `${ctx.name}-ssl-policy`,
+        {
+            project: g.project,
+            profile: "MODERN",
+            minTlsVersion: "TLS_1_2",
+            description: `TLS 1.2+ for Open WebUI ${ctx.name}`,
+        },
+        ctx.opts(),
+    );
     return policy.name;
 }
 

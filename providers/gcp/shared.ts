@@ -14,7 +14,12 @@ export function isPlain(v: unknown): v is string {
 
 /** Lowercase RFC 1035-ish slug for names derived from the component name. */
 export function slug(s: string, max: number): string {
-    const out = s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, max).replace(/-+$/, "");
+    const out = s
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/^[^a-z]+/, "")
+        .slice(0, max)
+        .replace(/-+$/, "");
     return out || "owui";
 }
 
@@ -22,9 +27,15 @@ export function slug(s: string, max: number): string {
 export function gcpLabels(tags: { [key: string]: string }): { [key: string]: string } {
     const out: { [key: string]: string } = {};
     for (const [k, v] of Object.entries(tags)) {
-        let key = k.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63);
+        let key = k
+            .toLowerCase()
+            .replace(/[^a-z0-9_-]/g, "_")
+            .slice(0, 63);
         if (!/^[a-z]/.test(key)) key = `l_${key}`.slice(0, 63);
-        out[key] = String(v).toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63);
+        out[key] = String(v)
+            .toLowerCase()
+            .replace(/[^a-z0-9_-]/g, "_")
+            .slice(0, 63);
     }
     return out;
 }
@@ -74,23 +85,31 @@ export function privateServiceAccess(ctx: ProviderContext): Psa {
     if (g.privateServiceAccessRange !== undefined) {
         psa = { rangeName: g.privateServiceAccessRange, dependsOn: [] };
     } else {
-        const range = new compute.GlobalAddress(`${ctx.name}-psa-range`, {
-            project: g.project,
-            purpose: "VPC_PEERING",
-            addressType: "INTERNAL",
-            prefixLength: g.privateServiceAccessPrefixLength ?? 16,
-            network: g.network,
-            description: `Private services access range for Open WebUI ${ctx.name} (Cloud SQL, Memorystore)`,
-            labels: gcpLabels(ctx.tags),
-        }, ctx.opts());
+        const range = new compute.GlobalAddress(
+            `${ctx.name}-psa-range`,
+            {
+                project: g.project,
+                purpose: "VPC_PEERING",
+                addressType: "INTERNAL",
+                prefixLength: g.privateServiceAccessPrefixLength ?? 16,
+                network: g.network,
+                description: `Private services access range for Open WebUI ${ctx.name} (Cloud SQL, Memorystore)`,
+                labels: gcpLabels(ctx.tags),
+            },
+            ctx.opts(),
+        );
         // ABANDON: deleting the peering fails while producer services (Cloud SQL keeps a
         // deleted instance's name for days) still use it; the range itself is deleted.
-        const connection = new servicenetworking.Connection(`${ctx.name}-psa`, {
-            network: g.network,
-            service: "servicenetworking.googleapis.com",
-            reservedPeeringRanges: [range.name],
-            deletionPolicy: "ABANDON",
-        }, ctx.opts());
+        const connection = new servicenetworking.Connection(
+            `${ctx.name}-psa`,
+            {
+                network: g.network,
+                service: "servicenetworking.googleapis.com",
+                reservedPeeringRanges: [range.name],
+                deletionPolicy: "ABANDON",
+            },
+            ctx.opts(),
+        );
         psa = { rangeName: range.name, dependsOn: [connection] };
     }
     psaByComponent.set(ctx.parent, psa);

@@ -31,19 +31,32 @@ export function gcpCollectorBackend(project: string, metrics: boolean): Collecto
 
 export function createTelemetry(ctx: ProviderContext, collectorServiceAccount: string): TelemetryBackend {
     const g = ctx.spec.gcp!;
-    const gsa = new serviceaccount.Account(`${ctx.name}-otel-gsa`, {
-        project: g.project,
-        accountId: defaultServiceAccountId(`${ctx.name}-otel`),
-        displayName: `Open WebUI ${ctx.name} collector`,
-        description: `Workload Identity of ${ctx.namespace}/${collectorServiceAccount} (OpenTelemetry collector of ${ctx.name})`,
-    }, ctx.opts());
-    new serviceaccount.IAMMember(`${ctx.name}-otel-gsa-wi`, {
-        serviceAccountId: gsa.name,
-        role: "roles/iam.workloadIdentityUser",
-        member: `serviceAccount:${workloadPool(g)}[${ctx.namespace}/${collectorServiceAccount}]`,
-    }, ctx.opts());
-    const grants = collectorRoles(ctx.spec.otel.metrics).map((role) =>
-        new projects.IAMMember(`${ctx.name}-otel-${role.split("/")[1].replace(/\./g, "-").toLowerCase()}`, { project: g.project, role, member: pulumi.interpolate`serviceAccount:${gsa.email}` }, ctx.opts()),
+    const gsa = new serviceaccount.Account(
+        `${ctx.name}-otel-gsa`,
+        {
+            project: g.project,
+            accountId: defaultServiceAccountId(`${ctx.name}-otel`),
+            displayName: `Open WebUI ${ctx.name} collector`,
+            description: `Workload Identity of ${ctx.namespace}/${collectorServiceAccount} (OpenTelemetry collector of ${ctx.name})`,
+        },
+        ctx.opts(),
+    );
+    new serviceaccount.IAMMember(
+        `${ctx.name}-otel-gsa-wi`,
+        {
+            serviceAccountId: gsa.name,
+            role: "roles/iam.workloadIdentityUser",
+            member: `serviceAccount:${workloadPool(g)}[${ctx.namespace}/${collectorServiceAccount}]`,
+        },
+        ctx.opts(),
+    );
+    const grants = collectorRoles(ctx.spec.otel.metrics).map(
+        (role) =>
+            new projects.IAMMember(
+                `${ctx.name}-otel-${role.split("/")[1].replace(/\./g, "-").toLowerCase()}`,
+                { project: g.project, role, member: pulumi.interpolate`serviceAccount:${gsa.email}` },
+                ctx.opts(),
+            ),
     );
     const backend = gcpCollectorBackend(g.project, ctx.spec.otel.metrics);
     return {

@@ -15,7 +15,8 @@ const NOTIFICATION_CHANNEL = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/notificat
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
 const ZONE = /^[a-z]+-[a-z]+[0-9]+-[a-z]$/;
-const NETWORK = /^(https:\/\/www\.googleapis\.com\/compute\/(v1|beta)\/)?projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/global\/networks\/[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const NETWORK =
+    /^(https:\/\/www\.googleapis\.com\/compute\/(v1|beta)\/)?projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/global\/networks\/[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const RFC1035 = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ACCOUNT_ID = /^[a-z]([-a-z0-9]{4,28}[a-z0-9])$/;
 
@@ -34,8 +35,11 @@ export function validate(spec: ResolvedSpec): string[] {
         ...unusedSettingProblems(spec, g),
         ...redisHaProblems(spec, g),
         ...logRetentionProblem(spec, 1, 3650, "the log bucket's lifecycle age"),
-        ...alarmTargetProblems(spec, NOTIFICATION_CHANNEL,
-            "give a Cloud Monitoring notification channel, projects/<project id>/notificationChannels/<numeric id> (gcloud beta monitoring channels list --format='value(name)')"),
+        ...alarmTargetProblems(
+            spec,
+            NOTIFICATION_CHANNEL,
+            "give a Cloud Monitoring notification channel, projects/<project id>/notificationChannels/<numeric id> (gcloud beta monitoring channels list --format='value(name)')",
+        ),
     ];
 }
 
@@ -46,9 +50,10 @@ function projectProblems(g: Gcp): string[] {
         p.push(problem("gcp.project", g.project, "give the project id (6-30 lowercase letters, digits, '-'; e.g. my-project), not its number or display name"));
     }
     if (!isPlain(g.region) || !REGION.test(g.region)) {
-        const fix = isPlain(g.region) && ZONE.test(g.region)
-            ? `give the region, not a zone (e.g. ${g.region.replace(/-[a-z]$/, "")}): Cloud SQL and Memorystore are regional and highly available across its zones`
-            : "give the region of the GKE cluster, e.g. europe-west1";
+        const fix =
+            isPlain(g.region) && ZONE.test(g.region)
+                ? `give the region, not a zone (e.g. ${g.region.replace(/-[a-z]$/, "")}): Cloud SQL and Memorystore are regional and highly available across its zones`
+                : "give the region of the GKE cluster, e.g. europe-west1";
         p.push(problem("gcp.region", g.region, fix));
     }
     return p;
@@ -58,19 +63,43 @@ function projectProblems(g: Gcp): string[] {
 function networkProblems(g: Gcp): string[] {
     const p: string[] = [];
     if (g.network === undefined || g.network === "") {
-        p.push(problem("gcp.network", g.network, "give the VPC network of the GKE cluster as projects/PROJECT/global/networks/NAME (Cloud SQL and Memorystore get private IPs in it)"));
+        p.push(
+            problem(
+                "gcp.network",
+                g.network,
+                "give the VPC network of the GKE cluster as projects/PROJECT/global/networks/NAME (Cloud SQL and Memorystore get private IPs in it)",
+            ),
+        );
     } else if (isPlain(g.network) && !NETWORK.test(g.network)) {
-        p.push(problem("gcp.network", g.network, "use the network id projects/PROJECT/global/networks/NAME or its https://www.googleapis.com/compute/v1/... self link, not a bare name or subnetwork"));
+        p.push(
+            problem(
+                "gcp.network",
+                g.network,
+                "use the network id projects/PROJECT/global/networks/NAME or its https://www.googleapis.com/compute/v1/... self link, not a bare name or subnetwork",
+            ),
+        );
     }
     if (g.privateServiceAccessRange !== undefined && !RFC1035.test(g.privateServiceAccessRange)) {
-        p.push(problem("gcp.privateServiceAccessRange", g.privateServiceAccessRange, "give the name of the existing VPC_PEERING global address (not its CIDR), or omit it to create one"));
+        p.push(
+            problem(
+                "gcp.privateServiceAccessRange",
+                g.privateServiceAccessRange,
+                "give the name of the existing VPC_PEERING global address (not its CIDR), or omit it to create one",
+            ),
+        );
     }
     const prefix = g.privateServiceAccessPrefixLength;
     if (prefix !== undefined && (!Number.isInteger(prefix) || prefix < 8 || prefix > 24)) {
         p.push(problem("gcp.privateServiceAccessPrefixLength", prefix, "use a prefix length from 8 to 24 (Google requires /24 or larger; /16 recommended)"));
     }
     if (prefix !== undefined && g.privateServiceAccessRange !== undefined) {
-        p.push(problem("gcp.privateServiceAccessPrefixLength", prefix, "applies only to the range the component creates; remove it when gcp.privateServiceAccessRange is set"));
+        p.push(
+            problem(
+                "gcp.privateServiceAccessPrefixLength",
+                prefix,
+                "applies only to the range the component creates; remove it when gcp.privateServiceAccessRange is set",
+            ),
+        );
     }
     return p;
 }
@@ -79,7 +108,13 @@ function networkProblems(g: Gcp): string[] {
 function poolAndZoneProblems(g: Gcp): string[] {
     const p: string[] = [];
     if (g.workloadIdentityPool !== undefined && !/^[a-z][a-z0-9-]{4,28}[a-z0-9]\.svc\.id\.goog$/.test(g.workloadIdentityPool)) {
-        p.push(problem("gcp.workloadIdentityPool", g.workloadIdentityPool, "use the cluster's workload pool PROJECT_ID.svc.id.goog (enable Workload Identity on the cluster)"));
+        p.push(
+            problem(
+                "gcp.workloadIdentityPool",
+                g.workloadIdentityPool,
+                "use the cluster's workload pool PROJECT_ID.svc.id.goog (enable Workload Identity on the cluster)",
+            ),
+        );
     }
     if (g.dnsZone !== undefined && !RFC1035.test(g.dnsZone)) {
         p.push(problem("gcp.dnsZone", g.dnsZone, "give the Cloud DNS managed zone name (e.g. example-com), not its DNS name"));
@@ -99,9 +134,21 @@ function databaseSettingProblems(g: Gcp): string[] {
     const edition = g.databaseEdition ?? "ENTERPRISE";
     const perfTier = (g.databaseTier ?? "").startsWith("db-perf-optimized-");
     if (edition === "ENTERPRISE_PLUS" && !perfTier) {
-        p.push(problem("gcp.databaseTier", g.databaseTier, "ENTERPRISE_PLUS accepts only db-perf-optimized-N-* tiers: set gcp.databaseTier (and database.maxConnections)"));
+        p.push(
+            problem(
+                "gcp.databaseTier",
+                g.databaseTier,
+                "ENTERPRISE_PLUS accepts only db-perf-optimized-N-* tiers: set gcp.databaseTier (and database.maxConnections)",
+            ),
+        );
     } else if (edition === "ENTERPRISE" && perfTier) {
-        p.push(problem("gcp.databaseEdition", g.databaseEdition, `tier ${g.databaseTier} exists only in ENTERPRISE_PLUS: set gcp.databaseEdition=ENTERPRISE_PLUS or use a db-custom-* tier`));
+        p.push(
+            problem(
+                "gcp.databaseEdition",
+                g.databaseEdition,
+                `tier ${g.databaseTier} exists only in ENTERPRISE_PLUS: set gcp.databaseEdition=ENTERPRISE_PLUS or use a db-custom-* tier`,
+            ),
+        );
     }
     // db-custom-<vCPUs>-<MiB>: 1 or an even number of vCPUs up to 96, 0.9 to 6.5 GiB per vCPU, a
     // multiple of 256 MiB and at least 3840 MiB (Cloud SQL custom machine types).
@@ -165,7 +212,13 @@ function policyAndAccountProblems(g: Gcp): string[] {
         p.push(problem("gcp.sslPolicy", g.sslPolicy, "give the name of an existing Compute SSL policy"));
     }
     if (g.securityPolicy !== undefined && !RFC1035.test(g.securityPolicy)) {
-        p.push(problem("gcp.securityPolicy", g.securityPolicy, "give the name of an existing Cloud Armor security policy (lowercase letters, digits and '-', starting with a letter, at most 63)"));
+        p.push(
+            problem(
+                "gcp.securityPolicy",
+                g.securityPolicy,
+                "give the name of an existing Cloud Armor security policy (lowercase letters, digits and '-', starting with a letter, at most 63)",
+            ),
+        );
     }
     if (g.serviceAccountId !== undefined && !ACCOUNT_ID.test(g.serviceAccountId)) {
         p.push(problem("gcp.serviceAccountId", g.serviceAccountId, "use 6-30 lowercase letters, digits and '-', starting with a letter"));
@@ -177,16 +230,40 @@ function policyAndAccountProblems(g: Gcp): string[] {
 function neutralSpecProblems(spec: ResolvedSpec): string[] {
     const p: string[] = [];
     if (spec.tls.enabled && spec.tls.secretName === undefined && typeof spec.hostname === "string" && spec.hostname.length > 63) {
-        p.push(problem("hostname", spec.hostname, "Google-managed certificates (ManagedCertificate) accept domains of at most 63 characters: use a shorter hostname or bring a certificate with tls.secretName"));
+        p.push(
+            problem(
+                "hostname",
+                spec.hostname,
+                "Google-managed certificates (ManagedCertificate) accept domains of at most 63 characters: use a shorter hostname or bring a certificate with tls.secretName",
+            ),
+        );
     }
     if (spec.database.mode === ServiceMode.Managed && !CLOUD_SQL_PG_VERSIONS.includes(spec.database.version)) {
-        p.push(problem("database.version", spec.database.version, `Cloud SQL offers PostgreSQL ${CLOUD_SQL_PG_VERSIONS[0]} to ${CLOUD_SQL_PG_VERSIONS[CLOUD_SQL_PG_VERSIONS.length - 1]}`));
+        p.push(
+            problem(
+                "database.version",
+                spec.database.version,
+                `Cloud SQL offers PostgreSQL ${CLOUD_SQL_PG_VERSIONS[0]} to ${CLOUD_SQL_PG_VERSIONS[CLOUD_SQL_PG_VERSIONS.length - 1]}`,
+            ),
+        );
     }
     if (spec.database.mode === ServiceMode.Managed && spec.database.backupRetentionDays === 1) {
-        p.push(problem("database.backupRetentionDays", 1, "Cloud SQL must keep more daily backups than days of point-in-time-recovery logs (at least 1): use 2 or more"));
+        p.push(
+            problem(
+                "database.backupRetentionDays",
+                1,
+                "Cloud SQL must keep more daily backups than days of point-in-time-recovery logs (at least 1): use 2 or more",
+            ),
+        );
     }
     if (spec.redis.mode === ServiceMode.Managed && spec.redis.cluster) {
-        p.push(problem("redis.cluster", true, "Memorystore for Redis (the managed Redis of target gcp) is a standalone primary/replica endpoint: remove redis.cluster or use redis.mode=external"));
+        p.push(
+            problem(
+                "redis.cluster",
+                true,
+                "Memorystore for Redis (the managed Redis of target gcp) is a standalone primary/replica endpoint: remove redis.cluster or use redis.mode=external",
+            ),
+        );
     }
     return p;
 }
@@ -194,15 +271,55 @@ function neutralSpecProblems(spec: ResolvedSpec): string[] {
 /** Settings of a service this target does not create (as aws.database / aws.cache), and the bucket's name. */
 function unusedSettingProblems(spec: ResolvedSpec, g: Gcp): string[] {
     const p: string[] = [];
-    const dbManaged = spec.database.mode === ServiceMode.Managed, redisManaged = spec.redis.mode === ServiceMode.Managed;
-    if (!dbManaged) p.push(...unusedServiceSettings("gcp", g, ["databaseTier", "databaseEdition", "databaseDiskSizeGb"], spec.database.mode, "database.mode", "Cloud SQL instance"));
-    if (!redisManaged) p.push(...unusedServiceSettings("gcp", g, ["redisTier", "redisMemorySizeGb", "redisVersion", "redisConnectMode"], spec.redis.mode, "redis.mode", "Memorystore instance"));
-    if (!dbManaged && !redisManaged) p.push(...unusedServiceSettings("gcp", g, ["privateServiceAccessRange", "privateServiceAccessPrefixLength"], spec.database.mode, "database.mode (and redis.mode)", "private services access of Cloud SQL and Memorystore"));
+    const dbManaged = spec.database.mode === ServiceMode.Managed,
+        redisManaged = spec.redis.mode === ServiceMode.Managed;
+    if (!dbManaged)
+        p.push(
+            ...unusedServiceSettings(
+                "gcp",
+                g,
+                ["databaseTier", "databaseEdition", "databaseDiskSizeGb"],
+                spec.database.mode,
+                "database.mode",
+                "Cloud SQL instance",
+            ),
+        );
+    if (!redisManaged)
+        p.push(
+            ...unusedServiceSettings(
+                "gcp",
+                g,
+                ["redisTier", "redisMemorySizeGb", "redisVersion", "redisConnectMode"],
+                spec.redis.mode,
+                "redis.mode",
+                "Memorystore instance",
+            ),
+        );
+    if (!dbManaged && !redisManaged)
+        p.push(
+            ...unusedServiceSettings(
+                "gcp",
+                g,
+                ["privateServiceAccessRange", "privateServiceAccessPrefixLength"],
+                spec.database.mode,
+                "database.mode (and redis.mode)",
+                "private services access of Cloud SQL and Memorystore",
+            ),
+        );
     if (spec.storage.mode === ServiceMode.Managed) {
         const bucket = gcsBucketProblem("storage.bucketName", spec.storage.bucketName);
         if (bucket) p.push(bucket);
     } else {
-        p.push(...unusedServiceSettings("gcp", g, ["storageLocation", "noncurrentVersionRetentionDays"], spec.storage.mode, "storage.mode", "Cloud Storage bucket"));
+        p.push(
+            ...unusedServiceSettings(
+                "gcp",
+                g,
+                ["storageLocation", "noncurrentVersionRetentionDays"],
+                spec.storage.mode,
+                "storage.mode",
+                "Cloud Storage bucket",
+            ),
+        );
     }
     return p;
 }
@@ -211,7 +328,13 @@ function unusedSettingProblems(spec: ResolvedSpec, g: Gcp): string[] {
 function redisHaProblems(spec: ResolvedSpec, g: Gcp): string[] {
     const p: string[] = [];
     if (spec.redis.mode === ServiceMode.Managed && g.redisTier === undefined && !spec.redis.highAvailability && spec.replicas.min > 1) {
-        p.push(problem("redis.highAvailability", false, "BASIC Memorystore has no failover and several replicas share sessions through it: keep STANDARD_HA, or set gcp.redisTier=BASIC explicitly"));
+        p.push(
+            problem(
+                "redis.highAvailability",
+                false,
+                "BASIC Memorystore has no failover and several replicas share sessions through it: keep STANDARD_HA, or set gcp.redisTier=BASIC explicitly",
+            ),
+        );
     }
     return p;
 }

@@ -22,7 +22,13 @@ export const platform: CloudPlatform = {
         const problems: string[] = [];
         const k = spec.kubernetes;
         if (routing(spec) === RoutingMode.GatewayApi && !k.gateway?.name) {
-            problems.push(problem("kubernetes.gateway.name", k.gateway?.name, "routing gatewayApi needs the Gateway to attach the HTTPRoute to (kubernetes.gateway.name)"));
+            problems.push(
+                problem(
+                    "kubernetes.gateway.name",
+                    k.gateway?.name,
+                    "routing gatewayApi needs the Gateway to attach the HTTPRoute to (kubernetes.gateway.name)",
+                ),
+            );
         }
         const idle = k.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS;
         if (!Number.isInteger(idle) || idle < 65) {
@@ -45,7 +51,13 @@ export const platform: CloudPlatform = {
         if (mode === RoutingMode.GatewayApi) {
             return {
                 kind: "httpRoute",
-                parentRefs: [{ name: k.gateway!.name, namespace: k.gateway!.namespace ?? ctx.namespace, ...(k.gateway!.sectionName ? { sectionName: k.gateway!.sectionName } : {}) }],
+                parentRefs: [
+                    {
+                        name: k.gateway!.name,
+                        namespace: k.gateway!.namespace ?? ctx.namespace,
+                        ...(k.gateway!.sectionName ? { sectionName: k.gateway!.sectionName } : {}),
+                    },
+                ],
                 // Websockets (/ws/socket.io) are long-lived: no request timeout (Envoy Gateway, Istio, Cilium honour it).
                 httpRouteTimeouts: { request: "0s" },
                 url,
@@ -70,7 +82,7 @@ export const platform: CloudPlatform = {
             kind: "ingress",
             ingressClassName: k.ingressClassName,
             ingressAnnotations: { ...annotations, ...(k.ingressAnnotations ?? {}) },
-            tlsSecretName: spec.tls.enabled ? spec.tls.secretName ?? (spec.tls.clusterIssuer ? `${ctx.name}-tls` : undefined) : undefined,
+            tlsSecretName: spec.tls.enabled ? (spec.tls.secretName ?? (spec.tls.clusterIssuer ? `${ctx.name}-tls` : undefined)) : undefined,
             // TLS on without a Secret or an issuer: the host is still listed under spec.tls, so the
             // controller terminates TLS with its default certificate; the HTTPS redirect above then
             // always lands on a TLS listener (without it the redirect pointed at no HTTPS at all).

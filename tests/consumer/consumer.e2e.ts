@@ -57,7 +57,9 @@ function typescriptProject(name: string): Record<string, string> {
     };
 }
 
-const JS_PROGRAM = (esm: boolean) => `${esm ? 'import * as pulumi from "@pulumi/pulumi";\nimport { CloudTarget, OpenWebUiCluster } from "openwebui";' : 'const pulumi = require("@pulumi/pulumi");\nconst { CloudTarget, OpenWebUiCluster } = require("openwebui");'}
+const JS_PROGRAM = (
+    esm: boolean,
+) => `${esm ? 'import * as pulumi from "@pulumi/pulumi";\nimport { CloudTarget, OpenWebUiCluster } from "openwebui";' : 'const pulumi = require("@pulumi/pulumi");\nconst { CloudTarget, OpenWebUiCluster } = require("openwebui");'}
 const config = new pulumi.Config();
 const cluster = new OpenWebUiCluster("chat", {
     target: CloudTarget.Kubernetes,
@@ -95,8 +97,11 @@ function createConsumer(name: string, files: Record<string, string>, installs: s
     const installed = path.join(dir, "node_modules", "openwebui");
     assert.ok(!fs.lstatSync(installed).isSymbolicLink(), "openwebui is a real install, not a link");
     // (@types/* and typescript also arrive through the peers or the project itself: not telling.)
-    for (const dev of Object.keys(PKG.devDependencies).filter((d) => !d.startsWith("@types/") && d !== "typescript" && !(d in PKG.peerDependencies && !PKG.peerDependenciesMeta?.[d]?.optional))) {
-        if (!installs.some((i) => i.startsWith(dev + "@") || i === dev)) assert.ok(!fs.existsSync(path.join(dir, "node_modules", dev)), `${dev} (a devDependency of the package) was installed into the consumer`);
+    for (const dev of Object.keys(PKG.devDependencies).filter(
+        (d) => !d.startsWith("@types/") && d !== "typescript" && !(d in PKG.peerDependencies && !PKG.peerDependenciesMeta?.[d]?.optional),
+    )) {
+        if (!installs.some((i) => i.startsWith(dev + "@") || i === dev))
+            assert.ok(!fs.existsSync(path.join(dir, "node_modules", dev)), `${dev} (a devDependency of the package) was installed into the consumer`);
     }
     return c;
 }
@@ -117,7 +122,11 @@ function assertPlanned(r: Run, min = 20): void {
     const m2 = /Policy pack openwebui-ha: (no violations\.|0 mandatory, (\d+) advisory violation\(s\))/.exec(r.stdout);
     assert.ok(m2, `the example fails the package's own pack:\n${r.stdout.slice(-3000)}`);
     const advisories = [...r.stdout.matchAll(/^ {2}\[advisory\] ([a-z0-9-]+):/gm)].map((x) => x[1]);
-    assert.deepStrictEqual(advisories.filter((a) => a !== "owui-pool-churn"), [], "the example passes the package's own pack with no advisory but the pool note");
+    assert.deepStrictEqual(
+        advisories.filter((a) => a !== "owui-pool-churn"),
+        [],
+        "the example passes the package's own pack with no advisory but the pool note",
+    );
 }
 
 describe("consumer: the packed package installed into a fresh project", function () {
@@ -129,15 +138,36 @@ describe("consumer: the packed package installed into a fresh project", function
         fs.mkdirSync(HOME, { recursive: true });
         tarball = stagedPackage().tarball;
         for (const p of REQUIRED_PEERS) peers[p] = versionsOf(p, PKG.peerDependencies[p]);
-        console.log(`      peers: ${Object.entries(peers).map(([p, v]) => `${p} ${v.lowest}..${v.newest}`).join(", ")}`);
+        console.log(
+            `      peers: ${Object.entries(peers)
+                .map(([p, v]) => `${p} ${v.lowest}..${v.newest}`)
+                .join(", ")}`,
+        );
     });
 
     it("the tarball holds what the runtime needs and nothing of the tests or the toolchain", () => {
         const { files } = stagedPackage();
-        for (const f of ["bin/index.js", "bin/index.d.ts", "bin/cli/plan.js", "cli/bin.js", "cli/esmHooks.js", "schema.json", "PulumiPlugin.yaml", "policy/PulumiPolicy.yaml", "policy/index.ts", "README.md", "package.json"]) {
+        for (const f of [
+            "bin/index.js",
+            "bin/index.d.ts",
+            "bin/cli/plan.js",
+            "cli/bin.js",
+            "cli/esmHooks.js",
+            "schema.json",
+            "PulumiPlugin.yaml",
+            "policy/PulumiPolicy.yaml",
+            "policy/index.ts",
+            "README.md",
+            "package.json",
+        ]) {
             assert.ok(files.includes(f), `${f} missing from the tarball`);
         }
-        const unwanted = files.filter((f) => /^(tests|examples|bench|scripts|\.ci|program)\//.test(f) || /(^|\/)\.e2e\//.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f) && !f.startsWith("policy/")));
+        const unwanted = files.filter(
+            (f) =>
+                /^(tests|examples|bench|scripts|\.ci|program)\//.test(f) ||
+                /(^|\/)\.e2e\//.test(f) ||
+                (/\.ts$/.test(f) && !/\.d\.ts$/.test(f) && !f.startsWith("policy/")),
+        );
         assert.deepStrictEqual(unwanted, []);
         const staged = JSON.parse(fs.readFileSync(path.join(stagedPackage().dir, "package.json"), "utf8"));
         assert.strictEqual(staged.devDependencies, undefined, "devDependencies would be installed by `pulumi package add`");
@@ -147,7 +177,10 @@ describe("consumer: the packed package installed into a fresh project", function
             const text = fs.readFileSync(path.join(stagedPackage().dir, f), "utf8");
             for (const m of text.matchAll(/require\("(\.[^"]+)"\)/g)) {
                 const target = path.join(path.dirname(f), m[1]);
-                assert.ok([target, `${target}.js`, path.join(target, "index.js")].some((t) => files.includes(t)), `${f} requires ${m[1]}, which is not in the tarball`);
+                assert.ok(
+                    [target, `${target}.js`, path.join(target, "index.js")].some((t) => files.includes(t)),
+                    `${f} requires ${m[1]}, which is not in the tarball`,
+                );
             }
         }
     });
@@ -155,7 +188,11 @@ describe("consumer: the packed package installed into a fresh project", function
     for (const which of ["lowest", "newest"] as const) {
         it(`typescript project (pulumi new typescript), ${which} peers: installs, plans without ts-node (cold and warm)`, () => {
             const ts = which === "lowest" ? "typescript@5.0.4" : "typescript@^5";
-            const c = createConsumer(`ts-${which}`, typescriptProject(`consumer-ts-${which}`), [tarball, ...REQUIRED_PEERS.map((p) => `${p}@${peers[p][which]}`), ts]);
+            const c = createConsumer(`ts-${which}`, typescriptProject(`consumer-ts-${which}`), [
+                tarball,
+                ...REQUIRED_PEERS.map((p) => `${p}@${peers[p][which]}`),
+                ts,
+            ]);
             assert.ok(!fs.existsSync(path.join(c.dir, "node_modules", "ts-node")), "the consumer has no ts-node (as pulumi new typescript)");
             assertPlanned(plan(c, `consumer ts-${which}: plan cold`));
             assertPlanned(plan(c, `consumer ts-${which}: plan warm`));
@@ -169,12 +206,15 @@ describe("consumer: the packed package installed into a fresh project", function
 
     for (const which of ["lowest", "newest"] as const) {
         it(`javascript project (pulumi new javascript), ${which} peers: plans`, () => {
-            const c = createConsumer(`js-${which}`, javascriptProject(`consumer-js-${which}`, false), [tarball, ...REQUIRED_PEERS.map((p) => `${p}@${peers[p][which]}`)]);
+            const c = createConsumer(`js-${which}`, javascriptProject(`consumer-js-${which}`, false), [
+                tarball,
+                ...REQUIRED_PEERS.map((p) => `${p}@${peers[p][which]}`),
+            ]);
             assertPlanned(plan(c, `consumer js-${which}: plan`));
         });
     }
 
-    it("ES module project (\"type\": \"module\"), newest peers: plans; a Python program gets a one-line error naming the fix", () => {
+    it('ES module project ("type": "module"), newest peers: plans; a Python program gets a one-line error naming the fix', () => {
         const c = createConsumer("esm-newest", javascriptProject("consumer-esm", true), [tarball, ...REQUIRED_PEERS.map((p) => `${p}@${peers[p].newest}`)]);
         assertPlanned(plan(c, "consumer esm-newest: plan"));
         const py = path.join(HOME, "python-program");
@@ -183,7 +223,10 @@ describe("consumer: the packed package installed into a fresh project", function
         fs.writeFileSync(path.join(py, "__main__.py"), "import pulumi\n");
         const r = run("npx", ["--no-install", "openwebui", "plan", py], { cwd: c.dir });
         assert.strictEqual(r.code, 64, r.stderr);
-        const lines = r.stderr.trim().split("\n").filter((l) => !l.startsWith("  ") && l.trim() && !/^(usage|options|exit codes)/i.test(l));
+        const lines = r.stderr
+            .trim()
+            .split("\n")
+            .filter((l) => !l.startsWith("  ") && l.trim() && !/^(usage|options|exit codes)/i.test(l));
         assert.match(lines[0], /a python program cannot be planned offline .*use `pulumi preview`/);
     });
 
@@ -196,7 +239,13 @@ describe("consumer: the packed package installed into a fresh project", function
             "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, target: "es2022", module: "nodenext", moduleResolution: "nodenext" } }),
             "index.ts": program,
         };
-        const c = createConsumer("tsesm-newest", files, [tarball, ...REQUIRED_PEERS.map((p) => `${p}@${peers[p].newest}`), "typescript@^5", "ts-node@10", "@types/node@20"]);
+        const c = createConsumer("tsesm-newest", files, [
+            tarball,
+            ...REQUIRED_PEERS.map((p) => `${p}@${peers[p].newest}`),
+            "typescript@^5",
+            "ts-node@10",
+            "@types/node@20",
+        ]);
         assertPlanned(plan(c, "consumer tsesm-newest: plan"));
         // (Without ts-node plan refuses it naming the fix; not asserted here: npm keeps ts-node
         // installed as @pulumi/pulumi's peer after `npm uninstall ts-node`.)
@@ -215,10 +264,20 @@ describe("consumer: the packed package installed into a fresh project", function
             return r;
         };
         pulumi(["stack", "init", "consumer"]);
-        for (const [k, v] of Object.entries({ hostname: "chat.consumer.test", ingressClassName: "nginx", namespace: "consumer", replicasMin: "2", replicasMax: "4" })) pulumi(["config", "set", k, v, "--stack", "consumer"]);
+        for (const [k, v] of Object.entries({
+            hostname: "chat.consumer.test",
+            ingressClassName: "nginx",
+            namespace: "consumer",
+            replicasMin: "2",
+            replicasMax: "4",
+        }))
+            pulumi(["config", "set", k, v, "--stack", "consumer"]);
         pulumi(["preview", "--stack", "consumer"], "consumer ts-newest: pulumi preview");
         // The policy pack as shipped in the package, run by the real engine from the consumer project.
-        const withPack = pulumi(["preview", "--stack", "consumer", "--policy-pack", path.join(c.dir, "node_modules", "openwebui", "policy")], "consumer ts-newest: preview --policy-pack (shipped pack)");
+        const withPack = pulumi(
+            ["preview", "--stack", "consumer", "--policy-pack", path.join(c.dir, "node_modules", "openwebui", "policy")],
+            "consumer ts-newest: preview --policy-pack (shipped pack)",
+        );
         assert.doesNotMatch(withPack.stdout, /mandatory/i, withPack.stdout.slice(-3000));
         try {
             pulumi(["up", "--yes", "--skip-preview", "--stack", "consumer"], "consumer ts-newest: pulumi up");

@@ -30,7 +30,12 @@ describe("e2e: `openwebui plan` and the real Pulumi CLI agree", function () {
         const p = new Project("plan-path", { "Pulumi.yaml": "name: planpath\nruntime: nodejs\n", "index.ts": "export const x = 1;\n" });
         for (const [k, v] of PATH_KEYS) p.pulumi(["config", "set", "--path", k, v]);
         const cli = JSON.parse(p.pulumi(["config", "--json"]).stdout) as Record<string, { value?: string; objectValue?: unknown }>;
-        const { config } = buildConfig({ project: "planpath", projectConfig: {}, entry: "index.ts", stack: "e2e" }, PATH_KEYS.map(([k, v]) => `${k}=${v}`), [], { path: true });
+        const { config } = buildConfig(
+            { project: "planpath", projectConfig: {}, entry: "index.ts", stack: "e2e" },
+            PATH_KEYS.map(([k, v]) => `${k}=${v}`),
+            [],
+            { path: true },
+        );
         const asCli = (v: { value?: string; objectValue?: unknown }) => (v.objectValue !== undefined ? v.objectValue : v.value);
         const ours = (s: string) => {
             try {
@@ -45,7 +50,10 @@ describe("e2e: `openwebui plan` and the real Pulumi CLI agree", function () {
         // An index past the end: the CLI refuses it, and so does plan.
         const gap = p.pulumiRaw(["config", "set", "--path", "ids[5]", "x"]);
         assert.notStrictEqual(gap.code, 0, "the CLI placed ids[5]");
-        assert.throws(() => buildConfig({ project: "planpath", projectConfig: {}, entry: "index.ts", stack: "e2e" }, ["ids[0]=a", "ids[5]=x"], [], { path: true }), /index 5 is past the end of the list \(length 1\)/);
+        assert.throws(
+            () => buildConfig({ project: "planpath", projectConfig: {}, entry: "index.ts", stack: "e2e" }, ["ids[0]=a", "ids[5]=x"], [], { path: true }),
+            /index 5 is past the end of the list \(length 1\)/,
+        );
     });
 
     it("type errors: `pulumi preview` and `openwebui plan` both fail on the same program, and both run it transpile-only", () => {
@@ -61,7 +69,10 @@ describe("e2e: `openwebui plan` and the real Pulumi CLI agree", function () {
         const env = { ...p.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true" };
         const preview2 = run("pulumi", ["preview", "--non-interactive", "--stack", "e2e"], { cwd: p.dir, env });
         assert.strictEqual(preview2.code, 0, preview2.stdout + preview2.stderr);
-        const plan2 = run(process.execPath, [path.join(ROOT, "cli", "bin.js"), "plan", p.dir, "--no-out", "--no-policy"], { cwd: ROOT, env: { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true" } });
+        const plan2 = run(process.execPath, [path.join(ROOT, "cli", "bin.js"), "plan", p.dir, "--no-out", "--no-policy"], {
+            cwd: ROOT,
+            env: { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+        });
         assert.strictEqual(plan2.code, 0, plan2.stderr);
     });
 });

@@ -20,7 +20,12 @@ describe("e2e: cloud targets' Kubernetes objects accepted by the real API server
         it(`examples/${cloud}`, () => {
             const out = path.join(WORK, `plan-${cloud}`);
             fs.rmSync(out, { recursive: true, force: true });
-            const r = must(run("node", ["cli/bin.js", "plan", `examples/${cloud}`, "-c", "otlpEndpoint=https://otlp.example.com:4318", "--out", out, "--no-policy"], { timeoutSec: 300 }), `openwebui plan examples/${cloud}`);
+            const r = must(
+                run("node", ["cli/bin.js", "plan", `examples/${cloud}`, "-c", "otlpEndpoint=https://otlp.example.com:4318", "--out", out, "--no-policy"], {
+                    timeoutSec: 300,
+                }),
+                `openwebui plan examples/${cloud}`,
+            );
             times[`clouds: plan examples/${cloud}`] = r.seconds;
             const ns = `dryrun-${cloud}`;
             const files = fs.readdirSync(out).filter((f) => f.endsWith(".yaml"));

@@ -12,7 +12,12 @@ const HOST = "chat.e2e.test";
 /** Deployment status right now (read immediately after `up` returns). */
 function deployment(ns: string, name = "chat") {
     const d = get(["deployment", name, "-n", ns]);
-    return { replicas: d.spec.replicas as number, available: (d.status.availableReplicas ?? 0) as number, updated: (d.status.updatedReplicas ?? 0) as number, obj: d };
+    return {
+        replicas: d.spec.replicas as number,
+        available: (d.status.availableReplicas ?? 0) as number,
+        updated: (d.status.updatedReplicas ?? 0) as number,
+        obj: d,
+    };
 }
 
 /**
@@ -29,7 +34,10 @@ function rolledOut(ns: string, label: string): ReturnType<typeof deployment> {
         run("sleep", ["1"]);
         d = deployment(ns);
     }
-    assert.ok(d.updated === d.replicas && d.available >= 3, `${label}: not rolled out 90 s after up: ${d.updated}/${d.replicas} updated, ${d.available} available`);
+    assert.ok(
+        d.updated === d.replicas && d.available >= 3,
+        `${label}: not rolled out 90 s after up: ${d.updated}/${d.replicas} updated, ${d.available} available`,
+    );
     return d;
 }
 
@@ -76,7 +84,10 @@ describe("e2e: examples/kubernetes, in-cluster services, through the real engine
             const j = job(NS, name);
             assert.ok(j, `Job ${name} exists`);
             assert.ok(succeeded(j), `Job ${name} succeeded`);
-            assert.ok(sec(j.status.completionTime) <= rsCreated, `${name} completed (${j.status.completionTime}) before the ReplicaSet was created (${rs[0].metadata.creationTimestamp})`);
+            assert.ok(
+                sec(j.status.completionTime) <= rsCreated,
+                `${name} completed (${j.status.completionTime}) before the ReplicaSet was created (${rs[0].metadata.creationTimestamp})`,
+            );
         }
         fs.writeFileSync(path.join(WORK, "ts-inventory.json"), JSON.stringify(inventory(NS)));
         const per = waitPerKind(events);
@@ -93,7 +104,16 @@ describe("e2e: examples/kubernetes, in-cluster services, through the real engine
             for (const c of pod.spec.containers) assert.strictEqual(c.securityContext.allowPrivilegeEscalation, false, `${pod.metadata.name}/${c.name}`);
         }
         // The API server enforces the level: a privileged pod is refused in this namespace.
-        const bad = run("kubectl", ["-n", NS, "run", "privileged-probe", "--image=busybox:1.36", "--restart=Never", "--overrides", JSON.stringify({ spec: { containers: [{ name: "p", image: "busybox:1.36", securityContext: { privileged: true } }] } })]);
+        const bad = run("kubectl", [
+            "-n",
+            NS,
+            "run",
+            "privileged-probe",
+            "--image=busybox:1.36",
+            "--restart=Never",
+            "--overrides",
+            JSON.stringify({ spec: { containers: [{ name: "p", image: "busybox:1.36", securityContext: { privileged: true } }] } }),
+        ]);
         assert.notStrictEqual(bad.code, 0, "a privileged pod must be refused");
         assert.match(bad.stderr, /violates PodSecurity "restricted/);
         const app = list("pods", NS, "app.kubernetes.io/component=app");
@@ -208,8 +228,13 @@ describe("e2e: examples/kubernetes, in-cluster services, through the real engine
         if (ns.code === 0) assert.ok(JSON.parse(ns.stdout).metadata.deletionTimestamp, "namespace is being deleted");
         for (let i = 0; i < 60 && run("kubectl", ["get", "namespace", NS]).code === 0; i++) run("sleep", ["1"]);
         assert.notStrictEqual(run("kubectl", ["get", "namespace", NS]).code, 0, "namespace gone");
-        const left = JSON.parse(kubectl(["get", "clusterroles,clusterrolebindings,pv", "-o", "json"])).items.filter((x: any) => JSON.stringify(x.metadata.labels ?? {}).includes("open-webui") && x.kind !== "PersistentVolume");
-        assert.deepStrictEqual(left.map((x: any) => x.metadata.name), []);
+        const left = JSON.parse(kubectl(["get", "clusterroles,clusterrolebindings,pv", "-o", "json"])).items.filter(
+            (x: any) => JSON.stringify(x.metadata.labels ?? {}).includes("open-webui") && x.kind !== "PersistentVolume",
+        );
+        assert.deepStrictEqual(
+            left.map((x: any) => x.metadata.name),
+            [],
+        );
     });
 });
 
@@ -233,7 +258,10 @@ describe("e2e: a cluster whose nodes carry no zone label (kind, k3s, bare metal)
         const d = deployment("owui-zoneless");
         assert.ok(d.available >= 3, `${d.available} Available`);
         const pending = list("pods", "owui-zoneless").filter((x) => x.status.phase === "Pending");
-        assert.deepStrictEqual(pending.map((x) => x.metadata.name), []);
+        assert.deepStrictEqual(
+            pending.map((x) => x.metadata.name),
+            [],
+        );
     });
 });
 
@@ -244,7 +272,8 @@ describe("e2e: external services, existing namespace and Secrets, Gateway API ro
     before(() => {
         kubectl(["create", "namespace", ns]);
         kubectl(["label", "namespace", ns, "pod-security.kubernetes.io/enforce=restricted"]);
-        const secret = (name: string, data: { [k: string]: string }) => kubectl(["-n", ns, "create", "secret", "generic", name, ...Object.entries(data).map(([k, v]) => `--from-literal=${k}=${v}`)]);
+        const secret = (name: string, data: { [k: string]: string }) =>
+            kubectl(["-n", ns, "create", "secret", "generic", name, ...Object.entries(data).map(([k, v]) => `--from-literal=${k}=${v}`)]);
         secret("openwebui-postgres", { url: "postgresql://owui:pw@pg.example.internal:5432/owui?sslmode=require" });
         secret("openwebui-redis", { url: "rediss://:pw@redis.example.internal:6379/0" });
         secret("openwebui-s3", { accessKeyId: "AKIAE2E", secretAccessKey: "e2e-secret" });
@@ -299,7 +328,10 @@ new k8s.apps.v1.Deployment("owui", {
     },
 });
 `;
-        const p = new Project("policy-broken", { "Pulumi.yaml": "name: policy-broken\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n", "index.ts": program });
+        const p = new Project("policy-broken", {
+            "Pulumi.yaml": "name: policy-broken\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
+            "index.ts": program,
+        });
         const r = p.pulumiRaw(["preview", "--policy-pack", path.join(ROOT, "policy")], 300);
         times["policy: preview of a broken program"] = r.seconds;
         assert.notStrictEqual(r.code, 0, "preview must fail on a mandatory violation");

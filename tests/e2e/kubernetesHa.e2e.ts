@@ -12,7 +12,9 @@ import { get, kubectl, list, must, Project, ROOT, run, times } from "./lib";
 const NS = "open-webui-ha";
 const HOST = "chat-ha.e2e.test";
 const CRDS = path.resolve(ROOT, "../shared/e2e-toolchain/crds/cloudnative-pg-v1.30.0");
-const CNPG_CRDS = ["clusters", "scheduledbackups", "backups", "poolers", "databases", "imagecatalogs", "clusterimagecatalogs"].map((k) => `crd/${k}.postgresql.cnpg.io`);
+const CNPG_CRDS = ["clusters", "scheduledbackups", "backups", "poolers", "databases", "imagecatalogs", "clusterimagecatalogs"].map(
+    (k) => `crd/${k}.postgresql.cnpg.io`,
+);
 const RWX_CLASS = "e2e-rwx";
 
 function applyStdin(yaml: string): void {
@@ -102,7 +104,10 @@ spec:
         const env = get(["deployment", "chat", "-n", NS]).spec.template.spec.containers[0].env;
         assert.match(env.find((e: any) => e.name === "REDIS_SENTINEL_HOSTS").value, /^chat-sentinel-0\.chat-sentinel\.open-webui-ha\.svc\.cluster\.local,/);
         assert.ok(!env.some((e: any) => e.name === "STORAGE_PROVIDER"));
-        assert.ok(list("statefulsets", NS).every((s) => s.metadata.annotations?.["openwebui.io/not-highly-available"] !== "true"), "no single-instance StatefulSet");
+        assert.ok(
+            list("statefulsets", NS).every((s) => s.metadata.annotations?.["openwebui.io/not-highly-available"] !== "true"),
+            "no single-instance StatefulSet",
+        );
         for (const np of ["chat-postgres-ha", "chat-valkey", "chat-sentinel"]) get(["networkpolicy", np, "-n", NS]);
     });
 

@@ -31,12 +31,20 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Nod
         maxBuffer: 64 * 1024 * 1024,
         input: opts.input,
     });
-    const out: Run = { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: (r.stderr ?? "") + (r.error ? `\n${r.error.message}` : ""), seconds: (Date.now() - t0) / 1000 };
+    const out: Run = {
+        code: r.status ?? -1,
+        stdout: r.stdout ?? "",
+        stderr: (r.stderr ?? "") + (r.error ? `\n${r.error.message}` : ""),
+        seconds: (Date.now() - t0) / 1000,
+    };
     return out;
 }
 
 export function must(r: Run, what: string): Run {
-    if (r.code !== 0) assert.fail(`${what} exited ${r.code} after ${r.seconds.toFixed(1)} s\n--- stdout (tail)\n${r.stdout.slice(-6000)}\n--- stderr (tail)\n${r.stderr.slice(-4000)}`);
+    if (r.code !== 0)
+        assert.fail(
+            `${what} exited ${r.code} after ${r.seconds.toFixed(1)} s\n--- stdout (tail)\n${r.stdout.slice(-6000)}\n--- stderr (tail)\n${r.stderr.slice(-4000)}`,
+        );
     return r;
 }
 
@@ -71,7 +79,8 @@ export class Project {
         fs.mkdirSync(path.join(this.dir, "node_modules"), { recursive: true });
         for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(this.dir, f), text);
         const nodejs = /runtime:\s*(nodejs|\n\s+name:\s*nodejs)/.test(files["Pulumi.yaml"] ?? "");
-        if (nodejs && !files["package.json"]) fs.writeFileSync(path.join(this.dir, "package.json"), JSON.stringify({ name: `e2e-${name}`, private: true, main: "index.ts" }));
+        if (nodejs && !files["package.json"])
+            fs.writeFileSync(path.join(this.dir, "package.json"), JSON.stringify({ name: `e2e-${name}`, private: true, main: "index.ts" }));
         fs.symlinkSync(ROOT, path.join(this.dir, "node_modules", "openwebui"));
         const state = path.join(WORK, "state", name);
         fs.mkdirSync(state, { recursive: true });
@@ -82,18 +91,28 @@ export class Project {
     /** From an example folder: its program and Pulumi.yaml (stack config is set by the test). */
     static fromExample(example: string, name = example): Project {
         const src = path.join(ROOT, "examples", example);
-        return new Project(name, { "Pulumi.yaml": fs.readFileSync(path.join(src, "Pulumi.yaml"), "utf8"), "index.ts": fs.readFileSync(path.join(src, "index.ts"), "utf8") });
+        return new Project(name, {
+            "Pulumi.yaml": fs.readFileSync(path.join(src, "Pulumi.yaml"), "utf8"),
+            "index.ts": fs.readFileSync(path.join(src, "index.ts"), "utf8"),
+        });
     }
 
     private logs = 0;
     pulumiRaw(args: string[], timeoutSec = 600): Run {
         const r = this.pulumiCall(args, timeoutSec);
-        fs.writeFileSync(path.join(this.dir, `log-${String(++this.logs).padStart(2, "0")}-${args[0]}.txt`), `$ pulumi ${args.join(" ")}\nexit ${r.code} in ${r.seconds} s\n${r.stdout}\n--- stderr\n${r.stderr}`);
+        fs.writeFileSync(
+            path.join(this.dir, `log-${String(++this.logs).padStart(2, "0")}-${args[0]}.txt`),
+            `$ pulumi ${args.join(" ")}\nexit ${r.code} in ${r.seconds} s\n${r.stdout}\n--- stderr\n${r.stderr}`,
+        );
         return r;
     }
 
     private pulumiCall(args: string[], timeoutSec: number): Run {
-        return run("pulumi", [...args, "--non-interactive", ...((args[0] === "stack" && args[1] === "init") || args[0] === "install" ? [] : ["--stack", this.stack])], { cwd: this.dir, env: this.env, timeoutSec });
+        return run(
+            "pulumi",
+            [...args, "--non-interactive", ...((args[0] === "stack" && args[1] === "init") || args[0] === "install" ? [] : ["--stack", this.stack])],
+            { cwd: this.dir, env: this.env, timeoutSec },
+        );
     }
 
     /** Runs a pulumi command that must succeed; records its wall time under `label`. */
@@ -105,7 +124,14 @@ export class Project {
 
     config(values: { [key: string]: string | number | boolean }, secret: string[] = []): void {
         for (const [k, v] of Object.entries(values)) {
-            const args = ["config", "set", ...(k.includes(".") || k.includes("[") ? ["--path"] : []), k, String(v), ...(secret.includes(k) ? ["--secret"] : [])];
+            const args = [
+                "config",
+                "set",
+                ...(k.includes(".") || k.includes("[") ? ["--path"] : []),
+                k,
+                String(v),
+                ...(secret.includes(k) ? ["--secret"] : []),
+            ];
             this.pulumi(args);
         }
     }
@@ -123,7 +149,9 @@ export const sec = (iso: string) => Date.parse(iso) / 1000;
 
 /** The app Deployment's ReplicaSets, oldest first. */
 export function appReplicaSets(namespace: string): any[] {
-    return list("replicasets", namespace, "app.kubernetes.io/component=app").sort((a, b) => sec(a.metadata.creationTimestamp) - sec(b.metadata.creationTimestamp));
+    return list("replicasets", namespace, "app.kubernetes.io/component=app").sort(
+        (a, b) => sec(a.metadata.creationTimestamp) - sec(b.metadata.creationTimestamp),
+    );
 }
 
 export function printTimes(): void {
@@ -148,7 +176,8 @@ export function waitPerKind(eventsFile: string): { [kind: string]: number } {
             const urn = done.metadata.urn as string;
             const type = done.metadata.type as string;
             const s = starts.get(urn);
-            if (s !== undefined && type.startsWith("kubernetes:")) per[type.replace(/^kubernetes:/, "")] = Math.max(per[type.replace(/^kubernetes:/, "")] ?? 0, t - s);
+            if (s !== undefined && type.startsWith("kubernetes:"))
+                per[type.replace(/^kubernetes:/, "")] = Math.max(per[type.replace(/^kubernetes:/, "")] ?? 0, t - s);
         }
     }
     return per;
@@ -156,7 +185,18 @@ export function waitPerKind(eventsFile: string): { [kind: string]: number } {
 
 /** kind/name of every object of the release in a namespace. */
 export function inventory(ns: string): string[] {
-    const kinds = ["deployments", "statefulsets", "jobs", "services", "secrets", "configmaps", "serviceaccounts", "networkpolicies", "poddisruptionbudgets", "horizontalpodautoscalers", "ingresses"];
+    const kinds = [
+        "deployments",
+        "statefulsets",
+        "jobs",
+        "services",
+        "secrets",
+        "configmaps",
+        "serviceaccounts",
+        "networkpolicies",
+        "poddisruptionbudgets",
+        "horizontalpodautoscalers",
+        "ingresses",
+    ];
     return kinds.flatMap((k) => list(k, ns, "app.kubernetes.io/managed-by=pulumi").map((o) => `${o.kind}/${o.metadata.name}`)).sort();
 }
-

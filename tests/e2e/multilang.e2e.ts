@@ -81,9 +81,14 @@ describe("e2e: multi-language, through the real CLI", function () {
         const cls = fs.readFileSync(path.join(pkg, "open_web_ui_cluster.py"), "utf8");
         assert.match(cls, /class OpenWebUiCluster\(pulumi\.ComponentResource\)/);
         // The names examples/python uses exist in the generated SDK.
-        const inputs = fs.readdirSync(pkg).filter((f) => f.endsWith(".py")).map((f) => fs.readFileSync(path.join(pkg, f), "utf8")).join("\n");
+        const inputs = fs
+            .readdirSync(pkg)
+            .filter((f) => f.endsWith(".py"))
+            .map((f) => fs.readFileSync(path.join(pkg, f), "utf8"))
+            .join("\n");
         const example = fs.readFileSync(path.join(ROOT, "examples", "python", "__main__.py"), "utf8");
-        for (const m of new Set([...example.matchAll(/openwebui\.([A-Z][A-Za-z]+)\(/g)].map((x) => x[1]))) assert.match(inputs, new RegExp(`class ${m}\\b`), `${m} used by examples/python`);
+        for (const m of new Set([...example.matchAll(/openwebui\.([A-Z][A-Za-z]+)\(/g)].map((x) => x[1])))
+            assert.match(inputs, new RegExp(`class ${m}\\b`), `${m} used by examples/python`);
         assert.match(fs.readFileSync(path.join(pkg, "_enums.py"), "utf8"), /class ZoneSpread/);
     });
 

@@ -93,10 +93,18 @@ describe("Failover drills (Sentinel-managed Redis, replicated PostgreSQL, point-
         assert.strictEqual(em.serveEnv.REDIS_SENTINEL_HOSTS, SENTINEL_HOSTS.join(","));
         assert.strictEqual(em.serveEnv.WEBSOCKET_SENTINEL_PORT, String(redis.sentinelPort));
         const bucket = em.serveEnv.S3_BUCKET_NAME;
-        s3.boto3(PYTHON, `s3.create_bucket(Bucket="${bucket}", CreateBucketConfiguration={"LocationConstraint": sys.argv[1]})\ns3.put_bucket_versioning(Bucket="${bucket}", VersioningConfiguration={"Status": "Enabled"})`);
+        s3.boto3(
+            PYTHON,
+            `s3.create_bucket(Bucket="${bucket}", CreateBucketConfiguration={"LocationConstraint": sys.argv[1]})\ns3.put_bucket_versioning(Bucket="${bucket}", VersioningConfiguration={"Status": "Enabled"})`,
+        );
         env = localize(em.serveEnv, s3);
         report.setup = {
-            sentinel: { ...COMPONENT_SENTINEL_TIMING, sentinels: SENTINEL_HOSTS.length, dataNodes: 2, source: "SENTINEL_SETTINGS (components/data/valkeySentinel.ts)" },
+            sentinel: {
+                ...COMPONENT_SENTINEL_TIMING,
+                sentinels: SENTINEL_HOSTS.length,
+                dataNodes: 2,
+                source: "SENTINEL_SETTINGS (components/data/valkeySentinel.ts)",
+            },
             postgres: { synchronous: pgs.synchronous, standby: "pg_basebackup -R, streaming", address: "TCP proxy (the -rw Service)" },
             pool: { size: env.DATABASE_POOL_SIZE, overflow: env.DATABASE_POOL_MAX_OVERFLOW },
             migrationMs: migrate(em.migrateCommand, localize(em.migrateEnv, s3)),
@@ -146,7 +154,14 @@ describe("Failover drills (Sentinel-managed Redis, replicated PostgreSQL, point-
             report.sentinelFailover = {
                 sentinelSwitchMs: switchMs,
                 requests: { ...w, before: summary(samples.filter((x) => x.at + x.ms < killedAt)).total },
-                events: { posted: ev.posted, postFailed: ev.postFailed, stored: ev.stored, delivered: ev.delivered, lost: ev.lost.length, lostWindowMs: ev.lost.length ? [Math.min(...ev.lost) - killedAt, Math.max(...ev.lost) - killedAt] : null },
+                events: {
+                    posted: ev.posted,
+                    postFailed: ev.postFailed,
+                    stored: ev.stored,
+                    delivered: ev.delivered,
+                    lost: ev.lost.length,
+                    lostWindowMs: ev.lost.length ? [Math.min(...ev.lost) - killedAt, Math.max(...ev.lost) - killedAt] : null,
+                },
                 websocket: { disconnects: ws.disconnects.length, connected: ws.socket.connected },
                 pods: r,
             };
@@ -154,7 +169,10 @@ describe("Failover drills (Sentinel-managed Redis, replicated PostgreSQL, point-
             assert.ok(r.pidsSame && r.exited.length === 0, `an Open WebUI process exited or restarted: ${JSON.stringify(r)}`);
             assert.deepStrictEqual(r.wouldRestart, [0, 0], "kubelet would have restarted a pod (liveness)");
             assert.ok(w.succeedAgainAfterMs < 15_000, `requests failed until ${w.succeedAgainAfterMs} ms after the kill (aim: < 15 s)`);
-            assert.ok(ev.delivered > 0 && ev.lost.every((at) => at - killedAt < 20_000), `events still lost after the failover: ${JSON.stringify(report.sentinelFailover.events)}`);
+            assert.ok(
+                ev.delivered > 0 && ev.lost.every((at) => at - killedAt < 20_000),
+                `events still lost after the failover: ${JSON.stringify(report.sentinelFailover.events)}`,
+            );
         } finally {
             ws.close();
         }
@@ -170,7 +188,13 @@ describe("Failover drills (Sentinel-managed Redis, replicated PostgreSQL, point-
             const samples = await load.stop();
             const ev = await producer.stop();
             const w = faultWindow(samples, rs.stoppedAt);
-            report.sentinelRestart = { downMs: rs.startedAt - rs.stoppedAt, backAfterMs: rs.seesPrimaryAfterMs, requests: w, events: { stored: ev.stored, lost: ev.lost.length, postFailed: ev.postFailed }, pods: fleet.restarts(rs.stoppedAt) };
+            report.sentinelRestart = {
+                downMs: rs.startedAt - rs.stoppedAt,
+                backAfterMs: rs.seesPrimaryAfterMs,
+                requests: w,
+                events: { stored: ev.stored, lost: ev.lost.length, postFailed: ev.postFailed },
+                pods: fleet.restarts(rs.stoppedAt),
+            };
             assert.strictEqual(w.failed, 0, `requests failed: ${JSON.stringify(w.failedByStatus)}`);
             assert.deepStrictEqual([ev.lost.length, ev.postFailed], [0, 0], "events lost or not stored while a Sentinel restarted");
         } finally {
@@ -240,7 +264,11 @@ describe("Failover drills (Sentinel-managed Redis, replicated PostgreSQL, point-
         const bytes = [crypto.randomBytes(96 * 1024 + 5), crypto.randomBytes(160 * 1024 + 11), crypto.randomBytes(64 * 1024)];
         const f1 = await uploadFile(fleet.base, token, bytes[0], "before-1.bin");
         const f2 = await uploadFile(fleet.base, token, bytes[1], "before-2.bin");
-        const before = [await createChat(fleet.base, token, "before T 1", [f1]), await createChat(fleet.base, token, "before T 2", [f2]), await createChat(fleet.base, token, "before T 3")];
+        const before = [
+            await createChat(fleet.base, token, "before T 1", [f1]),
+            await createChat(fleet.base, token, "before T 2", [f2]),
+            await createChat(fleet.base, token, "before T 3"),
+        ];
         await sleep(1200);
         const T = new Date().toISOString();
         await sleep(1200);
@@ -261,7 +289,8 @@ describe("Failover drills (Sentinel-managed Redis, replicated PostgreSQL, point-
         const [ra, rb] = pair.pods;
         const lostBefore = await unreadable(pair.base, token, before);
         const afterStatus = await Promise.all(after.map((id) => request(`${pair.base}/api/v1/chats/${id}`, { headers: auth(token) }).then((r) => r.status)));
-        const rowsAt = (ids: string[]) => Number(restored.pg.superSql(`SELECT count(*) FROM chat WHERE id IN (${ids.map((id) => `'${id}'`).join(",")})`, "openwebui")[0]);
+        const rowsAt = (ids: string[]) =>
+            Number(restored.pg.superSql(`SELECT count(*) FROM chat WHERE id IN (${ids.map((id) => `'${id}'`).join(",")})`, "openwebui")[0]);
         const chatFiles = await filesOf(ra.o.base, token, before[1]);
         const d1 = await request(`${ra.o.base}/api/v1/files/${f1}/content`, { headers: auth(token), timeoutMs: 60_000 });
         const d2 = await request(`${rb.o.base}/api/v1/files/${chatFiles[0]}/content`, { headers: auth(token), timeoutMs: 60_000 });
@@ -275,12 +304,20 @@ describe("Failover drills (Sentinel-managed Redis, replicated PostgreSQL, point-
             rtoMs,
             chatsBeforeT: { created: before.length, served: before.length - lostBefore.length },
             chatsAfterT: { created: after.length, statuses: afterStatus, rowsInRestoredDb: rowsAt(after) },
-            files: { beforeT: [d1.status, d2.status], identical: [d1.raw.equals(bytes[0]), d2.raw.equals(bytes[1])], deletedAfterTServedAgain: d2.status === 200, afterT: d3.status },
+            files: {
+                beforeT: [d1.status, d2.status],
+                identical: [d1.raw.equals(bytes[0]), d2.raw.equals(bytes[1])],
+                deletedAfterTServedAgain: d2.status === 200,
+                afterT: d3.status,
+            },
             rpo: "the last archived WAL segment (archive_timeout unset here: a segment is archived when full or switched)",
         };
         assert.deepStrictEqual(lostBefore, [], "chats from before T not served after the restore");
         assert.deepStrictEqual([rowsAt(before), rowsAt(after)], [before.length, 0], "rows before / after T in the restored database");
-        assert.ok(afterStatus.every((s) => s !== 200), `chats created after T are served: ${afterStatus}`);
+        assert.ok(
+            afterStatus.every((s) => s !== 200),
+            `chats created after T are served: ${afterStatus}`,
+        );
         assert.deepStrictEqual(chatFiles, [f2], "the restored chat does not reference its file");
         assert.strictEqual(d1.status, 200, d1.body.slice(0, 300));
         assert.ok(d1.raw.equals(bytes[0]), "file 1 differs after the restore");
@@ -295,8 +332,15 @@ describe("Failover drills (Sentinel-managed Redis, replicated PostgreSQL, point-
         // The component's sharedVolume mode: no STORAGE_PROVIDER (Open WebUI's local provider), the claim at DATA_DIR/uploads.
         const sv = await emitFor({ ...emitArgs, storage: { mode: ServiceMode.SharedVolume, storageClassName: "nfs-rwx" } });
         const volume = sv.mounts.find((m) => m.claimName);
-        assert.strictEqual(volume?.mountPath, `${sv.serveEnv.DATA_DIR}/uploads`, `the shared claim is not mounted at Open WebUI's upload dir: ${JSON.stringify(sv.mounts)}`);
-        assert.deepStrictEqual(Object.keys(sv.serveEnv).filter((k) => /^(STORAGE_PROVIDER|S3_)/.test(k)), []);
+        assert.strictEqual(
+            volume?.mountPath,
+            `${sv.serveEnv.DATA_DIR}/uploads`,
+            `the shared claim is not mounted at Open WebUI's upload dir: ${JSON.stringify(sv.mounts)}`,
+        );
+        assert.deepStrictEqual(
+            Object.keys(sv.serveEnv).filter((k) => /^(STORAGE_PROVIDER|S3_)/.test(k)),
+            [],
+        );
         const shared = tempDir("rwx-volume");
         const podRoot = tempDir("pod-data"); // the pods' DATA_DIR path: each pod mounts its own dir there, the volume at uploads/
         const pair = new PodFleet(sv.probes, LB);
@@ -310,7 +354,15 @@ describe("Failover drills (Sentinel-managed Redis, replicated PostgreSQL, point-
         const del = await request(`${b.o.base}/api/v1/files/${id}`, { method: "DELETE", headers: auth(token) });
         const onVolumeAfter = fs.readdirSync(shared).filter((f) => f.startsWith(id));
         const onA = await request(`${a.o.base}/api/v1/files/${id}/content`, { headers: auth(token) });
-        report.sharedVolume = { uploadedOnA: onVolume, readOnB: down.status, identical: down.raw.equals(bytes), deleteOnB: del.status, leftOnVolume: onVolumeAfter.length, readOnAAfterDelete: onA.status, hostViewOfPodDataDir: fs.readdirSync(podRoot).length };
+        report.sharedVolume = {
+            uploadedOnA: onVolume,
+            readOnB: down.status,
+            identical: down.raw.equals(bytes),
+            deleteOnB: del.status,
+            leftOnVolume: onVolumeAfter.length,
+            readOnAAfterDelete: onA.status,
+            hostViewOfPodDataDir: fs.readdirSync(podRoot).length,
+        };
         // The pods' DATA_DIR exists only inside their own mount namespaces: B can read A's upload only through the volume.
         assert.deepStrictEqual(fs.readdirSync(podRoot), [], "the pods' DATA_DIR leaked to the host");
         assert.strictEqual(onVolume.length, 1, `upload not on the shared volume: ${fs.readdirSync(shared)}`);
@@ -331,15 +383,18 @@ async function filesOf(base: string, token: string, chatId: string): Promise<str
 
 /** The bucket as of `t`: every object version and delete marker written after `t` removed (versioning on). Returns how many. */
 function rollBackBucket(s3: LocalS3, bucket: string, t: string): number {
-    const out = s3.boto3(PYTHON, [
-        "import datetime",
-        `t = datetime.datetime.fromisoformat("${t.replace("Z", "+00:00")}")`,
-        `v = s3.list_object_versions(Bucket="${bucket}")`,
-        "n = 0",
-        "for x in v.get('Versions', []) + v.get('DeleteMarkers', []):",
-        "    if x['LastModified'] > t:",
-        `        s3.delete_object(Bucket="${bucket}", Key=x['Key'], VersionId=x['VersionId']); n += 1`,
-        "print(n)",
-    ].join("\n"));
+    const out = s3.boto3(
+        PYTHON,
+        [
+            "import datetime",
+            `t = datetime.datetime.fromisoformat("${t.replace("Z", "+00:00")}")`,
+            `v = s3.list_object_versions(Bucket="${bucket}")`,
+            "n = 0",
+            "for x in v.get('Versions', []) + v.get('DeleteMarkers', []):",
+            "    if x['LastModified'] > t:",
+            `        s3.delete_object(Bucket="${bucket}", Key=x['Key'], VersionId=x['VersionId']); n += 1`,
+            "print(n)",
+        ].join("\n"),
+    );
     return Number(out.trim());
 }

@@ -31,14 +31,20 @@ function passwordOf(url: string): string {
     return decodeURIComponent(new URL(url).password);
 }
 
-
 /** The migration Job's command with its env (the image's layout flag and a temp data dir aside). */
 function migrate(env: Env, venv?: string): { ms: number; version: string } {
     const dataDir = tempDir("migrate-data");
     const s = Date.now();
     const [, ...args] = em.migrateCommand;
     const r = run(venv ? path.join(venv, "bin", "python") : PYTHON, args, {
-        env: { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8", ...env, DATA_DIR: dataDir, STATIC_DIR: path.join(dataDir, "static"), FROM_INIT_PY: "true" },
+        env: {
+            PATH: "/usr/local/bin:/usr/bin:/bin",
+            LANG: "C.UTF-8",
+            ...env,
+            DATA_DIR: dataDir,
+            STATIC_DIR: path.join(dataDir, "static"),
+            FROM_INIT_PY: "true",
+        },
         cwd: dataDir,
         check: false,
         timeoutMs: 300_000,
@@ -64,7 +70,10 @@ class Fleet {
     readonly replicas: Replica[] = [];
     readonly lb: LocalNginx;
     /** `venv`: the release the pods run (default: the pinned one). */
-    constructor(readonly env: Env, readonly venv?: string) {
+    constructor(
+        readonly env: Env,
+        readonly venv?: string,
+    ) {
         this.lb = new LocalNginx({ idleTimeoutSeconds: em.lbIdleTimeoutSeconds, healthPath: em.lbHealthPath });
     }
 
@@ -75,7 +84,9 @@ class Fleet {
     /** One endpoints update at a time, in order (as the endpoints controller publishes them). */
     private syncing: Promise<void> = Promise.resolve();
     sync(): Promise<void> {
-        this.syncing = this.syncing.then(() => this.lb.setBackends(this.replicas.filter((r) => r.prober.ready && !r.terminating && !r.o.proc.exited).map((r) => r.o.port)));
+        this.syncing = this.syncing.then(() =>
+            this.lb.setBackends(this.replicas.filter((r) => r.prober.ready && !r.terminating && !r.o.proc.exited).map((r) => r.o.port)),
+        );
         return this.syncing;
     }
 
@@ -83,7 +94,12 @@ class Fleet {
     async add(name: string, env = this.env, venv = this.venv): Promise<Replica> {
         const o = await startOpenWebUi(name, env, { venv: venv || undefined });
         const r: Replica = { name, o, terminating: false, pid: o.proc.child.pid!, prober: undefined as any };
-        r.prober = new Prober(name, () => r.o.base, { liveness: em.probes.liveness, readiness: em.probes.readiness }, () => this.sync());
+        r.prober = new Prober(
+            name,
+            () => r.o.base,
+            { liveness: em.probes.liveness, readiness: em.probes.readiness },
+            () => this.sync(),
+        );
         this.replicas.push(r);
         r.prober.start();
         await waitFor(`${name} ready and behind the LB`, async () => r.prober.ready && this.lb.backendsNow.includes(o.port), 60_000, 50);
@@ -113,7 +129,11 @@ class Fleet {
      * A planned termination as Kubernetes does it: the endpoint is removed while preStop
      * (`sleep N`) runs, then SIGTERM; SIGKILL at the grace period. Returns the timings.
      */
-    async drain(r: Replica, onSigterm?: () => void, beforeSigterm?: () => Promise<void>): Promise<{ sigtermAt: number; exitedAt: number; exitCode: number | null; exitSignal?: string | null; killedAtGrace: boolean }> {
+    async drain(
+        r: Replica,
+        onSigterm?: () => void,
+        beforeSigterm?: () => Promise<void>,
+    ): Promise<{ sigtermAt: number; exitedAt: number; exitCode: number | null; exitSignal?: string | null; killedAtGrace: boolean }> {
         const start = Date.now();
         r.terminating = true;
         await this.sync();
@@ -162,7 +182,10 @@ async function postMessage(base: string, content: string, timeoutMs = 10_000): P
 /** The request mix of a logged-in user: reads, and a new chat every 4th request. */
 function userMix() {
     const reads = ["/api/v1/auths/", "/api/v1/chats/", "/api/v1/users/user/settings", "/api/v1/knowledge/", "/api/v1/models/", "/api/config"];
-    return (i: number, w: number) => (i % 4 === 3 ? { method: "POST", path: "/api/v1/chats/new", body: { chat: { title: `drill ${w}-${i}`, messages: [] } } } : { method: "GET", path: reads[(i + w) % reads.length] });
+    return (i: number, w: number) =>
+        i % 4 === 3
+            ? { method: "POST", path: "/api/v1/chats/new", body: { chat: { title: `drill ${w}-${i}`, messages: [] } } }
+            : { method: "GET", path: reads[(i + w) % reads.length] };
 }
 
 /** Chat ids from successful POST /api/v1/chats/new samples. */
@@ -175,9 +198,17 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
 
     before(async function () {
         this.timeout(600_000);
-        for (const f of [OPEN_WEBUI_BIN, PYTHON, path.join(PREV_VENV, "bin", "open-webui")]) if (!fs.existsSync(f)) throw new Error(`${f} missing: run tests/integration/setup.sh first`);
+        for (const f of [OPEN_WEBUI_BIN, PYTHON, path.join(PREV_VENV, "bin", "open-webui")])
+            if (!fs.existsSync(f)) throw new Error(`${f} missing: run tests/integration/setup.sh first`);
         em = await emitManagedAws({ min: 2, max: 3 });
-        report.emitted = { target: em.target, probes: em.probes, preStopSeconds: em.preStopSeconds, terminationGracePeriodSeconds: em.terminationGracePeriodSeconds, lbIdleTimeoutSeconds: em.lbIdleTimeoutSeconds, redisEnv: Object.fromEntries(Object.entries(em.serveEnv).filter(([k]) => /^(REDIS_|WEBSOCKET_)/.test(k) && !/URL/.test(k))) };
+        report.emitted = {
+            target: em.target,
+            probes: em.probes,
+            preStopSeconds: em.preStopSeconds,
+            terminationGracePeriodSeconds: em.terminationGracePeriodSeconds,
+            lbIdleTimeoutSeconds: em.lbIdleTimeoutSeconds,
+            redisEnv: Object.fromEntries(Object.entries(em.serveEnv).filter(([k]) => /^(REDIS_|WEBSOCKET_)/.test(k) && !/URL/.test(k))),
+        };
         // PostgreSQL like a managed server (TLS enforced, non-superuser admin), with the emitted app password.
         pgMain = new LocalPostgres("ha", 300, undefined, true);
         await pgMain.start();
@@ -203,12 +234,20 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         const [a, b] = await Promise.all([fleet.add("a"), fleet.add("b")]);
         report.startupMs = { a: a.o.startupMs, b: b.o.startupMs };
         // First admin through the LB, then what an admin does in the UI: enable channels (persistent config, shared).
-        const su = await request(`${fleet.lb.base}/api/v1/auths/signup`, { method: "POST", body: { name: "Admin", email: "admin@example.com", password: "Adm1n-Passw0rd!" }, timeoutMs: 60_000 });
+        const su = await request(`${fleet.lb.base}/api/v1/auths/signup`, {
+            method: "POST",
+            body: { name: "Admin", email: "admin@example.com", password: "Adm1n-Passw0rd!" },
+            timeoutMs: 60_000,
+        });
         assert.strictEqual(su.status, 200, su.body);
         token = JSON.parse(su.body).token;
         const cfg = await request(`${fleet.lb.base}/api/v1/auths/admin/config`, { headers: auth() });
         assert.strictEqual(cfg.status, 200, cfg.body);
-        const set = await request(`${fleet.lb.base}/api/v1/auths/admin/config`, { method: "POST", headers: auth(), body: { ...JSON.parse(cfg.body), ENABLE_CHANNELS: true } });
+        const set = await request(`${fleet.lb.base}/api/v1/auths/admin/config`, {
+            method: "POST",
+            headers: auth(),
+            body: { ...JSON.parse(cfg.body), ENABLE_CHANNELS: true },
+        });
         assert.strictEqual(set.status, 200, set.body);
         const ch = await request(`${fleet.lb.base}/api/v1/channels/create`, { method: "POST", headers: auth(), body: { name: "drills" } });
         assert.strictEqual(ch.status, 200, ch.body);
@@ -263,17 +302,32 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
             Buffer.from(`\r\n--${boundary}--\r\n`),
         ]);
         const upStart = Date.now();
-        const up = await request(`${a.o.base}/api/v1/files/?process=false`, { method: "POST", headers: { ...auth(), "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(body.length) }, body, timeoutMs: 60_000 });
+        const up = await request(`${a.o.base}/api/v1/files/?process=false`, {
+            method: "POST",
+            headers: { ...auth(), "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(body.length) },
+            body,
+            timeoutMs: 60_000,
+        });
         assert.strictEqual(up.status, 200, up.body);
         const id = JSON.parse(up.body).id;
         const uploadMs = Date.now() - upStart;
-        const localCopies = (r: Replica) => run("find", [r.o.dataDir, "-name", `*${id}*`]).stdout.trim().split("\n").filter(Boolean);
+        const localCopies = (r: Replica) =>
+            run("find", [r.o.dataDir, "-name", `*${id}*`])
+                .stdout.trim()
+                .split("\n")
+                .filter(Boolean);
         // B never saw the upload: what it serves can only come from the bucket.
         assert.deepStrictEqual(localCopies(b), [], `${b.name} has the file before reading it`);
         const down = await request(`${b.o.base}/api/v1/files/${id}/content`, { headers: auth(), timeoutMs: 60_000 });
         assert.strictEqual(down.status, 200, down.body.slice(0, 300));
         assert.ok(down.raw.equals(bytes), `downloaded ${down.raw.length} bytes differ from the ${bytes.length} uploaded`);
-        const keys = s3.boto3(PYTHON, `print("\\n".join(o["Key"] + " " + str(o["Size"]) for o in s3.list_objects_v2(Bucket="${em.serveEnv.S3_BUCKET_NAME}").get("Contents", [])))`).trim().split("\n");
+        const keys = s3
+            .boto3(
+                PYTHON,
+                `print("\\n".join(o["Key"] + " " + str(o["Size"]) for o in s3.list_objects_v2(Bucket="${em.serveEnv.S3_BUCKET_NAME}").get("Contents", [])))`,
+            )
+            .trim()
+            .split("\n");
         const obj = keys.find((k) => k.includes(id));
         assert.ok(obj, `no object for file ${id} in the bucket: ${keys}`);
         assert.strictEqual(Number(obj!.split(" ")[1]), bytes.length);
@@ -303,7 +357,6 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
 
     /** Acknowledged chats that do not read back through the main LB afterwards. */
     const lostChats = (ids: string[]) => unreadable(fleet.lb.base, token, ids);
-
 
     const failed = (x: Sample) => !(x.status >= 200 && x.status < 400);
 
@@ -344,10 +397,17 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
                 restartToReadyMs: restartMs,
                 restarted: restarted.name,
             };
-            assert.deepStrictEqual(gets.filter(failed).map((x) => `${x.path} ${x.status} ${x.error ?? ""}`), [], "GETs failed through the LB");
+            assert.deepStrictEqual(
+                gets.filter(failed).map((x) => `${x.path} ${x.status} ${x.error ?? ""}`),
+                [],
+                "GETs failed through the LB",
+            );
             assert.deepStrictEqual(lost, [], "acknowledged chats lost");
             // Only requests in flight on the killed process may fail (a POST is not retried by the LB).
-            assert.ok(inFlightAtKill.every((x) => x.at > -1000 && x.at < 2000), `chat POSTs failed outside the kill: ${JSON.stringify(inFlightAtKill)}`);
+            assert.ok(
+                inFlightAtKill.every((x) => x.at > -1000 && x.at < 2000),
+                `chat POSTs failed outside the kill: ${JSON.stringify(inFlightAtKill)}`,
+            );
         } finally {
             ws.close();
         }
@@ -362,12 +422,21 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
             // lock taken just before SIGTERM and released 4 s later.
             let inflight: Promise<number | string>[] = [];
             let locker: Promise<string[]> | undefined;
-            const d = await fleet.drain(target, () => undefined, async () => {
-                locker = pgMain.superSqlAsync("BEGIN; LOCK TABLE chat IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;", "openwebui");
-                await sleep(300);
-                inflight = Array.from({ length: 5 }, () => request(`${target.o.base}/api/v1/chats/`, { headers: auth(), timeoutMs: 60_000 }).then((r) => r.status, (e) => String(e.message)));
-                await sleep(700);
-            });
+            const d = await fleet.drain(
+                target,
+                () => undefined,
+                async () => {
+                    locker = pgMain.superSqlAsync("BEGIN; LOCK TABLE chat IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;", "openwebui");
+                    await sleep(300);
+                    inflight = Array.from({ length: 5 }, () =>
+                        request(`${target.o.base}/api/v1/chats/`, { headers: auth(), timeoutMs: 60_000 }).then(
+                            (r) => r.status,
+                            (e) => String(e.message),
+                        ),
+                    );
+                    await sleep(700);
+                },
+            );
             const inflightStatuses = await Promise.all(inflight);
             await locker;
             await waitFor("websocket reconnect", async () => ws.connects.length >= 2 && ws.socket.connected, 30_000, 20);
@@ -392,7 +461,11 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
             };
             assert.deepStrictEqual(inflightStatuses, [200, 200, 200, 200, 200], "requests in flight at SIGTERM");
             assert.strictEqual(d.killedAtGrace, false, "the process outlived the grace period");
-            assert.deepStrictEqual(samples.filter(failed).map((x) => `${x.method} ${x.path} ${x.status} ${x.error ?? ""}`), [], "requests failed through the LB during the drain");
+            assert.deepStrictEqual(
+                samples.filter(failed).map((x) => `${x.method} ${x.path} ${x.status} ${x.error ?? ""}`),
+                [],
+                "requests failed through the LB during the drain",
+            );
             assert.deepStrictEqual(lost, []);
         } finally {
             ws.close();
@@ -403,7 +476,12 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         const pods = fleet.live();
         const pids = pods.map((r) => r.pid);
         const watch = poller(() => pods[0].o.base, ["/health/db", "/ready", "/health"], 250, 10_000);
-        const load = new Load(fleet.lb.base, auth(), () => ({ method: "GET", path: "/api/v1/chats/" }), { workers: 2, pauseMs: 200, timeoutMs: 30_000, maxPerWorker: 1000 }).start();
+        const load = new Load(fleet.lb.base, auth(), () => ({ method: "GET", path: "/api/v1/chats/" }), {
+            workers: 2,
+            pauseMs: 200,
+            timeoutMs: 30_000,
+            maxPerWorker: 1000,
+        }).start();
         await sleep(2000);
         const downAt = Date.now();
         pgMain.stopSync();
@@ -415,7 +493,8 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         await sleep(3000);
         const samples = await load.stop();
         const polled = await watch.stop();
-        const firstAfter = (p: string, from: number, pred: (x: { status: number | string }) => boolean) => polled.find((x) => x.path === p && x.at >= from && pred(x));
+        const firstAfter = (p: string, from: number, pred: (x: { status: number | string }) => boolean) =>
+            polled.find((x) => x.path === p && x.at >= from && pred(x));
         const dbFail = firstAfter("/health/db", downAt, (x) => x.status !== 200);
         const dbBack = firstAfter("/health/db", upAt, (x) => x.status === 200);
         const unready = pods.map((r) => r.prober.transitions.find((t) => t.at >= downAt && !t.ready));
@@ -437,8 +516,14 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         assert.ok(unready.every(Boolean), "a pod never went unready while PostgreSQL was down");
         assert.ok(ready.every(Boolean), "a pod never became ready again");
         assert.strictEqual(liveFails.length, 0, `liveness failed: ${JSON.stringify(liveFails)}`);
-        assert.deepStrictEqual(pods.map((r) => r.o.proc.exited), pods.map(() => false));
-        assert.deepStrictEqual(pods.map((r) => r.o.proc.child.pid), pids);
+        assert.deepStrictEqual(
+            pods.map((r) => r.o.proc.exited),
+            pods.map(() => false),
+        );
+        assert.deepStrictEqual(
+            pods.map((r) => r.o.proc.child.pid),
+            pids,
+        );
         assert.strictEqual(summary(samples.filter((x) => x.at > allReadyAt)).failed, 0, "requests still failing after recovery");
     });
 
@@ -468,7 +553,10 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         report.redisFrozen = {
             frozenSeconds: (thawAt - frozenAt) / 1000,
             requestsDuringFreeze: summary(during),
-            slowestDuringFreeze: [...during].sort((x, y) => y.ms - x.ms).slice(0, 6).map((x) => `${x.method} ${x.path} ${x.status} ${x.ms} ms`),
+            slowestDuringFreeze: [...during]
+                .sort((x, y) => y.ms - x.ms)
+                .slice(0, 6)
+                .map((x) => `${x.method} ${x.path} ${x.status} ${x.ms} ms`),
             probeMaxMsDuringFreeze: { "/health": probeMax("/health"), "/health/db": probeMax("/health/db"), "/ready": probeMax("/ready") },
             readyStatusesDuringFreeze: [...new Set(polled.filter((x) => x.path === "/ready" && x.at >= frozenAt && x.at < thawAt).map((x) => x.status))],
             kubeletLivenessMaxMs: liveMax,
@@ -478,9 +566,17 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
             unreadyTransitions: pods.map((r) => r.prober.transitions.filter((t) => t.at >= frozenAt).length),
             wouldRestart: pods.map((r) => r.prober.wouldRestart),
         };
-        assert.deepStrictEqual(pods.map((r) => r.o.proc.child.pid), pids, "a process restarted");
+        assert.deepStrictEqual(
+            pods.map((r) => r.o.proc.child.pid),
+            pids,
+            "a process restarted",
+        );
         assert.ok(pods.every((r) => !r.o.proc.exited));
-        assert.deepStrictEqual(pods.map((r) => r.prober.wouldRestart), pods.map(() => 0), "kubelet would have restarted a pod");
+        assert.deepStrictEqual(
+            pods.map((r) => r.prober.wouldRestart),
+            pods.map(() => 0),
+            "kubelet would have restarted a pod",
+        );
         assert.ok(liveMax < em.probes.liveness.timeoutSeconds * 1000, `liveness took ${liveMax} ms (timeout ${em.probes.liveness.timeoutSeconds} s)`);
         assert.ok(readyMax < em.probes.readiness.timeoutSeconds * 1000, `readiness took ${readyMax} ms (timeout ${em.probes.readiness.timeoutSeconds} s)`);
         // Bounded, not hung: each Redis call gives up after redis.socketTimeoutSeconds (1 s), but a
@@ -490,7 +586,10 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         // half of it, and the workers must keep completing requests throughout.
         const slowest = Math.max(0, ...during.map((x) => x.ms));
         const freezeMs = thawAt - frozenAt;
-        assert.ok(slowest < freezeMs / 2, `a request took ${slowest} ms while Redis was frozen for ${freezeMs} ms (a bounded request fails or answers within half the freeze)`);
+        assert.ok(
+            slowest < freezeMs / 2,
+            `a request took ${slowest} ms while Redis was frozen for ${freezeMs} ms (a bounded request fails or answers within half the freeze)`,
+        );
         assert.ok(during.length >= 8, `only ${during.length} requests completed in the ${freezeMs} ms freeze with 4 workers (requests hang on Redis)`);
         assert.ok(lastFail - thawAt < 10_000, `still failing ${lastFail - thawAt} ms after SIGCONT`);
     });
@@ -506,7 +605,10 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
             await sleep(2000);
             const during = `during-${crypto.randomUUID()}`;
             const duringStatus = await postMessage(producer.o.base, during, 15_000);
-            const duringMe = await request(`${fleet.lb.base}/api/v1/auths/`, { headers: auth(), timeoutMs: 15_000 }).then((r) => r.status, () => 0);
+            const duringMe = await request(`${fleet.lb.base}/api/v1/auths/`, { headers: auth(), timeoutMs: 15_000 }).then(
+                (r) => r.status,
+                () => 0,
+            );
             await sleep(Math.max(0, 8000 - (Date.now() - downAt)));
             await redis.start();
             const upAt = Date.now();
@@ -542,7 +644,11 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
             // window must close within the next step of it.
             assert.ok(!lastLost || lastLost.at - upAt < 20_000, `events still lost ${lastLost && lastLost.at - upAt} ms after Redis was back`);
             // No event lost once delivery resumed.
-            assert.deepStrictEqual(lostAfter.filter((x) => x.at > firstDelivered!.at).map((x) => x.content), [], "events lost after delivery resumed");
+            assert.deepStrictEqual(
+                lostAfter.filter((x) => x.at > firstDelivered!.at).map((x) => x.content),
+                [],
+                "events lost after delivery resumed",
+            );
         } finally {
             ws.close();
         }
@@ -554,21 +660,26 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         const lockAt = Date.now();
         const locker = pgMain.superSqlAsync(`BEGIN; LOCK TABLE "user" IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(40); COMMIT;`, "openwebui", 120_000);
         await sleep(300);
-        const burst = await Promise.all(Array.from({ length: 60 }, async () => {
-            const s = Date.now();
-            try {
-                const r = await request(`${a.o.base}/api/v1/auths/`, { headers: auth(), timeoutMs: 90_000 });
-                return { status: r.status, ms: Date.now() - s };
-            } catch (e) {
-                return { status: 0, ms: Date.now() - s, error: (e as Error).message };
-            }
-        }));
+        const burst = await Promise.all(
+            Array.from({ length: 60 }, async () => {
+                const s = Date.now();
+                try {
+                    const r = await request(`${a.o.base}/api/v1/auths/`, { headers: auth(), timeoutMs: 90_000 });
+                    return { status: r.status, ms: Date.now() - s };
+                } catch (e) {
+                    return { status: 0, ms: Date.now() - s, error: (e as Error).message };
+                }
+            }),
+        );
         await locker;
         const releasedAt = Date.now();
         const after = await request(`${a.o.base}/api/v1/auths/`, { headers: auth(), timeoutMs: 30_000 });
         const polled = await watch.stop();
         const during = polled.filter((x) => x.at > lockAt + 1000 && x.at < releasedAt);
-        const stat = (p: string) => ({ statuses: [...new Set(during.filter((x) => x.path === p).map((x) => x.status))], maxMs: Math.max(0, ...during.filter((x) => x.path === p).map((x) => x.ms)) });
+        const stat = (p: string) => ({
+            statuses: [...new Set(during.filter((x) => x.path === p).map((x) => x.status))],
+            maxMs: Math.max(0, ...during.filter((x) => x.path === p).map((x) => x.ms)),
+        });
         const statuses: Record<string, number> = {};
         for (const b of burst) statuses[b.status] = (statuses[b.status] ?? 0) + 1;
         report.poolExhaustion = {
@@ -590,7 +701,14 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         assert.deepStrictEqual(stat("/health").statuses, [200]);
         assert.strictEqual(a.prober.wouldRestart, 0);
         assert.strictEqual(after.status, 200, "the pod did not recover after the lock was released");
-        assert.ok((statuses["200"] ?? 0) + Object.entries(statuses).filter(([k]) => Number(k) >= 500).reduce((n, [, v]) => n + v, 0) === 60, `unexpected statuses ${JSON.stringify(statuses)}`);
+        assert.ok(
+            (statuses["200"] ?? 0) +
+                Object.entries(statuses)
+                    .filter(([k]) => Number(k) >= 500)
+                    .reduce((n, [, v]) => n + v, 0) ===
+                60,
+            `unexpected statuses ${JSON.stringify(statuses)}`,
+        );
     });
 
     /** The same env on another database of the same server. */
@@ -607,10 +725,12 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
     async function unreadable(base: string, tok: string, ids: string[]): Promise<string[]> {
         const missing: string[] = [];
         for (let i = 0; i < ids.length; i += 20) {
-            await Promise.all(ids.slice(i, i + 20).map(async (id) => {
-                const r = await request(`${base}/api/v1/chats/${id}`, { headers: { authorization: `Bearer ${tok}` }, timeoutMs: 30_000 });
-                if (r.status !== 200) missing.push(id);
-            }));
+            await Promise.all(
+                ids.slice(i, i + 20).map(async (id) => {
+                    const r = await request(`${base}/api/v1/chats/${id}`, { headers: { authorization: `Bearer ${tok}` }, timeoutMs: 30_000 });
+                    if (r.status !== 200) missing.push(id);
+                }),
+            );
         }
         return missing;
     }
@@ -625,12 +745,20 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         await Promise.all(replicas.map((n) => f.add(n)));
         const v = await request(`${f.lb.base}/api/version`);
         assert.strictEqual(JSON.parse(v.body).version, PREV_VERSION, `the previous release's pods serve ${v.body}`);
-        const su = await request(`${f.lb.base}/api/v1/auths/signup`, { method: "POST", body: { name: "Admin", email: "admin@example.com", password: "Adm1n-Passw0rd!" }, timeoutMs: 60_000 });
+        const su = await request(`${f.lb.base}/api/v1/auths/signup`, {
+            method: "POST",
+            body: { name: "Admin", email: "admin@example.com", password: "Adm1n-Passw0rd!" },
+            timeoutMs: 60_000,
+        });
         assert.strictEqual(su.status, 200, su.body);
         const tok = JSON.parse(su.body).token as string;
         const chats: string[] = [];
         for (let i = 0; i < 20; i++) {
-            const r = await request(`${f.lb.base}/api/v1/chats/new`, { method: "POST", headers: { authorization: `Bearer ${tok}` }, body: { chat: { title: `before upgrade ${i}`, messages: [] } } });
+            const r = await request(`${f.lb.base}/api/v1/chats/new`, {
+                method: "POST",
+                headers: { authorization: `Bearer ${tok}` },
+                body: { chat: { title: `before upgrade ${i}`, messages: [] } },
+            });
             assert.strictEqual(r.status, 200, r.body);
             chats.push(JSON.parse(r.body).id);
         }
@@ -667,7 +795,10 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
             oldReleaseOnNewSchema: phase(t0, migratedAt + 5000),
             mixedVersions: phase(migratedAt + 5000, rolledAt),
             after: phase(rolledAt, Date.now()),
-            failedSamples: samples.filter(failed).slice(0, 8).map((x) => `${x.method} ${x.path} ${x.status} ${x.error ?? ""}`),
+            failedSamples: samples
+                .filter(failed)
+                .slice(0, 8)
+                .map((x) => `${x.method} ${x.path} ${x.status} ${x.error ?? ""}`),
             chatsChecked: ids.length,
             chatsMissing: missing.length,
         };
@@ -676,12 +807,21 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         assert.strictEqual(mig.version, report.migration.version, "not at the pinned release's head");
         assert.strictEqual(JSON.parse(v.body).version, "0.12.4");
         assert.deepStrictEqual(missing, [], "chats lost in the upgrade");
-        assert.deepStrictEqual(samples.filter(failed).map((x) => `${x.method} ${x.path} ${x.status} ${x.error ?? ""}`), [], "requests failed during the rolling upgrade");
+        assert.deepStrictEqual(
+            samples.filter(failed).map((x) => `${x.method} ${x.path} ${x.status} ${x.error ?? ""}`),
+            [],
+            "requests failed during the rolling upgrade",
+        );
     });
 
     it(`9b. maintenance-mode upgrade from ${PREV_VERSION}: serving pods to 0, the migration alone, then the new pods together; nothing lost, the downtime measured`, async function () {
         const { f, e, tok, chats, oldVersion } = await previousRelease("openwebui_maint", ["old-m"]);
-        const probe = new Load(f.lb.base, { authorization: `Bearer ${tok}` }, () => ({ method: "GET", path: "/api/v1/chats/" }), { workers: 1, pauseMs: 200, timeoutMs: 30_000, maxPerWorker: 2000 }).start();
+        const probe = new Load(f.lb.base, { authorization: `Bearer ${tok}` }, () => ({ method: "GET", path: "/api/v1/chats/" }), {
+            workers: 1,
+            pauseMs: 200,
+            timeoutMs: 30_000,
+            maxPerWorker: 2000,
+        }).start();
         await sleep(1000);
         // maintenanceMode=true: the Deployment goes to 0 first (a normal drain) ...
         const downStart = Date.now();
@@ -709,6 +849,9 @@ describe("HA drills (2 replicas of Open WebUI 0.12.4 behind nginx; PostgreSQL, R
         await f.stopAll();
         assert.strictEqual(mig.version, report.migration.version);
         assert.deepStrictEqual(missing, [], "chats lost in the maintenance upgrade");
-        assert.ok(samples.filter((x) => x.at > upAt).every((x) => !failed(x)), "still failing after the new pods were ready");
+        assert.ok(
+            samples.filter((x) => x.at > upAt).every((x) => !failed(x)),
+            "still failing after the new pods were ready",
+        );
     });
 });

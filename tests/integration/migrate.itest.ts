@@ -40,7 +40,15 @@ const importEnv = (s: Seeded, db: string): Env => ({ ...envFor(db), WEBUI_SECRET
 const tablesIn = (db: string) => Number(pg.superSql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", db)[0]);
 
 function sourceEnv(): Env {
-    return { WEBUI_AUTH: "true", RAG_EMBEDDING_ENGINE: "openai", RAG_EMBEDDING_MODEL: "text-embedding-3-small", RAG_OPENAI_API_BASE_URL: embed.baseUrl, RAG_OPENAI_API_KEY: "sk-loopback", ENABLE_OTEL: "false", OFFLINE_MODE: "true" };
+    return {
+        WEBUI_AUTH: "true",
+        RAG_EMBEDDING_ENGINE: "openai",
+        RAG_EMBEDDING_MODEL: "text-embedding-3-small",
+        RAG_OPENAI_API_BASE_URL: embed.baseUrl,
+        RAG_OPENAI_API_KEY: "sk-loopback",
+        ENABLE_OTEL: "false",
+        OFFLINE_MODE: "true",
+    };
 }
 
 async function get(base: string, token: string, p: string) {
@@ -102,7 +110,12 @@ describe("Import a single-instance Open WebUI (SQLite, uploads, Chroma) into the
         fs.rmSync(path.join(missing, "uploads", victim));
         cases.push({ name: "missing upload", dir: missing, expect: new RegExp(`1 file rows have no upload.*${s.files[0].id}.*--skip-missing-files`, "s") });
         cases.push({ name: "secret key differs", dir: s.dataDir, env: envFor(db), expect: /secret key differs.*--allow-new-secret-key/s });
-        cases.push({ name: "vectors of another dimension", dir: s.dataDir, env: { ...importEnv(s, db), PGVECTOR_INITIALIZE_MAX_VECTOR_LENGTH: "768" }, expect: /1536-dimension vectors but the target stores 768.*--vectors reembed/s });
+        cases.push({
+            name: "vectors of another dimension",
+            dir: s.dataDir,
+            env: { ...importEnv(s, db), PGVECTOR_INITIALIZE_MAX_VECTOR_LENGTH: "768" },
+            expect: /1536-dimension vectors but the target stores 768.*--vectors reembed/s,
+        });
         report.refusals = {};
         for (const c of cases) {
             const r = runImporter(c.env ?? importEnv(s, db), ["--source-data-dir", c.dir, "--json"]);
@@ -131,13 +144,31 @@ describe("Import a single-instance Open WebUI (SQLite, uploads, Chroma) into the
             const r = runImporter(importEnv(s, DB[v]), ["--source-data-dir", s.dataDir, "--json"]);
             assert.strictEqual(r.status, 0, `exit ${r.status}\n${r.stderr.slice(-3000)}`);
             const sum = r.summary;
-            report[`import_${v}`] = { ms: r.ms, tables: sum.tables, rows: sum.rows, files: sum.files, bytes: sum.bytes, vectors: sum.vectors, orphans: sum.orphans, sourceRevision: sum.source.revision };
-            assert.ok(Object.values(sum.verification).every((x: any) => x.verified), "a table failed verification");
+            report[`import_${v}`] = {
+                ms: r.ms,
+                tables: sum.tables,
+                rows: sum.rows,
+                files: sum.files,
+                bytes: sum.bytes,
+                vectors: sum.vectors,
+                orphans: sum.orphans,
+                sourceRevision: sum.source.revision,
+            };
+            assert.ok(
+                Object.values(sum.verification).every((x: any) => x.verified),
+                "a table failed verification",
+            );
             assert.strictEqual(sum.files, s.files.length);
             assert.ok(sum.vectors >= 3, `vectors ${sum.vectors}`);
             const paths = pg.superSql(`SELECT path FROM file ORDER BY id`, DB[v]);
-            assert.ok(paths.every((p) => p.startsWith(`s3://${em.serveEnv.S3_BUCKET_NAME}/`)), paths.join(", "));
-            assert.strictEqual(pg.superSql("SELECT version_num FROM alembic_version", DB[v])[0], pg.superSql("SELECT version_num FROM alembic_version", DB["0.12.4"])[0]);
+            assert.ok(
+                paths.every((p) => p.startsWith(`s3://${em.serveEnv.S3_BUCKET_NAME}/`)),
+                paths.join(", "),
+            );
+            assert.strictEqual(
+                pg.superSql("SELECT version_num FROM alembic_version", DB[v])[0],
+                pg.superSql("SELECT version_num FROM alembic_version", DB["0.12.4"])[0],
+            );
             const again = runImporter(importEnv(s, DB[v]), ["--source-data-dir", s.dataDir]);
             assert.strictEqual(again.status, 0, again.stderr.slice(-2000));
             assert.strictEqual(again.summary.resumed, true);
@@ -164,7 +195,10 @@ describe("Import a single-instance Open WebUI (SQLite, uploads, Chroma) into the
         bootstrapDatabase(pg, dst, appPassword(), ADMIN);
         const env = (d: string): Env => ({ ...importEnv(s, dst), OPENWEBUI_IMPORT_SOURCE_DATABASE_URL: envFor(d).DATABASE_URL });
         const args = ["--source-database-url-env", "OPENWEBUI_IMPORT_SOURCE_DATABASE_URL", "--source-data-dir", s.dataDir, "--json"];
-        const content = (d: string) => ["chat", "user", "file", "config", "alembic_version"].map((t) => pg.superSql(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM "${t}" t`, d)[0]);
+        const content = (d: string) =>
+            ["chat", "user", "file", "config", "alembic_version"].map(
+                (t) => pg.superSql(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM "${t}" t`, d)[0],
+            );
         const count = (sql: string, d = dst) => Number(pg.superSql(sql, d)[0]);
         const before = content(src);
         const r: Record<string, any> = (report.postgresSource = {});
@@ -190,7 +224,14 @@ describe("Import a single-instance Open WebUI (SQLite, uploads, Chroma) into the
         // The rerun resumes and verifies everything; the source is unchanged.
         const ok = runImporter(env(src), args);
         assert.strictEqual(ok.status, 0, ok.stderr.slice(-3000));
-        r.import = { ms: ok.ms, rows: ok.summary.rows, files: ok.summary.files, vectors: ok.summary.vectors, resumed: ok.summary.resumed, kind: ok.summary.source.kind };
+        r.import = {
+            ms: ok.ms,
+            rows: ok.summary.rows,
+            files: ok.summary.files,
+            vectors: ok.summary.vectors,
+            resumed: ok.summary.resumed,
+            kind: ok.summary.source.kind,
+        };
         assert.strictEqual(ok.summary.resumed, true);
         assert.ok(Object.values(ok.summary.verification).every((x: any) => x.verified));
         assert.strictEqual(count("SELECT count(*) FROM chat"), count("SELECT count(*) FROM chat", src));
@@ -200,7 +241,10 @@ describe("Import a single-instance Open WebUI (SQLite, uploads, Chroma) into the
 
         // Final delta: one chat added and one renamed (later updated_at) in the source; a plain rerun is refused, merge takes both.
         const [cid, cupd] = pg.superSql("SELECT id, updated_at FROM chat ORDER BY id LIMIT 1", src)[0].split("|");
-        pg.superSql(`INSERT INTO chat (id, user_id, title, chat, created_at, updated_at, archived, pinned, meta) SELECT 'delta-chat', user_id, 'final delta', chat, created_at, updated_at + 1, archived, pinned, meta FROM chat WHERE id = '${cid}'`, src);
+        pg.superSql(
+            `INSERT INTO chat (id, user_id, title, chat, created_at, updated_at, archived, pinned, meta) SELECT 'delta-chat', user_id, 'final delta', chat, created_at, updated_at + 1, archived, pinned, meta FROM chat WHERE id = '${cid}'`,
+            src,
+        );
         pg.superSql(`UPDATE chat SET title = 'renamed before cutover', updated_at = ${Number(cupd) + 10} WHERE id = '${cid}'`, src);
         const afterDelta = content(src);
         const plain = runImporter(env(src), args);
@@ -246,7 +290,9 @@ describe("Import a single-instance Open WebUI (SQLite, uploads, Chroma) into the
                         assert.strictEqual(r.status, 200, r.body);
                         const chat = JSON.parse(r.body).chat;
                         assert.strictEqual(chat.title, c.title);
-                        const got = Object.values(chat.history.messages).map((m: any) => m.content).sort();
+                        const got = Object.values(chat.history.messages)
+                            .map((m: any) => m.content)
+                            .sort();
                         assert.deepStrictEqual(got, [...c.contents].sort());
                     }
                     const st = await get(lb.base, tok, "/api/v1/users/user/settings");
@@ -261,22 +307,34 @@ describe("Import a single-instance Open WebUI (SQLite, uploads, Chroma) into the
                 }
                 assert.deepStrictEqual(await querySources(lb.base, s.admin.token, s.kbId, s.query), s.sources);
                 const cfg = JSON.parse((await get(lb.base, s.admin.token, "/api/v1/auths/admin/config")).body);
-                for (const k of ["ENABLE_CHANNELS", "ENABLE_NOTES", "DEFAULT_USER_ROLE", "ENABLE_COMMUNITY_SHARING", "JWT_EXPIRES_IN"]) assert.deepStrictEqual(cfg[k], s.settings[k], k);
+                for (const k of ["ENABLE_CHANNELS", "ENABLE_NOTES", "DEFAULT_USER_ROLE", "ENABLE_COMMUNITY_SHARING", "JWT_EXPIRES_IN"])
+                    assert.deepStrictEqual(cfg[k], s.settings[k], k);
                 const msgs = JSON.parse((await get(lb.base, s.admin.token, `/api/v1/channels/${s.channelId}/messages`)).body).map((m: any) => m.content);
                 assert.deepStrictEqual([...msgs].sort(), [...s.channelMessages].sort());
-                for (const [p, want] of [["/api/v1/models/model?id=mig-model", "Migrated model"], ["/api/v1/tools/id/mig_tool", "Migrated tool"], ["/api/v1/functions/id/mig_filter", "Migrated filter"]]) {
+                for (const [p, want] of [
+                    ["/api/v1/models/model?id=mig-model", "Migrated model"],
+                    ["/api/v1/tools/id/mig_tool", "Migrated tool"],
+                    ["/api/v1/functions/id/mig_filter", "Migrated filter"],
+                ]) {
                     const r = await get(lb.base, s.admin.token, p);
                     assert.strictEqual(r.status, 200, `${p}: ${r.body.slice(0, 200)}`);
                     assert.strictEqual(JSON.parse(r.body).name, want, p);
                 }
                 const groups = JSON.parse((await get(lb.base, s.admin.token, "/api/v1/groups/")).body);
-                assert.ok(groups.some((g: any) => g.id === s.ids.group), "group lost");
+                assert.ok(
+                    groups.some((g: any) => g.id === s.ids.group),
+                    "group lost",
+                );
                 const fb = await get(lb.base, s.admin.token, "/api/v1/evaluations/feedbacks/all/ids");
                 assert.strictEqual(JSON.parse(fb.body).length, 1, fb.body);
                 const notes = JSON.parse((await get(lb.base, s.users[1].token, "/api/v1/notes/")).body).map((n: any) => n.title);
                 assert.deepStrictEqual(notes, s.noteTitles);
                 // New rows after the import get fresh ids (sequences reset) and land in the same database.
-                const nc = await request(`${lb.base}/api/v1/chats/new`, { method: "POST", headers: { authorization: `Bearer ${s.admin.token}` }, body: { chat: { title: "after import", messages: [] } } });
+                const nc = await request(`${lb.base}/api/v1/chats/new`, {
+                    method: "POST",
+                    headers: { authorization: `Bearer ${s.admin.token}` },
+                    body: { chat: { title: "after import", messages: [] } },
+                });
                 assert.strictEqual(nc.status, 200, nc.body);
             } finally {
                 await lb.stop();

@@ -69,7 +69,10 @@ function pgRequestBound(url: string): { connectTimeoutS: number; tcpUserTimeoutM
     const q = new URL(url).searchParams;
     const connectTimeoutS = Number(q.get("connect_timeout"));
     const tcpUserTimeoutMs = Number(q.get("tcp_user_timeout"));
-    assert.ok(connectTimeoutS > 0 && tcpUserTimeoutMs > 0, `the emitted DATABASE_URL has no connect_timeout/tcp_user_timeout: ${url.replace(/\/\/[^@]*@/, "//***@")}`);
+    assert.ok(
+        connectTimeoutS > 0 && tcpUserTimeoutMs > 0,
+        `the emitted DATABASE_URL has no connect_timeout/tcp_user_timeout: ${url.replace(/\/\/[^@]*@/, "//***@")}`,
+    );
     return { connectTimeoutS, tcpUserTimeoutMs, keepalives: q.get("keepalives"), ms: 2 * (tcpUserTimeoutMs + connectTimeoutS * 1000) + 15_000 };
 }
 
@@ -101,14 +104,21 @@ class Fleet {
 
     private syncing: Promise<void> = Promise.resolve();
     sync(): Promise<void> {
-        this.syncing = this.syncing.then(() => this.lb.setBackends(this.replicas.filter((r) => r.prober.ready && !r.terminating && !r.o.proc.exited).map((r) => r.o.port)));
+        this.syncing = this.syncing.then(() =>
+            this.lb.setBackends(this.replicas.filter((r) => r.prober.ready && !r.terminating && !r.o.proc.exited).map((r) => r.o.port)),
+        );
         return this.syncing;
     }
 
     async add(name: string, e = env): Promise<Replica> {
         const o = await startOpenWebUi(name, e);
         const r: Replica = { name, o, terminating: false, pid: o.proc.child.pid!, prober: undefined as any };
-        r.prober = new Prober(name, () => r.o.base, { liveness: em.probes.liveness, readiness: em.probes.readiness }, () => this.sync());
+        r.prober = new Prober(
+            name,
+            () => r.o.base,
+            { liveness: em.probes.liveness, readiness: em.probes.readiness },
+            () => this.sync(),
+        );
         this.replicas.push(r);
         r.prober.start();
         await waitFor(`${name} ready and behind the LB`, async () => r.prober.ready && this.lb.backendsNow.includes(o.port), 60_000, 50);
@@ -139,7 +149,10 @@ class Fleet {
 /** The request mix of a logged-in user: reads, and a new chat every 4th request. */
 function userMix() {
     const reads = ["/api/v1/auths/", "/api/v1/chats/", "/api/v1/users/user/settings", "/api/v1/models/", "/api/config"];
-    return (i: number, w: number) => (i % 4 === 3 ? { method: "POST", path: "/api/v1/chats/new", body: { chat: { title: `netfault ${w}-${i}`, messages: [] } } } : { method: "GET", path: reads[(i + w) % reads.length] });
+    return (i: number, w: number) =>
+        i % 4 === 3
+            ? { method: "POST", path: "/api/v1/chats/new", body: { chat: { title: `netfault ${w}-${i}`, messages: [] } } }
+            : { method: "GET", path: reads[(i + w) % reads.length] };
 }
 
 const failed = (x: Sample) => !(x.status >= 200 && x.status < 400);
@@ -149,14 +162,15 @@ const createdChats = (samples: Sample[]) => samples.filter((s) => s.method === "
 async function lostChats(ids: string[]): Promise<string[]> {
     const missing: string[] = [];
     for (let i = 0; i < ids.length; i += 20) {
-        await Promise.all(ids.slice(i, i + 20).map(async (id) => {
-            const r = await request(`${fleet.lb.base}/api/v1/chats/${id}`, { headers: auth(), timeoutMs: 30_000 }).catch(() => ({ status: 0 }));
-            if (r.status !== 200) missing.push(id);
-        }));
+        await Promise.all(
+            ids.slice(i, i + 20).map(async (id) => {
+                const r = await request(`${fleet.lb.base}/api/v1/chats/${id}`, { headers: auth(), timeoutMs: 30_000 }).catch(() => ({ status: 0 }));
+                if (r.status !== 200) missing.push(id);
+            }),
+        );
     }
     return missing;
 }
-
 
 type Polled = { at: number; path: string; status: number | string; ms: number }[];
 const probeStats = (polled: Polled, p: string, from: number, to: number) => {
@@ -169,7 +183,13 @@ const probeStats = (polled: Polled, p: string, from: number, to: number) => {
 /** Requests in a window: counts, statuses, slowest, and the ones that had not ended by `to`. */
 function phase(samples: Sample[], from: number, to: number) {
     const xs = samples.filter((x) => x.at >= from && x.at < to);
-    return { ...summary(xs), slowest: [...xs].sort((a, b) => b.ms - a.ms).slice(0, 3).map((x) => `${x.method} ${x.path} ${x.status} ${x.ms} ms`) };
+    return {
+        ...summary(xs),
+        slowest: [...xs]
+            .sort((a, b) => b.ms - a.ms)
+            .slice(0, 3)
+            .map((x) => `${x.method} ${x.path} ${x.status} ${x.ms} ms`),
+    };
 }
 
 /** End of the last failed request after `from` (recovery point), `from` when none failed. */
@@ -211,9 +231,18 @@ describe("Network-fault drills (2 replicas of Open WebUI 0.12.4, nginx without r
 
     before(async function () {
         if (!IS_ROOT) this.skip(); // network namespaces and iptables need root
-        for (const f of [OPEN_WEBUI_BIN, PYTHON, "/usr/sbin/iptables", "/usr/bin/python3"]) if (!fs.existsSync(f)) throw new Error(`${f} missing: run tests/integration/setup.sh first`);
+        for (const f of [OPEN_WEBUI_BIN, PYTHON, "/usr/sbin/iptables", "/usr/bin/python3"])
+            if (!fs.existsSync(f)) throw new Error(`${f} missing: run tests/integration/setup.sh first`);
         em = await emitManagedAws({ min: 2, max: 3 });
-        report.emitted = { probes: em.probes, preStopSeconds: em.preStopSeconds, terminationGracePeriodSeconds: em.terminationGracePeriodSeconds, websocketRedisOptions: em.serveEnv.WEBSOCKET_REDIS_OPTIONS, redisSocketTimeout: em.serveEnv.REDIS_SOCKET_TIMEOUT, redisConnectTimeout: em.serveEnv.REDIS_SOCKET_CONNECT_TIMEOUT, dbPoolTimeout: em.serveEnv.DATABASE_POOL_TIMEOUT };
+        report.emitted = {
+            probes: em.probes,
+            preStopSeconds: em.preStopSeconds,
+            terminationGracePeriodSeconds: em.terminationGracePeriodSeconds,
+            websocketRedisOptions: em.serveEnv.WEBSOCKET_REDIS_OPTIONS,
+            redisSocketTimeout: em.serveEnv.REDIS_SOCKET_TIMEOUT,
+            redisConnectTimeout: em.serveEnv.REDIS_SOCKET_CONNECT_TIMEOUT,
+            dbPoolTimeout: em.serveEnv.DATABASE_POOL_TIMEOUT,
+        };
         ns = new NetNs(7);
         ns.create();
         const net = { netns: ns.name, addr: ns.nsAddr, clientCidr: ns.clientCidr };
@@ -224,19 +253,42 @@ describe("Network-fault drills (2 replicas of Open WebUI 0.12.4, nginx without r
         pg.superSql("CREATE EXTENSION vector", "openwebui");
         const sqlFile = path.join(tempDir("bootstrap"), "bootstrap.sql");
         fs.writeFileSync(sqlFile, BOOTSTRAP_SQL);
-        run(path.join(pg.clientBin, "psql"), ["--no-psqlrc", "-f", sqlFile], { env: { ...pg.tcpEnv({ user: ADMIN.user, password: ADMIN.password, database: "openwebui" }), APP_DB_PASSWORD: passwordOf(em.serveEnv.DATABASE_URL), APP_DB_USER, APP_DB_IAM_AUTH: "false" } });
+        run(path.join(pg.clientBin, "psql"), ["--no-psqlrc", "-f", sqlFile], {
+            env: {
+                ...pg.tcpEnv({ user: ADMIN.user, password: ADMIN.password, database: "openwebui" }),
+                APP_DB_PASSWORD: passwordOf(em.serveEnv.DATABASE_URL),
+                APP_DB_USER,
+                APP_DB_IAM_AUTH: "false",
+            },
+        });
         redis = new LocalRedis(passwordOf(em.serveEnv.REDIS_URL), true, { netns: ns.name, addr: ns.nsAddr });
         await redis.start();
         env = localize(em.serveEnv, pg, redis);
         // The migration Job, then both pods at once.
         const dataDir = tempDir("migrate-data");
         const [, ...args] = em.migrateCommand;
-        const m = run(PYTHON, args, { env: { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8", ...localize(em.migrateEnv, pg, redis), DATA_DIR: dataDir, STATIC_DIR: path.join(dataDir, "static"), FROM_INIT_PY: "true" }, cwd: dataDir, check: false, timeoutMs: 300_000 });
+        const m = run(PYTHON, args, {
+            env: {
+                PATH: "/usr/local/bin:/usr/bin:/bin",
+                LANG: "C.UTF-8",
+                ...localize(em.migrateEnv, pg, redis),
+                DATA_DIR: dataDir,
+                STATIC_DIR: path.join(dataDir, "static"),
+                FROM_INIT_PY: "true",
+            },
+            cwd: dataDir,
+            check: false,
+            timeoutMs: 300_000,
+        });
         assert.strictEqual(m.status, 0, `migration failed:\n${m.stderr.slice(-3000)}`);
         fleet = new Fleet();
         await fleet.lb.start([]);
         await Promise.all([fleet.add("a"), fleet.add("b")]);
-        const su = await request(`${fleet.lb.base}/api/v1/auths/signup`, { method: "POST", body: { name: "Admin", email: "admin@example.com", password: "Adm1n-Passw0rd!" }, timeoutMs: 60_000 });
+        const su = await request(`${fleet.lb.base}/api/v1/auths/signup`, {
+            method: "POST",
+            body: { name: "Admin", email: "admin@example.com", password: "Adm1n-Passw0rd!" },
+            timeoutMs: 60_000,
+        });
         assert.strictEqual(su.status, 200, su.body);
         token = JSON.parse(su.body).token;
         // The app really goes through the namespace: its connections come from the host side of the veth.
@@ -290,7 +342,12 @@ describe("Network-fault drills (2 replicas of Open WebUI 0.12.4, nginx without r
         await sleep(PG_PART_S * 1000);
         ns.heal(pg.port);
         mark("pgHeal");
-        await waitFor("requests succeed again after the PostgreSQL partition", async () => load.samples.some((x) => x.at > marks.pgHeal && !failed(x)), 90_000, 200);
+        await waitFor(
+            "requests succeed again after the PostgreSQL partition",
+            async () => load.samples.some((x) => x.at > marks.pgHeal && !failed(x)),
+            90_000,
+            200,
+        );
         await sleep(3000);
         for (const d of [500, 2000]) {
             mark(`pgDelay${d}`);
@@ -312,8 +369,14 @@ describe("Network-fault drills (2 replicas of Open WebUI 0.12.4, nginx without r
             kubeletReadinessFailures: pods.map((r) => r.prober.between("readiness", marks[from], marks[to]).filter((e) => !e.ok).length),
             kubeletLivenessFailures: pods.map((r) => r.prober.between("liveness", marks[from], marks[to]).filter((e) => !e.ok).length),
         });
-        const redisRecovered = recoveredAt(samples.filter((x) => x.at < marks.redisDelay500), marks.redisHeal);
-        const pgRecovered = recoveredAt(samples.filter((x) => x.at < marks.pgDelay500), marks.pgHeal);
+        const redisRecovered = recoveredAt(
+            samples.filter((x) => x.at < marks.redisDelay500),
+            marks.redisHeal,
+        );
+        const pgRecovered = recoveredAt(
+            samples.filter((x) => x.at < marks.pgDelay500),
+            marks.pgHeal,
+        );
         report.partition = {
             redisPartitionSeconds: PART_S,
             pgPartitionSeconds: PG_PART_S,
@@ -325,12 +388,23 @@ describe("Network-fault drills (2 replicas of Open WebUI 0.12.4, nginx without r
             pgPartition: win("pgDrop", "pgHeal"),
             pgRecoveredAfterHealMs: pgRecovered - marks.pgHeal,
             pgBound,
-            pgRequestsStartedInPartitionEndedAfterHealMs: Math.max(0, ...samples.filter((x) => x.at >= marks.pgDrop && x.at < marks.pgHeal).map((x) => x.at + x.ms - marks.pgHeal)),
+            pgRequestsStartedInPartitionEndedAfterHealMs: Math.max(
+                0,
+                ...samples.filter((x) => x.at >= marks.pgDrop && x.at < marks.pgHeal).map((x) => x.at + x.ms - marks.pgHeal),
+            ),
             pgDelay500ms: win("pgDelay500", "pgDelay500End"),
             pgDelay2s: win("pgDelay2000", "pgDelay2000End"),
             afterAll: phase(samples, marks.pgDelay2000End + 1000, marks.end),
-            unreadyTransitions: pods.map((r) => r.prober.transitions.filter((t) => t.at >= marks.redisDrop).map((t) => `${t.ready ? "ready" : "unready"} +${((t.at - marks.redisDrop) / 1000).toFixed(1)} s`)),
-            pgReadinessFromDrop: pods.map((r) => r.prober.transitions.filter((t) => t.at >= marks.pgDrop && t.at < marks.pgDelay500).map((t) => `${t.ready ? "ready" : "unready"} +${((t.at - marks.pgDrop) / 1000).toFixed(1)} s (heal +${PG_PART_S} s)`)),
+            unreadyTransitions: pods.map((r) =>
+                r.prober.transitions
+                    .filter((t) => t.at >= marks.redisDrop)
+                    .map((t) => `${t.ready ? "ready" : "unready"} +${((t.at - marks.redisDrop) / 1000).toFixed(1)} s`),
+            ),
+            pgReadinessFromDrop: pods.map((r) =>
+                r.prober.transitions
+                    .filter((t) => t.at >= marks.pgDrop && t.at < marks.pgDelay500)
+                    .map((t) => `${t.ready ? "ready" : "unready"} +${((t.at - marks.pgDrop) / 1000).toFixed(1)} s (heal +${PG_PART_S} s)`),
+            ),
             wouldRestart: pods.map((r) => r.prober.wouldRestart),
             chatsAcknowledged: createdChats(samples).length,
             chatsLost: lost.length,
@@ -340,25 +414,52 @@ describe("Network-fault drills (2 replicas of Open WebUI 0.12.4, nginx without r
         // it: bounded by the socket/connect timeouts, not by the partition.
         const inRedisPart = samples.filter((x) => x.at >= marks.redisDrop && x.at < marks.redisHeal);
         assert.ok(inRedisPart.length >= 8, `only ${inRedisPart.length} requests started in the ${PART_S} s Redis partition (requests hang on Redis)`);
-        assert.ok(inRedisPart.every((x) => x.ms < partMs / 2), `a request took ${Math.max(...inRedisPart.map((x) => x.ms))} ms in a ${PART_S} s Redis partition`);
+        assert.ok(
+            inRedisPart.every((x) => x.ms < partMs / 2),
+            `a request took ${Math.max(...inRedisPart.map((x) => x.ms))} ms in a ${PART_S} s Redis partition`,
+        );
         // No process restarted, kubelet would not have restarted one.
-        assert.deepStrictEqual(pods.map((r) => r.o.proc.child.pid), pids, "a process restarted");
-        assert.ok(pods.every((r) => !r.o.proc.exited), "a process exited");
-        assert.deepStrictEqual(pods.map((r) => r.prober.wouldRestart), pods.map(() => 0), "liveness would have restarted a pod");
+        assert.deepStrictEqual(
+            pods.map((r) => r.o.proc.child.pid),
+            pids,
+            "a process restarted",
+        );
+        assert.ok(
+            pods.every((r) => !r.o.proc.exited),
+            "a process exited",
+        );
+        assert.deepStrictEqual(
+            pods.map((r) => r.prober.wouldRestart),
+            pods.map(() => 0),
+            "liveness would have restarted a pod",
+        );
         // Readiness as designed: no DB check started during the PostgreSQL partition succeeds before
         // it is healed (it times out or waits for the network), and at least one is seen failing;
         // liveness (/health) does not depend on the database and stays fast.
         const dbChecks = polled.filter((x) => x.path === "/health/db" && x.at >= marks.pgDrop && x.at < marks.pgHeal);
-        assert.ok(dbChecks.every((x) => x.status !== 200 || x.at + x.ms >= marks.pgHeal), `/health/db answered 200 during the PostgreSQL partition: ${JSON.stringify(dbChecks)}`);
-        assert.ok(dbChecks.some((x) => x.status !== 200), "/health/db never failed during the PostgreSQL partition");
+        assert.ok(
+            dbChecks.every((x) => x.status !== 200 || x.at + x.ms >= marks.pgHeal),
+            `/health/db answered 200 during the PostgreSQL partition: ${JSON.stringify(dbChecks)}`,
+        );
+        assert.ok(
+            dbChecks.some((x) => x.status !== 200),
+            "/health/db never failed during the PostgreSQL partition",
+        );
         const liveDuringPg = polled.filter((x) => x.path === "/health" && x.at >= marks.pgDrop && x.at < marks.pgHeal);
-        assert.ok(liveDuringPg.length > 0 && liveDuringPg.every((x) => x.status === 200), `/health during the PostgreSQL partition: ${JSON.stringify(liveDuringPg)}`);
+        assert.ok(
+            liveDuringPg.length > 0 && liveDuringPg.every((x) => x.status === 200),
+            `/health during the PostgreSQL partition: ${JSON.stringify(liveDuringPg)}`,
+        );
         // Requests started in the PostgreSQL partition end (fail) within the bound derived from the
         // emitted connect_timeout/tcp_user_timeout, instead of waiting for the network: each one
         // ends before the heal unless it started within the bound of it, and none outlives the bound.
         const inPgPart = samples.filter((x) => x.at >= marks.pgDrop && x.at < marks.pgHeal);
         const overBound = inPgPart.filter((x) => x.ms > pgBound.ms || (x.at < marks.pgHeal - pgBound.ms && x.at + x.ms >= marks.pgHeal));
-        assert.deepStrictEqual(overBound.map((x) => `${x.method} ${x.path} ${x.status} ${x.ms} ms at +${x.at - marks.pgDrop} ms`), [], `requests outlived the ${pgBound.ms} ms bound in the ${PG_PART_S} s PostgreSQL partition`);
+        assert.deepStrictEqual(
+            overBound.map((x) => `${x.method} ${x.path} ${x.status} ${x.ms} ms at +${x.at - marks.pgDrop} ms`),
+            [],
+            `requests outlived the ${pgBound.ms} ms bound in the ${PG_PART_S} s PostgreSQL partition`,
+        );
         assert.ok(inPgPart.length >= 8, `only ${inPgPart.length} requests started in the ${PG_PART_S} s PostgreSQL partition (requests wait for the network)`);
         assert.ok(inPgPart.some(failed), "no request failed during the PostgreSQL partition");
         // Recovery without restart: both faults healed by themselves, and everything succeeds at the end.
@@ -376,7 +477,9 @@ describe("Network-fault drills (2 replicas of Open WebUI 0.12.4, nginx without r
      */
     async function connectStorm(targets: Record<string, string>, fault: "restart" | "partition", afterMs: number): Promise<Record<string, any>> {
         const HANG_MS = 10_000;
-        const results: Record<string, { at: number; outcome: string; ms: number; error?: string }[]> = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
+        const results: Record<string, { at: number; outcome: string; ms: number; error?: string }[]> = Object.fromEntries(
+            Object.keys(targets).map((k) => [k, []]),
+        );
         const pending: Promise<void>[] = [];
         const downAt = Date.now();
         if (fault === "restart") await redis.kill();
@@ -406,18 +509,27 @@ describe("Network-fault drills (2 replicas of Open WebUI 0.12.4, nginx without r
             const sorted = [...rs].sort((a, b) => a.at - b.at);
             const during = sorted.filter((x) => x.at < upAt);
             const after = sorted.filter((x) => x.at >= upAt);
-            const ok = after.filter((x) => x.outcome === "connected").map((x) => x.ms).sort((a, b) => a - b);
+            const ok = after
+                .filter((x) => x.outcome === "connected")
+                .map((x) => x.ms)
+                .sort((a, b) => a - b);
             out[k] = {
                 redisDownSeconds: (upAt - downAt) / 1000,
                 openedDuringOutage: count(during),
                 openedAfterRedisBack: count(after),
                 firstConnectAfterBackMs: after.find((x) => x.outcome === "connected") ? after.find((x) => x.outcome === "connected")!.at - upAt : null,
-                lastFailedOrHungOpenedAfterBackMs: after.filter((x) => x.outcome !== "connected").map((x) => x.at - upAt).pop() ?? null,
+                lastFailedOrHungOpenedAfterBackMs:
+                    after
+                        .filter((x) => x.outcome !== "connected")
+                        .map((x) => x.at - upAt)
+                        .pop() ?? null,
                 connectMsP50AfterBack: ok[Math.floor(ok.length / 2)] ?? null,
                 connectMsMaxAfterBack: ok[ok.length - 1] ?? null,
                 errors: [...new Set(rs.filter((x) => x.error).map((x) => x.error))].slice(0, 4),
                 // Not reported: the raw results, for the assertions.
-                _lateBad: after.filter((x) => x.at >= upAt + 5000 && x.outcome !== "connected").map((x) => `${x.outcome} opened ${x.at - upAt} ms after Redis was back`),
+                _lateBad: after
+                    .filter((x) => x.at >= upAt + 5000 && x.outcome !== "connected")
+                    .map((x) => `${x.outcome} opened ${x.at - upAt} ms after Redis was back`),
                 _after: after.length,
             };
         }
@@ -445,7 +557,10 @@ describe("Network-fault drills (2 replicas of Open WebUI 0.12.4, nginx without r
         };
         // Both, after both faults: once Redis has been back 5 s, every fresh connection gets its
         // connect ack (none hangs or fails); connections opened while Redis is away are only counted.
-        for (const [fault, res, min] of [["restart", r, 40], ["partition", p, 25]] as const) {
+        for (const [fault, res, min] of [
+            ["restart", r, 40],
+            ["partition", p, 25],
+        ] as const) {
             for (const k of ["emitted", "retryOnTimeout"]) {
                 assert.ok(res[k]._after >= min, `${fault}, ${k}: only ${res[k]._after} connections opened after Redis was back`);
                 assert.deepStrictEqual(res[k]._lateBad, [], `${fault}, ${k}: new connections hung or failed after Redis was back`);
@@ -507,16 +622,31 @@ describe("Network-fault drills (2 replicas of Open WebUI 0.12.4, nginx without r
         const lost = await lostChats(createdChats(samples));
         report.lbWithoutRetry = {
             sigkill: { failed: killFails.length, endpointRemovedAfterMs: killRemovedAt - killAt, failures: describeFails(killFails, killAt).slice(0, 8) },
-            sigtermWithoutPreStop: { failed: termFails.length, endpointRemovedAfterMs: termRemovedAt - termAt, failures: describeFails(termFails, termAt).slice(0, 8) },
-            drainAsEmitted: { failed: drainFails.length, preStopSeconds: em.preStopSeconds, sigtermToExitMs: drainExitAt - drainTermAt, failures: describeFails(drainFails, drainAt).slice(0, 8) },
+            sigtermWithoutPreStop: {
+                failed: termFails.length,
+                endpointRemovedAfterMs: termRemovedAt - termAt,
+                failures: describeFails(termFails, termAt).slice(0, 8),
+            },
+            drainAsEmitted: {
+                failed: drainFails.length,
+                preStopSeconds: em.preStopSeconds,
+                sigtermToExitMs: drainExitAt - drainTermAt,
+                failures: describeFails(drainFails, drainAt).slice(0, 8),
+            },
             requests: summary(samples),
             chatsAcknowledged: createdChats(samples).length,
             chatsLost: lost.length,
         };
         // Without retries a request routed to a killed pod fails: only those routed before its
         // endpoint was removed may fail (none after), and no acknowledged chat is lost.
-        assert.ok(killFails.every((x) => x.at < killRemovedAt + 1000), `requests failed after the killed pod's endpoint was removed: ${describeFails(killFails, killAt)}`);
-        assert.ok(termFails.every((x) => x.at < termRemovedAt + 1000), `requests failed after the terminated pod's endpoint was removed: ${describeFails(termFails, termAt)}`);
+        assert.ok(
+            killFails.every((x) => x.at < killRemovedAt + 1000),
+            `requests failed after the killed pod's endpoint was removed: ${describeFails(killFails, killAt)}`,
+        );
+        assert.ok(
+            termFails.every((x) => x.at < termRemovedAt + 1000),
+            `requests failed after the terminated pod's endpoint was removed: ${describeFails(termFails, termAt)}`,
+        );
         // The emitted drain: 0 failed requests even without LB retries.
         assert.deepStrictEqual(describeFails(drainFails, drainAt), [], "requests failed during the emitted drain");
         assert.deepStrictEqual(lost, [], "acknowledged chats lost");

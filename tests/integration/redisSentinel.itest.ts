@@ -60,11 +60,27 @@ describe("Redis Sentinel: the emitted env reaches the master through a real Sent
         const conf = path.join(dir, "sentinel.conf");
         // Sentinel rewrites its config file: it must be writable. The Sentinel requires the
         // master's password, as the component's own Sentinels do (Open WebUI 0.12.1+ sends it).
-        fs.writeFileSync(conf, [`port ${sentinelPort}`, "bind 127.0.0.1", `dir ${dir}`, `requirepass ${PASSWORD}`, `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${master.port} 1`, `sentinel auth-pass ${MASTER_NAME} ${PASSWORD}`, ""].join("\n"));
+        fs.writeFileSync(
+            conf,
+            [
+                `port ${sentinelPort}`,
+                "bind 127.0.0.1",
+                `dir ${dir}`,
+                `requirepass ${PASSWORD}`,
+                `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${master.port} 1`,
+                `sentinel auth-pass ${MASTER_NAME} ${PASSWORD}`,
+                "",
+            ].join("\n"),
+        );
         sentinel = startProcess("sentinel", "redis-server", [conf, "--sentinel"], { env: { PATH: process.env.PATH } });
         await waitFor(
             "Sentinel knows the master",
-            async () => run("redis-cli", ["-h", "127.0.0.1", "-p", String(sentinelPort), "--no-auth-warning", "-a", PASSWORD, "SENTINEL", "get-master-addr-by-name", MASTER_NAME], { check: false }).stdout.includes(String(master.port)),
+            async () =>
+                run(
+                    "redis-cli",
+                    ["-h", "127.0.0.1", "-p", String(sentinelPort), "--no-auth-warning", "-a", PASSWORD, "SENTINEL", "get-master-addr-by-name", MASTER_NAME],
+                    { check: false },
+                ).stdout.includes(String(master.port)),
             20_000,
             200,
             () => (sentinel.exited ? `sentinel exited: ${tail(sentinel.logFile)}` : undefined),

@@ -47,7 +47,9 @@ async function emitObjectStore(): Promise<EmittedObjectStore> {
     const secretName = sts.plain.spec.template.spec.volumes.find((v: any) => v.name === "s3-config").secret.secretName;
     const secret = ofType("kubernetes:core/v1:Secret").find((s) => s.plain.metadata.name === secretName)!;
     const job = one("kubernetes:batch/v1:Job", "-objects-bucket").plain.spec.template.spec.containers[0];
-    const np = ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").find((p) => p.plain.spec.podSelector.matchLabels?.["app.kubernetes.io/component"] === "objects");
+    const np = ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").find(
+        (p) => p.plain.spec.podSelector.matchLabels?.["app.kubernetes.io/component"] === "objects",
+    );
     if (!np) throw new Error("no NetworkPolicy for the objects pod");
     const svc = ofType("kubernetes:core/v1:Service").find((s) => s.plain.spec.selector?.["app.kubernetes.io/component"] === "objects")!;
     return {
@@ -64,7 +66,8 @@ async function emitObjectStore(): Promise<EmittedObjectStore> {
 /** Destination ports of every IPv4 connect() in an `strace -f -e trace=connect` log. */
 function connectedPorts(log: string): number[] {
     const ports = new Set<number>();
-    for (const m of log.matchAll(/connect\(\d+, \{sa_family=AF_INET, sin_port=htons\((\d+)\), sin_addr=inet_addr\("127\.0\.0\.1"\)\}/g)) ports.add(Number(m[1]));
+    for (const m of log.matchAll(/connect\(\d+, \{sa_family=AF_INET, sin_port=htons\((\d+)\), sin_addr=inet_addr\("127\.0\.0\.1"\)\}/g))
+        ports.add(Number(m[1]));
     return [...ports].sort((a, b) => a - b);
 }
 
@@ -87,14 +90,34 @@ describe("in-cluster SeaweedFS: the bucket Job's command against a real weed ser
         fs.writeFileSync(path.join(dir, "s3.json"), emitted.identities);
         const [cmd, ...args] = emitted.serverArgs;
         assert.strictEqual(cmd, "weed");
-        const local = args.map((a) => (a === "-dir=/data" ? `-dir=${path.join(dir, "data")}` : a === "-s3.config=/etc/seaweedfs/s3.json" ? `-s3.config=${path.join(dir, "s3.json")}` : a === "-ip.bind=0.0.0.0" ? "-ip.bind=127.0.0.1" : a));
+        const local = args.map((a) =>
+            a === "-dir=/data"
+                ? `-dir=${path.join(dir, "data")}`
+                : a === "-s3.config=/etc/seaweedfs/s3.json"
+                  ? `-s3.config=${path.join(dir, "s3.json")}`
+                  : a === "-ip.bind=0.0.0.0"
+                    ? "-ip.bind=127.0.0.1"
+                    : a,
+        );
         assert.ok(local.includes("-ip.bind=127.0.0.1"), `emitted args changed: ${args.join(" ")}`);
         server = startProcess("weed-server", WEED, [...local, "-ip=127.0.0.1"], { env: { PATH: process.env.PATH, HOME: dir }, cwd: dir });
         // Ready as the StatefulSet's readiness probe says (S3 port open), plus the filer the shell needs.
-        await waitFor("weed S3 and filer up", async () => (await portOpen(8333)) && (await portOpen(8888)), 120_000, 500, () => (server!.exited ? `weed exited: ${tail(server!.logFile)}` : undefined));
+        await waitFor(
+            "weed S3 and filer up",
+            async () => (await portOpen(8333)) && (await portOpen(8888)),
+            120_000,
+            500,
+            () => (server!.exited ? `weed exited: ${tail(server!.logFile)}` : undefined),
+        );
         const trace = path.join(dir, "connect.trace");
         const r = run("strace", ["-f", "-qq", "-e", "trace=connect", "-o", trace, ...emitted.jobCommand], {
-            env: { PATH: `${path.dirname(WEED)}:${process.env.PATH}`, HOME: dir, TMPDIR: dir, ...emitted.jobEnv, MASTER: emitted.jobEnv.MASTER.replace(/^[^:]+/, "127.0.0.1") },
+            env: {
+                PATH: `${path.dirname(WEED)}:${process.env.PATH}`,
+                HOME: dir,
+                TMPDIR: dir,
+                ...emitted.jobEnv,
+                MASTER: emitted.jobEnv.MASTER.replace(/^[^:]+/, "127.0.0.1"),
+            },
             cwd: dir,
             timeoutMs: 120_000,
             check: false,
@@ -123,7 +146,8 @@ describe("in-cluster SeaweedFS: the bucket Job's command against a real weed ser
         const unexposed = ports.filter((p) => !emitted.containerPorts.includes(p));
         assert.deepStrictEqual(unexposed, [], `container ports ${emitted.containerPorts.join(", ")}`);
         // The master it dials by the Service name (MASTER=<service>:9333) and its gRPC port.
-        for (const p of [9333, 19333].filter((x) => ports.includes(x))) assert.ok(emitted.servicePorts.includes(p), `Service ports ${emitted.servicePorts.join(", ")}`);
+        for (const p of [9333, 19333].filter((x) => ports.includes(x)))
+            assert.ok(emitted.servicePorts.includes(p), `Service ports ${emitted.servicePorts.join(", ")}`);
         console.log(`      (weed shell connected to ports ${ports.join(", ")}; NetworkPolicy admits ${emitted.networkPolicyPorts.join(", ")})`);
     });
 });

@@ -26,12 +26,26 @@ async function signInEnv(args: Partial<OpenWebUiClusterArgs>): Promise<Env> {
     await settle();
     const dep = ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "it")!;
     const env = resolveEnv(dep.plain.spec.template.spec.containers[0]);
-    const keep = new Set([...SSO_ENV.filter((k) => k !== "ENABLE_STAR_SESSIONS_MIDDLEWARE"), "WEBUI_SECRET_KEY", "WEBUI_URL", "ENABLE_SIGNUP", "ENV", "RAG_EMBEDDING_ENGINE", "RAG_EMBEDDING_MODEL", "ENABLE_RAG_HYBRID_SEARCH"]);
+    const keep = new Set([
+        ...SSO_ENV.filter((k) => k !== "ENABLE_STAR_SESSIONS_MIDDLEWARE"),
+        "WEBUI_SECRET_KEY",
+        "WEBUI_URL",
+        "ENABLE_SIGNUP",
+        "ENV",
+        "RAG_EMBEDDING_ENGINE",
+        "RAG_EMBEDDING_MODEL",
+        "ENABLE_RAG_HYBRID_SEARCH",
+    ]);
     return Object.fromEntries(Object.entries(env).filter(([k]) => keep.has(k)));
 }
 
 const PRESETS: Partial<OpenWebUiClusterArgs> = {
-    oidc: { providerUrl: "https://idp.example.com/.well-known/openid-configuration", clientId: "it-oidc", clientSecret: "it-oidc-secret", providerName: "Corp SSO" },
+    oidc: {
+        providerUrl: "https://idp.example.com/.well-known/openid-configuration",
+        clientId: "it-oidc",
+        clientSecret: "it-oidc-secret",
+        providerName: "Corp SSO",
+    },
     sso: {
         google: { clientId: "it-google", clientSecret: "it-google-secret" },
         microsoft: { clientId: "it-ms", clientSecret: "it-ms-secret", tenantId: "00000000-0000-0000-0000-000000000001" },
@@ -78,7 +92,10 @@ describe("sign-in: the emitted env in a real Open WebUI 0.12.4 (providers regist
     });
 
     it("trusted headers: the proxy's headers alone sign a user in, with the name header; without them the sign-in is refused", async () => {
-        const env = await signInEnv({ kubernetes: { routing: "none" as any }, sso: { trustedHeader: { emailHeader: "X-Forwarded-Email", nameHeader: "X-Forwarded-User", proxyStripsClientHeaders: true } } }); // trusted headers only behind the user's proxy (routing none)
+        const env = await signInEnv({
+            kubernetes: { routing: "none" as any },
+            sso: { trustedHeader: { emailHeader: "X-Forwarded-Email", nameHeader: "X-Forwarded-User", proxyStripsClientHeaders: true } },
+        }); // trusted headers only behind the user's proxy (routing none)
         assert.strictEqual(env.WEBUI_AUTH_TRUSTED_EMAIL_HEADER, "X-Forwarded-Email");
         server = await startOpenWebUi("sso-header", env);
         const config = JSON.parse((await request(`${server.base}/api/config`)).body);

@@ -37,7 +37,9 @@ function py(code: string, env: NodeJS.ProcessEnv, args: string[] = []): { status
 /** `py` without blocking the event loop (the HTTPS server under test runs in this process). */
 function pyAsync(code: string, env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
     return new Promise((resolve) => {
-        execFile(PYTHON, ["-c", code, ...args], { env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8", ...env }, timeout: 120_000 }, (_e, stdout, stderr) => resolve(`${stdout}\n${stderr}`));
+        execFile(PYTHON, ["-c", code, ...args], { env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8", ...env }, timeout: 120_000 }, (_e, stdout, stderr) =>
+            resolve(`${stdout}\n${stderr}`),
+        );
     });
 }
 

@@ -25,7 +25,9 @@ export function bootstrapDatabase(pg: LocalPostgres, db: string, appPassword: st
     pg.superSql("CREATE EXTENSION vector", db);
     const sqlFile = path.join(tempDir("bootstrap"), "bootstrap.sql");
     fs.writeFileSync(sqlFile, BOOTSTRAP_SQL);
-    run(path.join(pg.clientBin, "psql"), ["--no-psqlrc", "-f", sqlFile], { env: { ...pg.tcpEnv({ ...admin, database: db }), APP_DB_PASSWORD: appPassword, APP_DB_USER, APP_DB_IAM_AUTH: "false" } });
+    run(path.join(pg.clientBin, "psql"), ["--no-psqlrc", "-f", sqlFile], {
+        env: { ...pg.tcpEnv({ ...admin, database: db }), APP_DB_PASSWORD: appPassword, APP_DB_USER, APP_DB_IAM_AUTH: "false" },
+    });
 }
 
 /** The migration Job's command (`python -c ...`) with its env; the image's layout flag and a temp data dir aside. */
@@ -33,7 +35,14 @@ export function migrate(command: string[], env: Env): number {
     const dataDir = tempDir("migrate-data");
     const s = Date.now();
     const r = run(PYTHON, command.slice(1), {
-        env: { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8", ...env, DATA_DIR: dataDir, STATIC_DIR: path.join(dataDir, "static"), FROM_INIT_PY: "true" },
+        env: {
+            PATH: "/usr/local/bin:/usr/bin:/bin",
+            LANG: "C.UTF-8",
+            ...env,
+            DATA_DIR: dataDir,
+            STATIC_DIR: path.join(dataDir, "static"),
+            FROM_INIT_PY: "true",
+        },
         cwd: dataDir,
         check: false,
         timeoutMs: 300_000,
@@ -46,12 +55,20 @@ export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** First admin through `base`, channels enabled (persistent config), one channel; returns the token and channel id. */
 export async function firstAdmin(base: string): Promise<{ token: string; channelId: string }> {
-    const su = await request(`${base}/api/v1/auths/signup`, { method: "POST", body: { name: "Admin", email: "admin@example.com", password: "Adm1n-Passw0rd!" }, timeoutMs: 60_000 });
+    const su = await request(`${base}/api/v1/auths/signup`, {
+        method: "POST",
+        body: { name: "Admin", email: "admin@example.com", password: "Adm1n-Passw0rd!" },
+        timeoutMs: 60_000,
+    });
     assert.strictEqual(su.status, 200, su.body);
     const token = JSON.parse(su.body).token as string;
     const cfg = await request(`${base}/api/v1/auths/admin/config`, { headers: auth(token) });
     assert.strictEqual(cfg.status, 200, cfg.body);
-    const set = await request(`${base}/api/v1/auths/admin/config`, { method: "POST", headers: auth(token), body: { ...JSON.parse(cfg.body), ENABLE_CHANNELS: true } });
+    const set = await request(`${base}/api/v1/auths/admin/config`, {
+        method: "POST",
+        headers: auth(token),
+        body: { ...JSON.parse(cfg.body), ENABLE_CHANNELS: true },
+    });
     assert.strictEqual(set.status, 200, set.body);
     const ch = await request(`${base}/api/v1/channels/create`, { method: "POST", headers: auth(token), body: { name: "failover" } });
     assert.strictEqual(ch.status, 200, ch.body);
@@ -66,7 +83,12 @@ export async function uploadFile(base: string, token: string, bytes: Buffer, nam
         bytes,
         Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
-    const up = await request(`${base}/api/v1/files/?process=false`, { method: "POST", headers: { ...auth(token), "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(body.length) }, body, timeoutMs: 60_000 });
+    const up = await request(`${base}/api/v1/files/?process=false`, {
+        method: "POST",
+        headers: { ...auth(token), "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(body.length) },
+        body,
+        timeoutMs: 60_000,
+    });
     assert.strictEqual(up.status, 200, up.body);
     return JSON.parse(up.body).id;
 }
@@ -84,10 +106,12 @@ export async function createChat(base: string, token: string, title: string, fil
 export async function unreadable(base: string, token: string, ids: string[]): Promise<string[]> {
     const missing: string[] = [];
     for (let i = 0; i < ids.length; i += 20) {
-        await Promise.all(ids.slice(i, i + 20).map(async (id) => {
-            const r = await request(`${base}/api/v1/chats/${id}`, { headers: auth(token), timeoutMs: 30_000 });
-            if (r.status !== 200) missing.push(id);
-        }));
+        await Promise.all(
+            ids.slice(i, i + 20).map(async (id) => {
+                const r = await request(`${base}/api/v1/chats/${id}`, { headers: auth(token), timeoutMs: 30_000 });
+                if (r.status !== 200) missing.push(id);
+            }),
+        );
     }
     return missing;
 }
@@ -95,19 +119,31 @@ export async function unreadable(base: string, token: string, ids: string[]): Pr
 /** A logged-in user's requests: reads, and a new chat every `chatEvery`-th request. */
 export function userMix(chatEvery: number) {
     const reads = ["/api/v1/auths/", "/api/v1/chats/", "/api/v1/users/user/settings", "/api/v1/models/", "/api/config"];
-    return (i: number, w: number) => (i % chatEvery === chatEvery - 1 ? { method: "POST", path: "/api/v1/chats/new", body: { chat: { title: `drill ${w}-${i}`, messages: [] } } } : { method: "GET", path: reads[(i + w) % reads.length] });
+    return (i: number, w: number) =>
+        i % chatEvery === chatEvery - 1
+            ? { method: "POST", path: "/api/v1/chats/new", body: { chat: { title: `drill ${w}-${i}`, messages: [] } } }
+            : { method: "GET", path: reads[(i + w) % reads.length] };
 }
 
 export const failed = (x: Sample) => !(x.status >= 200 && x.status < 400);
 
 /** Failures in a fault window and the time from the fault until requests succeed again (end of the last failure). */
-export function faultWindow(samples: Sample[], faultAt: number): { failed: number; total: number; failedByStatus: Record<string, number>; succeedAgainAfterMs: number; firstFailAfterMs: number | null } {
+export function faultWindow(
+    samples: Sample[],
+    faultAt: number,
+): { failed: number; total: number; failedByStatus: Record<string, number>; succeedAgainAfterMs: number; firstFailAfterMs: number | null } {
     const after = samples.filter((x) => x.at + x.ms >= faultAt);
     const bad = after.filter(failed);
     const byStatus: Record<string, number> = {};
     for (const b of bad) byStatus[`${b.method} ${b.status}`] = (byStatus[`${b.method} ${b.status}`] ?? 0) + 1;
     const lastEnd = Math.max(faultAt, ...bad.map((x) => x.at + x.ms));
-    return { failed: bad.length, total: after.length, failedByStatus: byStatus, succeedAgainAfterMs: lastEnd - faultAt, firstFailAfterMs: bad.length ? Math.min(...bad.map((x) => x.at)) - faultAt : null };
+    return {
+        failed: bad.length,
+        total: after.length,
+        failedByStatus: byStatus,
+        succeedAgainAfterMs: lastEnd - faultAt,
+        firstFailAfterMs: bad.length ? Math.min(...bad.map((x) => x.at)) - faultAt : null,
+    };
 }
 
 /**
@@ -122,7 +158,15 @@ export function eventProducer(producer: string, token: string, channelId: string
         for (let i = 0; !stop && i < 400; i++) {
             const at = Date.now();
             const content = `ev-${i}-${crypto.randomUUID()}`;
-            const status = await request(`${producer}/api/v1/channels/${channelId}/messages/post`, { method: "POST", headers: auth(token), body: { content }, timeoutMs: 15_000 }).then((r) => r.status, () => 0);
+            const status = await request(`${producer}/api/v1/channels/${channelId}/messages/post`, {
+                method: "POST",
+                headers: auth(token),
+                body: { content },
+                timeoutMs: 15_000,
+            }).then(
+                (r) => r.status,
+                () => 0,
+            );
             sent.push({ at, content, status });
             await sleep(Math.max(0, everyMs - (Date.now() - at)));
         }
@@ -136,7 +180,13 @@ export function eventProducer(producer: string, token: string, channelId: string
             const delivered = (c: string) => ws.channelEvents.some((e) => e.content === c);
             const stored = sent.filter((x) => x.status === 200);
             const lost = stored.filter((x) => !delivered(x.content));
-            return { posted: sent.length, postFailed: sent.length - stored.length, stored: stored.length, lost: lost.map((x) => x.at), delivered: stored.length - lost.length };
+            return {
+                posted: sent.length,
+                postFailed: sent.length - stored.length,
+                stored: stored.length,
+                lost: lost.map((x) => x.at),
+                delivered: stored.length - lost.length,
+            };
         },
     };
 }

@@ -14,9 +14,26 @@ export interface OtlpExport {
     resourceLogs?: { resource: { attributes?: Attr[] }; scopeLogs: { logRecords: LogRecord[] }[] }[];
     resourceMetrics?: { resource: { attributes?: Attr[] }; scopeMetrics: { metrics: { name: string; [k: string]: unknown }[] }[] }[];
 }
-export interface Attr { key: string; value: { stringValue?: string; intValue?: string; boolValue?: boolean; doubleValue?: number } }
-export interface Span { traceId: string; spanId: string; parentSpanId?: string; name: string; kind?: number; startTimeUnixNano: string; attributes?: Attr[] }
-export interface LogRecord { traceId?: string; spanId?: string; body?: { stringValue?: string }; severityText?: string; timeUnixNano?: string }
+export interface Attr {
+    key: string;
+    value: { stringValue?: string; intValue?: string; boolValue?: boolean; doubleValue?: number };
+}
+export interface Span {
+    traceId: string;
+    spanId: string;
+    parentSpanId?: string;
+    name: string;
+    kind?: number;
+    startTimeUnixNano: string;
+    attributes?: Attr[];
+}
+export interface LogRecord {
+    traceId?: string;
+    spanId?: string;
+    body?: { stringValue?: string };
+    severityText?: string;
+    timeUnixNano?: string;
+}
 
 export function attrs(a: Attr[] | undefined): Record<string, string> {
     return Object.fromEntries((a ?? []).map((x) => [x.key, String(x.value.stringValue ?? x.value.intValue ?? x.value.boolValue ?? x.value.doubleValue ?? "")]));
@@ -36,12 +53,16 @@ export class LocalCollector {
 
     /** The emitted config with the overlay and the loopback listeners (ports chosen once: a restart keeps them). */
     private async render(): Promise<string> {
-        if (!this.grpcPort) [this.grpcPort, this.httpPort, this.healthPort, this.selfMetricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+        if (!this.grpcPort)
+            [this.grpcPort, this.httpPort, this.healthPort, this.selfMetricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
         const cfg = parse(fileOverlay(this.emitted, this.dir));
         cfg.receivers.otlp.protocols.grpc.endpoint = `127.0.0.1:${this.grpcPort}`;
         cfg.receivers.otlp.protocols.http.endpoint = `127.0.0.1:${this.httpPort}`;
         cfg.extensions.health_check.endpoint = `127.0.0.1:${this.healthPort}`;
-        cfg.service.telemetry = { ...cfg.service.telemetry, metrics: { readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: this.selfMetricsPort } } } }] } };
+        cfg.service.telemetry = {
+            ...cfg.service.telemetry,
+            metrics: { readers: [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: this.selfMetricsPort } } } }] },
+        };
         return stringify(cfg);
     }
 
@@ -60,7 +81,13 @@ export class LocalCollector {
         fs.writeFileSync(this.configFile, await this.render());
         // The AWS exporters are swapped out; the env the pod gets from its Secret is not needed.
         this.proc = startProcess("otelcol", bin, [`--config=file:${this.configFile}`], { env: { PATH: process.env.PATH, GOMEMLIMIT: "400MiB" } });
-        await waitFor("the collector healthy", async () => (await request(`http://127.0.0.1:${this.healthPort}/`, { timeoutMs: 2_000 }).catch(() => ({ status: 0 }))).status === 200, 30_000, 200, () => (this.proc?.exited ? `collector exited:\n${tail(this.proc.logFile)}` : undefined));
+        await waitFor(
+            "the collector healthy",
+            async () => (await request(`http://127.0.0.1:${this.healthPort}/`, { timeoutMs: 2_000 }).catch(() => ({ status: 0 }))).status === 200,
+            30_000,
+            200,
+            () => (this.proc?.exited ? `collector exited:\n${tail(this.proc.logFile)}` : undefined),
+        );
     }
 
     /** SIGKILL: a crash or an OOM kill, no flush. */
@@ -80,15 +107,25 @@ export class LocalCollector {
     /** Every export the file exporter wrote so far (one JSON object per line). */
     exports(): OtlpExport[] {
         if (!fs.existsSync(this.out)) return [];
-        return fs.readFileSync(this.out, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as OtlpExport);
+        return fs
+            .readFileSync(this.out, "utf8")
+            .split("\n")
+            .filter((l) => l.trim())
+            .map((l) => JSON.parse(l) as OtlpExport);
     }
 
     spans(): (Span & { resource: Record<string, string>; scope: string })[] {
-        return this.exports().flatMap((e) => (e.resourceSpans ?? []).flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => ({ ...s, resource: attrs(rs.resource.attributes), scope: ss.scope?.name ?? "" })))));
+        return this.exports().flatMap((e) =>
+            (e.resourceSpans ?? []).flatMap((rs) =>
+                rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => ({ ...s, resource: attrs(rs.resource.attributes), scope: ss.scope?.name ?? "" }))),
+            ),
+        );
     }
 
     logs(): (LogRecord & { resource: Record<string, string> })[] {
-        return this.exports().flatMap((e) => (e.resourceLogs ?? []).flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords.map((r) => ({ ...r, resource: attrs(rl.resource.attributes) })))));
+        return this.exports().flatMap((e) =>
+            (e.resourceLogs ?? []).flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords.map((r) => ({ ...r, resource: attrs(rl.resource.attributes) })))),
+        );
     }
 
     /** Distinct metric series (name + data point attributes) received. */
@@ -98,7 +135,8 @@ export class LocalCollector {
             for (const rm of e.resourceMetrics ?? []) {
                 for (const sm of rm.scopeMetrics) {
                     for (const m of sm.metrics) {
-                        const data = (m.sum ?? m.gauge ?? m.histogram ?? m.exponentialHistogram ?? m.summary) as { dataPoints?: { attributes?: Attr[] }[] } | undefined;
+                        const data = (m.sum ?? m.gauge ?? m.histogram ?? m.exponentialHistogram ?? m.summary) as
+                            { dataPoints?: { attributes?: Attr[] }[] } | undefined;
                         for (const dp of data?.dataPoints ?? [{}]) out.add(`${m.name}${JSON.stringify(attrs(dp.attributes))}`);
                     }
                 }

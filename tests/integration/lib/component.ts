@@ -57,12 +57,25 @@ export function resolveEnv(container: any): Env {
 }
 
 function outputValue<T>(o: any): Promise<T> {
-    return new Promise((resolve) => o.apply((v: T) => { resolve(v); return v; }));
+    return new Promise((resolve) =>
+        o.apply((v: T) => {
+            resolve(v);
+            return v;
+        }),
+    );
 }
 
 /** Evaluates `OpenWebUiCluster` with external Postgres/Redis/S3 pointing at the local servers. */
 /** `storage`: the storage block instead of the external bucket (e.g. `{ mode: "sharedVolume", ... }`). */
-export async function emitFor(args: { databaseUrl: string; maxConnections: number; redisUrl: string; replicasMax: number; replicasMin: number; redisSentinelHosts?: string; storage?: Record<string, unknown> }): Promise<Emitted> {
+export async function emitFor(args: {
+    databaseUrl: string;
+    maxConnections: number;
+    redisUrl: string;
+    replicasMax: number;
+    replicasMin: number;
+    redisSentinelHosts?: string;
+    storage?: Record<string, unknown>;
+}): Promise<Emitted> {
     reset();
     const c = new OpenWebUiCluster("it", {
         target: CloudTarget.Kubernetes,
@@ -75,9 +88,19 @@ export async function emitFor(args: { databaseUrl: string; maxConnections: numbe
     });
     await settle();
     const dep = ofType("kubernetes:apps/v1:Deployment").find((d) => d.plain.metadata?.labels?.["app.kubernetes.io/component"] === "app" || d.name === "it");
-    if (!dep) throw new Error(`no Open WebUI Deployment among ${ofType("kubernetes:apps/v1:Deployment").map((d) => d.name).join(", ")}`);
+    if (!dep)
+        throw new Error(
+            `no Open WebUI Deployment among ${ofType("kubernetes:apps/v1:Deployment")
+                .map((d) => d.name)
+                .join(", ")}`,
+        );
     const job = ofType("kubernetes:batch/v1:Job").find((j) => j.name.startsWith("it-migrate"));
-    if (!job) throw new Error(`no migration Job among ${ofType("kubernetes:batch/v1:Job").map((d) => d.name).join(", ")}`);
+    if (!job)
+        throw new Error(
+            `no migration Job among ${ofType("kubernetes:batch/v1:Job")
+                .map((d) => d.name)
+                .join(", ")}`,
+        );
     const container = dep.plain.spec.template.spec.containers.find((x: any) => x.name === "open-webui") ?? dep.plain.spec.template.spec.containers[0];
     const mig = job.plain.spec.template.spec.containers[0];
     return {
@@ -86,9 +109,17 @@ export async function emitFor(args: { databaseUrl: string; maxConnections: numbe
         migrateCommand: mig.command,
         migrateWorkingDir: mig.workingDir,
         serveCommand: container.command,
-        probePaths: { startup: container.startupProbe?.httpGet?.path, liveness: container.livenessProbe?.httpGet?.path, readiness: container.readinessProbe?.httpGet?.path },
+        probePaths: {
+            startup: container.startupProbe?.httpGet?.path,
+            liveness: container.livenessProbe?.httpGet?.path,
+            readiness: container.readinessProbe?.httpGet?.path,
+        },
         probes: { liveness: probeOf(container.livenessProbe, "liveness"), readiness: probeOf(container.readinessProbe, "readiness") },
-        mounts: (container.volumeMounts ?? []).map((m: any) => ({ name: m.name, mountPath: m.mountPath, claimName: dep.plain.spec.template.spec.volumes?.find((v: any) => v.name === m.name)?.persistentVolumeClaim?.claimName })),
+        mounts: (container.volumeMounts ?? []).map((m: any) => ({
+            name: m.name,
+            mountPath: m.mountPath,
+            claimName: dep.plain.spec.template.spec.volumes?.find((v: any) => v.name === m.name)?.persistentVolumeClaim?.claimName,
+        })),
         podSecurity: dep.plain.spec.template.spec.securityContext,
         outputs: {
             poolSize: await outputValue<number>(c.databasePoolSize),
@@ -146,7 +177,12 @@ export async function emitManagedRedisTls(): Promise<{ redisUrl: string; websock
     const vol = dep.plain.spec.template.spec.volumes.find((v: any) => v.secret?.secretName?.endsWith("-redis-ca"));
     if (!vol) throw new Error("no redis CA volume");
     const mount = container.volumeMounts.find((m: any) => m.name === vol.name);
-    return { redisUrl: env.REDIS_URL, websocketRedisUrl: env.WEBSOCKET_REDIS_URL, caMountPath: mount.mountPath, caSecretKeys: Object.keys(secretData(vol.secret.secretName)) };
+    return {
+        redisUrl: env.REDIS_URL,
+        websocketRedisUrl: env.WEBSOCKET_REDIS_URL,
+        caMountPath: mount.mountPath,
+        caSecretKeys: Object.keys(secretData(vol.secret.secretName)),
+    };
 }
 
 /** A probe as emitted (the fields kubelet uses). */
@@ -185,7 +221,10 @@ function probeOf(p: any, what: string): EmittedProbe {
  * migration env with secrets resolved, the probes, preStop and grace period, and the ALB's idle
  * timeout and health-check path from the Ingress annotations.
  */
-export async function emitManagedAws(replicas: { min: number; max: number }, extra: { otel?: Record<string, unknown>; size?: string } = {}): Promise<EmittedManaged> {
+export async function emitManagedAws(
+    replicas: { min: number; max: number },
+    extra: { otel?: Record<string, unknown>; size?: string } = {},
+): Promise<EmittedManaged> {
     reset();
     new OpenWebUiCluster("ha", {
         target: CloudTarget.Aws,
@@ -203,7 +242,12 @@ export async function emitManagedAws(replicas: { min: number; max: number }, ext
     } as any);
     await settle();
     const dep = ofType("kubernetes:apps/v1:Deployment").find((d) => d.name === "ha");
-    if (!dep) throw new Error(`no ha Deployment among ${ofType("kubernetes:apps/v1:Deployment").map((d) => d.name).join(", ")}`);
+    if (!dep)
+        throw new Error(
+            `no ha Deployment among ${ofType("kubernetes:apps/v1:Deployment")
+                .map((d) => d.name)
+                .join(", ")}`,
+        );
     const job = ofType("kubernetes:batch/v1:Job").find((j) => j.name.startsWith("ha-migrate"));
     if (!job) throw new Error("no ha-migrate Job");
     const ing = ofType("kubernetes:networking.k8s.io/v1:Ingress").find((i) => i.name.startsWith("ha"));
@@ -223,7 +267,11 @@ export async function emitManagedAws(replicas: { min: number; max: number }, ext
         serveEnv: resolveEnv(c),
         migrateEnv: resolveEnv(mig),
         migrateCommand: mig.command,
-        probes: { startup: probeOf(c.startupProbe, "startup"), liveness: probeOf(c.livenessProbe, "liveness"), readiness: probeOf(c.readinessProbe, "readiness") },
+        probes: {
+            startup: probeOf(c.startupProbe, "startup"),
+            liveness: probeOf(c.livenessProbe, "liveness"),
+            readiness: probeOf(c.readinessProbe, "readiness"),
+        },
         preStopSeconds: Number(preStop[1]),
         terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds ?? 30,
         lbIdleTimeoutSeconds: Number(idle[1]),

@@ -51,7 +51,7 @@ export class Prober {
             try {
                 status = (await request(`${this.base()}${p.path}`, { timeoutMs: p.timeoutSeconds * 1000 })).status;
             } catch (e) {
-                status = /timeout/.test((e as Error).message) ? "timeout" : (e as NodeJS.ErrnoException).code ?? "error";
+                status = /timeout/.test((e as Error).message) ? "timeout" : ((e as NodeJS.ErrnoException).code ?? "error");
             }
             const ok = typeof status === "number" && status >= 200 && status < 400;
             this.events.push({ at: s, kind, ok, status, ms: Date.now() - s });
@@ -129,7 +129,15 @@ export class Load {
                         /* not JSON */
                     }
                 }
-                this.samples.push({ at: s, ms: Date.now() - s, method: r.method, path: r.path, status: res.status, ...(res.status >= 400 ? { error: res.body.slice(0, 200) } : {}), ...(id ? { id } : {}) });
+                this.samples.push({
+                    at: s,
+                    ms: Date.now() - s,
+                    method: r.method,
+                    path: r.path,
+                    status: res.status,
+                    ...(res.status >= 400 ? { error: res.body.slice(0, 200) } : {}),
+                    ...(id ? { id } : {}),
+                });
             } catch (e) {
                 this.samples.push({ at: s, ms: Date.now() - s, method: r.method, path: r.path, status: 0, error: (e as Error).message });
             }
@@ -166,7 +174,11 @@ export class WsClient {
     readonly disconnects: { at: number; reason: string }[] = [];
     readonly channelEvents: { at: number; messageId: string; content: string }[] = [];
 
-    constructor(readonly base: string, readonly token: string, origin: string) {
+    constructor(
+        readonly base: string,
+        readonly token: string,
+        origin: string,
+    ) {
         // eslint-disable-next-line @typescript-eslint/no-this-alias -- the nested class's methods have their own `this`
         const self = this;
         // The ws package's WebSocket emits `upgrade` with the 101 response: read the upstream there.
@@ -234,7 +246,7 @@ export function poller(base: () => string, paths: string[], everyMs: number, tim
             try {
                 status = (await request(`${base()}${p}`, { timeoutMs })).status;
             } catch (e) {
-                status = /timeout/.test((e as Error).message) ? "timeout" : (e as NodeJS.ErrnoException).code ?? "error";
+                status = /timeout/.test((e as Error).message) ? "timeout" : ((e as NodeJS.ErrnoException).code ?? "error");
             }
             results.push({ at: s, path: p, status, ms: Date.now() - s });
             await sleep(Math.max(0, everyMs - (Date.now() - s)));

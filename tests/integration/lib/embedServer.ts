@@ -13,7 +13,10 @@ export class EmbedServer {
 
     vector(text: string): number[] {
         const v = new Array<number>(this.dim).fill(0);
-        for (const w of text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean)) {
+        for (const w of text
+            .toLowerCase()
+            .split(/[^a-z0-9]+/)
+            .filter(Boolean)) {
             v[crypto.createHash("sha1").update(w).digest().readUInt32BE(0) % this.dim] += 1;
         }
         const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0)) || 1;
@@ -33,7 +36,9 @@ export class EmbedServer {
                 const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
                 const inputs: string[] = Array.isArray(body.input) ? body.input : [body.input ?? ""];
                 const data = inputs.map((t, index) => ({ object: "embedding", index, embedding: this.vector(String(t)) }));
-                res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data, model: body.model ?? "fake", usage: { prompt_tokens: 0, total_tokens: 0 } }));
+                res.writeHead(200, { "content-type": "application/json" }).end(
+                    JSON.stringify({ object: "list", data, model: body.model ?? "fake", usage: { prompt_tokens: 0, total_tokens: 0 } }),
+                );
             });
         });
         await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", () => r()));

@@ -34,7 +34,9 @@ export class FakeLlm {
     private handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
         const url = req.url ?? "";
         if (req.method === "GET" && /\/models$/.test(url)) {
-            res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data: [{ id: FAKE_MODEL, object: "model", created: 0, owned_by: "drill" }] }));
+            res.writeHead(200, { "content-type": "application/json" }).end(
+                JSON.stringify({ object: "list", data: [{ id: FAKE_MODEL, object: "model", created: 0, owned_by: "drill" }] }),
+            );
             return;
         }
         if (req.method !== "POST" || !/\/chat\/completions$/.test(url)) {
@@ -53,16 +55,22 @@ export class FakeLlm {
         const model = body.model ?? FAKE_MODEL;
         const words = Array.from({ length: this.opts.tokens }, (_, i) => `w${i} `);
         if (!body.stream) {
-            res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({
-                id, object: "chat.completion", created: Math.floor(Date.now() / 1000), model,
-                choices: [{ index: 0, message: { role: "assistant", content: words.join("") }, finish_reason: "stop" }],
-                usage: { prompt_tokens: 10, completion_tokens: words.length, total_tokens: 10 + words.length },
-            }));
+            res.writeHead(200, { "content-type": "application/json" }).end(
+                JSON.stringify({
+                    id,
+                    object: "chat.completion",
+                    created: Math.floor(Date.now() / 1000),
+                    model,
+                    choices: [{ index: 0, message: { role: "assistant", content: words.join("") }, finish_reason: "stop" }],
+                    usage: { prompt_tokens: 10, completion_tokens: words.length, total_tokens: 10 + words.length },
+                }),
+            );
             return;
         }
         res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
         this.open.add(res);
-        const chunk = (delta: object, finish: string | null) => `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+        const chunk = (delta: object, finish: string | null) =>
+            `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
         let i = 0;
         const every = Math.max(1, Math.round(1000 / this.opts.tokensPerSecond));
         res.write(chunk({ role: "assistant", content: "" }, null));

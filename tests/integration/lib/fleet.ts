@@ -21,7 +21,10 @@ export class PodFleet {
     readonly pods: Pod[] = [];
     readonly lb: LocalNginx;
 
-    constructor(readonly probes: { liveness: EmittedProbe; readiness: EmittedProbe }, lb: LbSettings) {
+    constructor(
+        readonly probes: { liveness: EmittedProbe; readiness: EmittedProbe },
+        lb: LbSettings,
+    ) {
         this.lb = new LocalNginx(lb);
     }
 
@@ -34,14 +37,21 @@ export class PodFleet {
     /** Starts the load balancer and the pods at once (a Deployment's first rollout); returns when all are ready behind it. */
     async start(names: string[], env: Record<string, string>, opts: (name: string) => StartOpts = () => ({})): Promise<void> {
         await this.lb.start([]);
-        await Promise.all(names.map(async (name) => {
-            const o = await startOpenWebUi(name, env, opts(name));
-            const p: Pod = { name, o, pid: o.proc.child.pid!, prober: undefined as unknown as Prober };
-            p.prober = new Prober(name, () => p.o.base, this.probes, () => this.sync());
-            this.pods.push(p);
-            p.prober.start();
-            await waitFor(`${name} ready and behind the LB`, async () => p.prober.ready && this.lb.backendsNow.includes(o.port), 120_000, 50);
-        }));
+        await Promise.all(
+            names.map(async (name) => {
+                const o = await startOpenWebUi(name, env, opts(name));
+                const p: Pod = { name, o, pid: o.proc.child.pid!, prober: undefined as unknown as Prober };
+                p.prober = new Prober(
+                    name,
+                    () => p.o.base,
+                    this.probes,
+                    () => this.sync(),
+                );
+                this.pods.push(p);
+                p.prober.start();
+                await waitFor(`${name} ready and behind the LB`, async () => p.prober.ready && this.lb.backendsNow.includes(o.port), 120_000, 50);
+            }),
+        );
     }
 
     get base(): string {

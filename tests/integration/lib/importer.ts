@@ -13,7 +13,6 @@ import { localizeAws } from "./localEnv";
 
 export const IMPORTER = path.resolve(__dirname, "..", "..", "..", "migrate", "openwebui_import.py");
 
-
 /** The shared local env (lib/localEnv.ts) on `database`, embeddings through the loopback embedding server. */
 export function localizeFor(env: Env, pg: LocalPostgres, redis: LocalRedis, s3: LocalS3, database: string, embedBase: string): Env {
     return { ...localizeAws(env, pg, redis, s3, database), RAG_OPENAI_API_BASE_URL: embedBase, RAG_OPENAI_API_KEY: "sk-loopback" };
@@ -75,5 +74,16 @@ export function sqlite3Exec(file: string, sql: string): void {
 export function runMigrationJob(command: string[], env: Env): void {
     const dataDir = tempDir("migrate-data");
     const [, ...args] = command;
-    run(PYTHON, args, { env: { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8", ...env, DATA_DIR: dataDir, STATIC_DIR: path.join(dataDir, "static"), FROM_INIT_PY: "true" }, cwd: dataDir, timeoutMs: 300_000 });
+    run(PYTHON, args, {
+        env: {
+            PATH: "/usr/local/bin:/usr/bin:/bin",
+            LANG: "C.UTF-8",
+            ...env,
+            DATA_DIR: dataDir,
+            STATIC_DIR: path.join(dataDir, "static"),
+            FROM_INIT_PY: "true",
+        },
+        cwd: dataDir,
+        timeoutMs: 300_000,
+    });
 }

@@ -47,7 +47,9 @@ export class LocalNginx {
         // Without retries there is no passive health check either (max_fails=0), as on an ALB: only
         // the endpoint list (`setBackends`) takes a replica out.
         const fails = this.settings.retry === false ? "max_fails=0" : "max_fails=1 fail_timeout=5s";
-        const upstreams = this.backends.length ? this.backends.map((p) => `        server 127.0.0.1:${p} ${fails};`).join("\n") : "        server 127.0.0.1:1 down;";
+        const upstreams = this.backends.length
+            ? this.backends.map((p) => `        server 127.0.0.1:${p} ${fails};`).join("\n")
+            : "        server 127.0.0.1:1 down;";
         const t = this.settings.idleTimeoutSeconds;
         return `${IS_ROOT ? "user root;\n" : ""}worker_processes 1;
 pid ${this.dir}/nginx.pid;
@@ -102,7 +104,13 @@ ${upstreams}
         const f = this.write();
         this.proc = startProcess("nginx", NGINX_BIN, ["-p", this.dir, "-c", f, "-g", "daemon off;"], { env: { PATH: process.env.PATH } });
         this.backendsNow = [...backends];
-        await waitFor("nginx", async () => (await request(`${this.base}${this.settings.healthPath}`, { timeoutMs: 3000 })).status > 0, 20_000, 200, () => (this.proc!.exited ? `nginx exited: ${tail(path.join(this.dir, "error.log"))}` : undefined));
+        await waitFor(
+            "nginx",
+            async () => (await request(`${this.base}${this.settings.healthPath}`, { timeoutMs: 3000 })).status > 0,
+            20_000,
+            200,
+            () => (this.proc!.exited ? `nginx exited: ${tail(path.join(this.dir, "error.log"))}` : undefined),
+        );
     }
 
     get base(): string {
@@ -136,12 +144,17 @@ ${upstreams}
         process.kill(master, "SIGHUP");
         // Done when a new worker runs and every old one has stopped accepting: it exited, or it
         // finishes its open requests and websockets titled "worker process is shutting down".
-        await waitFor("nginx reload", async () => {
-            const now = this.workers(master);
-            const fresh = [...now.keys()].some((w) => !before.has(w));
-            const oldAccepting = [...before].some((w) => now.has(w) && !/shutting down/.test(now.get(w)!));
-            return fresh && !oldAccepting;
-        }, 10_000, 20);
+        await waitFor(
+            "nginx reload",
+            async () => {
+                const now = this.workers(master);
+                const fresh = [...now.keys()].some((w) => !before.has(w));
+                const oldAccepting = [...before].some((w) => now.has(w) && !/shutting down/.test(now.get(w)!));
+                return fresh && !oldAccepting;
+            },
+            10_000,
+            20,
+        );
         this.backendsNow = [...backends];
     }
 
@@ -149,10 +162,14 @@ ${upstreams}
     accessLog(): { at: number; method: string; uri: string; status: number; upstream: string }[] {
         const f = path.join(this.dir, "access.log");
         if (!fs.existsSync(f)) return [];
-        return fs.readFileSync(f, "utf8").split("\n").filter(Boolean).map((l) => {
-            const [at, method, uri, status, upstream] = l.split(" ");
-            return { at: Number(at) * 1000, method, uri, status: Number(status), upstream };
-        });
+        return fs
+            .readFileSync(f, "utf8")
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => {
+                const [at, method, uri, status, upstream] = l.split(" ");
+                return { at: Number(at) * 1000, method, uri, status: Number(status), upstream };
+            });
     }
 
     async stop(): Promise<void> {
@@ -171,7 +188,13 @@ export class LocalS3 {
         if (!fs.existsSync(MOTO_SERVER)) throw new Error(`${MOTO_SERVER} missing: run tests/integration/setup.sh`);
         this.port = await freePort();
         this.proc = startProcess("moto-s3", MOTO_SERVER, ["-H", "127.0.0.1", "-p", String(this.port)], { env: { PATH: process.env.PATH, LANG: "C.UTF-8" } });
-        await waitFor("moto S3 server", async () => (await request(`${this.endpoint}/`, { timeoutMs: 3000 })).status > 0, 60_000, 300, () => (this.proc!.exited ? `moto exited: ${tail(this.proc!.logFile)}` : undefined));
+        await waitFor(
+            "moto S3 server",
+            async () => (await request(`${this.endpoint}/`, { timeoutMs: 3000 })).status > 0,
+            60_000,
+            300,
+            () => (this.proc!.exited ? `moto exited: ${tail(this.proc!.logFile)}` : undefined),
+        );
     }
 
     get endpoint(): string {

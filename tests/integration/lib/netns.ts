@@ -25,9 +25,15 @@ function sweepStale(): void {
             return false;
         }
     };
-    const names = run("ip", ["netns", "list"], { check: false }).stdout.split("\n").map((l) => l.split(" ")[0]).filter((n) => n.startsWith(PREFIX));
+    const names = run("ip", ["netns", "list"], { check: false })
+        .stdout.split("\n")
+        .map((l) => l.split(" ")[0])
+        .filter((n) => n.startsWith(PREFIX));
     for (const n of names) if (!alive(Number(n.slice(PREFIX.length)))) run("ip", ["netns", "del", n], { check: false });
-    const links = run("ip", ["-o", "link", "show"], { check: false }).stdout.split("\n").map((l) => /^\d+:\s+([^:@]+)/.exec(l)?.[1]).filter((n): n is string => !!n && n.startsWith(IF_PREFIX));
+    const links = run("ip", ["-o", "link", "show"], { check: false })
+        .stdout.split("\n")
+        .map((l) => /^\d+:\s+([^:@]+)/.exec(l)?.[1])
+        .filter((n): n is string => !!n && n.startsWith(IF_PREFIX));
     for (const l of links) if (!alive(Number(l.slice(IF_PREFIX.length)))) run("ip", ["link", "del", l], { check: false });
 }
 
@@ -91,8 +97,16 @@ export class NetNs {
      */
     async delay(port: number, ms: number): Promise<void> {
         const queue = 10 + this.delayers.length;
-        const proc = startProcess(`nfqdelay-${port}-${ms}`, "ip", ["netns", "exec", this.name, "/usr/bin/python3", NFQDELAY, String(queue), String(ms)], { env: { PATH: process.env.PATH } });
-        await waitFor("nfqdelay bound", async () => fs.readFileSync(proc.logFile, "utf8").includes("nfqdelay queue"), 10_000, 50, () => (proc.exited ? `nfqdelay exited: ${fs.readFileSync(proc.logFile, "utf8")}` : undefined));
+        const proc = startProcess(`nfqdelay-${port}-${ms}`, "ip", ["netns", "exec", this.name, "/usr/bin/python3", NFQDELAY, String(queue), String(ms)], {
+            env: { PATH: process.env.PATH },
+        });
+        await waitFor(
+            "nfqdelay bound",
+            async () => fs.readFileSync(proc.logFile, "utf8").includes("nfqdelay queue"),
+            10_000,
+            50,
+            () => (proc.exited ? `nfqdelay exited: ${fs.readFileSync(proc.logFile, "utf8")}` : undefined),
+        );
         const rule = ["OUTPUT", "-p", "tcp", "--sport", String(port), "-j", "NFQUEUE", "--queue-num", String(queue), "--queue-bypass"];
         this.exec(["iptables", "-w", "5", "-I", ...rule]);
         this.delayers.push({ port, proc, rule });

@@ -12,7 +12,9 @@ export const PYTHON = path.join(VENV, "bin", "python");
 
 /** Where `open_webui` is installed in the venv (the code the server runs). */
 export function packageDir(): string {
-    const r = require("child_process").spawnSync(PYTHON, ["-c", "import importlib.util as u; print(u.find_spec('open_webui').submodule_search_locations[0])"], { encoding: "utf8" });
+    const r = require("child_process").spawnSync(PYTHON, ["-c", "import importlib.util as u; print(u.find_spec('open_webui').submodule_search_locations[0])"], {
+        encoding: "utf8",
+    });
     return r.stdout.trim();
 }
 
@@ -42,7 +44,11 @@ export interface OpenWebUi {
  * pod-like filesystem), the server's argv appended; `overrides`: env applied after the local
  * overrides (e.g. the DATA_DIR path the launcher mounts).
  */
-export async function startOpenWebUi(name: string, env: Env, opts: { uid?: number; gid?: number; timeoutMs?: number; venv?: string; launcher?: string[]; overrides?: Env } = {}): Promise<OpenWebUi> {
+export async function startOpenWebUi(
+    name: string,
+    env: Env,
+    opts: { uid?: number; gid?: number; timeoutMs?: number; venv?: string; launcher?: string[]; overrides?: Env } = {},
+): Promise<OpenWebUi> {
     const owner = opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid ?? opts.uid } : undefined;
     const dataDir = tempDir(`data-${name}`, owner);
     const port = await freePort();
@@ -79,10 +85,22 @@ export function socketIoHandshake(base: string, timeoutMs = 15_000): Promise<{ s
             port: u.port,
             path: "/ws/socket.io/?EIO=4&transport=websocket",
             agent: false,
-            headers: { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": crypto.randomBytes(16).toString("base64") },
+            headers: {
+                Connection: "Upgrade",
+                Upgrade: "websocket",
+                "Sec-WebSocket-Version": "13",
+                "Sec-WebSocket-Key": crypto.randomBytes(16).toString("base64"),
+            },
         });
-        const timer = setTimeout(() => { req.destroy(); reject(new Error("socket.io handshake timeout")); }, timeoutMs);
-        req.on("response", (res) => { clearTimeout(timer); res.resume(); resolve({ status: res.statusCode ?? 0 }); });
+        const timer = setTimeout(() => {
+            req.destroy();
+            reject(new Error("socket.io handshake timeout"));
+        }, timeoutMs);
+        req.on("response", (res) => {
+            clearTimeout(timer);
+            res.resume();
+            resolve({ status: res.statusCode ?? 0 });
+        });
         req.on("upgrade", (res, socket, head: Buffer) => {
             let buf = Buffer.alloc(0);
             const onData = (d: Buffer) => {
@@ -90,7 +108,11 @@ export function socketIoHandshake(base: string, timeoutMs = 15_000): Promise<{ s
                 if (buf.length < 2) return;
                 let len = buf[1] & 0x7f;
                 let off = 2;
-                if (len === 126) { if (buf.length < 4) return; len = buf.readUInt16BE(2); off = 4; }
+                if (len === 126) {
+                    if (buf.length < 4) return;
+                    len = buf.readUInt16BE(2);
+                    off = 4;
+                }
                 if (buf.length < off + len) return;
                 clearTimeout(timer);
                 const text = buf.subarray(off, off + len).toString("utf8");
@@ -101,7 +123,10 @@ export function socketIoHandshake(base: string, timeoutMs = 15_000): Promise<{ s
             // Bytes that arrived with the 101 response (the open packet usually does).
             if (head && head.length) onData(head);
         });
-        req.on("error", (e) => { clearTimeout(timer); reject(e); });
+        req.on("error", (e) => {
+            clearTimeout(timer);
+            reject(e);
+        });
         req.end();
     });
 }

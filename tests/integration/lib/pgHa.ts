@@ -43,11 +43,21 @@ export class PgReplicated {
         const standby = new LocalPostgres(name);
         await standby.start((o) => this.baseBackupInto(standby.dataDir, o, ["-R"]));
         this.standby = standby;
-        await waitFor(`${name} streaming`, async () => this.current.superSql("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")[0] === "1", 60_000, 200);
+        await waitFor(
+            `${name} streaming`,
+            async () => this.current.superSql("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")[0] === "1",
+            60_000,
+            200,
+        );
         // Set after the base backup: a standby must not inherit it (alone after a promotion, it would wait forever).
         this.current.superSql(`ALTER SYSTEM SET synchronous_standby_names = '${synchronous ? "*" : ""}'`);
         this.current.superSql("SELECT pg_reload_conf()");
-        await waitFor(`${name} ${synchronous ? "sync" : "async"}`, async () => this.replicationState().syncState === (synchronous ? "sync" : "async"), 30_000, 200);
+        await waitFor(
+            `${name} ${synchronous ? "sync" : "async"}`,
+            async () => this.replicationState().syncState === (synchronous ? "sync" : "async"),
+            30_000,
+            200,
+        );
         return standby;
     }
 
@@ -67,7 +77,11 @@ export class PgReplicated {
 
     /** `pg_basebackup` of the current primary (through its Unix socket, as the superuser) into `dir`. */
     baseBackupInto(dir: string, asOwner: AsOwner, extra: string[] = []): void {
-        run(path.join(this.current.bin, "pg_basebackup"), ["-D", dir, "-h", this.current.socketDir, "-p", String(this.current.port), "-U", "postgres", "-X", "stream", "-c", "fast", ...extra], { ...asOwner, timeoutMs: 180_000 });
+        run(
+            path.join(this.current.bin, "pg_basebackup"),
+            ["-D", dir, "-h", this.current.socketDir, "-p", String(this.current.port), "-U", "postgres", "-X", "stream", "-c", "fast", ...extra],
+            { ...asOwner, timeoutMs: 180_000 },
+        );
     }
 
     /** A base backup of the current primary in a new directory (owned by the server's user). */
@@ -82,7 +96,10 @@ export class PgReplicated {
     killPrimary(): number {
         const pg = this.current;
         const pid = Number(fs.readFileSync(path.join(pg.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
-        const children = run("ps", ["--ppid", String(pid), "-o", "pid="], { check: false }).stdout.split("\n").map((l) => Number(l.trim())).filter((n) => n > 0);
+        const children = run("ps", ["--ppid", String(pid), "-o", "pid="], { check: false })
+            .stdout.split("\n")
+            .map((l) => Number(l.trim()))
+            .filter((n) => n > 0);
         const at = Date.now();
         for (const p of [pid, ...children]) {
             try {
@@ -100,7 +117,14 @@ export class PgReplicated {
     async promote(): Promise<number> {
         const sb = this.standby!;
         const s = Date.now();
-        await new Promise<void>((resolve, reject) => execFile(path.join(sb.bin, "pg_ctl"), ["-D", sb.dataDir, "-w", "-t", "60", "promote"], { uid: this.owner?.uid, gid: this.owner?.gid, env: { PATH: process.env.PATH }, timeout: 90_000 }, (err, _out, stderr) => (err ? reject(new Error(`pg_ctl promote: ${err.message} ${stderr}`)) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+            execFile(
+                path.join(sb.bin, "pg_ctl"),
+                ["-D", sb.dataDir, "-w", "-t", "60", "promote"],
+                { uid: this.owner?.uid, gid: this.owner?.gid, env: { PATH: process.env.PATH }, timeout: 90_000 },
+                (err, _out, stderr) => (err ? reject(new Error(`pg_ctl promote: ${err.message} ${stderr}`)) : resolve()),
+            ),
+        );
         this.current = sb;
         return Date.now() - s;
     }
@@ -124,15 +148,19 @@ export class PgReplicated {
             run("cp", ["-a", baseDir, pg.dataDir], o);
             fs.rmSync(path.join(pg.dataDir, "standby.signal"), { force: true });
             fs.writeFileSync(path.join(pg.dataDir, "recovery.signal"), "");
-            fs.appendFileSync(path.join(pg.dataDir, "postgresql.auto.conf"), [
-                `restore_command = 'cp ${this.archiveDir}/%f %p'`,
-                // PostgreSQL's timestamptz syntax (it refuses ISO 8601's `T` and `Z` here).
-                `recovery_target_time = '${targetTime.replace("T", " ").replace("Z", "+00")}'`,
-                "recovery_target_action = 'promote'",
-                "primary_conninfo = ''",
-                "synchronous_standby_names = ''",
-                "archive_mode = off", "",
-            ].join("\n"));
+            fs.appendFileSync(
+                path.join(pg.dataDir, "postgresql.auto.conf"),
+                [
+                    `restore_command = 'cp ${this.archiveDir}/%f %p'`,
+                    // PostgreSQL's timestamptz syntax (it refuses ISO 8601's `T` and `Z` here).
+                    `recovery_target_time = '${targetTime.replace("T", " ").replace("Z", "+00")}'`,
+                    "recovery_target_action = 'promote'",
+                    "primary_conninfo = ''",
+                    "synchronous_standby_names = ''",
+                    "archive_mode = off",
+                    "",
+                ].join("\n"),
+            );
             if (this.owner) fs.chownSync(path.join(pg.dataDir, "recovery.signal"), this.owner.uid, this.owner.gid);
         });
         await waitFor("restored server promoted", async () => pg.superSql("SELECT pg_is_in_recovery()")[0] === "f", 120_000, 100);

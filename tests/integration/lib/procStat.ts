@@ -22,7 +22,15 @@ export function procTable(): ProcRow[] {
         try {
             const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
             const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-            rows.push({ pid: Number(d), ppid: Number(f[1]), pgrp: Number(f[2]), ticks: Number(f[11]) + Number(f[12]), childTicks: Number(f[13]) + Number(f[14]), rss: Number(f[21]) * PAGE, threads: Number(f[17]) });
+            rows.push({
+                pid: Number(d),
+                ppid: Number(f[1]),
+                pgrp: Number(f[2]),
+                ticks: Number(f[11]) + Number(f[12]),
+                childTicks: Number(f[13]) + Number(f[14]),
+                rss: Number(f[21]) * PAGE,
+                threads: Number(f[17]),
+            });
         } catch {
             /* exited meanwhile */
         }
@@ -40,6 +48,9 @@ export function descendants(rows: ProcRow[], root: number): ProcRow[] {
 /** CPU ticks (the live tree plus the reaped children the root accounted) and RSS of a process tree. */
 export function usage(rows: ProcRow[], root: number): { ticks: number; rss: number; threads: number } {
     const tree = descendants(rows, root);
-    return { ticks: tree.reduce((a, r) => a + r.ticks, 0) + (tree[0]?.childTicks ?? 0), rss: tree.reduce((a, r) => a + r.rss, 0), threads: tree.reduce((a, r) => a + r.threads, 0) };
+    return {
+        ticks: tree.reduce((a, r) => a + r.ticks, 0) + (tree[0]?.childTicks ?? 0),
+        rss: tree.reduce((a, r) => a + r.rss, 0),
+        threads: tree.reduce((a, r) => a + r.threads, 0),
+    };
 }
-

@@ -171,8 +171,21 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Runs a command to completion; throws with its output when `check` and it fails. */
-export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number; input?: string; timeoutMs?: number; check?: boolean } = {}): SpawnSyncReturns<string> {
-    const r = spawnSync(cmd, args, { env: opts.env, cwd: opts.cwd, uid: opts.uid, gid: opts.gid, input: opts.input, encoding: "utf8", timeout: opts.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 });
+export function run(
+    cmd: string,
+    args: string[],
+    opts: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number; input?: string; timeoutMs?: number; check?: boolean } = {},
+): SpawnSyncReturns<string> {
+    const r = spawnSync(cmd, args, {
+        env: opts.env,
+        cwd: opts.cwd,
+        uid: opts.uid,
+        gid: opts.gid,
+        input: opts.input,
+        encoding: "utf8",
+        timeout: opts.timeoutMs ?? 120_000,
+        maxBuffer: 64 * 1024 * 1024,
+    });
     if (opts.check !== false && (r.status !== 0 || r.error)) {
         throw new Error(`${cmd} ${args.join(" ")} failed (status ${r.status}${r.error ? `, ${r.error.message}` : ""}):\n${r.stdout}\n${r.stderr}`);
     }
@@ -188,13 +201,26 @@ export interface HttpResult {
 }
 
 /** Minimal HTTP client (loopback only). */
-export function request(url: string, opts: { method?: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number } = {}): Promise<HttpResult> {
+export function request(
+    url: string,
+    opts: { method?: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number } = {},
+): Promise<HttpResult> {
     const u = new URL(url);
     if (u.hostname !== "127.0.0.1" && u.hostname !== "localhost") throw new Error(`refusing non-loopback URL ${url}`);
     const payload = opts.body === undefined ? undefined : typeof opts.body === "string" || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
     return new Promise((resolve, reject) => {
         const req = http.request(
-            { hostname: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, method: opts.method ?? "GET", agent: false, headers: { ...(payload !== undefined ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {}), ...opts.headers } },
+            {
+                hostname: u.hostname,
+                port: u.port,
+                path: `${u.pathname}${u.search}`,
+                method: opts.method ?? "GET",
+                agent: false,
+                headers: {
+                    ...(payload !== undefined ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {}),
+                    ...opts.headers,
+                },
+            },
             (res) => {
                 const chunks: Buffer[] = [];
                 res.on("data", (c: Buffer) => chunks.push(c));
@@ -212,7 +238,13 @@ export function request(url: string, opts: { method?: string; headers?: Record<s
 }
 
 /** Polls until `fn` returns true, or fails after `timeoutMs` with `what` and the last error. */
-export async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs: number, intervalMs = 500, alive?: () => string | undefined): Promise<number> {
+export async function waitFor(
+    what: string,
+    fn: () => Promise<boolean>,
+    timeoutMs: number,
+    intervalMs = 500,
+    alive?: () => string | undefined,
+): Promise<number> {
     const start = Date.now();
     let last = "";
     while (Date.now() - start < timeoutMs) {

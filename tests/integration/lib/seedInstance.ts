@@ -9,8 +9,20 @@ import * as path from "path";
 import { OpenWebUi, startOpenWebUi, stopOpenWebUi } from "./openwebui";
 import { request } from "./procs";
 
-export interface SeededUser { email: string; password: string; token: string; id: string; chats: { id: string; title: string; contents: string[] }[] }
-export interface SeededFile { id: string; name: string; sha256: string; size: number; owner: string }
+export interface SeededUser {
+    email: string;
+    password: string;
+    token: string;
+    id: string;
+    chats: { id: string; title: string; contents: string[] }[];
+}
+export interface SeededFile {
+    id: string;
+    name: string;
+    sha256: string;
+    size: number;
+    owner: string;
+}
 export interface Seeded {
     version: string;
     dataDir: string;
@@ -43,12 +55,19 @@ async function api(base: string, token: string, method: string, p: string, body?
 export async function uploadFile(base: string, token: string, name: string, data: Buffer, process: boolean): Promise<any> {
     const boundary = `----it${crypto.randomBytes(8).toString("hex")}`;
     const body = Buffer.concat([
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${name.endsWith(".txt") ? "text/plain" : "application/octet-stream"}\r\n\r\n`),
+        Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${name.endsWith(".txt") ? "text/plain" : "application/octet-stream"}\r\n\r\n`,
+        ),
         data,
         Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
     const q = process ? "?process=true&process_in_background=false" : "?process=false";
-    const r = await request(`${base}/api/v1/files/${q}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(body.length) }, body, timeoutMs: 120_000 });
+    const r = await request(`${base}/api/v1/files/${q}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(body.length) },
+        body,
+        timeoutMs: 120_000,
+    });
     assert.strictEqual(r.status, 200, `upload ${name}: ${r.status} ${r.body.slice(0, 400)}`);
     return JSON.parse(r.body);
 }
@@ -58,7 +77,15 @@ function chatBody(title: string, contents: string[]) {
     let parent: string | null = null;
     const list = contents.map((content, i) => {
         const id = crypto.randomUUID();
-        const m = { id, parentId: parent, childrenIds: [] as string[], role: i % 2 ? "assistant" : "user", content, timestamp: 1_760_000_000 + i, ...(i % 2 ? { model: "mig-model", done: true } : { models: ["mig-model"] }) };
+        const m = {
+            id,
+            parentId: parent,
+            childrenIds: [] as string[],
+            role: i % 2 ? "assistant" : "user",
+            content,
+            timestamp: 1_760_000_000 + i,
+            ...(i % 2 ? { model: "mig-model", done: true } : { models: ["mig-model"] }),
+        };
         if (parent) messages[parent].childrenIds.push(id);
         messages[id] = m;
         parent = id;
@@ -101,7 +128,7 @@ export async function seedInstance(version: string, env: Record<string, string>,
     for (const u of [admin, ...users]) {
         await api(b, u.token, "POST", "/api/v1/users/user/settings/update", { ui: { theme: "dark", migrated: u.email } });
         for (let c = 0; c < 3; c++) {
-            const contents = Array.from({ length: 4 }, (_, k) => `${u.email} chat ${c} message ${k} ${"é✓ \"quoted\" \\ back".slice(0, (k * 7) % 20)}`);
+            const contents = Array.from({ length: 4 }, (_, k) => `${u.email} chat ${c} message ${k} ${'é✓ "quoted" \\ back'.slice(0, (k * 7) % 20)}`);
             const title = `${version} chat ${c} of ${u.email}`;
             const r = await api(b, u.token, "POST", "/api/v1/chats/new", chatBody(title, contents));
             u.chats.push({ id: r.id, title, contents });
@@ -121,11 +148,37 @@ export async function seedInstance(version: string, env: Record<string, string>,
     const query = "calderas basalt magma|moraines icebergs glacial|dunes oases rainfall";
     const sources = await querySources(b, admin.token, kb.id, query);
     assert.ok(sources.length === 3 && new Set(sources).size === 3, `${version}: the knowledge query found nothing before the import`);
-    await api(b, admin.token, "POST", "/api/v1/models/create", { id: "mig-model", base_model_id: "gpt-4o", name: "Migrated model", meta: { description: "kept" }, params: { temperature: 0.2 } });
-    await api(b, admin.token, "POST", "/api/v1/prompts/create", { command: "mig", name: "Migrated prompt", title: "Migrated prompt", content: "Summarise {{CLIPBOARD}}" });
-    await api(b, admin.token, "POST", "/api/v1/tools/create", { id: "mig_tool", name: "Migrated tool", content: 'class Tools:\n    def ping(self) -> str:\n        """Answer pong."""\n        return "pong"\n', meta: { description: "pong" } });
-    await api(b, admin.token, "POST", "/api/v1/functions/create", { id: "mig_filter", name: "Migrated filter", content: "class Filter:\n    def inlet(self, body: dict) -> dict:\n        return body\n", meta: { description: "pass-through" } });
-    await api(b, users[0].token, "POST", "/api/v1/evaluations/feedback", { type: "rating", data: { rating: 1, model_id: "mig-model", reason: "good" }, meta: { chat_id: users[0].chats[0].id }, snapshot: { chat: {} } });
+    await api(b, admin.token, "POST", "/api/v1/models/create", {
+        id: "mig-model",
+        base_model_id: "gpt-4o",
+        name: "Migrated model",
+        meta: { description: "kept" },
+        params: { temperature: 0.2 },
+    });
+    await api(b, admin.token, "POST", "/api/v1/prompts/create", {
+        command: "mig",
+        name: "Migrated prompt",
+        title: "Migrated prompt",
+        content: "Summarise {{CLIPBOARD}}",
+    });
+    await api(b, admin.token, "POST", "/api/v1/tools/create", {
+        id: "mig_tool",
+        name: "Migrated tool",
+        content: 'class Tools:\n    def ping(self) -> str:\n        """Answer pong."""\n        return "pong"\n',
+        meta: { description: "pong" },
+    });
+    await api(b, admin.token, "POST", "/api/v1/functions/create", {
+        id: "mig_filter",
+        name: "Migrated filter",
+        content: "class Filter:\n    def inlet(self, body: dict) -> dict:\n        return body\n",
+        meta: { description: "pass-through" },
+    });
+    await api(b, users[0].token, "POST", "/api/v1/evaluations/feedback", {
+        type: "rating",
+        data: { rating: 1, model_id: "mig-model", reason: "good" },
+        meta: { chat_id: users[0].chats[0].id },
+        snapshot: { chat: {} },
+    });
     const ch = await api(b, admin.token, "POST", "/api/v1/channels/create", { name: `migrated-${version.replace(/\./g, "-")}` });
     const channelMessages = ["first channel message", "second channel message"];
     for (const m of channelMessages) await api(b, admin.token, "POST", `/api/v1/channels/${ch.id}/messages/post`, { content: m });
@@ -133,5 +186,19 @@ export async function seedInstance(version: string, env: Record<string, string>,
     await api(b, users[1].token, "POST", "/api/v1/notes/create", { title: noteTitles[0], data: { content: { md: "note body ✓" } } });
     await stopOpenWebUi(o);
     assert.ok(fs.existsSync(path.join(o.dataDir, "webui.db")), "no webui.db");
-    return { version, dataDir: o.dataDir, admin, users, files, kbId: kb.id, query, sources, settings, channelId: ch.id, channelMessages, noteTitles, ids: { group: group.id, model: "mig-model", prompt: "mig", tool: "mig_tool", func: "mig_filter" } };
+    return {
+        version,
+        dataDir: o.dataDir,
+        admin,
+        users,
+        files,
+        kbId: kb.id,
+        query,
+        sources,
+        settings,
+        channelId: ch.id,
+        channelMessages,
+        noteTitles,
+        ids: { group: group.id, model: "mig-model", prompt: "mig", tool: "mig_tool", func: "mig_filter" },
+    };
 }

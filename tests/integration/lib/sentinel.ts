@@ -37,13 +37,40 @@ export class SentinelRedis {
     readonly sentinels: { host: string; proc?: Tracked; conf: string; dir: string }[] = [];
     sentinelPort = 0;
 
-    constructor(readonly password: string, readonly timing: SentinelTiming = COMPONENT_SENTINEL_TIMING, readonly masterName: string = SENTINEL_SETTINGS.masterName) {}
+    constructor(
+        readonly password: string,
+        readonly timing: SentinelTiming = COMPONENT_SENTINEL_TIMING,
+        readonly masterName: string = SENTINEL_SETTINGS.masterName,
+    ) {}
 
     private async startNode(n: DataNode, replicaOf?: number): Promise<void> {
-        const args = ["--bind", "127.0.0.1", "--port", String(n.port), "--requirepass", this.password, "--masterauth", this.password, "--save", "", "--appendonly", "no", "--dir", n.dir, "--daemonize", "no"];
+        const args = [
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            String(n.port),
+            "--requirepass",
+            this.password,
+            "--masterauth",
+            this.password,
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            n.dir,
+            "--daemonize",
+            "no",
+        ];
         if (replicaOf) args.push("--replicaof", "127.0.0.1", String(replicaOf));
         n.proc = startProcess(`redis-${n.port}`, "redis-server", args, { env: { PATH: process.env.PATH } });
-        await waitFor(`redis ${n.port} PING`, async () => this.cli(n.port, ["PING"]).trim() === "PONG", 20_000, 100, () => (n.proc!.exited ? `redis exited: ${tail(n.proc!.logFile)}` : undefined));
+        await waitFor(
+            `redis ${n.port} PING`,
+            async () => this.cli(n.port, ["PING"]).trim() === "PONG",
+            20_000,
+            100,
+            () => (n.proc!.exited ? `redis exited: ${tail(n.proc!.logFile)}` : undefined),
+        );
     }
 
     private startSentinel(i: number): void {
@@ -64,31 +91,53 @@ export class SentinelRedis {
             const conf = path.join(dir, "sentinel.conf");
             // Sentinel rewrites its config (state, peers): a writable file per Sentinel. Each
             // announces its own loopback address, so the three are told apart on one port.
-            fs.writeFileSync(conf, [
-                `port ${this.sentinelPort}`, `bind ${host}`, `dir ${dir}`, `sentinel announce-ip ${host}`, `bind-source-addr ${host}`,
-                `sentinel monitor ${this.masterName} 127.0.0.1 ${this.nodes[0].port} ${t.quorum}`,
-                `requirepass ${this.password}`,
-                `sentinel auth-pass ${this.masterName} ${this.password}`,
-                `sentinel down-after-milliseconds ${this.masterName} ${t.downAfterMs}`,
-                `sentinel failover-timeout ${this.masterName} ${t.failoverTimeoutMs}`,
-                `sentinel parallel-syncs ${this.masterName} ${t.parallelSyncs}`, "",
-            ].join("\n"));
+            fs.writeFileSync(
+                conf,
+                [
+                    `port ${this.sentinelPort}`,
+                    `bind ${host}`,
+                    `dir ${dir}`,
+                    `sentinel announce-ip ${host}`,
+                    `bind-source-addr ${host}`,
+                    `sentinel monitor ${this.masterName} 127.0.0.1 ${this.nodes[0].port} ${t.quorum}`,
+                    `requirepass ${this.password}`,
+                    `sentinel auth-pass ${this.masterName} ${this.password}`,
+                    `sentinel down-after-milliseconds ${this.masterName} ${t.downAfterMs}`,
+                    `sentinel failover-timeout ${this.masterName} ${t.failoverTimeoutMs}`,
+                    `sentinel parallel-syncs ${this.masterName} ${t.parallelSyncs}`,
+                    "",
+                ].join("\n"),
+            );
             this.sentinels.push({ host, conf, dir });
             this.startSentinel(i);
         }
-        await waitFor("3 Sentinels see the primary, its replica and each other", async () => this.sentinels.every((s) => {
-            const m = this.sentinelCli(s.host, ["SENTINEL", "master", this.masterName]).split("\n");
-            const field = (k: string) => m[m.indexOf(k) + 1];
-            return field("port") === String(this.nodes[0].port) && field("num-slaves") === "1" && field("num-other-sentinels") === "2";
-        }), 60_000, 250, () => this.sentinels.find((s) => s.proc?.exited) ? `a Sentinel exited: ${tail(this.sentinels.find((s) => s.proc?.exited)!.proc!.logFile)}` : undefined);
+        await waitFor(
+            "3 Sentinels see the primary, its replica and each other",
+            async () =>
+                this.sentinels.every((s) => {
+                    const m = this.sentinelCli(s.host, ["SENTINEL", "master", this.masterName]).split("\n");
+                    const field = (k: string) => m[m.indexOf(k) + 1];
+                    return field("port") === String(this.nodes[0].port) && field("num-slaves") === "1" && field("num-other-sentinels") === "2";
+                }),
+            60_000,
+            250,
+            () =>
+                this.sentinels.find((s) => s.proc?.exited)
+                    ? `a Sentinel exited: ${tail(this.sentinels.find((s) => s.proc?.exited)!.proc!.logFile)}`
+                    : undefined,
+        );
     }
 
     cli(port: number, args: string[]): string {
-        return run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), "--no-auth-warning", "-a", this.password, ...args], { check: false, timeoutMs: 5000 }).stdout;
+        return run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), "--no-auth-warning", "-a", this.password, ...args], { check: false, timeoutMs: 5000 })
+            .stdout;
     }
 
     sentinelCli(host: string, args: string[]): string {
-        return run("redis-cli", ["-h", host, "-p", String(this.sentinelPort), "--no-auth-warning", "-a", this.password, ...args], { check: false, timeoutMs: 5000 }).stdout;
+        return run("redis-cli", ["-h", host, "-p", String(this.sentinelPort), "--no-auth-warning", "-a", this.password, ...args], {
+            check: false,
+            timeoutMs: 5000,
+        }).stdout;
     }
 
     /** The primary's port as the first Sentinel that answers reports it. */

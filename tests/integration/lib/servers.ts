@@ -42,7 +42,13 @@ export class LocalPostgres {
      * signed by a test CA (`ca`, so clients can verify-full as on the clouds), and pg_hba accepts
      * TCP logins only over TLS (`hostssl`); plain TCP is rejected.
      */
-    constructor(readonly name: string, readonly maxConnections = 300, serverBin?: string, readonly tls = false, readonly net?: NetPlacement) {
+    constructor(
+        readonly name: string,
+        readonly maxConnections = 300,
+        serverBin?: string,
+        readonly tls = false,
+        readonly net?: NetPlacement,
+    ) {
         this.bin = serverBin ?? pgBin();
         // initdb/postgres refuse to run as root: use Debian's postgres user then.
         this.owner = IS_ROOT ? userIds("postgres") : undefined;
@@ -69,7 +75,12 @@ export class LocalPostgres {
         this.port = await freePort();
         const asOwner = { uid: this.owner?.uid, gid: this.owner?.gid, env: { PATH: process.env.PATH, LANG: "C.UTF-8" } };
         if (populate) populate(asOwner);
-        else run(path.join(this.bin, "initdb"), ["-D", this.dataDir, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"], asOwner);
+        else
+            run(
+                path.join(this.bin, "initdb"),
+                ["-D", this.dataDir, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"],
+                asOwner,
+            );
         let tlsOpts = "";
         if (this.tls) {
             const crt = path.join(this.dataDir, "server.crt");
@@ -81,7 +92,10 @@ export class LocalPostgres {
             fs.copyFileSync(this.ca.key, key);
             fs.chmodSync(key, 0o600);
             if (this.owner) for (const f of [crt, key]) fs.chownSync(f, this.owner.uid, this.owner.gid);
-            fs.writeFileSync(path.join(this.dataDir, "pg_hba.conf"), `local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n${this.net ? `hostssl all all ${this.net.clientCidr} scram-sha-256\n` : ""}`);
+            fs.writeFileSync(
+                path.join(this.dataDir, "pg_hba.conf"),
+                `local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n${this.net ? `hostssl all all ${this.net.clientCidr} scram-sha-256\n` : ""}`,
+            );
             tlsOpts = " -c ssl=on";
         } else if (this.net) {
             fs.appendFileSync(path.join(this.dataDir, "pg_hba.conf"), `host all all ${this.net.clientCidr} scram-sha-256\n`);
@@ -105,7 +119,12 @@ export class LocalPostgres {
 
     stopSync(): void {
         if (!fs.existsSync(path.join(this.dataDir, "postmaster.pid"))) return;
-        run(path.join(this.bin, "pg_ctl"), ["-D", this.dataDir, "-m", "fast", "-w", "-t", "30", "stop"], { uid: this.owner?.uid, gid: this.owner?.gid, env: { PATH: process.env.PATH }, check: false });
+        run(path.join(this.bin, "pg_ctl"), ["-D", this.dataDir, "-m", "fast", "-w", "-t", "30", "stop"], {
+            uid: this.owner?.uid,
+            gid: this.owner?.gid,
+            env: { PATH: process.env.PATH },
+            check: false,
+        });
     }
 
     log(): string {
@@ -133,23 +152,69 @@ export class LocalPostgres {
 
     /** Runs SQL as the superuser over the Unix socket; returns unaligned rows (`|`-separated). */
     superSql(sql: string, database = "postgres"): string[] {
-        const r = run(path.join(this.clientBin, "psql"), ["--no-psqlrc", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-h", this.socketDir, "-p", String(this.port), "-U", "postgres", "-d", database, "-c", sql], { env: { PATH: process.env.PATH } });
+        const r = run(
+            path.join(this.clientBin, "psql"),
+            [
+                "--no-psqlrc",
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-At",
+                "-h",
+                this.socketDir,
+                "-p",
+                String(this.port),
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                "-c",
+                sql,
+            ],
+            { env: { PATH: process.env.PATH } },
+        );
         return r.stdout.split("\n").filter((l) => l.length > 0);
     }
 
     /** `superSql` without blocking the event loop (for sampling while Node generates load). */
     superSqlAsync(sql: string, database = "postgres", timeoutMs = 30_000): Promise<string[]> {
         return new Promise((resolve, reject) => {
-            execFile(path.join(this.clientBin, "psql"), ["--no-psqlrc", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-h", this.socketDir, "-p", String(this.port), "-U", "postgres", "-d", database, "-c", sql], { env: { PATH: process.env.PATH }, timeout: timeoutMs }, (err, stdout) => {
-                if (err) reject(err);
-                else resolve(stdout.split("\n").filter((l) => l.length > 0));
-            });
+            execFile(
+                path.join(this.clientBin, "psql"),
+                [
+                    "--no-psqlrc",
+                    "-X",
+                    "-q",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "-At",
+                    "-h",
+                    this.socketDir,
+                    "-p",
+                    String(this.port),
+                    "-U",
+                    "postgres",
+                    "-d",
+                    database,
+                    "-c",
+                    sql,
+                ],
+                { env: { PATH: process.env.PATH }, timeout: timeoutMs },
+                (err, stdout) => {
+                    if (err) reject(err);
+                    else resolve(stdout.split("\n").filter((l) => l.length > 0));
+                },
+            );
         });
     }
 
     /** Runs SQL over TCP as `c`; returns status, stdout, stderr (does not throw). */
     sqlAs(c: PgConnection, sql: string, database?: string): { status: number | null; stdout: string; stderr: string } {
-        const r = run(path.join(this.clientBin, "psql"), ["--no-psqlrc", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-c", sql], { env: this.tcpEnv(c, database), check: false });
+        const r = run(path.join(this.clientBin, "psql"), ["--no-psqlrc", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-c", sql], {
+            env: this.tcpEnv(c, database),
+            check: false,
+        });
         return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     }
 
@@ -163,10 +228,34 @@ export class LocalPostgres {
 export function makeCa(dir: string, name: string, ip = "127.0.0.1"): { caCert: string; cert: string; key: string } {
     const env = { PATH: process.env.PATH };
     const p = (f: string) => path.join(dir, `${name}-${f}`);
-    run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${name} test CA`, "-keyout", p("ca.key"), "-out", p("ca.crt")], { env });
+    run(
+        "openssl",
+        ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${name} test CA`, "-keyout", p("ca.key"), "-out", p("ca.crt")],
+        { env },
+    );
     run("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=${ip}`, "-keyout", p("server.key"), "-out", p("server.csr")], { env });
     fs.writeFileSync(p("ext.cnf"), `subjectAltName=IP:127.0.0.1${ip !== "127.0.0.1" ? `,IP:${ip}` : ""}\n`);
-    run("openssl", ["x509", "-req", "-in", p("server.csr"), "-CA", p("ca.crt"), "-CAkey", p("ca.key"), "-CAcreateserial", "-days", "2", "-extfile", p("ext.cnf"), "-out", p("server.crt")], { env });
+    run(
+        "openssl",
+        [
+            "x509",
+            "-req",
+            "-in",
+            p("server.csr"),
+            "-CA",
+            p("ca.crt"),
+            "-CAkey",
+            p("ca.key"),
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            p("ext.cnf"),
+            "-out",
+            p("server.crt"),
+        ],
+        { env },
+    );
     return { caCert: p("ca.crt"), cert: p("server.crt"), key: p("server.key") };
 }
 
@@ -178,7 +267,11 @@ export class LocalRedis {
     port = 0;
     proc?: Tracked;
     ca?: { caCert: string; cert: string; key: string };
-    constructor(readonly password: string, readonly tls = false, readonly net?: Omit<NetPlacement, "clientCidr">) {}
+    constructor(
+        readonly password: string,
+        readonly tls = false,
+        readonly net?: Omit<NetPlacement, "clientCidr">,
+    ) {}
 
     get host(): string {
         return this.net?.addr ?? "127.0.0.1";
@@ -191,13 +284,48 @@ export class LocalRedis {
         let portArgs = ["--port", String(this.port)];
         if (this.tls) {
             this.ca = this.ca ?? makeCa(dir, "redis", this.host);
-            portArgs = ["--port", "0", "--tls-port", String(this.port), "--tls-cert-file", this.ca.cert, "--tls-key-file", this.ca.key, "--tls-ca-cert-file", this.ca.caCert, "--tls-auth-clients", "no"];
+            portArgs = [
+                "--port",
+                "0",
+                "--tls-port",
+                String(this.port),
+                "--tls-cert-file",
+                this.ca.cert,
+                "--tls-key-file",
+                this.ca.key,
+                "--tls-ca-cert-file",
+                this.ca.caCert,
+                "--tls-auth-clients",
+                "no",
+            ];
         }
-        const serverArgs = ["--bind", this.host, ...portArgs, "--requirepass", this.password, "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--protected-mode", "yes"];
+        const serverArgs = [
+            "--bind",
+            this.host,
+            ...portArgs,
+            "--requirepass",
+            this.password,
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            dir,
+            "--daemonize",
+            "no",
+            "--protected-mode",
+            "yes",
+        ];
         // `ip netns exec` enters the namespace and execs the server (same pid: freeze/kill reach it).
         const [cmd, args] = this.net ? ["ip", ["netns", "exec", this.net.netns, "redis-server", ...serverArgs]] : ["redis-server", serverArgs];
         this.proc = startProcess(this.tls ? "redis-tls" : "redis", cmd, args, { env: { PATH: process.env.PATH } });
-        await waitFor("redis PING", async () => this.cli(["PING"]).trim() === "PONG", 20_000, 200, () => (this.proc!.exited ? `redis exited: ${tail(this.proc!.logFile)}` : undefined));
+        await waitFor(
+            "redis PING",
+            async () => this.cli(["PING"]).trim() === "PONG",
+            20_000,
+            200,
+            () => (this.proc!.exited ? `redis exited: ${tail(this.proc!.logFile)}` : undefined),
+        );
     }
 
     cli(args: string[]): string {

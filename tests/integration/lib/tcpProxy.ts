@@ -59,8 +59,17 @@ export class TcpProxy {
     async start(): Promise<void> {
         this.port = await freePort();
         fs.writeFileSync(this.file, String(this.upstreamPort));
-        this.proc = startProcess("tcp-proxy", process.execPath, ["-r", "ts-node/register/transpile-only", __filename, String(this.port), this.file], { env: { PATH: process.env.PATH, TS_NODE_TRANSPILE_ONLY: "true" }, cwd: path.resolve(__dirname, "../../..") });
-        await waitFor("TCP proxy listening", async () => /listening/.test(tail(this.proc!.logFile)), 30_000, 100, () => (this.proc!.exited ? `proxy exited: ${tail(this.proc!.logFile)}` : undefined));
+        this.proc = startProcess("tcp-proxy", process.execPath, ["-r", "ts-node/register/transpile-only", __filename, String(this.port), this.file], {
+            env: { PATH: process.env.PATH, TS_NODE_TRANSPILE_ONLY: "true" },
+            cwd: path.resolve(__dirname, "../../.."),
+        });
+        await waitFor(
+            "TCP proxy listening",
+            async () => /listening/.test(tail(this.proc!.logFile)),
+            30_000,
+            100,
+            () => (this.proc!.exited ? `proxy exited: ${tail(this.proc!.logFile)}` : undefined),
+        );
     }
 
     /** New connections go to `port`; open ones to the old upstream are cut. Returns once the relay applied it. */
