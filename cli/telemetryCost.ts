@@ -94,9 +94,6 @@ function releaseOf(collector: CostInput, created: CostInput[]): Release | undefi
 
 /** Adds the telemetry lines of every collector among `created` (the component's, by its labels). */
 export function telemetryCost(created: CostInput[], table: PriceTable, sink: TelemetrySink): void {
-    const H = table.hoursPerMonth;
-    const days = DAYS_PER_MONTH(H);
-    const A = TELEMETRY_ASSUMPTIONS;
     for (const collector of created.filter((r) => r.type === DEPLOYMENT && labelsOf(r)[COMPONENT] === "otel-collector")) {
         const rel = releaseOf(collector, created);
         if (!rel) {
@@ -115,7 +112,6 @@ export function telemetryCost(created: CostInput[], table: PriceTable, sink: Tel
             continue;
         }
         const P = table[cloud];
-        const T = P.telemetry;
         const src = cloud === "aws" ? P.sources.cloudwatch : cloud === "gcp" ? P.sources.observability : P.sources.monitor;
         const podSrc = cloud === "aws" ? P.sources.fargate : cloud === "gcp" ? P.sources.autopilot : P.sources.containerInstances;
         // The backend resource the component creates for it (holds the retention), else the collector.
@@ -126,78 +122,8 @@ export function telemetryCost(created: CostInput[], table: PriceTable, sink: Tel
                   ? created.find((r) => r.type === "azure-native:applicationinsights:Component" && sameTags(r, collector))
                   : undefined;
 
-        // The collector pods: requests x replicas, at the per-pod list price.
-        const c = collector.props?.spec?.template?.spec?.containers?.[0];
-        const pods = Number(collector.props?.spec?.replicas ?? 1);
-        const cpu = cpuCores(c?.resources?.requests?.cpu);
-        const mem = memoryGib(c?.resources?.requests?.memory);
-        const podNote = `${pods} collector replicas (otel.collectorReplicas) x their requests, priced at ${P.pods.offering} list prices as a proxy for the node capacity they reserve`;
-        if (cpu !== undefined)
-            sink.line(
-                cloud,
-                collector,
-                `OpenTelemetry collector pods: ${c.resources.requests.cpu} vCPU requested x ${pods}`,
-                round4(cpu * pods * H),
-                "vCPU-hours",
-                P.pods.vcpuHour,
-                podSrc,
-                podNote,
-            );
-        if (mem !== undefined)
-            sink.line(
-                cloud,
-                collector,
-                `OpenTelemetry collector pods: ${c.resources.requests.memory} memory requested x ${pods}`,
-                round4(mem * pods * H),
-                "GiB-hours",
-                P.pods.memoryGibHour,
-                podSrc,
-                podNote,
-            );
-
-        const requests = A.requestsPerReplicaDay * rel.replicas * days;
-        const base = `${fmt(A.requestsPerReplicaDay)} requests/day per app replica x ${rel.replicas} replicas (HPA min) x ${fmt(days)} days`;
-        if (signals.includes("traces") && backendOf(rel.pipelines.traces) === cloud) {
-            const ratio = sampledFraction(rel.env.OTEL_TRACES_SAMPLER, rel.env.OTEL_TRACES_SAMPLER_ARG);
-            if (ratio === undefined)
-                sink.notPriced(
-                    collector,
-                    `trace sampler ${rel.env.OTEL_TRACES_SAMPLER}=${rel.env.OTEL_TRACES_SAMPLER_ARG} is not known at plan time; traces not estimated`,
-                );
-            else {
-                const traces = requests * ratio;
-                const spans = traces * A.spansPerTrace;
-                const note = `assumes ${base} = ${fmt(requests)} requests x sampler ${rel.env.OTEL_TRACES_SAMPLER} ${ratio} (otel.samplerRatio) = ${fmt(traces)} traces x ${A.spansPerTrace} spans`;
-                if (T.spansPerMillion !== undefined) {
-                    sink.line(
-                        cloud,
-                        collector,
-                        "Cloud Trace spans ingested",
-                        round4(spans / 1e6),
-                        "million spans",
-                        T.spansPerMillion,
-                        src,
-                        `${note}; free tier (${T.freeSpans}) not subtracted`,
-                    );
-                } else {
-                    const gib = (spans * A.spanKib) / 2 ** 20;
-                    const what =
-                        cloud === "aws"
-                            ? "X-Ray spans (Transaction Search: ingested as CloudWatch Logs, 1 % indexed free)"
-                            : "Application Insights traces ingested (Log Analytics)";
-                    sink.line(
-                        cloud,
-                        cloud === "azure" ? (store ?? collector) : collector,
-                        what,
-                        round4(gib),
-                        "GiB",
-                        T.spansIngestGib!,
-                        src,
-                        `${note} x ${A.spanKib} KiB; free tier (${T.freeSpans}) not subtracted`,
-                    );
-                }
-            }
-        }
+        podLines(cloud, collector, table, sink, podSrc);
+        if (signals.includes("traces") && backendOf(rel.pipelines.traces) === cloud) traceLines(cloud, rel, store, table, sink, src);
         if (signals.includes("logs") && backendOf(rel.pipelines.logs) === cloud) logLines(cloud, rel, store, table, sink, src);
         if (signals.includes("metrics") && backendOf(rel.pipelines.metrics) === cloud) {
             sink.notPriced(
@@ -206,6 +132,75 @@ export function telemetryCost(created: CostInput[], table: PriceTable, sink: Tel
             );
         }
     }
+}
+
+/** The collector pods' lines: their requests x replicas, at the per-pod list price. */
+function podLines(cloud: Cloud, collector: CostInput, table: PriceTable, sink: TelemetrySink, podSrc: string): void {
+    const H = table.hoursPerMonth;
+    const P = table[cloud];
+    const c = collector.props?.spec?.template?.spec?.containers?.[0];
+    const pods = Number(collector.props?.spec?.replicas ?? 1);
+    const cpu = cpuCores(c?.resources?.requests?.cpu);
+    const mem = memoryGib(c?.resources?.requests?.memory);
+    const podNote = `${pods} collector replicas (otel.collectorReplicas) x their requests, priced at ${P.pods.offering} list prices as a proxy for the node capacity they reserve`;
+    const parts = [
+        { quantity: cpu, what: `${c?.resources?.requests?.cpu} vCPU`, unit: "vCPU-hours", price: P.pods.vcpuHour },
+        { quantity: mem, what: `${c?.resources?.requests?.memory} memory`, unit: "GiB-hours", price: P.pods.memoryGibHour },
+    ];
+    for (const x of parts) {
+        if (x.quantity === undefined) continue;
+        const item = `OpenTelemetry collector pods: ${x.what} requested x ${pods}`;
+        sink.line(cloud, collector, item, round4(x.quantity * pods * H), x.unit, x.price, podSrc, podNote);
+    }
+}
+
+/** The sampled spans' line (per million spans, or per GiB ingested), or why traces are not priced. */
+function traceLines(cloud: Cloud, rel: Release, store: CostInput | undefined, table: PriceTable, sink: TelemetrySink, src: string): void {
+    const A = TELEMETRY_ASSUMPTIONS;
+    const T = table[cloud].telemetry;
+    const days = DAYS_PER_MONTH(table.hoursPerMonth);
+    const collector = rel.collector;
+    const requests = A.requestsPerReplicaDay * rel.replicas * days;
+    const base = `${fmt(A.requestsPerReplicaDay)} requests/day per app replica x ${rel.replicas} replicas (HPA min) x ${fmt(days)} days`;
+    const ratio = sampledFraction(rel.env.OTEL_TRACES_SAMPLER, rel.env.OTEL_TRACES_SAMPLER_ARG);
+    if (ratio === undefined) {
+        sink.notPriced(
+            collector,
+            `trace sampler ${rel.env.OTEL_TRACES_SAMPLER}=${rel.env.OTEL_TRACES_SAMPLER_ARG} is not known at plan time; traces not estimated`,
+        );
+        return;
+    }
+    const traces = requests * ratio;
+    const spans = traces * A.spansPerTrace;
+    const note = `assumes ${base} = ${fmt(requests)} requests x sampler ${rel.env.OTEL_TRACES_SAMPLER} ${ratio} (otel.samplerRatio) = ${fmt(traces)} traces x ${A.spansPerTrace} spans`;
+    if (T.spansPerMillion !== undefined) {
+        sink.line(
+            cloud,
+            collector,
+            "Cloud Trace spans ingested",
+            round4(spans / 1e6),
+            "million spans",
+            T.spansPerMillion,
+            src,
+            `${note}; free tier (${T.freeSpans}) not subtracted`,
+        );
+        return;
+    }
+    const gib = (spans * A.spanKib) / 2 ** 20;
+    const what =
+        cloud === "aws"
+            ? "X-Ray spans (Transaction Search: ingested as CloudWatch Logs, 1 % indexed free)"
+            : "Application Insights traces ingested (Log Analytics)";
+    sink.line(
+        cloud,
+        cloud === "azure" ? (store ?? collector) : collector,
+        what,
+        round4(gib),
+        "GiB",
+        T.spansIngestGib!,
+        src,
+        `${note} x ${A.spanKib} KiB; free tier (${T.freeSpans}) not subtracted`,
+    );
 }
 
 function logLines(cloud: Cloud, rel: Release, store: CostInput | undefined, table: PriceTable, sink: TelemetrySink, src: string): void {

@@ -43,23 +43,7 @@ export function cnpgClusterSpec(spec: ResolvedSpec, o: { cluster: string; appSec
         enableSuperuserAccess: false,
         primaryUpdateStrategy: "unsupervised",
         primaryUpdateMethod: "switchover",
-        postgresql: {
-            parameters: {
-                max_connections: String(db.maxConnections),
-                password_encryption: "scram-sha-256",
-            },
-            // database.synchronousReplicas: a commit is acknowledged once that many standbys have it,
-            // so a promoted standby holds every acknowledged chat (failover.itest.ts B1 vs B2).
-            ...(db.synchronousReplicas > 0
-                ? {
-                      synchronous: {
-                          method: "any",
-                          number: db.synchronousReplicas,
-                          dataDurability: db.instances >= db.synchronousReplicas + 2 ? "required" : "preferred",
-                      },
-                  }
-                : {}),
-        },
+        postgresql: cnpgPostgresql(db),
         bootstrap: {
             initdb: {
                 database: db.name,
@@ -70,20 +54,7 @@ export function cnpgClusterSpec(spec: ResolvedSpec, o: { cluster: string; appSec
             },
         },
         // Keeps the app role's password in sync with the Secret after initdb (rotation).
-        managed: {
-            roles: [
-                {
-                    name: APP_DB_USER,
-                    ensure: "present",
-                    login: true,
-                    superuser: false,
-                    createdb: false,
-                    createrole: false,
-                    inherit: true,
-                    passwordSecret: { name: o.appSecretName },
-                },
-            ],
-        },
+        managed: { roles: [cnpgAppRole(o.appSecretName)] },
         storage: { size: `${db.storageGb}Gi`, ...(spec.kubernetes.storageClassName ? { storageClass: spec.kubernetes.storageClassName } : {}) },
         affinity: {
             enablePodAntiAffinity: true,
@@ -101,24 +72,66 @@ export function cnpgClusterSpec(spec: ResolvedSpec, o: { cluster: string; appSec
             requests: { cpu: knobs.cpuRequest ?? "250m", memory: knobs.memoryRequest ?? "512Mi" },
             limits: { memory: knobs.memoryLimit ?? "2Gi", ...(knobs.cpuLimit ? { cpu: knobs.cpuLimit } : {}) },
         },
-        ...(db.backup
+        ...cnpgBackup(db),
+    };
+}
+
+type DatabaseSpec = ResolvedSpec["database"];
+
+/** The `postgresql` section: connection limit, SCRAM passwords and, with synchronous replicas, how durable a commit is. */
+function cnpgPostgresql(db: DatabaseSpec) {
+    return {
+        parameters: {
+            max_connections: String(db.maxConnections),
+            password_encryption: "scram-sha-256",
+        },
+        // database.synchronousReplicas: a commit is acknowledged once that many standbys have it,
+        // so a promoted standby holds every acknowledged chat (failover.itest.ts B1 vs B2).
+        ...(db.synchronousReplicas > 0
             ? {
-                  backup: {
-                      retentionPolicy: db.backup.retentionPolicy ?? `${db.backupRetentionDays}d`,
-                      barmanObjectStore: {
-                          destinationPath: db.backup.destinationPath,
-                          ...(db.backup.endpointUrl ? { endpointURL: db.backup.endpointUrl } : {}),
-                          s3Credentials: {
-                              accessKeyId: { name: db.backup.credentialsSecretName, key: "ACCESS_KEY_ID" },
-                              secretAccessKey: { name: db.backup.credentialsSecretName, key: "ACCESS_SECRET_KEY" },
-                          },
-                          wal: { compression: "gzip" },
-                          data: { compression: "gzip" },
-                      },
+                  synchronous: {
+                      method: "any",
+                      number: db.synchronousReplicas,
+                      dataDurability: db.instances >= db.synchronousReplicas + 2 ? "required" : "preferred",
                   },
               }
             : {}),
     };
+}
+
+/** The app role the operator manages: login only, its password kept in sync with the Secret after initdb (rotation). */
+function cnpgAppRole(appSecretName: string) {
+    return {
+        name: APP_DB_USER,
+        ensure: "present",
+        login: true,
+        superuser: false,
+        createdb: false,
+        createrole: false,
+        inherit: true,
+        passwordSecret: { name: appSecretName },
+    };
+}
+
+/** The `backup` section (Barman to the object store) when `database.backup` is set, else nothing. */
+function cnpgBackup(db: DatabaseSpec) {
+    return db.backup
+        ? {
+              backup: {
+                  retentionPolicy: db.backup.retentionPolicy ?? `${db.backupRetentionDays}d`,
+                  barmanObjectStore: {
+                      destinationPath: db.backup.destinationPath,
+                      ...(db.backup.endpointUrl ? { endpointURL: db.backup.endpointUrl } : {}),
+                      s3Credentials: {
+                          accessKeyId: { name: db.backup.credentialsSecretName, key: "ACCESS_KEY_ID" },
+                          secretAccessKey: { name: db.backup.credentialsSecretName, key: "ACCESS_SECRET_KEY" },
+                      },
+                      wal: { compression: "gzip" },
+                      data: { compression: "gzip" },
+                  },
+              },
+          }
+        : {};
 }
 
 /**

@@ -172,58 +172,73 @@ export function inClusterRedis(name: string, c: Common & { secretName: pulumi.In
  * SeaweedFS single server with its S3 gateway. Credentials from `secretName`
  * (`s3.json`, an identities file); a Job creates the bucket once the server answers.
  */
-export function inClusterObjectStore(
-    name: string,
-    c: Common & { secretName: pulumi.Input<string>; bucket: pulumi.Input<string>; storageGb: number },
-    opts: pulumi.CustomResourceOptions,
-) {
+export function inClusterObjectStore(name: string, c: ObjectStoreConfig, opts: pulumi.CustomResourceOptions) {
     const svc = statefulService(
         name,
         "objects",
         c,
         OBJECT_STORE_PORTS.filter((p) => p.service).map(({ name, port }) => ({ name, port })),
-        () => ({
-            automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurity(1000),
-            containers: [
-                {
-                    name: "seaweedfs",
-                    image: c.image,
-                    command: ["weed"],
-                    args: [
-                        "server",
-                        "-dir=/data",
-                        "-ip.bind=0.0.0.0",
-                        "-master.volumeSizeLimitMB=1024",
-                        "-volume.max=0",
-                        "-s3",
-                        "-s3.port=8333",
-                        "-s3.config=/etc/seaweedfs/s3.json",
-                    ],
-                    ports: OBJECT_STORE_PORTS.map(({ name, port }) => ({ name, containerPort: port })),
-                    readinessProbe: { tcpSocket: { port: 8333 }, periodSeconds: 10 },
-                    livenessProbe: { tcpSocket: { port: 9333 }, periodSeconds: 20 },
-                    volumeMounts: [
-                        { name: "data", mountPath: "/data" },
-                        { name: "s3-config", mountPath: "/etc/seaweedfs", readOnly: true },
-                        { name: "tmp", mountPath: "/tmp" },
-                    ],
-                    securityContext: restrictedContainerSecurity(),
-                    resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
-                },
-            ],
-            volumes: [
-                { name: "s3-config", secret: { secretName: c.secretName, items: [{ key: "s3.json", path: "s3.json" }] } },
-                { name: "tmp", emptyDir: {} },
-            ],
-        }),
+        () => seaweedfsPodSpec(c),
         "seaweedfs",
         c.storageGb,
         opts,
     );
+    const bucketJob = objectStoreBucketJob(name, c, svc, opts);
+    return { ...svc, bucketJob, endpoint: pulumi.interpolate`http://${svc.host}:8333` };
+}
+
+/** Settings of the in-cluster object store. */
+type ObjectStoreConfig = Common & { secretName: pulumi.Input<string>; bucket: pulumi.Input<string>; storageGb: number };
+
+/** The SeaweedFS pod: one `weed server` with the S3 gateway, its identities file mounted from the Secret. */
+function seaweedfsPodSpec(c: ObjectStoreConfig): k8s.types.input.core.v1.PodSpec {
+    return {
+        automountServiceAccountToken: false,
+        securityContext: restrictedPodSecurity(1000),
+        containers: [
+            {
+                name: "seaweedfs",
+                image: c.image,
+                command: ["weed"],
+                args: [
+                    "server",
+                    "-dir=/data",
+                    "-ip.bind=0.0.0.0",
+                    "-master.volumeSizeLimitMB=1024",
+                    "-volume.max=0",
+                    "-s3",
+                    "-s3.port=8333",
+                    "-s3.config=/etc/seaweedfs/s3.json",
+                ],
+                ports: OBJECT_STORE_PORTS.map(({ name, port }) => ({ name, containerPort: port })),
+                readinessProbe: { tcpSocket: { port: 8333 }, periodSeconds: 10 },
+                livenessProbe: { tcpSocket: { port: 9333 }, periodSeconds: 20 },
+                volumeMounts: [
+                    { name: "data", mountPath: "/data" },
+                    { name: "s3-config", mountPath: "/etc/seaweedfs", readOnly: true },
+                    { name: "tmp", mountPath: "/tmp" },
+                ],
+                securityContext: restrictedContainerSecurity(),
+                resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
+            },
+        ],
+        volumes: [
+            { name: "s3-config", secret: { secretName: c.secretName, items: [{ key: "s3.json", path: "s3.json" }] } },
+            { name: "tmp", emptyDir: {} },
+        ],
+    };
+}
+
+/** The Job that creates the bucket once the SeaweedFS master answers (retried until it does). */
+function objectStoreBucketJob(
+    name: string,
+    c: ObjectStoreConfig,
+    svc: { statefulSet: k8s.apps.v1.StatefulSet; host: pulumi.Output<string> },
+    opts: pulumi.CustomResourceOptions,
+): k8s.batch.v1.Job {
     const labels = { ...c.labels, "app.kubernetes.io/component": "objects-init" };
     const jobSelector = { "app.kubernetes.io/instance": c.labels["app.kubernetes.io/instance"], "app.kubernetes.io/component": "objects-init" };
-    const bucketJob = new k8s.batch.v1.Job(
+    return new k8s.batch.v1.Job(
         `${name}-objects-bucket`,
         {
             metadata: { name: `${name}-objects-bucket`, namespace: c.namespace, labels },
@@ -264,5 +279,4 @@ export function inClusterObjectStore(
         },
         { ...opts, dependsOn: [svc.statefulSet], deleteBeforeReplace: true, replaceOnChanges: ["spec"] },
     );
-    return { ...svc, bucketJob, endpoint: pulumi.interpolate`http://${svc.host}:8333` };
 }

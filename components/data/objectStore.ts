@@ -49,13 +49,11 @@ function sharedVolumeStore(w: WiringContext): ObjectStoreWiring {
 
 /** The SeaweedFS identities file granting the generated key pair the bucket. */
 function seaweedIdentities(accessKey: pulumi.Output<string>, secretKey: pulumi.Output<string>): pulumi.Output<string> {
-    return pulumi
-        .all([accessKey, secretKey])
-        .apply(([ak, sk]) =>
-            JSON.stringify({
-                identities: [{ name: "openwebui", credentials: [{ accessKey: ak, secretKey: sk }], actions: ["Read", "Write", "List", "Tagging", "Admin"] }],
-            }),
-        );
+    return pulumi.all([accessKey, secretKey]).apply(([ak, sk]) =>
+        JSON.stringify({
+            identities: [{ name: "openwebui", credentials: [{ accessKey: ak, secretKey: sk }], actions: ["Read", "Write", "List", "Tagging", "Admin"] }],
+        }),
+    );
 }
 
 /** One in-cluster SeaweedFS with a generated key pair in `<name>-objects` (evaluation; not highly available). */

@@ -72,6 +72,24 @@ function checkName(field: string, v: unknown, re: RegExp, what: string, out: str
 export function podKnobProblems(field: string, k: (WorkloadPod & { image?: string }) | undefined, own: { volumes: string[]; containers: string[] }): string[] {
     const out: string[] = [];
     if (!k) return out;
+    metadataMapProblems(field, k, out);
+    schedulingProblems(field, k, out);
+    checkName(`${field}.priorityClassName`, k.priorityClassName, DNS_SUBDOMAIN, "PriorityClass name (DNS subdomain)", out);
+    checkName(`${field}.runtimeClassName`, k.runtimeClassName, DNS_SUBDOMAIN, "RuntimeClass name (DNS subdomain)", out);
+    // Never echoed: a refused "name" is often the pasted credential itself (secretHygiene.ts).
+    (k.imagePullSecrets ?? []).forEach((s, i) => out.push(...[secretNameProblem(`${field}.imagePullSecrets[${i}]`, s)].filter((x): x is string => !!x)));
+    volumeProblems(field, k, own.volumes, out);
+    containerProblems(field, k, own.containers, out);
+    resourceProblems(field, k, out);
+    out.push(...hostAliasProblems(field, k.hostAliases));
+    if (k.image !== undefined && (typeof k.image !== "string" || k.image.trim() === "" || /\s|:\/\//.test(k.image))) {
+        out.push(problem(`${field}.image`, k.image, "give a full image reference without scheme, e.g. registry.example.com/postgres:17.6-alpine"));
+    }
+    return out;
+}
+
+/** Decides whether the label, annotation and nodeSelector keys (and label values) are valid Kubernetes ones. */
+function metadataMapProblems(field: string, k: WorkloadPod, out: string[]): void {
     for (const [key, map] of [
         ["labels", k.labels],
         ["annotations", k.annotations],
@@ -90,6 +108,10 @@ export function podKnobProblems(field: string, k: (WorkloadPod & { image?: strin
                 out.push(problem(`${field}.${key}.${n}`, v, "use a valid label value (at most 63 alphanumerics, '-', '_', '.')"));
         }
     }
+}
+
+/** Decides whether the tolerations and topology spread constraints are ones the scheduler accepts. */
+function schedulingProblems(field: string, k: WorkloadPod, out: string[]): void {
     (k.tolerations ?? []).forEach((t, i) => {
         const f = `${field}.tolerations[${i}]`;
         if (isKnown(t.operator) && !["Exists", "Equal"].includes(t.operator as string)) out.push(problem(`${f}.operator`, t.operator, "use Exists or Equal"));
@@ -108,17 +130,17 @@ export function podKnobProblems(field: string, k: (WorkloadPod & { image?: strin
         if (isKnown(c.whenUnsatisfiable) && !["DoNotSchedule", "ScheduleAnyway"].includes(c.whenUnsatisfiable))
             out.push(problem(`${f}.whenUnsatisfiable`, c.whenUnsatisfiable, "use DoNotSchedule or ScheduleAnyway"));
     });
-    checkName(`${field}.priorityClassName`, k.priorityClassName, DNS_SUBDOMAIN, "PriorityClass name (DNS subdomain)", out);
-    checkName(`${field}.runtimeClassName`, k.runtimeClassName, DNS_SUBDOMAIN, "RuntimeClass name (DNS subdomain)", out);
-    // Never echoed: a refused "name" is often the pasted credential itself (secretHygiene.ts).
-    (k.imagePullSecrets ?? []).forEach((s, i) => out.push(...[secretNameProblem(`${field}.imagePullSecrets[${i}]`, s)].filter((x): x is string => !!x)));
+}
+
+/** Decides whether the extra volumes have unique names of their own and every extra mount names one of them. */
+function volumeProblems(field: string, k: WorkloadPod, ownVolumes: string[], out: string[]): void {
     const volumes = new Set<string>();
     (k.extraVolumes ?? []).forEach((v, i) => {
         const f = `${field}.extraVolumes[${i}].name`;
         if (!isKnown(v.name)) return;
         if (typeof v.name !== "string" || !DNS_LABEL.test(v.name) || v.name.length > 63)
             out.push(problem(f, v.name, "use a DNS-1123 label (lowercase letters, digits, '-')"));
-        else if (own.volumes.includes(v.name)) out.push(problem(f, v.name, `the component names its own volumes ${own.volumes.join(", ")}: pick another name`));
+        else if (ownVolumes.includes(v.name)) out.push(problem(f, v.name, `the component names its own volumes ${ownVolumes.join(", ")}: pick another name`));
         else if (volumes.has(v.name)) out.push(problem(f, v.name, "names another extra volume too: volume names must be unique"));
         volumes.add(v.name);
     });
@@ -129,6 +151,10 @@ export function podKnobProblems(field: string, k: (WorkloadPod & { image?: strin
         if (isKnown(m.mountPath) && (typeof m.mountPath !== "string" || !m.mountPath.startsWith("/")))
             out.push(problem(`${f}.mountPath`, m.mountPath, "use an absolute path"));
     });
+}
+
+/** Decides whether the init containers and sidecars are Container objects with unique names of their own and an image. */
+function containerProblems(field: string, k: WorkloadPod, ownContainers: string[], out: string[]): void {
     const containers = new Set<string>();
     for (const key of ["initContainers", "sidecars"] as const) {
         (k[key] ?? []).forEach((c, i) => {
@@ -137,8 +163,8 @@ export function podKnobProblems(field: string, k: (WorkloadPod & { image?: strin
                 return void out.push(problem(f, c, "give a Kubernetes Container object (name, image, ...)"));
             if (typeof c.name !== "string" || !DNS_LABEL.test(c.name))
                 out.push(problem(`${f}.name`, c.name, "use a DNS-1123 label (lowercase letters, digits, '-')"));
-            else if (own.containers.includes(c.name))
-                out.push(problem(`${f}.name`, c.name, `the component names its own containers ${own.containers.join(", ")}: pick another name`));
+            else if (ownContainers.includes(c.name))
+                out.push(problem(`${f}.name`, c.name, `the component names its own containers ${ownContainers.join(", ")}: pick another name`));
             else if (containers.has(c.name)) out.push(problem(`${f}.name`, c.name, "names another extra container too: container names must be unique"));
             else containers.add(c.name);
             if (isKnown(c.image) && (typeof c.image !== "string" || c.image.trim() === "" || /\s/.test(c.image)))
@@ -146,6 +172,10 @@ export function podKnobProblems(field: string, k: (WorkloadPod & { image?: strin
             if (c.image === undefined) out.push(problem(`${f}.image`, undefined, "every container needs an image"));
         });
     }
+}
+
+/** Decides whether the CPU/memory quantities and extended resources are valid Kubernetes quantities and names. */
+function resourceProblems(field: string, k: WorkloadPod, out: string[]): void {
     for (const key of ["cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit"] as const) {
         const v = k[key];
         if (v !== undefined && (typeof v !== "string" || !QUANTITY.test(v)))
@@ -158,11 +188,6 @@ export function podKnobProblems(field: string, k: (WorkloadPod & { image?: strin
             out.push(problem(f, n, "use an extended resource name such as nvidia.com/gpu (domain/name), hugepages-2Mi or ephemeral-storage"));
         else if (typeof v !== "string" || !QUANTITY.test(v)) out.push(problem(f, v, "use a Kubernetes quantity such as 1"));
     }
-    out.push(...hostAliasProblems(field, k.hostAliases));
-    if (k.image !== undefined && (typeof k.image !== "string" || k.image.trim() === "" || /\s|:\/\//.test(k.image))) {
-        out.push(problem(`${field}.image`, k.image, "give a full image reference without scheme, e.g. registry.example.com/postgres:17.6-alpine"));
-    }
-    return out;
 }
 
 function hostAliasProblems(field: string, list: WorkloadPod["hostAliases"]): string[] {

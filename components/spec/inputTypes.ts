@@ -92,32 +92,7 @@ function check(v: unknown, p: SchemaProperty, field: string, owner: string, out:
         return;
     }
     if (p.$ref === "pulumi.json#/Any") return;
-    if (p.$ref?.startsWith("#/types/")) {
-        const values = enumOf(p.$ref);
-        if (values) {
-            if (typeof v !== "string") out.hard.push(bad(`use one of ${values.join(", ")} (a string)`));
-            else if (!values.includes(v)) out.soft.set(field, bad(`use one of ${values.join(", ")}`));
-            return;
-        }
-        const name = p.$ref.slice("#/types/".length);
-        const t = loadSchema().types[name];
-        if (typeof v !== "object" || Array.isArray(v)) {
-            out.hard.push(
-                bad(
-                    `give an object${t?.properties ? ` with keys such as ${Object.keys(t.properties).slice(0, 4).join(", ")}` : ""}${Array.isArray(v) ? ", not a list" : ""}`,
-                ),
-            );
-            return;
-        }
-        for (const k of t?.required ?? []) {
-            const x = (v as Record<string, unknown>)[k];
-            if (x === undefined || x === null)
-                out.soft.set(`${field}.${k}`, `${field}.${k}: got nothing; it is required here (${decides(t.properties![k])}): set it`);
-        }
-        for (const [k, sub] of Object.entries(t?.properties ?? {}))
-            check((v as Record<string, unknown>)[k], sub, `${field}.${k}`, `${name}.${k}`, out, secret || secretKey(k));
-        return;
-    }
+    if (p.$ref?.startsWith("#/types/")) return checkTypeRef(v, p.$ref, field, out, secret);
     switch (p.type) {
         case "string":
             // `pulumi config set --path extraEnv.X false` stores a boolean (and 3 a number): an env
@@ -141,28 +116,66 @@ function check(v: unknown, p: SchemaProperty, field: string, owner: string, out:
             checkNumber(v, field, p.type === "number" && FRACTIONAL.has(owner), out, secret);
             return;
         case "array":
-            if (!Array.isArray(v)) {
-                out.hard.push(bad(`give a list${typeof v === "string" ? ` (e.g. ["${v}"])` : ""}; pulumi.Config.getObject reads one`));
-                return;
-            }
-            v.forEach((x, i) =>
-                x === null || x === undefined
-                    ? out.hard.push(`${field}[${i}]: got an empty item; remove it (a list takes no null)`)
-                    : p.items && check(x, { description: p.description, ...p.items }, `${field}[${i}]`, owner, out, secret),
-            );
-            return;
+            return checkList(v, p, field, owner, out, secret);
         case "object":
-            if (typeof v !== "object" || Array.isArray(v)) {
-                out.hard.push(bad(`give a map of names to values${Array.isArray(v) ? ", not a list" : ""}; pulumi.Config.getObject reads one`));
-                return;
-            }
-            if (p.additionalProperties) {
-                for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-                    if (x === null) out.hard.push(`${field}.${k}: got null; give a value or remove the key`);
-                    else check(x, { description: p.description, ...p.additionalProperties }, `${field}.${k}`, owner, out, secret || secretKey(k));
-                }
-            }
-            return;
+            return checkMap(v, p, field, owner, out, secret);
+    }
+}
+
+/** Checks a value of a schema type (`#/types/...`): an enum's values, or an object's required keys and each property. */
+function checkTypeRef(v: unknown, ref: string, field: string, out: TypeProblems, secret: boolean): void {
+    const bad = (fix: string) => refused(field, v, fix, secret);
+    const values = enumOf(ref);
+    if (values) {
+        if (typeof v !== "string") out.hard.push(bad(`use one of ${values.join(", ")} (a string)`));
+        else if (!values.includes(v)) out.soft.set(field, bad(`use one of ${values.join(", ")}`));
+        return;
+    }
+    const name = ref.slice("#/types/".length);
+    const t = loadSchema().types[name];
+    if (typeof v !== "object" || Array.isArray(v)) {
+        out.hard.push(
+            bad(
+                `give an object${t?.properties ? ` with keys such as ${Object.keys(t.properties).slice(0, 4).join(", ")}` : ""}${Array.isArray(v) ? ", not a list" : ""}`,
+            ),
+        );
+        return;
+    }
+    for (const k of t?.required ?? []) {
+        const x = (v as Record<string, unknown>)[k];
+        if (x === undefined || x === null)
+            out.soft.set(`${field}.${k}`, `${field}.${k}: got nothing; it is required here (${decides(t.properties![k])}): set it`);
+    }
+    for (const [k, sub] of Object.entries(t?.properties ?? {}))
+        check((v as Record<string, unknown>)[k], sub, `${field}.${k}`, `${name}.${k}`, out, secret || secretKey(k));
+}
+
+/** Checks a list value: a list, no empty items, each item of the item type. */
+function checkList(v: unknown, p: SchemaProperty, field: string, owner: string, out: TypeProblems, secret: boolean): void {
+    const bad = (fix: string) => refused(field, v, fix, secret);
+    if (!Array.isArray(v)) {
+        out.hard.push(bad(`give a list${typeof v === "string" ? ` (e.g. ["${v}"])` : ""}; pulumi.Config.getObject reads one`));
+        return;
+    }
+    v.forEach((x, i) =>
+        x === null || x === undefined
+            ? out.hard.push(`${field}[${i}]: got an empty item; remove it (a list takes no null)`)
+            : p.items && check(x, { description: p.description, ...p.items }, `${field}[${i}]`, owner, out, secret),
+    );
+}
+
+/** Checks a map value: an object, no null values, each value of the value type. */
+function checkMap(v: unknown, p: SchemaProperty, field: string, owner: string, out: TypeProblems, secret: boolean): void {
+    const bad = (fix: string) => refused(field, v, fix, secret);
+    if (typeof v !== "object" || Array.isArray(v)) {
+        out.hard.push(bad(`give a map of names to values${Array.isArray(v) ? ", not a list" : ""}; pulumi.Config.getObject reads one`));
+        return;
+    }
+    if (p.additionalProperties) {
+        for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+            if (x === null) out.hard.push(`${field}.${k}: got null; give a value or remove the key`);
+            else check(x, { description: p.description, ...p.additionalProperties }, `${field}.${k}`, owner, out, secret || secretKey(k));
+        }
     }
 }
 

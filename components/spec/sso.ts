@@ -58,6 +58,23 @@ export function signInSettings(a: { oidc?: Oidc; sso?: Sso }): { enableSignup: b
 export function ssoProblems(a: OpenWebUiClusterArgs): string[] {
     const out: string[] = [];
     const ps = clients(a);
+    clientProblems(ps, out);
+    microsoftProblems(a.sso?.microsoft, out);
+    // Settings given in both places must agree.
+    for (const k of ["enableSignup", "mergeAccountsByEmail", "disablePasswordLogin"] as const) {
+        if (a.sso?.[k] !== undefined && a.oidc?.[k] !== undefined && a.sso[k] !== a.oidc[k]) {
+            out.push(problem(`sso.${k}`, a.sso[k], `oidc.${k} says ${a.oidc[k]}: the setting applies to every provider, set it once (sso.${k})`));
+        }
+    }
+    const th = a.sso?.trustedHeader;
+    if (th) trustedHeaderProblems(th, ps, out);
+    if (!ps.length) providerlessProblems(a, out);
+    claimListProblems(a.sso, out);
+    return out;
+}
+
+/** Decides whether each enabled provider has exactly one client secret and a client id. */
+function clientProblems(ps: [Provider, SsoClient | Oidc][], out: string[]): void {
     for (const [p, c] of ps) {
         const f = field(p);
         const hasValue = c.clientSecret !== undefined,
@@ -73,7 +90,10 @@ export function ssoProblems(a: OpenWebUiClusterArgs): string[] {
         if (c.clientId === undefined || (isKnown(c.clientId) && String(c.clientId).trim() === ""))
             out.push(problem(`${f}.clientId`, c.clientId, "give the OAuth client id registered at the provider"));
     }
-    const ms = a.sso?.microsoft;
+}
+
+/** Decides whether the Microsoft preset has a tenant and an https login URL. */
+function microsoftProblems(ms: Sso["microsoft"], out: string[]): void {
     if (ms && (ms.tenantId === undefined || (isKnown(ms.tenantId) && String(ms.tenantId).trim() === ""))) {
         out.push(
             problem(
@@ -88,72 +108,68 @@ export function ssoProblems(a: OpenWebUiClusterArgs): string[] {
             schemes: ["https"],
             fix: "use https://login.microsoftonline.com or your sovereign cloud's login URL",
         });
-    // Settings given in both places must agree.
-    for (const k of ["enableSignup", "mergeAccountsByEmail", "disablePasswordLogin"] as const) {
-        if (a.sso?.[k] !== undefined && a.oidc?.[k] !== undefined && a.sso[k] !== a.oidc[k]) {
-            out.push(problem(`sso.${k}`, a.sso[k], `oidc.${k} says ${a.oidc[k]}: the setting applies to every provider, set it once (sso.${k})`));
-        }
+}
+
+/** Decides whether trusted-header sign-in is safe and usable: no OAuth providers beside it, a stripping proxy, valid header names. */
+function trustedHeaderProblems(th: NonNullable<Sso["trustedHeader"]>, ps: [Provider, SsoClient | Oidc][], out: string[]): void {
+    if (ps.length)
+        out.push(
+            problem(
+                "sso.trustedHeader",
+                `with ${ps.map(([p]) => field(p)).join(", ")}`,
+                "Open WebUI signs every request in by header first, so the OAuth providers would never be used: use one or the other",
+            ),
+        );
+    if (th.proxyStripsClientHeaders !== true) {
+        out.push(
+            problem(
+                "sso.trustedHeader.proxyStripsClientHeaders",
+                th.proxyStripsClientHeaders,
+                "set true only when every request passes an authenticating proxy that sets these headers and drops client-sent ones; anyone reaching the pods otherwise signs in as anyone by sending the header",
+            ),
+        );
     }
-    const th = a.sso?.trustedHeader;
-    if (th) {
-        if (ps.length)
-            out.push(
-                problem(
-                    "sso.trustedHeader",
-                    `with ${ps.map(([p]) => field(p)).join(", ")}`,
-                    "Open WebUI signs every request in by header first, so the OAuth providers would never be used: use one or the other",
-                ),
-            );
-        if (th.proxyStripsClientHeaders !== true) {
-            out.push(
-                problem(
-                    "sso.trustedHeader.proxyStripsClientHeaders",
-                    th.proxyStripsClientHeaders,
-                    "set true only when every request passes an authenticating proxy that sets these headers and drops client-sent ones; anyone reaching the pods otherwise signs in as anyone by sending the header",
-                ),
-            );
-        }
-        for (const k of ["emailHeader", "nameHeader", "groupsHeader", "roleHeader"] as const) {
-            const v = th[k];
-            if ((k === "emailHeader" || v !== undefined) && (typeof v !== "string" || !HEADER.test(v)))
-                out.push(problem(`sso.trustedHeader.${k}`, v, "give an HTTP header name such as X-Forwarded-Email"));
-        }
+    for (const k of ["emailHeader", "nameHeader", "groupsHeader", "roleHeader"] as const) {
+        const v = th[k];
+        if ((k === "emailHeader" || v !== undefined) && (typeof v !== "string" || !HEADER.test(v)))
+            out.push(problem(`sso.trustedHeader.${k}`, v, "give an HTTP header name such as X-Forwarded-Email"));
     }
-    if (!ps.length) {
-        if (a.sso?.roles)
-            out.push(
-                problem(
-                    "sso.roles",
-                    a.sso.roles,
-                    "roles come from OAuth tokens: enable a provider (oidc, sso.microsoft, ...) or use sso.trustedHeader.roleHeader",
-                ),
-            );
-        if (a.sso?.groups)
-            out.push(
-                problem(
-                    "sso.groups",
-                    a.sso.groups,
-                    "groups come from OAuth tokens: enable a provider (oidc, sso.microsoft, ...) or use sso.trustedHeader.groupsHeader",
-                ),
-            );
-        if (a.sso?.allowedDomains) out.push(problem("sso.allowedDomains", a.sso.allowedDomains, "applies to OAuth sign-in only: enable a provider"));
-        if (signInSettings(a).disablePasswordLogin && !th)
-            out.push(problem("sso.disablePasswordLogin", true, "with no provider and no trusted headers nobody could sign in: enable a provider first"));
-    }
+}
+
+/** Decides which OAuth-only settings are refused when no OAuth provider is enabled. */
+function providerlessProblems(a: OpenWebUiClusterArgs, out: string[]): void {
+    if (a.sso?.roles)
+        out.push(
+            problem("sso.roles", a.sso.roles, "roles come from OAuth tokens: enable a provider (oidc, sso.microsoft, ...) or use sso.trustedHeader.roleHeader"),
+        );
+    if (a.sso?.groups)
+        out.push(
+            problem(
+                "sso.groups",
+                a.sso.groups,
+                "groups come from OAuth tokens: enable a provider (oidc, sso.microsoft, ...) or use sso.trustedHeader.groupsHeader",
+            ),
+        );
+    if (a.sso?.allowedDomains) out.push(problem("sso.allowedDomains", a.sso.allowedDomains, "applies to OAuth sign-in only: enable a provider"));
+    if (signInSettings(a).disablePasswordLogin && !a.sso?.trustedHeader)
+        out.push(problem("sso.disablePasswordLogin", true, "with no provider and no trusted headers nobody could sign in: enable a provider first"));
+}
+
+/** Decides whether the role names and email domains survive Open WebUI's comma-separated env lists. */
+function claimListProblems(sso: Sso | undefined, out: string[]): void {
     for (const [k, list] of [
-        ["allowedRoles", a.sso?.roles?.allowedRoles],
-        ["adminRoles", a.sso?.roles?.adminRoles],
+        ["allowedRoles", sso?.roles?.allowedRoles],
+        ["adminRoles", sso?.roles?.adminRoles],
     ] as const) {
         (list ?? []).forEach((r, i) => {
             if (typeof r !== "string" || r.trim() === "" || r.includes(","))
                 out.push(problem(`sso.roles.${k}[${i}]`, r, "give a role name without commas (Open WebUI splits the list on ',')"));
         });
     }
-    (a.sso?.allowedDomains ?? []).forEach((d, i) => {
+    (sso?.allowedDomains ?? []).forEach((d, i) => {
         if (typeof d !== "string" || !/^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+)$/.test(d))
             out.push(problem(`sso.allowedDomains[${i}]`, d, "give an email domain such as example.com"));
     });
-    return out;
 }
 
 /** Client secrets given by value: app-Secret key -> value (the app Secret stores them). */

@@ -82,13 +82,11 @@ function cacheAlarms(ctx: ProviderContext, targets: string[], cache: ManagedCach
     }
     const queries = (metricName: string, stat: string, reduce: string) =>
         cache.alarmMembers!.apply((ids) => {
-            const members = ids
-                .slice(0, MAX_ALARM_METRICS)
-                .map((id, i) => ({
-                    id: `m${i}`,
-                    returnData: false,
-                    metric: { namespace: "AWS/ElastiCache", metricName, dimensions: { CacheClusterId: id }, period: 60, stat },
-                }));
+            const members = ids.slice(0, MAX_ALARM_METRICS).map((id, i) => ({
+                id: `m${i}`,
+                returnData: false,
+                metric: { namespace: "AWS/ElastiCache", metricName, dimensions: { CacheClusterId: id }, period: 60, stat },
+            }));
             return [
                 ...members,
                 { id: "e1", label: `${reduce} ${metricName}`, returnData: true, expression: `${reduce}([${members.map((m) => m.id).join(",")}])` },

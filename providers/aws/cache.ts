@@ -6,9 +6,13 @@ import * as elasticache from "@pulumi/aws/elasticache";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import type { ManagedCache, ProviderContext } from "../../components/platform/port";
 import { cacheEngine, cacheEngineVersion, cacheFamily, cacheNodeType, cacheReplicas, cacheShards } from "./catalog";
-import type { AwsCacheEngine } from "../../components/platform/awsArgs";
+import { AwsCacheEngine } from "../../components/platform/awsArgs";
+import type { Aws } from "../../components/platform/awsArgs";
 import { privateSecurityGroup } from "./database";
 import { awsArgs, kmsKey, regionArg } from "./shared";
+import type { ResolvedSpec } from "../../components/spec/spec";
+import { ServiceMode } from "../../components/args/types";
+import { enumValues, problem } from "../../components/spec/errors";
 
 export const REDIS_PORT = 6379;
 /** The only special characters ElastiCache accepts in an AUTH token. */
@@ -120,4 +124,55 @@ export function cacheFinalSnapshotId(name: string): string {
         .replace(/[^a-z0-9-]/g, "-")
         .replace(/-+/g, "-");
     return (/^[a-z]/.test(base) ? base : `owui-${base}`).slice(0, 200).replace(/-$/, "");
+}
+
+/** Problems of aws.cache against the managed cache (or its presence when the cache is not managed). */
+export function cacheProblems(spec: ResolvedSpec, a: Aws): string[] {
+    const p: string[] = [];
+    const c = a.cache ?? {};
+    if (spec.redis.mode === ServiceMode.Managed) {
+        const engine = cacheEngine(spec);
+        if (!enumValues(AwsCacheEngine).includes(engine)) {
+            p.push(problem("aws.cache.engine", engine, `use one of ${enumValues(AwsCacheEngine).join(", ")}`));
+        } else if (cacheFamily(engine, cacheEngineVersion(spec)) === undefined) {
+            p.push(
+                problem(
+                    "aws.cache.engineVersion",
+                    c.engineVersion,
+                    engine === AwsCacheEngine.Valkey
+                        ? "use a Valkey 7.x or 8.x version (default 8.1)"
+                        : "use a Redis OSS 7.x version (default 7.1); older versions lack the AUTH/TLS behaviour this target relies on",
+                ),
+            );
+        }
+        if (c.nodeType !== undefined && !/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(c.nodeType)) {
+            p.push(problem("aws.cache.nodeType", c.nodeType, "use an ElastiCache node type such as cache.m7g.large"));
+        }
+        const replicas = cacheReplicas(spec);
+        if (!Number.isInteger(replicas) || replicas < 0 || replicas > 5) {
+            p.push(problem("aws.cache.replicas", replicas, "use 0 to 5 replicas"));
+        } else if (spec.redis.highAvailability && replicas < 1) {
+            p.push(
+                problem(
+                    "aws.cache.replicas",
+                    replicas,
+                    "redis.highAvailability needs at least 1 replica for Multi-AZ automatic failover (or set redis.highAvailability=false)",
+                ),
+            );
+        }
+        if (c.shards !== undefined) {
+            if (!spec.redis.cluster) {
+                p.push(problem("aws.cache.shards", c.shards, "shards apply to cluster mode only: set redis.cluster=true or remove aws.cache.shards"));
+            } else if (!Number.isInteger(c.shards) || c.shards < 1 || c.shards > 500) {
+                p.push(problem("aws.cache.shards", c.shards, "use 1 to 500 shards"));
+            }
+        }
+        const snap = c.snapshotRetentionDays ?? 7;
+        if (!Number.isInteger(snap) || snap < 0 || snap > 35) {
+            p.push(problem("aws.cache.snapshotRetentionDays", snap, "use 0 to 35 days"));
+        }
+    } else if (a.cache !== undefined) {
+        p.push(problem("aws.cache", "set", `redis.mode is ${spec.redis.mode}: aws.cache applies to the managed cache only; remove it`));
+    }
+    return p;
 }

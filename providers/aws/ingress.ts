@@ -6,9 +6,13 @@ import * as lb from "@pulumi/aws/lb";
 import * as route53 from "@pulumi/aws/route53";
 import type { LoadBalancer, ProviderContext } from "../../components/platform/port";
 import { AwsLoadBalancerScheme } from "../../components/platform/awsArgs";
+import type { Aws } from "../../components/platform/awsArgs";
 import { DEFAULT_IDLE_TIMEOUT, DEFAULT_SSL_POLICY, deregistrationDelay } from "./catalog";
 import { awsArgs, regionArg } from "./shared";
 import { accessLogsOn, albAccessLogAttributes } from "./accessLogs";
+import type { ResolvedSpec } from "../../components/spec/spec";
+import { ALB_TLS12_POLICY } from "../../components/spec/exposure";
+import { enumValues, problem } from "../../components/spec/errors";
 
 const A = "alb.ingress.kubernetes.io";
 
@@ -91,4 +95,60 @@ export function createLoadBalancer(ctx: ProviderContext): LoadBalancer {
             );
         },
     };
+}
+
+/** Problems of aws.loadBalancer: scheme, timeouts, group, TLS policy, class and annotation keys. */
+export function loadBalancerProblems(spec: ResolvedSpec, a: Aws): string[] {
+    const p: string[] = [];
+    const lb = a.loadBalancer ?? {};
+    const scheme = lb.scheme ?? AwsLoadBalancerScheme.InternetFacing;
+    if (!enumValues(AwsLoadBalancerScheme).includes(scheme)) {
+        p.push(problem("aws.loadBalancer.scheme", scheme, `use one of ${enumValues(AwsLoadBalancerScheme).join(", ")}`));
+    }
+    if (lb.idleTimeoutSeconds !== undefined && (!Number.isInteger(lb.idleTimeoutSeconds) || lb.idleTimeoutSeconds < 65 || lb.idleTimeoutSeconds > 4000)) {
+        p.push(
+            problem(
+                "aws.loadBalancer.idleTimeoutSeconds",
+                lb.idleTimeoutSeconds,
+                "use 65 to 4000 seconds: below 65 the ALB cuts idle websockets (default 3600)",
+            ),
+        );
+    }
+    const grace = spec.pod.terminationGracePeriodSeconds;
+    if (lb.deregistrationDelaySeconds !== undefined) {
+        if (!Number.isInteger(lb.deregistrationDelaySeconds) || lb.deregistrationDelaySeconds < 0 || lb.deregistrationDelaySeconds > 3600) {
+            p.push(problem("aws.loadBalancer.deregistrationDelaySeconds", lb.deregistrationDelaySeconds, "use 0 to 3600 seconds"));
+        } else if (lb.deregistrationDelaySeconds > grace) {
+            p.push(
+                problem(
+                    "aws.loadBalancer.deregistrationDelaySeconds",
+                    lb.deregistrationDelaySeconds,
+                    `it exceeds pod.terminationGracePeriodSeconds (${grace}): the ALB would keep sending requests to killed pods; lower it or raise the grace period`,
+                ),
+            );
+        }
+    }
+    if (lb.groupName !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/.test(lb.groupName)) {
+        p.push(problem("aws.loadBalancer.groupName", lb.groupName, "use at most 63 lowercase letters, digits, '-' and '.'"));
+    }
+    if (lb.sslPolicy !== undefined && !ALB_TLS12_POLICY.test(lb.sslPolicy)) {
+        p.push(
+            problem(
+                "aws.loadBalancer.sslPolicy",
+                lb.sslPolicy,
+                "use an ALB security policy that allows TLS 1.2 or 1.3 only, such as ELBSecurityPolicy-TLS13-1-2-2021-06 (TLS13-1-2-*, TLS13-1-3-*, TLS-1-2-*, FS-1-2-*); older policies accept TLS 1.0/1.1",
+            ),
+        );
+    }
+    if (lb.ingressClassName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(lb.ingressClassName)) {
+        p.push(
+            problem("aws.loadBalancer.ingressClassName", lb.ingressClassName, "use the IngressClass name of the AWS Load Balancer Controller (default alb)"),
+        );
+    }
+    for (const k of Object.keys(lb.extraAnnotations ?? {})) {
+        if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)) {
+            p.push(problem(`aws.loadBalancer.extraAnnotations.${k}`, k, "use a valid annotation key, e.g. alb.ingress.kubernetes.io/wafv2-acl-arn"));
+        }
+    }
+    return p;
 }

@@ -3,15 +3,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { enumValues, isKnown, problem } from "../../components/spec/errors";
 import type { ResolvedSpec } from "../../components/spec/spec";
-import { ALB_TLS12_POLICY } from "../../components/spec/exposure";
 import { s3BucketProblem } from "../cloudRules";
 import { ServiceMode } from "../../components/args/types";
-import { AwsCacheEngine, AwsDatabaseEngine, AwsIdentityMode, AwsLoadBalancerScheme } from "../../components/platform/awsArgs";
+import { AwsDatabaseEngine, AwsIdentityMode } from "../../components/platform/awsArgs";
 import type { Aws, AwsEks } from "../../components/platform/awsArgs";
 
 /** RDS for PostgreSQL gp3 allocated storage ceiling (64 TiB). */
 const RDS_GP3_MAX_GB = 65536;
-import { PG_ENGINE_VERSION, cacheEngine, cacheEngineVersion, cacheFamily, cacheReplicas, classMaxConnections, dbInstanceClass } from "./catalog";
+import { PG_ENGINE_VERSION, classMaxConnections, dbInstanceClass } from "./catalog";
+import { cacheProblems } from "./cache";
+import { loadBalancerProblems } from "./ingress";
 import { logRetentionProblem } from "../logRetention";
 import { alarmTargetProblems } from "../../components/telemetry/alarmsSpec";
 
@@ -286,119 +287,12 @@ function databaseProblems(spec: ResolvedSpec, a: Aws): string[] {
     return p;
 }
 
-/** Problems of aws.cache against the managed cache (or its presence when the cache is not managed). */
-function cacheProblems(spec: ResolvedSpec, a: Aws): string[] {
-    const p: string[] = [];
-    const c = a.cache ?? {};
-    if (spec.redis.mode === ServiceMode.Managed) {
-        const engine = cacheEngine(spec);
-        if (!enumValues(AwsCacheEngine).includes(engine)) {
-            p.push(problem("aws.cache.engine", engine, `use one of ${enumValues(AwsCacheEngine).join(", ")}`));
-        } else if (cacheFamily(engine, cacheEngineVersion(spec)) === undefined) {
-            p.push(
-                problem(
-                    "aws.cache.engineVersion",
-                    c.engineVersion,
-                    engine === AwsCacheEngine.Valkey
-                        ? "use a Valkey 7.x or 8.x version (default 8.1)"
-                        : "use a Redis OSS 7.x version (default 7.1); older versions lack the AUTH/TLS behaviour this target relies on",
-                ),
-            );
-        }
-        if (c.nodeType !== undefined && !/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(c.nodeType)) {
-            p.push(problem("aws.cache.nodeType", c.nodeType, "use an ElastiCache node type such as cache.m7g.large"));
-        }
-        const replicas = cacheReplicas(spec);
-        if (!Number.isInteger(replicas) || replicas < 0 || replicas > 5) {
-            p.push(problem("aws.cache.replicas", replicas, "use 0 to 5 replicas"));
-        } else if (spec.redis.highAvailability && replicas < 1) {
-            p.push(
-                problem(
-                    "aws.cache.replicas",
-                    replicas,
-                    "redis.highAvailability needs at least 1 replica for Multi-AZ automatic failover (or set redis.highAvailability=false)",
-                ),
-            );
-        }
-        if (c.shards !== undefined) {
-            if (!spec.redis.cluster) {
-                p.push(problem("aws.cache.shards", c.shards, "shards apply to cluster mode only: set redis.cluster=true or remove aws.cache.shards"));
-            } else if (!Number.isInteger(c.shards) || c.shards < 1 || c.shards > 500) {
-                p.push(problem("aws.cache.shards", c.shards, "use 1 to 500 shards"));
-            }
-        }
-        const snap = c.snapshotRetentionDays ?? 7;
-        if (!Number.isInteger(snap) || snap < 0 || snap > 35) {
-            p.push(problem("aws.cache.snapshotRetentionDays", snap, "use 0 to 35 days"));
-        }
-    } else if (a.cache !== undefined) {
-        p.push(problem("aws.cache", "set", `redis.mode is ${spec.redis.mode}: aws.cache applies to the managed cache only; remove it`));
-    }
-    return p;
-}
-
 /** Problems of the managed S3 bucket's name. */
 function storageProblems(spec: ResolvedSpec): string[] {
     const p: string[] = [];
     if (spec.storage.mode === ServiceMode.Managed) {
         const bucket = s3BucketProblem("storage.bucketName", spec.storage.bucketName);
         if (bucket) p.push(bucket);
-    }
-    return p;
-}
-
-/** Problems of aws.loadBalancer: scheme, timeouts, group, TLS policy, class and annotation keys. */
-function loadBalancerProblems(spec: ResolvedSpec, a: Aws): string[] {
-    const p: string[] = [];
-    const lb = a.loadBalancer ?? {};
-    const scheme = lb.scheme ?? AwsLoadBalancerScheme.InternetFacing;
-    if (!enumValues(AwsLoadBalancerScheme).includes(scheme)) {
-        p.push(problem("aws.loadBalancer.scheme", scheme, `use one of ${enumValues(AwsLoadBalancerScheme).join(", ")}`));
-    }
-    if (lb.idleTimeoutSeconds !== undefined && (!Number.isInteger(lb.idleTimeoutSeconds) || lb.idleTimeoutSeconds < 65 || lb.idleTimeoutSeconds > 4000)) {
-        p.push(
-            problem(
-                "aws.loadBalancer.idleTimeoutSeconds",
-                lb.idleTimeoutSeconds,
-                "use 65 to 4000 seconds: below 65 the ALB cuts idle websockets (default 3600)",
-            ),
-        );
-    }
-    const grace = spec.pod.terminationGracePeriodSeconds;
-    if (lb.deregistrationDelaySeconds !== undefined) {
-        if (!Number.isInteger(lb.deregistrationDelaySeconds) || lb.deregistrationDelaySeconds < 0 || lb.deregistrationDelaySeconds > 3600) {
-            p.push(problem("aws.loadBalancer.deregistrationDelaySeconds", lb.deregistrationDelaySeconds, "use 0 to 3600 seconds"));
-        } else if (lb.deregistrationDelaySeconds > grace) {
-            p.push(
-                problem(
-                    "aws.loadBalancer.deregistrationDelaySeconds",
-                    lb.deregistrationDelaySeconds,
-                    `it exceeds pod.terminationGracePeriodSeconds (${grace}): the ALB would keep sending requests to killed pods; lower it or raise the grace period`,
-                ),
-            );
-        }
-    }
-    if (lb.groupName !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/.test(lb.groupName)) {
-        p.push(problem("aws.loadBalancer.groupName", lb.groupName, "use at most 63 lowercase letters, digits, '-' and '.'"));
-    }
-    if (lb.sslPolicy !== undefined && !ALB_TLS12_POLICY.test(lb.sslPolicy)) {
-        p.push(
-            problem(
-                "aws.loadBalancer.sslPolicy",
-                lb.sslPolicy,
-                "use an ALB security policy that allows TLS 1.2 or 1.3 only, such as ELBSecurityPolicy-TLS13-1-2-2021-06 (TLS13-1-2-*, TLS13-1-3-*, TLS-1-2-*, FS-1-2-*); older policies accept TLS 1.0/1.1",
-            ),
-        );
-    }
-    if (lb.ingressClassName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(lb.ingressClassName)) {
-        p.push(
-            problem("aws.loadBalancer.ingressClassName", lb.ingressClassName, "use the IngressClass name of the AWS Load Balancer Controller (default alb)"),
-        );
-    }
-    for (const k of Object.keys(lb.extraAnnotations ?? {})) {
-        if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)) {
-            p.push(problem(`aws.loadBalancer.extraAnnotations.${k}`, k, "use a valid annotation key, e.g. alb.ingress.kubernetes.io/wafv2-acl-arn"));
-        }
     }
     return p;
 }

@@ -10,6 +10,12 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import { ALARM_THRESHOLDS as T, connectionsThreshold } from "../../components/telemetry/alarmsSpec";
 import type { AlarmInputs, ProviderContext } from "../../components/platform/port";
 import { shared } from "./shared";
+import type { ResolvedSpec } from "../../components/spec/spec";
+import { isKnown, problem } from "../../components/spec/errors";
+import type { Azure } from "../../components/platform/azureArgs";
+import { logRetentionProblem } from "../logRetention";
+import { WORKSPACE_ID } from "./accessLogs";
+import { alarmTargetProblems } from "../../components/telemetry/alarmsSpec";
 
 export const POSTGRES_NAMESPACE = "Microsoft.DBforPostgreSQL/flexibleServers";
 export const REDIS_NAMESPACE = "Microsoft.Cache/redisEnterprise";
@@ -113,4 +119,31 @@ export function createAlarms(ctx: ProviderContext, inputs: AlarmInputs): void {
             severity: 1,
         });
     }
+}
+
+/** An Action Group resource id (ARM; the provider segment in any case). */
+const ACTION_GROUP_ID =
+    /^\/subscriptions\/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\/resourceGroups\/[-\w.()]{1,90}\/providers\/microsoft\.insights\/actionGroups\/[-\w.()]{1,260}$/i;
+
+/** Logs and alarms: the workspace's retention, azure.logAnalyticsWorkspaceId, and the alarms' Action Groups. */
+export function logsAndAlarmsProblems(spec: ResolvedSpec, a: Azure): string[] {
+    const p: string[] = [];
+    p.push(...logRetentionProblem(spec, 30, 730, "the Log Analytics workspace's retention"));
+    if (a.logAnalyticsWorkspaceId !== undefined && isKnown(a.logAnalyticsWorkspaceId) && !WORKSPACE_ID.test(a.logAnalyticsWorkspaceId)) {
+        p.push(
+            problem(
+                "azure.logAnalyticsWorkspaceId",
+                a.logAnalyticsWorkspaceId,
+                "use the workspace's ARM id /subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name> (az monitor log-analytics workspace show --query id)",
+            ),
+        );
+    }
+    p.push(
+        ...alarmTargetProblems(
+            spec,
+            ACTION_GROUP_ID,
+            "give an Action Group resource id, /subscriptions/<id>/resourceGroups/<group>/providers/microsoft.insights/actionGroups/<name> (az monitor action-group show --query id)",
+        ),
+    );
+    return p;
 }

@@ -9,6 +9,8 @@ import { SizePreset } from "../../components/args/types";
 import { REDIS_SKUS } from "./catalog";
 import { privateEndpoint, shared } from "./shared";
 import { diagnosticSetting, present } from "./accessLogs";
+import { problem } from "../../components/spec/errors";
+import type { Azure } from "../../components/platform/azureArgs";
 
 /** AMR serves every database on port 10000 (TLS). */
 export const REDIS_PORT = 10000;
@@ -97,4 +99,35 @@ export function createCache(ctx: ProviderContext): ManagedCache {
         alarmScope: cluster.id,
         resource: cluster,
     };
+}
+
+const REDIS_SKU = /^(Balanced_B|MemoryOptimized_M|ComputeOptimized_X|FlashOptimized_A)\d+$/;
+const EVICTION_POLICIES = ["NoEviction", "VolatileLRU", "VolatileLFU", "VolatileTTL", "VolatileRandom", "AllKeysLRU", "AllKeysLFU", "AllKeysRandom"];
+
+/** Azure Managed Redis settings (redis.mode=managed). */
+export function redisProblems(spec: ResolvedSpec, a: Azure): string[] {
+    const p: string[] = [];
+    const sku = a.skus?.redisSkuName;
+    if (sku !== undefined && !REDIS_SKU.test(sku)) {
+        p.push(
+            problem(
+                "azure.skus.redisSkuName",
+                sku,
+                "use an Azure Managed Redis SKU such as Balanced_B1, Balanced_B3, MemoryOptimized_M10 (Enterprise_* tiers retire; Azure Cache for Redis is closed to new customers)",
+            ),
+        );
+    }
+    if (a.redisEvictionPolicy !== undefined && !EVICTION_POLICIES.includes(a.redisEvictionPolicy)) {
+        p.push(problem("azure.redisEvictionPolicy", a.redisEvictionPolicy, `use one of ${EVICTION_POLICIES.join(", ")}`));
+    }
+    if (spec.redis.cluster) {
+        p.push(
+            problem(
+                "redis.cluster",
+                true,
+                "Azure Managed Redis is created with the EnterpriseCluster policy (one non-cluster endpoint); leave redis.cluster unset",
+            ),
+        );
+    }
+    return p;
 }

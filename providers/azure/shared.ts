@@ -8,6 +8,7 @@ import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as network from "@pulumi/azure-native/network";
 import type { ProviderContext } from "../../components/platform/port";
 import type { Azure } from "../../components/platform/azureArgs";
+import { isKnown, problem } from "../../components/spec/errors";
 
 export interface AzureShared {
     args: Azure;
@@ -160,4 +161,45 @@ export function parseKeyId(keyId: unknown): { vaultUri: string; name: string; ve
     const m =
         typeof keyId === "string" ? /^(https:\/\/[a-z0-9-]+\.vault\.azure\.(?:net|cn|us))\/keys\/([A-Za-z0-9-]+)(?:\/([A-Za-z0-9]+))?\/?$/.exec(keyId) : null;
     return m ? { vaultUri: `${m[1]}/`, name: m[2], version: m[3] } : undefined;
+}
+
+/** An unset required field: undefined, null or "". */
+export function missing(v: unknown): boolean {
+    return v === undefined || v === null || v === "";
+}
+
+/** azure.privateEndpointSubnetId: present when Redis or Blob needs a private endpoint, and a subnet ARM id. */
+export function privateEndpointProblems(a: Azure, redisManaged: boolean, storageManaged: boolean): string[] {
+    const p: string[] = [];
+    const needsPe = redisManaged || (storageManaged && (a.storagePrivateEndpoint ?? true));
+    if (needsPe && missing(a.privateEndpointSubnetId)) {
+        p.push(
+            problem("azure.privateEndpointSubnetId", a.privateEndpointSubnetId, "give the ARM id of a subnet in the VNet for private endpoints (Redis, Blob)"),
+        );
+    } else if (isKnown(a.privateEndpointSubnetId) && !SUBNET_ID.test(a.privateEndpointSubnetId)) {
+        p.push(problem("azure.privateEndpointSubnetId", a.privateEndpointSubnetId, "use a subnet ARM id .../virtualNetworks/<vnet>/subnets/<subnet>"));
+    }
+    return p;
+}
+
+/** azure.customerManagedKey: a Key Vault key URI and a user-assigned identity's ARM id. */
+export function cmkProblems(cmk: Azure["customerManagedKey"]): string[] {
+    if (cmk === undefined) return [];
+    const out: string[] = [];
+    if (!parseKeyId(cmk?.keyId))
+        out.push(problem("azure.customerManagedKey.keyId", cmk?.keyId, "use a Key Vault key URI: https://<vault>.vault.azure.net/keys/<name>[/<version>]"));
+    if (
+        !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(
+            String(cmk?.userAssignedIdentityId),
+        )
+    ) {
+        out.push(
+            problem(
+                "azure.customerManagedKey.userAssignedIdentityId",
+                cmk?.userAssignedIdentityId,
+                "use the ARM id of a user-assigned managed identity (/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)",
+            ),
+        );
+    }
+    return out;
 }

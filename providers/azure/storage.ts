@@ -5,9 +5,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
 import * as authorization from "@pulumi/azure-native/authorization";
 import type { ManagedObjectStore, ProviderContext } from "../../components/platform/port";
-import { compact, parseKeyId, privateEndpoint, shared, stableSuffix } from "./shared";
+import { SUBNET_ID, compact, parseKeyId, privateEndpoint, shared, stableSuffix } from "./shared";
 import type { AzureCustomerManagedKey } from "../../components/platform/azureArgs";
 import { diagnosticSetting, present } from "./accessLogs";
+import type { ResolvedSpec } from "../../components/spec/spec";
+import { isKnown, problem } from "../../components/spec/errors";
+import type { Azure } from "../../components/platform/azureArgs";
 
 export const BLOB_ZONE = "privatelink.blob.core.windows.net";
 export const DEFAULT_CONTAINER = "openwebui";
@@ -28,38 +31,7 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
     const usePrivateEndpoint = a.storagePrivateEndpoint ?? true;
     const retain = ctx.spec.storage.retainOnDelete;
 
-    const account = new storage.StorageAccount(
-        `${ctx.name}-storage`,
-        {
-            resourceGroupName: rg,
-            location: s.location,
-            accountName: storageAccountName(ctx.name),
-            kind: "StorageV2",
-            sku: { name: a.skus?.storageSkuName ?? "Standard_ZRS" },
-            accessTier: "Hot",
-            enableHttpsTrafficOnly: true,
-            minimumTlsVersion: "TLS1_2",
-            allowBlobPublicAccess: false,
-            // Open WebUI uses DefaultAzureCredential (Workload Identity) when AZURE_STORAGE_KEY is unset.
-            allowSharedKeyAccess: false,
-            defaultToOAuthAuthentication: true,
-            allowCrossTenantReplication: false,
-            publicNetworkAccess: usePrivateEndpoint ? "Disabled" : "Enabled",
-            // Without the private endpoint the firewall still denies by default: only the given subnets
-            // and IP ranges get through (validate.ts requires at least one).
-            networkRuleSet: usePrivateEndpoint
-                ? { defaultAction: "Deny", bypass: "None" }
-                : {
-                      defaultAction: "Deny",
-                      bypass: "None",
-                      virtualNetworkRules: (a.storageAllowedSubnetIds ?? []).map((id) => ({ virtualNetworkResourceId: id, action: "Allow" as const })),
-                      ipRules: (a.storageAllowedIpRanges ?? []).map((r) => ({ iPAddressOrRange: r, action: "Allow" as const })),
-                  },
-            ...cmkAccountArgs(a.customerManagedKey),
-            tags: ctx.tags,
-        },
-        ctx.opts({ retainOnDelete: retain }),
-    );
+    const account = storageAccount(ctx, usePrivateEndpoint);
 
     const blobService = new storage.BlobServiceProperties(
         `${ctx.name}-blob-service`,
@@ -116,6 +88,44 @@ export function createObjectStore(ctx: ProviderContext): ManagedObjectStore {
     return store;
 }
 
+/** The StorageV2 account: HTTPS/TLS 1.2, Entra only, no public blobs, firewall denying by default. */
+function storageAccount(ctx: ProviderContext, usePrivateEndpoint: boolean): storage.StorageAccount {
+    const s = shared(ctx);
+    const a = s.args;
+    return new storage.StorageAccount(
+        `${ctx.name}-storage`,
+        {
+            resourceGroupName: s.resourceGroupName,
+            location: s.location,
+            accountName: storageAccountName(ctx.name),
+            kind: "StorageV2",
+            sku: { name: a.skus?.storageSkuName ?? "Standard_ZRS" },
+            accessTier: "Hot",
+            enableHttpsTrafficOnly: true,
+            minimumTlsVersion: "TLS1_2",
+            allowBlobPublicAccess: false,
+            // Open WebUI uses DefaultAzureCredential (Workload Identity) when AZURE_STORAGE_KEY is unset.
+            allowSharedKeyAccess: false,
+            defaultToOAuthAuthentication: true,
+            allowCrossTenantReplication: false,
+            publicNetworkAccess: usePrivateEndpoint ? "Disabled" : "Enabled",
+            // Without the private endpoint the firewall still denies by default: only the given subnets
+            // and IP ranges get through (validate.ts requires at least one).
+            networkRuleSet: usePrivateEndpoint
+                ? { defaultAction: "Deny", bypass: "None" }
+                : {
+                      defaultAction: "Deny",
+                      bypass: "None",
+                      virtualNetworkRules: (a.storageAllowedSubnetIds ?? []).map((id) => ({ virtualNetworkResourceId: id, action: "Allow" as const })),
+                      ipRules: (a.storageAllowedIpRanges ?? []).map((r) => ({ iPAddressOrRange: r, action: "Allow" as const })),
+                  },
+            ...cmkAccountArgs(a.customerManagedKey),
+            tags: ctx.tags,
+        },
+        ctx.opts({ retainOnDelete: ctx.spec.storage.retainOnDelete }),
+    );
+}
+
 /**
  * hardening.storageDeletionProtection: a CanNotDelete lock on the account, which Azure deletes with
  * every blob in one call (S3 and GCS refuse to delete a bucket holding objects). It waits for what
@@ -148,4 +158,62 @@ function cmkAccountArgs(cmk: AzureCustomerManagedKey | undefined): object {
             services: { blob: { enabled: true, keyType: "Account" } },
         },
     };
+}
+
+const STORAGE_SKUS = ["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS", "Standard_RAGRS", "Standard_RAGZRS"];
+
+/** The Blob storage account and container (storage.mode=managed), and its network rules without a private endpoint. */
+export function storageProblems(spec: ResolvedSpec, a: Azure): string[] {
+    const p: string[] = [];
+    if (a.skus?.storageSkuName !== undefined && !STORAGE_SKUS.includes(a.skus.storageSkuName)) {
+        p.push(problem("azure.skus.storageSkuName", a.skus.storageSkuName, `use one of ${STORAGE_SKUS.join(", ")}`));
+    }
+    const c = spec.storage.bucketName;
+    if (isKnown(c) && !/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(c)) {
+        p.push(problem("storage.bucketName", c, "an Azure container name has 3-63 lowercase letters, digits and single hyphens"));
+    }
+    return [...p, ...storageFirewallProblems(a)];
+}
+
+/** Without the private endpoint the account must not be open to every network; with it, no firewall rules. */
+function storageFirewallProblems(a: Azure): string[] {
+    const p: string[] = [];
+    const subnets = a.storageAllowedSubnetIds,
+        ranges = a.storageAllowedIpRanges;
+    if (a.storagePrivateEndpoint === false) {
+        if (!subnets?.length && !ranges?.length) {
+            p.push(
+                problem(
+                    "azure.storagePrivateEndpoint",
+                    false,
+                    "the storage account would accept every network: also give azure.storageAllowedSubnetIds (the AKS node subnets, with the Microsoft.Storage service endpoint) and/or azure.storageAllowedIpRanges (your NAT egress), or keep the private endpoint",
+                ),
+            );
+        }
+        (subnets ?? []).forEach((id, i) => {
+            if (isKnown(id) && !SUBNET_ID.test(id))
+                p.push(problem(`azure.storageAllowedSubnetIds[${i}]`, id, "use a subnet ARM id .../virtualNetworks/<vnet>/subnets/<subnet>"));
+        });
+        (ranges ?? []).forEach((r, i) => {
+            const m = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(String(r));
+            if (!m || m[1].split(".").some((o) => Number(o) > 255) || (m[2] !== undefined && (Number(m[2]) < 8 || Number(m[2]) > 30))) {
+                p.push(
+                    problem(
+                        `azure.storageAllowedIpRanges[${i}]`,
+                        r,
+                        "use a public IPv4 address or a CIDR range from /8 to /30 (Azure storage firewall rules; 0.0.0.0/0 would open the account to everyone)",
+                    ),
+                );
+            }
+        });
+    } else if (subnets !== undefined || ranges !== undefined) {
+        p.push(
+            problem(
+                subnets !== undefined ? "azure.storageAllowedSubnetIds" : "azure.storageAllowedIpRanges",
+                "set",
+                "applies only with azure.storagePrivateEndpoint=false (the private endpoint already keeps every public network out): remove it",
+            ),
+        );
+    }
+    return p;
 }

@@ -7,27 +7,16 @@ import { Azure, AzureAgc, AzureIngress, AzureIngressController } from "../../com
 import { POSTGRES_MAX_CONNECTIONS_RANGE, provisioningMaxConnections } from "./catalog";
 import { maxConnections, postgresSku } from "./database";
 import { ingressController } from "./ingress";
-import { SUBNET_ID, VNET_ID, parseKeyId } from "./shared";
+import { SUBNET_ID, VNET_ID, cmkProblems, missing, privateEndpointProblems } from "./shared";
 import { unusedServiceSettings } from "../cloudRules";
-import { logRetentionProblem } from "../logRetention";
-import { WORKSPACE_ID } from "./accessLogs";
-import { alarmTargetProblems } from "../../components/telemetry/alarmsSpec";
+import { logsAndAlarmsProblems } from "./alarms";
+import { redisProblems } from "./cache";
+import { storageProblems } from "./storage";
 
-/** An Action Group resource id (ARM; the provider segment in any case). */
-const ACTION_GROUP_ID =
-    /^\/subscriptions\/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\/resourceGroups\/[-\w.()]{1,90}\/providers\/microsoft\.insights\/actionGroups\/[-\w.()]{1,260}$/i;
-
-const REDIS_SKU = /^(Balanced_B|MemoryOptimized_M|ComputeOptimized_X|FlashOptimized_A)\d+$/;
-const EVICTION_POLICIES = ["NoEviction", "VolatileLRU", "VolatileLFU", "VolatileTTL", "VolatileRandom", "AllKeysLRU", "AllKeysLFU", "AllKeysRandom"];
-const STORAGE_SKUS = ["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS", "Standard_RAGRS", "Standard_RAGZRS"];
 const POSTGRES_TIERS = ["GeneralPurpose", "MemoryOptimized", "Burstable"];
 const POSTGRES_STORAGE_GB = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
 const POSTGRES_VERSIONS = ["14", "15", "16", "17", "18"];
 const RESERVED_LOGINS = ["azure_superuser", "azure_pg_admin", "admin", "administrator", "root", "guest", "public"];
-
-function missing(v: unknown): boolean {
-    return v === undefined || v === null || v === "";
-}
 
 export function validate(spec: ResolvedSpec): string[] {
     const a = spec.azure;
@@ -243,104 +232,6 @@ function postgresAdminLoginProblems(a: Azure): string[] {
     return p;
 }
 
-/** Azure Managed Redis settings (redis.mode=managed). */
-function redisProblems(spec: ResolvedSpec, a: Azure): string[] {
-    const p: string[] = [];
-    const sku = a.skus?.redisSkuName;
-    if (sku !== undefined && !REDIS_SKU.test(sku)) {
-        p.push(
-            problem(
-                "azure.skus.redisSkuName",
-                sku,
-                "use an Azure Managed Redis SKU such as Balanced_B1, Balanced_B3, MemoryOptimized_M10 (Enterprise_* tiers retire; Azure Cache for Redis is closed to new customers)",
-            ),
-        );
-    }
-    if (a.redisEvictionPolicy !== undefined && !EVICTION_POLICIES.includes(a.redisEvictionPolicy)) {
-        p.push(problem("azure.redisEvictionPolicy", a.redisEvictionPolicy, `use one of ${EVICTION_POLICIES.join(", ")}`));
-    }
-    if (spec.redis.cluster) {
-        p.push(
-            problem(
-                "redis.cluster",
-                true,
-                "Azure Managed Redis is created with the EnterpriseCluster policy (one non-cluster endpoint); leave redis.cluster unset",
-            ),
-        );
-    }
-    return p;
-}
-
-/** azure.privateEndpointSubnetId: present when Redis or Blob needs a private endpoint, and a subnet ARM id. */
-function privateEndpointProblems(a: Azure, redisManaged: boolean, storageManaged: boolean): string[] {
-    const p: string[] = [];
-    const needsPe = redisManaged || (storageManaged && (a.storagePrivateEndpoint ?? true));
-    if (needsPe && missing(a.privateEndpointSubnetId)) {
-        p.push(
-            problem("azure.privateEndpointSubnetId", a.privateEndpointSubnetId, "give the ARM id of a subnet in the VNet for private endpoints (Redis, Blob)"),
-        );
-    } else if (isKnown(a.privateEndpointSubnetId) && !SUBNET_ID.test(a.privateEndpointSubnetId)) {
-        p.push(problem("azure.privateEndpointSubnetId", a.privateEndpointSubnetId, "use a subnet ARM id .../virtualNetworks/<vnet>/subnets/<subnet>"));
-    }
-    return p;
-}
-
-/** The Blob storage account and container (storage.mode=managed), and its network rules without a private endpoint. */
-function storageProblems(spec: ResolvedSpec, a: Azure): string[] {
-    const p: string[] = [];
-    if (a.skus?.storageSkuName !== undefined && !STORAGE_SKUS.includes(a.skus.storageSkuName)) {
-        p.push(problem("azure.skus.storageSkuName", a.skus.storageSkuName, `use one of ${STORAGE_SKUS.join(", ")}`));
-    }
-    const c = spec.storage.bucketName;
-    if (isKnown(c) && !/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(c)) {
-        p.push(problem("storage.bucketName", c, "an Azure container name has 3-63 lowercase letters, digits and single hyphens"));
-    }
-    return [...p, ...storageFirewallProblems(a)];
-}
-
-/** Without the private endpoint the account must not be open to every network; with it, no firewall rules. */
-function storageFirewallProblems(a: Azure): string[] {
-    const p: string[] = [];
-    const subnets = a.storageAllowedSubnetIds,
-        ranges = a.storageAllowedIpRanges;
-    if (a.storagePrivateEndpoint === false) {
-        if (!subnets?.length && !ranges?.length) {
-            p.push(
-                problem(
-                    "azure.storagePrivateEndpoint",
-                    false,
-                    "the storage account would accept every network: also give azure.storageAllowedSubnetIds (the AKS node subnets, with the Microsoft.Storage service endpoint) and/or azure.storageAllowedIpRanges (your NAT egress), or keep the private endpoint",
-                ),
-            );
-        }
-        (subnets ?? []).forEach((id, i) => {
-            if (isKnown(id) && !SUBNET_ID.test(id))
-                p.push(problem(`azure.storageAllowedSubnetIds[${i}]`, id, "use a subnet ARM id .../virtualNetworks/<vnet>/subnets/<subnet>"));
-        });
-        (ranges ?? []).forEach((r, i) => {
-            const m = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(String(r));
-            if (!m || m[1].split(".").some((o) => Number(o) > 255) || (m[2] !== undefined && (Number(m[2]) < 8 || Number(m[2]) > 30))) {
-                p.push(
-                    problem(
-                        `azure.storageAllowedIpRanges[${i}]`,
-                        r,
-                        "use a public IPv4 address or a CIDR range from /8 to /30 (Azure storage firewall rules; 0.0.0.0/0 would open the account to everyone)",
-                    ),
-                );
-            }
-        });
-    } else if (subnets !== undefined || ranges !== undefined) {
-        p.push(
-            problem(
-                subnets !== undefined ? "azure.storageAllowedSubnetIds" : "azure.storageAllowedIpRanges",
-                "set",
-                "applies only with azure.storagePrivateEndpoint=false (the private endpoint already keeps every public network out): remove it",
-            ),
-        );
-    }
-    return p;
-}
-
 /** Cloud settings of a service this target does not create (as aws.database / aws.cache). */
 function unusedCloudSettings(spec: ResolvedSpec, a: Azure, dbManaged: boolean, redisManaged: boolean, storageManaged: boolean): string[] {
     const p: string[] = [];
@@ -494,49 +385,4 @@ function dnsZoneProblems(spec: ResolvedSpec, a: Azure, sharedGateway: boolean): 
         p.push(problem("azure.dnsZoneName", zone, "with an existing Gateway (agc.gatewayName) the Gateway's owner manages its DNS: omit azure.dnsZoneName"));
     }
     return p;
-}
-
-/** Logs and alarms: the workspace's retention, azure.logAnalyticsWorkspaceId, and the alarms' Action Groups. */
-function logsAndAlarmsProblems(spec: ResolvedSpec, a: Azure): string[] {
-    const p: string[] = [];
-    p.push(...logRetentionProblem(spec, 30, 730, "the Log Analytics workspace's retention"));
-    if (a.logAnalyticsWorkspaceId !== undefined && isKnown(a.logAnalyticsWorkspaceId) && !WORKSPACE_ID.test(a.logAnalyticsWorkspaceId)) {
-        p.push(
-            problem(
-                "azure.logAnalyticsWorkspaceId",
-                a.logAnalyticsWorkspaceId,
-                "use the workspace's ARM id /subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name> (az monitor log-analytics workspace show --query id)",
-            ),
-        );
-    }
-    p.push(
-        ...alarmTargetProblems(
-            spec,
-            ACTION_GROUP_ID,
-            "give an Action Group resource id, /subscriptions/<id>/resourceGroups/<group>/providers/microsoft.insights/actionGroups/<name> (az monitor action-group show --query id)",
-        ),
-    );
-    return p;
-}
-
-/** azure.customerManagedKey: a Key Vault key URI and a user-assigned identity's ARM id. */
-function cmkProblems(cmk: Azure["customerManagedKey"]): string[] {
-    if (cmk === undefined) return [];
-    const out: string[] = [];
-    if (!parseKeyId(cmk?.keyId))
-        out.push(problem("azure.customerManagedKey.keyId", cmk?.keyId, "use a Key Vault key URI: https://<vault>.vault.azure.net/keys/<name>[/<version>]"));
-    if (
-        !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(
-            String(cmk?.userAssignedIdentityId),
-        )
-    ) {
-        out.push(
-            problem(
-                "azure.customerManagedKey.userAssignedIdentityId",
-                cmk?.userAssignedIdentityId,
-                "use the ARM id of a user-assigned managed identity (/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)",
-            ),
-        );
-    }
-    return out;
 }
