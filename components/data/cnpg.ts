@@ -11,6 +11,7 @@ import * as random from "@pulumi/random";
 import { serviceHost } from "../spec/addresses";
 import { APP_DB_USER, DatabaseWiring, postgresUrl } from "./database";
 import type { WiringContext } from "../wiring";
+import { DEFAULTS } from "../spec/defaults";
 import { ZoneSpread } from "../args/enums";
 import type { ResolvedSpec } from "../spec/specTypes";
 import { HA_ANNOTATIONS } from "./availability";
@@ -22,7 +23,7 @@ export const CNPG_STATUS_PORT = 8000;
 /** The CRD of the `Cluster` kind; the component reads it so a missing operator fails `preview`. */
 export const CNPG_CRD = "clusters.postgresql.cnpg.io";
 /** Default namespace of the CloudNativePG operator. */
-export const DEFAULT_CNPG_OPERATOR_NAMESPACE = "cnpg-system";
+export const DEFAULT_CNPG_OPERATOR_NAMESPACE: string = DEFAULTS["kubernetes.cnpgOperatorNamespace"].value;
 /** The Cluster's name: its Services are `<cluster>-rw`, `-ro`, `-r`; its CA Secret `<cluster>-ca`. */
 export const cnpgClusterName = (name: string): string => `${name}-pg`;
 
@@ -184,7 +185,7 @@ export function provisionCnpg(
                 kind: "ScheduledBackup",
                 metadata: { name: `${cluster}-daily`, namespace, labels: clusterLabels },
                 spec: {
-                    schedule: spec.database.backup.schedule ?? "0 0 3 * * *",
+                    schedule: spec.database.backup.schedule ?? DEFAULTS["database.backup.schedule"].value,
                     backupOwnerReference: "self",
                     cluster: { name: cluster },
                     method: "barmanObjectStore",

@@ -7,6 +7,7 @@ import type { ManagedObjectStore } from "../platform/port";
 import type { Backend, WiringContext } from "../wiring";
 import type { SecretRef } from "../env/env";
 import { ServiceMode } from "../args/types";
+import { DEFAULTS } from "../spec/defaults";
 import { inClusterObjectStore, OBJECT_STORE_PORTS } from "./inCluster";
 import { inClusterCommon, serviceCredentials } from "./serviceCredentials";
 import { sharedVolume, withSharedVolume } from "./sharedVolume";
@@ -27,7 +28,11 @@ export interface ObjectStoreWiring {
 /** The S3 API you bring: its bucket, region and endpoint, keys from your Secrets (or the pod identity). */
 function externalStore(w: WiringContext): ObjectStoreWiring {
     const s = w.spec.storage;
-    const env: ObjectStoreWiring["env"] = { STORAGE_PROVIDER: "s3", S3_BUCKET_NAME: s.bucketName!, S3_REGION_NAME: s.s3Region ?? "us-east-1" };
+    const env: ObjectStoreWiring["env"] = {
+        STORAGE_PROVIDER: "s3",
+        S3_BUCKET_NAME: s.bucketName!,
+        S3_REGION_NAME: s.s3Region ?? DEFAULTS["storage.s3Region"].value,
+    };
     if (s.s3EndpointUrl !== undefined) env.S3_ENDPOINT_URL = s.s3EndpointUrl;
     const secretEnv: ObjectStoreWiring["secretEnv"] = {};
     if (s.s3AccessKeyIdSecret) secretEnv.S3_ACCESS_KEY_ID = s.s3AccessKeyIdSecret;

@@ -8,6 +8,7 @@ import { RoutingMode } from "../args/routingMode";
 import { APP_PORT } from "./workloads";
 import { problem } from "../spec/errors";
 import type { ResolvedSpec } from "../spec/specTypes";
+import { DEFAULTS } from "../spec/defaults";
 import { CNPG_ROLE } from "../data/cnpg";
 import { haDataPolicies } from "../data/netpol";
 import { SENTINEL_ROLE, SENTINEL_SETTINGS, VALKEY_ROLE } from "../data/valkeySentinel";
@@ -144,7 +145,8 @@ export function appEgress(s: ResolvedSpec, c: NetpolContext): NpRule[] {
     const ports = endpointPorts(s);
     if (ports.length) out.push(anywhere(...ports));
     if (s.network.egressToInternet) out.push(anywhere(443, 80));
-    for (const e of s.network.allowedEgress ?? []) out.push({ peers: [{ ipBlock: { cidr: e.cidr } }], ports: tcp(...(e.ports ?? [443])) });
+    for (const e of s.network.allowedEgress ?? [])
+        out.push({ peers: [{ ipBlock: { cidr: e.cidr } }], ports: tcp(...(e.ports ?? DEFAULTS["network.allowedEgress[].ports"].value)) });
     return out;
 }
 

@@ -9,6 +9,7 @@ import { appServiceAnnotations, appServiceSpec } from "./appService";
 import { routeHosts } from "./routeHosts";
 import { createAlerting } from "../telemetry/otelAlerts";
 import type { WiringContext } from "../wiring";
+import { DEFAULTS } from "../spec/defaults";
 import { PLANNING_BASIS_ANNOTATION, PLANNING_CAPACITY_BASIS, PLANNING_USERS_ANNOTATION, planningUsersPerReplica } from "../spec/sizing";
 
 /** The app Service: `service` (type, appProtocol, ...), its annotations merged with the load balancer's (`lbAnnotations`, e.g. GKE BackendConfig). */
@@ -91,7 +92,7 @@ export function createNetworkPolicies(
     opts: pulumi.CustomResourceOptions,
 ): k8s.networking.v1.NetworkPolicy[] {
     const instance = p.labels["app.kubernetes.io/instance"];
-    if (p.spec.network.defaultDeny !== false) {
+    if (p.spec.network.defaultDeny ?? DEFAULTS["network.defaultDeny"].value) {
         const ctx = { instance, appSelector: p.selector, roles: backends.map((b) => b.role) };
         return networkPolicySpecs(p.spec, ctx).map(
             ({ suffix, spec }) =>

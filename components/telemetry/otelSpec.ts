@@ -1,15 +1,16 @@
 // How `otel` resolves: on aws/gcp/azure telemetry is on by default and lands in the cloud's own
 // backends (`cloudBackend`); an explicit destination (exporterEndpoint / collectorEndpoint /
 // debugOnly) keeps the earlier behaviour; `enabled: false` turns every part off.
-import { CloudTarget, OtelSampler, OtlpProtocol } from "../args/enums";
+import { CloudTarget, OtelSampler } from "../args/enums";
 import { enumValues, problem } from "../spec/errors";
 import type { Otel } from "../args/types";
 import type { ResolvedOtel } from "../spec/specTypes";
+import { DEFAULTS } from "../spec/defaults";
 
 /** Default trace sampler: keeps whole traces (parent decides), one new trace in ten. */
-export const DEFAULT_OTEL_SAMPLER = OtelSampler.ParentBasedTraceIdRatio;
-export const DEFAULT_OTEL_SAMPLER_RATIO = 0.1;
-export const DEFAULT_OTEL_LOG_RETENTION_DAYS = 30;
+export const DEFAULT_OTEL_SAMPLER: OtelSampler = DEFAULTS["otel.sampler"].value;
+export const DEFAULT_OTEL_SAMPLER_RATIO: number = DEFAULTS["otel.samplerRatio"].value;
+export const DEFAULT_OTEL_LOG_RETENTION_DAYS: number = DEFAULTS["otel.logRetentionDays"].value;
 /** The collector's Prometheus exporter port (`otel.prometheusScrape`). */
 export const OTEL_PROMETHEUS_PORT = 8889;
 
@@ -26,24 +27,24 @@ export function resolveOtel(target: CloudTarget, o: Otel | undefined, collectorI
     return {
         enabled,
         deployCollector: enabled && o?.collectorEndpoint === undefined,
-        debugOnly: o?.debugOnly ?? false,
+        debugOnly: o?.debugOnly ?? DEFAULTS["otel.debugOnly"].value,
         cloudBackend,
         collectorEndpoint: o?.collectorEndpoint,
         exporterEndpoint: o?.exporterEndpoint,
-        exporterProtocol: o?.exporterProtocol ?? OtlpProtocol.Grpc,
+        exporterProtocol: o?.exporterProtocol ?? DEFAULTS["otel.exporterProtocol"].value,
         exporterHeaders: o?.exporterHeaders,
-        traces: o?.traces ?? true,
+        traces: o?.traces ?? DEFAULTS["otel.traces"].value,
         metrics: o?.metrics ?? !cloudBackend,
         logs: o?.logs ?? cloudBackend,
         sampler: o?.sampler ?? DEFAULT_OTEL_SAMPLER,
         samplerRatio: o?.samplerRatio ?? DEFAULT_OTEL_SAMPLER_RATIO,
         logRetentionDays: o?.logRetentionDays ?? DEFAULT_OTEL_LOG_RETENTION_DAYS,
-        prometheusScrape: o?.prometheusScrape ?? false,
-        serviceMonitor: o?.serviceMonitor ?? false,
-        prometheusRule: o?.prometheusRule ?? false,
-        grafanaDashboard: o?.grafanaDashboard ?? false,
+        prometheusScrape: o?.prometheusScrape ?? DEFAULTS["otel.prometheusScrape"].value,
+        serviceMonitor: o?.serviceMonitor ?? DEFAULTS["otel.serviceMonitor"].value,
+        prometheusRule: o?.prometheusRule ?? DEFAULTS["otel.prometheusRule"].value,
+        grafanaDashboard: o?.grafanaDashboard ?? DEFAULTS["otel.grafanaDashboard"].value,
         collectorImage,
-        collectorReplicas: o?.collectorReplicas ?? 2,
+        collectorReplicas: o?.collectorReplicas ?? DEFAULTS["otel.collectorReplicas"].value,
     };
 }
 

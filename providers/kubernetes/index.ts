@@ -2,12 +2,13 @@
 // (handled by the core); this module only decides how the endpoint is exposed.
 import * as pulumi from "@pulumi/pulumi";
 import { problem } from "../../components/spec/errors";
+import { DEFAULTS } from "../../components/spec/defaults";
 import type { ResolvedSpec } from "../../components/spec/spec";
 import { RoutingMode } from "../../components/args/types";
 import type { CloudPlatform, LoadBalancer, ProviderContext } from "../../components/platform/port";
 
 /** Websocket-safe idle timeout written to controller annotations. */
-export const DEFAULT_IDLE_TIMEOUT_SECONDS = 3600;
+export const DEFAULT_IDLE_TIMEOUT_SECONDS: number = DEFAULTS["kubernetes.idleTimeoutSeconds"].value;
 
 function routing(spec: ResolvedSpec): RoutingMode {
     return spec.kubernetes.routing ?? (spec.kubernetes.gateway ? RoutingMode.GatewayApi : RoutingMode.Ingress);
