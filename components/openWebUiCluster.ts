@@ -45,14 +45,27 @@ export { OPEN_WEBUI_CLUSTER_TYPE, prepareSpec };
  * keep their message; validation (before any child) keeps its stack.
  */
 export function withoutPromiseStacks(f: () => void): void {
-    if (process.env.OPENWEBUI_PROMISE_STACKS === "1") return f();
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
+    const restore = promiseStacksOff();
     try {
         f();
     } finally {
-        Error.stackTraceLimit = limit;
+        restore();
     }
+}
+
+/**
+ * Turns V8's stack capture off and returns what restores it (`withoutPromiseStacks` in two halves).
+ * The constructor uses the halves rather than a callback: Pulumi formats the whole call stack of
+ * every resource it registers (`Resource.callsites`, for source positions, marshalled with the
+ * registration), so each frame between the program and `new Resource` is paid per child.
+ */
+export function promiseStacksOff(): () => void {
+    if (process.env.OPENWEBUI_PROMISE_STACKS === "1") return () => undefined;
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    return () => {
+        Error.stackTraceLimit = limit;
+    };
 }
 
 /**
@@ -107,7 +120,12 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         const { spec, platform } = prepareSpec(args, name);
         // Only plain data goes to super(): args holding Outputs can leak promises (pulumi/pulumi#23953).
         super(OPEN_WEBUI_CLUSTER_TYPE, name, {}, opts);
-        withoutPromiseStacks(() => this.build(name, spec, platform));
+        const restoreStacks = promiseStacksOff();
+        try {
+            this.build(name, spec, platform);
+        } finally {
+            restoreStacks();
+        }
     }
 
     /** Registers every child (steps 2-6 of the header) and the outputs. */

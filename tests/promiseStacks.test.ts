@@ -55,4 +55,31 @@ describe("promise stacks during construction", () => {
         assert.strictEqual(Error.stackTraceLimit, before);
         await settle();
     });
+
+    it("children are built with no callback frame between the constructor and build(): Pulumi formats every frame of every child's stack", async () => {
+        reset();
+        const { Resource } = require("@pulumi/pulumi/resource");
+        const original = Resource.callsites;
+        const stacks: string[] = [];
+        Resource.callsites = function (this: unknown) {
+            const limit = Error.stackTraceLimit;
+            Error.stackTraceLimit = Infinity;
+            stacks.push(new Error().stack ?? "");
+            Error.stackTraceLimit = limit;
+            return original.call(this);
+        };
+        try {
+            new OpenWebUiCluster("frames", { target: CloudTarget.Kubernetes, hostname: "chat.example.com" });
+        } finally {
+            Resource.callsites = original;
+        }
+        const children = stacks.filter((s) => /\bbuild\b/.test(s));
+        assert.ok(children.length > 20, `children seen: ${children.length}`);
+        for (const s of children) {
+            const frames = s.split("\n").map((l) => l.trim());
+            const build = frames.findIndex((l) => /^at OpenWebUiCluster\.build /.test(l));
+            assert.match(frames[build + 1], /^at new OpenWebUiCluster /, frames.slice(build, build + 3).join(" | "));
+        }
+        await settle();
+    });
 });
