@@ -17,7 +17,7 @@ import type { CloudPlatform } from "./platform/port";
 import type { ResolvedSpec } from "./spec/spec";
 import { OPEN_WEBUI_CLUSTER_TYPE, prepareSpec } from "./spec/prepareSpec";
 import { ServiceMode, OpenWebUiClusterArgs } from "./args/types";
-import { Backend, createWiring } from "./wiring";
+import { AppSecretData, Backend, createWiring } from "./wiring";
 import { webuiSecretKey } from "./env/webuiSecretKey";
 import { provisionDatabase } from "./data/database";
 import { provisionCnpg } from "./data/cnpg";
@@ -133,7 +133,7 @@ export class OpenWebUiCluster extends pulumi.ComponentResource {
         // 2. Namespace, generated secrets
         const w = createWiring(this, name, spec, platform);
         const secretKey = webuiSecretKey(name, spec, w.child());
-        const appSecretData: { [key: string]: pulumi.Input<string> } = secretKey.appSecretValue ? { WEBUI_SECRET_KEY: secretKey.appSecretValue } : {};
+        const appSecretData: AppSecretData = secretKey.appSecretValue ? { WEBUI_SECRET_KEY: secretKey.appSecretValue } : {};
         // 3. Backing services; in-cluster ones join `backends` (the NetworkPolicies' egress).
         const backends: Backend[] = [];
         const db = spec.database.mode === ServiceMode.InClusterHa ? provisionCnpg(w, appSecretData, backends) : provisionDatabase(w, appSecretData, backends);

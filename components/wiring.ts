@@ -31,6 +31,14 @@ export interface Backend {
     ports: number[];
 }
 
+/** The app Secret's data as the backing services fill it (`DATABASE_URL`, `REDIS_URL`, keys). */
+export type AppSecretData = { [key: string]: pulumi.Input<string> };
+
+/** `opts` with `extra` appended to its dependsOn. */
+export function withDependsOn(opts: pulumi.CustomResourceOptions, extra: pulumi.Input<pulumi.Resource>[]): pulumi.CustomResourceOptions {
+    return { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? []), ...extra] };
+}
+
 /** The release's labels: the recommended `app.kubernetes.io/*` set, then `labels` from the spec. */
 export function releaseLabels(name: string, spec: ResolvedSpec): { [key: string]: string } {
     return {

@@ -3,7 +3,7 @@
 // (`inClusterHa`) or one in-cluster Valkey (`inCluster`). Adds REDIS_URL to the app Secret's data.
 import * as pulumi from "@pulumi/pulumi";
 import type { ManagedCache } from "../platform/port";
-import type { Backend, WiringContext } from "../wiring";
+import type { AppSecretData, Backend, WiringContext } from "../wiring";
 import { REDIS_CA_DIR, SecretRef } from "../env/env";
 import { ServiceMode } from "../args/types";
 import { hostPortOf } from "../spec/addresses";
@@ -25,8 +25,6 @@ export interface CacheWiring {
     /** The managed cache (`redis.mode: managed`), for the cloud's alarms and `resources`. */
     managed?: ManagedCache;
 }
-
-type AppSecretData = { [key: string]: pulumi.Input<string> };
 
 /** The user's Redis: its URL in the app Secret, or their Secret read by reference. */
 function externalCache(w: WiringContext, appSecretData: AppSecretData): CacheWiring {

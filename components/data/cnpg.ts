@@ -10,7 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { serviceHost } from "../spec/addresses";
 import { APP_DB_USER, DatabaseWiring, postgresUrl } from "./database";
-import type { WiringContext } from "../wiring";
+import type { AppSecretData, Backend, WiringContext } from "../wiring";
 import { DEFAULTS } from "../spec/defaults";
 import { ZoneSpread } from "../args/enums";
 import type { ResolvedSpec } from "../spec/specTypes";
@@ -139,11 +139,7 @@ function cnpgBackup(db: DatabaseSpec) {
  * The CloudNativePG database: the app role's Secret, the `Cluster`, a `ScheduledBackup` when
  * `database.backup` is set; DATABASE_URL (the `-rw` Service, TLS required) into the app Secret.
  */
-export function provisionCnpg(
-    w: WiringContext,
-    appSecretData: { [key: string]: pulumi.Input<string> },
-    backends: { role: string; ports: number[] }[],
-): DatabaseWiring {
+export function provisionCnpg(w: WiringContext, appSecretData: AppSecretData, backends: Backend[]): DatabaseWiring {
     const { name, spec, namespace, labels, child, k8sOpts } = w;
     const cluster = cnpgClusterName(name);
     const appPassword = new random.RandomPassword(`${name}-db-app-password`, { length: 40, special: false }, child());

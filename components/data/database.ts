@@ -8,7 +8,7 @@ import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernete
 import { ResolvedKnobs, withPodKnobs } from "../kubernetes/podKnobs";
 import * as random from "@pulumi/random";
 import type { ManagedDatabase } from "../platform/port";
-import type { Backend, WiringContext } from "../wiring";
+import type { AppSecretData, Backend, WiringContext } from "../wiring";
 import { inClusterCommon, serviceCredentials } from "./serviceCredentials";
 import type { SecretRef } from "../env/env";
 import { inClusterPostgres } from "./inCluster";
@@ -226,8 +226,6 @@ export interface DatabaseWiring {
     /** The managed server (`database.mode: managed`), for the cloud's alarms. */
     managed?: ManagedDatabase;
 }
-
-type AppSecretData = { [key: string]: pulumi.Input<string> };
 
 /** The server's administrative access, which the bootstrap Job uses. */
 interface AdminAccess {

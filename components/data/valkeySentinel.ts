@@ -11,6 +11,7 @@ import { withPodKnobs } from "../kubernetes/podKnobs";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../kubernetes/security";
 import { HA_ANNOTATIONS } from "./availability";
 import type { InClusterCommon } from "./serviceCredentials";
+import { withDependsOn } from "../wiring";
 
 /**
  * The Sentinel settings the component emits, one constant for the failover drills
@@ -160,7 +161,7 @@ function statefulRole(
                     : {}),
             },
         },
-        { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Resource[]) ?? []), service] },
+        withDependsOn(opts, [service]),
     );
     const pdb = new k8s.policy.v1.PodDisruptionBudget(
         sts,

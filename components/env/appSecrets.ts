@@ -7,13 +7,11 @@
 // serving pod at once, seen in a real run); by name it is updated and rolls.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { WiringContext } from "../wiring";
+import type { AppSecretData, WiringContext } from "../wiring";
 import { EmbeddingEngine } from "../args/types";
 import { ssoSecretValues } from "../spec/sso";
 import { isOwnedEnv } from "./envContract";
 import { DATA_TIER_ANNOTATION, dataTierAvailability } from "../data/availability";
-
-type AppSecretData = { [key: string]: pulumi.Input<string> };
 
 /** The Secrets of the pods, by role. */
 export interface AppSecrets {

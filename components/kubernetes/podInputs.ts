@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { WorkloadIdentity } from "../platform/port";
 import type { ResolvedSpec } from "../spec/specTypes";
-import type { WiringContext } from "../wiring";
+import type { AppSecretData, WiringContext } from "../wiring";
 import type { DatabaseWiring } from "../data/database";
 import type { AppSecrets } from "../env/appSecrets";
 import { keyedHash } from "../spec/secretHygiene";
@@ -15,7 +15,7 @@ import type { PodInputs } from "./workloads";
  * `extraSecretEnv`) changes, since its name does not. Keyed with the release's secret key (itself a
  * Pulumi secret), so the plain annotation confirms no value.
  */
-export function configHash(hashKey: pulumi.Output<string>, appSecretData: { [key: string]: pulumi.Input<string> }, spec: ResolvedSpec): pulumi.Output<string> {
+export function configHash(hashKey: pulumi.Output<string>, appSecretData: AppSecretData, spec: ResolvedSpec): pulumi.Output<string> {
     return keyedHash(hashKey, pulumi.all([pulumi.output(appSecretData), pulumi.output(spec.extraSecretEnv ?? {})]));
 }
 

@@ -8,7 +8,7 @@ import { networkPolicySpecs } from "./netpol";
 import { appServiceAnnotations, appServiceSpec } from "./appService";
 import { routeHosts } from "./routeHosts";
 import { createAlerting } from "../telemetry/otelAlerts";
-import type { WiringContext } from "../wiring";
+import type { Backend, WiringContext } from "../wiring";
 import { DEFAULTS } from "../spec/defaults";
 import { PLANNING_BASIS_ANNOTATION, PLANNING_CAPACITY_BASIS, PLANNING_USERS_ANNOTATION, planningUsersPerReplica } from "../spec/sizing";
 
@@ -85,12 +85,7 @@ export function createAvailability(
  * NetworkPolicies: default-deny ingress and egress for the release's pods, then each workload's
  * flows (netpol.ts). With `network.defaultDeny=false`, the former ingress-only policies.
  */
-export function createNetworkPolicies(
-    name: string,
-    p: PodInputs,
-    backends: { role: string; ports: number[] }[],
-    opts: pulumi.CustomResourceOptions,
-): k8s.networking.v1.NetworkPolicy[] {
+export function createNetworkPolicies(name: string, p: PodInputs, backends: Backend[], opts: pulumi.CustomResourceOptions): k8s.networking.v1.NetworkPolicy[] {
     const instance = p.labels["app.kubernetes.io/instance"];
     if (p.spec.network.defaultDeny ?? DEFAULTS["network.defaultDeny"].value) {
         const ctx = { instance, appSelector: p.selector, roles: backends.map((b) => b.role) };
@@ -206,7 +201,7 @@ export interface Serving {
  * Kubernetes-level alerting, the NetworkPolicies (egress to `backends`), then the route, which the
  * load balancer may complete (`afterRoute`).
  */
-export function createServing(w: WiringContext, pod: PodInputs, deployment: k8s.apps.v1.Deployment, backends: { role: string; ports: number[] }[]): Serving {
+export function createServing(w: WiringContext, pod: PodInputs, deployment: k8s.apps.v1.Deployment, backends: Backend[]): Serving {
     const { name, spec, k8sOpts } = w;
     const lb = w.platform.createLoadBalancer(w.ctx);
     const service = createService(name, pod, lb.serviceAnnotations, k8sOpts());

@@ -12,7 +12,7 @@ import { serviceHost } from "../spec/addresses";
 import { goTrust } from "../spec/trust";
 import { assertOtelTransport, keyedHash } from "../spec/secretHygiene";
 import type { TrustedCa } from "../args/trustTypes";
-import type { WiringContext } from "../wiring";
+import { Backend, WiringContext, withDependsOn } from "../wiring";
 
 /** Collector Deployment annotation: "true" when it has no backend (debug exporter only; `plan` warns). */
 export const OTEL_DEBUG_ONLY_ANNOTATION = "openwebui.io/otel-debug-only";
@@ -37,11 +37,6 @@ type CollectorArgs = {
     clusterDomain?: string;
     backend?: TelemetryBackend;
 };
-
-/** `opts` with `extra` added to its dependsOn. */
-function after(opts: pulumi.CustomResourceOptions, extra: pulumi.Input<pulumi.Resource>[]): pulumi.CustomResourceOptions {
-    return { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? []), ...extra] };
-}
 
 /** `<name>-otel`: the backend endpoint, the cloud exporters' secrets and the header values (as numbered variables). */
 function collectorSecret(
@@ -143,7 +138,7 @@ function collectorService(
                 metadata,
                 spec: { selector: { matchLabels: { ...selector } }, endpoints: [{ port: "prometheus", path: "/metrics", interval: "60s" }] },
             },
-            after(opts, [service]),
+            withDependsOn(opts, [service]),
         );
     }
     return service;
@@ -166,7 +161,7 @@ export function createOtelCollector(name: string, args: CollectorArgs, opts: pul
     const serviceAccount = new k8s.core.v1.ServiceAccount(
         `${name}-otel-collector`,
         { metadata: saMetadata, automountServiceAccountToken: false },
-        after(opts, backend?.identity.dependsOn ?? []),
+        withDependsOn(opts, backend?.identity.dependsOn ?? []),
     );
     const secret = collectorSecret(name, args, labels, headers, opts);
     const configMap = new k8s.core.v1.ConfigMap(
@@ -188,7 +183,7 @@ export function createOtelCollector(name: string, args: CollectorArgs, opts: pul
                 template: collectorPodTemplate(name, args, labels, selector, configHash),
             },
         },
-        after(opts, [secret, configMap, serviceAccount]),
+        withDependsOn(opts, [secret, configMap, serviceAccount]),
     );
     const service = collectorService(name, args, labels, selector, opts);
     const endpoint = pulumi.interpolate`http://${serviceHost(service.metadata.name, service.metadata.namespace, args.clusterDomain)}:4317`;
@@ -200,7 +195,7 @@ export function createOtelCollector(name: string, args: CollectorArgs, opts: pul
  * collector's identity (providers/<cloud>/telemetry.ts) when `otel.cloudBackend`, then the
  * collector, which joins `backends` (the app pods' egress). None unless `otel.deployCollector`.
  */
-export function provisionTelemetry(w: WiringContext, hashKey: pulumi.Output<string>, backends: { role: string; ports: number[] }[]): OtelCollector | undefined {
+export function provisionTelemetry(w: WiringContext, hashKey: pulumi.Output<string>, backends: Backend[]): OtelCollector | undefined {
     const { name, spec } = w;
     if (!spec.otel.deployCollector) return undefined;
     const backend = spec.otel.cloudBackend ? w.platform.createTelemetry?.(w.ctx, collectorServiceAccountName(name)) : undefined;
